@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { CronExpressionParser } from 'cron-parser';
+import { NationalCloudSchema } from './nationalClouds';
+
+const guid = z
+  .string()
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a GUID');
+
+/** Key Vault secret / certificate names: 1-127 characters, alphanumerics and dashes. */
+const secretName = z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, 'must be a Key Vault name (1-127 letters, digits, dashes)');
+
+const httpUrl = z
+  .string()
+  .url('must be an absolute URL')
+  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+export const TenantIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'tenant id must be 1-63 lowercase letters, digits or dashes, starting with a letter or digit');
+
+export const GraphAuthSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('certificate'), certificateName: secretName }).strict(),
+  z.object({ kind: z.literal('clientSecret'), secretName }).strict(),
+  z
+    .object({
+      kind: z.literal('sandbox'),
+      /** A fixed bearer token that only the sandbox Graph server accepts. */
+      token: z.string().min(1),
+      /** Where the sandbox Graph server listens; must be loopback so this kind never reaches a real tenant. */
+      graphBaseUrl: httpUrl.refine(isLoopbackUrl, 'the sandbox auth kind only talks to a loopback Graph server'),
+    })
+    .strict(),
+]);
+export type GraphAuth = z.infer<typeof GraphAuthSchema>;
+
+export const PbxConfigSchema = z
+  .object({
+    kind: z.literal('portsip'),
+    /** e.g. https://pbx.example.com:8887 (the adapter appends /api). */
+    baseUrl: httpUrl,
+    /** The PortSIP tenant SIP domain the admin signs in to. */
+    domain: z.string().min(1).max(280),
+    /** Key Vault secret holding JSON {"username": "...", "password": "..."} of a tenant admin. */
+    credentialSecretName: secretName,
+    /** PortSIP role given to users the connector creates. Read the valid names from GET /api/roles. */
+    role: z.string().min(1).max(64).default('StandardUser'),
+    /** Client-side rate limit; PortSIP v22.1.7+ defaults to 10,000 requests per minute (configurable server-side). */
+    rateLimitPerMinute: z.number().int().min(60).max(1_000_000).default(10_000),
+    /** Concurrent PBX requests in flight. */
+    maxConcurrency: z.number().int().min(1).max(64).default(8),
+  })
+  .strict();
+export type PbxConfig = z.infer<typeof PbxConfigSchema>;
+
+const cron = z.string().refine((expr) => {
+  try {
+    CronExpressionParser.parse(expr);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a valid cron expression (e.g. "30 0 * * *")');
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone (e.g. "Europe/Berlin")');
+
+export const ScheduleSchema = z
+  .object({
+    /** When the full reconcile runs, in `timeZone` (tenant-local). Default: nightly at 00:30. */
+    cron: cron.default('30 0 * * *'),
+    timeZone: timeZone.default('UTC'),
+  })
+  .strict();
+
+/** A user reference in INCLUDE / EXCLUDE lists: an Entra object id or a user principal name. */
+const userRef = z.string().min(3).max(256).transform((s) => s.trim().toLowerCase());
+
+export const UserScopeSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('ALL') }).strict(),
+  z.object({ mode: z.literal('INCLUDE'), users: z.array(userRef).min(1).max(5000) }).strict(),
+  z.object({ mode: z.literal('EXCLUDE'), users: z.array(userRef).min(1).max(5000) }).strict(),
+  z.object({ mode: z.literal('GROUPS'), groups: z.array(guid.transform((g) => g.toLowerCase())).min(1).max(100) }).strict(),
+]);
+export type UserScope = z.infer<typeof UserScopeSchema>;
+
+/** A starting extension number: 3–13 digits, no leading zero. */
+export const ExtensionStartSchema = z.string().regex(/^[1-9][0-9]{2,12}$/, 'must be 3-13 digits without a leading zero');
+
+export const ExtensionPropertySchema = z.enum([
+  'businessPhones',
+  'mobilePhone',
+  'employeeId',
+  ...Array.from({ length: 15 }, (_, i) => `extensionAttribute${i + 1}` as const),
+] as [string, ...string[]]);
+
+export const NumberingSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('fromStart'), start: ExtensionStartSchema }).strict(),
+  z
+    .object({
+      mode: z.literal('fromProperty'),
+      property: ExtensionPropertySchema,
+      /** Keep only the last N digits after normalising (e.g. 4 turns "+1 425 555 0101" into "0101"). */
+      lastDigits: z.number().int().min(3).max(13).optional(),
+    })
+    .strict(),
+]);
+export type Numbering = z.infer<typeof NumberingSchema>;
+
+export const RemovalPolicySchema = z.enum(['delete', 'disable', 'retain']);
+export type RemovalPolicy = z.infer<typeof RemovalPolicySchema>;
+
+export const UserSyncOptionsSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    syncGuests: z.boolean().default(false),
+    scope: UserScopeSchema.default({ mode: 'ALL' }),
+    numbering: NumberingSchema.default({ mode: 'fromStart', start: '1000' }),
+    /** What happens to a linked extension when its user is disabled in Entra ID. */
+    onDisabled: RemovalPolicySchema.default('disable'),
+    /** …when the user is deleted (soft or permanent). */
+    onDeleted: RemovalPolicySchema.default('delete'),
+    /** …when the user leaves the sync scope (list, group, guest setting). */
+    onOutOfScope: RemovalPolicySchema.default('disable'),
+    /** Link an existing, unlinked PBX extension with the same email instead of creating a second one. */
+    adoptByEmail: z.boolean().default(false),
+  })
+  .strict();
+export type UserSyncOptions = z.infer<typeof UserSyncOptionsSchema>;
+
+export const TenantConfigSchema = z
+  .object({
+    displayName: z.string().min(1).max(256),
+    enabled: z.boolean().default(true),
+    microsoft365: z
+      .object({
+        directoryId: guid,
+        applicationId: guid,
+        nationalCloud: NationalCloudSchema.default('GLOBAL'),
+        auth: GraphAuthSchema,
+      })
+      .strict(),
+    pbx: PbxConfigSchema,
+    schedule: ScheduleSchema.default({ cron: '30 0 * * *', timeZone: 'UTC' }),
+    users: UserSyncOptionsSchema.default(UserSyncOptionsSchema.parse({})),
+  })
+  .strict();
+
+export type TenantConfig = z.infer<typeof TenantConfigSchema>;
+/** What a caller sends: defaults not yet applied. */
+export type TenantConfigInput = z.input<typeof TenantConfigSchema>;

@@ -1,0 +1,63 @@
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed';
+export type RunTrigger = 'manual' | 'scheduled' | 'notification' | 'lifecycle' | 'startup' | 'cli';
+
+export interface RunCounts {
+  created: number;
+  adopted: number;
+  updated: number;
+  disabled: number;
+  deleted: number;
+  unlinked: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+}
+
+export interface RunIssue {
+  objectId?: string;
+  userPrincipalName?: string;
+  action?: string;
+  /** Stable reason code (e.g. missingName, extensionCollision, PBX VALIDATE_FAILED). */
+  code: string;
+  message: string;
+}
+
+export interface SyncRun {
+  tenantId: string;
+  runId: string;
+  status: RunStatus;
+  trigger: RunTrigger;
+  mode: 'full' | 'delta';
+  dryRun: boolean;
+  queuedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  counts: RunCounts;
+  skippedByReason: Record<string, number>;
+  /** Skips and failures, capped (see MAX_RUN_ISSUES); counts stay exact. */
+  issues: RunIssue[];
+  graphRequests: number;
+  pbxRequests: number;
+  pages: number;
+  /** Set when the run failed as a whole (e.g. Graph unreachable, bad credentials). */
+  error?: string;
+  /** Free-form notes (e.g. "full-round sweep skipped: round was resumed"). */
+  notes: string[];
+}
+
+export const MAX_RUN_ISSUES = 200;
+
+export function emptyCounts(): RunCounts {
+  return { created: 0, adopted: 0, updated: 0, disabled: 0, deleted: 0, unlinked: 0, unchanged: 0, skipped: 0, failed: 0 };
+}
+
+/** Port: sync run history (Table Storage). */
+export interface RunStore {
+  create(run: SyncRun): Promise<void>;
+  /** Replaces the stored run with this one. */
+  save(run: SyncRun): Promise<void>;
+  get(tenantId: string, runId: string): Promise<SyncRun | null>;
+  /** Newest first. */
+  list(tenantId: string, limit: number): Promise<SyncRun[]>;
+}
