@@ -1,0 +1,15 @@
+import { RunCounts, RunIssue } from '../store/RunStore';
+import { UserAction } from './UserPlan';
+
+export interface UserSyncResult {
+  mode: 'full' | 'delta';
+  counts: RunCounts;
+  issues: RunIssue[];
+  skippedByReason: Record<string, number>;
+  notes: string[];
+  pages: number;
+  graphRequests: number;
+  pbxRequests: number;
+  /** Dry runs only: every action the run would have taken. */
+  plannedActions?: UserAction[];
+}
