@@ -1,0 +1,10 @@
+import { app, InvocationContext, Timer } from '@azure/functions';
+import { enqueueDueReconciles } from '../shared/runtime/enqueueDueReconciles';
+import { getServices } from '../shared/runtime/getServices';
+
+export async function scheduledSync(_timer: Timer, context: InvocationContext): Promise<void> {
+  await enqueueDueReconciles(await getServices(), new Date(), (m) => context.log(m));
+}
+
+// Every 5 minutes: each tenant's own cron (tenant-local time zone) decides whether its reconcile is due.
+app.timer('scheduledSync', { schedule: '0 */5 * * * *', handler: scheduledSync });

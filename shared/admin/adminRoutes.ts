@@ -1,0 +1,35 @@
+import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { errorResponse } from '../http/jsonResponses';
+import { Services } from '../runtime/Services';
+import { getRun, listRuns } from './runHandlers';
+import { syncTenant } from './syncHandlers';
+import { deleteTenant, getTenant, listTenants, putTenant } from './tenantHandlers';
+
+export interface AdminRoute {
+  name: string;
+  route: string;
+  methods: HttpMethod[];
+  handle(services: Services, request: HttpRequest): Promise<HttpResponseInit>;
+}
+
+/** The admin HTTP API; registered by functions/adminApi.ts and served by the local host alike. */
+export const adminRoutes: AdminRoute[] = [
+  { name: 'listTenants', route: 'tenants', methods: ['GET'], handle: (s) => listTenants(s) },
+  { name: 'getTenant', route: 'tenants/{id}', methods: ['GET'], handle: getTenant },
+  { name: 'putTenant', route: 'tenants/{id}', methods: ['PUT'], handle: putTenant },
+  { name: 'deleteTenant', route: 'tenants/{id}', methods: ['DELETE'], handle: deleteTenant },
+  { name: 'syncTenant', route: 'tenants/{id}/sync', methods: ['POST'], handle: syncTenant },
+  { name: 'listRuns', route: 'tenants/{id}/runs', methods: ['GET'], handle: listRuns },
+  { name: 'getRun', route: 'tenants/{id}/runs/{runId}', methods: ['GET'], handle: getRun },
+];
+
+/** Wraps a route handler: errors become JSON answers with the right status (errorResponse). */
+export function adminHandler(route: AdminRoute, services: () => Promise<Services>) {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    try {
+      return await route.handle(await services(), request);
+    } catch (err) {
+      return errorResponse(err, (m) => context.error(m));
+    }
+  };
+}

@@ -1,0 +1,46 @@
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { TenantConfigSchema } from '../config/TenantConfig';
+import { AppError } from '../errors/AppError';
+import { json } from '../http/jsonResponses';
+import { readJsonBody } from '../http/readJsonBody';
+import { TenantRecord } from '../store/TenantStore';
+import { Services } from '../runtime/Services';
+import { tenantIdParam } from './pathParams';
+
+const view = (t: TenantRecord) => ({ id: t.id, config: t.config, etag: t.etag, createdAt: t.createdAt, updatedAt: t.updatedAt });
+
+export async function listTenants(services: Services): Promise<HttpResponseInit> {
+  const tenants = await services.tenants.list();
+  return json(200, { value: tenants.map(view) });
+}
+
+export async function getTenant(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
+  const id = tenantIdParam(request);
+  const tenant = await services.tenants.get(id);
+  if (!tenant) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
+  return json(200, view(tenant), { etag: tenant.etag });
+}
+
+/** PUT: creates (201) or replaces (200) a tenant; If-Match makes a replace conditional. */
+export async function putTenant(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
+  const id = tenantIdParam(request);
+  const config = await readJsonBody(request, TenantConfigSchema);
+  const ifMatch = request.headers.get('if-match') ?? undefined;
+  const existing = await services.tenants.get(id);
+  if (!existing) {
+    if (ifMatch) throw new AppError('PRECONDITION_FAILED', `tenant ${id} does not exist`);
+    const created = await services.tenants.create(id, config);
+    return json(201, view(created), { etag: created.etag, location: `/api/tenants/${id}` });
+  }
+  const replaced = await services.tenants.replace(id, config, ifMatch);
+  return json(200, view(replaced), { etag: replaced.etag });
+}
+
+/** DELETE: forgets the tenant, its links and delta state. PBX extensions are left as they are (retained). */
+export async function deleteTenant(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
+  const id = tenantIdParam(request);
+  await services.tenants.delete(id, request.headers.get('if-match') ?? undefined);
+  await services.links.deleteAllForTenant(id);
+  await services.deltaStates.clear(id, 'users');
+  return { status: 204 };
+}

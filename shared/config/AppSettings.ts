@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { AppError } from '../errors/AppError';
+import { formatZodIssues } from './formatZodIssues';
+
+// `X=` in a settings file means "unset" (as t3-env's emptyStringAsUndefined).
+const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+const withDefault = <T extends z.ZodTypeAny>(schema: T, value: z.input<T>) => z.preprocess((v) => (v === '' || v === undefined ? value : v), schema);
+
+export const AppSettingsSchema = z
+  .object({
+    /** Host storage: a connection string or `UseDevelopmentStorage=true` (Azurite). */
+    AzureWebJobsStorage: optional(z.string()),
+    /** Identity-based alternative: the Table endpoint (managed identity). */
+    AzureWebJobsStorage__tableServiceUri: optional(z.string().url()),
+    /** Prefix for the connector's table names (letters and digits). */
+    TABLE_PREFIX: withDefault(z.string().regex(/^[A-Za-z0-9]*$/, 'letters and digits only'), 'm365pbx'),
+    QUEUE_MODE: withDefault(z.enum(['servicebus', 'inprocess']), 'servicebus'),
+    ServiceBusConnection: optional(z.string()),
+    ServiceBusConnection__fullyQualifiedNamespace: optional(z.string()),
+    ServiceBusQueueName: withDefault(z.string().min(1), 'sync-jobs'),
+    /** Key Vault holding certificates and secrets; or LOCAL_SECRETS_FILE for local runs. */
+    KEY_VAULT_URI: optional(z.string().url()),
+    LOCAL_SECRETS_FILE: optional(z.string().min(1)),
+    /** User-assigned managed identity client id (Azure). */
+    AZURE_CLIENT_ID: optional(z.string()),
+    SYNC_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(64), 8),
+    /** How often the scheduler checks tenants' cron expressions is set in functions/scheduledSync.ts. */
+  })
+  .superRefine((s, ctx) => {
+    if (!s.AzureWebJobsStorage && !s.AzureWebJobsStorage__tableServiceUri) {
+      ctx.addIssue({ code: 'custom', path: ['AzureWebJobsStorage'], message: 'set AzureWebJobsStorage (connection string) or AzureWebJobsStorage__tableServiceUri (managed identity)' });
+    }
+    if (s.QUEUE_MODE === 'servicebus' && !s.ServiceBusConnection && !s.ServiceBusConnection__fullyQualifiedNamespace) {
+      ctx.addIssue({ code: 'custom', path: ['ServiceBusConnection__fullyQualifiedNamespace'], message: 'set ServiceBusConnection__fullyQualifiedNamespace (managed identity) or ServiceBusConnection, or QUEUE_MODE=inprocess' });
+    }
+    if (!s.KEY_VAULT_URI === !s.LOCAL_SECRETS_FILE) {
+      ctx.addIssue({ code: 'custom', path: ['KEY_VAULT_URI'], message: 'set exactly one of KEY_VAULT_URI (Azure) or LOCAL_SECRETS_FILE (local runs)' });
+    }
+  });
+export type AppSettings = z.infer<typeof AppSettingsSchema>;
+
+/** Parses app settings once; every problem is listed in one readable error. */
+export function loadAppSettings(env: Record<string, string | undefined> = process.env): AppSettings {
+  const parsed = AppSettingsSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new AppError('CONFIG', `Invalid app settings:\n${formatZodIssues(parsed.error)}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,28 @@
+import { ensureError } from '../errors/ensureError';
+import { Services } from './Services';
+import { dueFireTime } from './dueFireTime';
+import { requestSync } from './requestSync';
+
+/**
+ * Called by the scheduledSync timer: enqueues one full reconcile per enabled tenant whose cron occurrence is
+ * due. A deterministic message id per occurrence keeps two overlapping timers from queueing it twice.
+ */
+export async function enqueueDueReconciles(services: Services, now: Date, log: (m: string) => void): Promise<string[]> {
+  const queued: string[] = [];
+  for (const tenant of await services.tenants.list()) {
+    if (!tenant.config.enabled || !tenant.config.users.enabled) continue;
+    try {
+      const { cron, timeZone } = tenant.config.schedule;
+      const fire = dueFireTime(cron, timeZone, now, await services.scheduleState.getLastFire(tenant.id));
+      if (!fire) continue;
+      await requestSync(services, { tenantId: tenant.id, mode: 'full', trigger: 'scheduled', now }, { messageId: `scheduled:${tenant.id}:${fire.toISOString()}` });
+      await services.scheduleState.setLastFire(tenant.id, fire.toISOString());
+      queued.push(tenant.id);
+      log(`queued the scheduled reconcile of ${tenant.id} (${fire.toISOString()})`);
+    } catch (err) {
+      // One tenant's problem must not stop the others' schedules.
+      log(`could not queue the scheduled reconcile of ${tenant.id}: ${ensureError(err).message}`);
+    }
+  }
+  return queued;
+}

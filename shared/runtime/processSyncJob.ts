@@ -1,0 +1,105 @@
+import { AppError, isAppError } from '../errors/AppError';
+import { ensureError } from '../errors/ensureError';
+import { isRetryable } from '../errors/isRetryable';
+import { SyncJob } from '../queue/SyncJob';
+import { SyncRun, emptyCounts } from '../store/RunStore';
+import { newRunId } from '../store/newRunId';
+import { runUserSync } from '../sync/runUserSync';
+import { Services } from './Services';
+
+export interface JobLogger {
+  log(message: string): void;
+  error(message: string): void;
+}
+
+/**
+ * Runs one sync job and records it as a run. A retryable failure is rethrown so the queue redelivers the
+ * job (the checkpoint did not move, so nothing is lost); a final one (bad credentials, missing permission,
+ * bad configuration) is recorded on the run and not retried.
+ */
+export async function processSyncJob(services: Services, job: SyncJob, logger: JobLogger): Promise<SyncRun | undefined> {
+  const tenant = await services.tenants.get(job.tenantId);
+  if (!tenant) {
+    logger.log(`tenant ${job.tenantId} no longer exists; job ${job.jobId} dropped`);
+    return undefined;
+  }
+  const existing = job.runId ? await services.runs.get(job.tenantId, job.runId) : null;
+  const startedAt = new Date();
+  const run: SyncRun = existing ?? {
+    tenantId: job.tenantId,
+    runId: job.runId ?? newRunId(startedAt),
+    status: 'queued',
+    trigger: job.trigger,
+    mode: job.mode,
+    dryRun: false,
+    queuedAt: job.requestedAt,
+    counts: emptyCounts(),
+    skippedByReason: {},
+    issues: [],
+    graphRequests: 0,
+    pbxRequests: 0,
+    pages: 0,
+    notes: [],
+  };
+  if (!tenant.config.enabled || !tenant.config.users.enabled) {
+    await save(services, { ...run, status: 'succeeded', startedAt: startedAt.toISOString(), finishedAt: startedAt.toISOString(), notes: ['tenant or user sync is disabled; nothing done'] }, !existing);
+    return undefined;
+  }
+  Object.assign(run, { status: 'running', startedAt: startedAt.toISOString(), error: undefined });
+  await save(services, run, !existing);
+
+  try {
+    const connectors = await services.connectorsFor(tenant);
+    const result = await runUserSync(
+      {
+        tenantId: tenant.id,
+        options: tenant.config.users,
+        directoryReader: connectors.directoryReader,
+        pbx: connectors.pbx,
+        deltaStates: services.deltaStates,
+        links: services.links,
+        pendingUsers: services.pendingUsers,
+        concurrency: Math.min(services.syncConcurrency, tenant.config.pbx.maxConcurrency),
+        log: logger.log,
+      },
+      { mode: job.mode, dryRun: false },
+    );
+    const finishedAt = new Date();
+    const done: SyncRun = {
+      ...run,
+      status: result.counts.failed > 0 ? 'partial' : 'succeeded',
+      mode: result.mode,
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      counts: result.counts,
+      skippedByReason: result.skippedByReason,
+      issues: result.issues,
+      notes: result.notes,
+      pages: result.pages,
+      graphRequests: result.graphRequests,
+      pbxRequests: result.pbxRequests,
+    };
+    await services.runs.save(done);
+    logger.log(`run ${done.runId} ${done.status}: ${JSON.stringify(done.counts)}`);
+    return done;
+  } catch (caught) {
+    const err = ensureError(caught);
+    const retry = isRetryable(caught) && !isAppError(caught, 'INVALID');
+    const finishedAt = new Date();
+    await services.runs.save({
+      ...run,
+      status: 'failed',
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      error: retry ? `${err.message} (the job will be retried)` : err.message,
+    });
+    logger.error(`run ${run.runId} failed: ${err.message}`);
+    if (retry) throw caught instanceof AppError ? caught : err;
+    return undefined;
+  }
+}
+
+async function save(services: Services, run: SyncRun, isNew: boolean): Promise<void> {
+  if (isNew) await services.runs.create(run);
+  else await services.runs.save(run);
+}
