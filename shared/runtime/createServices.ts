@@ -1,0 +1,68 @@
+import { DefaultAzureCredential } from '@azure/identity';
+import { z } from 'zod';
+import { AppSettings } from '../config/AppSettings';
+import { AppError } from '../errors/AppError';
+import { GraphDirectoryReader } from '../graph/GraphDirectoryReader';
+import { createGraphClient } from '../graph/createGraphClient';
+import { PortSipClient } from '../pbx/portsip/PortSipClient';
+import { JobQueue } from '../queue/JobQueue';
+import { ServiceBusJobQueue } from '../queue/ServiceBusJobQueue';
+import { KeyVaultSecretStore } from '../secrets/KeyVaultSecretStore';
+import { LocalSecretStore } from '../secrets/LocalSecretStore';
+import { SecretStore } from '../secrets/SecretStore';
+import { createTableStores } from '../store/createTableStores';
+import { TenantRecord } from '../store/TenantStore';
+import { Services, TenantConnectors } from './Services';
+
+const PbxCredentialSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
+
+/**
+ * The Graph and PBX adapters for a tenant, cached per tenant and configuration version so PBX sessions and
+ * Graph tokens are reused across jobs.
+ */
+export function connectorFactory(secrets: SecretStore): (tenant: TenantRecord) => Promise<TenantConnectors> {
+  const cache = new Map<string, { etag: string; connectors: TenantConnectors }>();
+  return async (tenant) => {
+    const hit = cache.get(tenant.id);
+    if (hit && hit.etag === tenant.etag) return hit.connectors;
+    const graph = await createGraphClient({ microsoft365: tenant.config.microsoft365, secrets });
+    const pbxConfig = tenant.config.pbx;
+    let credential: z.infer<typeof PbxCredentialSchema>;
+    try {
+      credential = PbxCredentialSchema.parse(JSON.parse(await secrets.getSecret(pbxConfig.credentialSecretName)));
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw new AppError('CONFIG', `secret ${pbxConfig.credentialSecretName} must hold JSON {"username": "...", "password": "..."}`);
+    }
+    const connectors: TenantConnectors = {
+      directoryReader: new GraphDirectoryReader(graph.client, graph.versionRoot, graph.requestCount),
+      pbx: new PortSipClient({ baseUrl: pbxConfig.baseUrl, domain: pbxConfig.domain, username: credential.username, password: credential.password, role: pbxConfig.role, rateLimitPerMinute: pbxConfig.rateLimitPerMinute, maxConcurrency: pbxConfig.maxConcurrency }),
+    };
+    cache.set(tenant.id, { etag: tenant.etag, connectors });
+    return connectors;
+  };
+}
+
+/** The composition root: real adapters chosen from the app settings. `queue` may be supplied (local host). */
+export async function createServices(settings: AppSettings, overrides: { queue?: JobQueue } = {}): Promise<Services> {
+  const credential = settings.AZURE_CLIENT_ID ? new DefaultAzureCredential({ managedIdentityClientId: settings.AZURE_CLIENT_ID }) : undefined;
+  const needsCredential = () => credential ?? new DefaultAzureCredential();
+  const stores = await createTableStores({
+    connectionString: settings.AzureWebJobsStorage,
+    tableServiceUrl: settings.AzureWebJobsStorage__tableServiceUri,
+    credential: settings.AzureWebJobsStorage ? undefined : needsCredential(),
+    tablePrefix: settings.TABLE_PREFIX,
+  });
+  const secrets: SecretStore = settings.KEY_VAULT_URI ? new KeyVaultSecretStore(settings.KEY_VAULT_URI, needsCredential()) : new LocalSecretStore(settings.LOCAL_SECRETS_FILE!);
+  let queue = overrides.queue;
+  if (!queue) {
+    if (settings.QUEUE_MODE === 'inprocess') throw new AppError('CONFIG', 'QUEUE_MODE=inprocess is only available in the local host (npm start)');
+    queue = ServiceBusJobQueue.fromSettings({
+      connectionString: settings.ServiceBusConnection,
+      fullyQualifiedNamespace: settings.ServiceBusConnection__fullyQualifiedNamespace,
+      credential: settings.ServiceBusConnection ? undefined : needsCredential(),
+      queueName: settings.ServiceBusQueueName,
+    });
+  }
+  return { ...stores, secrets, queue, connectorsFor: connectorFactory(secrets), syncConcurrency: settings.SYNC_CONCURRENCY };
+}
