@@ -1,0 +1,98 @@
+import { HttpRequest, InvocationContext } from '@azure/functions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminHandler, adminRoutes } from '../../shared/admin/adminRoutes';
+import { Services } from '../../shared/runtime/Services';
+import { createTestServices } from '../support/testServices';
+
+let services: Services;
+beforeAll(async () => {
+  services = await createTestServices();
+});
+
+const routeFor = (name: string) => adminRoutes.find((r) => r.name === name)!;
+
+async function call(name: string, init: { method: string; params?: Record<string, string>; query?: string; body?: string; headers?: Record<string, string> }) {
+  const request = new HttpRequest({
+    method: init.method,
+    url: `http://localhost:7071/api/x${init.query ? `?${init.query}` : ''}`,
+    params: init.params ?? {},
+    headers: init.headers ?? (init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    body: init.body !== undefined ? { string: init.body } : undefined,
+  });
+  const response = await adminHandler(routeFor(name), async () => services)(request, new InvocationContext({ functionName: name, invocationId: 'test' }));
+  return { status: response.status ?? 200, body: response.jsonBody as Record<string, any>, headers: response.headers as Record<string, string> | undefined };
+}
+
+const validTenant = {
+  displayName: 'Contoso',
+  microsoft365: { directoryId: '11111111-2222-3333-4444-555555555555', applicationId: '66666666-7777-8888-9999-000000000000', auth: { kind: 'certificate', certificateName: 'graph-cert' } },
+  pbx: { kind: 'portsip', baseUrl: 'https://pbx.contoso.com:8887', domain: 'contoso.pbx', credentialSecretName: 'pbx-admin' },
+};
+
+describe('admin API handlers', () => {
+  it('creates a tenant (201), reads it back with defaults applied, and replaces it (200)', async () => {
+    const created = await call('putTenant', { method: 'PUT', params: { id: 'contoso' }, body: JSON.stringify(validTenant) });
+    expect(created.status).toBe(201);
+    expect(created.body.config.users).toMatchObject({ scope: { mode: 'ALL' }, onDeleted: 'delete', numbering: { mode: 'fromStart', start: '1000' } });
+    const read = await call('getTenant', { method: 'GET', params: { id: 'contoso' } });
+    expect(read.status).toBe(200);
+    expect(read.body.config.displayName).toBe('Contoso');
+    const replaced = await call('putTenant', { method: 'PUT', params: { id: 'contoso' }, body: JSON.stringify({ ...validTenant, displayName: 'Contoso Ltd' }) });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body.config.displayName).toBe('Contoso Ltd');
+  });
+
+  it('refuses a replace with a stale If-Match (412)', async () => {
+    await call('putTenant', { method: 'PUT', params: { id: 'etag-test' }, body: JSON.stringify(validTenant) });
+    const stale = await call('putTenant', { method: 'PUT', params: { id: 'etag-test' }, body: JSON.stringify(validTenant), headers: { 'content-type': 'application/json', 'if-match': 'W/"datetime\'2000-01-01T00%3A00%3A00Z\'"' } });
+    expect(stale.status).toBe(412);
+  });
+
+  it('lists every bad field of an invalid tenant with 422', async () => {
+    const bad = { ...validTenant, microsoft365: { ...validTenant.microsoft365, directoryId: 'not-a-guid' }, users: { scope: { mode: 'GROUPS', groups: [] }, numbering: { mode: 'fromStart', start: '0123' } } };
+    const res = await call('putTenant', { method: 'PUT', params: { id: 'bad' }, body: JSON.stringify(bad) });
+    expect(res.status).toBe(422);
+    const paths = (res.body.error.details as { path: string }[]).map((d) => d.path);
+    expect(paths).toEqual(expect.arrayContaining(['microsoft365.directoryId', 'users.scope.groups', 'users.numbering.start']));
+    expect(await services.tenants.get('bad')).toBeNull();
+  });
+
+  it('rejects a sandbox auth kind that points at a non-loopback Graph (422)', async () => {
+    const res = await call('putTenant', { method: 'PUT', params: { id: 'sneaky' }, body: JSON.stringify({ ...validTenant, microsoft365: { ...validTenant.microsoft365, auth: { kind: 'sandbox', token: 'x', graphBaseUrl: 'https://graph.microsoft.com' } } }) });
+    expect(res.status).toBe(422);
+    expect(res.body.error.message).toMatch(/loopback/);
+  });
+
+  it('answers 400 for malformed JSON, 415 for a non-JSON body and 413 for an oversized one', async () => {
+    expect((await call('putTenant', { method: 'PUT', params: { id: 'x1' }, body: '{"displayName":' })).status).toBe(400);
+    expect((await call('putTenant', { method: 'PUT', params: { id: 'x1' }, body: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(415);
+    expect((await call('putTenant', { method: 'PUT', params: { id: 'x1' }, body: JSON.stringify({ displayName: 'x'.repeat(300_000) }) })).status).toBe(413);
+  });
+
+  it('rejects bad tenant and run ids with 400 and unknown ones with 404', async () => {
+    expect((await call('getTenant', { method: 'GET', params: { id: 'Bad Id!' } })).status).toBe(400);
+    expect((await call('getTenant', { method: 'GET', params: { id: 'nobody' } })).status).toBe(404);
+    expect((await call('syncTenant', { method: 'POST', params: { id: 'nobody' } })).status).toBe(404);
+    expect((await call('getRun', { method: 'GET', params: { id: 'contoso', runId: '../../etc' } })).status).toBe(400);
+    expect((await call('getRun', { method: 'GET', params: { id: 'contoso', runId: '0000000000001-deadbeef' } })).status).toBe(404);
+    expect((await call('listRuns', { method: 'GET', params: { id: 'contoso' }, query: 'limit=0' })).status).toBe(400);
+    expect((await call('syncTenant', { method: 'POST', params: { id: 'contoso' }, query: 'dryRun=maybe' })).status).toBe(400);
+    expect((await call('syncTenant', { method: 'POST', params: { id: 'contoso' }, query: 'mode=sideways' })).status).toBe(400);
+  });
+
+  it('queues a sync: 202 with a run id whose record is readable and listed', async () => {
+    const res = await call('syncTenant', { method: 'POST', params: { id: 'contoso' } });
+    expect(res.status).toBe(202);
+    expect(res.headers?.location).toBe(`/api/tenants/contoso/runs/${res.body.runId}`);
+    const run = await call('getRun', { method: 'GET', params: { id: 'contoso', runId: res.body.runId } });
+    expect(run.body).toMatchObject({ status: 'queued', trigger: 'manual', mode: 'full' });
+    const list = await call('listRuns', { method: 'GET', params: { id: 'contoso' } });
+    expect(list.body.value.map((r: { runId: string }) => r.runId)).toContain(res.body.runId);
+  });
+
+  it('deletes a tenant (204) and then reports it missing (404)', async () => {
+    await call('putTenant', { method: 'PUT', params: { id: 'gone' }, body: JSON.stringify(validTenant) });
+    expect((await call('deleteTenant', { method: 'DELETE', params: { id: 'gone' } })).status).toBe(204);
+    expect((await call('deleteTenant', { method: 'DELETE', params: { id: 'gone' } })).status).toBe(404);
+  });
+});
