@@ -1,0 +1,92 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { adminHandler, adminRoutes } from '../shared/admin/adminRoutes';
+import { loadAppSettings } from '../shared/config/AppSettings';
+import { InProcessJobQueue } from '../shared/queue/InProcessJobQueue';
+import { LocalSecretStore } from '../shared/secrets/LocalSecretStore';
+import { createServices } from '../shared/runtime/createServices';
+import { enqueueDueReconciles } from '../shared/runtime/enqueueDueReconciles';
+import { setServices } from '../shared/runtime/getServices';
+import { processSyncJob } from '../shared/runtime/processSyncJob';
+import { requestSync } from '../shared/runtime/requestSync';
+import { GraphSandbox, demoCompany } from '../test/sandbox/graph';
+import { PortSipSandbox } from '../test/sandbox/portsip';
+import { azuriteConnectionString, startAzurite } from '../test/support/startAzurite';
+import { LocalHttpHost } from './local/LocalHttpHost';
+import { loadLocalSettings } from './local/loadLocalSettings';
+import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from './local/sandboxTenantConfig';
+
+const PORT = Number(process.env.PORT ?? 7071);
+const LOCAL_DIR = resolve('.local');
+
+/**
+ * `npm start`: the connector on this machine with embedded defaults — Azurite (from npm), the in-process
+ * queue, a local secret file, and (unless CONNECTOR_SANDBOX=false) the sandbox tenant and PBX seeded with a
+ * demo company. Runs a first sync, prints it, and serves the HTTP API on :7071 until stopped.
+ */
+async function main(): Promise<void> {
+  const env = loadLocalSettings();
+  const useSandbox = (env.CONNECTOR_SANDBOX ?? 'true') !== 'false';
+  mkdirSync(LOCAL_DIR, { recursive: true });
+  const stops: (() => Promise<void>)[] = [];
+
+  let storage = env.AzureWebJobsStorage;
+  if (!storage || storage === 'UseDevelopmentStorage=true') {
+    const azurite = await startAzurite({ location: resolve(LOCAL_DIR, 'azurite'), port: Number(env.AZURITE_TABLE_PORT ?? 10002) });
+    stops.push(azurite.stop);
+    storage = azuriteConnectionString(azurite.tablePort);
+    console.log(`storage   Azurite Table service on 127.0.0.1:${azurite.tablePort} (data in .local/azurite)`);
+  }
+  const settings = loadAppSettings({ ...env, AzureWebJobsStorage: storage, QUEUE_MODE: 'inprocess', LOCAL_SECRETS_FILE: env.KEY_VAULT_URI ? undefined : (env.LOCAL_SECRETS_FILE ?? resolve(LOCAL_DIR, 'secrets.json')) });
+  const queue = new InProcessJobQueue({ onDeadLetter: (d) => console.error(`dead-lettered job ${d.job.jobId} after ${d.deliveryCount} deliveries: ${d.reason}`) });
+  const services = await createServices(settings, { queue });
+  setServices(services);
+
+  if (useSandbox) {
+    const graph = await GraphSandbox.start({ port: Number(env.SANDBOX_GRAPH_PORT ?? 7081) });
+    const pbx = await PortSipSandbox.start({ port: Number(env.SANDBOX_PBX_PORT ?? 7082) });
+    stops.push(() => graph.stop(), () => pbx.stop());
+    const demo = demoCompany();
+    graph.seed(demo.users, demo.groups);
+    await new LocalSecretStore(settings.LOCAL_SECRETS_FILE!).setSecret(SANDBOX_PBX_SECRET, JSON.stringify({ username: pbx.credentials.username, password: pbx.credentials.password }));
+    const config = sandboxTenantConfig({ graphBaseUrl: graph.baseUrl, graphToken: graph.token, pbxBaseUrl: pbx.baseUrl, pbxDomain: pbx.credentials.domain });
+    const existing = await services.tenants.get('demo');
+    if (existing) await services.tenants.replace('demo', config);
+    else await services.tenants.create('demo', config);
+    // Both sandboxes start empty each time, so forget what earlier runs linked.
+    await services.links.deleteAllForTenant('demo');
+    await services.deltaStates.clear('demo', 'users');
+    console.log(`graph     sandbox tenant "Contoso Demo" with ${demo.users.length} users on ${graph.baseUrl} (edit users: ${graph.baseUrl}/_sandbox/users)`);
+    console.log(`pbx       sandbox PortSIP on ${pbx.baseUrl} (domain ${pbx.credentials.domain})`);
+  }
+
+  queue.start((job) => processSyncJob(services, job, { log: (m) => console.log(`[syncWorker] ${m}`), error: (m) => console.error(`[syncWorker] ${m}`) }).then(() => undefined));
+  const host = new LocalHttpHost(adminRoutes.map((route) => ({ ...route, handler: adminHandler(route, async () => services) })));
+  await host.listen(PORT);
+  stops.unshift(() => host.close(), () => queue.close());
+  console.log(`http      admin API on http://127.0.0.1:${PORT}/api (GET /tenants, POST /tenants/{id}/sync[?dryRun=true], GET /tenants/{id}/runs)`);
+
+  for (const tenant of await services.tenants.list()) {
+    if (!tenant.config.enabled) continue;
+    const { runId } = await requestSync(services, { tenantId: tenant.id, mode: 'full', trigger: 'startup' });
+    await queue.idle();
+    const run = await services.runs.get(tenant.id, runId);
+    console.log(`first sync of ${tenant.id}: ${run?.status} ${JSON.stringify(run?.counts)}${run?.error ? ` — ${run.error}` : ''}`);
+    if (run?.skippedByReason && Object.keys(run.skippedByReason).length) console.log(`  skipped: ${JSON.stringify(run.skippedByReason)}`);
+  }
+
+  const schedule = setInterval(() => void enqueueDueReconciles(services, new Date(), (m) => console.log(`[scheduledSync] ${m}`)), 60_000);
+  console.log('ready — press Ctrl+C to stop');
+  const shutdown = async () => {
+    clearInterval(schedule);
+    for (const stop of stops) await stop().catch(() => undefined);
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});
