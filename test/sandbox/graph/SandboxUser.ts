@@ -1,0 +1,26 @@
+export interface SandboxUser {
+  id: string;
+  displayName?: string | null;
+  givenName?: string | null;
+  surname?: string | null;
+  mail?: string | null;
+  userPrincipalName: string;
+  mobilePhone?: string | null;
+  businessPhones: string[];
+  department?: string | null;
+  jobTitle?: string | null;
+  accountEnabled: boolean;
+  userType: 'Member' | 'Guest';
+  employeeId?: string | null;
+  onPremisesExtensionAttributes?: Record<string, string | null>;
+}
+
+/** member ids may name users or nested groups (transitive membership resolves them). */
+export interface SandboxGroup {
+  id: string;
+  displayName: string;
+  memberIds: string[];
+}
+
+/** Graph's default property set for users (and /users/delta) when no $select is given. */
+export const DEFAULT_USER_PROPERTIES = ['businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id'];
