@@ -1,0 +1,2 @@
+export { PortSipSandbox } from './PortSipSandbox';
+export type { PasswordPolicy, PortSipSandboxOptions, SandboxPbxUser } from './PortSipSandbox';
