@@ -1,53 +1,51 @@
-import { ServiceBusClient, ServiceBusError, ServiceBusMessage } from '@azure/service-bus';
-import type { TokenCredential } from '@azure/identity';
+import { DefaultAzureCredential } from '@azure/identity';
+import { ServiceBusClient } from '@azure/service-bus';
 import { AppError } from '../errors/AppError';
 import { EnqueueOptions, JobQueue } from './JobQueue';
+import { ServiceBusClientLike } from './ServiceBusClientLike';
+import { ServiceBusQueueSettings } from './ServiceBusQueueSettings';
 import { SyncJob } from './SyncJob';
+import { checkEnqueueOptions } from './checkEnqueueOptions';
 import { parseSyncJob } from './parseSyncJob';
+import { serviceBusErrorFor } from './serviceBusErrorFor';
+import { toServiceBusMessage } from './toServiceBusMessage';
 
-export interface JobSender {
-  sendMessages(message: ServiceBusMessage): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** Builds the Service Bus message of a job: session per tenant, message id for duplicate detection. */
-export function toServiceBusMessage(job: SyncJob, options: EnqueueOptions = {}): ServiceBusMessage {
-  return {
-    body: job,
-    contentType: 'application/json',
-    sessionId: job.tenantId,
-    messageId: options.messageId ?? job.jobId,
-    scheduledEnqueueTimeUtc: options.scheduledEnqueueTime,
-    applicationProperties: { tenantId: job.tenantId, mode: job.mode, trigger: job.trigger },
-  };
-}
-
-/** The Azure Service Bus adapter of the JobQueue port (a session-enabled queue with duplicate detection). */
+/**
+ * The Azure Service Bus adapter of the JobQueue port. The queue must be session-enabled (sessionId =
+ * tenant, so one tenant's jobs run one at a time) with duplicate detection on (messageId).
+ */
 export class ServiceBusJobQueue implements JobQueue {
-  constructor(private readonly sender: JobSender, private readonly client?: ServiceBusClient) {}
+  private readonly sender: ReturnType<ServiceBusClientLike['createSender']>;
+  /** Only a client this queue created is closed with it; a client passed in belongs to the caller. */
+  private ownsClient = false;
 
-  static fromSettings(settings: { connectionString?: string; fullyQualifiedNamespace?: string; credential?: TokenCredential; queueName: string }): ServiceBusJobQueue {
+  constructor(private readonly client: ServiceBusClientLike, private readonly queueName: string) {
+    if (!queueName) throw new AppError('CONFIG', 'the Service Bus queue name is empty (ServiceBusQueueName)');
+    this.sender = client.createSender(queueName);
+  }
+
+  static fromSettings(settings: ServiceBusQueueSettings): ServiceBusJobQueue {
     let client: ServiceBusClient;
     if (settings.connectionString) client = new ServiceBusClient(settings.connectionString);
-    else if (settings.fullyQualifiedNamespace && settings.credential) client = new ServiceBusClient(settings.fullyQualifiedNamespace, settings.credential);
-    else throw new AppError('CONFIG', 'Service Bus needs a connection string or a namespace with a credential');
-    return new ServiceBusJobQueue(client.createSender(settings.queueName), client);
+    else if (settings.fullyQualifiedNamespace) client = new ServiceBusClient(settings.fullyQualifiedNamespace, settings.credential ?? new DefaultAzureCredential());
+    else throw new AppError('CONFIG', 'Service Bus is not configured: set ServiceBusConnection__fullyQualifiedNamespace (managed identity) or ServiceBusConnection');
+    const queue = new ServiceBusJobQueue(client, settings.queueName);
+    queue.ownsClient = true;
+    return queue;
   }
 
   async enqueue(job: SyncJob, options: EnqueueOptions = {}): Promise<void> {
+    checkEnqueueOptions(options);
     const message = toServiceBusMessage(parseSyncJob(job), options);
     try {
       await this.sender.sendMessages(message);
     } catch (err) {
-      if (err instanceof ServiceBusError && (err.code === 'UnauthorizedAccess' || err.code === 'MessagingEntityNotFound')) {
-        throw new AppError('CONFIG', `Service Bus refused the job (${err.code}); check the queue name and the Data Sender role`, { cause: err });
-      }
-      throw new AppError('TRANSIENT', `Service Bus did not take the job: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw serviceBusErrorFor(err, this.queueName);
     }
   }
 
   async close(): Promise<void> {
     await this.sender.close();
-    await this.client?.close();
+    if (this.ownsClient) await this.client.close();
   }
 }

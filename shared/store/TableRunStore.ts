@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../errors/AppError';
 import { RunStore, SyncRun } from './RunStore';
 import { tableCall } from './tableErrorFor';
-import { fromJsonColumn, toColumn } from './jsonColumn';
+import { MAX_TABLE_STRING, fromJsonColumn, toColumn } from './jsonColumn';
 
 const CountsSchema = z.object({
   created: z.number(), adopted: z.number(), updated: z.number(), disabled: z.number(), deleted: z.number(),
@@ -32,6 +32,21 @@ const RowSchema = z.object({
   error: z.string().optional(),
 });
 
+/**
+ * Issues are capped by count (MAX_RUN_ISSUES) but long messages can still pass the 32K-character property
+ * limit; keep the first ones that fit and say how many were left out (the counts stay exact).
+ */
+function issuesThatFit(issues: SyncRun['issues']): SyncRun['issues'] {
+  const kept = issues.map((i) => ({ ...i, message: i.message.slice(0, 300) }));
+  let dropped = 0;
+  while (kept.length > 0 && JSON.stringify(kept).length > MAX_TABLE_STRING - 200) {
+    kept.pop();
+    dropped += 1;
+  }
+  if (dropped > 0) kept.push({ code: 'issuesTruncated', message: `${dropped} more issues are not stored; the counts include them` });
+  return kept;
+}
+
 export class TableRunStore implements RunStore {
   constructor(private readonly table: TableClient) {}
 
@@ -42,7 +57,7 @@ export class TableRunStore implements RunStore {
       rowKey: runId,
       counts: JSON.stringify(counts),
       skippedByReason: JSON.stringify(skippedByReason),
-      issues: toColumn(issues, 'run issues'),
+      issues: toColumn(issuesThatFit(issues), 'run issues'),
       notes: toColumn(notes, 'run notes'),
     };
     for (const [key, value] of Object.entries(rest)) if (value !== undefined) entity[key] = key === 'error' ? String(value).slice(0, 4000) : value;

@@ -1,0 +1,103 @@
+import { ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InProcessJobQueue } from '../shared/queue/InProcessJobQueue';
+import { LocalSecretStore } from '../shared/secrets/LocalSecretStore';
+import { connectorFactory } from '../shared/runtime/createServices';
+import { processSyncJob } from '../shared/runtime/processSyncJob';
+import { Services } from '../shared/runtime/Services';
+import { createTableStores } from '../shared/store/createTableStores';
+import { newRunId } from '../shared/store/newRunId';
+import { SyncRun } from '../shared/store/RunStore';
+import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../scripts/local/sandboxTenantConfig';
+import { startAzurite } from '../test/support/startAzurite';
+
+/**
+ * npm run bench [-- --users N --pbx-rate R]: an initial sync of N sandbox users and a no-change re-sync,
+ * over real HTTP and Azurite, reporting wall time, requests, the rate-limit bound and peak memory.
+ */
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function ask<T>(child: ChildProcess, message: object): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve(m as T));
+    child.send(message);
+  });
+}
+
+interface SandboxStats { graphRequests: number; pbxRequests: number; pbxWrites: number; pbxThrottled: number; pbxUsers: number }
+
+class PeakMemory {
+  rss = 0;
+  heap = 0;
+  private readonly timer = setInterval(() => this.sample(), 25);
+  sample(): void {
+    const m = process.memoryUsage();
+    this.rss = Math.max(this.rss, m.rss);
+    this.heap = Math.max(this.heap, m.heapUsed);
+  }
+  stop(): { peakRssMB: number; peakHeapMB: number } {
+    clearInterval(this.timer);
+    this.sample();
+    return { peakRssMB: Math.round(this.rss / 1048576), peakHeapMB: Math.round(this.heap / 1048576) };
+  }
+}
+
+async function main(): Promise<void> {
+  const users = arg('users', 10_000);
+  const pbxRate = arg('pbx-rate', 10_000);
+  const azurite = await startAzurite();
+  const child = fork(join(__dirname, 'sandboxProcess.js'), [String(users), String(pbxRate)], { stdio: 'inherit' });
+  const sandbox = await new Promise<{ graphBaseUrl: string; graphToken: string; pbxBaseUrl: string; credentials: { username: string; password: string; domain: string } }>((resolve) => child.once('message', (m) => resolve(m as never)));
+  const stores = await createTableStores({ connectionString: azurite.connectionString, tablePrefix: 'bench' });
+  const secrets = new LocalSecretStore(join(mkdtempSync(join(tmpdir(), 'bench-')), 'secrets.json'), { [SANDBOX_PBX_SECRET]: JSON.stringify({ username: sandbox.credentials.username, password: sandbox.credentials.password }) });
+  const config = sandboxTenantConfig({ graphBaseUrl: sandbox.graphBaseUrl, graphToken: sandbox.graphToken, pbxBaseUrl: sandbox.pbxBaseUrl, pbxDomain: sandbox.credentials.domain });
+  config.pbx.rateLimitPerMinute = pbxRate;
+  await stores.tenants.create('bench', config);
+  const services: Services = { ...stores, secrets, queue: new InProcessJobQueue(), connectorsFor: connectorFactory(secrets), syncConcurrency: 8 };
+
+  const run = async (label: string, mode: 'full' | 'delta') => {
+    await ask(child, { cmd: 'reset' });
+    global.gc?.();
+    const memory = new PeakMemory();
+    const runId = newRunId();
+    const started = process.hrtime.bigint();
+    await processSyncJob(services, { jobId: runId, runId, tenantId: 'bench', resource: 'users', mode, trigger: 'cli', requestedAt: new Date().toISOString() }, { log: () => undefined, error: (m) => console.error(m) });
+    const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const mem = memory.stop();
+    const stats = await ask<SandboxStats>(child, { cmd: 'stats' });
+    const record = (await stores.runs.get('bench', runId)) as SyncRun;
+    // What the PBX limit allows: every request paced at the limit, less the bucket's initial burst (2 s' worth).
+    const perSecond = pbxRate / 60;
+    const boundSeconds = Math.max(0, (stats.pbxRequests - 2 * perSecond) / perSecond);
+    return {
+      label,
+      status: record.status,
+      wallSeconds: Number(wallSeconds.toFixed(2)),
+      counts: record.counts,
+      pages: record.pages,
+      graphRequests: stats.graphRequests,
+      pbxRequests: stats.pbxRequests,
+      pbxWrites: stats.pbxWrites,
+      pbxThrottled: stats.pbxThrottled,
+      rateLimitBoundSeconds: Number(boundSeconds.toFixed(2)),
+      ratioToBound: boundSeconds > 0 ? Number((wallSeconds / boundSeconds).toFixed(3)) : null,
+      ...mem,
+    };
+  };
+
+  const results = [await run(`initial sync, ${users} users`, 'full'), await run('re-sync, no change (delta)', 'delta'), await run('full reconcile, no change', 'full')];
+  console.log(JSON.stringify({ users, pbxRateLimitPerMinute: pbxRate, node: process.version, results }, null, 2));
+  await ask(child, { cmd: 'stop' }).catch(() => undefined);
+  child.kill();
+  await azurite.stop();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,18 @@
+import type { ServiceBusMessage } from '@azure/service-bus';
+import { EnqueueOptions } from './JobQueue';
+import { SyncJob } from './SyncJob';
+
+/**
+ * The Service Bus message of a job: session per tenant (one writer per tenant), message id for duplicate
+ * detection, and the routing facts as application properties so they show in the portal and in filters.
+ */
+export function toServiceBusMessage(job: SyncJob, options: EnqueueOptions = {}): ServiceBusMessage {
+  return {
+    body: job,
+    contentType: 'application/json',
+    sessionId: job.tenantId,
+    messageId: options.messageId ?? job.jobId,
+    ...(options.scheduledEnqueueTime ? { scheduledEnqueueTimeUtc: options.scheduledEnqueueTime } : {}),
+    applicationProperties: { tenantId: job.tenantId, mode: job.mode, trigger: job.trigger },
+  };
+}
