@@ -23,8 +23,14 @@ export interface PlanInput {
 }
 
 /** True when planning these users may create or adopt, so the PBX directory must be loaded first. */
-export function needsDirectory(users: GraphUser[], links: ReadonlyMap<string, UserLink>): boolean {
-  return users.some((u) => !links.has(u.id) || links.get(u.id)?.state === 'creating');
+export function needsDirectory(input: Omit<PlanInput, 'removed' | 'directory'>): boolean {
+  return input.users.some(
+    (u) =>
+      input.links.get(u.id)?.state !== 'active' &&
+      u.accountEnabled !== false &&
+      !skipReasonFor(u) &&
+      isInScope(u, input.options, input.groupMemberIds),
+  );
 }
 
 /** The action a removal policy asks for on a linked user. `fields` are what the PBX should hold if disabled. */

@@ -110,7 +110,7 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
   const planAndApply = async (users: GraphUser[], removed: RemovedUser[]): Promise<void> => {
     if (users.length === 0 && removed.length === 0) return;
     const links = await ensureLinks();
-    const dir = needsDirectory(users, links) ? await ensureDirectory() : directory;
+    const dir = needsDirectory({ users, links, options: deps.options, groupMemberIds }) ? await ensureDirectory() : directory;
     const plan = planUserChanges({ users, removed, links, options: deps.options, groupMemberIds, directory: dir });
     plan.seen.forEach((id) => seen.add(id));
     counts.unchanged += plan.unchanged;

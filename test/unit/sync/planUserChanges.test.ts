@@ -202,3 +202,14 @@ describe('planSweep', () => {
     expect(actions.map((x) => [x.objectId, x.kind])).toEqual([['2', 'delete']]);
   });
 });
+
+describe('needsDirectory', () => {
+  it('is false when no user of the batch could be created or adopted', async () => {
+    const { needsDirectory } = await import('../../../shared/sync/planUserChanges');
+    const linked = user('1');
+    const links = new Map([[linked.id, linkFor(linked)]]);
+    const notCreatable = [linked, user('2', { givenName: null, surname: null }), user('3', { accountEnabled: false }), user('4', { userType: 'Guest' })];
+    expect(needsDirectory({ users: notCreatable, links, options: options() })).toBe(false);
+    expect(needsDirectory({ users: [...notCreatable, user('5')], links, options: options() })).toBe(true);
+  });
+});
