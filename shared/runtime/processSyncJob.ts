@@ -2,7 +2,8 @@ import { AppError, isAppError } from '../errors/AppError';
 import { ensureError } from '../errors/ensureError';
 import { isRetryable } from '../errors/isRetryable';
 import { SyncJob } from '../queue/SyncJob';
-import { SyncRun, emptyCounts } from '../store/RunStore';
+import { SyncRun } from '../store/RunStore';
+import { queuedRun } from '../store/queuedRun';
 import { newRunId } from '../store/newRunId';
 import { runUserSync } from '../sync/runUserSync';
 import { Services } from './Services';
@@ -25,22 +26,7 @@ export async function processSyncJob(services: Services, job: SyncJob, logger: J
   }
   const existing = job.runId ? await services.runs.get(job.tenantId, job.runId) : null;
   const startedAt = new Date();
-  const run: SyncRun = existing ?? {
-    tenantId: job.tenantId,
-    runId: job.runId ?? newRunId(startedAt),
-    status: 'queued',
-    trigger: job.trigger,
-    mode: job.mode,
-    dryRun: false,
-    queuedAt: job.requestedAt,
-    counts: emptyCounts(),
-    skippedByReason: {},
-    issues: [],
-    graphRequests: 0,
-    pbxRequests: 0,
-    pages: 0,
-    notes: [],
-  };
+  const run: SyncRun = existing ?? queuedRun({ tenantId: job.tenantId, runId: job.runId ?? newRunId(startedAt), trigger: job.trigger, mode: job.mode, queuedAt: job.requestedAt });
   if (!tenant.config.enabled || !tenant.config.users.enabled) {
     await save(services, { ...run, status: 'succeeded', startedAt: startedAt.toISOString(), finishedAt: startedAt.toISOString(), notes: ['tenant or user sync is disabled; nothing done'] }, !existing);
     return undefined;

@@ -1,6 +1,7 @@
 import { EnqueueOptions } from '../queue/JobQueue';
 import { SyncJob } from '../queue/SyncJob';
-import { RunTrigger, emptyCounts } from '../store/RunStore';
+import { RunTrigger } from '../store/RunStore';
+import { queuedRun } from '../store/queuedRun';
 import { newRunId } from '../store/newRunId';
 import { Services } from './Services';
 
@@ -16,22 +17,7 @@ export async function requestSync(
   const now = request.now ?? new Date();
   const runId = newRunId(now);
   const job: SyncJob = { jobId: runId, tenantId: request.tenantId, resource: 'users', mode: request.mode, trigger: request.trigger, runId, requestedAt: now.toISOString() };
-  await services.runs.create({
-    tenantId: request.tenantId,
-    runId,
-    status: 'queued',
-    trigger: request.trigger,
-    mode: request.mode,
-    dryRun: false,
-    queuedAt: job.requestedAt,
-    counts: emptyCounts(),
-    skippedByReason: {},
-    issues: [],
-    graphRequests: 0,
-    pbxRequests: 0,
-    pages: 0,
-    notes: [],
-  });
+  await services.runs.create(queuedRun({ tenantId: request.tenantId, runId, trigger: request.trigger, mode: request.mode, queuedAt: job.requestedAt }));
   await services.queue.enqueue(job, { messageId: runId, ...enqueueOptions });
   return { runId, job };
 }

@@ -2,23 +2,21 @@ import { z } from 'zod';
 
 const phone = z.string().max(32).nullable().optional();
 const text128 = z.string().max(128).nullable().optional();
+const email = z.string().max(128).regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
+const contactFields = { mobile_phone: phone, work_phone: phone, home_phone: phone, address: text128, department: text128 };
 
 /** POST /api/users — the spec's required fields and limits (display_name ≤128 as of v22.6). Unknown fields are ignored. */
 export const CreateUserBody = z.object({
   name: z.string().min(1).max(64).regex(/^[A-Za-z0-9_\-'.]+$/, "only letters, digits and _ - ' .").refine((n) => !n.startsWith('.') && !n.endsWith('.'), 'must not start or end with a period'),
   password: z.string(),
-  email: z.string().max(128).regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address'),
+  email,
   display_name: z.string().min(1).max(128),
   role: z.string().min(1).max(64),
   extension_number: z.string().regex(/^[0-9]{3,64}$/, 'must be 3-64 digits'),
   extension_password: z.string().min(1),
   voicemail_pin: z.string(),
   enabled: z.boolean().optional(),
-  mobile_phone: phone,
-  work_phone: phone,
-  home_phone: phone,
-  address: text128,
-  department: text128,
+  ...contactFields,
 });
 
 const IMMUTABLE = ['name', 'password', 'role', 'extension_number', 'extension_password'];
@@ -26,14 +24,10 @@ const IMMUTABLE = ['name', 'password', 'role', 'extension_number', 'extension_pa
 /** POST /api/users/{id} — a merge: missing fields stay, "" or null clears. Immutable fields are refused. */
 export const UpdateUserBody = z
   .object({
-    email: z.string().max(128).regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address').optional(),
+    email: email.optional(),
     display_name: z.string().min(1).max(128).optional(),
     enabled: z.boolean().optional(),
-    mobile_phone: phone,
-    work_phone: phone,
-    home_phone: phone,
-    address: text128,
-    department: text128,
+    ...contactFields,
   })
   .passthrough()
   .superRefine((body, ctx) => {
