@@ -11,8 +11,8 @@ import { processSyncJob } from '../shared/runtime/processSyncJob';
 import { requestSync } from '../shared/runtime/requestSync';
 import { GraphSandbox, demoCompany } from '../test/sandbox/graph';
 import { PortSipSandbox } from '../test/sandbox/portsip';
-import { azuriteConnectionString, startAzurite } from '../test/support/startAzurite';
 import { LocalHttpHost } from './local/LocalHttpHost';
+import { ensureLocalStorage } from './local/ensureLocalStorage';
 import { loadLocalSettings } from './local/loadLocalSettings';
 import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from './local/sandboxTenantConfig';
 
@@ -30,14 +30,10 @@ async function main(): Promise<void> {
   mkdirSync(LOCAL_DIR, { recursive: true });
   const stops: (() => Promise<void>)[] = [];
 
-  let storage = env.AzureWebJobsStorage;
-  if (!storage || storage === 'UseDevelopmentStorage=true') {
-    const azurite = await startAzurite({ location: resolve(LOCAL_DIR, 'azurite'), port: Number(env.AZURITE_TABLE_PORT ?? 10002) });
-    stops.push(azurite.stop);
-    storage = azuriteConnectionString(azurite.tablePort);
-    console.log(`storage   Azurite Table service on 127.0.0.1:${azurite.tablePort} (data in .local/azurite)`);
-  }
-  const settings = loadAppSettings({ ...env, AzureWebJobsStorage: storage, QUEUE_MODE: 'inprocess', LOCAL_SECRETS_FILE: env.KEY_VAULT_URI ? undefined : (env.LOCAL_SECRETS_FILE ?? resolve(LOCAL_DIR, 'secrets.json')) });
+  const storage = await ensureLocalStorage(env);
+  stops.push(storage.stop);
+  console.log(`storage   ${env.AzureWebJobsStorage && env.AzureWebJobsStorage !== 'UseDevelopmentStorage=true' ? 'the configured storage account' : 'Azurite Table service (data in .local/azurite)'}`);
+  const settings = loadAppSettings({ ...env, AzureWebJobsStorage: storage.connectionString, QUEUE_MODE: 'inprocess', LOCAL_SECRETS_FILE: env.KEY_VAULT_URI ? undefined : (env.LOCAL_SECRETS_FILE ?? resolve(LOCAL_DIR, 'secrets.json')) });
   const queue = new InProcessJobQueue({ onDeadLetter: (d) => console.error(`dead-lettered job ${d.job.jobId} after ${d.deliveryCount} deliveries: ${d.reason}`) });
   const services = await createServices(settings, { queue });
   setServices(services);

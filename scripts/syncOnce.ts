@@ -6,6 +6,7 @@ import { createServices } from '../shared/runtime/createServices';
 import { processSyncJob } from '../shared/runtime/processSyncJob';
 import { runUserSync } from '../shared/sync/runUserSync';
 import { newRunId } from '../shared/store/newRunId';
+import { ensureLocalStorage } from './local/ensureLocalStorage';
 import { loadLocalSettings } from './local/loadLocalSettings';
 
 const USAGE = 'usage: npm run sync -- --tenant <id> [--dry-run] [--mode full|delta]';
@@ -35,7 +36,16 @@ function parseArgs(argv: string[]): { tenant: string; dryRun: boolean; mode: 'fu
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const env = loadLocalSettings();
-  const settings = loadAppSettings({ ...env, QUEUE_MODE: 'inprocess', LOCAL_SECRETS_FILE: env.KEY_VAULT_URI ? undefined : (env.LOCAL_SECRETS_FILE ?? resolve('.local/secrets.json')) });
+  const storage = await ensureLocalStorage(env);
+  try {
+    return await syncWith(args, env, storage.connectionString);
+  } finally {
+    await storage.stop();
+  }
+}
+
+async function syncWith(args: ReturnType<typeof parseArgs>, env: Record<string, string | undefined>, storage: string): Promise<number> {
+  const settings = loadAppSettings({ ...env, AzureWebJobsStorage: storage, QUEUE_MODE: 'inprocess', LOCAL_SECRETS_FILE: env.KEY_VAULT_URI ? undefined : (env.LOCAL_SECRETS_FILE ?? resolve('.local/secrets.json')) });
   const services = await createServices(settings, { queue: new InProcessJobQueue() });
   const tenant = await services.tenants.get(args.tenant);
   if (!tenant) throw new Error(`tenant ${args.tenant} does not exist`);
