@@ -2,19 +2,25 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { AppError } from '../errors/AppError';
 import { DeltaStart, DirectoryReader } from './DirectoryReader';
-import { GraphUser, GraphUserSchema, RemovedReasonSchema, RemovedUser, USER_SELECT, UsersDeltaPage } from './GraphUser';
+import { GraphUser, GraphUserSchema, USER_SELECT, UsersDeltaPage } from './GraphUser';
 import { graphErrorFor } from './graphErrorFor';
+import { parseUsersDeltaPage } from './parseUsersDeltaPage';
 
-const DeltaPageSchema = z.object({
-  value: z.array(z.record(z.string(), z.unknown())),
-  '@odata.nextLink': z.string().optional(),
-  '@odata.deltaLink': z.string().optional(),
+// accountEnabled, userType, department, employeeId and onPremisesExtensionAttributes are not in Graph's
+// default user set, so every property is named (and $select also decides which changes delta reports).
+const SELECT = `$select=${USER_SELECT.join(',')}`;
+
+const MembersPageSchema = z.object({
+  value: z.array(z.object({ id: z.string().min(1) }).passthrough()),
+  '@odata.nextLink': z.string().url().optional(),
 });
-const RemovedSchema = z.object({ id: z.string().min(1), '@removed': z.object({ reason: RemovedReasonSchema.catch('deleted') }) });
-const MembersPageSchema = z.object({ value: z.array(z.object({ id: z.string().min(1) }).passthrough()), '@odata.nextLink': z.string().optional() });
 
-/** Reads users and group membership of one tenant from Microsoft Graph (the DirectoryReader adapter). */
+/**
+ * The DirectoryReader adapter over Microsoft Graph for one tenant. Retries of 429/503/504 happen in the
+ * client's middleware (createGraphClient); what reaches here is final for the call.
+ */
 export class GraphDirectoryReader implements DirectoryReader {
+  /** `versionRoot` and `requestCount` come from the GraphConnection the client belongs to. */
   constructor(
     private readonly client: Client,
     private readonly versionRoot: string,
@@ -25,11 +31,19 @@ export class GraphDirectoryReader implements DirectoryReader {
     return this.counter();
   }
 
-  /** Graph links are absolute; the SDK wants a path below the version root it was built with. */
-  private relative(link: string): string {
-    if (!link.startsWith('http')) return link;
-    if (!link.startsWith(`${this.versionRoot}/`)) throw new AppError('INVALID', `Graph returned a link outside ${this.versionRoot}`);
-    return link.slice(this.versionRoot.length);
+  /**
+   * Graph's links are absolute. The SDK only strips the host from https URLs (an http sandbox link would be
+   * appended to the base URL), so links become paths below the version root; the query string passes
+   * through the SDK's parser with its values untouched. Only links under our own root are followed.
+   */
+  private pathOf(link: string): string | undefined {
+    return link.startsWith(`${this.versionRoot}/`) ? link.slice(this.versionRoot.length) : undefined;
+  }
+
+  private followedPath(link: string, name: string): string {
+    const path = this.pathOf(link);
+    if (path === undefined) throw new AppError('INTERNAL', `Graph returned a ${name} outside ${this.versionRoot}`);
+    return path;
   }
 
   private async get(path: string, what: string): Promise<unknown> {
@@ -40,31 +54,22 @@ export class GraphDirectoryReader implements DirectoryReader {
     }
   }
 
+  /** Fetches one page at a time, only when the caller asks for it, so memory stays flat for any tenant size. */
   async *usersDelta(start: DeltaStart): AsyncIterable<UsersDeltaPage> {
-    let path = start.kind === 'initial' ? `/users/delta?$select=${USER_SELECT.join(',')}` : this.relative(start.url);
+    let path: string;
+    if (start.kind === 'initial') {
+      path = `/users/delta?${SELECT}`;
+    } else {
+      const saved = this.pathOf(start.url);
+      // A link saved for another endpoint (the tenant moved national cloud, the sandbox moved) cannot resume.
+      if (saved === undefined) throw new AppError('DELTA_TOKEN_EXPIRED', `the saved delta link is not under ${this.versionRoot}; a full round is needed`);
+      path = saved;
+    }
     for (;;) {
-      const parsed = DeltaPageSchema.safeParse(await this.get(path, 'reading users delta'));
-      if (!parsed.success) throw new AppError('INTERNAL', `unexpected users delta page from Graph: ${parsed.error.issues[0]?.message}`);
-      const page = parsed.data;
-      const users: GraphUser[] = [];
-      const removed: RemovedUser[] = [];
-      for (const item of page.value) {
-        if ('@removed' in item) {
-          const r = RemovedSchema.safeParse(item);
-          if (!r.success) throw new AppError('INTERNAL', `unexpected removed item in users delta: ${r.error.issues[0]?.message}`);
-          removed.push({ id: r.data.id, reason: r.data['@removed'].reason });
-        } else {
-          const u = GraphUserSchema.safeParse(item);
-          if (!u.success) throw new AppError('INTERNAL', `unexpected user in users delta: ${u.error.issues[0]?.path.join('.')}: ${u.error.issues[0]?.message}`);
-          users.push(u.data);
-        }
-      }
-      const nextLink = page['@odata.nextLink'];
-      const deltaLink = page['@odata.deltaLink'];
-      if (!nextLink && !deltaLink) throw new AppError('INTERNAL', 'users delta page has neither a nextLink nor a deltaLink');
-      yield nextLink ? { users, removed, nextLink } : { users, removed, deltaLink };
-      if (!nextLink) return;
-      path = this.relative(nextLink);
+      const page = parseUsersDeltaPage(await this.get(path, 'reading the users delta'));
+      yield page;
+      if (!page.nextLink) return;
+      path = this.followedPath(page.nextLink, 'nextLink');
     }
   }
 
@@ -72,22 +77,25 @@ export class GraphDirectoryReader implements DirectoryReader {
     const ids: string[] = [];
     let path: string | undefined = `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?$select=id&$top=999`;
     while (path) {
-      const parsed = MembersPageSchema.safeParse(await this.get(path, `reading members of group ${groupId}`));
-      if (!parsed.success) throw new AppError('INTERNAL', `unexpected group members page from Graph: ${parsed.error.issues[0]?.message}`);
-      ids.push(...parsed.data.value.map((m) => m.id));
-      path = parsed.data['@odata.nextLink'] ? this.relative(parsed.data['@odata.nextLink']) : undefined;
+      const parsed = MembersPageSchema.safeParse(await this.get(path, `reading the members of group ${groupId}`));
+      if (!parsed.success) throw new AppError('INTERNAL', `unexpected group members page from Graph: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      for (const member of parsed.data.value) ids.push(member.id);
+      const next = parsed.data['@odata.nextLink'];
+      path = next ? this.followedPath(next, 'nextLink') : undefined;
     }
     return ids;
   }
 
   async getUser(id: string): Promise<GraphUser | null> {
+    let body: unknown;
     try {
-      const parsed = GraphUserSchema.safeParse(await this.get(`/users/${encodeURIComponent(id)}?$select=${USER_SELECT.join(',')}`, `reading user ${id}`));
-      if (!parsed.success) throw new AppError('INTERNAL', `unexpected user from Graph: ${parsed.error.issues[0]?.message}`);
-      return parsed.data;
+      body = await this.get(`/users/${encodeURIComponent(id)}?${SELECT}`, `reading user ${id}`);
     } catch (err) {
       if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
       throw err;
     }
+    const parsed = GraphUserSchema.safeParse(body);
+    if (!parsed.success) throw new AppError('INTERNAL', `unexpected user from Graph: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+    return parsed.data;
   }
 }

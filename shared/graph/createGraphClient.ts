@@ -1,40 +1,45 @@
-import { Client, HTTPMessageHandler, RetryHandler, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
+import { AuthenticationProvider, Client, HTTPMessageHandler, RetryHandler, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
-import type { AuthenticationProvider } from '@microsoft/microsoft-graph-client';
 import { TenantConfig } from '../config/TenantConfig';
 import { cloudEndpoints } from '../config/nationalClouds';
 import { SecretStore } from '../secrets/SecretStore';
+import { BearerTokenMiddleware } from './BearerTokenMiddleware';
+import { GraphConnection } from './GraphConnection';
+import { RequestCountingMiddleware } from './RequestCountingMiddleware';
 import { createGraphCredential } from './createGraphCredential';
-import { BearerTokenMiddleware, RequestCountingMiddleware } from './graphMiddleware';
 
-export interface GraphConnection {
-  client: Client;
-  /** The Graph root including the version, e.g. https://graph.microsoft.com/v1.0 */
-  versionRoot: string;
-  requestCount(): number;
-}
+const GRAPH_VERSION = 'v1.0';
+/** Seconds before the first retry when Graph sends no Retry-After (the SDK then backs off exponentially). */
+const FIRST_RETRY_DELAY_SECONDS = 1;
 
 /**
- * A Graph client for one tenant and national cloud: app-only token, the SDK's RetryHandler (429/503/504,
- * honouring Retry-After, exponential otherwise) and a request counter.
+ * A Graph client for one tenant and national cloud (or the loopback sandbox, which is addressed the same
+ * way: root URL + /v1.0). Middleware chain: bearer token → the SDK's RetryHandler → request counter → fetch.
+ *
+ * RetryHandler (SDK 3.0.7) retries 429, 503 and 504 for GETs, waiting exactly Retry-After (seconds or an
+ * HTTP date, capped at 180 s) and backing off exponentially when there is none; it allows at most 10
+ * retries. It does not retry network errors or other 5xx: those surface as TRANSIENT and the job is retried.
  */
 export async function createGraphClient(options: { microsoft365: TenantConfig['microsoft365']; secrets: SecretStore; maxRetries?: number }): Promise<GraphConnection> {
   const { microsoft365 } = options;
-  const root = microsoft365.auth.kind === 'sandbox' ? microsoft365.auth.graphBaseUrl : cloudEndpoints[microsoft365.nationalCloud].graphBaseUrl;
+  const auth = microsoft365.auth;
+  let baseUrl: string;
   let provider: AuthenticationProvider;
-  if (microsoft365.auth.kind === 'sandbox') {
-    const token = microsoft365.auth.token;
-    provider = { getAccessToken: async () => token };
+  if (auth.kind === 'sandbox') {
+    baseUrl = auth.graphBaseUrl;
+    provider = { getAccessToken: async () => auth.token };
   } else {
-    const credential = (await createGraphCredential(microsoft365, options.secrets))!;
-    provider = new TokenCredentialAuthenticationProvider(credential, { scopes: [`${root}/.default`] });
+    baseUrl = cloudEndpoints[microsoft365.nationalCloud].graphBaseUrl;
+    const credential = await createGraphCredential({ ...microsoft365, auth }, options.secrets);
+    provider = new TokenCredentialAuthenticationProvider(credential, { scopes: [`${baseUrl}/.default`] });
   }
-  const auth = new BearerTokenMiddleware(provider);
-  const retry = new RetryHandler(new RetryHandlerOptions(1, Math.min(options.maxRetries ?? 6, 10)));
+  const maxRetries = Math.max(0, Math.min(10, Math.floor(options.maxRetries ?? 6)));
+  const bearer = new BearerTokenMiddleware(provider, baseUrl);
+  const retry = new RetryHandler(new RetryHandlerOptions(FIRST_RETRY_DELAY_SECONDS, maxRetries));
   const counter = new RequestCountingMiddleware();
-  auth.setNext(retry);
+  bearer.setNext(retry);
   retry.setNext(counter);
   counter.setNext(new HTTPMessageHandler());
-  const client = Client.initWithMiddleware({ middleware: auth, baseUrl: root, defaultVersion: 'v1.0' });
-  return { client, versionRoot: `${root}/v1.0`, requestCount: () => counter.count };
+  const client = Client.initWithMiddleware({ middleware: bearer, baseUrl, defaultVersion: GRAPH_VERSION });
+  return { client, baseUrl, versionRoot: `${baseUrl}/${GRAPH_VERSION}`, requestCount: () => counter.count };
 }

@@ -1,18 +1,30 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { ClientCertificateCredential, ClientSecretCredential, TokenCredential } from '@azure/identity';
-import { TenantConfig } from '../config/TenantConfig';
+import { GraphAuth, TenantConfig } from '../config/TenantConfig';
 import { cloudEndpoints } from '../config/nationalClouds';
+import { AppError } from '../errors/AppError';
 import { SecretStore } from '../secrets/SecretStore';
 
-/** The app-only credential for a tenant's Entra app, with the secret material read from Key Vault. */
-export async function createGraphCredential(microsoft365: TenantConfig['microsoft365'], secrets: SecretStore): Promise<TokenCredential | undefined> {
+/** The tenant's microsoft365 section with an auth kind that signs in to Entra ID (not the sandbox). */
+type EntraAppConfig = TenantConfig['microsoft365'] & { auth: Exclude<GraphAuth, { kind: 'sandbox' }> };
+
+/**
+ * The app-only credential for a tenant's Entra app in its national cloud, with the secret material read
+ * from Key Vault. A certificate that is not a PEM with both a private key and a certificate is a CONFIG
+ * error here, rather than an obscure failure at the first token request.
+ */
+export async function createGraphCredential(microsoft365: EntraAppConfig, secrets: SecretStore): Promise<TokenCredential> {
+  const { directoryId, applicationId, auth } = microsoft365;
   const { authorityHost } = cloudEndpoints[microsoft365.nationalCloud];
-  const auth = microsoft365.auth;
-  switch (auth.kind) {
-    case 'certificate':
-      return new ClientCertificateCredential(microsoft365.directoryId, microsoft365.applicationId, { certificate: await secrets.getCertificatePem(auth.certificateName) }, { authorityHost });
-    case 'clientSecret':
-      return new ClientSecretCredential(microsoft365.directoryId, microsoft365.applicationId, await secrets.getSecret(auth.secretName), { authorityHost });
-    case 'sandbox':
-      return undefined;
+  if (auth.kind === 'clientSecret') {
+    return new ClientSecretCredential(directoryId, applicationId, await secrets.getSecret(auth.secretName), { authorityHost });
   }
+  const pem = await secrets.getCertificatePem(auth.certificateName);
+  try {
+    createPrivateKey(pem);
+    new X509Certificate(pem);
+  } catch {
+    throw new AppError('CONFIG', `certificate ${auth.certificateName} must be a PEM holding the private key and the certificate (export it from Key Vault with its key)`);
+  }
+  return new ClientCertificateCredential(directoryId, applicationId, { certificate: pem }, { authorityHost });
 }

@@ -150,7 +150,7 @@ export class InProcessJobQueue implements JobQueue {
       const ready: [string, QueuedMessage][] = [];
       let wakeAt = Infinity;
       for (const [sessionId, queue] of this.sessions) {
-        
+        if (this.activeSessions.has(sessionId)) continue;
         const dueAt = InProcessJobQueue.dueAt(queue[0]!);
         if (dueAt <= now) ready.push([sessionId, queue[0]!]);
         else wakeAt = Math.min(wakeAt, dueAt);

@@ -1,0 +1,124 @@
+import { Client, Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../shared/errors/AppError';
+import { BearerTokenMiddleware } from '../../../shared/graph/BearerTokenMiddleware';
+import { GraphDirectoryReader } from '../../../shared/graph/GraphDirectoryReader';
+import { USER_SELECT } from '../../../shared/graph/GraphUser';
+import { graphErrorFor } from '../../../shared/graph/graphErrorFor';
+
+const ROOT = 'https://graph.microsoft.com';
+
+/** Stands in for the network: records each request and answers from a queue of JSON bodies. */
+class RecordingTransport implements Middleware {
+  readonly urls: string[] = [];
+  readonly authorizations: (string | null)[] = [];
+  constructor(private readonly answers: { status?: number; body: unknown }[]) {}
+
+  async execute(context: Context): Promise<void> {
+    this.urls.push(String(context.request));
+    this.authorizations.push(new Headers(context.options?.headers as ConstructorParameters<typeof Headers>[0]).get('Authorization'));
+    const answer = this.answers.shift() ?? { status: 500, body: { error: { code: 'noAnswer', message: 'no canned answer' } } };
+    context.response = new Response(JSON.stringify(answer.body), { status: answer.status ?? 200, headers: { 'content-type': 'application/json' } });
+  }
+}
+
+function readerOver(answers: { status?: number; body: unknown }[]): { reader: GraphDirectoryReader; transport: RecordingTransport } {
+  const transport = new RecordingTransport(answers);
+  const bearer = new BearerTokenMiddleware({ getAccessToken: async () => 'token-1' }, ROOT);
+  bearer.setNext(transport);
+  const client = Client.initWithMiddleware({ middleware: bearer, baseUrl: ROOT, defaultVersion: 'v1.0' });
+  return { reader: new GraphDirectoryReader(client, `${ROOT}/v1.0`, () => transport.urls.length), transport };
+}
+
+async function failure(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+  throw new Error('expected a failure');
+}
+
+async function drain(iterable: AsyncIterable<unknown>): Promise<void> {
+  for await (const _ of iterable);
+}
+
+describe('GraphDirectoryReader (request shapes)', () => {
+  it('names every selected property on the first request and follows links without changing them', async () => {
+    const next = `${ROOT}/v1.0/users/delta?$skiptoken=pqwSUjGYvb3jQpbwVAwEL7yuI3dU1Lec_-fkkf%2BLPt%3D%3D`;
+    const delta = `${ROOT}/v1.0/users/delta?$deltatoken=Ab-C_d%3D`;
+    const { reader, transport } = readerOver([
+      { body: { value: [{ id: 'u1' }], '@odata.nextLink': next } },
+      { body: { value: [], '@odata.deltaLink': delta } },
+    ]);
+    await drain(reader.usersDelta({ kind: 'initial' }));
+    expect(transport.urls).toEqual([`${ROOT}/v1.0/users/delta?$select=${USER_SELECT.join(',')}`, next]);
+    for (const property of ['accountEnabled', 'userType', 'department', 'employeeId', 'onPremisesExtensionAttributes']) expect(transport.urls[0]).toContain(property);
+    expect(transport.authorizations).toEqual(['Bearer token-1', 'Bearer token-1']);
+  });
+
+  it('resumes from a saved deltaLink exactly as Graph wrote it', async () => {
+    const saved = `${ROOT}/v1.0/users/delta?$deltatoken=Xy_z-1%3D`;
+    const { reader, transport } = readerOver([{ body: { value: [], '@odata.deltaLink': `${ROOT}/v1.0/users/delta?$deltatoken=next` } }]);
+    await drain(reader.usersDelta({ kind: 'link', url: saved }));
+    expect(transport.urls).toEqual([saved]);
+  });
+
+  it('fetches the next page only when the caller asks for it', async () => {
+    const { reader, transport } = readerOver([
+      { body: { value: [{ id: 'u1' }], '@odata.nextLink': `${ROOT}/v1.0/users/delta?$skiptoken=2` } },
+      { body: { value: [{ id: 'u2' }], '@odata.deltaLink': `${ROOT}/v1.0/users/delta?$deltatoken=3` } },
+    ]);
+    const pages = reader.usersDelta({ kind: 'initial' })[Symbol.asyncIterator]();
+    expect((await pages.next()).value).toMatchObject({ users: [{ id: 'u1' }] });
+    expect(transport.urls).toHaveLength(1);
+    expect((await pages.next()).value).toMatchObject({ users: [{ id: 'u2' }], deltaLink: `${ROOT}/v1.0/users/delta?$deltatoken=3` });
+    expect((await pages.next()).done).toBe(true);
+    expect(reader.requestCount()).toBe(2);
+  });
+
+  it('treats a saved link for another Graph endpoint as an expired token, and refuses foreign nextLinks', async () => {
+    const other = readerOver([]);
+    const expired = await failure(drain(other.reader.usersDelta({ kind: 'link', url: 'https://graph.microsoft.us/v1.0/users/delta?$deltatoken=a' })));
+    expect(expired.code).toBe('DELTA_TOKEN_EXPIRED');
+    expect(other.transport.urls).toHaveLength(0);
+
+    const foreign = readerOver([{ body: { value: [], '@odata.nextLink': 'https://evil.example.com/v1.0/users/delta?$skiptoken=a' } }]);
+    const refused = await failure(drain(foreign.reader.usersDelta({ kind: 'initial' })));
+    expect(refused.code).toBe('INTERNAL');
+    expect(foreign.transport.urls).toHaveLength(1);
+  });
+
+  it('never sends the token outside the Graph root it was made for', async () => {
+    const { reader, transport } = readerOver([]);
+    const client = (reader as unknown as { client: Client }).client;
+    const refused = await client.api('https://evil.example.com/v1.0/users').get().catch((err: unknown) => graphErrorFor(err, 'reading users'));
+    expect(refused).toMatchObject({ code: 'INTERNAL' });
+    expect(transport.urls).toHaveLength(0);
+  });
+
+  it('pages transitive user members with $select=id&$top=999', async () => {
+    const { reader, transport } = readerOver([
+      { body: { value: [{ '@odata.type': '#microsoft.graph.user', id: 'a' }], '@odata.nextLink': `${ROOT}/v1.0/groups/g1/transitiveMembers/microsoft.graph.user?$select=id&$top=999&$skiptoken=X1` } },
+      { body: { value: [{ id: 'b' }] } },
+    ]);
+    expect(await reader.listGroupMemberUserIds('g1')).toEqual(['a', 'b']);
+    expect(transport.urls).toEqual([
+      `${ROOT}/v1.0/groups/g1/transitiveMembers/microsoft.graph.user?$select=id&$top=999`,
+      `${ROOT}/v1.0/groups/g1/transitiveMembers/microsoft.graph.user?$select=id&$top=999&$skiptoken=X1`,
+    ]);
+  });
+
+  it('reads one user with the selected properties, null on 404', async () => {
+    const { reader, transport } = readerOver([
+      { body: { id: 'u1', accountEnabled: true } },
+      { status: 404, body: { error: { code: 'Request_ResourceNotFound', message: "Resource 'u2' does not exist" } } },
+      { status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges' } } },
+    ]);
+    expect(await reader.getUser('u1')).toMatchObject({ id: 'u1', accountEnabled: true });
+    expect(transport.urls[0]).toBe(`${ROOT}/v1.0/users/u1?$select=${USER_SELECT.join(',')}`);
+    expect(await reader.getUser('u2')).toBeNull();
+    expect(await failure(reader.getUser('u3'))).toMatchObject({ code: 'FORBIDDEN', upstreamStatus: 403 });
+  });
+});
