@@ -1,4 +1,5 @@
-import { SandboxUser } from './SandboxUser';
+import { SandboxConflictError, SandboxNotFoundError } from './sandboxErrors';
+import { copyUser, SandboxUser } from './SandboxUser';
 
 interface Tracked {
   user: SandboxUser;
@@ -22,19 +23,19 @@ export class ChangeTracker {
 
   reset(users: SandboxUser[]): void {
     this.users.clear();
-    this.seq = 0;
     for (const u of users) this.add(u);
   }
 
   add(user: SandboxUser): void {
+    if (this.users.has(user.id)) throw new SandboxConflictError(`user ${user.id} already exists`);
     const seq = ++this.seq;
-    this.users.set(user.id, { user: { ...user }, createdSeq: seq, propSeq: new Map(), restoredSeq: 0 });
+    this.users.set(user.id, { user: copyUser(user), createdSeq: seq, propSeq: new Map(), restoredSeq: 0 });
   }
 
   update(id: string, patch: Partial<SandboxUser>): void {
     const t = this.live(id);
     const seq = ++this.seq;
-    for (const [key, value] of Object.entries(patch)) {
+    for (const [key, value] of Object.entries(structuredClone(patch))) {
       if (key === 'id') continue;
       (t.user as unknown as Record<string, unknown>)[key] = value;
       t.propSeq.set(key, seq);
@@ -43,21 +44,28 @@ export class ChangeTracker {
 
   remove(id: string, reason: 'changed' | 'deleted'): void {
     const t = this.users.get(id);
-    if (!t || (t.removed?.reason === 'deleted')) throw new Error(`no user ${id}`);
+    if (!t || t.removed?.reason === 'deleted') throw new SandboxNotFoundError(`no user ${id}`);
+    if (t.removed?.reason === reason) throw new SandboxConflictError(`user ${id} is already deleted`);
     t.removed = { seq: ++this.seq, reason };
   }
 
   restore(id: string): void {
     const t = this.users.get(id);
-    if (!t?.removed || t.removed.reason !== 'changed') throw new Error(`user ${id} is not soft-deleted`);
+    if (!t || t.removed?.reason === 'deleted') throw new SandboxNotFoundError(`no user ${id}`);
+    if (!t.removed) throw new SandboxConflictError(`user ${id} is not deleted`);
     t.removed = undefined;
     t.restoredSeq = ++this.seq;
   }
 
   live(id: string): Tracked {
     const t = this.users.get(id);
-    if (!t || t.removed) throw new Error(`no user ${id}`);
+    if (!t || t.removed) throw new SandboxNotFoundError(`no user ${id}`);
     return t;
+  }
+
+  isLive(id: string): boolean {
+    const t = this.users.get(id);
+    return t !== undefined && !t.removed;
   }
 
   find(id: string): Tracked | undefined {

@@ -1,36 +1,35 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { BoundedMap } from './BoundedMap';
 import { ChangeTracker } from './ChangeTracker';
-import { DEFAULT_USER_PROPERTIES, SandboxGroup, SandboxUser } from './SandboxUser';
+import { DeltaExpiryKind, DeltaRounds } from './DeltaRounds';
+import { copyUser, SandboxGroup, SandboxUser } from './SandboxUser';
+import { groupMemberUserIds } from './groupMemberUserIds';
+import { graphRouteName } from './graphRouteName';
 import { sendGraphError, sendJson } from './graphErrors';
 import { handleControlRequest } from './sandboxControlRoutes';
+import { SandboxNotFoundError } from './sandboxErrors';
+import { projectUser, selectedProperties } from './userProjection';
 
 export type { SandboxGroup, SandboxUser } from './SandboxUser';
 
 export interface GraphSandboxOptions {
+  /** 0 (the default) picks a free port. */
   port?: number;
   token?: string;
+  /** Users per delta page. */
   pageSize?: number;
   latencyMs?: number;
 }
 
-interface Round {
+type Fault = { kind: 'throttle'; retryAfter: number } | { kind: 'fail'; status: number };
+
+interface MemberCursor {
   ids: string[];
   offset: number;
-  select: string[];
-  since: number | null;
-  startSeq: number;
-  serial: number;
+  top: number;
 }
-
-interface DeltaToken {
-  startSeq: number;
-  select: string[];
-  serial: number;
-}
-
-type Fault = { kind: 'throttle'; retryAfter: number } | { kind: 'fail'; status: number };
 
 /**
  * A Microsoft Graph tenant on localhost for tests, benchmarks and `npm start`: users delta with paging,
@@ -41,26 +40,21 @@ export class GraphSandbox {
   readonly baseUrl: string;
   readonly token: string;
   private readonly tracker = new ChangeTracker();
+  private readonly delta: DeltaRounds;
   private readonly groups = new Map<string, SandboxGroup>();
-  private readonly rounds = new Map<string, Round>();
-  private readonly deltaTokens = new Map<string, DeltaToken>();
-  private serial = 0;
-  private expiry = { upTo: 0, kind: 'syncStateNotFound' as 'syncStateNotFound' | 'gone' };
+  private readonly memberCursors = new BoundedMap<string, MemberCursor>(10_000);
   private readonly pendingFaults: Fault[] = [];
   private latencyMs: number;
-  private readonly pageSize: number;
 
   readonly faults = {
-    throttleNext: (count: number, retryAfterSeconds = 1) => {
+    throttleNext: (count: number, retryAfterSeconds = 1): void => {
       for (let i = 0; i < count; i += 1) this.pendingFaults.push({ kind: 'throttle', retryAfter: retryAfterSeconds });
     },
-    failNext: (count: number, status = 503) => {
+    failNext: (count: number, status = 503): void => {
       for (let i = 0; i < count; i += 1) this.pendingFaults.push({ kind: 'fail', status });
     },
-    expireDeltaTokens: (kind: 'syncStateNotFound' | 'gone') => {
-      this.expiry = { upTo: this.serial, kind };
-    },
-    setLatency: (ms: number) => {
+    expireDeltaTokens: (kind: DeltaExpiryKind): void => this.delta.expireIssuedTokens(kind),
+    setLatency: (ms: number): void => {
       this.latencyMs = ms;
     },
   };
@@ -68,30 +62,31 @@ export class GraphSandbox {
   readonly stats = {
     requests: 0,
     byRoute: {} as Record<string, number>,
-    reset: () => {
+    reset: (): void => {
       this.stats.requests = 0;
       this.stats.byRoute = {};
     },
   };
 
   private constructor(private readonly server: Server, options: GraphSandboxOptions) {
-    const port = (server.address() as AddressInfo).port;
-    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     this.token = options.token ?? 'sandbox-graph-token';
-    this.pageSize = options.pageSize ?? 200;
     this.latencyMs = options.latencyMs ?? 0;
+    this.delta = new DeltaRounds(this.tracker, options.pageSize ?? 200);
   }
 
   static async start(options: GraphSandboxOptions = {}): Promise<GraphSandbox> {
-    let sandbox: GraphSandbox | undefined;
-    const server = createServer((req, res) => {
-      sandbox!.handle(req, res).catch((err: unknown) => sendGraphError(res, 500, 'generalException', err instanceof Error ? err.message : String(err)));
-    });
+    const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
     });
-    sandbox = new GraphSandbox(server, options);
+    const sandbox = new GraphSandbox(server, options);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      sandbox.handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) sendGraphError(res, 500, 'generalException', err instanceof Error ? err.message : String(err));
+      });
+    });
     return sandbox;
   }
 
@@ -102,14 +97,13 @@ export class GraphSandbox {
 
   seed(users: SandboxUser[], groups: SandboxGroup[] = []): void {
     this.tracker.reset(users);
+    this.delta.reset();
     this.groups.clear();
-    for (const g of groups) this.groups.set(g.id, { ...g, memberIds: [...g.memberIds] });
-    this.rounds.clear();
-    this.deltaTokens.clear();
+    this.memberCursors.clear();
+    for (const g of groups) this.addGroup(g);
   }
 
   addUser(user: SandboxUser): void {
-    if (this.tracker.find(user.id)) throw new Error(`user ${user.id} exists`);
     this.tracker.add(user);
   }
 
@@ -135,37 +129,37 @@ export class GraphSandbox {
 
   setGroupMembers(groupId: string, memberIds: string[]): void {
     const group = this.groups.get(groupId);
-    if (!group) throw new Error(`no group ${groupId}`);
+    if (!group) throw new SandboxNotFoundError(`no group ${groupId}`);
     group.memberIds = [...memberIds];
   }
 
   listUsers(): SandboxUser[] {
-    return this.tracker.liveUsers().map((u) => ({ ...u }));
+    return this.tracker.liveUsers().map(copyUser);
   }
 
   getUser(id: string): SandboxUser | undefined {
     const t = this.tracker.find(id);
-    return t && !t.removed ? { ...t.user } : undefined;
-  }
-
-  private newToken(): string {
-    return randomBytes(18).toString('base64url');
+    return t && !t.removed ? copyUser(t.user) : undefined;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.baseUrl);
     if (url.pathname.startsWith('/_sandbox/')) return handleControlRequest(this, req, res, url);
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
-    const route = this.routeName(req.method ?? 'GET', url.pathname);
+    const method = req.method ?? 'GET';
+    const route = graphRouteName(method, url.pathname);
     this.stats.requests += 1;
     this.stats.byRoute[route] = (this.stats.byRoute[route] ?? 0) + 1;
     if (req.headers.authorization !== `Bearer ${this.token}`) {
       return sendGraphError(res, 401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
     }
+    // A faulted request is answered before routing, so it changes nothing (as with a real 429/503).
     const fault = this.pendingFaults.shift();
-    if (fault?.kind === 'throttle') return sendGraphError(res, 429, 'TooManyRequests', 'Too many requests.', { 'Retry-After': String(fault.retryAfter) });
-    if (fault?.kind === 'fail') return sendGraphError(res, fault.status, 'serviceNotAvailable', 'Service unavailable.', { 'Retry-After': '1' });
-    if (req.method !== 'GET') return sendGraphError(res, 405, 'Request_BadRequest', 'Only GET is supported by the sandbox.');
+    if (fault?.kind === 'throttle') {
+      return sendGraphError(res, 429, 'TooManyRequests', 'Too many requests. Retry after the given interval.', { 'Retry-After': String(fault.retryAfter) });
+    }
+    if (fault?.kind === 'fail') return sendGraphError(res, fault.status, 'serviceNotAvailable', 'The service is temporarily unavailable.', { 'Retry-After': '1' });
+    if (method !== 'GET') return sendGraphError(res, 405, 'Request_BadRequest', 'The sandbox only serves GET on Graph routes.');
 
     const path = url.pathname.replace(/^\/v1\.0/, '');
     if (path === '/users/delta' || path === '/users/microsoft.graph.delta') return this.usersDelta(url, res);
@@ -176,113 +170,55 @@ export class GraphSandbox {
     return sendGraphError(res, 400, 'BadRequest', `Resource not found for the segment '${path}'.`);
   }
 
-  private routeName(method: string, pathname: string): string {
-    const path = pathname.replace(/^\/v1\.0/, '').replace(/\/microsoft\.graph\.delta$/, '/delta');
-    if (path === '/users/delta') return `${method} /users/delta`;
-    if (/^\/users\/[^/]+$/.test(path)) return `${method} /users/{id}`;
-    if (/^\/groups\//.test(path)) return `${method} /groups/{id}/members`;
-    return `${method} ${path}`;
-  }
-
-  private parseSelect(url: URL): string[] {
-    const raw = url.searchParams.get('$select');
-    const props = raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : DEFAULT_USER_PROPERTIES;
-    return props.includes('id') ? props : ['id', ...props];
-  }
-
-  private project(user: SandboxUser, select: string[]): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const p of select) {
-      const value = (user as unknown as Record<string, unknown>)[p];
-      if (value !== undefined) out[p] = value;
-    }
-    return out;
-  }
-
-  private expired(serial: number): boolean {
-    return serial <= this.expiry.upTo;
-  }
-
-  private sendExpired(res: ServerResponse, select: string[]): void {
-    if (this.expiry.kind === 'gone') {
-      res.writeHead(410, { 'content-type': 'application/json', location: `${this.baseUrl}/v1.0/users/delta?$select=${select.join(',')}` });
-      res.end(JSON.stringify({ error: { code: 'resyncRequired', message: 'Resync required.' } }));
-      return;
-    }
-    sendGraphError(res, 400, 'syncStateNotFound', 'The sync state generation is not found or has expired.');
-  }
-
   private usersDelta(url: URL, res: ServerResponse): void {
-    const skip = url.searchParams.get('$skiptoken');
-    const delta = url.searchParams.get('$deltatoken');
-    let round: Round | undefined;
-    let key: string;
-    if (skip) {
-      round = this.rounds.get(skip);
-      if (!round) return sendGraphError(res, 400, 'syncStateNotFound', 'Unknown skip token.');
-      if (this.expired(round.serial)) return this.sendExpired(res, round.select);
-      this.rounds.delete(skip);
-    } else if (delta === 'latest') {
-      const select = this.parseSelect(url);
-      const token = this.newToken();
-      this.deltaTokens.set(token, { startSeq: this.tracker.sequence, select, serial: ++this.serial });
-      return sendJson(res, 200, { '@odata.context': `${this.baseUrl}/v1.0/$metadata#users`, value: [], '@odata.deltaLink': `${this.baseUrl}/v1.0/users/delta?$deltatoken=${token}` });
-    } else if (delta) {
-      const token = this.deltaTokens.get(delta);
-      if (!token) return sendGraphError(res, 400, 'syncStateNotFound', 'Unknown delta token.');
-      if (this.expired(token.serial)) return this.sendExpired(res, token.select);
-      round = { ids: this.tracker.idsForRound(token.startSeq, token.select), offset: 0, select: token.select, since: token.startSeq, startSeq: this.tracker.sequence, serial: ++this.serial };
-    } else {
-      const select = this.parseSelect(url);
-      round = { ids: this.tracker.idsForRound(null, select), offset: 0, select, since: null, startSeq: this.tracker.sequence, serial: ++this.serial };
+    const link = (query: string) => `${this.baseUrl}/v1.0/users/delta?${query}`;
+    const deltaToken = url.searchParams.get('$deltatoken');
+    if (deltaToken === 'latest') {
+      const token = this.delta.latest(selectedProperties(url));
+      return sendJson(res, 200, { '@odata.context': `${this.baseUrl}/v1.0/$metadata#users`, value: [], '@odata.deltaLink': link(`$deltatoken=${token}`) });
     }
-    const slice = round.ids.slice(round.offset, round.offset + this.pageSize);
-    const value = slice.map((id) => {
-      const t = this.tracker.find(id)!;
-      return t.removed ? { id, '@removed': { reason: t.removed.reason } } : this.project(t.user, round!.select);
-    });
-    const body: Record<string, unknown> = { '@odata.context': `${this.baseUrl}/v1.0/$metadata#users(${round.select.join(',')})`, value };
-    const offset = round.offset + slice.length;
-    if (offset < round.ids.length) {
-      key = this.newToken();
-      this.rounds.set(key, { ...round, offset, serial: ++this.serial });
-      body['@odata.nextLink'] = `${this.baseUrl}/v1.0/users/delta?$skiptoken=${key}`;
-    } else {
-      key = this.newToken();
-      this.deltaTokens.set(key, { startSeq: round.startSeq, select: round.select, serial: ++this.serial });
-      body['@odata.deltaLink'] = `${this.baseUrl}/v1.0/users/delta?$deltatoken=${key}`;
+    const page = this.delta.page({ skipToken: url.searchParams.get('$skiptoken'), deltaToken, select: selectedProperties(url) });
+    if (page.kind === 'unknownToken') return sendGraphError(res, 400, 'syncStateNotFound', 'The sync state is not found or has expired.');
+    if (page.kind === 'expired') {
+      if (page.expiry === 'syncStateNotFound') return sendGraphError(res, 400, 'syncStateNotFound', 'The sync state generation is not found or has expired.');
+      const restart = link(`$select=${page.select.join(',')}`);
+      return sendGraphError(res, 410, 'resyncRequired', 'The delta state was reset; restart from the Location URL.', { Location: restart });
     }
+    const body: Record<string, unknown> = { '@odata.context': `${this.baseUrl}/v1.0/$metadata#users(${page.select.join(',')})`, value: page.value };
+    if (page.skipToken) body['@odata.nextLink'] = link(`$skiptoken=${page.skipToken}`);
+    else body['@odata.deltaLink'] = link(`$deltatoken=${page.deltaToken}`);
     sendJson(res, 200, body);
   }
 
   private userById(id: string, url: URL, res: ServerResponse): void {
+    // Graph also addresses users by userPrincipalName; the scan only runs when the id misses.
     const user = this.getUser(id) ?? this.tracker.liveUsers().find((u) => u.userPrincipalName.toLowerCase() === id.toLowerCase());
     if (!user) return sendGraphError(res, 404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
-    sendJson(res, 200, { '@odata.context': `${this.baseUrl}/v1.0/$metadata#users/$entity`, ...this.project(user, this.parseSelect(url)) });
-  }
-
-  private memberIds(groupId: string, transitive: boolean, seen = new Set<string>()): string[] {
-    const group = this.groups.get(groupId)!;
-    const out: string[] = [];
-    for (const id of group.memberIds) {
-      if (this.groups.has(id)) {
-        if (transitive && !seen.has(id)) {
-          seen.add(id);
-          out.push(...this.memberIds(id, true, seen));
-        }
-      } else if (this.getUser(id)) out.push(id);
-    }
-    return [...new Set(out)];
+    sendJson(res, 200, { '@odata.context': `${this.baseUrl}/v1.0/$metadata#users/$entity`, ...projectUser(user, selectedProperties(url)) });
   }
 
   private groupMembers(groupId: string, transitive: boolean, url: URL, res: ServerResponse): void {
-    if (!this.groups.has(groupId)) return sendGraphError(res, 404, 'Request_ResourceNotFound', `Resource '${groupId}' does not exist.`);
-    const top = Math.min(999, Math.max(1, Number(url.searchParams.get('$top') ?? 100) || 100));
-    const offset = Number(url.searchParams.get('$skiptoken') ?? 0) || 0;
-    const ids = this.memberIds(groupId, transitive);
-    const value = ids.slice(offset, offset + top).map((id) => ({ '@odata.type': '#microsoft.graph.user', id }));
-    const body: Record<string, unknown> = { value };
-    if (offset + top < ids.length) body['@odata.nextLink'] = `${this.baseUrl}${url.pathname}?$select=id&$top=${top}&$skiptoken=${offset + top}`;
+    if (!this.groups.has(groupId)) return sendGraphError(res, 404, 'Request_ResourceNotFound', `Resource '${groupId}' does not exist or one of its queried reference-property objects are not present.`);
+    const skipToken = url.searchParams.get('$skiptoken');
+    let cursor: MemberCursor;
+    if (skipToken) {
+      const found = this.memberCursors.get(skipToken);
+      if (!found) return sendGraphError(res, 400, 'Request_BadRequest', 'The skip token is invalid or has expired.');
+      cursor = found;
+    } else {
+      const top = Number(url.searchParams.get('$top') ?? 100);
+      if (!Number.isInteger(top) || top < 1 || top > 999) return sendGraphError(res, 400, 'Request_BadRequest', `Invalid page size specified: '${url.searchParams.get('$top')}'. Must be between 1 and 999 inclusive.`);
+      // Resolved once per listing, so each following page costs O(page).
+      cursor = { ids: groupMemberUserIds(this.groups, groupId, transitive, (id) => this.tracker.isLive(id)), offset: 0, top };
+    }
+    const end = Math.min(cursor.offset + cursor.top, cursor.ids.length);
+    const value = cursor.ids.slice(cursor.offset, end).map((id) => ({ '@odata.type': '#microsoft.graph.user', id }));
+    const body: Record<string, unknown> = { '@odata.context': `${this.baseUrl}/v1.0/$metadata#users(id)`, value };
+    if (end < cursor.ids.length) {
+      const next = randomBytes(18).toString('base64url');
+      this.memberCursors.set(next, { ...cursor, offset: end });
+      body['@odata.nextLink'] = `${this.baseUrl}${url.pathname}?$select=id&$top=${cursor.top}&$skiptoken=${next}`;
+    }
     sendJson(res, 200, body);
   }
 }

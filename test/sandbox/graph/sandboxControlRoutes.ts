@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { GraphSandbox } from './GraphSandbox';
 import { sendJson } from './graphErrors';
+import { SandboxConflictError, SandboxNotFoundError } from './sandboxErrors';
 
 const nullableString = z.string().max(256).nullable().optional();
 const UserPatchSchema = z
@@ -22,51 +23,66 @@ const UserPatchSchema = z
     onPremisesExtensionAttributes: z.record(z.string(), z.string().nullable()).optional(),
   })
   .strict();
-const NewUserSchema = UserPatchSchema.extend({ id: z.string().uuid().optional(), userPrincipalName: z.string().min(3).max(256) });
+const NewUserSchema = UserPatchSchema.extend({ id: z.uuid().optional(), userPrincipalName: z.string().min(3).max(256) });
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+class BadBodyError extends Error {}
+
+async function readBody<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
   let text = '';
   for await (const chunk of req) text += chunk;
-  return text ? JSON.parse(text) : {};
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : {};
+  } catch {
+    throw new BadBodyError('body is not valid JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new BadBodyError(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  return parsed.data;
 }
 
 const problem = (res: ServerResponse, status: number, message: string) => sendJson(res, status, { error: { message } });
 
-/** A small control API for manual demos (loopback only): edit users and see what the connector does. */
+/** A small control API for manual demos (loopback only, no auth): edit users and watch what the connector does. */
 export async function handleControlRequest(sandbox: GraphSandbox, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const userMatch = /^\/_sandbox\/users\/([^/]+)(\/restore)?$/.exec(url.pathname);
   try {
-    if (url.pathname === '/_sandbox/users' && req.method === 'GET') return sendJson(res, 200, { value: sandbox.listUsers() });
     if (url.pathname === '/_sandbox/stats' && req.method === 'GET') return sendJson(res, 200, { requests: sandbox.stats.requests, byRoute: sandbox.stats.byRoute });
+    if (url.pathname === '/_sandbox/users' && req.method === 'GET') return sendJson(res, 200, { value: sandbox.listUsers() });
     if (url.pathname === '/_sandbox/users' && req.method === 'POST') {
-      const parsed = NewUserSchema.safeParse(await readJson(req));
-      if (!parsed.success) return problem(res, 400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      const user = { businessPhones: [], accountEnabled: true, userType: 'Member' as const, ...parsed.data, id: parsed.data.id ?? randomUUID() };
+      const body = await readBody(req, NewUserSchema);
+      const user = { businessPhones: [], accountEnabled: true, userType: 'Member' as const, ...body, id: body.id ?? randomUUID() };
       sandbox.addUser(user);
-      return sendJson(res, 201, user);
+      return sendJson(res, 201, sandbox.getUser(user.id));
     }
+    const userMatch = /^\/_sandbox\/users\/([^/]+)(\/restore)?$/.exec(url.pathname);
     if (userMatch) {
       const id = decodeURIComponent(userMatch[1]!);
       if (userMatch[2] && req.method === 'POST') {
         sandbox.restoreUser(id);
         return sendJson(res, 200, sandbox.getUser(id));
       }
-      if (!sandbox.getUser(id)) return problem(res, 404, `no user ${id}`);
-      if (req.method === 'PATCH') {
-        const parsed = UserPatchSchema.safeParse(await readJson(req));
-        if (!parsed.success) return problem(res, 400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-        sandbox.updateUser(id, parsed.data);
+      if (!userMatch[2] && req.method === 'GET') {
+        const user = sandbox.getUser(id);
+        return user ? sendJson(res, 200, user) : problem(res, 404, `no user ${id}`);
+      }
+      if (!userMatch[2] && req.method === 'PATCH') {
+        const patch = await readBody(req, UserPatchSchema);
+        sandbox.updateUser(id, patch);
         return sendJson(res, 200, sandbox.getUser(id));
       }
-      if (req.method === 'DELETE') {
+      if (!userMatch[2] && req.method === 'DELETE') {
         if (url.searchParams.get('hard') === 'true') sandbox.hardDeleteUser(id);
         else sandbox.softDeleteUser(id);
         res.writeHead(204).end();
         return;
       }
+      return problem(res, 405, `${req.method} is not supported on ${url.pathname}`);
     }
     return problem(res, 404, `no control route ${req.method} ${url.pathname}`);
   } catch (err) {
-    return problem(res, err instanceof SyntaxError ? 400 : 404, err instanceof Error ? err.message : String(err));
+    if (err instanceof BadBodyError) return problem(res, 400, err.message);
+    if (err instanceof SandboxNotFoundError) return problem(res, 404, err.message);
+    if (err instanceof SandboxConflictError) return problem(res, 409, err.message);
+    throw err;
   }
 }

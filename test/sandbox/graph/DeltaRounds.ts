@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { BoundedMap } from './BoundedMap';
+import { ChangeTracker } from './ChangeTracker';
+import { projectUser } from './userProjection';
+
+export type DeltaExpiryKind = 'syncStateNotFound' | 'gone';
+
+/** Who is in a round is fixed when it starts, so changes made while it is paged land in the next round. */
+interface RoundSnapshot {
+  ids: string[];
+  select: string[];
+  startSeq: number;
+}
+
+interface PageCursor {
+  round: RoundSnapshot;
+  offset: number;
+  serial: number;
+}
+
+interface DeltaState {
+  startSeq: number;
+  select: string[];
+  serial: number;
+}
+
+export type DeltaPage =
+  | { kind: 'page'; select: string[]; value: Record<string, unknown>[]; skipToken?: string; deltaToken?: string }
+  | { kind: 'expired'; expiry: DeltaExpiryKind; select: string[] }
+  | { kind: 'unknownToken' };
+
+export interface DeltaRequest {
+  skipToken: string | null;
+  deltaToken: string | null;
+  select: string[];
+}
+
+const TOKEN_LIMIT = 20_000;
+
+/**
+ * Users delta rounds behind opaque `$skiptoken` / `$deltatoken` values. Starting a round is O(users);
+ * each page after that is O(page). Links stay replayable (a client may resume from a saved nextLink).
+ */
+export class DeltaRounds {
+  private readonly cursors = new BoundedMap<string, PageCursor>(TOKEN_LIMIT);
+  private readonly states = new BoundedMap<string, DeltaState>(TOKEN_LIMIT);
+  private serial = 0;
+  private expiry: { upTo: number; kind: DeltaExpiryKind } = { upTo: 0, kind: 'syncStateNotFound' };
+
+  constructor(private readonly tracker: ChangeTracker, private readonly pageSize: number) {}
+
+  reset(): void {
+    this.cursors.clear();
+    this.states.clear();
+  }
+
+  /** Every token issued so far stops working; later ones are fine. */
+  expireIssuedTokens(kind: DeltaExpiryKind): void {
+    this.expiry = { upTo: this.serial, kind };
+  }
+
+  /** `$deltatoken=latest`: a deltaLink from now, with no data. */
+  latest(select: string[]): string {
+    return this.issueDeltaToken(this.tracker.sequence, select);
+  }
+
+  page(request: DeltaRequest): DeltaPage {
+    let cursor: PageCursor;
+    if (request.skipToken) {
+      const found = this.cursors.get(request.skipToken);
+      if (!found) return { kind: 'unknownToken' };
+      if (found.serial <= this.expiry.upTo) return { kind: 'expired', expiry: this.expiry.kind, select: found.round.select };
+      cursor = found;
+    } else if (request.deltaToken) {
+      const state = this.states.get(request.deltaToken);
+      if (!state) return { kind: 'unknownToken' };
+      if (state.serial <= this.expiry.upTo) return { kind: 'expired', expiry: this.expiry.kind, select: state.select };
+      cursor = this.startRound(state.startSeq, state.select);
+    } else {
+      cursor = this.startRound(null, request.select);
+    }
+    return this.render(cursor);
+  }
+
+  private startRound(since: number | null, select: string[]): PageCursor {
+    const round = { ids: this.tracker.idsForRound(since, select), select, startSeq: this.tracker.sequence };
+    return { round, offset: 0, serial: 0 };
+  }
+
+  private render({ round, offset }: PageCursor): DeltaPage {
+    const end = Math.min(offset + this.pageSize, round.ids.length);
+    const value: Record<string, unknown>[] = [];
+    for (let i = offset; i < end; i += 1) {
+      const id = round.ids[i]!;
+      const tracked = this.tracker.find(id);
+      if (!tracked) continue;
+      value.push(tracked.removed ? { id, '@removed': { reason: tracked.removed.reason } } : projectUser(tracked.user, round.select));
+    }
+    if (end < round.ids.length) {
+      const skipToken = newToken();
+      this.cursors.set(skipToken, { round, offset: end, serial: ++this.serial });
+      return { kind: 'page', select: round.select, value, skipToken };
+    }
+    return { kind: 'page', select: round.select, value, deltaToken: this.issueDeltaToken(round.startSeq, round.select) };
+  }
+
+  private issueDeltaToken(startSeq: number, select: string[]): string {
+    const token = newToken();
+    this.states.set(token, { startSeq, select, serial: ++this.serial });
+    return token;
+  }
+}
+
+function newToken(): string {
+  return randomBytes(18).toString('base64url');
+}
