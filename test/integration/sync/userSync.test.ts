@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UserSyncOptionsSchema } from '../../../shared/config/TenantConfig';
+import { AppError } from '../../../shared/errors/AppError';
 import { SyncJob } from '../../../shared/queue/SyncJob';
 import { processSyncJob } from '../../../shared/runtime/processSyncJob';
 import { Services } from '../../../shared/runtime/Services';
@@ -155,6 +156,42 @@ describe('users → PortSIP extensions, end to end (sandbox Graph + sandbox Port
     const byEntra = pbxUsersByEntraId();
     for (const u of users) expect(byEntra.get(u.id)).toHaveLength(1);
     expect((await services.links.listByTenant(tenantId)).every((l) => l.state === 'active')).toBe(true);
+  });
+
+  it('an interrupted initial round resumes from its last checkpoint without duplicates, and skips the unsafe sweep', async () => {
+    const users = Array.from({ length: 200 }, (_, i) => person(guid(600 + i)));
+    await freshTenant(users);
+    const tenant = (await services.tenants.get(tenantId))!;
+    const real = await services.connectorsFor(tenant);
+    let pagesServed = 0;
+    const dying = {
+      ...real,
+      directoryReader: {
+        ...real.directoryReader,
+        requestCount: () => real.directoryReader.requestCount(),
+        getUser: (id: string) => real.directoryReader.getUser(id),
+        listGroupMemberUserIds: (id: string) => real.directoryReader.listGroupMemberUserIds(id),
+        async *usersDelta(start: Parameters<typeof real.directoryReader.usersDelta>[0]) {
+          for await (const page of real.directoryReader.usersDelta(start)) {
+            if (++pagesServed > 2) throw new AppError('TRANSIENT', 'Graph went away mid-round');
+            yield page;
+          }
+        },
+      },
+    };
+    await expect(sync('full', { connectorsFor: async () => dying })).rejects.toThrow('mid-round');
+    const state = (await services.deltaStates.get(tenantId, 'users'))!;
+    expect(state.checkpointLink).toBeDefined();
+    expect(state.deltaLink).toBeUndefined();
+    expect((await services.links.listByTenant(tenantId)).length).toBe(100);
+
+    const resumed = await sync('delta');
+    expect(resumed.status).toBe('succeeded');
+    expect(resumed.notes.join(' ')).toMatch(/resumed.*checkpoint/);
+    expect(resumed.notes.join(' ')).toMatch(/sweep skipped/);
+    expect(resumed.counts.created).toBe(100);
+    const byEntra = pbxUsersByEntraId();
+    for (const u of users) expect(byEntra.get(u.id)).toHaveLength(1);
   });
 
   it('an expired delta token (both kinds) triggers a clean full resync that deletes nothing it merely had not re-read', async () => {
