@@ -169,6 +169,44 @@ describe('GraphSandbox wire behaviour', () => {
     expect((await round(location.toString())).items).toHaveLength(3);
   });
 
+  it('points a 410 for a round started without $select back to the bare delta URL', async () => {
+    graph.seed(generateUsers(3, { seed: 13 }));
+    const firstPage = await getJson<DeltaBody>('/v1.0/users/delta');
+    expect(firstPage['@odata.nextLink']).toBeUndefined();
+    graph.faults.expireDeltaTokens('gone');
+    const res = await get(firstPage['@odata.deltaLink']!);
+    expect(res.status).toBe(410);
+    expect(res.headers.get('location')).toBe(`${graph.baseUrl}/v1.0/users/delta`);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBeTruthy();
+  });
+
+  it('answers an unknown or forged token with 400 syncStateNotFound', async () => {
+    graph.seed(generateUsers(3, { seed: 14 }));
+    for (const query of ['$deltatoken=forged', '$skiptoken=forged']) {
+      const res = await get(`/v1.0/users/delta?${query}`);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('syncStateNotFound');
+    }
+    const { deltaLink } = await round(SELECT);
+    graph.seed(generateUsers(3, { seed: 14 }));
+    expect((await get(deltaLink)).status).toBe(400); // seed() starts a new tenant: old tokens mean nothing
+  });
+
+  it('finds only the changed users in a large tenant, also after many changes to the same users', async () => {
+    const users = generateUsers(5000, { seed: 15 });
+    graph.seed(users);
+    const latest = await getJson<DeltaBody>(`${SELECT}&$deltatoken=latest`);
+    // Many more log entries than users, so the change log compacts several times along the way.
+    for (let i = 0; i < 3000; i += 1) graph.updateUser(users[i % 3]!.id, { department: `Dept ${i}` });
+    graph.updateUser(users[4000]!.id, { displayName: 'Renamed' });
+    graph.updateUser(users[4001]!.id, { jobTitle: 'Not selected' });
+    const next = await round(latest['@odata.deltaLink']!);
+    expect(next.pages).toHaveLength(1);
+    expect(ids(next.items)).toEqual([users[0]!.id, users[1]!.id, users[2]!.id, users[4000]!.id].sort());
+    expect(next.items.find((i) => i.id === users[2]!.id)).toMatchObject({ department: 'Dept 2999' });
+    expect((await round(next.deltaLink)).items).toEqual([]);
+  });
+
   it('throttles with 429 + Retry-After and fails with 503, changing nothing', async () => {
     graph.seed(generateUsers(3, { seed: 10 }));
     graph.faults.throttleNext(2, 7);
@@ -185,6 +223,17 @@ describe('GraphSandbox wire behaviour', () => {
     expect(((await failed.json()) as { error: { code: string } }).error.code).toBe('serviceNotAvailable');
     expect((await round(SELECT)).items).toHaveLength(3);
     expect(graph.stats.requests).toBe(4);
+  });
+
+  it('serves users by userPrincipalName, case-insensitively, following a UPN change', async () => {
+    const users = generateUsers(3, { seed: 16 });
+    graph.seed(users);
+    const upn = users[1]!.userPrincipalName;
+    const byUpn = await getJson<Record<string, unknown>>(`/v1.0/users/${encodeURIComponent(upn.toUpperCase())}?$select=id,userPrincipalName`);
+    expect(byUpn).toMatchObject({ id: users[1]!.id, userPrincipalName: upn });
+    graph.updateUser(users[1]!.id, { userPrincipalName: 'renamed@contoso.com' });
+    expect((await get(`/v1.0/users/${encodeURIComponent(upn)}`)).status).toBe(404);
+    expect(await getJson<Record<string, unknown>>('/v1.0/users/Renamed@contoso.com?$select=id')).toMatchObject({ id: users[1]!.id });
   });
 
   it('serves users by id with $select; soft-deleted and unknown users are 404', async () => {
@@ -257,6 +306,52 @@ describe('GraphSandbox control API', () => {
   });
 });
 
+describe('GraphSandbox control API: faults and stats', () => {
+  const postFaults = (body: unknown) => fetch(`${graph.baseUrl}/_sandbox/faults`, { method: 'POST', body: JSON.stringify(body) });
+
+  it('injects throttling, failures and token expiry; rejects bad fault bodies with a clear message', async () => {
+    graph.seed(generateUsers(4, { seed: 17 }));
+    const { deltaLink } = await round(SELECT);
+    for (const bad of [{}, { throttleNext: 0 }, { failNext: 1, status: 200 }, { retryAfterSeconds: 5 }, { expireDeltaTokens: 'soon' }, { unknown: 1 }]) {
+      const res = await postFaults(bad);
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('BadRequest');
+      expect(body.error.message.length).toBeGreaterThan(5);
+    }
+    const ok = await postFaults({ throttleNext: 1, retryAfterSeconds: 3, failNext: 1, status: 502, expireDeltaTokens: 'syncStateNotFound' });
+    expect(ok.status).toBe(200);
+    const throttled = await get(SELECT);
+    expect([throttled.status, throttled.headers.get('retry-after')]).toEqual([429, '3']);
+    expect((await get(SELECT)).status).toBe(502);
+    expect((await get(deltaLink)).status).toBe(400);
+    expect((await get(SELECT)).status).toBe(200);
+
+    const stats = (await (await fetch(`${graph.baseUrl}/_sandbox/stats`)).json()) as { requests: number; byRoute: Record<string, number> };
+    expect(stats).toEqual({ requests: 5, byRoute: { 'GET /users/delta': 5 } }); // the first round, then four above
+  });
+
+  it('adds latency to Graph responses only', async () => {
+    graph.seed([]);
+    expect((await postFaults({ latencyMs: 150 })).status).toBe(200);
+    const started = Date.now();
+    await getJson<DeltaBody>(SELECT);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    graph.faults.setLatency(0);
+    const quick = Date.now();
+    await getJson<DeltaBody>(SELECT);
+    expect(Date.now() - quick).toBeLessThan(140);
+  });
+
+  it('answers unknown control routes 404, wrong methods 405 and oversized bodies 413', async () => {
+    expect((await fetch(`${graph.baseUrl}/_sandbox/nothing`)).status).toBe(404);
+    expect((await fetch(`${graph.baseUrl}/_sandbox/users/x/restore`, { method: 'GET' })).status).toBe(405);
+    const big = await fetch(`${graph.baseUrl}/_sandbox/users`, { method: 'POST', body: JSON.stringify({ userPrincipalName: 'a@b.c', displayName: 'x'.repeat(100_000) }) });
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: { code: string } }).error.code).toBe('RequestEntityTooLarge');
+  });
+});
+
 describe('generateUsers / demoCompany', () => {
   it('is deterministic for a seed and differs between seeds', () => {
     expect(generateUsers(200, { seed: 42 })).toEqual(generateUsers(200, { seed: 42 }));
@@ -276,7 +371,7 @@ describe('generateUsers / demoCompany', () => {
     near(share((u) => u.onPremisesExtensionAttributes?.extensionAttribute1 !== undefined), 0.3);
     near(share((u) => u.businessPhones.length === 0), 0.4);
     near(share((u) => u.employeeId !== undefined), 0.2);
-    const mails = users.map((u) => u.mail).filter((m): m is string => !!m);
+    const mails = users.map((u) => u.mail?.toLowerCase()).filter((m): m is string => !!m);
     near(1 - new Set(mails).size / users.length - share((u) => !u.mail), 0.02);
     expect(new Set(users.map((u) => u.id)).size).toBe(users.length);
     expect(users.every((u) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(u.id))).toBe(true);
@@ -284,8 +379,17 @@ describe('generateUsers / demoCompany', () => {
     expect(new Set(extensions).size).toBe(extensions.length);
     const small = generateUsers(5000).map((u) => u.onPremisesExtensionAttributes?.extensionAttribute1).filter((e): e is string => !!e);
     expect(small.every((e) => /^\d{4}$/.test(e))).toBe(true);
-    const guest = users.find((u) => u.userType === 'Guest')!;
-    expect(guest.userPrincipalName).toMatch(/_gmail\.com#EXT#@fabrikam\.com$/);
+    const guests = users.filter((u) => u.userType === 'Guest');
+    expect(guests.every((g) => /^[a-z0-9.]+_[a-z0-9.]+#EXT#@fabrikam\.com$/.test(g.userPrincipalName))).toBe(true);
+    expect(guests.some((g) => g.userPrincipalName.includes('_gmail.com#EXT#'))).toBe(true);
+    near(guests.filter((g) => g.mail === null).length / guests.length, 0.2);
+    expect(guests.filter((g) => g.mail).every((g) => g.userPrincipalName === `${g.mail!.replace('@', '_')}#EXT#@fabrikam.com`)).toBe(true);
+    expect(new Set(users.map((u) => u.userPrincipalName.toLowerCase())).size).toBe(users.length);
+    expect(users.some((u) => u.mail && u.mail !== u.mail.toLowerCase())).toBe(true);
+    const formats = new Set(users.flatMap((u) => u.businessPhones).map((p) => p.replace(/\d/g, '9')));
+    expect([...formats]).toEqual(expect.arrayContaining(['+9 999 999 9999', '(999) 999-9999']));
+    expect(formats.size).toBeGreaterThanOrEqual(5);
+    expect(users.some((u) => u.displayName === '王芳' && u.userPrincipalName.startsWith('fang.wang'))).toBe(true);
     expect(users.some((u) => /[^\x00-\x7f]/.test(u.displayName ?? ''))).toBe(true);
     expect(users.some((u) => /[\u4e00-\u9fff]/.test(u.displayName ?? ''))).toBe(true);
     expect(users.some((u) => u.mobilePhone)).toBe(true);

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { BoundedMap } from './BoundedMap';
 import { ChangeTracker } from './ChangeTracker';
-import { projectUser } from './userProjection';
+import { projectUser, UserSelection } from './userProjection';
 
 export type DeltaExpiryKind = 'syncStateNotFound' | 'gone';
 
 /** Who is in a round is fixed when it starts, so changes made while it is paged land in the next round. */
 interface RoundSnapshot {
   ids: string[];
-  select: string[];
+  selection: UserSelection;
   startSeq: number;
 }
 
@@ -20,26 +20,28 @@ interface PageCursor {
 
 interface DeltaState {
   startSeq: number;
-  select: string[];
+  selection: UserSelection;
   serial: number;
 }
 
 export type DeltaPage =
-  | { kind: 'page'; select: string[]; value: Record<string, unknown>[]; skipToken?: string; deltaToken?: string }
-  | { kind: 'expired'; expiry: DeltaExpiryKind; select: string[] }
+  | { kind: 'page'; selection: UserSelection; value: Record<string, unknown>[]; skipToken?: string; deltaToken?: string }
+  | { kind: 'expired'; expiry: DeltaExpiryKind; selection: UserSelection }
   | { kind: 'unknownToken' };
 
 export interface DeltaRequest {
   skipToken: string | null;
   deltaToken: string | null;
-  select: string[];
+  /** Only used by a round's first request; later requests take it from their token, as Graph does. */
+  selection: UserSelection;
 }
 
 const TOKEN_LIMIT = 20_000;
 
 /**
- * Users delta rounds behind opaque `$skiptoken` / `$deltatoken` values. Starting a round is O(users);
- * each page after that is O(page). Links stay replayable (a client may resume from a saved nextLink).
+ * Users delta rounds behind opaque `$skiptoken` / `$deltatoken` values (random ids mapped to state held
+ * here). Starting an initial round is O(users), an incremental one O(changes since its token); each page
+ * after that is O(page). Links stay replayable (a client may resume from a saved nextLink).
  */
 export class DeltaRounds {
   private readonly cursors = new BoundedMap<string, PageCursor>(TOKEN_LIMIT);
@@ -60,8 +62,8 @@ export class DeltaRounds {
   }
 
   /** `$deltatoken=latest`: a deltaLink from now, with no data. */
-  latest(select: string[]): string {
-    return this.issueDeltaToken(this.tracker.sequence, select);
+  latest(selection: UserSelection): string {
+    return this.issueDeltaToken(this.tracker.sequence, selection);
   }
 
   page(request: DeltaRequest): DeltaPage {
@@ -69,21 +71,21 @@ export class DeltaRounds {
     if (request.skipToken) {
       const found = this.cursors.get(request.skipToken);
       if (!found) return { kind: 'unknownToken' };
-      if (found.serial <= this.expiry.upTo) return { kind: 'expired', expiry: this.expiry.kind, select: found.round.select };
+      if (found.serial <= this.expiry.upTo) return { kind: 'expired', expiry: this.expiry.kind, selection: found.round.selection };
       cursor = found;
     } else if (request.deltaToken) {
       const state = this.states.get(request.deltaToken);
       if (!state) return { kind: 'unknownToken' };
-      if (state.serial <= this.expiry.upTo) return { kind: 'expired', expiry: this.expiry.kind, select: state.select };
-      cursor = this.startRound(state.startSeq, state.select);
+      if (state.serial <= this.expiry.upTo) return { kind: 'expired', expiry: this.expiry.kind, selection: state.selection };
+      cursor = this.startRound(state.startSeq, state.selection);
     } else {
-      cursor = this.startRound(null, request.select);
+      cursor = this.startRound(null, request.selection);
     }
     return this.render(cursor);
   }
 
-  private startRound(since: number | null, select: string[]): PageCursor {
-    const round = { ids: this.tracker.idsForRound(since, select), select, startSeq: this.tracker.sequence };
+  private startRound(since: number | null, selection: UserSelection): PageCursor {
+    const round = { ids: this.tracker.idsForRound(since, selection.properties), selection, startSeq: this.tracker.sequence };
     return { round, offset: 0, serial: 0 };
   }
 
@@ -94,19 +96,20 @@ export class DeltaRounds {
       const id = round.ids[i]!;
       const tracked = this.tracker.find(id);
       if (!tracked) continue;
-      value.push(tracked.removed ? { id, '@removed': { reason: tracked.removed.reason } } : projectUser(tracked.user, round.select));
+      // Current state, not the state at round start: a later change is also reported again next round.
+      value.push(tracked.removed ? { id, '@removed': { reason: tracked.removed.reason } } : projectUser(tracked.user, round.selection.properties));
     }
     if (end < round.ids.length) {
       const skipToken = newToken();
       this.cursors.set(skipToken, { round, offset: end, serial: ++this.serial });
-      return { kind: 'page', select: round.select, value, skipToken };
+      return { kind: 'page', selection: round.selection, value, skipToken };
     }
-    return { kind: 'page', select: round.select, value, deltaToken: this.issueDeltaToken(round.startSeq, round.select) };
+    return { kind: 'page', selection: round.selection, value, deltaToken: this.issueDeltaToken(round.startSeq, round.selection) };
   }
 
-  private issueDeltaToken(startSeq: number, select: string[]): string {
+  private issueDeltaToken(startSeq: number, selection: UserSelection): string {
     const token = newToken();
-    this.states.set(token, { startSeq, select, serial: ++this.serial });
+    this.states.set(token, { startSeq, selection, serial: ++this.serial });
     return token;
   }
 }

@@ -1,58 +1,48 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
-import { BoundedMap } from './BoundedMap';
 import { ChangeTracker } from './ChangeTracker';
 import { DeltaExpiryKind, DeltaRounds } from './DeltaRounds';
+import { FaultQueue } from './FaultQueue';
+import { GroupDirectory } from './GroupDirectory';
 import { copyUser, SandboxGroup, SandboxUser } from './SandboxUser';
-import { groupMemberUserIds } from './groupMemberUserIds';
 import { graphRouteName } from './graphRouteName';
 import { sendGraphError, sendJson } from './graphErrors';
 import { handleControlRequest } from './sandboxControlRoutes';
-import { SandboxNotFoundError } from './sandboxErrors';
-import { projectUser, selectedProperties } from './userProjection';
+import { projectUser, userSelection } from './userProjection';
 
 export type { SandboxGroup, SandboxUser } from './SandboxUser';
 
 export interface GraphSandboxOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** The bearer token every Graph request must carry; default 'sandbox-graph-token'. */
   token?: string;
-  /** Users per delta page. */
+  /** Users per delta page; default 200. */
   pageSize?: number;
+  /** Added to every Graph response; default 0. */
   latencyMs?: number;
 }
 
-type Fault = { kind: 'throttle'; retryAfter: number } | { kind: 'fail'; status: number };
-
-interface MemberCursor {
-  ids: string[];
-  offset: number;
-  top: number;
-}
+const notFound = (id: string) => `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`;
 
 /**
  * A Microsoft Graph tenant on localhost for tests, benchmarks and `npm start`: users delta with paging,
  * opaque tokens, `$select`, `@removed`, expired tokens (400 syncStateNotFound / 410 + Location), group
- * membership, users by id, and injected 429 / 5xx.
+ * membership, users by id or UPN, and injected 429 / 5xx. Graph routes live under `/v1.0`, the
+ * unauthenticated control API for demos under `/_sandbox/`.
  */
 export class GraphSandbox {
   readonly baseUrl: string;
   readonly token: string;
   private readonly tracker = new ChangeTracker();
   private readonly delta: DeltaRounds;
-  private readonly groups = new Map<string, SandboxGroup>();
-  private readonly memberCursors = new BoundedMap<string, MemberCursor>(10_000);
-  private readonly pendingFaults: Fault[] = [];
+  private readonly groups = new GroupDirectory((id) => this.tracker.isLive(id));
+  private readonly pendingFaults = new FaultQueue();
   private latencyMs: number;
 
   readonly faults = {
-    throttleNext: (count: number, retryAfterSeconds = 1): void => {
-      for (let i = 0; i < count; i += 1) this.pendingFaults.push({ kind: 'throttle', retryAfter: retryAfterSeconds });
-    },
-    failNext: (count: number, status = 503): void => {
-      for (let i = 0; i < count; i += 1) this.pendingFaults.push({ kind: 'fail', status });
-    },
+    throttleNext: (count: number, retryAfterSeconds = 1): void => this.pendingFaults.throttleNext(count, retryAfterSeconds),
+    failNext: (count: number, status = 503): void => this.pendingFaults.failNext(count, status),
     expireDeltaTokens: (kind: DeltaExpiryKind): void => this.delta.expireIssuedTokens(kind),
     setLatency: (ms: number): void => {
       this.latencyMs = ms;
@@ -77,6 +67,7 @@ export class GraphSandbox {
 
   static async start(options: GraphSandboxOptions = {}): Promise<GraphSandbox> {
     const server = createServer();
+    // Loopback only: the control API has no authentication.
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -95,12 +86,11 @@ export class GraphSandbox {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Replaces all data; every token issued before stops working. */
   seed(users: SandboxUser[], groups: SandboxGroup[] = []): void {
     this.tracker.reset(users);
     this.delta.reset();
-    this.groups.clear();
-    this.memberCursors.clear();
-    for (const g of groups) this.addGroup(g);
+    this.groups.reset(groups);
   }
 
   addUser(user: SandboxUser): void {
@@ -124,13 +114,11 @@ export class GraphSandbox {
   }
 
   addGroup(group: SandboxGroup): void {
-    this.groups.set(group.id, { ...group, memberIds: [...group.memberIds] });
+    this.groups.add(group);
   }
 
   setGroupMembers(groupId: string, memberIds: string[]): void {
-    const group = this.groups.get(groupId);
-    if (!group) throw new SandboxNotFoundError(`no group ${groupId}`);
-    group.memberIds = [...memberIds];
+    this.groups.setMembers(groupId, memberIds);
   }
 
   listUsers(): SandboxUser[] {
@@ -154,11 +142,7 @@ export class GraphSandbox {
       return sendGraphError(res, 401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
     }
     // A faulted request is answered before routing, so it changes nothing (as with a real 429/503).
-    const fault = this.pendingFaults.shift();
-    if (fault?.kind === 'throttle') {
-      return sendGraphError(res, 429, 'TooManyRequests', 'Too many requests. Retry after the given interval.', { 'Retry-After': String(fault.retryAfter) });
-    }
-    if (fault?.kind === 'fail') return sendGraphError(res, fault.status, 'serviceNotAvailable', 'The service is temporarily unavailable.', { 'Retry-After': '1' });
+    if (this.pendingFaults.answer(res)) return;
     if (method !== 'GET') return sendGraphError(res, 405, 'Request_BadRequest', 'The sandbox only serves GET on Graph routes.');
 
     const path = url.pathname.replace(/^\/v1\.0/, '');
@@ -172,53 +156,46 @@ export class GraphSandbox {
 
   private usersDelta(url: URL, res: ServerResponse): void {
     const link = (query: string) => `${this.baseUrl}/v1.0/users/delta?${query}`;
+    const context = (query: string | null) => `${this.baseUrl}/v1.0/$metadata#users${query ? `(${query})` : ''}`;
     const deltaToken = url.searchParams.get('$deltatoken');
     if (deltaToken === 'latest') {
-      const token = this.delta.latest(selectedProperties(url));
-      return sendJson(res, 200, { '@odata.context': `${this.baseUrl}/v1.0/$metadata#users`, value: [], '@odata.deltaLink': link(`$deltatoken=${token}`) });
+      const selection = userSelection(url);
+      const token = this.delta.latest(selection);
+      return sendJson(res, 200, { '@odata.context': context(selection.query), value: [], '@odata.deltaLink': link(`$deltatoken=${token}`) });
     }
-    const page = this.delta.page({ skipToken: url.searchParams.get('$skiptoken'), deltaToken, select: selectedProperties(url) });
+    const page = this.delta.page({ skipToken: url.searchParams.get('$skiptoken'), deltaToken, selection: userSelection(url) });
     if (page.kind === 'unknownToken') return sendGraphError(res, 400, 'syncStateNotFound', 'The sync state is not found or has expired.');
     if (page.kind === 'expired') {
       if (page.expiry === 'syncStateNotFound') return sendGraphError(res, 400, 'syncStateNotFound', 'The sync state generation is not found or has expired.');
-      const restart = link(`$select=${page.select.join(',')}`);
+      const restart = page.selection.query === null ? `${this.baseUrl}/v1.0/users/delta` : link(`$select=${encodeURIComponent(page.selection.query)}`);
       return sendGraphError(res, 410, 'resyncRequired', 'The delta state was reset; restart from the Location URL.', { Location: restart });
     }
-    const body: Record<string, unknown> = { '@odata.context': `${this.baseUrl}/v1.0/$metadata#users(${page.select.join(',')})`, value: page.value };
+    const body: Record<string, unknown> = { '@odata.context': context(page.selection.query), value: page.value };
     if (page.skipToken) body['@odata.nextLink'] = link(`$skiptoken=${page.skipToken}`);
     else body['@odata.deltaLink'] = link(`$deltatoken=${page.deltaToken}`);
     sendJson(res, 200, body);
   }
 
-  private userById(id: string, url: URL, res: ServerResponse): void {
-    // Graph also addresses users by userPrincipalName; the scan only runs when the id misses.
-    const user = this.getUser(id) ?? this.tracker.liveUsers().find((u) => u.userPrincipalName.toLowerCase() === id.toLowerCase());
-    if (!user) return sendGraphError(res, 404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
-    sendJson(res, 200, { '@odata.context': `${this.baseUrl}/v1.0/$metadata#users/$entity`, ...projectUser(user, selectedProperties(url)) });
+  private userById(idOrUpn: string, url: URL, res: ServerResponse): void {
+    const user = this.tracker.findLive(idOrUpn);
+    if (!user) return sendGraphError(res, 404, 'Request_ResourceNotFound', notFound(idOrUpn));
+    sendJson(res, 200, { '@odata.context': `${this.baseUrl}/v1.0/$metadata#users/$entity`, ...projectUser(user, userSelection(url).properties) });
   }
 
   private groupMembers(groupId: string, transitive: boolean, url: URL, res: ServerResponse): void {
-    if (!this.groups.has(groupId)) return sendGraphError(res, 404, 'Request_ResourceNotFound', `Resource '${groupId}' does not exist or one of its queried reference-property objects are not present.`);
-    const skipToken = url.searchParams.get('$skiptoken');
-    let cursor: MemberCursor;
-    if (skipToken) {
-      const found = this.memberCursors.get(skipToken);
-      if (!found) return sendGraphError(res, 400, 'Request_BadRequest', 'The skip token is invalid or has expired.');
-      cursor = found;
-    } else {
-      const top = Number(url.searchParams.get('$top') ?? 100);
-      if (!Number.isInteger(top) || top < 1 || top > 999) return sendGraphError(res, 400, 'Request_BadRequest', `Invalid page size specified: '${url.searchParams.get('$top')}'. Must be between 1 and 999 inclusive.`);
-      // Resolved once per listing, so each following page costs O(page).
-      cursor = { ids: groupMemberUserIds(this.groups, groupId, transitive, (id) => this.tracker.isLive(id)), offset: 0, top };
+    const rawTop = url.searchParams.get('$top');
+    const top = Number(rawTop ?? 100);
+    if (!Number.isInteger(top) || top < 1 || top > 999) {
+      return sendGraphError(res, 400, 'Request_BadRequest', `Invalid page size specified: '${rawTop}'. Must be between 1 and 999 inclusive.`);
     }
-    const end = Math.min(cursor.offset + cursor.top, cursor.ids.length);
-    const value = cursor.ids.slice(cursor.offset, end).map((id) => ({ '@odata.type': '#microsoft.graph.user', id }));
-    const body: Record<string, unknown> = { '@odata.context': `${this.baseUrl}/v1.0/$metadata#users(id)`, value };
-    if (end < cursor.ids.length) {
-      const next = randomBytes(18).toString('base64url');
-      this.memberCursors.set(next, { ...cursor, offset: end });
-      body['@odata.nextLink'] = `${this.baseUrl}${url.pathname}?$select=id&$top=${cursor.top}&$skiptoken=${next}`;
-    }
+    const page = this.groups.page({ groupId, transitive, skipToken: url.searchParams.get('$skiptoken'), top });
+    if (page.kind === 'noGroup') return sendGraphError(res, 404, 'Request_ResourceNotFound', notFound(groupId));
+    if (page.kind === 'unknownToken') return sendGraphError(res, 400, 'Request_BadRequest', 'The skip token is invalid or has expired.');
+    const body: Record<string, unknown> = {
+      '@odata.context': `${this.baseUrl}/v1.0/$metadata#users(id)`,
+      value: page.ids.map((id) => ({ '@odata.type': '#microsoft.graph.user', id })),
+    };
+    if (page.skipToken) body['@odata.nextLink'] = `${this.baseUrl}${url.pathname}?$select=id&$top=${page.top}&$skiptoken=${page.skipToken}`;
     sendJson(res, 200, body);
   }
 }

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+const nullableString = z.string().max(256).nullable().optional();
+
+/** A control-API user edit: the SandboxUser fields except id; null clears a field as Graph would report it. */
+export const UserPatchSchema = z
+  .object({
+    displayName: nullableString,
+    givenName: nullableString,
+    surname: nullableString,
+    mail: nullableString,
+    userPrincipalName: z.string().min(3).max(256).optional(),
+    mobilePhone: nullableString,
+    businessPhones: z.array(z.string().max(64)).max(10).optional(),
+    department: nullableString,
+    jobTitle: nullableString,
+    accountEnabled: z.boolean().optional(),
+    userType: z.enum(['Member', 'Guest']).optional(),
+    employeeId: nullableString,
+    onPremisesExtensionAttributes: z.record(z.string().regex(/^extensionAttribute([1-9]|1[0-5])$/, 'must be extensionAttribute1..15'), z.string().max(1024).nullable()).optional(),
+  })
+  .strict();
+
+export const NewUserSchema = UserPatchSchema.extend({ id: z.uuid().optional(), userPrincipalName: z.string().min(3).max(256) });
+
+/** `POST /_sandbox/faults`: the same knobs as `GraphSandbox.faults`, for manual demos. */
+export const FaultsSchema = z
+  .object({
+    throttleNext: z.int().min(1).max(10_000).optional(),
+    retryAfterSeconds: z.int().min(0).max(3600).optional(),
+    failNext: z.int().min(1).max(10_000).optional(),
+    status: z.int().min(400).max(599).optional(),
+    expireDeltaTokens: z.enum(['syncStateNotFound', 'gone']).optional(),
+    latencyMs: z.int().min(0).max(60_000).optional(),
+  })
+  .strict()
+  .refine((f) => Object.keys(f).length > 0, 'name at least one fault')
+  .refine((f) => f.retryAfterSeconds === undefined || f.throttleNext !== undefined, { message: 'only applies with throttleNext', path: ['retryAfterSeconds'] })
+  .refine((f) => f.status === undefined || f.failNext !== undefined, { message: 'only applies with failNext', path: ['status'] });
+
+export type Faults = z.infer<typeof FaultsSchema>;
