@@ -1,9 +1,13 @@
 import { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { AppError } from '../errors/AppError';
+import { AppError, isAppError } from '../errors/AppError';
 import { DeltaState, DeltaStateStore, SyncResource } from './DeltaStateStore';
-import { tableCall } from './tableErrorFor';
-import { toColumn } from './jsonColumn';
+import { checkedTableString } from './checkedTableString';
+import { deleteEntityIfExists } from './deleteEntityIfExists';
+import { etagOf } from './etagOf';
+import { findEntity } from './findEntity';
+import { parseStoredRow } from './parseStoredRow';
+import { tableCall } from './tableCall';
 
 const RowSchema = z.object({
   deltaLink: z.string().optional(),
@@ -16,39 +20,43 @@ const RowSchema = z.object({
   etag: z.string(),
 });
 
+const TEXT_FIELDS = ['deltaLink', 'checkpointLink', 'roundMode', 'roundStartedAt', 'optionsHash', 'lastCompletedAt'] as const;
+
+/** Delta links and page checkpoints: partition = tenant id, row key = resource. Absent fields are not stored. */
 export class TableDeltaStateStore implements DeltaStateStore {
   constructor(private readonly table: TableClient) {}
 
   async get(tenantId: string, resource: SyncResource): Promise<DeltaState | null> {
+    const row = await findEntity(this.table, tenantId, resource, `delta state of ${tenantId}/${resource}`);
+    if (!row) return null;
+    const { etag, ...fields } = parseStoredRow(row, RowSchema, `delta state of ${tenantId}/${resource}`);
+    return { tenantId, resource, ...fields, etag };
+  }
+
+  async save(state: DeltaState): Promise<DeltaState> {
+    const what = `delta state of ${state.tenantId}/${state.resource}`;
+    const entity: { partitionKey: string; rowKey: string } & Record<string, string | boolean> = { partitionKey: state.tenantId, rowKey: state.resource };
+    for (const key of TEXT_FIELDS) {
+      const value = state[key];
+      if (value !== undefined) entity[key] = checkedTableString(value, `${what}: ${key}`);
+    }
+    if (state.roundResumed !== undefined) entity.roundResumed = state.roundResumed;
+    const { etag } = state;
+    if (!etag) {
+      const result = await tableCall(what, () => this.table.upsertEntity(entity, 'Replace'));
+      return { ...state, etag: etagOf(result, what) };
+    }
     try {
-      const row = await tableCall('delta state', () => this.table.getEntity(tenantId, resource));
-      const parsed = RowSchema.safeParse(row);
-      if (!parsed.success) throw new AppError('INTERNAL', `stored delta state of ${tenantId}/${resource} is unreadable`);
-      return { tenantId, resource, ...parsed.data };
+      const result = await tableCall(what, () => this.table.updateEntity(entity, 'Replace', { etag }));
+      return { ...state, etag: etagOf(result, what) };
     } catch (err) {
-      if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
+      // Cleared since it was read: as stale as a changed ETag.
+      if (isAppError(err, 'NOT_FOUND')) throw new AppError('PRECONDITION_FAILED', `${what}: it was cleared by someone else`, { cause: err });
       throw err;
     }
   }
 
-  async save(state: DeltaState): Promise<DeltaState> {
-    const entity: Record<string, unknown> = { partitionKey: state.tenantId, rowKey: state.resource };
-    for (const key of ['deltaLink', 'checkpointLink', 'roundMode', 'roundStartedAt', 'roundResumed', 'optionsHash', 'lastCompletedAt'] as const) {
-      const value = state[key];
-      if (value !== undefined) entity[key] = typeof value === 'string' ? toColumn(value, key) : value;
-    }
-    const typed = entity as { partitionKey: string; rowKey: string };
-    const result = await tableCall(`delta state of ${state.tenantId}`, () =>
-      state.etag ? this.table.updateEntity(typed, 'Replace', { etag: state.etag }) : this.table.upsertEntity(typed, 'Replace'),
-    );
-    return { ...state, etag: result.etag };
-  }
-
   async clear(tenantId: string, resource: SyncResource): Promise<void> {
-    try {
-      await tableCall('delta state', () => this.table.deleteEntity(tenantId, resource));
-    } catch (err) {
-      if (!(err instanceof AppError && err.code === 'NOT_FOUND')) throw err;
-    }
+    await deleteEntityIfExists(this.table, tenantId, resource, `delta state of ${tenantId}/${resource}`);
   }
 }

@@ -1,18 +1,26 @@
 import { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { AppError } from '../errors/AppError';
-import { RunStore, SyncRun } from './RunStore';
-import { tableCall } from './tableErrorFor';
-import { MAX_TABLE_STRING, fromJsonColumn, toColumn } from './jsonColumn';
+import { RunCounts, RunIssue, RunStore, SyncRun } from './RunStore';
+import { MAX_TABLE_STRING, checkedTableString } from './checkedTableString';
+import { findEntity } from './findEntity';
+import { jsonColumn } from './jsonColumn';
+import { listPartition } from './listPartition';
+import { parseStoredRow } from './parseStoredRow';
+import { tableCall } from './tableCall';
 
+const count = z.number().int().nonnegative();
 const CountsSchema = z.object({
-  created: z.number(), adopted: z.number(), updated: z.number(), disabled: z.number(), deleted: z.number(),
-  unlinked: z.number(), unchanged: z.number(), skipped: z.number(), failed: z.number(),
-});
-const IssuesSchema = z.array(z.object({ objectId: z.string().optional(), userPrincipalName: z.string().optional(), action: z.string().optional(), code: z.string(), message: z.string() }));
+  created: count, adopted: count, updated: count, disabled: count, deleted: count, unlinked: count, unchanged: count, skipped: count, failed: count,
+}) satisfies z.ZodType<RunCounts>;
+const IssueSchema = z.object({
+  objectId: z.string().optional(),
+  userPrincipalName: z.string().optional(),
+  action: z.string().optional(),
+  code: z.string(),
+  message: z.string(),
+}) satisfies z.ZodType<RunIssue>;
 
 const RowSchema = z.object({
-  partitionKey: z.string(),
   rowKey: z.string(),
   status: z.enum(['queued', 'running', 'succeeded', 'partial', 'failed']),
   trigger: z.enum(['manual', 'scheduled', 'notification', 'lifecycle', 'startup', 'cli']),
@@ -22,22 +30,27 @@ const RowSchema = z.object({
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
   durationMs: z.number().optional(),
-  counts: z.string(),
-  skippedByReason: z.string(),
-  issues: z.string(),
-  notes: z.string(),
-  graphRequests: z.number(),
-  pbxRequests: z.number(),
-  pages: z.number(),
+  counts: jsonColumn(CountsSchema),
+  skippedByReason: jsonColumn(z.record(z.string(), count)),
+  issues: jsonColumn(z.array(IssueSchema)),
+  graphRequests: count,
+  pbxRequests: count,
+  pages: count,
   error: z.string().optional(),
+  notes: jsonColumn(z.array(z.string())),
 });
 
+const COLUMNS = Object.keys(RowSchema.shape).filter((name) => name !== 'rowKey');
+/** Longest stored issue message and run error; the rest is in the logs. */
+const MAX_ISSUE_MESSAGE = 300;
+const MAX_ERROR = 4000;
+
 /**
- * Issues are capped by count (MAX_RUN_ISSUES) but long messages can still pass the 32K-character property
- * limit; keep the first ones that fit and say how many were left out (the counts stay exact).
+ * Issues are capped by count (MAX_RUN_ISSUES) but long ones can still pass the property limit; keep the
+ * first ones that fit and say how many were left out (the counts stay exact).
  */
-function issuesThatFit(issues: SyncRun['issues']): SyncRun['issues'] {
-  const kept = issues.map((i) => ({ ...i, message: i.message.slice(0, 300) }));
+function issuesThatFit(issues: RunIssue[]): RunIssue[] {
+  const kept = issues.map((issue) => ({ ...issue, message: issue.message.slice(0, MAX_ISSUE_MESSAGE) }));
   let dropped = 0;
   while (kept.length > 0 && JSON.stringify(kept).length > MAX_TABLE_STRING - 200) {
     kept.pop();
@@ -47,66 +60,53 @@ function issuesThatFit(issues: SyncRun['issues']): SyncRun['issues'] {
   return kept;
 }
 
+/** Sync run history: partition = tenant id, row key = run id (newRunId sorts newest first). */
 export class TableRunStore implements RunStore {
   constructor(private readonly table: TableClient) {}
 
-  private toEntity(run: SyncRun) {
-    const { tenantId, runId, counts, skippedByReason, issues, notes, ...rest } = run;
-    const entity: Record<string, unknown> = {
-      partitionKey: tenantId,
-      rowKey: runId,
-      counts: JSON.stringify(counts),
-      skippedByReason: JSON.stringify(skippedByReason),
-      issues: toColumn(issuesThatFit(issues), 'run issues'),
-      notes: toColumn(notes, 'run notes'),
-    };
-    for (const [key, value] of Object.entries(rest)) if (value !== undefined) entity[key] = key === 'error' ? String(value).slice(0, 4000) : value;
-    return entity as { partitionKey: string; rowKey: string };
-  }
-
-  private toRun(row: unknown): SyncRun {
-    const parsed = RowSchema.safeParse(row);
-    if (!parsed.success) throw new AppError('INTERNAL', `a stored run is unreadable: ${parsed.error.issues[0]?.message}`);
-    const { partitionKey, rowKey, counts, skippedByReason, issues, notes, ...rest } = parsed.data;
-    return {
-      ...rest,
-      tenantId: partitionKey,
-      runId: rowKey,
-      counts: fromJsonColumn(counts, CountsSchema, 'run counts'),
-      skippedByReason: fromJsonColumn(skippedByReason, z.record(z.string(), z.number()), 'run skip reasons'),
-      issues: fromJsonColumn(issues, IssuesSchema, 'run issues'),
-      notes: fromJsonColumn(notes, z.array(z.string()), 'run notes'),
-    };
-  }
-
   async create(run: SyncRun): Promise<void> {
-    await tableCall(`run ${run.runId}`, () => this.table.createEntity(this.toEntity(run)));
+    const what = `run ${run.tenantId}/${run.runId}`;
+    await tableCall(what, () => this.table.createEntity(toEntity(run)));
   }
 
   async save(run: SyncRun): Promise<void> {
-    await tableCall(`run ${run.runId}`, () => this.table.upsertEntity(this.toEntity(run), 'Replace'));
+    const what = `run ${run.tenantId}/${run.runId}`;
+    await tableCall(what, () => this.table.upsertEntity(toEntity(run), 'Replace'));
   }
 
   async get(tenantId: string, runId: string): Promise<SyncRun | null> {
-    try {
-      return this.toRun(await tableCall(`run ${runId}`, () => this.table.getEntity(tenantId, runId)));
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
-      throw err;
-    }
+    const row = await findEntity(this.table, tenantId, runId, `run ${tenantId}/${runId}`, COLUMNS);
+    return row && toRun(tenantId, row);
   }
 
   async list(tenantId: string, limit: number): Promise<SyncRun[]> {
-    return tableCall('runs', async () => {
-      const runs: SyncRun[] = [];
-      const pages = this.table.listEntities({ queryOptions: { filter: `PartitionKey eq '${tenantId}'` } }).byPage({ maxPageSize: limit });
-      for await (const page of pages) {
-        for (const row of page) {
-          runs.push(this.toRun(row));
-          if (runs.length >= limit) return runs;
-        }
-      }
-      return runs;
-    });
+    const runs: SyncRun[] = [];
+    if (limit < 1) return runs;
+    for await (const row of listPartition(this.table, tenantId, `runs of ${tenantId}`, { select: COLUMNS, pageSize: limit })) {
+      runs.push(toRun(tenantId, row));
+      if (runs.length >= limit) break;
+    }
+    return runs;
   }
+}
+
+function toEntity(run: SyncRun): { partitionKey: string; rowKey: string } & Record<string, string | number | boolean> {
+  const { tenantId, runId, counts, skippedByReason, issues, notes, error, ...rest } = run;
+  const what = `run ${tenantId}/${runId}`;
+  const entity: { partitionKey: string; rowKey: string } & Record<string, string | number | boolean> = {
+    partitionKey: tenantId,
+    rowKey: runId,
+    counts: JSON.stringify(counts),
+    skippedByReason: checkedTableString(JSON.stringify(skippedByReason), `${what}: skip reasons`),
+    issues: checkedTableString(JSON.stringify(issuesThatFit(issues)), `${what}: issues`),
+    notes: checkedTableString(JSON.stringify(notes), `${what}: notes`),
+  };
+  for (const [key, value] of Object.entries(rest)) if (value !== undefined) entity[key] = value;
+  if (error !== undefined) entity.error = error.slice(0, MAX_ERROR);
+  return entity;
+}
+
+function toRun(tenantId: string, row: Record<string, unknown>): SyncRun {
+  const { rowKey, ...run } = parseStoredRow(row, RowSchema, `run ${tenantId}/${String(row.rowKey)}`);
+  return { tenantId, runId: rowKey, ...run };
 }

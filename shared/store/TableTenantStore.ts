@@ -1,71 +1,70 @@
 import { TableClient } from '@azure/data-tables';
+import { z } from 'zod';
 import { TenantConfig, TenantConfigSchema } from '../config/TenantConfig';
-import { formatZodIssues } from '../config/formatZodIssues';
 import { AppError } from '../errors/AppError';
 import { TenantRecord, TenantStore } from './TenantStore';
-import { tableCall } from './tableErrorFor';
-import { toColumn } from './jsonColumn';
+import { etagOf } from './etagOf';
+import { findEntity } from './findEntity';
+import { jsonColumn } from './jsonColumn';
+import { listPartition } from './listPartition';
+import { fromLongStringColumns, toLongStringColumns } from './longStringColumns';
+import { parseStoredRow } from './parseStoredRow';
+import { tableCall } from './tableCall';
 
-const PK = 'tenant';
+const PARTITION = 'tenant';
+/** 15 × 64 KiB of configuration stays under the 1 MiB entity limit (long INCLUDE lists need more than one). */
+const CONFIG_PARTS = 15;
 
-interface TenantRow {
-  partitionKey: string;
-  rowKey: string;
-  config: string;
-  createdAt: string;
-  updatedAt: string;
-  etag: string;
-}
+/** Stored configurations are validated again on read: the schema may have tightened since they were written. */
+const RowSchema = z.object({
+  config: jsonColumn(TenantConfigSchema),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  etag: z.string(),
+});
 
+/** Tenant configurations: partition 'tenant', row key = tenant id, the configuration as JSON. */
 export class TableTenantStore implements TenantStore {
   constructor(private readonly table: TableClient) {}
 
-  private toRecord(row: TenantRow): TenantRecord {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(row.config);
-    } catch {
-      throw new AppError('CONFIG', `stored configuration of tenant ${row.rowKey} is not JSON`);
-    }
-    const parsed = TenantConfigSchema.safeParse(raw);
-    if (!parsed.success) throw new AppError('CONFIG', `stored configuration of tenant ${row.rowKey} is invalid:\n${formatZodIssues(parsed.error)}`);
-    return { id: row.rowKey, config: parsed.data, etag: row.etag, createdAt: row.createdAt, updatedAt: row.updatedAt };
-  }
-
   async get(id: string): Promise<TenantRecord | null> {
-    try {
-      return this.toRecord(await tableCall(`tenant ${id}`, () => this.table.getEntity<TenantRow>(PK, id)));
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
-      throw err;
-    }
+    const row = await findEntity(this.table, PARTITION, id, `tenant ${id}`);
+    return row && toRecord(id, row);
   }
 
   async list(): Promise<TenantRecord[]> {
-    return tableCall('tenants', async () => {
-      const out: TenantRecord[] = [];
-      for await (const row of this.table.listEntities<TenantRow>({ queryOptions: { filter: `PartitionKey eq '${PK}'` } })) out.push(this.toRecord(row));
-      return out;
-    });
+    const records: TenantRecord[] = [];
+    for await (const row of listPartition(this.table, PARTITION, 'tenants')) records.push(toRecord(String(row.rowKey), row));
+    return records;
   }
 
   async create(id: string, config: TenantConfig): Promise<TenantRecord> {
     const now = new Date().toISOString();
-    const result = await tableCall(`tenant ${id}`, () => this.table.createEntity({ partitionKey: PK, rowKey: id, config: toColumn(config, 'tenant configuration'), createdAt: now, updatedAt: now }));
-    return { id, config, etag: result.etag ?? '', createdAt: now, updatedAt: now };
+    const result = await tableCall(`tenant ${id}`, () => this.table.createEntity(toEntity(id, config, now, now)));
+    return { id, config, etag: etagOf(result, `tenant ${id}`), createdAt: now, updatedAt: now };
   }
 
   async replace(id: string, config: TenantConfig, ifMatch?: string): Promise<TenantRecord> {
-    const existing = await this.get(id);
+    // Reads only createdAt, so a row whose configuration no longer validates can still be replaced.
+    const existing = await findEntity(this.table, PARTITION, id, `tenant ${id}`, ['createdAt']);
     if (!existing) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
     const now = new Date().toISOString();
-    const result = await tableCall(`tenant ${id}`, () =>
-      this.table.updateEntity({ partitionKey: PK, rowKey: id, config: toColumn(config, 'tenant configuration'), createdAt: existing.createdAt, updatedAt: now }, 'Replace', { etag: ifMatch ?? existing.etag }),
-    );
-    return { id, config, etag: result.etag ?? '', createdAt: existing.createdAt, updatedAt: now };
+    const createdAt = typeof existing.createdAt === 'string' ? existing.createdAt : now;
+    const result = await tableCall(`tenant ${id}`, () => this.table.updateEntity(toEntity(id, config, createdAt, now), 'Replace', { etag: ifMatch ?? '*' }));
+    return { id, config, etag: etagOf(result, `tenant ${id}`), createdAt, updatedAt: now };
   }
 
   async delete(id: string, ifMatch?: string): Promise<void> {
-    await tableCall(`tenant ${id}`, () => this.table.deleteEntity(PK, id, { etag: ifMatch ?? '*' }));
+    await tableCall(`tenant ${id}`, () => this.table.deleteEntity(PARTITION, id, { etag: ifMatch ?? '*' }));
   }
+}
+
+function toEntity(id: string, config: TenantConfig, createdAt: string, updatedAt: string) {
+  const columns = toLongStringColumns('config', JSON.stringify(config), CONFIG_PARTS, `configuration of tenant ${id}`);
+  return { partitionKey: PARTITION, rowKey: id, ...columns, createdAt, updatedAt };
+}
+
+function toRecord(id: string, row: Record<string, unknown>): TenantRecord {
+  const parsed = parseStoredRow({ ...row, config: fromLongStringColumns(row, 'config') }, RowSchema, `configuration of tenant ${id}`, 'CONFIG');
+  return { id, ...parsed };
 }

@@ -1,23 +1,49 @@
-import { AppError } from '../../errors/AppError';
+import { AppError, AppErrorOptions, ErrorCode } from '../../errors/AppError';
 import { ErrorBodySchema } from './portSipSchemas';
+import { redactSecrets } from './redactSecrets';
 
 /**
- * Maps a PortSIP answer to our error codes. PortSIP reports most failures as 400 VALIDATE_FAILED and
- * documents no distinct code for "already in use" (⚠ reference/portsip.md §10.11), so a duplicate
- * extension number or account name is recognised from the message; this heuristic lives only here.
+ * ⚠ PortSIP documents only the codes UNKNOWN and VALIDATE_FAILED, and no distinct code or status for "already
+ * in use" (reference/portsip.md §0, §10.11): a taken extension number or account name is expected as
+ * 400 VALIDATE_FAILED whose message says so. This is the one place that reads those words; adjust it when a
+ * live PBX shows its real wording.
  */
-export function portSipErrorFor(status: number, body: unknown, what: string, retryAfterMs?: number): AppError {
+const ALREADY_USED = /already\s+(been\s+)?(in use|used|exists?|taken|registered|occupied)|\bis in use\b|\b(has been|is) (used|taken)\b|duplicat|not unique|exists already/i;
+
+export interface PortSipErrorOptions {
+  retryAfterMs?: number;
+  /** Values we sent that must never reach a message (generated passwords, the sign-in password). */
+  secrets?: readonly string[];
+}
+
+function codeFor(status: number, upstreamCode: string | undefined, text: string): ErrorCode {
+  if (status === 429) return 'THROTTLED';
+  if (status >= 500 || status === 408) return 'TRANSIENT';
+  // PortSIP's auth page shows a failed login as 400 with code UNAUTHORIZED.
+  if (status === 401 || upstreamCode === 'UNAUTHORIZED') return 'UNAUTHORIZED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 409 || ALREADY_USED.test(text)) return 'CONFLICT';
+  return 'INVALID';
+}
+
+/**
+ * Maps a PortSIP HTTP failure to an AppError, keeping PortSIP's status, code and message (minus anything
+ * secret). `what` says what we were doing, e.g. "creating extension 1001".
+ */
+export function portSipErrorFor(status: number, body: unknown, what: string, options: PortSipErrorOptions = {}): AppError {
+  const secrets = options.secrets ?? [];
   const parsed = ErrorBodySchema.safeParse(body);
   const first = parsed.success ? parsed.data.errors[0] : undefined;
   const upstreamCode = first?.code;
-  const text = [first?.message, typeof first?.detail === 'string' ? first.detail : JSON.stringify(first?.detail ?? '')].filter(Boolean).join(' ');
-  const message = `${what}: PortSIP answered ${status}${upstreamCode ? ` ${upstreamCode}` : ''}${first?.message ? ` (${first.message})` : ''}`;
-  const options = { upstreamStatus: status, upstreamCode, details: first?.detail };
-  if (status === 429) return new AppError('THROTTLED', `${what}: PortSIP rate limit reached`, { ...options, retryAfterMs });
-  if (status >= 500) return new AppError('TRANSIENT', message, { ...options, retryAfterMs });
-  if (status === 401 || upstreamCode === 'UNAUTHORIZED') return new AppError('UNAUTHORIZED', message, options);
-  if (status === 403) return new AppError('FORBIDDEN', message, options);
-  if (status === 404) return new AppError('NOT_FOUND', message, options);
-  if (status === 409 || /already (in use|exists|used|taken)|duplicat/i.test(text)) return new AppError('CONFLICT', message, options);
-  return new AppError('INVALID', message, options);
+  const upstreamMessage = first?.message ? redactSecrets(first.message, secrets) : undefined;
+  const detail = redactSecrets(first?.detail, secrets);
+  const detailText = detail === undefined ? '' : typeof detail === 'string' ? detail : JSON.stringify(detail);
+  const code = codeFor(status, upstreamCode, `${upstreamMessage ?? ''} ${detailText}`);
+  const said = `PortSIP answered ${status}${upstreamCode ? ` ${upstreamCode}` : ''}${upstreamMessage ? ` (${upstreamMessage})` : ''}`;
+  const message = code === 'THROTTLED' ? `${what}: PortSIP is throttling requests (${status}); retry later` : `${what}: ${said}`;
+  const errorOptions: AppErrorOptions = { upstreamStatus: status, upstreamCode };
+  if (detail !== undefined) errorOptions.details = detail;
+  if (code === 'THROTTLED' || code === 'TRANSIENT') errorOptions.retryAfterMs = options.retryAfterMs;
+  return new AppError(code, message, errorOptions);
 }

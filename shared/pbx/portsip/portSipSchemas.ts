@@ -1,47 +1,56 @@
 import { z } from 'zod';
 
-const str = z.string().nullish().transform((v) => v ?? '');
+/** PortSIP returns blank fields as null (reference/portsip.md §0); we use '' for "blank". */
+const text = z.string().nullish().transform((v) => v ?? '');
 
-export const TokenResponseSchema = z.object({
+/** `POST /api/auth/sign_in` and `POST /api/auth/refresh_token` when a token is issued. */
+export const TokenAnswerSchema = z.object({
   access_token: z.string().min(1),
   refresh_token: z.string().min(1),
   expires_in: z.number().int().positive(),
-  token_type: z.string().optional(),
+  token_type: z.string().nullish(),
 });
+export type TokenAnswer = z.infer<typeof TokenAnswerSchema>;
 
-export const TwoFactorResponseSchema = z.object({ two_factor_enabled: z.literal(true) });
+/** `POST /api/auth/sign_in` answers oneOf: a token, or this when the account has two-factor authentication on. */
+export const TwoFactorAnswerSchema = z.object({ two_factor_enabled: z.literal(true) });
 
-export const PortSipUserSchema = z
-  .object({
-    id: z.string().min(1),
-    name: z.string(),
-    email: str,
-    display_name: str,
-    enabled: z.boolean().nullish().transform((v) => v ?? true),
-    extension_number: z.string(),
-    mobile_phone: str,
-    work_phone: str,
-    department: str,
-  })
-  .passthrough();
+/** A user from `GET /api/users/{id}` or an item of `GET /api/users` (the summary has the same fields we use). */
+export const PortSipUserSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  extension_number: z.string(),
+  display_name: text,
+  email: text,
+  mobile_phone: text,
+  work_phone: text,
+  department: text,
+  // Blank means the default, which is enabled.
+  enabled: z.boolean().nullish().transform((v) => v ?? true),
+});
 export type PortSipUser = z.infer<typeof PortSipUserSchema>;
 
-export const ListPageSchema = <T extends z.ZodTypeAny>(item: T) => z.object({ count: z.number().int().min(0).optional(), items: z.array(item) });
+/** Every PortSIP list: `{count, items}` (count is the total, not the page size). */
+export const listPageSchema = <T extends z.ZodType>(item: T) => z.object({ count: z.number().int().min(0).nullish(), items: z.array(item) });
 
-export const NumberHolderSchema = z.object({ extension_number: z.string().nullish() }).passthrough();
+/** An item of the ring group, call queue, conference room and virtual receptionist (/ivrs) lists. */
+export const NumberHolderSchema = z.object({ id: z.string().nullish(), extension_number: z.string().nullish() });
 
+/** `POST /api/users` → 201. */
 export const CreatedSchema = z.object({ id: z.string().min(1) });
 
+/** `GET /api/extension_numbers/{n}` → 200 when the number is taken (404 when free). */
 export const NumberOwnerSchema = z.object({
   id: z.string().min(1),
   extension_number: z.string(),
-  name: z.string().nullish().transform((v) => v ?? ''),
+  name: text,
   type: z.string(),
 });
 
+/** `GET /api/tenant/password_policy`; absent fields take the spec's defaults. */
 export const PasswordPolicySchema = z.object({
-  min_length: z.number().int().default(6),
-  max_length: z.number().int().default(32),
+  min_length: z.number().int().min(1).default(6),
+  max_length: z.number().int().min(1).default(32),
   contains_letters: z.boolean().default(true),
   contains_numbers: z.boolean().default(true),
   contains_special_letters: z.boolean().default(true),
@@ -51,4 +60,7 @@ export const PasswordPolicySchema = z.object({
 });
 export type PasswordPolicy = z.infer<typeof PasswordPolicySchema>;
 
-export const ErrorBodySchema = z.object({ errors: z.array(z.object({ code: z.string(), message: z.string().optional(), detail: z.unknown().optional() })).min(1) });
+/** A 4xx body: `{"errors":[{code, message, detail?}]}`; new codes may appear over time. */
+export const ErrorBodySchema = z.object({
+  errors: z.array(z.object({ code: z.string(), message: z.string().nullish(), detail: z.unknown().optional() })).min(1),
+});

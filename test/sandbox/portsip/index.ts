@@ -1,2 +1,3 @@
 export { PortSipSandbox } from './PortSipSandbox';
-export type { PasswordPolicy, PortSipSandboxOptions, SandboxPbxUser } from './PortSipSandbox';
+export type { PasswordPolicy, PortSipSandboxOptions, SandboxFaults, SandboxPbxUser, SandboxStats } from './PortSipSandbox';
+export type { NumberHolderType } from './NumberHolders';

@@ -1,39 +1,49 @@
 import { z } from 'zod';
+import { UserSettingsSchema } from './userSettings';
 
-const phone = z.string().max(32).nullable().optional();
-const text128 = z.string().max(128).nullable().optional();
-const email = z.string().max(128).regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
+// Zod's own wording for a missing field ("expected string, received undefined") hides what happened.
+const required = (iss: { input: unknown }) => (iss.input === undefined ? 'is required' : 'must be a string');
+const requiredString = () => z.string({ error: required });
+
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const email = () => requiredString().max(128, 'must be at most 128 characters').regex(EMAIL_SHAPE, 'must be an email address');
+// ≤128 and required since v22.6 (the v22.2 spec said ≤1024, optional); the sandbox follows the newer rule.
+const displayName = () => requiredString().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+const phone = z.string().max(32, 'must be at most 32 characters').nullish();
+const text128 = z.string().max(128, 'must be at most 128 characters').nullish();
+
+/** The contact fields an update may change and clear ("" or null). */
 const contactFields = { mobile_phone: phone, work_phone: phone, home_phone: phone, address: text128, department: text128 };
 
-/** POST /api/users — the spec's required fields and limits (display_name ≤128 as of v22.6). Unknown fields are ignored. */
-export const CreateUserBody = z.object({
-  name: z.string().min(1).max(64).regex(/^[A-Za-z0-9_\-'.]+$/, "only letters, digits and _ - ' .").refine((n) => !n.startsWith('.') && !n.endsWith('.'), 'must not start or end with a period'),
-  password: z.string(),
-  email,
-  display_name: z.string().min(1).max(128),
-  role: z.string().min(1).max(64),
-  extension_number: z.string().regex(/^[0-9]{3,64}$/, 'must be 3-64 digits'),
-  extension_password: z.string().min(1),
-  voicemail_pin: z.string(),
+/** POST /api/users: the spec's required fields and limits. Unknown fields are ignored, as a real API does. */
+export const CreateUserBody = UserSettingsSchema.extend({
+  name: requiredString()
+    .min(1, 'must not be empty')
+    .max(64, 'must be at most 64 characters')
+    .regex(/^[A-Za-z0-9_\-'.]+$/, "may contain only letters, digits and _ - ' .")
+    .refine((n) => !n.startsWith('.') && !n.endsWith('.'), 'must not start or end with a period'),
+  password: requiredString(),
+  email: email(),
+  display_name: displayName(),
+  role: requiredString().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+  extension_number: requiredString().regex(/^[0-9]{3,64}$/, 'must be 3-64 digits'),
+  extension_password: requiredString().min(1, 'must not be empty'),
+  voicemail_pin: requiredString(),
+  enabled: z.boolean().nullish(),
+  ...contactFields,
+});
+export type CreateUserBody = z.infer<typeof CreateUserBody>;
+
+/** Fields POST /api/users/{id} refuses: they have their own endpoints or cannot change at all. */
+export const IMMUTABLE_USER_FIELDS = ['name', 'password', 'role', 'extension_number', 'extension_password'] as const;
+
+/** POST /api/users/{id}: every field optional (a merge). email and display_name are required, so not clearable. */
+export const UpdateUserBody = UserSettingsSchema.extend({
+  email: email().optional(),
+  display_name: displayName().optional(),
   enabled: z.boolean().optional(),
   ...contactFields,
 });
+export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
 
-const IMMUTABLE = ['name', 'password', 'role', 'extension_number', 'extension_password'];
-
-/** POST /api/users/{id} — a merge: missing fields stay, "" or null clears. Immutable fields are refused. */
-export const UpdateUserBody = z
-  .object({
-    email: email.optional(),
-    display_name: z.string().min(1).max(128).optional(),
-    enabled: z.boolean().optional(),
-    ...contactFields,
-  })
-  .passthrough()
-  .superRefine((body, ctx) => {
-    for (const key of IMMUTABLE) if (key in body) ctx.addIssue({ code: 'custom', path: [key], message: `${key} cannot be changed` });
-  });
-
-export const SignInBody = z.object({ username: z.string().min(1).max(64), password: z.string(), domain: z.string().max(280).optional() });
-export const RefreshBody = z.object({ refresh_token: z.string().min(1) });
-export const BindingBody = z.object({ id: z.string().min(1) });
+export const BindingBody = z.object({ id: requiredString().min(1, 'must not be empty') });

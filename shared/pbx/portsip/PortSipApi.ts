@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { parseRetryAfter } from '../../http/parseRetryAfter';
+import { parsePortSipBody } from './parsePortSipBody';
+import { portSipErrorFor } from './portSipErrorFor';
+import { PortSipSession } from './PortSipSession';
+import { PortSipMethod, PortSipTransport } from './PortSipTransport';
+
+export interface PortSipCall {
+  /** What we are doing, for error messages: "creating extension 1001". */
+  what: string;
+  body?: unknown;
+  /** Values in the body that must never reach an error message. */
+  secrets?: readonly string[];
+}
+
+/**
+ * Authenticated PortSIP calls: bearer token from the session, one re-authentication and replay on a 401,
+ * non-2xx answers turned into AppErrors, and answers validated against their schema.
+ */
+export class PortSipApi {
+  constructor(
+    private readonly transport: PortSipTransport,
+    private readonly session: PortSipSession,
+  ) {}
+
+  /** Sends the request and returns the 2xx body, unvalidated. */
+  async call(method: PortSipMethod, path: string, call: PortSipCall): Promise<unknown> {
+    for (let attempt = 0; ; attempt += 1) {
+      const token = await this.session.token();
+      const answer = await this.transport.send(method, path, call.body, token);
+      if (answer.status === 401 && attempt === 0) {
+        this.session.invalidate(token);
+        continue;
+      }
+      if (answer.status >= 200 && answer.status < 300) return answer.body;
+      throw portSipErrorFor(answer.status, answer.body, call.what, { retryAfterMs: parseRetryAfter(answer.retryAfter), secrets: call.secrets });
+    }
+  }
+
+  /** Sends the request and returns the 2xx body validated by `schema`. */
+  async read<T extends z.ZodType>(schema: T, method: PortSipMethod, path: string, call: PortSipCall): Promise<z.output<T>> {
+    return parsePortSipBody(schema, await this.call(method, path, call), `${method} /api${path.split('?')[0]}`);
+  }
+}

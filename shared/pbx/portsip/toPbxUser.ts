@@ -1,0 +1,17 @@
+import { PbxUser } from '../PbxClient';
+import { PortSipUser } from './portSipSchemas';
+
+/** A validated PortSIP user (blank fields already '') as the port's PbxUser. */
+export function toPbxUser(user: PortSipUser): PbxUser {
+  return {
+    id: user.id,
+    userName: user.name,
+    extensionNumber: user.extension_number,
+    displayName: user.display_name,
+    email: user.email,
+    mobilePhone: user.mobile_phone,
+    workPhone: user.work_phone,
+    department: user.department,
+    enabled: user.enabled,
+  };
+}

@@ -1,0 +1,23 @@
+import { PbxUserFields } from '../PbxClient';
+
+const FIELD_NAMES: Record<keyof PbxUserFields, string> = {
+  displayName: 'display_name',
+  email: 'email',
+  mobilePhone: 'mobile_phone',
+  workPhone: 'work_phone',
+  department: 'department',
+  enabled: 'enabled',
+};
+
+/**
+ * The given fields, and only those, under PortSIP's names. An empty string is kept: it is how a cleared
+ * field is sent (⚠ PortSIP only documents that blank fields come back as null).
+ */
+export function toPortSipUserFields(fields: Partial<PbxUserFields>): Record<string, string | boolean> {
+  const body: Record<string, string | boolean> = {};
+  for (const key of Object.keys(FIELD_NAMES) as (keyof PbxUserFields)[]) {
+    const value = fields[key];
+    if (value !== undefined) body[FIELD_NAMES[key]] = value;
+  }
+  return body;
+}
