@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InProcessJobQueue } from '../shared/queue/InProcessJobQueue';
 import { LocalSecretStore } from '../shared/secrets/LocalSecretStore';
-import { connectorFactory } from '../shared/runtime/createServices';
+import { assembleServices } from '../shared/runtime/createServices';
+import { notificationSettingsFrom } from '../shared/runtime/notificationServices';
 import { processSyncJob } from '../shared/runtime/processSyncJob';
 import { Services } from '../shared/runtime/Services';
 import { createTableStores } from '../shared/store/createTableStores';
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   const config = sandboxTenantConfig({ graphBaseUrl: sandbox.graphBaseUrl, graphToken: sandbox.graphToken, pbxBaseUrl: sandbox.pbxBaseUrl, pbxDomain: sandbox.credentials.domain });
   config.pbx.rateLimitPerMinute = pbxRate;
   await stores.tenants.create('bench', config);
-  const services: Services = { ...stores, secrets, queue: new InProcessJobQueue(), connectorsFor: connectorFactory(secrets), syncConcurrency: 8 };
+  const services: Services = assembleServices({ stores, secrets, queue: new InProcessJobQueue(), syncConcurrency: 8, notifications: notificationSettingsFrom({ NOTIFICATION_DEBOUNCE_MS: 2000, SUBSCRIPTION_LIFETIME_MINUTES_USERS: 41_700 }) });
 
   const run = async (label: string, mode: 'full' | 'delta') => {
     await ask(child, { cmd: 'reset' });

@@ -1,14 +1,15 @@
 import { app, InvocationContext } from '@azure/functions';
 import { parseSyncJob } from '../shared/queue/parseSyncJob';
 import { getServices } from '../shared/runtime/getServices';
-import { processSyncJob } from '../shared/runtime/processSyncJob';
+import { processJob } from '../shared/runtime/processJob';
 
 export async function syncWorker(message: unknown, context: InvocationContext): Promise<void> {
   const job = parseSyncJob(message);
-  await processSyncJob(await getServices(), job, { log: (m) => context.log(m), error: (m) => context.error(m) });
+  await processJob(await getServices(), job, { log: (m) => context.log(m), error: (m) => context.error(m) });
 }
 
-// Sessions keyed by tenant: one tenant's jobs run one at a time; failures are redelivered, then dead-lettered.
+// Sessions keyed by tenant: one tenant's jobs (syncs and subscription upkeep) run one at a time;
+// failures are redelivered, then dead-lettered.
 app.serviceBusQueue('syncWorker', {
   connection: 'ServiceBusConnection',
   queueName: '%ServiceBusQueueName%',

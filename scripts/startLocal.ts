@@ -7,7 +7,11 @@ import { LocalSecretStore } from '../shared/secrets/LocalSecretStore';
 import { createServices } from '../shared/runtime/createServices';
 import { enqueueDueReconciles } from '../shared/runtime/enqueueDueReconciles';
 import { setServices } from '../shared/runtime/getServices';
-import { processSyncJob } from '../shared/runtime/processSyncJob';
+import { processJob } from '../shared/runtime/processJob';
+import { enqueueAllSubscriptionMaintenance } from '../shared/runtime/enqueueSubscriptionMaintenance';
+import { graphWebhookHandler } from '../shared/notifications/graphWebhookHandler';
+import { webhookRoutes } from '../shared/notifications/webhookRoutes';
+import { forgetTenantSubscriptions } from '../shared/subscriptions/forgetTenantSubscriptions';
 import { requestSync } from '../shared/runtime/requestSync';
 import { GraphSandbox, demoCompany } from '../test/sandbox/graph';
 import { PortSipSandbox } from '../test/sandbox/portsip';
@@ -33,7 +37,14 @@ async function main(): Promise<void> {
   const storage = await ensureLocalStorage(env);
   stops.push(storage.stop);
   console.log(`storage   ${env.AzureWebJobsStorage && env.AzureWebJobsStorage !== 'UseDevelopmentStorage=true' ? 'the configured storage account' : 'Azurite Table service (data in .local/azurite)'}`);
-  const settings = loadAppSettings({ ...env, AzureWebJobsStorage: storage.connectionString, QUEUE_MODE: 'inprocess', LOCAL_SECRETS_FILE: env.KEY_VAULT_URI ? undefined : (env.LOCAL_SECRETS_FILE ?? resolve(LOCAL_DIR, 'secrets.json')) });
+  const settings = loadAppSettings({
+    ...env,
+    AzureWebJobsStorage: storage.connectionString,
+    QUEUE_MODE: 'inprocess',
+    LOCAL_SECRETS_FILE: env.KEY_VAULT_URI ? undefined : (env.LOCAL_SECRETS_FILE ?? resolve(LOCAL_DIR, 'secrets.json')),
+    // The sandbox Graph delivers to this machine; a real tenant needs a public https URL (a tunnel).
+    PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? (useSandbox ? `http://127.0.0.1:${PORT}` : undefined),
+  });
   const queue = new InProcessJobQueue({ onDeadLetter: (d) => console.error(`dead-lettered job ${d.job.jobId} after ${d.deliveryCount} deliveries: ${d.reason}`) });
   const services = await createServices(settings, { queue });
   setServices(services);
@@ -52,12 +63,16 @@ async function main(): Promise<void> {
     // Both sandboxes start empty each time, so forget what earlier runs linked.
     await services.links.deleteAllForTenant('demo');
     await services.deltaStates.clear('demo', 'users');
+    await forgetTenantSubscriptions(services, 'demo');
     console.log(`graph     sandbox tenant "Contoso Demo" with ${demo.users.length} users on ${graph.baseUrl} (edit users: ${graph.baseUrl}/_sandbox/users)`);
     console.log(`pbx       sandbox PortSIP on ${pbx.baseUrl} (domain ${pbx.credentials.domain})`);
   }
 
-  queue.start((job) => processSyncJob(services, job, { log: (m) => console.log(`[syncWorker] ${m}`), error: (m) => console.error(`[syncWorker] ${m}`) }).then(() => undefined));
-  const host = new LocalHttpHost(adminRoutes.map((route) => ({ ...route, handler: adminHandler(route, async () => services) })));
+  queue.start((job) => processJob(services, job, { log: (m) => console.log(`[syncWorker] ${m}`), error: (m) => console.error(`[syncWorker] ${m}`) }));
+  const host = new LocalHttpHost([
+    ...adminRoutes.map((route) => ({ ...route, handler: adminHandler(route, async () => services) })),
+    ...webhookRoutes.map((route) => ({ ...route, handler: graphWebhookHandler(async () => services.webhook) })),
+  ]);
   await host.listen(PORT);
   stops.unshift(() => host.close(), () => queue.close());
   console.log(`http      admin API on http://127.0.0.1:${PORT}/api (GET /tenants, POST /tenants/{id}/sync[?dryRun=true], GET /tenants/{id}/runs)`);
@@ -71,10 +86,20 @@ async function main(): Promise<void> {
     if (run?.skippedByReason && Object.keys(run.skippedByReason).length) console.log(`  skipped: ${JSON.stringify(run.skippedByReason)}`);
   }
 
+  if (services.notifications.endpoints) {
+    await enqueueAllSubscriptionMaintenance(services, new Date(), (m) => console.log(`[renewSubscriptions] ${m}`));
+    await queue.idle({ withinMs: 0 });
+    console.log(`notify    Graph change notifications → ${services.notifications.endpoints.notificationUrl} (bursts collapse over ${services.notifications.debounceMs} ms)`);
+  } else {
+    console.log('notify    off (set PUBLIC_BASE_URL to a public https URL); changes arrive with the scheduled reconcile');
+  }
+
   const schedule = setInterval(() => void enqueueDueReconciles(services, new Date(), (m) => console.log(`[scheduledSync] ${m}`)), 60_000);
+  const renewals = setInterval(() => void enqueueAllSubscriptionMaintenance(services, new Date(), (m) => console.log(`[renewSubscriptions] ${m}`)), 30 * 60_000);
   console.log('ready — press Ctrl+C to stop');
   const shutdown = async () => {
     clearInterval(schedule);
+    clearInterval(renewals);
     for (const stop of stops) await stop().catch(() => undefined);
     process.exit(0);
   };

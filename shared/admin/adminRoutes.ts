@@ -2,6 +2,7 @@ import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext } fro
 import { errorResponse } from '../http/jsonResponses';
 import { Services } from '../runtime/Services';
 import { getRun, listRuns } from './runHandlers';
+import { listSubscriptions, maintainSubscriptions } from './subscriptionHandlers';
 import { syncTenant } from './syncHandlers';
 import { deleteTenant, getTenant, listTenants, putTenant } from './tenantHandlers';
 
@@ -9,7 +10,7 @@ export interface AdminRoute {
   name: string;
   route: string;
   methods: HttpMethod[];
-  handle(services: Services, request: HttpRequest): Promise<HttpResponseInit>;
+  handle(services: Services, request: HttpRequest, log: (message: string) => void): Promise<HttpResponseInit>;
 }
 
 /** The admin HTTP API; registered by functions/adminApi.ts and served by the local host alike. */
@@ -21,13 +22,15 @@ export const adminRoutes: AdminRoute[] = [
   { name: 'syncTenant', route: 'tenants/{id}/sync', methods: ['POST'], handle: syncTenant },
   { name: 'listRuns', route: 'tenants/{id}/runs', methods: ['GET'], handle: listRuns },
   { name: 'getRun', route: 'tenants/{id}/runs/{runId}', methods: ['GET'], handle: getRun },
+  { name: 'listSubscriptions', route: 'tenants/{id}/subscriptions', methods: ['GET'], handle: listSubscriptions },
+  { name: 'maintainSubscriptions', route: 'tenants/{id}/subscriptions/maintain', methods: ['POST'], handle: maintainSubscriptions },
 ];
 
 /** Wraps a route handler: errors become JSON answers with the right status (errorResponse). */
 export function adminHandler(route: AdminRoute, services: () => Promise<Services>) {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     try {
-      return await route.handle(await services(), request);
+      return await route.handle(await services(), request, (m) => context.log(m));
     } catch (err) {
       return errorResponse(err, (m) => context.error(m));
     }

@@ -6,6 +6,10 @@ import { readJsonBody } from '../http/readJsonBody';
 import { TenantRecord } from '../store/TenantStore';
 import { Services } from '../runtime/Services';
 import { tenantIdParam } from './pathParams';
+import { ensureError } from '../errors/ensureError';
+import { enqueueSubscriptionMaintenance } from '../runtime/enqueueSubscriptionMaintenance';
+import { TenantSubscriptions } from '../subscriptions/TenantSubscriptions';
+import { forgetTenantSubscriptions } from '../subscriptions/forgetTenantSubscriptions';
 
 const view = (t: TenantRecord) => ({ id: t.id, config: t.config, etag: t.etag, createdAt: t.createdAt, updatedAt: t.updatedAt });
 
@@ -30,16 +34,33 @@ export async function putTenant(services: Services, request: HttpRequest): Promi
   if (!existing) {
     if (ifMatch) throw new AppError('PRECONDITION_FAILED', `tenant ${id} does not exist`);
     const created = await services.tenants.create(id, config);
+    await enqueueSubscriptionMaintenance(services, id, created.etag, 'manual');
     return json(201, view(created), { etag: created.etag, location: `/api/tenants/${id}` });
   }
   const replaced = await services.tenants.replace(id, config, ifMatch);
+  // Subscriptions follow the new options (created, or removed when the tenant or its user sync is off).
+  await enqueueSubscriptionMaintenance(services, id, replaced.etag, 'manual');
   return json(200, view(replaced), { etag: replaced.etag });
 }
 
-/** DELETE: forgets the tenant, its links and delta state. PBX extensions are left as they are (retained). */
-export async function deleteTenant(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
+/**
+ * DELETE: deletes the tenant's Graph subscriptions, then forgets the tenant, its links and delta state.
+ * PBX extensions are left as they are (retained).
+ */
+export async function deleteTenant(services: Services, request: HttpRequest, log: (m: string) => void = () => undefined): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
-  await services.tenants.delete(id, request.headers.get('if-match') ?? undefined);
+  const ifMatch = request.headers.get('if-match') ?? undefined;
+  const tenant = await services.tenants.get(id);
+  if (!tenant) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
+  if (ifMatch && ifMatch !== '*' && ifMatch !== tenant.etag) throw new AppError('PRECONDITION_FAILED', `tenant ${id} was changed since ${ifMatch}`);
+  try {
+    const connectors = await services.connectorsFor(tenant);
+    await new TenantSubscriptions(services, tenant, connectors.subscriptions, log).removeAll();
+  } catch (err) {
+    log(`could not delete the Graph subscriptions of ${id} (${ensureError(err).message}); they expire on their own`);
+    await forgetTenantSubscriptions(services, id);
+  }
+  await services.tenants.delete(id, ifMatch);
   await services.links.deleteAllForTenant(id);
   await services.deltaStates.clear(id, 'users');
   return { status: 204 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors/AppError';
 import { formatZodIssues } from './formatZodIssues';
+import { isLoopbackUrl } from './isLoopbackUrl';
 
 // `X=` in a settings file means "unset" (as t3-env's emptyStringAsUndefined).
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
@@ -25,6 +26,25 @@ export const AppSettingsSchema = z
     AZURE_CLIENT_ID: optional(z.string()),
     SYNC_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(64), 8),
     /** How often the scheduler checks tenants' cron expressions is set in functions/scheduledSync.ts. */
+    /**
+     * The function app's public root (https://<app>.azurewebsites.net): Graph delivers change notifications
+     * to <root>/api/graph/notifications and lifecycle events to <root>/api/graph/lifecycle. Unset: no
+     * subscriptions, changes arrive with the scheduled reconcile only. http is allowed for loopback only.
+     */
+    PUBLIC_BASE_URL: optional(
+      z
+        .string()
+        .url()
+        .refine((v) => isHttpsOrLoopback(v), 'must be https (plain http only for 127.0.0.1 / localhost)'),
+    ),
+    /** Notifications for one tenant and resource within this window become one delta job. */
+    NOTIFICATION_DEBOUNCE_MS: withDefault(z.coerce.number().int().min(100).max(60_000), 2000),
+    /**
+     * Lifetime asked for users subscriptions. Graph allows 41,760 minutes for directory resources; the
+     * default stays an hour under it so clock skew never makes the request "too long". A create refused as
+     * too long is retried with a conservative 4,230 minutes.
+     */
+    SUBSCRIPTION_LIFETIME_MINUTES_USERS: withDefault(z.coerce.number().int().min(45).max(41_760), 41_700),
   })
   .superRefine((s, ctx) => {
     if (!s.AzureWebJobsStorage && !s.AzureWebJobsStorage__tableServiceUri) {
@@ -37,6 +57,10 @@ export const AppSettingsSchema = z
       ctx.addIssue({ code: 'custom', path: ['KEY_VAULT_URI'], message: 'set exactly one of KEY_VAULT_URI (Azure) or LOCAL_SECRETS_FILE (local runs)' });
     }
   });
+function isHttpsOrLoopback(value: string): boolean {
+  return value.startsWith('https://') || (value.startsWith('http://') && isLoopbackUrl(value));
+}
+
 export type AppSettings = z.infer<typeof AppSettingsSchema>;
 
 /** Parses app settings once; every problem is listed in one readable error. */

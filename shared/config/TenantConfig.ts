@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLoopbackUrl } from './isLoopbackUrl';
 import { CronExpressionParser } from 'cron-parser';
 import { NationalCloudSchema } from './nationalClouds';
 
@@ -14,15 +15,6 @@ const httpUrl = z
   .url('must be an absolute URL')
   .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
   .transform((u) => u.replace(/\/+$/, ''));
-
-function isLoopbackUrl(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-  } catch {
-    return false;
-  }
-}
 
 export const TenantIdSchema = z
   .string()

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppSettings } from '../config/AppSettings';
 import { AppError } from '../errors/AppError';
 import { GraphDirectoryReader } from '../graph/GraphDirectoryReader';
+import { GraphSubscriptionClient } from '../graph/GraphSubscriptionClient';
 import { createGraphClient } from '../graph/createGraphClient';
 import { PortSipClient } from '../pbx/portsip/PortSipClient';
 import { JobQueue } from '../queue/JobQueue';
@@ -10,9 +11,10 @@ import { ServiceBusJobQueue } from '../queue/ServiceBusJobQueue';
 import { KeyVaultSecretStore } from '../secrets/KeyVaultSecretStore';
 import { LocalSecretStore } from '../secrets/LocalSecretStore';
 import { SecretStore } from '../secrets/SecretStore';
-import { createTableStores } from '../store/createTableStores';
+import { TableStores, createTableStores } from '../store/createTableStores';
 import { TenantRecord } from '../store/TenantStore';
-import { Services, TenantConnectors } from './Services';
+import { NotificationSettings, Services, TenantConnectors } from './Services';
+import { notificationServices, notificationSettingsFrom } from './notificationServices';
 
 const PbxCredentialSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
@@ -36,6 +38,7 @@ export function connectorFactory(secrets: SecretStore): (tenant: TenantRecord) =
     }
     const connectors: TenantConnectors = {
       directoryReader: new GraphDirectoryReader(graph.client, graph.versionRoot, graph.requestCount),
+      subscriptions: new GraphSubscriptionClient(graph.client),
       pbx: new PortSipClient({ baseUrl: pbxConfig.baseUrl, domain: pbxConfig.domain, username: credential.username, password: credential.password, role: pbxConfig.role, rateLimitPerMinute: pbxConfig.rateLimitPerMinute, maxConcurrency: pbxConfig.maxConcurrency }),
     };
     cache.set(tenant.id, { etag: tenant.etag, connectors });
@@ -64,5 +67,18 @@ export async function createServices(settings: AppSettings, overrides: { queue?:
       queueName: settings.ServiceBusQueueName,
     });
   }
-  return { ...stores, secrets, queue, connectorsFor: connectorFactory(secrets), syncConcurrency: settings.SYNC_CONCURRENCY };
+  return assembleServices({ stores, secrets, queue, syncConcurrency: settings.SYNC_CONCURRENCY, notifications: notificationSettingsFrom(settings) });
+}
+
+/** Services from their parts (createServices, the local host, tests and benchmarks all build them here). */
+export function assembleServices(parts: { stores: TableStores; secrets: SecretStore; queue: JobQueue; syncConcurrency: number; notifications: NotificationSettings }): Services {
+  const { stores, secrets, queue } = parts;
+  return {
+    ...stores,
+    secrets,
+    queue,
+    connectorsFor: connectorFactory(secrets),
+    syncConcurrency: parts.syncConcurrency,
+    ...notificationServices(parts.notifications, queue, stores.subscriptions),
+  };
 }

@@ -1,7 +1,7 @@
 import { AppError, isAppError } from '../errors/AppError';
 import { ensureError } from '../errors/ensureError';
 import { isRetryable } from '../errors/isRetryable';
-import { SyncJob } from '../queue/SyncJob';
+import { UserSyncJob } from '../queue/SyncJob';
 import { SyncRun } from '../store/RunStore';
 import { queuedRun } from '../store/queuedRun';
 import { newRunId } from '../store/newRunId';
@@ -18,7 +18,7 @@ export interface JobLogger {
  * job (the checkpoint did not move, so nothing is lost); a final one (bad credentials, missing permission,
  * bad configuration) is recorded on the run and not retried.
  */
-export async function processSyncJob(services: Services, job: SyncJob, logger: JobLogger): Promise<SyncRun | undefined> {
+export async function processSyncJob(services: Services, job: UserSyncJob, logger: JobLogger): Promise<SyncRun | undefined> {
   const tenant = await services.tenants.get(job.tenantId);
   if (!tenant) {
     logger.log(`tenant ${job.tenantId} no longer exists; job ${job.jobId} dropped`);

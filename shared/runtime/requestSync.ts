@@ -1,5 +1,5 @@
 import { EnqueueOptions } from '../queue/JobQueue';
-import { SyncJob } from '../queue/SyncJob';
+import { UserSyncJob } from '../queue/SyncJob';
 import { RunTrigger } from '../store/RunStore';
 import { queuedRun } from '../store/queuedRun';
 import { newRunId } from '../store/newRunId';
@@ -13,10 +13,10 @@ export async function requestSync(
   services: Services,
   request: { tenantId: string; mode: 'full' | 'delta'; trigger: RunTrigger; now?: Date },
   enqueueOptions: EnqueueOptions = {},
-): Promise<{ runId: string; job: SyncJob }> {
+): Promise<{ runId: string; job: UserSyncJob }> {
   const now = request.now ?? new Date();
   const runId = newRunId(now);
-  const job: SyncJob = { jobId: runId, tenantId: request.tenantId, resource: 'users', mode: request.mode, trigger: request.trigger, runId, requestedAt: now.toISOString() };
+  const job: UserSyncJob = { jobId: runId, tenantId: request.tenantId, resource: 'users', mode: request.mode, trigger: request.trigger, runId, requestedAt: now.toISOString() };
   await services.runs.create(queuedRun({ tenantId: request.tenantId, runId, trigger: request.trigger, mode: request.mode, queuedAt: job.requestedAt }));
   await services.queue.enqueue(job, { messageId: runId, ...enqueueOptions });
   return { runId, job };

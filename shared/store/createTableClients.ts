@@ -21,6 +21,7 @@ const TABLE_NAMES = {
   runs: 'runs',
   pendingUsers: 'pendingusers',
   scheduleState: 'schedule',
+  subscriptions: 'subscriptions',
 } as const;
 
 export type TableClients = Record<keyof typeof TABLE_NAMES, TableClient>;

@@ -8,6 +8,8 @@ import { TableLinkStore } from './TableLinkStore';
 import { TablePendingUserStore } from './TablePendingUserStore';
 import { TableRunStore } from './TableRunStore';
 import { TableScheduleStateStore } from './TableScheduleStateStore';
+import { TableSubscriptionStore } from './TableSubscriptionStore';
+import { SubscriptionStore } from './SubscriptionStore';
 import { TableTenantStore } from './TableTenantStore';
 import { TenantStore } from './TenantStore';
 import { TableStorageOptions, createTableClients } from './createTableClients';
@@ -19,6 +21,7 @@ export interface TableStores {
   runs: RunStore;
   pendingUsers: PendingUserStore;
   scheduleState: ScheduleStateStore;
+  subscriptions: SubscriptionStore;
 }
 
 /** Every Table Storage repository, over tables that exist once this resolves. */
@@ -31,5 +34,6 @@ export async function createTableStores(options: TableStorageOptions): Promise<T
     runs: new TableRunStore(tables.runs),
     pendingUsers: new TablePendingUserStore(tables.pendingUsers),
     scheduleState: new TableScheduleStateStore(tables.scheduleState),
+    subscriptions: new TableSubscriptionStore(tables.subscriptions),
   };
 }

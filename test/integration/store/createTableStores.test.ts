@@ -16,13 +16,13 @@ describe('createTableStores', () => {
     const service = TableServiceClient.fromConnectionString(testStorageConnectionString(), { allowInsecureConnection: true });
     const names: string[] = [];
     for await (const table of service.listTables()) if (table.name?.startsWith(prefix)) names.push(table.name.slice(prefix.length));
-    expect(names.sort()).toEqual(['deltastate', 'links', 'pendingusers', 'runs', 'schedule', 'tenants']);
+    expect(names.sort()).toEqual(['deltastate', 'links', 'pendingusers', 'runs', 'schedule', 'subscriptions', 'tenants']);
   });
 
   it('returns one client per store, named with the prefix', async () => {
     const prefix = uniqueTablePrefix();
     const clients = await createTableClients({ connectionString: testStorageConnectionString(), tablePrefix: prefix });
-    expect(Object.keys(clients).sort()).toEqual(['deltaStates', 'links', 'pendingUsers', 'runs', 'scheduleState', 'tenants']);
+    expect(Object.keys(clients).sort()).toEqual(['deltaStates', 'links', 'pendingUsers', 'runs', 'scheduleState', 'subscriptions', 'tenants']);
     expect(clients.tenants.tableName).toBe(`${prefix}tenants`);
   });
 

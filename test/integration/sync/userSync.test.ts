@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UserSyncOptionsSchema } from '../../../shared/config/TenantConfig';
 import { AppError } from '../../../shared/errors/AppError';
-import { SyncJob } from '../../../shared/queue/SyncJob';
+import { UserSyncJob } from '../../../shared/queue/SyncJob';
 import { processSyncJob } from '../../../shared/runtime/processSyncJob';
 import { Services } from '../../../shared/runtime/Services';
 import { LinkStore } from '../../../shared/store/LinkStore';
@@ -38,7 +38,7 @@ async function freshTenant(users: SandboxUser[], options: Record<string, unknown
 
 async function sync(mode: 'full' | 'delta' = 'delta', override?: Partial<Services>): Promise<SyncRun> {
   const runId = newRunId();
-  const job: SyncJob = { jobId: runId, runId, tenantId, resource: 'users', mode, trigger: 'manual', requestedAt: new Date().toISOString() };
+  const job: UserSyncJob = { jobId: runId, runId, tenantId, resource: 'users', mode, trigger: 'manual', requestedAt: new Date().toISOString() };
   const log = { log: () => undefined, error: () => undefined };
   await processSyncJob({ ...services, ...override }, job, log);
   return (await services.runs.get(tenantId, runId))!;

@@ -50,7 +50,7 @@ describe('ServiceBusJobQueue', () => {
         contentType: 'application/json',
         sessionId: 'contoso',
         messageId: 'job-1',
-        applicationProperties: { tenantId: 'contoso', mode: 'full', trigger: 'manual' },
+        applicationProperties: { tenantId: 'contoso', resource: 'users', mode: 'full', trigger: 'manual' },
       },
     ]);
   });
@@ -60,6 +60,20 @@ describe('ServiceBusJobQueue', () => {
     const at = new Date('2025-01-01T12:00:30.000Z');
     await new ServiceBusJobQueue(client, 'sync-jobs').enqueue(syncJobFor('contoso', 'job-1'), { messageId: 'delta:contoso:users:1735732800000', scheduledEnqueueTime: at });
     expect(sent[0]).toMatchObject({ messageId: 'delta:contoso:users:1735732800000', scheduledEnqueueTimeUtc: at, sessionId: 'contoso' });
+  });
+
+  it('sends a subscription job in the same tenant session, labelled with its action', async () => {
+    const { client, sent } = fakeClient();
+    const job: SyncJob = { jobId: 'recreate:sub-1:0', tenantId: 'contoso', resource: 'subscriptions', action: 'recreate', subscriptionId: 'sub-1', trigger: 'lifecycle', requestedAt: '2025-01-01T00:00:00.000Z' };
+    await new ServiceBusJobQueue(client, 'sync-jobs').enqueue(job);
+    expect(sent[0]).toMatchObject({ body: job, sessionId: 'contoso', messageId: 'recreate:sub-1:0', applicationProperties: { tenantId: 'contoso', resource: 'subscriptions', action: 'recreate', trigger: 'lifecycle' } });
+  });
+
+  it('refuses a reauthorize or recreate job without its subscription id', async () => {
+    const { client, sent } = fakeClient();
+    const job = { jobId: 'x', tenantId: 'contoso', resource: 'subscriptions', action: 'reauthorize', trigger: 'lifecycle', requestedAt: '2025-01-01T00:00:00.000Z' } as SyncJob;
+    await expect(new ServiceBusJobQueue(client, 'sync-jobs').enqueue(job)).rejects.toSatisfy((err) => isAppError(err, 'INVALID'));
+    expect(sent).toEqual([]);
   });
 
   it('refuses an invalid job with INVALID and sends nothing', async () => {

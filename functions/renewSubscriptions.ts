@@ -1,0 +1,11 @@
+import { app, InvocationContext, Timer } from '@azure/functions';
+import { enqueueAllSubscriptionMaintenance } from '../shared/runtime/enqueueSubscriptionMaintenance';
+import { getServices } from '../shared/runtime/getServices';
+
+export async function renewSubscriptions(_timer: Timer, context: InvocationContext): Promise<void> {
+  await enqueueAllSubscriptionMaintenance(await getServices(), new Date(), (m) => context.log(m));
+}
+
+// Every 30 minutes: each tenant's maintenance job creates missing subscriptions and renews those with less
+// than half their lifetime left, days before Graph would expire them.
+app.timer('renewSubscriptions', { schedule: '0 */30 * * * *', handler: renewSubscriptions });

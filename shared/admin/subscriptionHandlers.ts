@@ -1,0 +1,26 @@
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { AppError } from '../errors/AppError';
+import { json } from '../http/jsonResponses';
+import { Services } from '../runtime/Services';
+import { enqueueSubscriptionMaintenance } from '../runtime/enqueueSubscriptionMaintenance';
+import { tenantIdParam } from './pathParams';
+
+/** GET /tenants/{id}/subscriptions — the tenant's Graph subscriptions from our table (no clientState data). */
+export async function listSubscriptions(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
+  const id = tenantIdParam(request);
+  if (!(await services.tenants.get(id))) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
+  const records = await services.subscriptions.listForTenant(id);
+  return json(200, {
+    notificationsEnabled: services.notifications.endpoints !== undefined,
+    value: records.map(({ clientStateHash: _hash, clientStateSecretName: _secret, ...visible }) => visible),
+  });
+}
+
+/** POST /tenants/{id}/subscriptions/maintain — queue a maintenance job now (202). */
+export async function maintainSubscriptions(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
+  const id = tenantIdParam(request);
+  if (!(await services.tenants.get(id))) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
+  const now = new Date();
+  await enqueueSubscriptionMaintenance(services, id, `manual-${now.getTime()}`, 'manual', now);
+  return json(202, { queued: true, location: `/api/tenants/${id}/subscriptions` });
+}

@@ -1,0 +1,50 @@
+import { JobQueue } from '../queue/JobQueue';
+import { debouncedDeltaMessage } from '../queue/debounceWindow';
+import { UserSyncJob } from '../queue/SyncJob';
+import { SubscribedResource } from '../store/SubscriptionStore';
+
+/**
+ * Turns "something changed for this tenant and resource" into at most one delta job per debounce window.
+ * The queue drops repeats by message id (Service Bus duplicate detection); this process also remembers the
+ * windows it has already enqueued, so a burst of notifications costs one send, not one per notification.
+ * A failed send is forgotten, so the next notification (or Graph's retry) tries again.
+ */
+export class DebouncedDeltaEnqueuer {
+  private readonly sent = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly windowMs: number,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** True when this call enqueued the window's job, false when an earlier call already had. */
+  async request(tenantId: string, resource: SubscribedResource, trigger: UserSyncJob['trigger']): Promise<boolean> {
+    const now = this.now();
+    const { messageId, scheduledEnqueueTime } = debouncedDeltaMessage(tenantId, resource, now, this.windowMs);
+    const pending = this.sent.get(messageId);
+    if (pending) {
+      await pending;
+      return false;
+    }
+    const job: UserSyncJob = { jobId: messageId, tenantId, resource, mode: 'delta', trigger, requestedAt: now.toISOString() };
+    const send = this.queue.enqueue(job, { messageId, scheduledEnqueueTime });
+    this.sent.set(messageId, send);
+    this.forgetOldWindows(now.getTime());
+    try {
+      await send;
+      return true;
+    } catch (err) {
+      this.sent.delete(messageId);
+      throw err;
+    }
+  }
+
+  private forgetOldWindows(nowMs: number): void {
+    if (this.sent.size < 1000) return;
+    for (const messageId of this.sent.keys()) {
+      const windowStart = Number(messageId.slice(messageId.lastIndexOf(':') + 1));
+      if (windowStart + this.windowMs < nowMs) this.sent.delete(messageId);
+    }
+  }
+}

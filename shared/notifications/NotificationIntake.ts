@@ -1,0 +1,95 @@
+import { ChangeNotification, ChangeNotificationSchema } from '../graph/ChangeNotification';
+import { JobQueue } from '../queue/JobQueue';
+import { SubscriptionJob } from '../queue/SyncJob';
+import { SubscribedResource, SubscriptionRecord } from '../store/SubscriptionStore';
+import { SubscriptionLookup } from './CachedSubscriptionLookup';
+import { DebouncedDeltaEnqueuer } from './DebouncedDeltaEnqueuer';
+import { DropReason, NotificationStats, emptyNotificationStats } from './NotificationStats';
+import { checkNotification } from './checkNotification';
+
+export interface IntakeResult {
+  accepted: number;
+  dropped: Partial<Record<DropReason, number>>;
+  /** Jobs this call put on the queue (a burst collapses into the window's one job). */
+  jobsEnqueued: number;
+}
+
+export interface IntakeLogger {
+  warn(message: string): void;
+}
+
+/**
+ * What both webhook endpoints do with a batch: check each item against our subscription table, drop (and
+ * count) the ones that are not ours, and turn the rest into jobs. Change notifications and `missed` become
+ * the debounced delta job of their tenant and resource; `reauthorizationRequired` and `subscriptionRemoved`
+ * become subscription jobs in the tenant's session. Nothing here calls Graph or the PBX.
+ */
+export class NotificationIntake {
+  readonly stats: NotificationStats = emptyNotificationStats();
+
+  constructor(
+    private readonly deps: { lookup: SubscriptionLookup; queue: JobQueue; deltas: DebouncedDeltaEnqueuer; debounceMs: number; now?: () => Date },
+  ) {}
+
+  /**
+   * Items are validated one by one: a malformed item is dropped as `invalid` without losing the valid
+   * ones beside it. Rejects (the caller answers 5xx so Graph retries) only when a job could not be enqueued.
+   */
+  async accept(items: unknown[], log?: IntakeLogger): Promise<IntakeResult> {
+    this.stats.received += items.length;
+    const result: IntakeResult = { accepted: 0, dropped: {}, jobsEnqueued: 0 };
+    const drop = (reason: DropReason, subscriptionId: string) => {
+      result.dropped[reason] = (result.dropped[reason] ?? 0) + 1;
+      this.stats.dropped[reason] += 1;
+      log?.warn(`dropped a notification for subscription ${subscriptionId.slice(0, 64)}: ${reason}`);
+    };
+    const valid: ChangeNotification[] = [];
+    for (const item of items) {
+      const parsed = ChangeNotificationSchema.safeParse(item);
+      if (parsed.success) valid.push(parsed.data);
+      else drop('invalid', typeof (item as { subscriptionId?: unknown } | null)?.subscriptionId === 'string' ? (item as { subscriptionId: string }).subscriptionId : '(none)');
+    }
+    const checked = await Promise.all(valid.map(async (item) => ({ item, check: await checkNotification(item, this.deps.lookup) })));
+    const deltas = new Map<string, { tenantId: string; resource: SubscribedResource; trigger: 'notification' | 'lifecycle' }>();
+    const subscriptionJobs = new Map<string, SubscriptionJob>();
+    for (const { item, check } of checked) {
+      if (!check.ok) {
+        drop(check.reason, item.subscriptionId);
+        continue;
+      }
+      result.accepted += 1;
+      const { record } = check;
+      if (!item.lifecycleEvent) {
+        deltas.set(`${record.tenantId}/${record.resource}`, { tenantId: record.tenantId, resource: record.resource, trigger: deltas.get(`${record.tenantId}/${record.resource}`)?.trigger ?? 'notification' });
+        continue;
+      }
+      this.stats.lifecycleEvents += 1;
+      if (item.lifecycleEvent === 'missed') deltas.set(`${record.tenantId}/${record.resource}`, { tenantId: record.tenantId, resource: record.resource, trigger: 'lifecycle' });
+      else {
+        const job = this.subscriptionJob(record, item.lifecycleEvent === 'subscriptionRemoved' ? 'recreate' : 'reauthorize');
+        subscriptionJobs.set(job.jobId, job);
+      }
+    }
+    this.stats.accepted += result.accepted;
+    // Subscription jobs first: in the tenant's session, a recreate then runs before the catch-up delta.
+    for (const job of subscriptionJobs.values()) {
+      await this.deps.queue.enqueue(job, { messageId: job.jobId });
+      result.jobsEnqueued += 1;
+    }
+    const sent = await Promise.all([...deltas.values()].map((d) => this.deps.deltas.request(d.tenantId, d.resource, d.trigger)));
+    result.jobsEnqueued += sent.filter(Boolean).length;
+    this.stats.jobsEnqueued += result.jobsEnqueued;
+    return result;
+  }
+
+  /**
+   * One job per subscription, action and debounce window: Graph may repeat a lifecycle event, and a
+   * repeat inside the queue's duplicate-detection window is dropped by message id.
+   */
+  private subscriptionJob(record: SubscriptionRecord, action: 'recreate' | 'reauthorize'): SubscriptionJob {
+    const now = (this.deps.now ?? (() => new Date()))();
+    const window = Math.floor(now.getTime() / this.deps.debounceMs) * this.deps.debounceMs;
+    const jobId = `${action}:${record.subscriptionId}:${window}`.slice(0, 128);
+    return { jobId, tenantId: record.tenantId, resource: 'subscriptions', action, subscriptionId: record.subscriptionId, trigger: 'lifecycle', requestedAt: now.toISOString() };
+  }
+}

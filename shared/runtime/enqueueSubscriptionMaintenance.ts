@@ -1,0 +1,31 @@
+import { ensureError } from '../errors/ensureError';
+import { SubscriptionJob } from '../queue/SyncJob';
+import { Services } from './Services';
+
+/**
+ * Queues a `maintain` subscription job for a tenant. The message id is per tenant and `slot` (a timer
+ * occurrence, a configuration version), so overlapping timers or a retried request queue it once.
+ */
+export async function enqueueSubscriptionMaintenance(services: Services, tenantId: string, slot: string, trigger: SubscriptionJob['trigger'], now = new Date()): Promise<void> {
+  const jobId = `maintain:${tenantId}:${slot}`.slice(0, 128);
+  const job: SubscriptionJob = { jobId, tenantId, resource: 'subscriptions', action: 'maintain', trigger, requestedAt: now.toISOString() };
+  await services.queue.enqueue(job, { messageId: jobId });
+}
+
+/**
+ * Called by the renewSubscriptions timer: one maintenance job per tenant (disabled ones too, so their
+ * subscriptions are removed). Renewal decisions are made in the job, from the subscription table.
+ */
+export async function enqueueAllSubscriptionMaintenance(services: Services, now: Date, log: (m: string) => void): Promise<string[]> {
+  const queued: string[] = [];
+  const slot = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
+  for (const tenant of await services.tenants.list()) {
+    try {
+      await enqueueSubscriptionMaintenance(services, tenant.id, slot, 'scheduled', now);
+      queued.push(tenant.id);
+    } catch (err) {
+      log(`could not queue subscription maintenance of ${tenant.id}: ${ensureError(err).message}`);
+    }
+  }
+  return queued;
+}

@@ -1,0 +1,216 @@
+import { randomBytes } from 'node:crypto';
+import { AppError, isAppError } from '../errors/AppError';
+import { ensureError } from '../errors/ensureError';
+import { isRetryable } from '../errors/isRetryable';
+import { isLifetimeRefusal } from '../graph/GraphSubscriptionClient';
+import { SubscriptionClient } from '../graph/SubscriptionClient';
+import { clientStateHash, newClientState } from '../graph/clientState';
+import { Services } from '../runtime/Services';
+import { SubscriptionRecord } from '../store/SubscriptionStore';
+import { TenantRecord } from '../store/TenantStore';
+import { planSubscriptions } from './planSubscriptions';
+import { WantedSubscription, wantedSubscriptions } from './wantedSubscriptions';
+
+/** Used when Graph refuses the configured lifetime as too long (the documented caps have changed over time). */
+export const FALLBACK_LIFETIME_MINUTES = 4230;
+
+export interface SubscriptionChanges {
+  created: string[];
+  renewed: string[];
+  recreated: string[];
+  removed: string[];
+  orphansDeleted: string[];
+  /** Final failures (retryable ones are thrown after the other actions ran, so the job is retried). */
+  errors: string[];
+}
+
+const noChanges = (): SubscriptionChanges => ({ created: [], renewed: [], recreated: [], removed: [], orphansDeleted: [], errors: [] });
+
+/**
+ * Keeps one tenant's Graph subscriptions in line with its options, with our table as the truth. Every
+ * subscription gets its own random clientState, kept in the secret store; the table holds only its hash.
+ * Whenever a subscription is (re)created, changes may have happened while none was listening, so a
+ * catch-up delta is requested.
+ */
+export class TenantSubscriptions {
+  private readonly wanted: WantedSubscription[];
+
+  constructor(
+    private readonly services: Services,
+    private readonly tenant: TenantRecord,
+    private readonly client: SubscriptionClient,
+    private readonly log: (message: string) => void,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.wanted = wantedSubscriptions(tenant.config, services.notifications);
+  }
+
+  /** Creates what is missing, renews what expires within half its lifetime, removes the rest. */
+  async maintain(): Promise<SubscriptionChanges> {
+    const changes = noChanges();
+    const existing = await this.services.subscriptions.listForTenant(this.tenant.id);
+    const plan = planSubscriptions(this.wanted, existing, this.now());
+    const retryable: Error[] = [];
+    const attempt = async (what: string, action: () => Promise<unknown>) => {
+      try {
+        await action();
+      } catch (err) {
+        const error = ensureError(err);
+        if (isRetryable(err)) retryable.push(error);
+        else changes.errors.push(`${what}: ${error.message}`);
+        this.log(`subscriptions of ${this.tenant.id}: ${what} failed: ${error.message}`);
+      }
+    };
+    for (const record of plan.remove) await attempt(`removing ${record.subscriptionId}`, async () => changes.removed.push(await this.remove(record)));
+    for (const { record, wanted } of plan.renew) {
+      await attempt(`renewing ${record.subscriptionId}`, async () => {
+        const outcome = await this.renewOrRecreate(record, wanted);
+        (outcome.recreated ? changes.recreated : changes.renewed).push(outcome.subscriptionId);
+      });
+    }
+    for (const wanted of plan.create) await attempt(`creating a subscription to ${wanted.graphResource}`, async () => changes.created.push((await this.create(wanted)).subscriptionId));
+    if (this.wanted.length > 0) await attempt('deleting orphaned subscriptions', async () => changes.orphansDeleted.push(...(await this.deleteOrphans())));
+    if (retryable.length > 0) throw new AppError('TRANSIENT', `subscriptions of ${this.tenant.id}: ${retryable.map((e) => e.message).join('; ')}`, { cause: retryable[0] });
+    return changes;
+  }
+
+  /** `reauthorizationRequired`: a renewal reauthorizes too, and pushes the expiry out. */
+  async reauthorize(subscriptionId: string): Promise<SubscriptionChanges> {
+    const changes = noChanges();
+    const record = await this.ownRecord(subscriptionId);
+    if (!record) return changes;
+    const wanted = this.wantedFor(record);
+    if (!wanted) {
+      changes.removed.push(await this.remove(record));
+      return changes;
+    }
+    const outcome = await this.renewOrRecreate(record, wanted);
+    (outcome.recreated ? changes.recreated : changes.renewed).push(outcome.subscriptionId);
+    return changes;
+  }
+
+  /** `subscriptionRemoved`: Graph dropped it; forget it, create a new one, catch up. */
+  async recreate(subscriptionId: string): Promise<SubscriptionChanges> {
+    const changes = noChanges();
+    const record = await this.ownRecord(subscriptionId);
+    if (!record) return changes; // already replaced (a repeated event)
+    changes.removed.push(await this.remove(record));
+    const wanted = this.wantedFor(record);
+    if (wanted) changes.recreated.push((await this.create(wanted)).subscriptionId);
+    return changes;
+  }
+
+  /** The tenant is being deleted: every subscription goes, at Graph and here. */
+  async removeAll(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const record of await this.services.subscriptions.listForTenant(this.tenant.id)) removed.push(await this.remove(record));
+    return removed;
+  }
+
+  private async ownRecord(subscriptionId: string): Promise<SubscriptionRecord | null> {
+    const record = await this.services.subscriptions.get(subscriptionId);
+    return record && record.tenantId === this.tenant.id ? record : null;
+  }
+
+  private wantedFor(record: SubscriptionRecord): WantedSubscription | undefined {
+    return this.wanted.find((w) => w.resource === record.resource && w.graphResource === record.graphResource);
+  }
+
+  private expiry(lifetimeMinutes: number): string {
+    return new Date(this.now().getTime() + lifetimeMinutes * 60_000).toISOString();
+  }
+
+  private async create(wanted: WantedSubscription): Promise<SubscriptionRecord> {
+    const clientState = newClientState();
+    const clientStateSecretName = `graph-client-state-${this.tenant.id}-${randomBytes(6).toString('hex')}`;
+    await this.services.secrets.setSecret(clientStateSecretName, clientState);
+    const request = { resource: wanted.graphResource, changeType: wanted.changeType, notificationUrl: wanted.notificationUrl, lifecycleNotificationUrl: wanted.lifecycleNotificationUrl, clientState };
+    let created;
+    try {
+      try {
+        created = await this.client.create({ ...request, expirationDateTime: this.expiry(wanted.lifetimeMinutes) });
+      } catch (err) {
+        if (!isLifetimeRefusal(err) || wanted.lifetimeMinutes <= FALLBACK_LIFETIME_MINUTES) throw err;
+        this.log(`subscriptions of ${this.tenant.id}: Graph refused ${wanted.lifetimeMinutes} minutes for ${wanted.graphResource}; using ${FALLBACK_LIFETIME_MINUTES}`);
+        created = await this.client.create({ ...request, expirationDateTime: this.expiry(FALLBACK_LIFETIME_MINUTES) });
+      }
+    } catch (err) {
+      await this.services.secrets.deleteSecret(clientStateSecretName).catch(() => undefined);
+      throw err;
+    }
+    const now = this.now().toISOString();
+    const record: SubscriptionRecord = {
+      subscriptionId: created.id,
+      tenantId: this.tenant.id,
+      directoryId: this.tenant.config.microsoft365.directoryId,
+      resource: wanted.resource,
+      graphResource: wanted.graphResource,
+      changeType: wanted.changeType,
+      notificationUrl: wanted.notificationUrl,
+      lifecycleNotificationUrl: wanted.lifecycleNotificationUrl,
+      expiresAt: created.expirationDateTime,
+      clientStateHash: clientStateHash(clientState),
+      clientStateSecretName,
+      createdAt: now,
+    };
+    try {
+      await this.services.subscriptions.save(record);
+    } catch (err) {
+      // Unrecorded, its notifications would be dropped as unknown until it expired: take it back.
+      await this.client.delete(created.id).catch(() => undefined);
+      await this.services.secrets.deleteSecret(clientStateSecretName).catch(() => undefined);
+      throw err;
+    }
+    this.log(`subscriptions of ${this.tenant.id}: created ${created.id} on ${wanted.graphResource}, expires ${created.expirationDateTime}`);
+    // Changes made before this subscription listened are picked up by one delta round.
+    await this.services.deltaRequests.request(this.tenant.id, wanted.resource, 'lifecycle');
+    return record;
+  }
+
+  /** Renews; a subscription Graph no longer has (404), or an expiry it refuses (400), is recreated. */
+  private async renewOrRecreate(record: SubscriptionRecord, wanted: WantedSubscription): Promise<{ subscriptionId: string; recreated: boolean }> {
+    try {
+      const renewed = await this.client.renew(record.subscriptionId, this.expiry(wanted.lifetimeMinutes));
+      await this.services.subscriptions.save({ ...record, expiresAt: renewed.expirationDateTime, renewedAt: this.now().toISOString() });
+      return { subscriptionId: record.subscriptionId, recreated: false };
+    } catch (err) {
+      if (!isAppError(err, 'NOT_FOUND') && !isLifetimeRefusal(err)) throw err;
+      this.log(`subscriptions of ${this.tenant.id}: renewing ${record.subscriptionId} failed (${ensureError(err).message}); recreating it`);
+      await this.remove(record);
+      return { subscriptionId: (await this.create(wanted)).subscriptionId, recreated: true };
+    }
+  }
+
+  /** Deletes at Graph (gone already is fine), then our record and its secret. Returns the id. */
+  private async remove(record: SubscriptionRecord): Promise<string> {
+    try {
+      await this.client.delete(record.subscriptionId);
+    } catch (err) {
+      if (isRetryable(err)) throw err;
+      // Access revoked or similar: Graph will expire it; without our record its notifications are dropped.
+      this.log(`subscriptions of ${this.tenant.id}: could not delete ${record.subscriptionId} at Graph (${ensureError(err).message}); forgetting it`);
+    }
+    await this.services.subscriptions.remove(record.subscriptionId);
+    await this.services.secrets.deleteSecret(record.clientStateSecretName).catch((err: unknown) => {
+      if (!isAppError(err, 'NOT_FOUND')) throw err;
+    });
+    return record.subscriptionId;
+  }
+
+  /**
+   * Subscriptions at Graph to our endpoint that our table does not know (a crash between Graph's answer and
+   * our write): they only count against the quota, so they are deleted.
+   */
+  private async deleteOrphans(): Promise<string[]> {
+    const urls = new Set(this.wanted.map((w) => w.notificationUrl));
+    const deleted: string[] = [];
+    for (const subscription of await this.client.list()) {
+      if (!urls.has(subscription.notificationUrl) || Date.parse(subscription.expirationDateTime) <= this.now().getTime()) continue;
+      if (await this.services.subscriptions.get(subscription.id)) continue;
+      await this.client.delete(subscription.id);
+      deleted.push(subscription.id);
+    }
+    if (deleted.length > 0) this.log(`subscriptions of ${this.tenant.id}: deleted ${deleted.length} orphaned subscription(s)`);
+    return deleted;
+  }
+}

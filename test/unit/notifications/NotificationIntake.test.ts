@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { clientStateHash } from '../../../shared/graph/clientState';
+import { DebouncedDeltaEnqueuer } from '../../../shared/notifications/DebouncedDeltaEnqueuer';
+import { NotificationIntake } from '../../../shared/notifications/NotificationIntake';
+import { AppError } from '../../../shared/errors/AppError';
+import { EnqueueOptions, JobQueue } from '../../../shared/queue/JobQueue';
+import { SyncJob } from '../../../shared/queue/SyncJob';
+import { SubscriptionRecord } from '../../../shared/store/SubscriptionStore';
+
+const DIRECTORY = '11111111-1111-4111-8111-111111111111';
+const STATE = 'the-client-state';
+
+const record = (subscriptionId: string, tenantId = 'contoso'): SubscriptionRecord => ({
+  subscriptionId,
+  tenantId,
+  directoryId: DIRECTORY,
+  resource: 'users',
+  graphResource: 'users',
+  changeType: 'updated,deleted',
+  notificationUrl: 'https://fn.example/api/graph/notifications',
+  lifecycleNotificationUrl: 'https://fn.example/api/graph/lifecycle',
+  expiresAt: '2026-12-20T00:00:00.000Z',
+  clientStateHash: clientStateHash(STATE),
+  clientStateSecretName: 'secret',
+  createdAt: '2026-11-20T00:00:00.000Z',
+});
+
+class RecordingQueue implements JobQueue {
+  readonly sent: { job: SyncJob; options: EnqueueOptions }[] = [];
+  readonly seen = new Set<string>();
+  failNext = 0;
+  async enqueue(job: SyncJob, options: EnqueueOptions = {}): Promise<void> {
+    await new Promise((r) => setTimeout(r, 1));
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw new AppError('TRANSIENT', 'queue unavailable');
+    }
+    if (this.seen.has(options.messageId!)) return;
+    this.seen.add(options.messageId!);
+    this.sent.push({ job, options });
+  }
+  async close(): Promise<void> {}
+}
+
+function intakeWith(records: SubscriptionRecord[], now = new Date('2026-11-23T12:00:00.100Z')) {
+  const queue = new RecordingQueue();
+  const byId = new Map(records.map((r) => [r.subscriptionId, r]));
+  const lookup = { get: async (id: string) => byId.get(id) ?? null };
+  const deltas = new DebouncedDeltaEnqueuer(queue, 2000, () => now);
+  return { queue, intake: new NotificationIntake({ lookup, queue, deltas, debounceMs: 2000, now: () => now }) };
+}
+
+const change = (subscriptionId: string, overrides: Record<string, unknown> = {}) => ({
+  subscriptionId,
+  subscriptionExpirationDateTime: '2026-12-20T00:00:00Z',
+  changeType: 'updated',
+  resource: 'Users/abc',
+  resourceData: { '@odata.type': '#Microsoft.Graph.User', '@odata.id': 'Users/abc', id: 'abc', organizationId: DIRECTORY },
+  clientState: STATE,
+  tenantId: DIRECTORY,
+  ...overrides,
+});
+
+describe('NotificationIntake', () => {
+  it('collapses a burst of 100 notifications into one delta job, scheduled at the end of the window', async () => {
+    const { intake, queue } = intakeWith([record('s1')]);
+    const results = await Promise.all(Array.from({ length: 10 }, () => intake.accept(Array.from({ length: 10 }, () => change('s1')))));
+    expect(results.reduce((n, r) => n + r.accepted, 0)).toBe(100);
+    expect(results.reduce((n, r) => n + r.jobsEnqueued, 0)).toBe(1);
+    expect(queue.sent).toHaveLength(1);
+    expect(queue.sent[0]!.job).toMatchObject({ tenantId: 'contoso', resource: 'users', mode: 'delta', trigger: 'notification' });
+    expect(queue.sent[0]!.options).toEqual({ messageId: 'delta:contoso:users:1795435200000', scheduledEnqueueTime: new Date('2026-11-23T12:00:02.000Z') });
+    expect(intake.stats).toMatchObject({ received: 100, accepted: 100, jobsEnqueued: 1 });
+  });
+
+  it('drops and counts forged, unknown, foreign-tenant and malformed items, and enqueues nothing for them', async () => {
+    const { intake, queue } = intakeWith([record('s1')]);
+    const result = await intake.accept([
+      change('s1', { clientState: 'guess' }),
+      change('s1', { clientState: null }),
+      change('unknown'),
+      change('s1', { tenantId: '99999999-9999-4999-8999-999999999999' }),
+      { subscriptionId: 's1', clientState: STATE },
+      'not an object',
+    ]);
+    expect(result).toEqual({ accepted: 0, dropped: { clientStateMismatch: 2, unknownSubscription: 1, tenantMismatch: 1, invalid: 2 }, jobsEnqueued: 0 });
+    expect(queue.sent).toEqual([]);
+    expect(intake.stats.dropped).toEqual({ invalid: 2, unknownSubscription: 1, clientStateMismatch: 2, tenantMismatch: 1 });
+  });
+
+  it('keeps the valid items of a batch that also carries bad ones', async () => {
+    const { intake, queue } = intakeWith([record('s1')]);
+    const result = await intake.accept([change('unknown'), change('s1')]);
+    expect(result).toMatchObject({ accepted: 1, jobsEnqueued: 1 });
+    expect(queue.sent).toHaveLength(1);
+  });
+
+  it('accepts organizationId in place of tenantId (seen on lifecycle events)', async () => {
+    const { intake, queue } = intakeWith([record('s1')]);
+    const { tenantId: _omit, ...item } = change('s1', { lifecycleEvent: 'missed', resource: '' });
+    const result = await intake.accept([{ ...item, organizationId: DIRECTORY }]);
+    expect(result.accepted).toBe(1);
+    expect(queue.sent[0]!.job).toMatchObject({ resource: 'users', mode: 'delta', trigger: 'lifecycle' });
+  });
+
+  it('turns lifecycle events into subscription jobs before the catch-up delta', async () => {
+    const { intake, queue } = intakeWith([record('s1'), record('s2')]);
+    await intake.accept([change('s1', { lifecycleEvent: 'subscriptionRemoved' }), change('s2', { lifecycleEvent: 'reauthorizationRequired' }), change('s2', { lifecycleEvent: 'missed' })]);
+    expect(queue.sent.map((s) => s.job)).toEqual([
+      expect.objectContaining({ resource: 'subscriptions', action: 'recreate', subscriptionId: 's1', tenantId: 'contoso', trigger: 'lifecycle' }),
+      expect.objectContaining({ resource: 'subscriptions', action: 'reauthorize', subscriptionId: 's2' }),
+      expect.objectContaining({ resource: 'users', mode: 'delta', trigger: 'lifecycle' }),
+    ]);
+    expect(intake.stats.lifecycleEvents).toBe(3);
+  });
+
+  it('a repeated lifecycle event in the same window queues one job', async () => {
+    const { intake, queue } = intakeWith([record('s1')]);
+    await intake.accept([change('s1', { lifecycleEvent: 'subscriptionRemoved' })]);
+    await intake.accept([change('s1', { lifecycleEvent: 'subscriptionRemoved' })]);
+    expect(queue.sent).toHaveLength(1);
+  });
+
+  it('rejects when the job cannot be queued, and a retry of the same notification queues it', async () => {
+    const { intake, queue } = intakeWith([record('s1')]);
+    queue.failNext = 1;
+    await expect(intake.accept([change('s1')])).rejects.toThrow('queue unavailable');
+    expect(queue.sent).toHaveLength(0);
+    expect((await intake.accept([change('s1')])).jobsEnqueued).toBe(1);
+    expect(queue.sent).toHaveLength(1);
+  });
+
+  it('one job per tenant when a batch mixes tenants', async () => {
+    const { intake, queue } = intakeWith([record('s1', 'contoso'), record('s2', 'fabrikam')]);
+    const result = await intake.accept([change('s1'), change('s2'), change('s1')]);
+    expect(result.jobsEnqueued).toBe(2);
+    expect(queue.sent.map((s) => s.job.tenantId).sort()).toEqual(['contoso', 'fabrikam']);
+  });
+});
