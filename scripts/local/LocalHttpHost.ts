@@ -74,8 +74,17 @@ export class LocalHttpHost {
     });
   }
 
+  /** The port it listens on (useful after listen(0)). */
+  get port(): number {
+    const address = this.server?.address();
+    if (!address || typeof address === 'string') throw new Error('the local host is not listening');
+    return address.port;
+  }
+
   async close(): Promise<void> {
-    if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    if (!this.server) return;
+    this.server.closeIdleConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -8,9 +8,18 @@ import { copyUser, SandboxGroup, SandboxUser } from './SandboxUser';
 import { graphRouteName } from './graphRouteName';
 import { sendGraphError, sendJson } from './graphErrors';
 import { handleControlRequest } from './sandboxControlRoutes';
+import { NotificationDelivery, NotificationItem, NotificationStats } from './NotificationDelivery';
+import { SandboxConflictError, SandboxNotFoundError } from './sandboxErrors';
+import { SandboxSubscription } from './SandboxSubscription';
+import { SubscriptionRegistry } from './SubscriptionRegistry';
+import { LifecycleEventName, lifecycleItem, userChangeItem } from './notificationItems';
+import { handleSubscriptionRoute } from './subscriptionRoutes';
+import { validateEndpoint } from './validateEndpoint';
 import { projectUser, userSelection } from './userProjection';
 
 export type { SandboxGroup, SandboxUser } from './SandboxUser';
+export type { SandboxSubscription } from './SandboxSubscription';
+export type { NotificationItem, NotificationStats } from './NotificationDelivery';
 
 export interface GraphSandboxOptions {
   /** 0 (the default) picks a free port. */
@@ -21,6 +30,21 @@ export interface GraphSandboxOptions {
   pageSize?: number;
   /** Added to every Graph response; default 0. */
   latencyMs?: number;
+  /** The directory id notifications carry; default matches the sandbox tenant config. */
+  tenantId?: string;
+  /** Clock for subscription expiry (epoch ms); default Date.now. */
+  now?: () => number;
+  /** Longest subscription lifetime accepted; default 41,760 minutes (directory resources). */
+  maxLifetimeMinutes?: number;
+  /** Endpoint validation must answer within this; default 10,000 ms (Graph's limit). */
+  validationTimeoutMs?: number;
+  /** Notification items produced within this window go in one POST; default 10 ms. */
+  batchWindowMs?: number;
+  /** A delivery without an answer in this time failed; default 3,000 ms (Graph's). */
+  deliveryTimeoutMs?: number;
+  /** Waits before retrying a failed delivery, then it is given up; default [250, 1000, 4000]. */
+  retryDelaysMs?: number[];
+  onDelivery?: (event: { url: string; items: NotificationItem[]; status: number; ms: number }) => void;
 }
 
 const notFound = (id: string) => `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`;
@@ -39,6 +63,47 @@ export class GraphSandbox {
   private readonly groups = new GroupDirectory((id) => this.tracker.isLive(id));
   private readonly pendingFaults = new FaultQueue();
   private latencyMs: number;
+  readonly tenantId: string;
+  private readonly registry: SubscriptionRegistry;
+  private readonly delivery: NotificationDelivery;
+  private readonly validationTimeoutMs: number;
+  private readonly stopping = new AbortController();
+
+  /**
+   * Change notifications: switches for the next N items, lifecycle events, and direct sends. Items go to
+   * subscriptions' URLs over real HTTP, after Graph's validation handshake at creation.
+   */
+  readonly notifications = {
+    dropNext: (count: number): void => this.delivery.dropNext(count),
+    duplicateNext: (count: number): void => this.delivery.duplicateNext(count),
+    delayNext: (count: number, ms: number): void => this.delivery.delayNext(count, ms),
+    reorderNext: (count: number): void => this.delivery.reorderNext(count),
+    forgeNext: (count: number): void => this.delivery.forgeNext(count),
+    /** POSTs a lifecycle event to the subscription's lifecycle URL (SandboxConflictError when it has none). */
+    sendLifecycleEvent: (subscriptionId: string, event: LifecycleEventName, options: { tenantField?: 'tenantId' | 'organizationId' } = {}): Promise<void> => {
+      const s = this.registry.find(subscriptionId);
+      if (!s) throw new SandboxNotFoundError(`no subscription ${subscriptionId}`);
+      if (!s.lifecycleNotificationUrl) throw new SandboxConflictError(`subscription ${subscriptionId} has no lifecycleNotificationUrl`);
+      this.delivery.stats.lifecycleSent += 1;
+      return this.delivery.send(s.lifecycleNotificationUrl, [lifecycleItem(s, event, this.tenantId, options.tenantField)]);
+    },
+    /** Graph drops the subscription and, if it has a lifecycle URL, says so with `subscriptionRemoved`. */
+    removeSubscription: async (subscriptionId: string): Promise<void> => {
+      const s = this.registry.remove(subscriptionId);
+      if (!s) throw new SandboxNotFoundError(`no subscription ${subscriptionId}`);
+      if (s.lifecycleNotificationUrl) {
+        this.delivery.stats.lifecycleSent += 1;
+        await this.delivery.send(s.lifecycleNotificationUrl, [lifecycleItem(s, 'subscriptionRemoved', this.tenantId)]);
+      }
+    },
+    /** Lets a subscription lapse now (Graph stops delivering; it still shows in the list). */
+    expireSubscription: (subscriptionId: string): void => this.registry.setExpiry(subscriptionId, this.now() - 1),
+    /** POSTs any items to any URL (forged or unknown-subscription notifications). */
+    send: (url: string, items: NotificationItem[]): Promise<void> => this.delivery.send(url, items),
+    /** Resolves when every queued notification was delivered or given up (held reorders excluded). */
+    flush: (): Promise<void> => this.delivery.flush(),
+    clearFaults: (): void => this.delivery.clearFaults(),
+  };
 
   readonly faults = {
     throttleNext: (count: number, retryAfterSeconds = 1): void => this.pendingFaults.throttleNext(count, retryAfterSeconds),
@@ -52,9 +117,11 @@ export class GraphSandbox {
   readonly stats = {
     requests: 0,
     byRoute: {} as Record<string, number>,
+    notifications: undefined as unknown as NotificationStats,
     reset: (): void => {
       this.stats.requests = 0;
       this.stats.byRoute = {};
+      for (const key of Object.keys(this.stats.notifications) as (keyof NotificationStats)[]) this.stats.notifications[key] = 0;
     },
   };
 
@@ -63,7 +130,15 @@ export class GraphSandbox {
     this.token = options.token ?? 'sandbox-graph-token';
     this.latencyMs = options.latencyMs ?? 0;
     this.delta = new DeltaRounds(this.tracker, options.pageSize ?? 200);
+    this.tenantId = options.tenantId ?? '00000000-0000-4000-8000-00000000c0de';
+    this.now = options.now ?? Date.now;
+    this.registry = new SubscriptionRegistry({ now: this.now, maxLifetimeMinutes: options.maxLifetimeMinutes ?? 41_760, quota: 100 });
+    this.delivery = new NotificationDelivery(options);
+    this.stats.notifications = this.delivery.stats;
+    this.validationTimeoutMs = options.validationTimeoutMs ?? 10_000;
   }
+
+  private readonly now: () => number;
 
   static async start(options: GraphSandboxOptions = {}): Promise<GraphSandbox> {
     const server = createServer();
@@ -82,35 +157,66 @@ export class GraphSandbox {
   }
 
   stop(): Promise<void> {
+    this.delivery.stop();
+    this.stopping.abort();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  /** Replaces all data; every token issued before stops working. */
+  /** Replaces all data (no notifications); every token issued before stops working. */
   seed(users: SandboxUser[], groups: SandboxGroup[] = []): void {
     this.tracker.reset(users);
     this.delta.reset();
     this.groups.reset(groups);
   }
 
+  // Every mutator below notifies the subscriptions that cover the user. Creation, update, soft delete and
+  // restore arrive as `updated`; only permanent deletion is `deleted` (Graph's rule for users).
   addUser(user: SandboxUser): void {
     this.tracker.add(user);
+    this.notifyChange(user.id, 'updated');
   }
 
   updateUser(id: string, patch: Partial<Omit<SandboxUser, 'id'>>): void {
     this.tracker.update(id, patch);
+    this.notifyChange(id, 'updated');
   }
 
   softDeleteUser(id: string): void {
     this.tracker.remove(id, 'changed');
+    this.notifyChange(id, 'updated');
   }
 
   restoreUser(id: string): void {
     this.tracker.restore(id);
+    this.notifyChange(id, 'updated');
   }
 
   hardDeleteUser(id: string): void {
     this.tracker.remove(id, 'deleted');
+    this.notifyChange(id, 'deleted');
+  }
+
+  /** Every subscription, expired ones included (as Graph's list may show them). */
+  subscriptions(): SandboxSubscription[] {
+    return this.registry.list();
+  }
+
+  /** Forgets all subscriptions and notification switches (between tests). */
+  resetSubscriptions(): void {
+    this.registry.clear();
+    this.delivery.clearFaults();
+  }
+
+  private notifyChange(userId: string, changeType: 'updated' | 'deleted'): void {
+    for (const s of this.registry.listening(userId, changeType)) this.delivery.enqueue(s.notificationUrl, userChangeItem(s, userId, changeType, this.tenantId));
+  }
+
+  private async validate(url: string): Promise<boolean> {
+    const ok = await validateEndpoint(url, this.validationTimeoutMs, this.stopping.signal);
+    if (ok) this.delivery.stats.handshakesOk += 1;
+    else this.delivery.stats.handshakesFailed += 1;
+    return ok;
   }
 
   addGroup(group: SandboxGroup): void {
@@ -143,9 +249,10 @@ export class GraphSandbox {
     }
     // A faulted request is answered before routing, so it changes nothing (as with a real 429/503).
     if (this.pendingFaults.answer(res)) return;
+    const path = url.pathname.replace(/^\/v1\.0/, '');
+    if (await handleSubscriptionRoute({ baseUrl: this.baseUrl, registry: this.registry, validate: (u) => this.validate(u) }, method, path, req, res)) return;
     if (method !== 'GET') return sendGraphError(res, 405, 'Request_BadRequest', 'The sandbox only serves GET on Graph routes.');
 
-    const path = url.pathname.replace(/^\/v1\.0/, '');
     if (path === '/users/delta' || path === '/users/microsoft.graph.delta') return this.usersDelta(url, res);
     const userMatch = /^\/users\/([^/]+)$/.exec(path);
     if (userMatch) return this.userById(decodeURIComponent(userMatch[1]!), url, res);

@@ -3,6 +3,8 @@ export function graphRouteName(method: string, pathname: string): string {
   const path = pathname.replace(/^\/v1\.0/, '').replace(/\/microsoft\.graph\.delta$/, '/delta');
   if (path === '/users/delta') return `${method} /users/delta`;
   if (/^\/users\/[^/]+$/.test(path)) return `${method} /users/{id}`;
+  if (/^\/subscriptions\/[^/]+\/reauthorize$/.test(path)) return `${method} /subscriptions/{id}/reauthorize`;
+  if (/^\/subscriptions\/[^/]+$/.test(path)) return `${method} /subscriptions/{id}`;
   const members = /^\/groups\/[^/]+\/(transitiveMembers|members)(\/.*)?$/.exec(path);
   if (members) return `${method} /groups/{id}/${members[1]}${members[2] ?? ''}`;
   return `${method} ${path}`;

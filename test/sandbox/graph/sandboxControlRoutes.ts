@@ -4,6 +4,7 @@ import type { GraphSandbox } from './GraphSandbox';
 import { sendGraphError, sendJson } from './graphErrors';
 import { BadBodyError, readJsonBody } from './readJsonBody';
 import { FaultsSchema, NewUserSchema, UserPatchSchema } from './sandboxControlSchemas';
+import { LifecycleRequestSchema, NotificationFaultsSchema } from './subscriptionSchemas';
 import { SandboxConflictError, SandboxNotFoundError } from './sandboxErrors';
 
 /**
@@ -32,6 +33,33 @@ async function route(sandbox: GraphSandbox, req: IncomingMessage, res: ServerRes
     if (f.expireDeltaTokens !== undefined) sandbox.faults.expireDeltaTokens(f.expireDeltaTokens);
     if (f.latencyMs !== undefined) sandbox.faults.setLatency(f.latencyMs);
     return sendJson(res, 200, { applied: f });
+  }
+  if (path === '/_sandbox/subscriptions' && method === 'GET') {
+    return sendJson(res, 200, { value: sandbox.subscriptions().map((sub) => ({ ...sub, expirationDateTime: new Date(sub.expiresAt).toISOString() })), notifications: sandbox.stats.notifications });
+  }
+  if (path === '/_sandbox/notifications/faults' && method === 'POST') {
+    const f = await readJsonBody(req, NotificationFaultsSchema);
+    if (f.dropNext !== undefined) sandbox.notifications.dropNext(f.dropNext);
+    if (f.duplicateNext !== undefined) sandbox.notifications.duplicateNext(f.duplicateNext);
+    if (f.delayNext !== undefined) sandbox.notifications.delayNext(f.delayNext, f.delayMs!);
+    if (f.reorderNext !== undefined) sandbox.notifications.reorderNext(f.reorderNext);
+    if (f.forgeNext !== undefined) sandbox.notifications.forgeNext(f.forgeNext);
+    return sendJson(res, 200, { applied: f });
+  }
+  const subscriptionMatch = /^\/_sandbox\/subscriptions\/([^/]+)(\/lifecycle)?$/.exec(path);
+  if (subscriptionMatch) {
+    const id = decodeURIComponent(subscriptionMatch[1]!);
+    if (subscriptionMatch[2] && method === 'POST') {
+      const body = await readJsonBody(req, LifecycleRequestSchema);
+      await sandbox.notifications.sendLifecycleEvent(id, body.event, { tenantField: body.tenantField });
+      return sendJson(res, 202, { sent: body.event });
+    }
+    if (!subscriptionMatch[2] && method === 'DELETE') {
+      await sandbox.notifications.removeSubscription(id);
+      res.writeHead(204).end();
+      return;
+    }
+    return notAllowed(res, method, path);
   }
   if (path === '/_sandbox/users' && method === 'GET') return sendJson(res, 200, { value: sandbox.listUsers() });
   if (path === '/_sandbox/users' && method === 'POST') {
