@@ -317,7 +317,7 @@ describe('sandbox Graph: notification delivery', () => {
     await setup();
     const { body } = await subscribe();
     const control = (method: string, path: string, json?: unknown) => fetch(`${graph.baseUrl}/_sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, body: json === undefined ? undefined : JSON.stringify(json) });
-    const listed = await (await control('GET', '/subscriptions')).json();
+    const listed = (await (await control('GET', '/subscriptions')).json()) as { value: Record<string, unknown>[] };
     expect(listed.value[0]).toMatchObject({ id: body.id, expirationDateTime: minutes(1000) });
     expect((await control('POST', '/notifications/faults', { dropNext: 1 })).status).toBe(200);
     expect((await control('POST', '/notifications/faults', { delayNext: 1 })).status).toBe(400);
