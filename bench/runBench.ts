@@ -13,10 +13,14 @@ import { newRunId } from '../shared/store/newRunId';
 import { SyncRun } from '../shared/store/RunStore';
 import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../scripts/local/sandboxTenantConfig';
 import { startAzurite } from '../test/support/startAzurite';
+import { runNotificationBench } from './notificationBench';
 
 /**
- * npm run bench [-- --users N --pbx-rate R]: an initial sync of N sandbox users and a no-change re-sync,
- * over real HTTP and Azurite, reporting wall time, requests, the rate-limit bound and peak memory.
+ * npm run bench [-- --users N --pbx-rate R] [--only sync|notifications]:
+ * - sync: an initial sync of N sandbox users and no-change re-syncs, over real HTTP and Azurite, reporting
+ *   wall time, requests, the rate-limit bound and peak memory;
+ * - notifications: change → PBX latency after the notification arrives (1,000 changes) and the webhook's
+ *   latency at 200 requests/s for 30 s (notificationBench.ts).
  */
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -48,7 +52,38 @@ class PeakMemory {
   }
 }
 
+function only(): 'sync' | 'notifications' | undefined {
+  const i = process.argv.indexOf('--only');
+  const value = i >= 0 ? process.argv[i + 1] : undefined;
+  if (value !== undefined && value !== 'sync' && value !== 'notifications') throw new Error('--only takes sync or notifications');
+  return value;
+}
+
 async function main(): Promise<void> {
+  const which = only();
+  if (which !== 'notifications') await syncBench();
+  if (which !== 'sync') await notificationsBench();
+}
+
+async function notificationsBench(): Promise<void> {
+  const azurite = await startAzurite();
+  try {
+    const result = await runNotificationBench({
+      storageConnectionString: azurite.connectionString,
+      users: arg('notify-users', 2000),
+      changes: arg('changes', 1000),
+      changesPerSecond: arg('changes-per-second', 20),
+      webhookPerSecond: arg('webhook-rps', 200),
+      webhookSeconds: arg('webhook-seconds', 30),
+      debounceMs: arg('debounce-ms', 2000),
+    });
+    console.log(JSON.stringify({ notifications: result, node: process.version }, null, 2));
+  } finally {
+    await azurite.stop();
+  }
+}
+
+async function syncBench(): Promise<void> {
   const users = arg('users', 10_000);
   const pbxRate = arg('pbx-rate', 10_000);
   const azurite = await startAzurite();

@@ -1,5 +1,5 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { adminHandler, adminRoutes } from '../../shared/admin/adminRoutes';
 import { Services } from '../../shared/runtime/Services';
 import { createTestServices } from '../support/testServices';
@@ -94,5 +94,56 @@ describe('admin API handlers', () => {
     await call('putTenant', { method: 'PUT', params: { id: 'gone' }, body: JSON.stringify(validTenant) });
     expect((await call('deleteTenant', { method: 'DELETE', params: { id: 'gone' } })).status).toBe(204);
     expect((await call('deleteTenant', { method: 'DELETE', params: { id: 'gone' } })).status).toBe(404);
+  });
+
+  it('a PUT queues subscription maintenance for the tenant (message id = its new ETag)', async () => {
+    const enqueue = vi.spyOn(services.queue, 'enqueue');
+    const created = await call('putTenant', { method: 'PUT', params: { id: 'subs' }, body: JSON.stringify(validTenant) });
+    expect(enqueue).toHaveBeenCalledWith(expect.objectContaining({ tenantId: 'subs', resource: 'subscriptions', action: 'maintain', trigger: 'manual' }), { messageId: `maintain:subs:${created.headers!.etag}`.slice(0, 128) });
+    enqueue.mockRestore();
+  });
+
+  it('lists a tenant\'s subscriptions without clientState data, and queues maintenance on request (202)', async () => {
+    await call('putTenant', { method: 'PUT', params: { id: 'subs-list' }, body: JSON.stringify(validTenant) });
+    await services.subscriptions.save({
+      subscriptionId: 'sub-1',
+      tenantId: 'subs-list',
+      directoryId: validTenant.microsoft365.directoryId,
+      resource: 'users',
+      graphResource: 'users',
+      changeType: 'updated,deleted',
+      notificationUrl: 'https://fn.example/api/graph/notifications',
+      lifecycleNotificationUrl: 'https://fn.example/api/graph/lifecycle',
+      expiresAt: '2026-12-20T00:00:00.000Z',
+      clientStateHash: 'b'.repeat(64),
+      clientStateSecretName: 'graph-client-state-subs-list-x',
+      createdAt: '2026-11-20T00:00:00.000Z',
+    });
+    const listed = await call('listSubscriptions', { method: 'GET', params: { id: 'subs-list' } });
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual({ notificationsEnabled: false, value: [expect.objectContaining({ subscriptionId: 'sub-1', expiresAt: '2026-12-20T00:00:00.000Z' })] });
+    expect(JSON.stringify(listed.body)).not.toMatch(/clientState/);
+    expect((await call('maintainSubscriptions', { method: 'POST', params: { id: 'subs-list' } })).status).toBe(202);
+    expect((await call('listSubscriptions', { method: 'GET', params: { id: 'nobody' } })).status).toBe(404);
+  });
+
+  it('deleting a tenant whose Graph cannot be reached still forgets its subscriptions (they expire at Graph)', async () => {
+    await call('putTenant', { method: 'PUT', params: { id: 'subs-gone' }, body: JSON.stringify(validTenant) });
+    await services.subscriptions.save({
+      subscriptionId: 'sub-gone',
+      tenantId: 'subs-gone',
+      directoryId: validTenant.microsoft365.directoryId,
+      resource: 'users',
+      graphResource: 'users',
+      changeType: 'updated,deleted',
+      notificationUrl: 'https://fn.example/api/graph/notifications',
+      lifecycleNotificationUrl: 'https://fn.example/api/graph/lifecycle',
+      expiresAt: '2026-12-20T00:00:00.000Z',
+      clientStateHash: 'c'.repeat(64),
+      clientStateSecretName: 'graph-client-state-subs-gone-x',
+      createdAt: '2026-11-20T00:00:00.000Z',
+    });
+    expect((await call('deleteTenant', { method: 'DELETE', params: { id: 'subs-gone' } })).status).toBe(204);
+    expect(await services.subscriptions.get('sub-gone')).toBeNull();
   });
 });
