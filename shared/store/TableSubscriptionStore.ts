@@ -5,7 +5,7 @@ import { deleteEntityIfExists } from './deleteEntityIfExists';
 import { findEntity } from './findEntity';
 import { parseStoredRow } from './parseStoredRow';
 import { tableCall } from './tableCall';
-import { tableErrorFor } from './tableErrorFor';
+import { listRows } from './listPartition';
 
 const RowSchema = z.object({
   partitionKey: z.string().min(1),
@@ -38,18 +38,7 @@ export class TableSubscriptionStore implements SubscriptionStore {
 
   async listForTenant(tenantId: string): Promise<SubscriptionRecord[]> {
     const records: SubscriptionRecord[] = [];
-    const what = `subscriptions of ${tenantId}`;
-    const pages = this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`tenantId eq ${tenantId}`, select: ['partitionKey', 'rowKey', ...COLUMNS] } }).byPage({ maxPageSize: 1000 });
-    while (true) {
-      let page: IteratorResult<Record<string, unknown>[]>;
-      try {
-        page = await pages.next();
-      } catch (err) {
-        throw tableErrorFor(err, what);
-      }
-      if (page.done) break;
-      records.push(...page.value.map(toRecord));
-    }
+    for await (const row of listRows(this.table, odata`tenantId eq ${tenantId}`, `subscriptions of ${tenantId}`, { select: COLUMNS })) records.push(toRecord(row));
     return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 

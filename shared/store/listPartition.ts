@@ -21,8 +21,13 @@ export async function* listPartition(table: TableClient, partitionKey: string, w
     const end = rowKeyPrefix.slice(0, -1) + String.fromCharCode(rowKeyPrefix.charCodeAt(rowKeyPrefix.length - 1) + 1);
     filter += odata` and RowKey ge ${rowKeyPrefix} and RowKey lt ${end}`;
   }
+  yield* listRows(table, filter, what, { select: options.select, pageSize });
+}
+
+/** Every row matching an OData filter (a scan unless the filter names keys), page by page. */
+export async function* listRows(table: TableClient, filter: string, what: string, options: Pick<ListPartitionOptions, 'select' | 'pageSize'> = {}): AsyncGenerator<Record<string, unknown>> {
   const select = options.select ? ['partitionKey', 'rowKey', ...options.select] : undefined;
-  const pages = table.listEntities<Record<string, unknown>>({ queryOptions: { filter, select } }).byPage({ maxPageSize: Math.min(Math.max(pageSize, 1), 1000) });
+  const pages = table.listEntities<Record<string, unknown>>({ queryOptions: { filter, select } }).byPage({ maxPageSize: Math.min(Math.max(options.pageSize ?? 1000, 1), 1000) });
   while (true) {
     let page: IteratorResult<Record<string, unknown>[]>;
     try {

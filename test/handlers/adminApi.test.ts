@@ -2,6 +2,7 @@ import { HttpRequest, InvocationContext } from '@azure/functions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { adminHandler, adminRoutes } from '../../shared/admin/adminRoutes';
 import { Services } from '../../shared/runtime/Services';
+import { subscriptionRecord } from '../support/subscriptionRecord';
 import { createTestServices } from '../support/testServices';
 
 let services: Services;
@@ -105,20 +106,7 @@ describe('admin API handlers', () => {
 
   it('lists a tenant\'s subscriptions without clientState data, and queues maintenance on request (202)', async () => {
     await call('putTenant', { method: 'PUT', params: { id: 'subs-list' }, body: JSON.stringify(validTenant) });
-    await services.subscriptions.save({
-      subscriptionId: 'sub-1',
-      tenantId: 'subs-list',
-      directoryId: validTenant.microsoft365.directoryId,
-      resource: 'users',
-      graphResource: 'users',
-      changeType: 'updated,deleted',
-      notificationUrl: 'https://fn.example/api/graph/notifications',
-      lifecycleNotificationUrl: 'https://fn.example/api/graph/lifecycle',
-      expiresAt: '2026-12-20T00:00:00.000Z',
-      clientStateHash: 'b'.repeat(64),
-      clientStateSecretName: 'graph-client-state-subs-list-x',
-      createdAt: '2026-11-20T00:00:00.000Z',
-    });
+    await services.subscriptions.save(subscriptionRecord({ subscriptionId: 'sub-1', tenantId: 'subs-list', directoryId: validTenant.microsoft365.directoryId }));
     const listed = await call('listSubscriptions', { method: 'GET', params: { id: 'subs-list' } });
     expect(listed.status).toBe(200);
     expect(listed.body).toEqual({ notificationsEnabled: false, value: [expect.objectContaining({ subscriptionId: 'sub-1', expiresAt: '2026-12-20T00:00:00.000Z' })] });
@@ -129,20 +117,7 @@ describe('admin API handlers', () => {
 
   it('deleting a tenant whose Graph cannot be reached still forgets its subscriptions (they expire at Graph)', async () => {
     await call('putTenant', { method: 'PUT', params: { id: 'subs-gone' }, body: JSON.stringify(validTenant) });
-    await services.subscriptions.save({
-      subscriptionId: 'sub-gone',
-      tenantId: 'subs-gone',
-      directoryId: validTenant.microsoft365.directoryId,
-      resource: 'users',
-      graphResource: 'users',
-      changeType: 'updated,deleted',
-      notificationUrl: 'https://fn.example/api/graph/notifications',
-      lifecycleNotificationUrl: 'https://fn.example/api/graph/lifecycle',
-      expiresAt: '2026-12-20T00:00:00.000Z',
-      clientStateHash: 'c'.repeat(64),
-      clientStateSecretName: 'graph-client-state-subs-gone-x',
-      createdAt: '2026-11-20T00:00:00.000Z',
-    });
+    await services.subscriptions.save(subscriptionRecord({ subscriptionId: 'sub-gone', tenantId: 'subs-gone', directoryId: validTenant.microsoft365.directoryId }));
     expect((await call('deleteTenant', { method: 'DELETE', params: { id: 'subs-gone' } })).status).toBe(204);
     expect(await services.subscriptions.get('sub-gone')).toBeNull();
   });

@@ -5,23 +5,10 @@ import { DebouncedDeltaEnqueuer } from '../../shared/notifications/DebouncedDelt
 import { NotificationIntake } from '../../shared/notifications/NotificationIntake';
 import { graphWebhookHandler } from '../../shared/notifications/graphWebhookHandler';
 import { InProcessJobQueue } from '../../shared/queue/InProcessJobQueue';
-import { SubscriptionRecord } from '../../shared/store/SubscriptionStore';
+import { TEST_DIRECTORY_ID, subscriptionRecord } from '../support/subscriptionRecord';
 
-const DIRECTORY = '11111111-1111-4111-8111-111111111111';
-const record: SubscriptionRecord = {
-  subscriptionId: 'sub-1',
-  tenantId: 'contoso',
-  directoryId: DIRECTORY,
-  resource: 'users',
-  graphResource: 'users',
-  changeType: 'updated,deleted',
-  notificationUrl: 'https://fn.example/api/graph/notifications',
-  lifecycleNotificationUrl: 'https://fn.example/api/graph/lifecycle',
-  expiresAt: '2026-12-20T00:00:00.000Z',
-  clientStateHash: clientStateHash('secret-state'),
-  clientStateSecretName: 'secret',
-  createdAt: '2026-11-20T00:00:00.000Z',
-};
+const DIRECTORY = TEST_DIRECTORY_ID;
+const record = subscriptionRecord({ clientStateHash: clientStateHash('secret-state') });
 
 function setup() {
   const queue = new InProcessJobQueue();

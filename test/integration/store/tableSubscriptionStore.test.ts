@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SubscriptionRecord } from '../../../shared/store/SubscriptionStore';
+import { subscriptionRecord } from '../../support/subscriptionRecord';
 import { freshStores, rejection } from './storeTestTables';
 
-const record = (subscriptionId: string, tenantId: string, createdAt = '2026-11-20T00:00:00.000Z'): SubscriptionRecord => ({
-  subscriptionId,
-  tenantId,
-  directoryId: '11111111-1111-4111-8111-111111111111',
-  resource: 'users',
-  graphResource: 'users',
-  changeType: 'updated,deleted',
-  notificationUrl: 'https://fn.example/api/graph/notifications',
-  lifecycleNotificationUrl: 'https://fn.example/api/graph/lifecycle',
-  expiresAt: '2026-12-20T00:00:00.000Z',
-  clientStateHash: 'a'.repeat(64),
-  clientStateSecretName: `graph-client-state-${tenantId}-${subscriptionId}`,
-  createdAt,
-});
+const record = (subscriptionId: string, tenantId: string, createdAt = '2026-11-20T00:00:00.000Z') => subscriptionRecord({ subscriptionId, tenantId, createdAt });
 
 describe('TableSubscriptionStore', () => {
   it('saves, reads by id, lists per tenant (oldest first), replaces and removes', async () => {

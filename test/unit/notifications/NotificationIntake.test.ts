@@ -6,24 +6,12 @@ import { AppError } from '../../../shared/errors/AppError';
 import { EnqueueOptions, JobQueue } from '../../../shared/queue/JobQueue';
 import { SyncJob } from '../../../shared/queue/SyncJob';
 import { SubscriptionRecord } from '../../../shared/store/SubscriptionStore';
+import { TEST_DIRECTORY_ID, subscriptionRecord } from '../../support/subscriptionRecord';
 
-const DIRECTORY = '11111111-1111-4111-8111-111111111111';
+const DIRECTORY = TEST_DIRECTORY_ID;
 const STATE = 'the-client-state';
 
-const record = (subscriptionId: string, tenantId = 'contoso'): SubscriptionRecord => ({
-  subscriptionId,
-  tenantId,
-  directoryId: DIRECTORY,
-  resource: 'users',
-  graphResource: 'users',
-  changeType: 'updated,deleted',
-  notificationUrl: 'https://fn.example/api/graph/notifications',
-  lifecycleNotificationUrl: 'https://fn.example/api/graph/lifecycle',
-  expiresAt: '2026-12-20T00:00:00.000Z',
-  clientStateHash: clientStateHash(STATE),
-  clientStateSecretName: 'secret',
-  createdAt: '2026-11-20T00:00:00.000Z',
-});
+const record = (subscriptionId: string, tenantId = 'contoso') => subscriptionRecord({ subscriptionId, tenantId, clientStateHash: clientStateHash(STATE) });
 
 class RecordingQueue implements JobQueue {
   readonly sent: { job: SyncJob; options: EnqueueOptions }[] = [];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SubscriptionRecord } from '../../../shared/store/SubscriptionStore';
 import { planSubscriptions } from '../../../shared/subscriptions/planSubscriptions';
 import { WantedSubscription } from '../../../shared/subscriptions/wantedSubscriptions';
+import { subscriptionRecord } from '../../support/subscriptionRecord';
 
 const now = new Date('2026-11-23T12:00:00.000Z');
 const minutes = (n: number) => new Date(now.getTime() + n * 60_000).toISOString();
@@ -13,21 +14,8 @@ const wanted: WantedSubscription = {
   lifecycleNotificationUrl: 'https://fn.example/api/graph/lifecycle',
   lifetimeMinutes: 40_000,
 };
-const record = (id: string, expiresInMinutes: number, overrides: Partial<SubscriptionRecord> = {}): SubscriptionRecord => ({
-  subscriptionId: id,
-  tenantId: 'contoso',
-  directoryId: 'dir',
-  resource: 'users',
-  graphResource: 'users',
-  changeType: 'updated,deleted',
-  notificationUrl: wanted.notificationUrl,
-  lifecycleNotificationUrl: wanted.lifecycleNotificationUrl,
-  expiresAt: minutes(expiresInMinutes),
-  clientStateHash: '0'.repeat(64),
-  clientStateSecretName: `secret-${id}`,
-  createdAt: now.toISOString(),
-  ...overrides,
-});
+const record = (id: string, expiresInMinutes: number, overrides: Partial<SubscriptionRecord> = {}): SubscriptionRecord =>
+  subscriptionRecord({ subscriptionId: id, notificationUrl: wanted.notificationUrl, lifecycleNotificationUrl: wanted.lifecycleNotificationUrl, expiresAt: minutes(expiresInMinutes), createdAt: now.toISOString(), ...overrides });
 const ids = (records: SubscriptionRecord[]) => records.map((r) => r.subscriptionId).sort();
 
 describe('planSubscriptions', () => {
