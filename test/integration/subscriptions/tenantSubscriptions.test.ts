@@ -7,6 +7,7 @@ import { GraphSubscription, NewSubscription, SubscriptionClient } from '../../..
 import { InProcessJobQueue } from '../../../shared/queue/InProcessJobQueue';
 import { Services } from '../../../shared/runtime/Services';
 import { TenantRecord } from '../../../shared/store/TenantStore';
+import { processSubscriptionJob } from '../../../shared/runtime/processSubscriptionJob';
 import { FALLBACK_LIFETIME_MINUTES, TenantSubscriptions } from '../../../shared/subscriptions/TenantSubscriptions';
 import { createTestServices } from '../../support/testServices';
 
@@ -199,5 +200,16 @@ describe('TenantSubscriptions (our table as the truth; Graph faked at the port)'
     expect(await subscriptionsOf().removeAll()).toEqual([record!.subscriptionId]);
     expect(client.live.size).toBe(0);
     expect(await services.subscriptions.get(record!.subscriptionId)).toBeNull();
+  });
+
+  it('a subscription job for a tenant that no longer exists forgets its records and secrets', async () => {
+    await subscriptionsOf().maintain();
+    const [record] = await services.subscriptions.listForTenant('contoso');
+    await services.tenants.delete('contoso');
+    const log: string[] = [];
+    await processSubscriptionJob(services, { jobId: 'j', tenantId: 'contoso', resource: 'subscriptions', action: 'maintain', trigger: 'scheduled', requestedAt: now.toISOString() }, { log: (m) => log.push(m), error: (m) => log.push(m) });
+    expect(await services.subscriptions.listForTenant('contoso')).toEqual([]);
+    await expect(services.secrets.getSecret(record!.clientStateSecretName)).rejects.toThrow();
+    expect(log).toEqual(['tenant contoso no longer exists; its subscription records were removed']);
   });
 });
