@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   stops.unshift(() => host.close(), () => queue.close());
   console.log(`http      admin API on http://127.0.0.1:${PORT}/api (GET /tenants, POST /tenants/{id}/sync[?dryRun=true], GET /tenants/{id}/runs)`);
 
-  for (const tenant of await services.tenants.list()) {
+  for (const tenant of await services.tenants.list({ onInvalid: (id, err) => console.error(`tenant ${id} skipped: ${err.message}`) })) {
     if (!tenant.config.enabled) continue;
     const { runId } = await requestSync(services, { tenantId: tenant.id, mode: 'full', trigger: 'startup' });
     await queue.idle();

@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { TenantConfigSchema } from '../config/TenantConfig';
-import { AppError } from '../errors/AppError';
+import { AppError, isAppError } from '../errors/AppError';
 import { json } from '../http/jsonResponses';
 import { readJsonBody } from '../http/readJsonBody';
 import { TenantRecord } from '../store/TenantStore';
@@ -14,8 +14,10 @@ import { forgetTenantSubscriptions } from '../subscriptions/forgetTenantSubscrip
 const view = (t: TenantRecord) => ({ id: t.id, config: t.config, etag: t.etag, createdAt: t.createdAt, updatedAt: t.updatedAt });
 
 export async function listTenants(services: Services): Promise<HttpResponseInit> {
-  const tenants = await services.tenants.list();
-  return json(200, { value: tenants.map(view) });
+  const invalid: { id: string; error: string }[] = [];
+  const tenants = await services.tenants.list({ onInvalid: (id, err) => invalid.push({ id, error: err.message }) });
+  // A stored configuration that no longer validates is listed apart, so it can be found and fixed by PUT.
+  return json(200, { value: tenants.map(view), ...(invalid.length ? { invalid } : {}) });
 }
 
 export async function getTenant(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
@@ -25,12 +27,22 @@ export async function getTenant(services: Services, request: HttpRequest): Promi
   return json(200, view(tenant), { etag: tenant.etag });
 }
 
+/** The tenant, null when missing, or 'invalid' when its stored configuration no longer validates (PUT fixes it, DELETE removes it). */
+async function tenantOrInvalid(services: Services, id: string): Promise<TenantRecord | 'invalid' | null> {
+  try {
+    return await services.tenants.get(id);
+  } catch (err) {
+    if (isAppError(err, 'CONFIG')) return 'invalid';
+    throw err;
+  }
+}
+
 /** PUT: creates (201) or replaces (200) a tenant; If-Match makes a replace conditional. */
 export async function putTenant(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
   const config = await readJsonBody(request, TenantConfigSchema);
   const ifMatch = request.headers.get('if-match') ?? undefined;
-  const existing = await services.tenants.get(id);
+  const existing = await tenantOrInvalid(services, id);
   if (!existing) {
     if (ifMatch) throw new AppError('PRECONDITION_FAILED', `tenant ${id} does not exist`);
     const created = await services.tenants.create(id, config);
@@ -50,10 +62,11 @@ export async function putTenant(services: Services, request: HttpRequest): Promi
 export async function deleteTenant(services: Services, request: HttpRequest, log: (m: string) => void = () => undefined): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
   const ifMatch = request.headers.get('if-match') ?? undefined;
-  const tenant = await services.tenants.get(id);
+  const tenant = await tenantOrInvalid(services, id);
   if (!tenant) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
-  if (ifMatch && ifMatch !== '*' && ifMatch !== tenant.etag) throw new AppError('PRECONDITION_FAILED', `tenant ${id} was changed since ${ifMatch}`);
+  if (tenant !== 'invalid' && ifMatch && ifMatch !== '*' && ifMatch !== tenant.etag) throw new AppError('PRECONDITION_FAILED', `tenant ${id} was changed since ${ifMatch}`);
   try {
+    if (tenant === 'invalid') throw new AppError('CONFIG', 'its stored configuration is invalid');
     const connectors = await services.connectorsFor(tenant);
     await new TenantSubscriptions(services, tenant, connectors.subscriptions, log).removeAll();
   } catch (err) {

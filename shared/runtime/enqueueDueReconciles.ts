@@ -9,7 +9,7 @@ import { requestSync } from './requestSync';
  */
 export async function enqueueDueReconciles(services: Services, now: Date, log: (m: string) => void): Promise<string[]> {
   const queued: string[] = [];
-  for (const tenant of await services.tenants.list()) {
+  for (const tenant of await services.tenants.list({ onInvalid: (id, err) => log(`tenant ${id} skipped: ${err.message}`) })) {
     if (!tenant.config.enabled || !tenant.config.users.enabled) continue;
     try {
       const { cron, timeZone } = tenant.config.schedule;

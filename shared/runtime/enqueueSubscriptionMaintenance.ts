@@ -19,7 +19,7 @@ export async function enqueueSubscriptionMaintenance(services: Services, tenantI
 export async function enqueueAllSubscriptionMaintenance(services: Services, now: Date, log: (m: string) => void): Promise<string[]> {
   const queued: string[] = [];
   const slot = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
-  for (const tenant of await services.tenants.list()) {
+  for (const tenant of await services.tenants.list({ onInvalid: (id, err) => log(`tenant ${id} skipped: ${err.message}`) })) {
     try {
       await enqueueSubscriptionMaintenance(services, tenant.id, slot, 'scheduled', now);
       queued.push(tenant.id);

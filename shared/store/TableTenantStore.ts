@@ -1,7 +1,7 @@
 import { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { TenantConfig, TenantConfigSchema } from '../config/TenantConfig';
-import { AppError } from '../errors/AppError';
+import { AppError, isAppError } from '../errors/AppError';
 import { TenantRecord, TenantStore } from './TenantStore';
 import { etagOf } from './etagOf';
 import { findEntity } from './findEntity';
@@ -32,9 +32,17 @@ export class TableTenantStore implements TenantStore {
     return row && toRecord(id, row);
   }
 
-  async list(): Promise<TenantRecord[]> {
+  async list(options: { onInvalid?: (id: string, error: AppError) => void } = {}): Promise<TenantRecord[]> {
     const records: TenantRecord[] = [];
-    for await (const row of listPartition(this.table, PARTITION, 'tenants')) records.push(toRecord(String(row.rowKey), row));
+    for await (const row of listPartition(this.table, PARTITION, 'tenants')) {
+      const id = String(row.rowKey);
+      try {
+        records.push(toRecord(id, row));
+      } catch (err) {
+        if (!options.onInvalid || !isAppError(err, 'CONFIG')) throw err;
+        options.onInvalid(id, err);
+      }
+    }
     return records;
   }
 

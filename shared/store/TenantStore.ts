@@ -1,3 +1,4 @@
+import { AppError } from '../errors/AppError';
 import { TenantConfig } from '../config/TenantConfig';
 
 export interface TenantRecord {
@@ -12,7 +13,12 @@ export interface TenantRecord {
 /** Port: tenant configurations (Table Storage). */
 export interface TenantStore {
   get(id: string): Promise<TenantRecord | null>;
-  list(): Promise<TenantRecord[]>;
+  /**
+   * Every tenant. A stored configuration that no longer validates throws (AppError CONFIG), unless
+   * `onInvalid` is given: then that tenant is reported to it and left out, so one bad row cannot stop the
+   * schedules of all the others.
+   */
+  list(options?: { onInvalid?: (id: string, error: AppError) => void }): Promise<TenantRecord[]>;
   /** AppError CONFLICT when the id exists. */
   create(id: string, config: TenantConfig): Promise<TenantRecord>;
   /** AppError NOT_FOUND when missing, PRECONDITION_FAILED when ifMatch is stale. */

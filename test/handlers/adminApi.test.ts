@@ -1,13 +1,18 @@
+import { TableClient } from '@azure/data-tables';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { adminHandler, adminRoutes } from '../../shared/admin/adminRoutes';
 import { Services } from '../../shared/runtime/Services';
 import { subscriptionRecord } from '../support/subscriptionRecord';
+import { testStorageConnectionString } from '../support/storage';
 import { createTestServices } from '../support/testServices';
 
 let services: Services;
+let prefix: string;
 beforeAll(async () => {
-  services = await createTestServices();
+  const created = await createTestServices();
+  services = created;
+  prefix = created.tablePrefix;
 });
 
 const routeFor = (name: string) => adminRoutes.find((r) => r.name === name)!;
@@ -120,5 +125,20 @@ describe('admin API handlers', () => {
     await services.subscriptions.save(subscriptionRecord({ subscriptionId: 'sub-gone', tenantId: 'subs-gone', directoryId: validTenant.microsoft365.directoryId }));
     expect((await call('deleteTenant', { method: 'DELETE', params: { id: 'subs-gone' } })).status).toBe(204);
     expect(await services.subscriptions.get('sub-gone')).toBeNull();
+  });
+
+  it('a stored configuration that no longer validates is listed apart, fixed by PUT and removable by DELETE', async () => {
+    const now = new Date().toISOString();
+    const raw = TableClient.fromConnectionString(testStorageConnectionString(), `${prefix}tenants`, { allowInsecureConnection: true });
+    for (const id of ['broken-a', 'broken-b']) await raw.createEntity({ partitionKey: 'tenant', rowKey: id, config: JSON.stringify({ displayName: 'x' }), createdAt: now, updatedAt: now });
+    const listed = await call('listTenants', { method: 'GET' });
+    expect(listed.status).toBe(200);
+    expect(listed.body.invalid.map((i: { id: string }) => i.id)).toEqual(['broken-a', 'broken-b']);
+    expect(listed.body.value.length).toBeGreaterThan(0);
+    expect((await call('putTenant', { method: 'PUT', params: { id: 'broken-a' }, body: JSON.stringify(validTenant) })).status).toBe(200);
+    expect((await call('deleteTenant', { method: 'DELETE', params: { id: 'broken-b' } })).status).toBe(204);
+    const after = await call('listTenants', { method: 'GET' });
+    expect(after.body.invalid).toBeUndefined();
+    expect(after.body.value.map((t: { id: string }) => t.id)).toContain('broken-a');
   });
 });

@@ -13,11 +13,12 @@ import { testStorageConnectionString, uniqueTablePrefix } from './storage';
 export async function createTestServices(
   secrets: Record<string, string> = {},
   options: { publicBaseUrl?: string; debounceMs?: number; lifetimeMinutes?: number } = {},
-): Promise<Services & { queue: InProcessJobQueue; secretsFile: string }> {
-  const stores = await createTableStores({ connectionString: testStorageConnectionString(), tablePrefix: uniqueTablePrefix() });
+): Promise<Services & { queue: InProcessJobQueue; secretsFile: string; tablePrefix: string }> {
+  const tablePrefix = uniqueTablePrefix();
+  const stores = await createTableStores({ connectionString: testStorageConnectionString(), tablePrefix });
   const secretsFile = join(mkdtempSync(join(tmpdir(), 'secrets-')), 'secrets.json');
   const secretStore = new LocalSecretStore(secretsFile, secrets);
   const queue = new InProcessJobQueue({ retryDelayMs: () => 20 });
   const notifications = notificationSettingsFrom({ PUBLIC_BASE_URL: options.publicBaseUrl, NOTIFICATION_DEBOUNCE_MS: options.debounceMs ?? 200, SUBSCRIPTION_LIFETIME_MINUTES_USERS: options.lifetimeMinutes ?? 41_700 });
-  return { ...assembleServices({ stores, secrets: secretStore, queue, syncConcurrency: 8, notifications }), queue, secretsFile };
+  return { ...assembleServices({ stores, secrets: secretStore, queue, syncConcurrency: 8, notifications }), queue, secretsFile, tablePrefix };
 }

@@ -1,6 +1,9 @@
+import { TableClient } from '@azure/data-tables';
 import { describe, expect, it } from 'vitest';
 import { TenantConfigSchema } from '../../../shared/config/TenantConfig';
 import { enqueueDueReconciles } from '../../../shared/runtime/enqueueDueReconciles';
+import { enqueueAllSubscriptionMaintenance } from '../../../shared/runtime/enqueueSubscriptionMaintenance';
+import { testStorageConnectionString } from '../../support/storage';
 import { createTestServices } from '../../support/testServices';
 
 const tenant = (cron: string, timeZone: string, enabled = true) =>
@@ -26,5 +29,30 @@ describe('scheduledSync: enqueueDueReconciles', () => {
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ status: 'queued', trigger: 'scheduled', mode: 'full' });
     expect(await services.runs.list('off', 5)).toHaveLength(0);
+  });
+});
+
+describe('timers and a tenant whose stored configuration no longer validates', () => {
+  it('the scheduler and the renewal timer skip it (and say so) instead of stopping for everyone', async () => {
+    const services = await createTestServices();
+    await services.tenants.create('good', tenant('30 0 * * *', 'Europe/Berlin'));
+    const raw = TableClient.fromConnectionString(testStorageConnectionString(), `${services.tablePrefix}tenants`, { allowInsecureConnection: true });
+    await raw.createEntity({ partitionKey: 'tenant', rowKey: 'broken', config: '{"displayName":1}', createdAt: 'x', updatedAt: 'x' });
+    const log: string[] = [];
+    expect(await enqueueDueReconciles(services, new Date('2026-11-22T23:32:00Z'), (m) => log.push(m))).toEqual(['good']);
+    expect(await enqueueAllSubscriptionMaintenance(services, new Date('2026-11-22T23:32:00Z'), (m) => log.push(m))).toEqual(['good']);
+    expect(log.filter((m) => m.startsWith('tenant broken skipped'))).toHaveLength(2);
+  });
+});
+
+describe('renewSubscriptions: enqueueAllSubscriptionMaintenance', () => {
+  it('queues one maintain job per tenant (disabled ones too, to remove theirs), once per minute', async () => {
+    const services = await createTestServices();
+    await services.tenants.create('on', tenant('30 0 * * *', 'Europe/Berlin'));
+    await services.tenants.create('off', tenant('30 0 * * *', 'Europe/Berlin', false));
+    const now = new Date('2026-11-23T10:00:10Z');
+    expect(await enqueueAllSubscriptionMaintenance(services, now, () => undefined)).toEqual(['off', 'on']);
+    await enqueueAllSubscriptionMaintenance(services, new Date(now.getTime() + 20_000), () => undefined);
+    expect(services.queue.stats()).toMatchObject({ enqueued: 2, deduplicated: 2 });
   });
 });

@@ -65,6 +65,10 @@ describe('TableTenantStore', () => {
     expect(err.message).toContain('config.displayName');
     expect(err.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'config.pbx.baseUrl' })]));
     await rejection(tenants.list(), 'CONFIG');
+    await tenants.create('fine', tenantConfig());
+    const invalid: string[] = [];
+    expect((await tenants.list({ onInvalid: (id, e) => invalid.push(`${id}: ${e.code}`) })).map((t) => t.id)).toEqual(['fine']);
+    expect(invalid).toEqual(['broken: CONFIG']);
     const fixed = await tenants.replace('broken', tenantConfig());
     expect(fixed.createdAt).toBe(now);
     expect((await tenants.get('broken'))!.config.displayName).toBe('Contoso');
