@@ -25,15 +25,6 @@ export const ChangeNotificationSchema = z
   .refine((n) => n.tenantId !== undefined || n.organizationId !== undefined, { message: 'a notification names its tenantId (or organizationId)', path: ['tenantId'] });
 export type ChangeNotification = z.infer<typeof ChangeNotificationSchema>;
 
-/** A POST from Graph: `value` may batch notifications for different subscriptions (and tenants). */
-export const ChangeNotificationCollectionSchema = z
-  .object({
-    value: z.array(ChangeNotificationSchema).min(1).max(1000),
-    validationTokens: z.array(z.string()).optional(),
-  })
-  .passthrough();
-export type ChangeNotificationCollection = z.infer<typeof ChangeNotificationCollectionSchema>;
-
 /** Largest notification POST we read; Graph's batches of basic notifications are far smaller. */
 export const MAX_NOTIFICATION_BODY_BYTES = 1024 * 1024;
 
