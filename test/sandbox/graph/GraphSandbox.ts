@@ -8,18 +8,18 @@ import { copyUser, SandboxGroup, SandboxUser } from './SandboxUser';
 import { graphRouteName } from './graphRouteName';
 import { sendGraphError, sendJson } from './graphErrors';
 import { handleControlRequest } from './sandboxControlRoutes';
-import { NotificationDelivery, NotificationItem, NotificationStats } from './NotificationDelivery';
-import { SandboxConflictError, SandboxNotFoundError } from './sandboxErrors';
+import { NotificationDelivery, NotificationDeliveryEvent, NotificationStats } from './NotificationDelivery';
+import { NotificationControls, SandboxNotifications } from './SandboxNotifications';
 import { SandboxSubscription } from './SandboxSubscription';
 import { SubscriptionRegistry } from './SubscriptionRegistry';
-import { LifecycleEventName, lifecycleItem, userChangeItem } from './notificationItems';
 import { handleSubscriptionRoute } from './subscriptionRoutes';
-import { validateEndpoint } from './validateEndpoint';
 import { projectUser, userSelection } from './userProjection';
 
 export type { SandboxGroup, SandboxUser } from './SandboxUser';
 export type { SandboxSubscription } from './SandboxSubscription';
-export type { NotificationItem, NotificationStats } from './NotificationDelivery';
+export type { NotificationDeliveryEvent, NotificationItem, NotificationStats } from './NotificationDelivery';
+export type { NotificationControls } from './SandboxNotifications';
+export type { LifecycleEventName, LifecycleTenantField } from './notificationItems';
 
 export interface GraphSandboxOptions {
   /** 0 (the default) picks a free port. */
@@ -30,9 +30,9 @@ export interface GraphSandboxOptions {
   pageSize?: number;
   /** Added to every Graph response; default 0. */
   latencyMs?: number;
-  /** The directory id notifications carry; default matches the sandbox tenant config. */
+  /** The directory id notifications carry; default '00000000-0000-4000-8000-00000000c0de'. */
   tenantId?: string;
-  /** Clock for subscription expiry (epoch ms); default Date.now. */
+  /** Clock (epoch ms) for subscription expiry decisions and the expiry items carry; default Date.now. */
   now?: () => number;
   /** Longest subscription lifetime accepted; default 41,760 minutes (directory resources). */
   maxLifetimeMinutes?: number;
@@ -44,16 +44,30 @@ export interface GraphSandboxOptions {
   deliveryTimeoutMs?: number;
   /** Waits before retrying a failed delivery, then it is given up; default [250, 1000, 4000]. */
   retryDelaysMs?: number[];
-  onDelivery?: (event: { url: string; items: NotificationItem[]; status: number; ms: number }) => void;
+  /** Called after every notification POST attempt (benchmarks); its exceptions are ignored. */
+  onDelivery?: (event: NotificationDeliveryEvent) => void;
 }
+
+export interface GraphSandboxStats {
+  /** Graph requests (not control-API ones), faulted and refused ones included. */
+  requests: number;
+  byRoute: Record<string, number>;
+  readonly notifications: NotificationStats;
+  /** Zeroes every counter, the notification ones included. */
+  reset(): void;
+}
+
+/** Graph's limit on subscriptions per app and tenant for users. */
+const SUBSCRIPTION_QUOTA = 100;
 
 const notFound = (id: string) => `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`;
 
 /**
  * A Microsoft Graph tenant on localhost for tests, benchmarks and `npm start`: users delta with paging,
  * opaque tokens, `$select`, `@removed`, expired tokens (400 syncStateNotFound / 410 + Location), group
- * membership, users by id or UPN, and injected 429 / 5xx. Graph routes live under `/v1.0`, the
- * unauthenticated control API for demos under `/_sandbox/`.
+ * membership, users by id or UPN, injected 429 / 5xx, and subscriptions whose change notifications are
+ * really POSTed to their endpoints. Graph routes live under `/v1.0`, the unauthenticated control API for
+ * demos under `/_sandbox/`.
  */
 export class GraphSandbox {
   readonly baseUrl: string;
@@ -63,47 +77,16 @@ export class GraphSandbox {
   private readonly groups = new GroupDirectory((id) => this.tracker.isLive(id));
   private readonly pendingFaults = new FaultQueue();
   private latencyMs: number;
+  /** The directory id change and lifecycle notifications carry. */
   readonly tenantId: string;
   private readonly registry: SubscriptionRegistry;
-  private readonly delivery: NotificationDelivery;
-  private readonly validationTimeoutMs: number;
-  private readonly stopping = new AbortController();
+  private readonly subscriptionNotifications: SandboxNotifications;
 
   /**
    * Change notifications: switches for the next N items, lifecycle events, and direct sends. Items go to
    * subscriptions' URLs over real HTTP, after Graph's validation handshake at creation.
    */
-  readonly notifications = {
-    dropNext: (count: number): void => this.delivery.dropNext(count),
-    duplicateNext: (count: number): void => this.delivery.duplicateNext(count),
-    delayNext: (count: number, ms: number): void => this.delivery.delayNext(count, ms),
-    reorderNext: (count: number): void => this.delivery.reorderNext(count),
-    forgeNext: (count: number): void => this.delivery.forgeNext(count),
-    /** POSTs a lifecycle event to the subscription's lifecycle URL (SandboxConflictError when it has none). */
-    sendLifecycleEvent: (subscriptionId: string, event: LifecycleEventName, options: { tenantField?: 'tenantId' | 'organizationId' } = {}): Promise<void> => {
-      const s = this.registry.find(subscriptionId);
-      if (!s) throw new SandboxNotFoundError(`no subscription ${subscriptionId}`);
-      if (!s.lifecycleNotificationUrl) throw new SandboxConflictError(`subscription ${subscriptionId} has no lifecycleNotificationUrl`);
-      this.delivery.stats.lifecycleSent += 1;
-      return this.delivery.send(s.lifecycleNotificationUrl, [lifecycleItem(s, event, this.tenantId, options.tenantField)]);
-    },
-    /** Graph drops the subscription and, if it has a lifecycle URL, says so with `subscriptionRemoved`. */
-    removeSubscription: async (subscriptionId: string): Promise<void> => {
-      const s = this.registry.remove(subscriptionId);
-      if (!s) throw new SandboxNotFoundError(`no subscription ${subscriptionId}`);
-      if (s.lifecycleNotificationUrl) {
-        this.delivery.stats.lifecycleSent += 1;
-        await this.delivery.send(s.lifecycleNotificationUrl, [lifecycleItem(s, 'subscriptionRemoved', this.tenantId)]);
-      }
-    },
-    /** Lets a subscription lapse now (Graph stops delivering; it still shows in the list). */
-    expireSubscription: (subscriptionId: string): void => this.registry.setExpiry(subscriptionId, this.now() - 1),
-    /** POSTs any items to any URL (forged or unknown-subscription notifications). */
-    send: (url: string, items: NotificationItem[]): Promise<void> => this.delivery.send(url, items),
-    /** Resolves when every queued notification was delivered or given up (held reorders excluded). */
-    flush: (): Promise<void> => this.delivery.flush(),
-    clearFaults: (): void => this.delivery.clearFaults(),
-  };
+  readonly notifications: NotificationControls;
 
   readonly faults = {
     throttleNext: (count: number, retryAfterSeconds = 1): void => this.pendingFaults.throttleNext(count, retryAfterSeconds),
@@ -114,16 +97,7 @@ export class GraphSandbox {
     },
   };
 
-  readonly stats = {
-    requests: 0,
-    byRoute: {} as Record<string, number>,
-    notifications: undefined as unknown as NotificationStats,
-    reset: (): void => {
-      this.stats.requests = 0;
-      this.stats.byRoute = {};
-      for (const key of Object.keys(this.stats.notifications) as (keyof NotificationStats)[]) this.stats.notifications[key] = 0;
-    },
-  };
+  readonly stats: GraphSandboxStats;
 
   private constructor(private readonly server: Server, options: GraphSandboxOptions) {
     this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -131,14 +105,23 @@ export class GraphSandbox {
     this.latencyMs = options.latencyMs ?? 0;
     this.delta = new DeltaRounds(this.tracker, options.pageSize ?? 200);
     this.tenantId = options.tenantId ?? '00000000-0000-4000-8000-00000000c0de';
-    this.now = options.now ?? Date.now;
-    this.registry = new SubscriptionRegistry({ now: this.now, maxLifetimeMinutes: options.maxLifetimeMinutes ?? 41_760, quota: 100 });
-    this.delivery = new NotificationDelivery(options);
-    this.stats.notifications = this.delivery.stats;
-    this.validationTimeoutMs = options.validationTimeoutMs ?? 10_000;
+    const now = options.now ?? Date.now;
+    this.registry = new SubscriptionRegistry({ now, maxLifetimeMinutes: options.maxLifetimeMinutes ?? 41_760, quota: SUBSCRIPTION_QUOTA });
+    const delivery = new NotificationDelivery(options);
+    this.subscriptionNotifications = new SandboxNotifications({ registry: this.registry, delivery, tenantId: this.tenantId, now, validationTimeoutMs: options.validationTimeoutMs ?? 10_000 });
+    this.notifications = this.subscriptionNotifications;
+    const stats: GraphSandboxStats = {
+      requests: 0,
+      byRoute: {},
+      notifications: delivery.stats,
+      reset: () => {
+        stats.requests = 0;
+        stats.byRoute = {};
+        for (const key of Object.keys(stats.notifications) as (keyof NotificationStats)[]) stats.notifications[key] = 0;
+      },
+    };
+    this.stats = stats;
   }
-
-  private readonly now: () => number;
 
   static async start(options: GraphSandboxOptions = {}): Promise<GraphSandbox> {
     const server = createServer();
@@ -156,9 +139,9 @@ export class GraphSandbox {
     return sandbox;
   }
 
+  /** Also cancels pending handshakes, deliveries and their timers, so a test process can exit. */
   stop(): Promise<void> {
-    this.delivery.stop();
-    this.stopping.abort();
+    this.subscriptionNotifications.stop();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
@@ -197,7 +180,7 @@ export class GraphSandbox {
     this.notifyChange(id, 'deleted');
   }
 
-  /** Every subscription, expired ones included (as Graph's list may show them). */
+  /** Every subscription (copies), expired ones included (as Graph's list may show them). */
   subscriptions(): SandboxSubscription[] {
     return this.registry.list();
   }
@@ -205,18 +188,16 @@ export class GraphSandbox {
   /** Forgets all subscriptions and notification switches (between tests). */
   resetSubscriptions(): void {
     this.registry.clear();
-    this.delivery.clearFaults();
+    this.notifications.clearFaults();
+  }
+
+  /** Resolves when no notification is batched, delayed, in flight or waiting to retry (see notifications.flush). */
+  flushNotifications(): Promise<void> {
+    return this.notifications.flush();
   }
 
   private notifyChange(userId: string, changeType: 'updated' | 'deleted'): void {
-    for (const s of this.registry.listening(userId, changeType)) this.delivery.enqueue(s.notificationUrl, userChangeItem(s, userId, changeType, this.tenantId));
-  }
-
-  private async validate(url: string): Promise<boolean> {
-    const ok = await validateEndpoint(url, this.validationTimeoutMs, this.stopping.signal);
-    if (ok) this.delivery.stats.handshakesOk += 1;
-    else this.delivery.stats.handshakesFailed += 1;
-    return ok;
+    this.subscriptionNotifications.userChanged(userId, changeType);
   }
 
   addGroup(group: SandboxGroup): void {
@@ -250,7 +231,8 @@ export class GraphSandbox {
     // A faulted request is answered before routing, so it changes nothing (as with a real 429/503).
     if (this.pendingFaults.answer(res)) return;
     const path = url.pathname.replace(/^\/v1\.0/, '');
-    if (await handleSubscriptionRoute({ baseUrl: this.baseUrl, registry: this.registry, validate: (u) => this.validate(u) }, method, path, req, res)) return;
+    const subscriptionDeps = { baseUrl: this.baseUrl, registry: this.registry, validate: (u: string) => this.subscriptionNotifications.validate(u) };
+    if (await handleSubscriptionRoute(subscriptionDeps, method, path, req, res)) return;
     if (method !== 'GET') return sendGraphError(res, 405, 'Request_BadRequest', 'The sandbox only serves GET on Graph routes.');
 
     if (path === '/users/delta' || path === '/users/microsoft.graph.delta') return this.usersDelta(url, res);

@@ -14,6 +14,9 @@ export interface SubscriptionRegistryOptions {
   quota: number;
 }
 
+const SANDBOX_APPLICATION_ID = '00000000-0000-4000-8000-0000000000a1';
+const SANDBOX_CREATOR_ID = '00000000-0000-4000-8000-0000000000c1';
+
 const notFound = () => new GraphRequestError(404, 'ResourceNotFound', 'The object was not found.');
 
 /**
@@ -30,17 +33,20 @@ export class SubscriptionRegistry {
     this.subscriptions.clear();
   }
 
-  /** Checks a create request (before the endpoint handshake); returns the resolved expiry. */
+  /** Checks a create request before the endpoint handshake; returns the resolved expiry (epoch ms). */
   checkNew(body: NewSubscriptionBody): number {
     const resource = body.resource.replace(/^\//, '');
-    if (!/^users(\/[^/]+)?$/i.test(resource)) throw new GraphRequestError(400, 'InvalidRequest', `resource '${body.resource}' is not supported by the sandbox (users, users/{id})`);
-    if (this.active().length >= this.options.quota) {
-      throw new GraphRequestError(403, 'ExtensionError', `Operation: Create; Exception: [Status Code: Forbidden; Reason: The number of subscriptions for this app and tenant has reached the limit of ${this.options.quota}.]`);
+    if (!/^users(\/[^/]+)?$/i.test(resource)) {
+      throw new GraphRequestError(400, 'InvalidRequest', `resource not supported by the sandbox: '${body.resource}' (supported: users, users/{id})`);
     }
-    return this.resolveExpiry(body.expirationDateTime);
+    const expiresAt = this.resolveExpiry(body.expirationDateTime);
+    this.checkQuota();
+    return expiresAt;
   }
 
+  /** Creates the subscription once its endpoints passed; the quota is checked again (creations may overlap). */
   add(body: NewSubscriptionBody, expiresAt: number): SandboxSubscription {
+    this.checkQuota();
     const subscription: SandboxSubscription = {
       id: randomUUID(),
       resource: body.resource,
@@ -49,8 +55,8 @@ export class SubscriptionRegistry {
       lifecycleNotificationUrl: body.lifecycleNotificationUrl ?? null,
       clientState: body.clientState ?? null,
       expiresAt,
-      applicationId: '00000000-0000-4000-8000-0000000000a1',
-      creatorId: '00000000-0000-4000-8000-0000000000c1',
+      applicationId: SANDBOX_APPLICATION_ID,
+      creatorId: SANDBOX_CREATOR_ID,
     };
     this.subscriptions.set(subscription.id, subscription);
     return copySubscription(subscription);
@@ -69,14 +75,16 @@ export class SubscriptionRegistry {
     return s && copySubscription(s);
   }
 
-  renew(id: string, patch: { expirationDateTime?: string; notificationUrl?: string }): SandboxSubscription {
+  /** Applies a checked renewal (see resolveExpiry); 404 when it expired or went away meanwhile. */
+  renew(id: string, change: { expiresAt?: number; notificationUrl?: string }): SandboxSubscription {
     this.get(id);
     const s = this.subscriptions.get(id)!;
-    if (patch.expirationDateTime !== undefined) s.expiresAt = this.resolveExpiry(patch.expirationDateTime);
-    if (patch.notificationUrl !== undefined) s.notificationUrl = patch.notificationUrl;
+    if (change.expiresAt !== undefined) s.expiresAt = change.expiresAt;
+    if (change.notificationUrl !== undefined) s.notificationUrl = change.notificationUrl;
     return copySubscription(s);
   }
 
+  /** Expired ones too are 404: Graph no longer knows them, even where its list still shows them. */
   delete(id: string): SandboxSubscription {
     const s = this.get(id);
     this.subscriptions.delete(id);
@@ -111,7 +119,11 @@ export class SubscriptionRegistry {
     return [...this.subscriptions.values()].filter((s) => s.expiresAt > now).map(copySubscription);
   }
 
-  private resolveExpiry(iso: string): number {
+  /**
+   * An expiry Graph accepts, as epoch ms: in the past is refused, beyond the resource's maximum lifetime is
+   * refused with Graph's message, under 45 minutes is raised to now + 45 minutes.
+   */
+  resolveExpiry(iso: string): number {
     const now = this.options.now();
     const at = Date.parse(iso);
     if (!Number.isFinite(at) || at <= now) throw new GraphRequestError(400, 'InvalidRequest', 'Subscription expiration must be in the future.');
@@ -119,5 +131,14 @@ export class SubscriptionRegistry {
       throw new GraphRequestError(400, 'InvalidRequest', `Subscription expiration can only be ${this.options.maxLifetimeMinutes} minutes in the future.`);
     }
     return Math.max(at, now + MIN_LIFETIME_MS);
+  }
+
+  private checkQuota(): void {
+    if (this.active().length < this.options.quota) return;
+    throw new GraphRequestError(
+      403,
+      'ExtensionError',
+      `Operation: Create; Exception: [Status Code: Forbidden; Reason: The subscription limit of ${this.options.quota} for this application and tenant on this resource has been reached.]`,
+    );
   }
 }

@@ -1,5 +1,15 @@
 export { GraphSandbox } from './GraphSandbox';
-export type { GraphSandboxOptions, NotificationItem, NotificationStats, SandboxSubscription } from './GraphSandbox';
+export type {
+  GraphSandboxOptions,
+  GraphSandboxStats,
+  LifecycleEventName,
+  LifecycleTenantField,
+  NotificationControls,
+  NotificationDeliveryEvent,
+  NotificationItem,
+  NotificationStats,
+  SandboxSubscription,
+} from './GraphSandbox';
 export type { SandboxGroup, SandboxUser } from './SandboxUser';
 export { generateUsers } from './generateUsers';
 export { demoCompany, DEMO_GROUP_IDS } from './demoCompany';

@@ -16,8 +16,11 @@ export function userChangeItem(s: SandboxSubscription, userId: string, changeTyp
 
 export type LifecycleEventName = 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed';
 
+/** Which property carries the tenant in a lifecycle item: real Graph has been seen sending `organizationId`. */
+export type LifecycleTenantField = 'tenantId' | 'organizationId';
+
 /** A lifecycle event; with `organizationId` (seen from real Graph) it also has an empty `resource`. */
-export function lifecycleItem(s: SandboxSubscription, event: LifecycleEventName, tenantId: string, tenantField: 'tenantId' | 'organizationId' = 'tenantId'): NotificationItem {
+export function lifecycleItem(s: SandboxSubscription, event: LifecycleEventName, tenantId: string, tenantField: LifecycleTenantField = 'tenantId'): NotificationItem {
   return {
     subscriptionId: s.id,
     subscriptionExpirationDateTime: new Date(s.expiresAt).toISOString(),

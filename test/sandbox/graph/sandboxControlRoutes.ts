@@ -3,8 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { GraphSandbox } from './GraphSandbox';
 import { sendGraphError, sendJson } from './graphErrors';
 import { BadBodyError, readJsonBody } from './readJsonBody';
-import { FaultsSchema, NewUserSchema, UserPatchSchema } from './sandboxControlSchemas';
-import { LifecycleRequestSchema, NotificationFaultsSchema } from './subscriptionSchemas';
+import { FaultsSchema, LifecycleRequestSchema, NewUserSchema, NotificationFaultsSchema, UserPatchSchema } from './sandboxControlSchemas';
 import { SandboxConflictError, SandboxNotFoundError } from './sandboxErrors';
 
 /**
@@ -18,6 +17,7 @@ export async function handleControlRequest(sandbox: GraphSandbox, req: IncomingM
     if (err instanceof BadBodyError) return sendGraphError(res, err.status, err.status === 413 ? 'RequestEntityTooLarge' : 'BadRequest', err.message);
     if (err instanceof SandboxNotFoundError) return sendGraphError(res, 404, 'Request_ResourceNotFound', err.message);
     if (err instanceof SandboxConflictError) return sendGraphError(res, 409, 'Conflict', err.message);
+    if (err instanceof URIError) return sendGraphError(res, 400, 'BadRequest', 'a path segment is not valid percent-encoding');
     throw err;
   }
 }
@@ -46,16 +46,17 @@ async function route(sandbox: GraphSandbox, req: IncomingMessage, res: ServerRes
     if (f.forgeNext !== undefined) sandbox.notifications.forgeNext(f.forgeNext);
     return sendJson(res, 200, { applied: f });
   }
+  // Lifecycle events and removals answer once started: delivery (with its retries) goes on in the background.
   const subscriptionMatch = /^\/_sandbox\/subscriptions\/([^/]+)(\/lifecycle)?$/.exec(path);
   if (subscriptionMatch) {
     const id = decodeURIComponent(subscriptionMatch[1]!);
     if (subscriptionMatch[2] && method === 'POST') {
       const body = await readJsonBody(req, LifecycleRequestSchema);
-      await sandbox.notifications.sendLifecycleEvent(id, body.event, { tenantField: body.tenantField });
+      void sandbox.notifications.sendLifecycleEvent(id, body.event, { tenantField: body.tenantField });
       return sendJson(res, 202, { sent: body.event });
     }
     if (!subscriptionMatch[2] && method === 'DELETE') {
-      await sandbox.notifications.removeSubscription(id);
+      void sandbox.notifications.removeSubscription(id);
       res.writeHead(204).end();
       return;
     }

@@ -39,3 +39,22 @@ export const FaultsSchema = z
   .refine((f) => f.status === undefined || f.failNext !== undefined, { message: 'only applies with failNext', path: ['status'] });
 
 export type Faults = z.infer<typeof FaultsSchema>;
+
+/** `POST /_sandbox/notifications/faults`: the same switches as `GraphSandbox.notifications`, each for the next N items. */
+export const NotificationFaultsSchema = z
+  .object({
+    dropNext: z.int().min(1).max(10_000).optional(),
+    duplicateNext: z.int().min(1).max(10_000).optional(),
+    delayNext: z.int().min(1).max(10_000).optional(),
+    delayMs: z.int().min(1).max(600_000).optional(),
+    reorderNext: z.int().min(2).max(1000).optional(),
+    forgeNext: z.int().min(1).max(10_000).optional(),
+  })
+  .strict()
+  .refine((f) => Object.keys(f).length > 0, 'name at least one switch')
+  .refine((f) => (f.delayNext === undefined) === (f.delayMs === undefined), { message: 'delayNext and delayMs go together', path: ['delayMs'] });
+
+/** `POST /_sandbox/subscriptions/{id}/lifecycle`. */
+export const LifecycleRequestSchema = z
+  .object({ event: z.enum(['reauthorizationRequired', 'subscriptionRemoved', 'missed']), tenantField: z.enum(['tenantId', 'organizationId']).optional() })
+  .strict();
