@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantConfigSchema } from '../../../shared/config/TenantConfig';
-import { AppError } from '../../../shared/errors/AppError';
 import { DeltaStart } from '../../../shared/graph/DirectoryReader';
 import { GraphDirectoryReader } from '../../../shared/graph/GraphDirectoryReader';
 import { UsersDeltaPage } from '../../../shared/graph/GraphUser';
 import { createGraphClient } from '../../../shared/graph/createGraphClient';
 import { LocalSecretStore } from '../../../shared/secrets/LocalSecretStore';
 import { GraphSandbox, generateUsers } from '../../sandbox/graph';
+import { appErrorOf } from '../../support/appErrorOf';
 
 let graph: GraphSandbox;
 let reader: GraphDirectoryReader;
@@ -35,15 +35,6 @@ async function round(start: DeltaStart, on: GraphDirectoryReader = reader): Prom
   return { pages, deltaLink: pages.at(-1)!.deltaLink! };
 }
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected a failure');
-}
 
 /** Requests the reader counted and the sandbox saw during `action`; they must agree. */
 async function counted<T>(action: () => Promise<T>, on: GraphDirectoryReader = reader): Promise<{ result: T; requests: number }> {
@@ -115,12 +106,12 @@ describe('GraphDirectoryReader over the sandbox Graph', () => {
     graph.seed(generateUsers(3));
     const impatient = await readerFor({ maxRetries: 1 });
     graph.faults.throttleNext(2, 0);
-    const { result: throttled, requests } = await counted(() => failure(round({ kind: 'initial' }, impatient)), impatient);
+    const { result: throttled, requests } = await counted(() => appErrorOf(round({ kind: 'initial' }, impatient)), impatient);
     expect(requests).toBe(2);
     expect(throttled).toMatchObject({ code: 'THROTTLED', upstreamStatus: 429, upstreamCode: 'TooManyRequests', retryAfterMs: 0 });
 
     graph.faults.failNext(1, 500);
-    const { result: broken, requests: once } = await counted(() => failure(round({ kind: 'initial' })));
+    const { result: broken, requests: once } = await counted(() => appErrorOf(round({ kind: 'initial' })));
     expect(once).toBe(1);
     expect(broken).toMatchObject({ code: 'TRANSIENT', upstreamStatus: 500 });
   });
@@ -132,7 +123,7 @@ describe('GraphDirectoryReader over the sandbox Graph', () => {
     graph.seed(generateUsers(5));
     const { deltaLink } = await round({ kind: 'initial' });
     graph.faults.expireDeltaTokens(kind);
-    expect(await failure(round({ kind: 'link', url: deltaLink }))).toMatchObject({ code: 'DELTA_TOKEN_EXPIRED', upstreamStatus: status, upstreamCode: code });
+    expect(await appErrorOf(round({ kind: 'link', url: deltaLink }))).toMatchObject({ code: 'DELTA_TOKEN_EXPIRED', upstreamStatus: status, upstreamCode: code });
   });
 
   it('reports a round whose skip token expires mid-way as DELTA_TOKEN_EXPIRED, after yielding the pages it had', async () => {
@@ -140,18 +131,18 @@ describe('GraphDirectoryReader over the sandbox Graph', () => {
     const pages = reader.usersDelta({ kind: 'initial' })[Symbol.asyncIterator]();
     expect((await pages.next()).value.users).toHaveLength(200);
     graph.faults.expireDeltaTokens('syncStateNotFound');
-    expect(await failure(pages.next())).toMatchObject({ code: 'DELTA_TOKEN_EXPIRED' });
+    expect(await appErrorOf(pages.next())).toMatchObject({ code: 'DELTA_TOKEN_EXPIRED' });
   });
 
   it('treats a saved link from another Graph endpoint as expired without sending it', async () => {
-    const { requests, result } = await counted(() => failure(round({ kind: 'link', url: 'https://graph.microsoft.com/v1.0/users/delta?$deltatoken=abc' })));
+    const { requests, result } = await counted(() => appErrorOf(round({ kind: 'link', url: 'https://graph.microsoft.com/v1.0/users/delta?$deltatoken=abc' })));
     expect(result.code).toBe('DELTA_TOKEN_EXPIRED');
     expect(requests).toBe(0);
   });
 
   it('maps a rejected token to UNAUTHORIZED', async () => {
     const stranger = await readerFor({ token: 'not-the-sandbox-token' });
-    expect(await failure(stranger.getUser('anyone'))).toMatchObject({ code: 'UNAUTHORIZED', upstreamStatus: 401 });
+    expect(await appErrorOf(stranger.getUser('anyone'))).toMatchObject({ code: 'UNAUTHORIZED', upstreamStatus: 401 });
   });
 
   it('lists transitive user members across pages; NOT_FOUND for a missing group', async () => {
@@ -164,7 +155,7 @@ describe('GraphDirectoryReader over the sandbox Graph', () => {
     const { result: ids, requests } = await counted(() => reader.listGroupMemberUserIds('g-outer'));
     expect(requests).toBe(2);
     expect(ids.sort()).toEqual([...inner, users[1150]!.id].sort());
-    expect(await failure(reader.listGroupMemberUserIds('missing'))).toMatchObject({ code: 'NOT_FOUND', upstreamStatus: 404 });
+    expect(await appErrorOf(reader.listGroupMemberUserIds('missing'))).toMatchObject({ code: 'NOT_FOUND', upstreamStatus: 404 });
   });
 
   it('reads one user by id with the selected properties, null once deleted', async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PbxUser } from '../../../shared/pbx/PbxClient';
 import { PortSipClient, PortSipClientOptions } from '../../../shared/pbx/portsip/PortSipClient';
 import { PortSipSandbox, PortSipSandboxOptions } from '../../sandbox/portsip';
-import { appErrorOf } from '../../unit/pbx/appErrorOf';
+import { appErrorOf } from '../../support/appErrorOf';
 
 interface Exchange {
   method: string;

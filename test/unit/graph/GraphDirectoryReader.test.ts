@@ -1,10 +1,10 @@
 import { Client, Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../shared/errors/AppError';
 import { BearerTokenMiddleware } from '../../../shared/graph/BearerTokenMiddleware';
 import { GraphDirectoryReader } from '../../../shared/graph/GraphDirectoryReader';
 import { USER_SELECT } from '../../../shared/graph/GraphUser';
 import { graphErrorFor } from '../../../shared/graph/graphErrorFor';
+import { appErrorOf } from '../../support/appErrorOf';
 
 const ROOT = 'https://graph.microsoft.com';
 
@@ -30,15 +30,6 @@ function readerOver(answers: { status?: number; body: unknown }[]): { reader: Gr
   return { reader: new GraphDirectoryReader(client, `${ROOT}/v1.0`, () => transport.urls.length), transport };
 }
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected a failure');
-}
 
 async function drain(iterable: AsyncIterable<unknown>): Promise<void> {
   for await (const _ of iterable);
@@ -80,12 +71,12 @@ describe('GraphDirectoryReader (request shapes)', () => {
 
   it('treats a saved link for another Graph endpoint as an expired token, and refuses foreign nextLinks', async () => {
     const other = readerOver([]);
-    const expired = await failure(drain(other.reader.usersDelta({ kind: 'link', url: 'https://graph.microsoft.us/v1.0/users/delta?$deltatoken=a' })));
+    const expired = await appErrorOf(drain(other.reader.usersDelta({ kind: 'link', url: 'https://graph.microsoft.us/v1.0/users/delta?$deltatoken=a' })));
     expect(expired.code).toBe('DELTA_TOKEN_EXPIRED');
     expect(other.transport.urls).toHaveLength(0);
 
     const foreign = readerOver([{ body: { value: [], '@odata.nextLink': 'https://evil.example.com/v1.0/users/delta?$skiptoken=a' } }]);
-    const refused = await failure(drain(foreign.reader.usersDelta({ kind: 'initial' })));
+    const refused = await appErrorOf(drain(foreign.reader.usersDelta({ kind: 'initial' })));
     expect(refused.code).toBe('INTERNAL');
     expect(foreign.transport.urls).toHaveLength(1);
   });
@@ -119,6 +110,6 @@ describe('GraphDirectoryReader (request shapes)', () => {
     expect(await reader.getUser('u1')).toMatchObject({ id: 'u1', accountEnabled: true });
     expect(transport.urls[0]).toBe(`${ROOT}/v1.0/users/u1?$select=${USER_SELECT.join(',')}`);
     expect(await reader.getUser('u2')).toBeNull();
-    expect(await failure(reader.getUser('u3'))).toMatchObject({ code: 'FORBIDDEN', upstreamStatus: 403 });
+    expect(await appErrorOf(reader.getUser('u3'))).toMatchObject({ code: 'FORBIDDEN', upstreamStatus: 403 });
   });
 });

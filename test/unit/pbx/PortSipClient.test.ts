@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PbxUser } from '../../../shared/pbx/PbxClient';
 import { PortSipClient, PortSipClientOptions } from '../../../shared/pbx/portsip/PortSipClient';
 import { FakeHandler, FakePortSip, FakeReply, startFakePortSip } from './fakePortSipServer';
-import { appErrorOf } from './appErrorOf';
+import { appErrorOf } from '../../support/appErrorOf';
 
 let fake: FakePortSip | undefined;
 afterEach(async () => {
