@@ -10,7 +10,7 @@ import { SubscribedResource } from '../store/SubscriptionStore';
  * A failed send is forgotten, so the next notification (or Graph's retry) tries again.
  */
 export class DebouncedDeltaEnqueuer {
-  private readonly sent = new Map<string, Promise<void>>();
+  private readonly sent = new Map<string, { send: Promise<void>; windowEnd: number }>();
 
   constructor(
     private readonly queue: JobQueue,
@@ -24,12 +24,12 @@ export class DebouncedDeltaEnqueuer {
     const { messageId, scheduledEnqueueTime } = debouncedDeltaMessage(tenantId, resource, now, this.windowMs);
     const pending = this.sent.get(messageId);
     if (pending) {
-      await pending;
+      await pending.send;
       return false;
     }
     const job: UserSyncJob = { jobId: messageId, tenantId, resource, mode: 'delta', trigger, requestedAt: now.toISOString() };
     const send = this.queue.enqueue(job, { messageId, scheduledEnqueueTime });
-    this.sent.set(messageId, send);
+    this.sent.set(messageId, { send, windowEnd: scheduledEnqueueTime.getTime() });
     this.forgetOldWindows(now.getTime());
     try {
       await send;
@@ -42,9 +42,6 @@ export class DebouncedDeltaEnqueuer {
 
   private forgetOldWindows(nowMs: number): void {
     if (this.sent.size < 1000) return;
-    for (const messageId of this.sent.keys()) {
-      const windowStart = Number(messageId.slice(messageId.lastIndexOf(':') + 1));
-      if (windowStart + this.windowMs < nowMs) this.sent.delete(messageId);
-    }
+    for (const [messageId, { windowEnd }] of this.sent) if (windowEnd < nowMs) this.sent.delete(messageId);
   }
 }

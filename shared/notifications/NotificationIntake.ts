@@ -1,5 +1,6 @@
 import { ChangeNotification, ChangeNotificationSchema } from '../graph/ChangeNotification';
 import { JobQueue } from '../queue/JobQueue';
+import { debounceWindowStart } from '../queue/debounceWindow';
 import { SubscriptionJob } from '../queue/SyncJob';
 import { SubscribedResource, SubscriptionRecord } from '../store/SubscriptionStore';
 import { SubscriptionLookup } from './CachedSubscriptionLookup';
@@ -47,10 +48,14 @@ export class NotificationIntake {
     for (const item of items) {
       const parsed = ChangeNotificationSchema.safeParse(item);
       if (parsed.success) valid.push(parsed.data);
-      else drop('invalid', typeof (item as { subscriptionId?: unknown } | null)?.subscriptionId === 'string' ? (item as { subscriptionId: string }).subscriptionId : '(none)');
+      else drop('invalid', subscriptionIdOf(item));
     }
     const checked = await Promise.all(valid.map(async (item) => ({ item, check: await checkNotification(item, this.deps.lookup) })));
     const deltas = new Map<string, { tenantId: string; resource: SubscribedResource; trigger: 'notification' | 'lifecycle' }>();
+    const wantDelta = (record: SubscriptionRecord, trigger: 'notification' | 'lifecycle') => {
+      const key = `${record.tenantId}/${record.resource}`;
+      if (!deltas.has(key) || trigger === 'lifecycle') deltas.set(key, { tenantId: record.tenantId, resource: record.resource, trigger });
+    };
     const subscriptionJobs = new Map<string, SubscriptionJob>();
     for (const { item, check } of checked) {
       if (!check.ok) {
@@ -60,11 +65,11 @@ export class NotificationIntake {
       result.accepted += 1;
       const { record } = check;
       if (!item.lifecycleEvent) {
-        deltas.set(`${record.tenantId}/${record.resource}`, { tenantId: record.tenantId, resource: record.resource, trigger: deltas.get(`${record.tenantId}/${record.resource}`)?.trigger ?? 'notification' });
+        wantDelta(record, 'notification');
         continue;
       }
       this.stats.lifecycleEvents += 1;
-      if (item.lifecycleEvent === 'missed') deltas.set(`${record.tenantId}/${record.resource}`, { tenantId: record.tenantId, resource: record.resource, trigger: 'lifecycle' });
+      if (item.lifecycleEvent === 'missed') wantDelta(record, 'lifecycle');
       else {
         const job = this.subscriptionJob(record, item.lifecycleEvent === 'subscriptionRemoved' ? 'recreate' : 'reauthorize');
         subscriptionJobs.set(job.jobId, job);
@@ -88,8 +93,13 @@ export class NotificationIntake {
    */
   private subscriptionJob(record: SubscriptionRecord, action: 'recreate' | 'reauthorize'): SubscriptionJob {
     const now = (this.deps.now ?? (() => new Date()))();
-    const window = Math.floor(now.getTime() / this.deps.debounceMs) * this.deps.debounceMs;
-    const jobId = `${action}:${record.subscriptionId}:${window}`.slice(0, 128);
+    const jobId = `${action}:${record.subscriptionId}:${debounceWindowStart(now, this.deps.debounceMs)}`.slice(0, 128);
     return { jobId, tenantId: record.tenantId, resource: 'subscriptions', action, subscriptionId: record.subscriptionId, trigger: 'lifecycle', requestedAt: now.toISOString() };
   }
+}
+
+/** For the log line of an item that is not a notification: its subscription id, if it names one. */
+function subscriptionIdOf(item: unknown): string {
+  const id = typeof item === 'object' && item !== null ? (item as { subscriptionId?: unknown }).subscriptionId : undefined;
+  return typeof id === 'string' ? id : '(none)';
 }

@@ -10,6 +10,11 @@ export function debouncedDeltaMessage(tenantId: string, resource: 'users', now: 
   if (!Number.isSafeInteger(windowMs) || windowMs <= 0) throw new AppError('CONFIG', `debounce window must be a positive whole number of milliseconds, got ${windowMs}`);
   const nowMs = now.getTime();
   if (!Number.isFinite(nowMs)) throw new AppError('INVALID', 'debounce time must be a valid Date');
-  const windowStart = Math.floor(nowMs / windowMs) * windowMs;
+  const windowStart = debounceWindowStart(now, windowMs);
   return { messageId: `delta:${tenantId}:${resource}:${windowStart}`, scheduledEnqueueTime: new Date(windowStart + windowMs) };
+}
+
+/** The start (epoch ms) of the debounce window `now` falls into. */
+export function debounceWindowStart(now: Date, windowMs: number): number {
+  return Math.floor(now.getTime() / windowMs) * windowMs;
 }
