@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { generateUsers } from '../test/sandbox/graph';
-import { NotificationRig, startNotificationRig } from '../test/support/notificationRig';
+import { generateUsers } from '../sandbox/graph';
+import { type NotificationRig, startNotificationRig } from '../sandbox/notificationRig';
 import { percentiles } from './percentiles';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,4 +1,4 @@
-import { ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,12 +7,12 @@ import { LocalSecretStore } from '../shared/secrets/LocalSecretStore';
 import { assembleServices } from '../shared/runtime/createServices';
 import { notificationSettingsFrom } from '../shared/runtime/notificationServices';
 import { processSyncJob } from '../shared/runtime/processSyncJob';
-import { Services } from '../shared/runtime/Services';
+import { type Services } from '../shared/runtime/Services';
 import { createTableStores } from '../shared/store/createTableStores';
 import { newRunId } from '../shared/store/newRunId';
-import { SyncRun } from '../shared/store/RunStore';
-import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../scripts/local/sandboxTenantConfig';
-import { startAzurite } from '../test/support/startAzurite';
+import { type SyncRun } from '../shared/store/RunStore';
+import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../shared/platform/local/sandboxTenantConfig';
+import { startAzurite } from '../shared/platform/local/startAzurite';
 import { runNotificationBench } from './notificationBench';
 
 /**

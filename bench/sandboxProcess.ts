@@ -1,5 +1,5 @@
-import { GraphSandbox, generateUsers } from '../test/sandbox/graph';
-import { PortSipSandbox } from '../test/sandbox/portsip';
+import { GraphSandbox, generateUsers } from '../sandbox/graph';
+import { PortSipSandbox } from '../sandbox/portsip';
 
 /**
  * The sandboxes in their own process for benchmarks, so the connector's measured memory is its own.

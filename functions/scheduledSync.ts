@@ -1,4 +1,4 @@
-import { app, InvocationContext, Timer } from '@azure/functions';
+import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { enqueueDueReconciles } from '../shared/runtime/enqueueDueReconciles';
 import { getServices } from '../shared/runtime/getServices';
 

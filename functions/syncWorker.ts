@@ -1,4 +1,4 @@
-import { app, InvocationContext } from '@azure/functions';
+import { app, type InvocationContext } from '@azure/functions';
 import { parseSyncJob } from '../shared/queue/parseSyncJob';
 import { getServices } from '../shared/runtime/getServices';
 import { processJob } from '../shared/runtime/processJob';

@@ -13,12 +13,12 @@ import { graphWebhookHandler } from '../shared/notifications/graphWebhookHandler
 import { webhookRoutes } from '../shared/notifications/webhookRoutes';
 import { forgetTenantSubscriptions } from '../shared/subscriptions/forgetTenantSubscriptions';
 import { requestSync } from '../shared/runtime/requestSync';
-import { GraphSandbox, demoCompany } from '../test/sandbox/graph';
-import { PortSipSandbox } from '../test/sandbox/portsip';
-import { LocalHttpHost } from './local/LocalHttpHost';
-import { ensureLocalStorage } from './local/ensureLocalStorage';
-import { loadLocalSettings } from './local/loadLocalSettings';
-import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from './local/sandboxTenantConfig';
+import { GraphSandbox, demoCompany } from '../sandbox/graph';
+import { PortSipSandbox } from '../sandbox/portsip';
+import { LocalHttpHost } from '../shared/platform/local/LocalHttpHost';
+import { ensureLocalStorage } from '../shared/platform/local/ensureLocalStorage';
+import { loadLocalSettings } from '../shared/platform/local/loadLocalSettings';
+import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../shared/platform/local/sandboxTenantConfig';
 
 const PORT = Number(process.env.PORT ?? 7071);
 const LOCAL_DIR = resolve('.local');

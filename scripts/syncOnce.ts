@@ -6,8 +6,8 @@ import { createServices } from '../shared/runtime/createServices';
 import { processSyncJob } from '../shared/runtime/processSyncJob';
 import { runUserSync } from '../shared/sync/runUserSync';
 import { newRunId } from '../shared/store/newRunId';
-import { ensureLocalStorage } from './local/ensureLocalStorage';
-import { loadLocalSettings } from './local/loadLocalSettings';
+import { ensureLocalStorage } from '../shared/platform/local/ensureLocalStorage';
+import { loadLocalSettings } from '../shared/platform/local/loadLocalSettings';
 
 const USAGE = 'usage: npm run sync -- --tenant <id> [--dry-run] [--mode full|delta]';
 

@@ -1,6 +1,6 @@
 import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { errorResponse } from '../http/jsonResponses';
-import { Services } from '../runtime/Services';
+import { type Services } from '../runtime/Services';
 import { getRun, listRuns } from './runHandlers';
 import { listSubscriptions, maintainSubscriptions } from './subscriptionHandlers';
 import { syncTenant } from './syncHandlers';

@@ -23,19 +23,19 @@ export interface AppErrorOptions {
   cause?: unknown;
   /** Machine-readable detail, safe to show to an API caller (never secrets). */
   details?: unknown;
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
   /** The upstream HTTP status, when the error came from Graph or the PBX. */
-  upstreamStatus?: number;
+  upstreamStatus?: number | undefined;
   /** The upstream error code (e.g. PortSIP VALIDATE_FAILED, Graph syncStateNotFound). */
-  upstreamCode?: string;
+  upstreamCode?: string | undefined;
 }
 
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details?: unknown;
-  readonly retryAfterMs?: number;
-  readonly upstreamStatus?: number;
-  readonly upstreamCode?: string;
+  readonly retryAfterMs?: number | undefined;
+  readonly upstreamStatus?: number | undefined;
+  readonly upstreamCode?: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

@@ -1,4 +1,4 @@
-import { AppError, ErrorCode } from './AppError';
+import { AppError, type ErrorCode } from './AppError';
 
 const statusByCode: Record<ErrorCode, number> = {
   INVALID: 400,

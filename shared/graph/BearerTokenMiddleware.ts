@@ -1,4 +1,4 @@
-import { AuthenticationProvider, Context, GraphClientError, Middleware } from '@microsoft/microsoft-graph-client';
+import { type AuthenticationProvider, type Context, GraphClientError, type Middleware } from '@microsoft/microsoft-graph-client';
 import { AppError } from '../errors/AppError';
 import { credentialErrorFor } from './credentialErrorFor';
 
@@ -26,7 +26,9 @@ export class BearerTokenMiddleware implements Middleware {
   ) {}
 
   async execute(context: Context): Promise<void> {
-    const url = typeof context.request === 'string' ? context.request : context.request.url;
+    // The SDK types the request with the DOM's RequestInfo, which this Node build does not load.
+    const request = context.request as unknown as string | { url: string };
+    const url = typeof request === 'string' ? request : request.url;
     if (!url.startsWith(`${this.graphRoot}/`)) throw carried(new AppError('INTERNAL', `refusing to send the Graph token to a URL outside ${this.graphRoot}`));
     let token: string;
     try {
@@ -34,7 +36,7 @@ export class BearerTokenMiddleware implements Middleware {
     } catch (err) {
       throw carried(credentialErrorFor(err));
     }
-    const headers = new Headers(context.options?.headers as ConstructorParameters<typeof Headers>[0]);
+    const headers = new Headers(context.options?.headers);
     headers.set('Authorization', `Bearer ${token}`);
     context.options = { ...context.options, headers };
     await this.next!.execute(context);

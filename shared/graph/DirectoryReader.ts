@@ -1,4 +1,4 @@
-import { GraphUser, UsersDeltaPage } from './GraphUser';
+import { type GraphUser, type UsersDeltaPage } from './GraphUser';
 
 /** Where a users delta round starts: a fresh full round, or a saved nextLink/deltaLink. */
 export type DeltaStart = { kind: 'initial' } | { kind: 'link'; url: string };
@@ -16,5 +16,5 @@ export interface DirectoryReader {
   /** One user with the selected properties, or null when it does not exist (any more). */
   getUser(id: string): Promise<GraphUser | null>;
   /** Requests sent so far (for run statistics and benchmarks). */
-  requestCount(): number;
+  requestCount: () => number;
 }

@@ -8,5 +8,5 @@ export interface GraphConnection {
   /** `${baseUrl}/v1.0`: the prefix of every link Graph returns (nextLink, deltaLink). */
   versionRoot: string;
   /** HTTP requests sent so far, retries included. */
-  requestCount(): number;
+  requestCount: () => number;
 }

@@ -1,8 +1,8 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { AppError } from '../errors/AppError';
-import { DeltaStart, DirectoryReader } from './DirectoryReader';
-import { GraphUser, GraphUserSchema, USER_SELECT, UsersDeltaPage } from './GraphUser';
+import { type DeltaStart, type DirectoryReader } from './DirectoryReader';
+import { type GraphUser, GraphUserSchema, USER_SELECT, type UsersDeltaPage } from './GraphUser';
 import { graphErrorFor } from './graphErrorFor';
 import { parseUsersDeltaPage } from './parseUsersDeltaPage';
 

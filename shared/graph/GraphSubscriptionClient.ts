@@ -1,7 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { AppError, isAppError } from '../errors/AppError';
-import { GraphSubscription, NewSubscription, SubscriptionClient } from './SubscriptionClient';
+import { type GraphSubscription, type NewSubscription, type SubscriptionClient } from './SubscriptionClient';
 import { graphErrorFor } from './graphErrorFor';
 
 const SubscriptionSchema = z

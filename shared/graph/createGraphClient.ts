@@ -1,10 +1,10 @@
-import { AuthenticationProvider, Client, HTTPMessageHandler, RetryHandler, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
+import { type AuthenticationProvider, Client, HTTPMessageHandler, RetryHandler, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
-import { TenantConfig } from '../config/TenantConfig';
+import { type TenantConfig } from '../config/TenantConfig';
 import { cloudEndpoints } from '../config/nationalClouds';
-import { SecretStore } from '../secrets/SecretStore';
+import { type SecretStore } from '../secrets/SecretStore';
 import { BearerTokenMiddleware } from './BearerTokenMiddleware';
-import { GraphConnection } from './GraphConnection';
+import { type GraphConnection } from './GraphConnection';
 import { RequestCountingMiddleware } from './RequestCountingMiddleware';
 import { createGraphCredential } from './createGraphCredential';
 

@@ -1,9 +1,9 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { ClientCertificateCredential, ClientSecretCredential, TokenCredential } from '@azure/identity';
-import { GraphAuth, TenantConfig } from '../config/TenantConfig';
+import { ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from '@azure/identity';
+import { type GraphAuth, type TenantConfig } from '../config/TenantConfig';
 import { cloudEndpoints } from '../config/nationalClouds';
 import { AppError } from '../errors/AppError';
-import { SecretStore } from '../secrets/SecretStore';
+import { type SecretStore } from '../secrets/SecretStore';
 
 /** The tenant's microsoft365 section with an auth kind that signs in to Entra ID (not the sandbox). */
 type EntraAppConfig = TenantConfig['microsoft365'] & { auth: Exclude<GraphAuth, { kind: 'sandbox' }> };

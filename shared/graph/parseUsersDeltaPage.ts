@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors/AppError';
-import { GraphUser, GraphUserSchema, RemovedReasonSchema, RemovedUser, UsersDeltaPage } from './GraphUser';
+import { type GraphUser, GraphUserSchema, RemovedReasonSchema, type RemovedUser, type UsersDeltaPage } from './GraphUser';
 
 const DeltaPageSchema = z
   .object({

@@ -27,7 +27,7 @@ export class TokenBucketRateLimiter {
   private refilledAt: number;
   private pausedUntil = 0;
   private inFlight = 0;
-  private timer?: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(options: TokenBucketRateLimiterOptions) {
     if (!(options.perMinute > 0)) throw new AppError('CONFIG', `rate limit must be a positive number of requests per minute (got ${options.perMinute})`);

@@ -1,5 +1,5 @@
 import type { HttpRequest } from '@azure/functions';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { AppError } from '../errors/AppError';
 import { zodIssues } from '../config/formatZodIssues';
 

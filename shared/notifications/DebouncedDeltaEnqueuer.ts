@@ -1,7 +1,7 @@
-import { JobQueue } from '../queue/JobQueue';
+import { type JobQueue } from '../queue/JobQueue';
 import { debouncedDeltaMessage } from '../queue/debounceWindow';
-import { UserSyncJob } from '../queue/SyncJob';
-import { SubscribedResource } from '../store/SubscriptionStore';
+import { type UserSyncJob } from '../queue/SyncJob';
+import { type SubscribedResource } from '../store/SubscriptionStore';
 
 /**
  * Turns "something changed for this tenant and resource" into at most one delta job per debounce window.

@@ -1,11 +1,11 @@
-import { ChangeNotification, ChangeNotificationSchema } from '../graph/ChangeNotification';
-import { JobQueue } from '../queue/JobQueue';
+import { type ChangeNotification, ChangeNotificationSchema } from '../graph/ChangeNotification';
+import { type JobQueue } from '../queue/JobQueue';
 import { debounceWindowStart } from '../queue/debounceWindow';
-import { SubscriptionJob } from '../queue/SyncJob';
-import { SubscribedResource, SubscriptionRecord } from '../store/SubscriptionStore';
-import { SubscriptionLookup } from './CachedSubscriptionLookup';
-import { DebouncedDeltaEnqueuer } from './DebouncedDeltaEnqueuer';
-import { DropReason, NotificationStats, emptyNotificationStats } from './NotificationStats';
+import { type SubscriptionJob } from '../queue/SyncJob';
+import { type SubscribedResource, type SubscriptionRecord } from '../store/SubscriptionStore';
+import { type SubscriptionLookup } from './CachedSubscriptionLookup';
+import { type DebouncedDeltaEnqueuer } from './DebouncedDeltaEnqueuer';
+import { type DropReason, type NotificationStats, emptyNotificationStats } from './NotificationStats';
 import { checkNotification } from './checkNotification';
 
 export interface IntakeResult {

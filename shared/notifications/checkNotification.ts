@@ -1,8 +1,8 @@
-import { ChangeNotification, notificationTenant } from '../graph/ChangeNotification';
+import { type ChangeNotification, notificationTenant } from '../graph/ChangeNotification';
 import { clientStateMatches } from '../graph/clientState';
-import { SubscriptionRecord } from '../store/SubscriptionStore';
-import { SubscriptionLookup } from './CachedSubscriptionLookup';
-import { DropReason } from './NotificationStats';
+import { type SubscriptionRecord } from '../store/SubscriptionStore';
+import { type SubscriptionLookup } from './CachedSubscriptionLookup';
+import { type DropReason } from './NotificationStats';
 
 export type CheckedNotification = { ok: true; record: SubscriptionRecord } | { ok: false; reason: DropReason };
 

@@ -4,7 +4,7 @@ import { MAX_NOTIFICATION_BODY_BYTES } from '../graph/ChangeNotification';
 import { AppError } from '../errors/AppError';
 import { errorResponse, json } from '../http/jsonResponses';
 import { readJsonBody } from '../http/readJsonBody';
-import { NotificationIntake } from './NotificationIntake';
+import { type NotificationIntake } from './NotificationIntake';
 
 /** Graph's tokens are a few hundred characters; anything far longer is not a handshake. */
 const MAX_VALIDATION_TOKEN = 2048;

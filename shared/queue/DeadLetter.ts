@@ -1,4 +1,4 @@
-import { SyncJob } from './SyncJob';
+import { type SyncJob } from './SyncJob';
 
 /** A job that failed on every allowed delivery; kept for inspection like Service Bus's dead-letter queue. */
 export interface DeadLetter {

@@ -1,13 +1,13 @@
 import { AppError } from '../errors/AppError';
 import { ensureError } from '../errors/ensureError';
-import { DeadLetter } from './DeadLetter';
-import { InProcessJobQueueOptions } from './InProcessJobQueueOptions';
-import { JobHandler } from './JobHandler';
-import { EnqueueOptions, JobQueue } from './JobQueue';
-import { QueueStats } from './QueueStats';
+import { type DeadLetter } from './DeadLetter';
+import { type InProcessJobQueueOptions } from './InProcessJobQueueOptions';
+import { type JobHandler } from './JobHandler';
+import { type EnqueueOptions, type JobQueue } from './JobQueue';
+import { type QueueStats } from './QueueStats';
 import { checkEnqueueOptions } from './checkEnqueueOptions';
 import { parseSyncJob } from './parseSyncJob';
-import { SyncJob } from './SyncJob';
+import { type SyncJob } from './SyncJob';
 
 interface QueuedMessage {
   job: SyncJob;
@@ -46,8 +46,8 @@ export class InProcessJobQueue implements JobQueue {
   private readonly inFlight = new Set<Promise<void>>();
   private idleWaiters: { withinMs: number; resolve: () => void }[] = [];
   private readonly counters: QueueStats = { enqueued: 0, deduplicated: 0, delivered: 0, completed: 0, retried: 0, deadLettered: 0 };
-  private handler?: JobHandler;
-  private timer?: NodeJS.Timeout;
+  private handler: JobHandler | undefined;
+  private timer: NodeJS.Timeout | undefined;
   private timerDueAt = Infinity;
   private sequence = 0;
   private closed = false;

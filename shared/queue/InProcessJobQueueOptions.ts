@@ -1,4 +1,4 @@
-import { DeadLetter } from './DeadLetter';
+import { type DeadLetter } from './DeadLetter';
 
 export interface InProcessJobQueueOptions {
   /** Sessions (tenants) handled at the same time. Default 8. */

@@ -1,4 +1,4 @@
-import { SyncJob } from './SyncJob';
+import { type SyncJob } from './SyncJob';
 
 export interface EnqueueOptions {
   /** Duplicate detection: a second message with the same id inside the detection window is dropped. */

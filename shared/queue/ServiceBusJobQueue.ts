@@ -1,10 +1,10 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { ServiceBusClient } from '@azure/service-bus';
 import { AppError } from '../errors/AppError';
-import { EnqueueOptions, JobQueue } from './JobQueue';
-import { ServiceBusClientLike } from './ServiceBusClientLike';
-import { ServiceBusQueueSettings } from './ServiceBusQueueSettings';
-import { SyncJob } from './SyncJob';
+import { type EnqueueOptions, type JobQueue } from './JobQueue';
+import { type ServiceBusClientLike } from './ServiceBusClientLike';
+import { type ServiceBusQueueSettings } from './ServiceBusQueueSettings';
+import { type SyncJob } from './SyncJob';
 import { checkEnqueueOptions } from './checkEnqueueOptions';
 import { parseSyncJob } from './parseSyncJob';
 import { serviceBusErrorFor } from './serviceBusErrorFor';

@@ -5,10 +5,10 @@ import type { TokenCredential } from '@azure/identity';
  * an identity-based connection (`ServiceBusConnection__fullyQualifiedNamespace` + managed identity).
  */
 export interface ServiceBusQueueSettings {
-  connectionString?: string;
+  connectionString?: string | undefined;
   /** e.g. `contoso-sync.servicebus.windows.net`. */
-  fullyQualifiedNamespace?: string;
+  fullyQualifiedNamespace?: string | undefined;
   /** Used with fullyQualifiedNamespace; DefaultAzureCredential when omitted. */
-  credential?: TokenCredential;
+  credential?: TokenCredential | undefined;
   queueName: string;
 }

@@ -1,5 +1,5 @@
 import { AppError } from '../errors/AppError';
-import { EnqueueOptions } from './JobQueue';
+import { type EnqueueOptions } from './JobQueue';
 
 /** Rejects options Service Bus would refuse (message ids are 1-128 characters) or could not schedule. */
 export function checkEnqueueOptions(options: EnqueueOptions): void {

@@ -1,6 +1,6 @@
 import { zodIssues } from '../config/formatZodIssues';
 import { AppError } from '../errors/AppError';
-import { SyncJob, SyncJobSchema } from './SyncJob';
+import { type SyncJob, SyncJobSchema } from './SyncJob';
 
 /**
  * Validates a queue message body. An invalid message can never succeed, so the error says why; the

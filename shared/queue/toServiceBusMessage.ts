@@ -1,6 +1,6 @@
 import type { ServiceBusMessage } from '@azure/service-bus';
-import { EnqueueOptions } from './JobQueue';
-import { SyncJob } from './SyncJob';
+import { type EnqueueOptions } from './JobQueue';
+import { type SyncJob } from './SyncJob';
 
 /**
  * The Service Bus message of a job: session per tenant (one writer per tenant), message id for duplicate

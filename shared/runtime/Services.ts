@@ -1,13 +1,13 @@
-import { DirectoryReader } from '../graph/DirectoryReader';
-import { SubscriptionClient } from '../graph/SubscriptionClient';
-import { NotificationIntake } from '../notifications/NotificationIntake';
-import { DebouncedDeltaEnqueuer } from '../notifications/DebouncedDeltaEnqueuer';
-import { PbxClient } from '../pbx/PbxClient';
-import { JobQueue } from '../queue/JobQueue';
-import { SecretStore } from '../secrets/SecretStore';
-import { TableStores } from '../store/createTableStores';
-import { SubscribedResource } from '../store/SubscriptionStore';
-import { TenantRecord } from '../store/TenantStore';
+import { type DirectoryReader } from '../graph/DirectoryReader';
+import { type SubscriptionClient } from '../graph/SubscriptionClient';
+import { type NotificationIntake } from '../notifications/NotificationIntake';
+import { type DebouncedDeltaEnqueuer } from '../notifications/DebouncedDeltaEnqueuer';
+import { type PbxClient } from '../pbx/PbxClient';
+import { type JobQueue } from '../queue/JobQueue';
+import { type SecretStore } from '../secrets/SecretStore';
+import { type TableStores } from '../store/createTableStores';
+import { type SubscribedResource } from '../store/SubscriptionStore';
+import { type TenantRecord } from '../store/TenantStore';
 
 /** The Graph and PBX adapters for one tenant. */
 export interface TenantConnectors {
@@ -19,7 +19,7 @@ export interface TenantConnectors {
 /** Where Graph delivers, how bursts collapse and how long subscriptions live (from the app settings). */
 export interface NotificationSettings {
   /** Unset when PUBLIC_BASE_URL is: no subscriptions, changes arrive with the scheduled reconcile. */
-  endpoints?: { notificationUrl: string; lifecycleNotificationUrl: string };
+  endpoints?: { notificationUrl: string; lifecycleNotificationUrl: string } | undefined;
   debounceMs: number;
   lifetimeMinutes: Record<SubscribedResource, number>;
 }

@@ -1,19 +1,19 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { z } from 'zod';
-import { AppSettings } from '../config/AppSettings';
+import { type AppSettings } from '../config/AppSettings';
 import { AppError } from '../errors/AppError';
 import { GraphDirectoryReader } from '../graph/GraphDirectoryReader';
 import { GraphSubscriptionClient } from '../graph/GraphSubscriptionClient';
 import { createGraphClient } from '../graph/createGraphClient';
 import { PortSipClient } from '../pbx/portsip/PortSipClient';
-import { JobQueue } from '../queue/JobQueue';
+import { type JobQueue } from '../queue/JobQueue';
 import { ServiceBusJobQueue } from '../queue/ServiceBusJobQueue';
 import { KeyVaultSecretStore } from '../secrets/KeyVaultSecretStore';
 import { LocalSecretStore } from '../secrets/LocalSecretStore';
-import { SecretStore } from '../secrets/SecretStore';
-import { TableStores, createTableStores } from '../store/createTableStores';
-import { TenantRecord } from '../store/TenantStore';
-import { NotificationSettings, Services, TenantConnectors } from './Services';
+import { type SecretStore } from '../secrets/SecretStore';
+import { type TableStores, createTableStores } from '../store/createTableStores';
+import { type TenantRecord } from '../store/TenantStore';
+import { type NotificationSettings, type Services, type TenantConnectors } from './Services';
 import { notificationServices, notificationSettingsFrom } from './notificationServices';
 
 const PbxCredentialSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });

@@ -1,5 +1,5 @@
 import { ensureError } from '../errors/ensureError';
-import { Services } from './Services';
+import { type Services } from './Services';
 import { dueFireTime } from './dueFireTime';
 import { requestSync } from './requestSync';
 

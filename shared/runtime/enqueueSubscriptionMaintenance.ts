@@ -1,6 +1,6 @@
 import { ensureError } from '../errors/ensureError';
-import { SubscriptionJob } from '../queue/SyncJob';
-import { Services } from './Services';
+import { type SubscriptionJob } from '../queue/SyncJob';
+import { type Services } from './Services';
 
 /**
  * Queues a `maintain` subscription job for a tenant. The message id is per tenant and `slot` (a timer

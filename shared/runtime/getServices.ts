@@ -1,6 +1,6 @@
 import { loadAppSettings } from '../config/AppSettings';
 import { createServices } from './createServices';
-import { Services } from './Services';
+import { type Services } from './Services';
 
 let services: Promise<Services> | undefined;
 

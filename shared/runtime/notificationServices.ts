@@ -1,11 +1,11 @@
-import { AppSettings } from '../config/AppSettings';
+import { type AppSettings } from '../config/AppSettings';
 import { CachedSubscriptionLookup } from '../notifications/CachedSubscriptionLookup';
 import { DebouncedDeltaEnqueuer } from '../notifications/DebouncedDeltaEnqueuer';
 import { NotificationIntake } from '../notifications/NotificationIntake';
 import { webhookRoutes } from '../notifications/webhookRoutes';
-import { JobQueue } from '../queue/JobQueue';
-import { SubscriptionStore } from '../store/SubscriptionStore';
-import { NotificationSettings, Services } from './Services';
+import { type JobQueue } from '../queue/JobQueue';
+import { type SubscriptionStore } from '../store/SubscriptionStore';
+import { type NotificationSettings, type Services } from './Services';
 
 const routeOf = (name: string) => webhookRoutes.find((r) => r.name === name)!.route;
 

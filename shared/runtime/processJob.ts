@@ -1,7 +1,7 @@
-import { SyncJob } from '../queue/SyncJob';
-import { JobLogger, processSyncJob } from './processSyncJob';
+import { type SyncJob } from '../queue/SyncJob';
+import { type JobLogger, processSyncJob } from './processSyncJob';
 import { processSubscriptionJob } from './processSubscriptionJob';
-import { Services } from './Services';
+import { type Services } from './Services';
 
 /** The sync worker's dispatch: each job kind to its runner. */
 export async function processJob(services: Services, job: SyncJob, logger: JobLogger): Promise<void> {

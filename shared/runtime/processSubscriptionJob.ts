@@ -1,10 +1,10 @@
 import { ensureError } from '../errors/ensureError';
 import { isRetryable } from '../errors/isRetryable';
-import { SubscriptionJob } from '../queue/SyncJob';
-import { SubscriptionChanges, TenantSubscriptions } from '../subscriptions/TenantSubscriptions';
+import { type SubscriptionJob } from '../queue/SyncJob';
+import { type SubscriptionChanges, TenantSubscriptions } from '../subscriptions/TenantSubscriptions';
 import { forgetTenantSubscriptions } from '../subscriptions/forgetTenantSubscriptions';
-import { JobLogger } from './processSyncJob';
-import { Services } from './Services';
+import { type JobLogger } from './processSyncJob';
+import { type Services } from './Services';
 
 /**
  * Runs a subscription job in the tenant's session. Retryable failures (Graph or storage unavailable) are

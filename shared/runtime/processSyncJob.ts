@@ -1,16 +1,16 @@
 import { AppError, isAppError } from '../errors/AppError';
 import { ensureError } from '../errors/ensureError';
 import { isRetryable } from '../errors/isRetryable';
-import { UserSyncJob } from '../queue/SyncJob';
-import { SyncRun } from '../store/RunStore';
+import { type UserSyncJob } from '../queue/SyncJob';
+import { type SyncRun } from '../store/RunStore';
 import { queuedRun } from '../store/queuedRun';
 import { newRunId } from '../store/newRunId';
 import { runUserSync } from '../sync/runUserSync';
-import { Services } from './Services';
+import { type Services } from './Services';
 
 export interface JobLogger {
-  log(message: string): void;
-  error(message: string): void;
+  log: (message: string) => void;
+  error: (message: string) => void;
 }
 
 /**

@@ -1,9 +1,9 @@
-import { EnqueueOptions } from '../queue/JobQueue';
-import { UserSyncJob } from '../queue/SyncJob';
-import { RunTrigger } from '../store/RunStore';
+import { type EnqueueOptions } from '../queue/JobQueue';
+import { type UserSyncJob } from '../queue/SyncJob';
+import { type RunTrigger } from '../store/RunStore';
 import { queuedRun } from '../store/queuedRun';
 import { newRunId } from '../store/newRunId';
-import { Services } from './Services';
+import { type Services } from './Services';
 
 /**
  * Records a queued run and enqueues its job; the caller gets the run id at once. The run id doubles as

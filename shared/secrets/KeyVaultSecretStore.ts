@@ -1,12 +1,12 @@
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { TokenCredential } from '@azure/identity';
 import { AppError } from '../errors/AppError';
-import { SecretStore } from './SecretStore';
+import { type SecretStore } from './SecretStore';
 import { keyVaultErrorFor } from './keyVaultErrorFor';
 
 /** The SecretClient calls this store makes (a fake of this shape stands in for Key Vault in tests). */
 export interface KeyVaultSecretsClient {
-  getSecret(name: string): Promise<{ value?: string; properties: { contentType?: string } }>;
+  getSecret(name: string): Promise<{ value?: string | undefined; properties: { contentType?: string | undefined } }>;
   setSecret(name: string, value: string): Promise<unknown>;
   beginDeleteSecret(name: string): Promise<{ pollUntilDone(): Promise<unknown> }>;
   beginRecoverDeletedSecret(name: string): Promise<{ pollUntilDone(): Promise<unknown> }>;

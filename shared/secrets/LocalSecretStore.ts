@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'n
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../errors/AppError';
-import { SecretStore } from './SecretStore';
+import { type SecretStore } from './SecretStore';
 
 const FileSchema = z.record(z.string(), z.string());
 

@@ -9,16 +9,16 @@ export type RoundMode = 'full' | 'delta';
 export interface DeltaState {
   tenantId: string;
   resource: SyncResource;
-  deltaLink?: string;
-  checkpointLink?: string;
-  roundMode?: RoundMode;
-  roundStartedAt?: string;
+  deltaLink?: string | undefined;
+  checkpointLink?: string | undefined;
+  roundMode?: RoundMode | undefined;
+  roundStartedAt?: string | undefined;
   /** True once an unfinished round was resumed from its checkpoint (its full-round sweep is then unsafe). */
-  roundResumed?: boolean;
+  roundResumed?: boolean | undefined;
   /** Hash of the sync options the links were made under; a change forces a full reconcile. */
-  optionsHash?: string;
-  lastCompletedAt?: string;
-  etag?: string;
+  optionsHash?: string | undefined;
+  lastCompletedAt?: string | undefined;
+  etag?: string | undefined;
 }
 
 /** Port: delta tokens and page checkpoints (Table Storage). */

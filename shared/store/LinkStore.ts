@@ -1,4 +1,4 @@
-import { PbxUserFields } from '../pbx/PbxClient';
+import { type PbxUserFields } from '../pbx/PbxClient';
 
 /**
  * Entra user ↔ PBX user. A link is what makes a PBX user "managed": the connector never touches a PBX user
@@ -10,13 +10,13 @@ export interface UserLink {
   objectId: string;
   state: 'creating' | 'active';
   origin: 'created' | 'adopted';
-  pbxUserId?: string;
+  pbxUserId?: string | undefined;
   pbxUserName: string;
   extensionNumber: string;
   /** The fields last written to the PBX (what the PBX holds, as far as we know). */
-  fields?: PbxUserFields;
+  fields?: PbxUserFields | undefined;
   /** Hash of `fields`: equal hash ⇒ no PBX write. */
-  hash?: string;
+  hash?: string | undefined;
   boundToMicrosoft365: boolean;
   updatedAt: string;
 }

@@ -14,9 +14,9 @@ export interface RunCounts {
 }
 
 export interface RunIssue {
-  objectId?: string;
-  userPrincipalName?: string;
-  action?: string;
+  objectId?: string | undefined;
+  userPrincipalName?: string | undefined;
+  action?: string | undefined;
   /** Stable reason code (e.g. missingName, extensionCollision, PBX VALIDATE_FAILED). */
   code: string;
   message: string;
@@ -30,9 +30,9 @@ export interface SyncRun {
   mode: 'full' | 'delta';
   dryRun: boolean;
   queuedAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-  durationMs?: number;
+  startedAt?: string | undefined;
+  finishedAt?: string | undefined;
+  durationMs?: number | undefined;
   counts: RunCounts;
   skippedByReason: Record<string, number>;
   /** Skips and failures, capped (see MAX_RUN_ISSUES); counts stay exact. */
@@ -41,7 +41,7 @@ export interface SyncRun {
   pbxRequests: number;
   pages: number;
   /** Set when the run failed as a whole (e.g. Graph unreachable, bad credentials). */
-  error?: string;
+  error?: string | undefined;
   /** Free-form notes (e.g. "full-round sweep skipped: round was resumed"). */
   notes: string[];
 }

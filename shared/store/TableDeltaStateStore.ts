@@ -1,7 +1,7 @@
-import { TableClient } from '@azure/data-tables';
+import { type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { AppError, isAppError } from '../errors/AppError';
-import { DeltaState, DeltaStateStore, SyncResource } from './DeltaStateStore';
+import { type DeltaState, type DeltaStateStore, type SyncResource } from './DeltaStateStore';
 import { checkedTableString } from './checkedTableString';
 import { deleteEntityIfExists } from './deleteEntityIfExists';
 import { etagOf } from './etagOf';

@@ -1,8 +1,8 @@
-import { TableClient, TransactionAction } from '@azure/data-tables';
+import { type TableClient, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
 import { isAppError } from '../errors/AppError';
-import { PbxUserFields } from '../pbx/PbxClient';
-import { LinkStore, UserLink } from './LinkStore';
+import { type PbxUserFields } from '../pbx/PbxClient';
+import { type LinkStore, type UserLink } from './LinkStore';
 import { checkedTableString } from './checkedTableString';
 import { deleteEntityIfExists } from './deleteEntityIfExists';
 import { findEntity } from './findEntity';

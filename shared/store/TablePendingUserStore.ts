@@ -1,7 +1,7 @@
-import { TableClient } from '@azure/data-tables';
+import { type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { AppError, isAppError } from '../errors/AppError';
-import { PendingUser, PendingUserStore } from './PendingUserStore';
+import { type PendingUser, type PendingUserStore } from './PendingUserStore';
 import { deleteEntityIfExists } from './deleteEntityIfExists';
 import { findEntity } from './findEntity';
 import { listPartition } from './listPartition';

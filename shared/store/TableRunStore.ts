@@ -1,6 +1,6 @@
-import { TableClient } from '@azure/data-tables';
+import { type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { RunCounts, RunIssue, RunStore, SyncRun } from './RunStore';
+import { type RunCounts, type RunIssue, type RunStore, type SyncRun } from './RunStore';
 import { MAX_TABLE_STRING, checkedTableString } from './checkedTableString';
 import { findEntity } from './findEntity';
 import { jsonColumn } from './jsonColumn';

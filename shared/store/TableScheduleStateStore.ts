@@ -1,6 +1,6 @@
-import { TableClient } from '@azure/data-tables';
+import { type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { ScheduleStateStore } from './ScheduleStateStore';
+import { type ScheduleStateStore } from './ScheduleStateStore';
 import { findEntity } from './findEntity';
 import { parseStoredRow } from './parseStoredRow';
 import { tableCall } from './tableCall';

@@ -1,6 +1,6 @@
-import { TableClient, odata } from '@azure/data-tables';
+import { type TableClient, odata } from '@azure/data-tables';
 import { z } from 'zod';
-import { SubscriptionRecord, SubscriptionStore } from './SubscriptionStore';
+import { type SubscriptionRecord, type SubscriptionStore } from './SubscriptionStore';
 import { deleteEntityIfExists } from './deleteEntityIfExists';
 import { findEntity } from './findEntity';
 import { parseStoredRow } from './parseStoredRow';

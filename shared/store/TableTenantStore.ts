@@ -1,8 +1,8 @@
-import { TableClient } from '@azure/data-tables';
+import { type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { TenantConfig, TenantConfigSchema } from '../config/TenantConfig';
+import { type TenantConfig, TenantConfigSchema } from '../config/TenantConfig';
 import { AppError, isAppError } from '../errors/AppError';
-import { TenantRecord, TenantStore } from './TenantStore';
+import { type TenantRecord, type TenantStore } from './TenantStore';
 import { etagOf } from './etagOf';
 import { findEntity } from './findEntity';
 import { jsonColumn } from './jsonColumn';

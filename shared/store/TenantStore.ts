@@ -1,5 +1,5 @@
-import { AppError } from '../errors/AppError';
-import { TenantConfig } from '../config/TenantConfig';
+import { type AppError } from '../errors/AppError';
+import { type TenantConfig } from '../config/TenantConfig';
 
 export interface TenantRecord {
   id: string;

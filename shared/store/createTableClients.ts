@@ -5,10 +5,10 @@ import { tableErrorFor } from './tableErrorFor';
 
 export interface TableStorageOptions {
   /** A storage connection string; `UseDevelopmentStorage=true` means Azurite at 127.0.0.1:10002. Wins when set. */
-  connectionString?: string;
+  connectionString?: string | undefined;
   /** Identity-based alternative (managed identity): the Table endpoint, e.g. https://acct.table.core.windows.net. */
-  tableServiceUrl?: string;
-  credential?: TokenCredential;
+  tableServiceUrl?: string | undefined;
+  credential?: TokenCredential | undefined;
   /** Put before every table name: letters and digits, may be empty. */
   tablePrefix: string;
 }

@@ -1,18 +1,18 @@
-import { DeltaStateStore } from './DeltaStateStore';
-import { LinkStore } from './LinkStore';
-import { PendingUserStore } from './PendingUserStore';
-import { RunStore } from './RunStore';
-import { ScheduleStateStore } from './ScheduleStateStore';
+import { type DeltaStateStore } from './DeltaStateStore';
+import { type LinkStore } from './LinkStore';
+import { type PendingUserStore } from './PendingUserStore';
+import { type RunStore } from './RunStore';
+import { type ScheduleStateStore } from './ScheduleStateStore';
 import { TableDeltaStateStore } from './TableDeltaStateStore';
 import { TableLinkStore } from './TableLinkStore';
 import { TablePendingUserStore } from './TablePendingUserStore';
 import { TableRunStore } from './TableRunStore';
 import { TableScheduleStateStore } from './TableScheduleStateStore';
 import { TableSubscriptionStore } from './TableSubscriptionStore';
-import { SubscriptionStore } from './SubscriptionStore';
+import { type SubscriptionStore } from './SubscriptionStore';
 import { TableTenantStore } from './TableTenantStore';
-import { TenantStore } from './TenantStore';
-import { TableStorageOptions, createTableClients } from './createTableClients';
+import { type TenantStore } from './TenantStore';
+import { type TableStorageOptions, createTableClients } from './createTableClients';
 
 export interface TableStores {
   tenants: TenantStore;

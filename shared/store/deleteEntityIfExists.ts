@@ -1,4 +1,4 @@
-import { TableClient } from '@azure/data-tables';
+import { type TableClient } from '@azure/data-tables';
 import { isAppError } from '../errors/AppError';
 import { tableCall } from './tableCall';
 

@@ -1,13 +1,13 @@
-import { TableClient, odata } from '@azure/data-tables';
+import { type TableClient, odata } from '@azure/data-tables';
 import { tableErrorFor } from './tableErrorFor';
 
 export interface ListPartitionOptions {
   /** Only rows whose key starts with this (a key-range query, not a scan). */
-  rowKeyPrefix?: string;
+  rowKeyPrefix?: string | undefined;
   /** Columns to read besides the keys; `[]` reads the keys only. */
-  select?: string[];
+  select?: string[] | undefined;
   /** Rows per request (the service returns at most 1,000); a small limit reads only that much. */
-  pageSize?: number;
+  pageSize?: number | undefined;
 }
 
 /**
@@ -27,7 +27,7 @@ export async function* listPartition(table: TableClient, partitionKey: string, w
 /** Every row matching an OData filter (a scan unless the filter names keys), page by page. */
 export async function* listRows(table: TableClient, filter: string, what: string, options: Pick<ListPartitionOptions, 'select' | 'pageSize'> = {}): AsyncGenerator<Record<string, unknown>> {
   const select = options.select ? ['partitionKey', 'rowKey', ...options.select] : undefined;
-  const pages = table.listEntities<Record<string, unknown>>({ queryOptions: { filter, select } }).byPage({ maxPageSize: Math.min(Math.max(options.pageSize ?? 1000, 1), 1000) });
+  const pages = table.listEntities<Record<string, unknown>>({ queryOptions: select ? { filter, select } : { filter } }).byPage({ maxPageSize: Math.min(Math.max(options.pageSize ?? 1000, 1), 1000) });
   while (true) {
     let page: IteratorResult<Record<string, unknown>[]>;
     try {

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { formatZodIssues, zodIssues } from '../config/formatZodIssues';
-import { AppError, ErrorCode } from '../errors/AppError';
+import { AppError, type ErrorCode } from '../errors/AppError';
 
 /**
  * Validates a row read from a table; a row that no longer matches (edited by hand, written by an older

@@ -1,4 +1,4 @@
-import { RunTrigger, SyncRun, emptyCounts } from './RunStore';
+import { type RunTrigger, type SyncRun, emptyCounts } from './RunStore';
 
 /** A run record before any work: queued, zero counts. */
 export function queuedRun(fields: { tenantId: string; runId: string; trigger: RunTrigger; mode: 'full' | 'delta'; queuedAt: string }): SyncRun {

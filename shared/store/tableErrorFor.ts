@@ -1,4 +1,4 @@
-import { AppError, AppErrorOptions } from '../errors/AppError';
+import { AppError, type AppErrorOptions } from '../errors/AppError';
 
 /** The parts of the SDK's RestError we read (a network failure is a RestError without a status). */
 interface TableFailure {

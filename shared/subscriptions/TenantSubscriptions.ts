@@ -3,26 +3,21 @@ import { AppError, isAppError } from '../errors/AppError';
 import { ensureError } from '../errors/ensureError';
 import { isRetryable } from '../errors/isRetryable';
 import { isLifetimeRefusal } from '../graph/GraphSubscriptionClient';
-import { SubscriptionClient } from '../graph/SubscriptionClient';
+import { type SubscriptionClient } from '../graph/SubscriptionClient';
 import { clientStateHash, newClientState } from '../graph/clientState';
-import { Services } from '../runtime/Services';
-import { SubscriptionRecord } from '../store/SubscriptionStore';
-import { TenantRecord } from '../store/TenantStore';
+import { type Services } from '../runtime/Services';
+import { type SubscriptionRecord } from '../store/SubscriptionStore';
+import { type TenantRecord } from '../store/TenantStore';
 import { planSubscriptions } from './planSubscriptions';
-import { WantedSubscription, wantedSubscriptions } from './wantedSubscriptions';
+import { type WantedSubscription, wantedSubscriptions } from './wantedSubscriptions';
 
 /** Used when Graph refuses the configured lifetime as too long (the documented caps have changed over time). */
 export const FALLBACK_LIFETIME_MINUTES = 4230;
 
-export interface SubscriptionChanges {
-  created: string[];
-  renewed: string[];
-  recreated: string[];
-  removed: string[];
-  orphansDeleted: string[];
-  /** Final failures (retryable ones are thrown after the other actions ran, so the job is retried). */
-  errors: string[];
-}
+/** What one upkeep did, by subscription id; `errors` are final failures (retryable ones are thrown after the
+ * other actions ran, so the job is retried). */
+export type SubscriptionChanges = Record<'created' | 'renewed' | 'recreated' | 'removed' | 'orphansDeleted' | 'errors', string[]>;
+
 
 const noChanges = (): SubscriptionChanges => ({ created: [], renewed: [], recreated: [], removed: [], orphansDeleted: [], errors: [] });
 

@@ -1,5 +1,5 @@
 import { isAppError } from '../errors/AppError';
-import { Services } from '../runtime/Services';
+import { type Services } from '../runtime/Services';
 
 /**
  * Drops a tenant's subscription records and clientState secrets without calling Graph (the tenant is gone

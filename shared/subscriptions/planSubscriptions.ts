@@ -1,5 +1,5 @@
-import { SubscriptionRecord } from '../store/SubscriptionStore';
-import { WantedSubscription } from './wantedSubscriptions';
+import { type SubscriptionRecord } from '../store/SubscriptionStore';
+import { type WantedSubscription } from './wantedSubscriptions';
 
 export interface SubscriptionPlan {
   create: WantedSubscription[];

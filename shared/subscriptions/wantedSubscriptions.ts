@@ -1,6 +1,6 @@
-import { TenantConfig } from '../config/TenantConfig';
-import { NotificationSettings } from '../runtime/Services';
-import { SubscribedResource } from '../store/SubscriptionStore';
+import { type TenantConfig } from '../config/TenantConfig';
+import { type NotificationSettings } from '../runtime/Services';
+import { type SubscribedResource } from '../store/SubscriptionStore';
 
 /** A subscription a tenant's options call for. */
 export interface WantedSubscription {

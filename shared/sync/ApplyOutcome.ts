@@ -1,4 +1,4 @@
-import { RunCounts, RunIssue } from '../store/RunStore';
+import { type RunCounts, type RunIssue } from '../store/RunStore';
 
 /** What applying (part of) a plan did; merged into the run record. */
 export interface ApplyOutcome {

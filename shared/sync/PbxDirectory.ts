@@ -1,4 +1,4 @@
-import { PbxUser } from '../pbx/PbxClient';
+import { type PbxUser } from '../pbx/PbxClient';
 
 /**
  * A run's picture of the PBX, loaded once when a run may create or adopt users: which numbers and account

@@ -1,8 +1,8 @@
-import { PbxNewUser, PbxUserFields } from '../pbx/PbxClient';
+import { type PbxNewUser, type PbxUserFields } from '../pbx/PbxClient';
 
 interface ActionBase {
   objectId: string;
-  userPrincipalName?: string;
+  userPrincipalName?: string | undefined;
 }
 
 /** Create a PBX user (or finish a create that a crash interrupted: `resume`). */
@@ -29,7 +29,7 @@ export interface UpdateAction extends ActionBase {
   pbxUserId: string;
   changes: Partial<PbxUserFields>;
   fields: PbxUserFields;
-  reason?: string;
+  reason?: string | undefined;
 }
 
 export interface DeleteAction extends ActionBase {

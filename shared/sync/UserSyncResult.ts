@@ -1,5 +1,5 @@
-import { RunCounts, RunIssue } from '../store/RunStore';
-import { UserAction } from './UserPlan';
+import { type RunCounts, type RunIssue } from '../store/RunStore';
+import { type UserAction } from './UserPlan';
 
 export interface UserSyncResult {
   mode: 'full' | 'delta';

@@ -1,11 +1,11 @@
 import { AppError, isAppError } from '../errors/AppError';
 import { ensureError } from '../errors/ensureError';
 import { isRetryable } from '../errors/isRetryable';
-import { PbxClient } from '../pbx/PbxClient';
-import { LinkStore, UserLink } from '../store/LinkStore';
-import { PendingUserStore } from '../store/PendingUserStore';
-import { ApplyOutcome, addCount } from './ApplyOutcome';
-import { AdoptAction, CreateAction, UserAction } from './UserPlan';
+import { type PbxClient } from '../pbx/PbxClient';
+import { type LinkStore, type UserLink } from '../store/LinkStore';
+import { type PendingUserStore } from '../store/PendingUserStore';
+import { type ApplyOutcome, addCount } from './ApplyOutcome';
+import { type AdoptAction, type CreateAction, type UserAction } from './UserPlan';
 import { fieldsHash } from './fieldsHash';
 import { runWithConcurrency } from './runWithConcurrency';
 
@@ -20,8 +20,8 @@ export interface ApplyDeps {
   /** Users in the pending (retry) set at the start of the run; a success clears their entry. */
   pendingIds: Set<string>;
   /** Another free number for fromStart numbering when the PBX says ours is taken. */
-  nextFreeNumber?: () => string;
-  now?: () => Date;
+  nextFreeNumber?: (() => string) | undefined;
+  now?: (() => Date) | undefined;
 }
 
 const MAX_RENUMBER_ATTEMPTS = 5;

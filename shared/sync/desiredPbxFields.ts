@@ -1,5 +1,5 @@
-import { GraphUser } from '../graph/GraphUser';
-import { PbxUserFields } from '../pbx/PbxClient';
+import { type GraphUser } from '../graph/GraphUser';
+import { type PbxUserFields } from '../pbx/PbxClient';
 import { usableEmail } from './usableEmail';
 
 // PortSIP v22.6 limits (reference/portsip.md §2): display_name ≤128, phones ≤32, department ≤128.

@@ -1,4 +1,4 @@
-import { GraphUser } from '../graph/GraphUser';
+import { type GraphUser } from '../graph/GraphUser';
 
 /**
  * Reads an extension number from a user property: keeps digits only, optionally the last N. Returns

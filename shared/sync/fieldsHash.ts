@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PbxUserFields } from '../pbx/PbxClient';
+import { type PbxUserFields } from '../pbx/PbxClient';
 
 const ORDER: (keyof PbxUserFields)[] = ['displayName', 'email', 'mobilePhone', 'workPhone', 'department', 'enabled'];
 

@@ -1,5 +1,5 @@
-import { GraphUser } from '../graph/GraphUser';
-import { UserSyncOptions } from '../config/TenantConfig';
+import { type GraphUser } from '../graph/GraphUser';
+import { type UserSyncOptions } from '../config/TenantConfig';
 
 /**
  * Whether a user belongs to the sync scope. `groupMemberIds` is required for GROUPS scope (the union of the

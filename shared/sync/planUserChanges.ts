@@ -1,9 +1,9 @@
-import { GraphUser, RemovedUser } from '../graph/GraphUser';
-import { RemovalPolicy, UserSyncOptions } from '../config/TenantConfig';
-import { PbxUserFields } from '../pbx/PbxClient';
-import { UserLink } from '../store/LinkStore';
-import { PbxDirectory } from './PbxDirectory';
-import { UserAction, UserPlan } from './UserPlan';
+import { type GraphUser, type RemovedUser } from '../graph/GraphUser';
+import { type RemovalPolicy, type UserSyncOptions } from '../config/TenantConfig';
+import { type PbxUserFields } from '../pbx/PbxClient';
+import { type UserLink } from '../store/LinkStore';
+import { type PbxDirectory } from './PbxDirectory';
+import { type UserAction, type UserPlan } from './UserPlan';
 import { changedFields, fieldsHash } from './fieldsHash';
 import { desiredPbxFields } from './desiredPbxFields';
 import { extensionFromProperty } from './extensionFromProperty';
@@ -17,9 +17,9 @@ export interface PlanInput {
   links: ReadonlyMap<string, UserLink>;
   options: UserSyncOptions;
   /** Required for GROUPS scope. */
-  groupMemberIds?: ReadonlySet<string>;
+  groupMemberIds?: ReadonlySet<string> | undefined;
   /** Required when a user may be created or adopted (see needsDirectory). */
-  directory?: PbxDirectory;
+  directory?: PbxDirectory | undefined;
 }
 
 /** True when planning these users may create or adopt, so the PBX directory must be loaded first. */

@@ -1,4 +1,4 @@
-import { GraphUser } from '../graph/GraphUser';
+import { type GraphUser } from '../graph/GraphUser';
 import { usableEmail } from './usableEmail';
 
 export type SkipCode = 'missingName' | 'noUsableEmail';

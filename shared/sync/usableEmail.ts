@@ -1,4 +1,4 @@
-import { GraphUser } from '../graph/GraphUser';
+import { type GraphUser } from '../graph/GraphUser';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MAX_EMAIL = 128; // PortSIP user email limit

@@ -2,7 +2,7 @@ import { TableClient } from '@azure/data-tables';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { adminHandler, adminRoutes } from '../../shared/admin/adminRoutes';
-import { Services } from '../../shared/runtime/Services';
+import { type Services } from '../../shared/runtime/Services';
 import { subscriptionRecord } from '../support/subscriptionRecord';
 import { testStorageConnectionString } from '../support/storage';
 import { createTestServices } from '../support/testServices';
@@ -23,7 +23,7 @@ async function call(name: string, init: { method: string; params?: Record<string
     url: `http://localhost:7071/api/x${init.query ? `?${init.query}` : ''}`,
     params: init.params ?? {},
     headers: init.headers ?? (init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-    body: init.body !== undefined ? { string: init.body } : undefined,
+    ...(init.body !== undefined ? { body: { string: init.body } } : {}),
   });
   const response = await adminHandler(routeFor(name), async () => services)(request, new InvocationContext({ functionName: name, invocationId: 'test' }));
   return { status: response.status ?? 200, body: response.jsonBody as Record<string, any>, headers: response.headers as Record<string, string> | undefined };

@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type * as AzureFunctions from '@azure/functions';
 import { notificationSettingsFrom } from '../../shared/runtime/notificationServices';
 
 const registered: { kind: string; name: string; options: Record<string, unknown> }[] = [];
 
 vi.mock('@azure/functions', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('@azure/functions')>();
+  const actual = await importOriginal<typeof AzureFunctions>();
   const record = (kind: string) => (name: string, options: Record<string, unknown>) => void registered.push({ kind, name, options });
   return { ...actual, app: { http: record('http'), timer: record('timer'), serviceBusQueue: record('serviceBusQueue') } };
 });

@@ -23,7 +23,7 @@ function setup() {
       method: init.method ?? 'POST',
       url: `https://fn.example/api/graph/notifications${init.query ?? ''}`,
       headers: init.headers ?? { 'content-type': 'application/json; charset=utf-8' },
-      body: init.body === undefined ? undefined : typeof init.body === 'string' ? { string: init.body } : { bytes: init.body },
+      ...(init.body === undefined ? {} : { body: typeof init.body === 'string' ? { string: init.body } : { bytes: init.body } }),
     });
     const response = await handler(request, new InvocationContext({ functionName: 'graphNotifications', invocationId: 'test' }));
     return { status: response.status ?? 200, body: response.body, json: response.jsonBody as Record<string, unknown> | undefined, headers: (response.headers ?? {}) as Record<string, string> };

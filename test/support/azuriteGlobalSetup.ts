@@ -1,5 +1,5 @@
-import type { TestProject } from 'vitest/node';
-import { startAzurite } from './startAzurite';
+import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
+import { startAzurite } from '../../shared/platform/local/startAzurite';
 
 declare module 'vitest' {
   export interface ProvidedContext {

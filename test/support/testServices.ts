@@ -5,7 +5,7 @@ import { InProcessJobQueue } from '../../shared/queue/InProcessJobQueue';
 import { LocalSecretStore } from '../../shared/secrets/LocalSecretStore';
 import { assembleServices } from '../../shared/runtime/createServices';
 import { notificationSettingsFrom } from '../../shared/runtime/notificationServices';
-import { Services } from '../../shared/runtime/Services';
+import { type Services } from '../../shared/runtime/Services';
 import { createTableStores } from '../../shared/store/createTableStores';
 import { testStorageConnectionString, uniqueTablePrefix } from './storage';
 

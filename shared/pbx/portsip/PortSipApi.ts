@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { parseRetryAfter } from '../../http/parseRetryAfter';
 import { parsePortSipBody } from './parsePortSipBody';
 import { portSipErrorFor } from './portSipErrorFor';
-import { PortSipSession } from './PortSipSession';
-import { PortSipMethod, PortSipTransport } from './PortSipTransport';
+import { type PortSipSession } from './PortSipSession';
+import { type PortSipMethod, type PortSipTransport } from './PortSipTransport';
 
 export interface PortSipCall {
   /** What we are doing, for error messages: "creating extension 1001". */

@@ -1,10 +1,10 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { isAppError } from '../../errors/AppError';
 import { TokenBucketRateLimiter } from '../../http/TokenBucketRateLimiter';
-import { PbxClient, PbxNewUser, PbxNumberOwner, PbxNumberType, PbxUser, PbxUserFields } from '../PbxClient';
+import { type PbxClient, type PbxNewUser, type PbxNumberOwner, type PbxNumberType, type PbxUser, type PbxUserFields } from '../PbxClient';
 import { generateCredentials } from './generateCredentials';
 import { PortSipApi } from './PortSipApi';
-import { CreatedSchema, listPageSchema, NumberHolderSchema, NumberOwnerSchema, PasswordPolicy, PasswordPolicySchema, PortSipUserSchema } from './portSipSchemas';
+import { CreatedSchema, listPageSchema, NumberHolderSchema, NumberOwnerSchema, type PasswordPolicy, PasswordPolicySchema, PortSipUserSchema } from './portSipSchemas';
 import { PortSipSession } from './PortSipSession';
 import { PortSipTransport } from './PortSipTransport';
 import { toPbxUser } from './toPbxUser';
@@ -50,7 +50,7 @@ async function nullIfNotFound<T>(work: Promise<T>): Promise<T | null> {
 export class PortSipClient implements PbxClient {
   private readonly transport: PortSipTransport;
   private readonly api: PortSipApi;
-  private policy?: Promise<PasswordPolicy>;
+  private policy: Promise<PasswordPolicy> | undefined;
 
   constructor(private readonly options: PortSipClientOptions) {
     const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));

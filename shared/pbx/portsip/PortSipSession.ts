@@ -2,7 +2,7 @@ import { AppError } from '../../errors/AppError';
 import { parseRetryAfter } from '../../http/parseRetryAfter';
 import { parsePortSipBody } from './parsePortSipBody';
 import { portSipErrorFor } from './portSipErrorFor';
-import { TokenAnswer, TokenAnswerSchema, TwoFactorAnswerSchema } from './portSipSchemas';
+import { type TokenAnswer, TokenAnswerSchema, TwoFactorAnswerSchema } from './portSipSchemas';
 import type { PortSipMethod, PortSipAnswer } from './PortSipTransport';
 
 export interface PortSipCredentials {
@@ -26,10 +26,10 @@ const isSuccess = (status: number) => status >= 200 && status < 300;
  * in-flight sign-in or refresh between concurrent callers. Tokens and passwords never appear in errors.
  */
 export class PortSipSession {
-  private accessToken?: string;
-  private refreshToken?: string;
+  private accessToken: string | undefined;
+  private refreshToken: string | undefined;
   private refreshAt = 0;
-  private pending?: Promise<string>;
+  private pending: Promise<string> | undefined;
 
   constructor(
     private readonly credentials: PortSipCredentials,

@@ -1,5 +1,5 @@
 import { AppError } from '../../errors/AppError';
-import { TokenBucketRateLimiter } from '../../http/TokenBucketRateLimiter';
+import { type TokenBucketRateLimiter } from '../../http/TokenBucketRateLimiter';
 import { retryDelay } from '../../http/retryDelay';
 
 export type PortSipMethod = 'GET' | 'POST';
@@ -72,7 +72,7 @@ export class PortSipTransport {
       const response = await this.options.fetch(`${this.options.apiRoot}${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
       const text = await response.text();

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { AppError } from '../../errors/AppError';
-import { PasswordPolicy } from './portSipSchemas';
+import { type PasswordPolicy } from './portSipSchemas';
 
 // Look-alikes (l/1, O/0, I) left out; specials limited to ones that are safe in SIP digest, XML provisioning
 // and URLs, all within the policy's own example list.

@@ -1,4 +1,4 @@
-import { AppError, AppErrorOptions, ErrorCode } from '../../errors/AppError';
+import { AppError, type AppErrorOptions, type ErrorCode } from '../../errors/AppError';
 import { ErrorBodySchema } from './portSipSchemas';
 import { redactSecrets } from './redactSecrets';
 
@@ -11,9 +11,9 @@ import { redactSecrets } from './redactSecrets';
 const ALREADY_USED = /already\s+(been\s+)?(in use|used|exists?|taken|registered|occupied)|\bis in use\b|\b(has been|is) (used|taken)\b|duplicat|not unique|exists already/i;
 
 export interface PortSipErrorOptions {
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
   /** Values we sent that must never reach a message (generated passwords, the sign-in password). */
-  secrets?: readonly string[];
+  secrets?: readonly string[] | undefined;
 }
 
 function codeFor(status: number, upstreamCode: string | undefined, text: string): ErrorCode {

@@ -1,5 +1,5 @@
-import { PbxUser } from '../PbxClient';
-import { PortSipUser } from './portSipSchemas';
+import { type PbxUser } from '../PbxClient';
+import { type PortSipUser } from './portSipSchemas';
 
 /** A validated PortSIP user (blank fields already '') as the port's PbxUser. */
 export function toPbxUser(user: PortSipUser): PbxUser {

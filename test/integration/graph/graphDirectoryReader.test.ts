@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantConfigSchema } from '../../../shared/config/TenantConfig';
-import { DeltaStart } from '../../../shared/graph/DirectoryReader';
+import { type DeltaStart } from '../../../shared/graph/DirectoryReader';
 import { GraphDirectoryReader } from '../../../shared/graph/GraphDirectoryReader';
-import { UsersDeltaPage } from '../../../shared/graph/GraphUser';
+import { type UsersDeltaPage } from '../../../shared/graph/GraphUser';
 import { createGraphClient } from '../../../shared/graph/createGraphClient';
 import { LocalSecretStore } from '../../../shared/secrets/LocalSecretStore';
-import { GraphSandbox, generateUsers } from '../../sandbox/graph';
+import { GraphSandbox, generateUsers } from '../../../sandbox/graph';
 import { appErrorOf } from '../../support/appErrorOf';
 
 let graph: GraphSandbox;
@@ -18,7 +18,7 @@ async function readerFor(options: { token?: string; maxRetries?: number } = {}):
     auth: { kind: 'sandbox', token: options.token ?? graph.token, graphBaseUrl: graph.baseUrl },
   });
   // The sandbox kind reads no secrets.
-  const connection = await createGraphClient({ microsoft365, secrets: new LocalSecretStore('/nonexistent/secrets.json'), maxRetries: options.maxRetries });
+  const connection = await createGraphClient({ microsoft365, secrets: new LocalSecretStore('/nonexistent/secrets.json'), ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }) });
   expect(connection.baseUrl).toBe(graph.baseUrl);
   return new GraphDirectoryReader(connection.client, connection.versionRoot, connection.requestCount);
 }

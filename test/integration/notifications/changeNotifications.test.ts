@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { enqueueDueReconciles } from '../../../shared/runtime/enqueueDueReconciles';
-import { SyncRun } from '../../../shared/store/RunStore';
+import { type SyncRun } from '../../../shared/store/RunStore';
 import { TenantSubscriptions } from '../../../shared/subscriptions/TenantSubscriptions';
-import { generateUsers } from '../../sandbox/graph';
-import { NotificationRig, startNotificationRig } from '../../support/notificationRig';
+import { generateUsers } from '../../../sandbox/graph';
+import { type NotificationRig, startNotificationRig } from '../../../sandbox/notificationRig';
 import { testStorageConnectionString, uniqueTablePrefix } from '../../support/storage';
 
 let rig: NotificationRig;

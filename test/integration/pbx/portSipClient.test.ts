@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PbxUser } from '../../../shared/pbx/PbxClient';
-import { PortSipClient, PortSipClientOptions } from '../../../shared/pbx/portsip/PortSipClient';
-import { PortSipSandbox, PortSipSandboxOptions } from '../../sandbox/portsip';
+import { type PbxUser } from '../../../shared/pbx/PbxClient';
+import { PortSipClient, type PortSipClientOptions } from '../../../shared/pbx/portsip/PortSipClient';
+import { PortSipSandbox, type PortSipSandboxOptions } from '../../../sandbox/portsip';
 import { appErrorOf } from '../../support/appErrorOf';
 
 interface Exchange {
@@ -23,7 +23,7 @@ async function setup(sandbox: PortSipSandboxOptions = {}, client: Partial<PortSi
   const exchanges: Exchange[] = [];
   const recordingFetch: typeof fetch = async (input, init) => {
     const response = await fetch(input, init);
-    exchanges.push({ method: init?.method ?? 'GET', path: new URL(String(input)).pathname, body: init?.body ? JSON.parse(String(init.body)) : undefined, status: response.status });
+    exchanges.push({ method: init?.method ?? 'GET', path: new URL(input).pathname, body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined, status: response.status });
     return response;
   };
   const { username, password, domain } = pbx.credentials;

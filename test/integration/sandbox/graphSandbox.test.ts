@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GraphSandbox, SandboxUser, demoCompany, generateUsers } from '../../sandbox/graph';
+import { GraphSandbox, type SandboxUser, demoCompany, generateUsers } from '../../../sandbox/graph';
 
 interface DeltaBody {
   value: Array<Record<string, unknown>>;
@@ -358,10 +358,9 @@ describe('generateUsers / demoCompany', () => {
     expect(generateUsers(50, { seed: 1 })[0]!.id).not.toBe(generateUsers(50, { seed: 2 })[0]!.id);
   });
 
-  it('produces the messy proportions and unique ids/extensions, 100,000 users quickly', () => {
-    const started = Date.now();
+  // How fast it generates belongs to `npm run bench`, not to a timed test.
+  it('produces the messy proportions and unique ids/extensions over 100,000 users', () => {
     const users = generateUsers(100_000, { domain: 'fabrikam.com' });
-    expect(Date.now() - started).toBeLessThan(2000);
     const share = (pred: (u: SandboxUser) => boolean) => users.filter(pred).length / users.length;
     const near = (actual: number, expected: number) => expect(Math.abs(actual - expected), `${actual} vs ${expected}`).toBeLessThan(expected * 0.35 + 0.005);
     near(share((u) => u.userType === 'Guest'), 0.05);
@@ -390,7 +389,7 @@ describe('generateUsers / demoCompany', () => {
     expect([...formats]).toEqual(expect.arrayContaining(['+9 999 999 9999', '(999) 999-9999']));
     expect(formats.size).toBeGreaterThanOrEqual(5);
     expect(users.some((u) => u.displayName === '王芳' && u.userPrincipalName.startsWith('fang.wang'))).toBe(true);
-    expect(users.some((u) => /[^\x00-\x7f]/.test(u.displayName ?? ''))).toBe(true);
+    expect(users.some((u) => /[^\p{ASCII}]/u.test(u.displayName ?? ''))).toBe(true);
     expect(users.some((u) => /[\u4e00-\u9fff]/.test(u.displayName ?? ''))).toBe(true);
     expect(users.some((u) => u.mobilePhone)).toBe(true);
   });

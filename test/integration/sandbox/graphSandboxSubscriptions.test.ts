@@ -1,7 +1,7 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GraphSandbox, GraphSandboxOptions, NotificationDeliveryEvent, SandboxUser } from '../../sandbox/graph';
+import { GraphSandbox, type GraphSandboxOptions, type NotificationDeliveryEvent, type SandboxUser } from '../../../sandbox/graph';
 
 type Json = Record<string, unknown>;
 
@@ -34,12 +34,13 @@ class Receiver {
     const server = createServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const receiver = new Receiver(server);
-    server.on('request', async (req: IncomingMessage, res: ServerResponse) => {
+    const record = async (req: IncomingMessage, res: ServerResponse) => {
       let body = '';
-      for await (const chunk of req) body += chunk;
+      for await (const chunk of req) body += String(chunk);
       receiver.received.push({ method: req.method!, url: req.url!, contentType: req.headers['content-type'] ?? '', body });
       receiver.respond(req, res, body);
-    });
+    };
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => void record(req, res));
     return receiver;
   }
 
@@ -107,14 +108,14 @@ async function graphCall(method: string, path: string, body?: unknown, token = g
   const response = await fetch(`${graph!.baseUrl}/v1.0${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as Json & { error: { code: string; message: string; innerError: Json } } };
 }
 
 const control = async (method: string, path: string, json?: unknown) => {
-  const response = await fetch(`${graph!.baseUrl}/_sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, body: json === undefined ? undefined : JSON.stringify(json) });
+  const response = await fetch(`${graph!.baseUrl}/_sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, ...(json === undefined ? {} : { body: JSON.stringify(json) }) });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Json };
 };
@@ -476,7 +477,7 @@ describe('sandbox Graph: change notification delivery', () => {
     graph.updateUser(user(1).id, { department: 'x' });
     graph.updateUser(user(2).id, { department: 'x' });
     await graph.flushNotifications();
-    expect(receiver.posts('/hook').map((batch) => batch.map((i) => `${i.clientState}:${userIdOf(i).slice(-1)}`))).toEqual([['a:1', 'b:1', 'a:2', 'b:2']]);
+    expect(receiver.posts('/hook').map((batch) => batch.map((i) => `${String(i.clientState)}:${userIdOf(i).slice(-1)}`))).toEqual([['a:1', 'b:1', 'a:2', 'b:2']]);
     expect(receiver.posts('/other').map((batch) => batch.length)).toEqual([2]);
     receiver.received.length = 0;
     for (let n = 0; n < 75; n += 1) graph.updateUser(user((n % 3) + 1).id, { department: `d${n}` });

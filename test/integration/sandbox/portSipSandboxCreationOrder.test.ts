@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CreationOrder } from '../../sandbox/portsip/CreationOrder';
+import { CreationOrder } from '../../../sandbox/portsip/CreationOrder';
 
 /** A small deterministic generator, so a failure replays. */
 function seeded(seed: number): () => number {

@@ -2,7 +2,7 @@ import { TableServiceClient } from '@azure/data-tables';
 import { describe, expect, it } from 'vitest';
 import { createTableClients } from '../../../shared/store/createTableClients';
 import { createTableStores } from '../../../shared/store/createTableStores';
-import { azuriteConnectionString, freePort } from '../../support/startAzurite';
+import { azuriteConnectionString, freePort } from '../../../shared/platform/local/startAzurite';
 import { testStorageConnectionString, uniqueTablePrefix } from '../../support/storage';
 import { rejection } from './storeTestTables';
 

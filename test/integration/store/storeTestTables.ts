@@ -1,12 +1,12 @@
 import { TableClient } from '@azure/data-tables';
 import { expect } from 'vitest';
-import { TenantConfig, TenantConfigInput, TenantConfigSchema } from '../../../shared/config/TenantConfig';
-import { AppError, ErrorCode } from '../../../shared/errors/AppError';
-import { TableStores, createTableStores } from '../../../shared/store/createTableStores';
+import { type TenantConfig, type TenantConfigInput, TenantConfigSchema } from '../../../shared/config/TenantConfig';
+import { AppError, type ErrorCode } from '../../../shared/errors/AppError';
+import { type TableStores, createTableStores } from '../../../shared/store/createTableStores';
 import { testStorageConnectionString, uniqueTablePrefix } from '../../support/storage';
 
 /** Fresh stores over their own tables, plus raw clients to plant rows the stores would never write. */
-export async function freshStores(): Promise<TableStores & { prefix: string; rawTable(name: string): TableClient }> {
+export async function freshStores(): Promise<TableStores & { prefix: string; rawTable: (name: string) => TableClient }> {
   const prefix = uniqueTablePrefix();
   const stores = await createTableStores({ connectionString: testStorageConnectionString(), tablePrefix: prefix });
   const rawTable = (name: string) => TableClient.fromConnectionString(testStorageConnectionString(), `${prefix}${name}`, { allowInsecureConnection: true });

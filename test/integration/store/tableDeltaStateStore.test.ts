@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeltaState } from '../../../shared/store/DeltaStateStore';
+import { type DeltaState } from '../../../shared/store/DeltaStateStore';
 import { freshStores, rejection } from './storeTestTables';
 
 const link = (length: number) => `https://graph.microsoft.com/v1.0/users/delta?$deltatoken=${'a'.repeat(length)}`;

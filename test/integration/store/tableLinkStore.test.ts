@@ -1,6 +1,6 @@
-import { TableClient } from '@azure/data-tables';
+import { type TableClient } from '@azure/data-tables';
 import { describe, expect, it } from 'vitest';
-import { UserLink } from '../../../shared/store/LinkStore';
+import { type UserLink } from '../../../shared/store/LinkStore';
 import { TableLinkStore } from '../../../shared/store/TableLinkStore';
 import { freshStores, rejection } from './storeTestTables';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newRunId } from '../../../shared/store/newRunId';
-import { SyncRun, emptyCounts } from '../../../shared/store/RunStore';
+import { type SyncRun, emptyCounts } from '../../../shared/store/RunStore';
 import { freshStores, rejection } from './storeTestTables';
 
 const run = (runId: string, extra: Partial<SyncRun> = {}): SyncRun => ({

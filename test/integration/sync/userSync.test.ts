@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UserSyncOptionsSchema } from '../../../shared/config/TenantConfig';
 import { AppError } from '../../../shared/errors/AppError';
-import { UserSyncJob } from '../../../shared/queue/SyncJob';
+import { type UserSyncJob } from '../../../shared/queue/SyncJob';
 import { processSyncJob } from '../../../shared/runtime/processSyncJob';
-import { Services } from '../../../shared/runtime/Services';
-import { LinkStore } from '../../../shared/store/LinkStore';
+import { type Services } from '../../../shared/runtime/Services';
+import { type LinkStore } from '../../../shared/store/LinkStore';
 import { newRunId } from '../../../shared/store/newRunId';
-import { SyncRun } from '../../../shared/store/RunStore';
-import { GraphSandbox, generateUsers, SandboxUser } from '../../sandbox/graph';
-import { PortSipSandbox } from '../../sandbox/portsip';
-import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../../../scripts/local/sandboxTenantConfig';
+import { type SyncRun } from '../../../shared/store/RunStore';
+import { GraphSandbox, generateUsers, type SandboxUser } from '../../../sandbox/graph';
+import { PortSipSandbox } from '../../../sandbox/portsip';
+import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../../../shared/platform/local/sandboxTenantConfig';
 import { createTestServices } from '../../support/testServices';
+import { runUserSync } from '../../../shared/sync/runUserSync';
 
 let graph: GraphSandbox;
 let pbx: PortSipSandbox;
@@ -257,7 +258,6 @@ describe('users → PortSIP extensions, end to end (sandbox Graph + sandbox Port
 
   it('a dry run returns the plan and writes nothing anywhere', async () => {
     await freshTenant(generateUsers(50, { seed: 11 }));
-    const { runUserSync } = await import('../../../shared/sync/runUserSync');
     const tenant = (await services.tenants.get(tenantId))!;
     const connectors = await services.connectorsFor(tenant);
     pbx.stats.reset();

@@ -1,4 +1,4 @@
-import { Client, Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { Client, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
 import { BearerTokenMiddleware } from '../../../shared/graph/BearerTokenMiddleware';
 import { GraphDirectoryReader } from '../../../shared/graph/GraphDirectoryReader';
@@ -16,7 +16,7 @@ class RecordingTransport implements Middleware {
 
   async execute(context: Context): Promise<void> {
     this.urls.push(String(context.request));
-    this.authorizations.push(new Headers(context.options?.headers as ConstructorParameters<typeof Headers>[0]).get('Authorization'));
+    this.authorizations.push(new Headers(context.options?.headers).get('Authorization'));
     const answer = this.answers.shift() ?? { status: 500, body: { error: { code: 'noAnswer', message: 'no canned answer' } } };
     context.response = new Response(JSON.stringify(answer.body), { status: answer.status ?? 200, headers: { 'content-type': 'application/json' } });
   }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TenantConfigSchema } from '../../../shared/config/TenantConfig';
 import { AppError } from '../../../shared/errors/AppError';
 import { createGraphCredential } from '../../../shared/graph/createGraphCredential';
-import { SecretStore } from '../../../shared/secrets/SecretStore';
+import { type SecretStore } from '../../../shared/secrets/SecretStore';
 
 // A throwaway self-signed test certificate with its key (not used anywhere else).
 const PEM = `-----BEGIN PRIVATE KEY-----

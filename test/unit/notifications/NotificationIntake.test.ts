@@ -3,9 +3,9 @@ import { clientStateHash } from '../../../shared/graph/clientState';
 import { DebouncedDeltaEnqueuer } from '../../../shared/notifications/DebouncedDeltaEnqueuer';
 import { NotificationIntake } from '../../../shared/notifications/NotificationIntake';
 import { AppError } from '../../../shared/errors/AppError';
-import { EnqueueOptions, JobQueue } from '../../../shared/queue/JobQueue';
-import { SyncJob } from '../../../shared/queue/SyncJob';
-import { SubscriptionRecord } from '../../../shared/store/SubscriptionStore';
+import { type EnqueueOptions, type JobQueue } from '../../../shared/queue/JobQueue';
+import { type SyncJob } from '../../../shared/queue/SyncJob';
+import { type SubscriptionRecord } from '../../../shared/store/SubscriptionStore';
 import { TEST_DIRECTORY_ID, subscriptionRecord } from '../../support/subscriptionRecord';
 
 const DIRECTORY = TEST_DIRECTORY_ID;

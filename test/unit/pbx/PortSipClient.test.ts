@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PbxUser } from '../../../shared/pbx/PbxClient';
-import { PortSipClient, PortSipClientOptions } from '../../../shared/pbx/portsip/PortSipClient';
-import { FakeHandler, FakePortSip, FakeReply, startFakePortSip } from './fakePortSipServer';
+import { type PbxUser } from '../../../shared/pbx/PbxClient';
+import { PortSipClient, type PortSipClientOptions } from '../../../shared/pbx/portsip/PortSipClient';
+import { type FakeHandler, type FakePortSip, type FakeReply, startFakePortSip } from './fakePortSipServer';
 import { appErrorOf } from '../../support/appErrorOf';
 
 let fake: FakePortSip | undefined;

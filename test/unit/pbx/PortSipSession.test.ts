@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors/AppError';
-import { PortSipSender, PortSipSession } from '../../../shared/pbx/portsip/PortSipSession';
-import { PortSipAnswer, PortSipMethod } from '../../../shared/pbx/portsip/PortSipTransport';
+import { type PortSipSender, PortSipSession } from '../../../shared/pbx/portsip/PortSipSession';
+import { type PortSipAnswer, type PortSipMethod } from '../../../shared/pbx/portsip/PortSipTransport';
 import { appErrorOf } from '../../support/appErrorOf';
 
 const credentials = { username: 'syncadmin', password: 'S3cret!Pass', domain: 'contoso.pbx' };

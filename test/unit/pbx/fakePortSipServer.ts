@@ -1,5 +1,5 @@
-import { createServer, IncomingMessage, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { type AddressInfo } from 'node:net';
 
 export interface FakeRequest {
   method: string;
@@ -7,11 +7,11 @@ export interface FakeRequest {
   path: string;
   query: URLSearchParams;
   body: unknown;
-  authorization?: string;
+  authorization?: string | undefined;
   at: number;
 }
 
-export type FakeReply = { status: number; body?: unknown; headers?: Record<string, string> } | 'hang' | 'reset';
+export type FakeReply = { status: number; body?: unknown; headers?: Record<string, string> | undefined } | 'hang' | 'reset';
 export type FakeHandler = (request: FakeRequest) => FakeReply | undefined;
 
 export interface FakePortSip {
@@ -29,9 +29,9 @@ export interface FakePortSip {
 export async function startFakePortSip(handler: FakeHandler): Promise<FakePortSip> {
   const requests: FakeRequest[] = [];
   let issued = 0;
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+  const answer = async (req: IncomingMessage, res: ServerResponse) => {
     let text = '';
-    for await (const chunk of req) text += chunk;
+    for await (const chunk of req) text += String(chunk);
     const url = new URL(req.url ?? '/', 'http://fake');
     const request: FakeRequest = { method: req.method ?? 'GET', path: url.pathname.replace(/^\/api/, ''), query: url.searchParams, body: text ? JSON.parse(text) : undefined, authorization: req.headers.authorization, at: Date.now() };
     requests.push(request);
@@ -43,7 +43,8 @@ export async function startFakePortSip(handler: FakeHandler): Promise<FakePortSi
     if (reply === 'reset') return void req.socket.destroy();
     res.writeHead(reply.status, { ...(reply.body === undefined ? {} : { 'content-type': 'application/json' }), ...reply.headers });
     res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
-  });
+  };
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => void answer(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateCredentials, generatePassword, generateVoicemailPin, hasRunOfThree, passwordLengthFor } from '../../../shared/pbx/portsip/generateCredentials';
 import { PasswordPolicySchema } from '../../../shared/pbx/portsip/portSipSchemas';
-import { passwordProblem, pinProblem } from '../../sandbox/portsip/passwordRules';
+import { passwordProblem, pinProblem } from '../../../sandbox/portsip/passwordRules';
 
 const DRAWS = 1000;
 

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isAppError } from '../../../shared/errors/AppError';
-import { DeadLetter } from '../../../shared/queue/DeadLetter';
+import { type DeadLetter } from '../../../shared/queue/DeadLetter';
 import { InProcessJobQueue } from '../../../shared/queue/InProcessJobQueue';
-import { InProcessJobQueueOptions } from '../../../shared/queue/InProcessJobQueueOptions';
-import { SyncJob } from '../../../shared/queue/SyncJob';
+import { type InProcessJobQueueOptions } from '../../../shared/queue/InProcessJobQueueOptions';
+import { type SyncJob } from '../../../shared/queue/SyncJob';
 import { syncJobFor } from './syncJobFor';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,13 +1,13 @@
-import { ServiceBusError, ServiceBusErrorCode, ServiceBusMessage } from '@azure/service-bus';
+import { ServiceBusError, type ServiceBusErrorCode, type ServiceBusMessage } from '@azure/service-bus';
 import { describe, expect, it } from 'vitest';
 import { AppError, isAppError } from '../../../shared/errors/AppError';
-import { ServiceBusClientLike } from '../../../shared/queue/ServiceBusClientLike';
+import { type ServiceBusClientLike } from '../../../shared/queue/ServiceBusClientLike';
 import { ServiceBusJobQueue } from '../../../shared/queue/ServiceBusJobQueue';
-import { SyncJob } from '../../../shared/queue/SyncJob';
+import { type SyncJob } from '../../../shared/queue/SyncJob';
 import { syncJobFor } from './syncJobFor';
 
 /** A ServiceBusClient stand-in that records what would have been sent; `failWith` makes sends throw. */
-function fakeClient(failWith?: unknown) {
+function fakeClient(failWith?: Error) {
   const sent: ServiceBusMessage[] = [];
   const calls = { senderQueue: '', senderClosed: false, clientClosed: false };
   const client: ServiceBusClientLike = {
@@ -30,7 +30,7 @@ function fakeClient(failWith?: unknown) {
   return { client, sent, calls };
 }
 
-async function enqueueError(error: unknown): Promise<AppError> {
+async function enqueueError(error: Error): Promise<AppError> {
   const queue = new ServiceBusJobQueue(fakeClient(error).client, 'sync-jobs');
   const err = await queue.enqueue(syncJobFor('contoso', 'job-1')).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(AppError);

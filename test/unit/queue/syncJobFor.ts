@@ -1,4 +1,4 @@
-import { UserSyncJob } from '../../../shared/queue/SyncJob';
+import { type UserSyncJob } from '../../../shared/queue/SyncJob';
 
 /** A valid delta job for a tenant; `jobId` doubles as the message id unless one is given. */
 export function syncJobFor(tenantId: string, jobId: string, overrides: Partial<UserSyncJob> = {}): UserSyncJob {

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors/AppError';
-import { KeyVaultSecretStore, KeyVaultSecretsClient } from '../../../shared/secrets/KeyVaultSecretStore';
+import { KeyVaultSecretStore, type KeyVaultSecretsClient } from '../../../shared/secrets/KeyVaultSecretStore';
 
 interface StoredSecret {
   value: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SubscriptionRecord } from '../../../shared/store/SubscriptionStore';
+import { type SubscriptionRecord } from '../../../shared/store/SubscriptionStore';
 import { planSubscriptions } from '../../../shared/subscriptions/planSubscriptions';
-import { WantedSubscription } from '../../../shared/subscriptions/wantedSubscriptions';
+import { type WantedSubscription } from '../../../shared/subscriptions/wantedSubscriptions';
 import { subscriptionRecord } from '../../support/subscriptionRecord';
 
 const now = new Date('2026-11-23T12:00:00.000Z');

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { UserSyncOptions, UserSyncOptionsSchema } from '../../../shared/config/TenantConfig';
-import { GraphUser } from '../../../shared/graph/GraphUser';
-import { PbxUser } from '../../../shared/pbx/PbxClient';
-import { UserLink } from '../../../shared/store/LinkStore';
+import { type UserSyncOptions, UserSyncOptionsSchema } from '../../../shared/config/TenantConfig';
+import { type GraphUser } from '../../../shared/graph/GraphUser';
+import { type PbxUser } from '../../../shared/pbx/PbxClient';
+import { type UserLink } from '../../../shared/store/LinkStore';
 import { PbxDirectory } from '../../../shared/sync/PbxDirectory';
 import { desiredPbxFields } from '../../../shared/sync/desiredPbxFields';
 import { fieldsHash } from '../../../shared/sync/fieldsHash';
-import { planSweep, planUserChanges, PlanInput } from '../../../shared/sync/planUserChanges';
+import { planSweep, planUserChanges, type PlanInput, needsDirectory } from '../../../shared/sync/planUserChanges';
 
 const options = (overrides: Partial<Record<keyof UserSyncOptions, unknown>> = {}): UserSyncOptions => UserSyncOptionsSchema.parse(overrides);
 
@@ -205,7 +205,6 @@ describe('planSweep', () => {
 
 describe('needsDirectory', () => {
   it('is false when no user of the batch could be created or adopted', async () => {
-    const { needsDirectory } = await import('../../../shared/sync/planUserChanges');
     const linked = user('1');
     const links = new Map([[linked.id, linkFor(linked)]]);
     const notCreatable = [linked, user('2', { givenName: null, surname: null }), user('3', { accountEnabled: false }), user('4', { userType: 'Guest' })];

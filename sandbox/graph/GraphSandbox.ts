@@ -1,0 +1,290 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { ChangeTracker } from './ChangeTracker';
+import { type DeltaExpiryKind, DeltaRounds } from './DeltaRounds';
+import { FaultQueue } from './FaultQueue';
+import { GroupDirectory } from './GroupDirectory';
+import { copyUser, type SandboxGroup, type SandboxUser } from './SandboxUser';
+import { graphRouteName } from './graphRouteName';
+import { sendGraphError, sendJson } from './graphErrors';
+import { handleControlRequest } from './sandboxControlRoutes';
+import { NotificationDelivery, type NotificationDeliveryEvent, type NotificationStats } from './NotificationDelivery';
+import { type NotificationControls, SandboxNotifications } from './SandboxNotifications';
+import { type SandboxSubscription } from './SandboxSubscription';
+import { SubscriptionRegistry } from './SubscriptionRegistry';
+import { handleSubscriptionRoute } from './subscriptionRoutes';
+import { projectUser, userSelection } from './userProjection';
+
+export type { SandboxGroup, SandboxUser } from './SandboxUser';
+export type { SandboxSubscription } from './SandboxSubscription';
+export type { NotificationDeliveryEvent, NotificationItem, NotificationStats } from './NotificationDelivery';
+export type { NotificationControls } from './SandboxNotifications';
+export type { LifecycleEventName, LifecycleTenantField } from './notificationItems';
+
+export interface GraphSandboxOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** The bearer token every Graph request must carry; default 'sandbox-graph-token'. */
+  token?: string;
+  /** Users per delta page; default 200. */
+  pageSize?: number;
+  /** Added to every Graph response; default 0. */
+  latencyMs?: number;
+  /** The directory id notifications carry; default '00000000-0000-4000-8000-00000000c0de'. */
+  tenantId?: string;
+  /** Clock (epoch ms) for subscription expiry decisions and the expiry items carry; default Date.now. */
+  now?: () => number;
+  /** Longest subscription lifetime accepted; default 41,760 minutes (directory resources). */
+  maxLifetimeMinutes?: number;
+  /** Endpoint validation must answer within this; default 10,000 ms (Graph's limit). */
+  validationTimeoutMs?: number;
+  /** Notification items produced within this window go in one POST; default 10 ms. */
+  batchWindowMs?: number;
+  /** A delivery without an answer in this time failed; default 3,000 ms (Graph's). */
+  deliveryTimeoutMs?: number;
+  /** Waits before retrying a failed delivery, then it is given up; default [250, 1000, 4000]. */
+  retryDelaysMs?: number[];
+  /** Called after every notification POST attempt (benchmarks); its exceptions are ignored. */
+  onDelivery?: (event: NotificationDeliveryEvent) => void;
+}
+
+export interface GraphSandboxStats {
+  /** Graph requests (not control-API ones), faulted and refused ones included. */
+  requests: number;
+  byRoute: Record<string, number>;
+  readonly notifications: NotificationStats;
+  /** Zeroes every counter, the notification ones included. */
+  reset(): void;
+}
+
+/** Graph's limit on subscriptions per app and tenant for users. */
+const SUBSCRIPTION_QUOTA = 100;
+
+const notFound = (id: string) => `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`;
+
+/**
+ * A Microsoft Graph tenant on localhost for tests, benchmarks and `npm start`: users delta with paging,
+ * opaque tokens, `$select`, `@removed`, expired tokens (400 syncStateNotFound / 410 + Location), group
+ * membership, users by id or UPN, injected 429 / 5xx, and subscriptions whose change notifications are
+ * really POSTed to their endpoints. Graph routes live under `/v1.0`, the unauthenticated control API for
+ * demos under `/_sandbox/`.
+ */
+export class GraphSandbox {
+  readonly baseUrl: string;
+  readonly token: string;
+  private readonly tracker = new ChangeTracker();
+  private readonly delta: DeltaRounds;
+  private readonly groups = new GroupDirectory((id) => this.tracker.isLive(id));
+  private readonly pendingFaults = new FaultQueue();
+  private latencyMs: number;
+  /** The directory id change and lifecycle notifications carry. */
+  readonly tenantId: string;
+  private readonly registry: SubscriptionRegistry;
+  private readonly subscriptionNotifications: SandboxNotifications;
+
+  /**
+   * Change notifications: switches for the next N items, lifecycle events, and direct sends. Items go to
+   * subscriptions' URLs over real HTTP, after Graph's validation handshake at creation.
+   */
+  readonly notifications: NotificationControls;
+
+  readonly faults = {
+    throttleNext: (count: number, retryAfterSeconds = 1): void => this.pendingFaults.throttleNext(count, retryAfterSeconds),
+    failNext: (count: number, status = 503): void => this.pendingFaults.failNext(count, status),
+    expireDeltaTokens: (kind: DeltaExpiryKind): void => this.delta.expireIssuedTokens(kind),
+    setLatency: (ms: number): void => {
+      this.latencyMs = ms;
+    },
+  };
+
+  readonly stats: GraphSandboxStats;
+
+  private constructor(private readonly server: Server, options: GraphSandboxOptions) {
+    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.token = options.token ?? 'sandbox-graph-token';
+    this.latencyMs = options.latencyMs ?? 0;
+    this.delta = new DeltaRounds(this.tracker, options.pageSize ?? 200);
+    this.tenantId = options.tenantId ?? '00000000-0000-4000-8000-00000000c0de';
+    const now = options.now ?? Date.now;
+    this.registry = new SubscriptionRegistry({ now, maxLifetimeMinutes: options.maxLifetimeMinutes ?? 41_760, quota: SUBSCRIPTION_QUOTA });
+    const delivery = new NotificationDelivery(options);
+    this.subscriptionNotifications = new SandboxNotifications({ registry: this.registry, delivery, tenantId: this.tenantId, now, validationTimeoutMs: options.validationTimeoutMs ?? 10_000 });
+    this.notifications = this.subscriptionNotifications;
+    const stats: GraphSandboxStats = {
+      requests: 0,
+      byRoute: {},
+      notifications: delivery.stats,
+      reset: () => {
+        stats.requests = 0;
+        stats.byRoute = {};
+        for (const key of Object.keys(stats.notifications) as (keyof NotificationStats)[]) stats.notifications[key] = 0;
+      },
+    };
+    this.stats = stats;
+  }
+
+  static async start(options: GraphSandboxOptions = {}): Promise<GraphSandbox> {
+    const server = createServer();
+    // Loopback only: the control API has no authentication.
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    const sandbox = new GraphSandbox(server, options);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      sandbox.handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) sendGraphError(res, 500, 'generalException', err instanceof Error ? err.message : String(err));
+      });
+    });
+    return sandbox;
+  }
+
+  /** Also cancels pending handshakes, deliveries and their timers, so a test process can exit. */
+  stop(): Promise<void> {
+    this.subscriptionNotifications.stop();
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Replaces all data (no notifications); every token issued before stops working. */
+  seed(users: SandboxUser[], groups: SandboxGroup[] = []): void {
+    this.tracker.reset(users);
+    this.delta.reset();
+    this.groups.reset(groups);
+  }
+
+  // Every mutator below notifies the subscriptions that cover the user. Creation, update, soft delete and
+  // restore arrive as `updated`; only permanent deletion is `deleted` (Graph's rule for users).
+  addUser(user: SandboxUser): void {
+    this.tracker.add(user);
+    this.notifyChange(user.id, 'updated');
+  }
+
+  updateUser(id: string, patch: { [K in keyof Omit<SandboxUser, 'id'>]?: SandboxUser[K] | undefined }): void {
+    this.tracker.update(id, patch);
+    this.notifyChange(id, 'updated');
+  }
+
+  softDeleteUser(id: string): void {
+    this.tracker.remove(id, 'changed');
+    this.notifyChange(id, 'updated');
+  }
+
+  restoreUser(id: string): void {
+    this.tracker.restore(id);
+    this.notifyChange(id, 'updated');
+  }
+
+  hardDeleteUser(id: string): void {
+    this.tracker.remove(id, 'deleted');
+    this.notifyChange(id, 'deleted');
+  }
+
+  /** Every subscription (copies), expired ones included (as Graph's list may show them). */
+  subscriptions(): SandboxSubscription[] {
+    return this.registry.list();
+  }
+
+  /** Forgets all subscriptions and notification switches (between tests). */
+  resetSubscriptions(): void {
+    this.registry.clear();
+    this.notifications.clearFaults();
+  }
+
+  /** Resolves when no notification is batched, delayed, in flight or waiting to retry (see notifications.flush). */
+  flushNotifications(): Promise<void> {
+    return this.notifications.flush();
+  }
+
+  private notifyChange(userId: string, changeType: 'updated' | 'deleted'): void {
+    this.subscriptionNotifications.userChanged(userId, changeType);
+  }
+
+  addGroup(group: SandboxGroup): void {
+    this.groups.add(group);
+  }
+
+  setGroupMembers(groupId: string, memberIds: string[]): void {
+    this.groups.setMembers(groupId, memberIds);
+  }
+
+  listUsers(): SandboxUser[] {
+    return this.tracker.liveUsers().map(copyUser);
+  }
+
+  getUser(id: string): SandboxUser | undefined {
+    const t = this.tracker.find(id);
+    return t && !t.removed ? copyUser(t.user) : undefined;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.baseUrl);
+    if (url.pathname.startsWith('/_sandbox/')) return handleControlRequest(this, req, res, url);
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+    const method = req.method ?? 'GET';
+    const route = graphRouteName(method, url.pathname);
+    this.stats.requests += 1;
+    this.stats.byRoute[route] = (this.stats.byRoute[route] ?? 0) + 1;
+    if (req.headers.authorization !== `Bearer ${this.token}`) {
+      return sendGraphError(res, 401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
+    }
+    // A faulted request is answered before routing, so it changes nothing (as with a real 429/503).
+    if (this.pendingFaults.answer(res)) return;
+    const path = url.pathname.replace(/^\/v1\.0/, '');
+    const subscriptionDeps = { baseUrl: this.baseUrl, registry: this.registry, validate: (u: string) => this.subscriptionNotifications.validate(u) };
+    if (await handleSubscriptionRoute(subscriptionDeps, method, path, req, res)) return;
+    if (method !== 'GET') return sendGraphError(res, 405, 'Request_BadRequest', 'The sandbox only serves GET on Graph routes.');
+
+    if (path === '/users/delta' || path === '/users/microsoft.graph.delta') return this.usersDelta(url, res);
+    const userMatch = /^\/users\/([^/]+)$/.exec(path);
+    if (userMatch) return this.userById(decodeURIComponent(userMatch[1]!), url, res);
+    const membersMatch = /^\/groups\/([^/]+)\/(transitiveMembers|members)\/microsoft\.graph\.user$/.exec(path);
+    if (membersMatch) return this.groupMembers(decodeURIComponent(membersMatch[1]!), membersMatch[2] === 'transitiveMembers', url, res);
+    return sendGraphError(res, 400, 'BadRequest', `Resource not found for the segment '${path}'.`);
+  }
+
+  private usersDelta(url: URL, res: ServerResponse): void {
+    const link = (query: string) => `${this.baseUrl}/v1.0/users/delta?${query}`;
+    const context = (query: string | null) => `${this.baseUrl}/v1.0/$metadata#users${query ? `(${query})` : ''}`;
+    const deltaToken = url.searchParams.get('$deltatoken');
+    if (deltaToken === 'latest') {
+      const selection = userSelection(url);
+      const token = this.delta.latest(selection);
+      return sendJson(res, 200, { '@odata.context': context(selection.query), value: [], '@odata.deltaLink': link(`$deltatoken=${token}`) });
+    }
+    const page = this.delta.page({ skipToken: url.searchParams.get('$skiptoken'), deltaToken, selection: userSelection(url) });
+    if (page.kind === 'unknownToken') return sendGraphError(res, 400, 'syncStateNotFound', 'The sync state is not found or has expired.');
+    if (page.kind === 'expired') {
+      if (page.expiry === 'syncStateNotFound') return sendGraphError(res, 400, 'syncStateNotFound', 'The sync state generation is not found or has expired.');
+      const restart = page.selection.query === null ? `${this.baseUrl}/v1.0/users/delta` : link(`$select=${encodeURIComponent(page.selection.query)}`);
+      return sendGraphError(res, 410, 'resyncRequired', 'The delta state was reset; restart from the Location URL.', { Location: restart });
+    }
+    const body: Record<string, unknown> = { '@odata.context': context(page.selection.query), value: page.value };
+    if (page.skipToken) body['@odata.nextLink'] = link(`$skiptoken=${page.skipToken}`);
+    else body['@odata.deltaLink'] = link(`$deltatoken=${page.deltaToken}`);
+    sendJson(res, 200, body);
+  }
+
+  private userById(idOrUpn: string, url: URL, res: ServerResponse): void {
+    const user = this.tracker.findLive(idOrUpn);
+    if (!user) return sendGraphError(res, 404, 'Request_ResourceNotFound', notFound(idOrUpn));
+    sendJson(res, 200, { '@odata.context': `${this.baseUrl}/v1.0/$metadata#users/$entity`, ...projectUser(user, userSelection(url).properties) });
+  }
+
+  private groupMembers(groupId: string, transitive: boolean, url: URL, res: ServerResponse): void {
+    const rawTop = url.searchParams.get('$top');
+    const top = Number(rawTop ?? 100);
+    if (!Number.isInteger(top) || top < 1 || top > 999) {
+      return sendGraphError(res, 400, 'Request_BadRequest', `Invalid page size specified: '${rawTop}'. Must be between 1 and 999 inclusive.`);
+    }
+    const page = this.groups.page({ groupId, transitive, skipToken: url.searchParams.get('$skiptoken'), top });
+    if (page.kind === 'noGroup') return sendGraphError(res, 404, 'Request_ResourceNotFound', notFound(groupId));
+    if (page.kind === 'unknownToken') return sendGraphError(res, 400, 'Request_BadRequest', 'The skip token is invalid or has expired.');
+    const body: Record<string, unknown> = {
+      '@odata.context': `${this.baseUrl}/v1.0/$metadata#users(id)`,
+      value: page.ids.map((id) => ({ '@odata.type': '#microsoft.graph.user', id })),
+    };
+    if (page.skipToken) body['@odata.nextLink'] = `${this.baseUrl}${url.pathname}?$select=id&$top=${page.top}&$skiptoken=${page.skipToken}`;
+    sendJson(res, 200, body);
+  }
+}

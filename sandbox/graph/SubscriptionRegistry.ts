@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { GraphRequestError } from './GraphRequestError';
+import { type SandboxSubscription, copySubscription, coversUser } from './SandboxSubscription';
+import { type NewSubscriptionBody } from './subscriptionSchemas';
+
+/** Graph raises an expiry under 45 minutes to now + 45 minutes. */
+const MIN_LIFETIME_MS = 45 * 60_000;
+
+export interface SubscriptionRegistryOptions {
+  now: () => number;
+  /** Directory resources: 41,760 minutes. */
+  maxLifetimeMinutes: number;
+  /** Per app and tenant for users: 100. */
+  quota: number;
+}
+
+const SANDBOX_APPLICATION_ID = '00000000-0000-4000-8000-0000000000a1';
+const SANDBOX_CREATOR_ID = '00000000-0000-4000-8000-0000000000c1';
+
+const notFound = () => new GraphRequestError(404, 'ResourceNotFound', 'The object was not found.');
+
+/**
+ * The sandbox's subscriptions and Graph's rules for them: supported resources, expiry limits, quota.
+ * Expired subscriptions stop receiving and cannot be read, renewed or deleted, but stay in `list()` —
+ * real Graph has been seen listing expired subscriptions, and the connector must not trust that list.
+ */
+export class SubscriptionRegistry {
+  private readonly subscriptions = new Map<string, SandboxSubscription>();
+
+  constructor(private readonly options: SubscriptionRegistryOptions) {}
+
+  clear(): void {
+    this.subscriptions.clear();
+  }
+
+  /** Checks a create request before the endpoint handshake; returns the resolved expiry (epoch ms). */
+  checkNew(body: NewSubscriptionBody): number {
+    const resource = body.resource.replace(/^\//, '');
+    if (!/^users(\/[^/]+)?$/i.test(resource)) {
+      throw new GraphRequestError(400, 'InvalidRequest', `resource not supported by the sandbox: '${body.resource}' (supported: users, users/{id})`);
+    }
+    const expiresAt = this.resolveExpiry(body.expirationDateTime);
+    this.checkQuota();
+    return expiresAt;
+  }
+
+  /** Creates the subscription once its endpoints passed; the quota is checked again (creations may overlap). */
+  add(body: NewSubscriptionBody, expiresAt: number): SandboxSubscription {
+    this.checkQuota();
+    const subscription: SandboxSubscription = {
+      id: randomUUID(),
+      resource: body.resource,
+      changeType: body.changeType,
+      notificationUrl: body.notificationUrl,
+      lifecycleNotificationUrl: body.lifecycleNotificationUrl ?? null,
+      clientState: body.clientState ?? null,
+      expiresAt,
+      applicationId: SANDBOX_APPLICATION_ID,
+      creatorId: SANDBOX_CREATOR_ID,
+    };
+    this.subscriptions.set(subscription.id, subscription);
+    return copySubscription(subscription);
+  }
+
+  /** A live subscription; 404 when unknown or expired. */
+  get(id: string): SandboxSubscription {
+    const s = this.subscriptions.get(id);
+    if (!s || s.expiresAt <= this.options.now()) throw notFound();
+    return copySubscription(s);
+  }
+
+  /** Any subscription the sandbox still lists, expired or not. */
+  find(id: string): SandboxSubscription | undefined {
+    const s = this.subscriptions.get(id);
+    return s && copySubscription(s);
+  }
+
+  /** Applies a checked renewal (see resolveExpiry); 404 when it expired or went away meanwhile. */
+  renew(id: string, change: { expiresAt?: number | undefined; notificationUrl?: string | undefined }): SandboxSubscription {
+    this.get(id);
+    const s = this.subscriptions.get(id)!;
+    if (change.expiresAt !== undefined) s.expiresAt = change.expiresAt;
+    if (change.notificationUrl !== undefined) s.notificationUrl = change.notificationUrl;
+    return copySubscription(s);
+  }
+
+  /** Expired ones too are 404: Graph no longer knows them, even where its list still shows them. */
+  delete(id: string): SandboxSubscription {
+    const s = this.get(id);
+    this.subscriptions.delete(id);
+    return s;
+  }
+
+  /** Removed by "Graph" (the sandbox's removeSubscription), even if expired. */
+  remove(id: string): SandboxSubscription | undefined {
+    const s = this.subscriptions.get(id);
+    this.subscriptions.delete(id);
+    return s && copySubscription(s);
+  }
+
+  /** Moves a subscription's expiry (tests: make it lapse without moving the clock). */
+  setExpiry(id: string, expiresAt: number): void {
+    const s = this.subscriptions.get(id);
+    if (!s) throw notFound();
+    s.expiresAt = expiresAt;
+  }
+
+  list(): SandboxSubscription[] {
+    return [...this.subscriptions.values()].map(copySubscription);
+  }
+
+  /** Live subscriptions that cover this user and asked for this change type. */
+  listening(userId: string, changeType: 'updated' | 'deleted'): SandboxSubscription[] {
+    return this.active().filter((s) => coversUser(s, userId) && s.changeType.split(',').includes(changeType));
+  }
+
+  private active(): SandboxSubscription[] {
+    const now = this.options.now();
+    return [...this.subscriptions.values()].filter((s) => s.expiresAt > now).map(copySubscription);
+  }
+
+  /**
+   * An expiry Graph accepts, as epoch ms: in the past is refused, beyond the resource's maximum lifetime is
+   * refused with Graph's message, under 45 minutes is raised to now + 45 minutes.
+   */
+  resolveExpiry(iso: string): number {
+    const now = this.options.now();
+    const at = Date.parse(iso);
+    if (!Number.isFinite(at) || at <= now) throw new GraphRequestError(400, 'InvalidRequest', 'Subscription expiration must be in the future.');
+    if (at - now > this.options.maxLifetimeMinutes * 60_000) {
+      throw new GraphRequestError(400, 'InvalidRequest', `Subscription expiration can only be ${this.options.maxLifetimeMinutes} minutes in the future.`);
+    }
+    return Math.max(at, now + MIN_LIFETIME_MS);
+  }
+
+  private checkQuota(): void {
+    if (this.active().length < this.options.quota) return;
+    throw new GraphRequestError(
+      403,
+      'ExtensionError',
+      `Operation: Create; Exception: [Status Code: Forbidden; Reason: The subscription limit of ${this.options.quota} for this application and tenant on this resource has been reached.]`,
+    );
+  }
+}

@@ -1,0 +1,118 @@
+import { mkdtempSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { graphWebhookHandler } from '../shared/notifications/graphWebhookHandler';
+import { webhookRoutes } from '../shared/notifications/webhookRoutes';
+import { InProcessJobQueue } from '../shared/queue/InProcessJobQueue';
+import { LocalSecretStore } from '../shared/secrets/LocalSecretStore';
+import { assembleServices } from '../shared/runtime/createServices';
+import { enqueueSubscriptionMaintenance } from '../shared/runtime/enqueueSubscriptionMaintenance';
+import { notificationSettingsFrom } from '../shared/runtime/notificationServices';
+import { processJob } from '../shared/runtime/processJob';
+import { requestSync } from '../shared/runtime/requestSync';
+import { type Services } from '../shared/runtime/Services';
+import { createTableStores } from '../shared/store/createTableStores';
+import { type SyncRun } from '../shared/store/RunStore';
+import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../shared/platform/local/sandboxTenantConfig';
+import { LocalHttpHost } from '../shared/platform/local/LocalHttpHost';
+import { GraphSandbox, type GraphSandboxOptions, type SandboxUser } from './graph';
+import { PortSipSandbox } from './portsip';
+
+export interface NotificationRig {
+  graph: GraphSandbox;
+  pbx: PortSipSandbox;
+  services: Services & { queue: InProcessJobQueue };
+  host: LocalHttpHost;
+  tenantId: string;
+  /** Runs a sync through the queue (as "Sync now" does) and waits for it. */
+  syncNow(mode: 'full' | 'delta'): Promise<SyncRun>;
+  /** Queues subscription maintenance for the tenant and waits for it (and its catch-up). */
+  maintainSubscriptions(): Promise<void>;
+  /** Told the user ids (resourceData.id) of every notification POST as it arrives; undefined stops it. */
+  setArrivalObserver(observer?: (userIds: string[], arrivedAt: number) => void): void;
+  stop(): Promise<void>;
+}
+
+export interface NotificationRigOptions {
+  storageConnectionString: string;
+  tablePrefix: string;
+  users: SandboxUser[];
+  debounceMs?: number;
+  graph?: GraphSandboxOptions;
+  pbxRateLimitPerMinute?: number;
+  log?: (message: string) => void;
+}
+
+/**
+ * The whole notification path on this machine, as `npm start` wires it: sandbox Graph delivering real
+ * notifications over HTTP to the webhook handlers on a local host, the in-process queue running the sync
+ * worker's jobs, Azurite tables and the sandbox PBX. The tenant is synced once and subscribed.
+ */
+export async function startNotificationRig(options: NotificationRigOptions): Promise<NotificationRig> {
+  const graph = await GraphSandbox.start({ pageSize: 200, ...options.graph });
+  const pbx = await PortSipSandbox.start({ rateLimitPerMinute: options.pbxRateLimitPerMinute ?? 600_000 });
+  // The handler is wired before the services exist (the sandbox needs the webhook URL first).
+  const assembled: { services?: Services & { queue: InProcessJobQueue } } = {};
+  let observer: ((userIds: string[], arrivedAt: number) => void) | undefined;
+  const handler = graphWebhookHandler(async () => assembled.services!.webhook);
+  const observe = async (request: HttpRequest) => {
+    const arrivedAt = performance.now();
+    const body = (await request.clone().json().catch(() => undefined)) as { value?: { resourceData?: { id?: string } }[] } | undefined;
+    observer?.((body?.value ?? []).map((n) => n.resourceData?.id).filter((id): id is string => typeof id === 'string'), arrivedAt);
+  };
+  const host = new LocalHttpHost(
+    webhookRoutes.map((route) => ({
+      ...route,
+      handler: async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+        if (observer) await observe(request);
+        return handler(request, context);
+      },
+    })),
+  );
+  await host.listen(0);
+  const log = options.log ?? (() => undefined);
+  const stores = await createTableStores({ connectionString: options.storageConnectionString, tablePrefix: options.tablePrefix });
+  const secrets = new LocalSecretStore(join(mkdtempSync(join(tmpdir(), 'rig-')), 'secrets.json'), { [SANDBOX_PBX_SECRET]: JSON.stringify({ username: pbx.credentials.username, password: pbx.credentials.password }) });
+  const queue = new InProcessJobQueue({ retryDelayMs: () => 50 });
+  const notifications = notificationSettingsFrom({ PUBLIC_BASE_URL: `http://127.0.0.1:${host.port}`, NOTIFICATION_DEBOUNCE_MS: options.debounceMs ?? 500, SUBSCRIPTION_LIFETIME_MINUTES_USERS: 41_700 });
+  const services = { ...assembleServices({ stores, secrets, queue, syncConcurrency: 8, notifications }), queue };
+  assembled.services = services;
+  const running = services;
+  queue.start((job) => processJob(running, job, { log, error: log }));
+
+  const tenantId = 'rig';
+  graph.seed(options.users, []);
+  await services.tenants.create(tenantId, sandboxTenantConfig({ graphBaseUrl: graph.baseUrl, graphToken: graph.token, pbxBaseUrl: pbx.baseUrl, pbxDomain: pbx.credentials.domain }));
+
+  const rig: NotificationRig = {
+    graph,
+    pbx,
+    services,
+    host,
+    tenantId,
+    async syncNow(mode) {
+      const { runId } = await requestSync(running, { tenantId, mode, trigger: 'manual' });
+      await queue.idle({ withinMs: 0 });
+      while ((await running.runs.get(tenantId, runId))?.status === 'queued') await queue.idle();
+      return (await running.runs.get(tenantId, runId))!;
+    },
+    async maintainSubscriptions() {
+      await enqueueSubscriptionMaintenance(running, tenantId, `rig-${Date.now()}-${Math.random()}`, 'manual');
+      await queue.idle();
+    },
+    setArrivalObserver(next) {
+      observer = next;
+    },
+    async stop() {
+      await queue.close();
+      await host.close();
+      await graph.stop();
+      await pbx.stop();
+    },
+  };
+  await rig.syncNow('full');
+  await rig.maintainSubscriptions();
+  return rig;
+}

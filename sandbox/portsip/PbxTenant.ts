@@ -1,0 +1,56 @@
+import { BUILT_IN_ROLES } from './builtInRoles';
+import { NumberHolders, type NumberHolderType } from './NumberHolders';
+import { type PasswordPolicy, SANDBOX_PASSWORD_POLICY } from './passwordRules';
+import { ResourceIds } from './ResourceIds';
+import { type SessionTokens } from './SessionTokens';
+import { UserDirectory } from './UserDirectory';
+
+export interface TenantAdmin {
+  username: string;
+  password: string;
+  domain: string;
+}
+
+/** `GET /api/extension_numbers/{n}`: whoever owns a number. */
+export interface NumberOwner {
+  id: string;
+  extension_number: string;
+  name: string;
+  type: 'EXTENSION' | NumberHolderType;
+}
+
+// System-admin names, refused for any user (reference/portsip.md §1).
+const RESERVED_NAMES = new Set(['admin', 'system', 'administrator', 'root']);
+
+/** Everything one sandbox tenant holds: its admin, sessions, extensions, number holders and policy. */
+export class PbxTenant {
+  readonly users = new UserDirectory();
+  readonly holders = new NumberHolders();
+  readonly ids = new ResourceIds();
+  passwordPolicy: PasswordPolicy = { ...SANDBOX_PASSWORD_POLICY };
+
+  constructor(
+    readonly admin: TenantAdmin,
+    readonly tokens: SessionTokens,
+  ) {}
+
+  numberOwner(extensionNumber: string): NumberOwner | undefined {
+    const record = this.users.withExtension(extensionNumber);
+    if (record) return { id: record.user.id, extension_number: extensionNumber, name: record.user.name, type: 'EXTENSION' };
+    const holder = this.holders.withNumber(extensionNumber);
+    return holder && { id: holder.id, extension_number: extensionNumber, name: holder.name, type: holder.type };
+  }
+
+  isReservedName(name: string): boolean {
+    return RESERVED_NAMES.has(name.toLowerCase());
+  }
+
+  /** Names are unique per tenant, case-insensitively; the signed-in admin's own account name counts too. */
+  nameTaken(name: string): boolean {
+    return this.users.withName(name) !== undefined || name.toLowerCase() === this.admin.username.toLowerCase();
+  }
+
+  roleExists(role: string): boolean {
+    return BUILT_IN_ROLES.some((r) => r.name === role);
+  }
+}

@@ -1,0 +1,199 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { authRoutes } from './authRoutes';
+import { FaultQueue } from './FaultQueue';
+import { faultAnswer, throttledAnswer } from './faultAnswer';
+import { type NumberHolderType } from './NumberHolders';
+import { type PasswordPolicy } from './passwordRules';
+import { notFound, PbxError } from './PbxError';
+import { PbxTenant } from './PbxTenant';
+import { readJsonBody } from './readJsonBody';
+import { rfc3339Now } from './rfc3339Now';
+import { type RouteMatch, RouteTable } from './RouteTable';
+import { copyPbxUser, type SandboxPbxUser } from './SandboxPbxUser';
+import { createSandboxStats, type SandboxStats } from './SandboxStats';
+import { sendAnswer } from './sendAnswer';
+import { SessionTokens } from './SessionTokens';
+import { tenantRoutes } from './tenantRoutes';
+import { TokenBucket } from './TokenBucket';
+import { userRoutes } from './userRoutes';
+
+export type { PasswordPolicy } from './passwordRules';
+export type { SandboxPbxUser } from './SandboxPbxUser';
+export type { SandboxStats } from './SandboxStats';
+
+export interface PortSipSandboxOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** The tenant's SIP domain; default 'sandbox.pbx.local'. */
+  domain?: string;
+  /** The tenant admin; default 'syncadmin'. */
+  adminUsername?: string;
+  /** Default: a fixed password that meets the sandbox's password policy. */
+  adminPassword?: string;
+  /** PortSIP's `access_limit`; default 10,000 (v22.1.7+). */
+  rateLimitPerMinute?: number;
+  /** Access-token lifetime (`expires_in`); default 3600. */
+  tokenTtlSeconds?: number;
+  /** Added before every answer; default 0. */
+  latencyMs?: number;
+}
+
+export interface SandboxFaults {
+  /** The next `count` requests get 429 with this Retry-After (default 1 s). */
+  throttleNext(count: number, retryAfterSeconds?: number): void;
+  /** The next `count` requests fail with `status` (default 503) and change nothing. */
+  failNext(count: number, status?: number): void;
+  /** Like failNext, but only for requests with this method whose path matches. */
+  failNextMatching(method: string, pathRegex: RegExp, count: number, status?: number): void;
+  /** Every access token issued so far stops working (401); refresh tokens still work. */
+  expireTokens(): void;
+  setLatency(ms: number): void;
+}
+
+type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
+
+const bearerOf = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+
+/**
+ * A PortSIP v22 PBX on 127.0.0.1 for integration tests, benchmarks and `npm start`, speaking the official
+ * REST API (only GET and POST; `{"errors":[…]}` bodies) for what user sync needs: tenant-admin sign-in with
+ * expiring, rotating tokens; users with PortSIP's validation rules; extension numbers and their other
+ * holders; Microsoft 365 binding; a rate limit answered with 429; and injected faults. The API is at /api.
+ */
+export class PortSipSandbox {
+  readonly baseUrl: string;
+  readonly credentials: { username: string; password: string; domain: string };
+  readonly stats: SandboxStats = createSandboxStats();
+  readonly faults: SandboxFaults;
+  private readonly tenant: PbxTenant;
+  private readonly routes: RouteTable;
+  private readonly pendingFaults = new FaultQueue();
+  private readonly bucket: TokenBucket;
+  private latencyMs: number;
+
+  private constructor(private readonly server: Server, options: PortSipSandboxOptions) {
+    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.credentials = { username: options.adminUsername ?? 'syncadmin', password: options.adminPassword ?? 'Sandbox!Admin#2026', domain: options.domain ?? 'sandbox.pbx.local' };
+    this.tenant = new PbxTenant({ ...this.credentials }, new SessionTokens(options.tokenTtlSeconds ?? 3600));
+    this.routes = new RouteTable([...authRoutes(this.tenant), ...userRoutes(this.tenant), ...tenantRoutes(this.tenant)]);
+    this.bucket = new TokenBucket(options.rateLimitPerMinute ?? 10_000);
+    this.latencyMs = options.latencyMs ?? 0;
+    const queue = this.pendingFaults;
+    this.faults = {
+      throttleNext: (count, retryAfterSeconds = 1) => queue.throttleNext(count, retryAfterSeconds),
+      failNext: (count, status = 503) => queue.failNext(count, status),
+      failNextMatching: (method, pathRegex, count, status = 503) => queue.failNextMatching(method, pathRegex, count, status),
+      expireTokens: () => this.tenant.tokens.expireAccessTokens(),
+      setLatency: (ms) => {
+        this.latencyMs = ms;
+      },
+    };
+  }
+
+  static async start(options: PortSipSandboxOptions = {}): Promise<PortSipSandbox> {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    const sandbox = new PortSipSandbox(server, options);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      sandbox.handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) sendAnswer(res, 500, { errors: [{ code: 'UNKNOWN', message: err instanceof Error ? err.message : String(err) }] });
+      });
+    });
+    return sandbox;
+  }
+
+  stop(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Every extension in creation order (copies). */
+  listUsers(): SandboxPbxUser[] {
+    return this.tenant.users.all().map((r) => copyPbxUser(r.user));
+  }
+
+  getUser(id: string): SandboxPbxUser | undefined {
+    const record = this.tenant.users.get(id);
+    return record && copyPbxUser(record.user);
+  }
+
+  findByExtension(extensionNumber: string): SandboxPbxUser | undefined {
+    const record = this.tenant.users.withExtension(extensionNumber);
+    return record && copyPbxUser(record.user);
+  }
+
+  /** An extension an administrator made by hand (no REST validation; only names and numbers must be free). */
+  addUser(user: Partial<SandboxPbxUser> & { name: string; extension_number: string; email: string }): SandboxPbxUser {
+    if (this.tenant.numberOwner(user.extension_number)) throw new Error(`extension number ${user.extension_number} is already in use`);
+    if (this.tenant.nameTaken(user.name)) throw new Error(`the name ${user.name} is already in use`);
+    if (user.id !== undefined && this.tenant.users.get(user.id)) throw new Error(`the id ${user.id} is already in use`);
+    const full: SandboxPbxUser = {
+      id: user.id ?? this.tenant.ids.next(),
+      name: user.name,
+      email: user.email,
+      display_name: user.display_name ?? user.name,
+      enabled: user.enabled ?? true,
+      role: user.role ?? 'StandardUser',
+      extension_number: user.extension_number,
+      mobile_phone: user.mobile_phone ?? null,
+      work_phone: user.work_phone ?? null,
+      home_phone: user.home_phone ?? null,
+      address: user.address ?? null,
+      department: user.department ?? null,
+      created_at: user.created_at ?? rfc3339Now(),
+      ms365_binding: user.ms365_binding ?? null,
+      sync_type: user.sync_type ?? null,
+    };
+    this.tenant.users.add({ user: full, settings: {} });
+    return copyPbxUser(full);
+  }
+
+  /** A ring group, call queue, conference room or virtual receptionist holding this number. */
+  addNumberHolder(extensionNumber: string, type: NumberHolderType, name?: string): void {
+    if (this.tenant.numberOwner(extensionNumber)) throw new Error(`extension number ${extensionNumber} is already in use`);
+    this.tenant.holders.add({ id: this.tenant.ids.next(), name: name ?? `${type.toLowerCase().replace(/_/g, ' ')} ${extensionNumber}`, extension_number: extensionNumber, type });
+  }
+
+  setPasswordPolicy(policy: Partial<PasswordPolicy>): void {
+    this.tenant.passwordPolicy = { ...this.tenant.passwordPolicy, ...policy };
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', this.baseUrl);
+    const body = await readJsonBody(req);
+    const match = this.routes.match(method, url.pathname);
+    const routeName = match.kind === 'route' ? `${method} ${match.route.path}` : `${method} (no route)`;
+    this.stats.requests += 1;
+    this.stats.byRoute[routeName] = (this.stats.byRoute[routeName] ?? 0) + 1;
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const answer = this.answer(method, url, match, () => body.parse(), req.headers.authorization);
+    sendAnswer(res, answer.status, answer.body, answer.headers);
+  }
+
+  /** Rate limit, then injected faults (before any effect), then routing, authentication and the route. */
+  private answer(method: string, url: URL, match: RouteMatch, body: () => unknown, authorization: string | undefined): Answer {
+    try {
+      const wait = url.pathname.startsWith('/api/') ? this.bucket.take() : undefined;
+      const fault = wait === undefined ? this.pendingFaults.take(method, url.pathname) : undefined;
+      if (wait !== undefined || fault?.status === 429) this.stats.throttled += 1;
+      if (wait !== undefined) return throttledAnswer(wait);
+      if (fault) return faultAnswer(fault);
+      if (match.kind === 'none') throw notFound(`No route ${method} ${url.pathname}`);
+      if (match.kind === 'wrongMethod') throw new PbxError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}; PortSIP uses only GET and POST`);
+      const { route, params } = match;
+      const bearer = bearerOf(authorization);
+      if (!route.public && (!bearer || !this.tenant.tokens.isValid(bearer))) throw new PbxError(401, 'UNAUTHORIZED', 'The access token is missing, invalid or expired');
+      const result = route.handle({ query: url.searchParams, params, body: route.method === 'POST' ? body() : undefined, bearer });
+      if (route.write && result.status < 300) this.stats.writes += 1;
+      return result;
+    } catch (err) {
+      if (err instanceof PbxError) return { status: err.status, body: err.body() };
+      return { status: 500, body: { errors: [{ code: 'UNKNOWN', message: err instanceof Error ? err.message : String(err) }] } };
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface RunningAzurite {
+  tablePort: number;
+  connectionString: string;
+  stop: () => Promise<void>;
+}
+
+/** The well-known Azurite development account (public, documented by Microsoft; not a secret). */
+const DEV_ACCOUNT = 'devstoreaccount1';
+const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export function azuriteConnectionString(tablePort: number): string {
+  return `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};TableEndpoint=http://127.0.0.1:${tablePort}/${DEV_ACCOUNT};`;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Azurite exited early with code ${child.exitCode}`);
+    try {
+      await fetch(`http://127.0.0.1:${port}/`);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`Azurite did not listen on ${port} within ${timeoutMs} ms`);
+}
+
+/** Starts Azurite's Table service (from the azurite npm package) on a free port with a throwaway folder. */
+export async function startAzurite(options: { location?: string; port?: number } = {}): Promise<RunningAzurite> {
+  const tablePort = options.port ?? (await freePort());
+  const location = options.location ?? mkdtempSync(join(tmpdir(), 'azurite-'));
+  const bin = require.resolve('azurite/dist/src/table/main.js');
+  const child = spawn(
+    process.execPath,
+    [bin, '--tableHost', '127.0.0.1', '--tablePort', String(tablePort), '--location', location, '--silent', '--skipApiVersionCheck', '--disableProductStyleUrl'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  try {
+    await waitForPort(tablePort, child, 20_000);
+  } catch (err) {
+    child.kill();
+    throw new Error(`${(err as Error).message}\n${stderr}`, { cause: err });
+  }
+  return {
+    tablePort,
+    connectionString: azuriteConnectionString(tablePort),
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill();
+        await exited;
+      }
+      if (!options.location) rmSync(location, { recursive: true, force: true });
+    },
+  };
+}
