@@ -12,7 +12,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function changeLatency(rig: NotificationRig, changes: number, perSecond: number) {
   // Only users the connector manages (the generated tenant also holds guests, disabled and nameless users).
   const linked = new Set(rig.pbx.listUsers().map((u) => u.ms365_binding));
-  const users = rig.graph.listUsers().filter((u) => linked.has(u.id)).slice(0, changes);
+  const users = rig.graph
+    .listUsers()
+    .filter((u) => linked.has(u.id))
+    .slice(0, changes);
   if (users.length < changes) throw new Error(`only ${users.length} linked users; raise --notify-users`);
   const arrivals = new Map<string, number>();
   const landed = new Map<string, number>();
@@ -57,7 +60,22 @@ async function webhookLatency(rig: NotificationRig, perSecond: number, seconds: 
   const clientState = await rig.services.secrets.getSecret(subscription.clientStateSecretName);
   const user = rig.graph.listUsers()[0]!;
   const body = JSON.stringify({
-    value: [{ subscriptionId: subscription.subscriptionId, subscriptionExpirationDateTime: subscription.expiresAt, changeType: 'updated', resource: `Users/${user.id}`, resourceData: { '@odata.type': '#Microsoft.Graph.User', '@odata.id': `Users/${user.id}`, id: user.id, organizationId: subscription.directoryId }, clientState, tenantId: subscription.directoryId }],
+    value: [
+      {
+        subscriptionId: subscription.subscriptionId,
+        subscriptionExpirationDateTime: subscription.expiresAt,
+        changeType: 'updated',
+        resource: `Users/${user.id}`,
+        resourceData: {
+          '@odata.type': '#Microsoft.Graph.User',
+          '@odata.id': `Users/${user.id}`,
+          id: user.id,
+          organizationId: subscription.directoryId,
+        },
+        clientState,
+        tenantId: subscription.directoryId,
+      },
+    ],
   });
   const url = subscription.notificationUrl;
   const total = perSecond * seconds;
@@ -82,18 +100,44 @@ async function webhookLatency(rig: NotificationRig, perSecond: number, seconds: 
   }
   await Promise.all(inFlight);
   const elapsed = (performance.now() - started) / 1000;
-  return { requests: total, seconds: Number(elapsed.toFixed(1)), achievedPerSecond: Math.round(total / elapsed), statuses, latencyMs: percentiles(latencies), jobsProduced: rig.services.queue.stats().enqueued - jobsBefore };
+  return {
+    requests: total,
+    seconds: Number(elapsed.toFixed(1)),
+    achievedPerSecond: Math.round(total / elapsed),
+    statuses,
+    latencyMs: percentiles(latencies),
+    jobsProduced: rig.services.queue.stats().enqueued - jobsBefore,
+  };
 }
 
 /** `npm run bench -- --only notifications`: both measurements on one rig (sandboxes in this process). */
-export async function runNotificationBench(options: { storageConnectionString: string; users: number; changes: number; changesPerSecond: number; webhookPerSecond: number; webhookSeconds: number; debounceMs: number }) {
-  const rig = await startNotificationRig({ storageConnectionString: options.storageConnectionString, tablePrefix: `nb${Date.now().toString(36)}`, users: generateUsers(options.users, { seed: 11 }), debounceMs: options.debounceMs });
+export async function runNotificationBench(options: {
+  storageConnectionString: string;
+  users: number;
+  changes: number;
+  changesPerSecond: number;
+  webhookPerSecond: number;
+  webhookSeconds: number;
+  debounceMs: number;
+}) {
+  const rig = await startNotificationRig({
+    storageConnectionString: options.storageConnectionString,
+    tablePrefix: `nb${Date.now().toString(36)}`,
+    users: generateUsers(options.users, { seed: 11 }),
+    debounceMs: options.debounceMs,
+  });
   try {
     const change = await changeLatency(rig, options.changes, options.changesPerSecond);
     await rig.services.queue.idle();
     const webhook = await webhookLatency(rig, options.webhookPerSecond, options.webhookSeconds);
     await rig.services.queue.idle();
-    return { users: options.users, debounceMs: options.debounceMs, changeToPbx: change, webhook, droppedByWebhook: rig.services.webhook.stats.dropped };
+    return {
+      users: options.users,
+      debounceMs: options.debounceMs,
+      changeToPbx: change,
+      webhook,
+      droppedByWebhook: rig.services.webhook.stats.dropped,
+    };
   } finally {
     await rig.stop();
   }

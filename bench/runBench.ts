@@ -34,7 +34,13 @@ function ask<T>(child: ChildProcess, message: object): Promise<T> {
   });
 }
 
-interface SandboxStats { graphRequests: number; pbxRequests: number; pbxWrites: number; pbxThrottled: number; pbxUsers: number }
+interface SandboxStats {
+  graphRequests: number;
+  pbxRequests: number;
+  pbxWrites: number;
+  pbxThrottled: number;
+  pbxUsers: number;
+}
 
 class PeakMemory {
   rss = 0;
@@ -88,13 +94,31 @@ async function syncBench(): Promise<void> {
   const pbxRate = arg('pbx-rate', 10_000);
   const azurite = await startAzurite();
   const child = fork(join(__dirname, 'sandboxProcess.js'), [String(users), String(pbxRate)], { stdio: 'inherit' });
-  const sandbox = await new Promise<{ graphBaseUrl: string; graphToken: string; pbxBaseUrl: string; credentials: { username: string; password: string; domain: string } }>((resolve) => child.once('message', (m) => resolve(m as never)));
+  const sandbox = await new Promise<{
+    graphBaseUrl: string;
+    graphToken: string;
+    pbxBaseUrl: string;
+    credentials: { username: string; password: string; domain: string };
+  }>((resolve) => child.once('message', (m) => resolve(m as never)));
   const stores = await createTableStores({ connectionString: azurite.connectionString, tablePrefix: 'bench' });
-  const secrets = new LocalSecretStore(join(mkdtempSync(join(tmpdir(), 'bench-')), 'secrets.json'), { [SANDBOX_PBX_SECRET]: JSON.stringify({ username: sandbox.credentials.username, password: sandbox.credentials.password }) });
-  const config = sandboxTenantConfig({ graphBaseUrl: sandbox.graphBaseUrl, graphToken: sandbox.graphToken, pbxBaseUrl: sandbox.pbxBaseUrl, pbxDomain: sandbox.credentials.domain });
+  const secrets = new LocalSecretStore(join(mkdtempSync(join(tmpdir(), 'bench-')), 'secrets.json'), {
+    [SANDBOX_PBX_SECRET]: JSON.stringify({ username: sandbox.credentials.username, password: sandbox.credentials.password }),
+  });
+  const config = sandboxTenantConfig({
+    graphBaseUrl: sandbox.graphBaseUrl,
+    graphToken: sandbox.graphToken,
+    pbxBaseUrl: sandbox.pbxBaseUrl,
+    pbxDomain: sandbox.credentials.domain,
+  });
   config.pbx.rateLimitPerMinute = pbxRate;
   await stores.tenants.create('bench', config);
-  const services: Services = assembleServices({ stores, secrets, queue: new InProcessJobQueue(), syncConcurrency: 8, notifications: notificationSettingsFrom({ NOTIFICATION_DEBOUNCE_MS: 2000, SUBSCRIPTION_LIFETIME_MINUTES_USERS: 41_700 }) });
+  const services: Services = assembleServices({
+    stores,
+    secrets,
+    queue: new InProcessJobQueue(),
+    syncConcurrency: 8,
+    notifications: notificationSettingsFrom({ NOTIFICATION_DEBOUNCE_MS: 2000, SUBSCRIPTION_LIFETIME_MINUTES_USERS: 41_700 }),
+  });
 
   const run = async (label: string, mode: 'full' | 'delta') => {
     await ask(child, { cmd: 'reset' });
@@ -102,7 +126,11 @@ async function syncBench(): Promise<void> {
     const memory = new PeakMemory();
     const runId = newRunId();
     const started = process.hrtime.bigint();
-    await processSyncJob(services, { jobId: runId, runId, tenantId: 'bench', resource: 'users', mode, trigger: 'cli', requestedAt: new Date().toISOString() }, { log: () => undefined, error: (m) => console.error(m) });
+    await processSyncJob(
+      services,
+      { jobId: runId, runId, tenantId: 'bench', resource: 'users', mode, trigger: 'cli', requestedAt: new Date().toISOString() },
+      { log: () => undefined, error: (m) => console.error(m) },
+    );
     const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     const mem = memory.stop();
     const stats = await ask<SandboxStats>(child, { cmd: 'stats' });
@@ -126,7 +154,11 @@ async function syncBench(): Promise<void> {
     };
   };
 
-  const results = [await run(`initial sync, ${users} users`, 'full'), await run('re-sync, no change (delta)', 'delta'), await run('full reconcile, no change', 'full')];
+  const results = [
+    await run(`initial sync, ${users} users`, 'full'),
+    await run('re-sync, no change (delta)', 'delta'),
+    await run('full reconcile, no change', 'full'),
+  ];
   console.log(JSON.stringify({ users, pbxRateLimitPerMinute: pbxRate, node: process.version, results }, null, 2));
   await ask(child, { cmd: 'stop' }).catch(() => undefined);
   child.kill();

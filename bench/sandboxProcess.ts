@@ -14,7 +14,13 @@ async function main(): Promise<void> {
   graph.seed(seeded);
   process.on('message', (message: { cmd: string }) => {
     if (message.cmd === 'stats') {
-      process.send!({ graphRequests: graph.stats.requests, pbxRequests: pbx.stats.requests, pbxWrites: pbx.stats.writes, pbxThrottled: pbx.stats.throttled, pbxUsers: pbx.listUsers().length });
+      process.send!({
+        graphRequests: graph.stats.requests,
+        pbxRequests: pbx.stats.requests,
+        pbxWrites: pbx.stats.writes,
+        pbxThrottled: pbx.stats.throttled,
+        pbxUsers: pbx.listUsers().length,
+      });
     } else if (message.cmd === 'reset') {
       graph.stats.reset();
       pbx.stats.reset();
@@ -23,7 +29,13 @@ async function main(): Promise<void> {
       void Promise.all([graph.stop(), pbx.stop()]).then(() => process.send!({ ok: true }, () => process.exit(0)));
     }
   });
-  process.send!({ graphBaseUrl: graph.baseUrl, graphToken: graph.token, pbxBaseUrl: pbx.baseUrl, credentials: pbx.credentials, users: seeded.length });
+  process.send!({
+    graphBaseUrl: graph.baseUrl,
+    graphToken: graph.token,
+    pbxBaseUrl: pbx.baseUrl,
+    credentials: pbx.credentials,
+    users: seeded.length,
+  });
 }
 
 void main();

@@ -59,8 +59,14 @@ export async function startNotificationRig(options: NotificationRigOptions): Pro
   const handler = graphWebhookHandler(async () => assembled.services!.webhook);
   const observe = async (request: HttpRequest) => {
     const arrivedAt = performance.now();
-    const body = (await request.clone().json().catch(() => undefined)) as { value?: { resourceData?: { id?: string } }[] } | undefined;
-    observer?.((body?.value ?? []).map((n) => n.resourceData?.id).filter((id): id is string => typeof id === 'string'), arrivedAt);
+    const body = (await request
+      .clone()
+      .json()
+      .catch(() => undefined)) as { value?: { resourceData?: { id?: string } }[] } | undefined;
+    observer?.(
+      (body?.value ?? []).map((n) => n.resourceData?.id).filter((id): id is string => typeof id === 'string'),
+      arrivedAt,
+    );
   };
   const host = new LocalHttpHost(
     webhookRoutes.map((route) => ({
@@ -74,9 +80,15 @@ export async function startNotificationRig(options: NotificationRigOptions): Pro
   await host.listen(0);
   const log = options.log ?? (() => undefined);
   const stores = await createTableStores({ connectionString: options.storageConnectionString, tablePrefix: options.tablePrefix });
-  const secrets = new LocalSecretStore(join(mkdtempSync(join(tmpdir(), 'rig-')), 'secrets.json'), { [SANDBOX_PBX_SECRET]: JSON.stringify({ username: pbx.credentials.username, password: pbx.credentials.password }) });
+  const secrets = new LocalSecretStore(join(mkdtempSync(join(tmpdir(), 'rig-')), 'secrets.json'), {
+    [SANDBOX_PBX_SECRET]: JSON.stringify({ username: pbx.credentials.username, password: pbx.credentials.password }),
+  });
   const queue = new InProcessJobQueue({ retryDelayMs: () => 50 });
-  const notifications = notificationSettingsFrom({ PUBLIC_BASE_URL: `http://127.0.0.1:${host.port}`, NOTIFICATION_DEBOUNCE_MS: options.debounceMs ?? 500, SUBSCRIPTION_LIFETIME_MINUTES_USERS: 41_700 });
+  const notifications = notificationSettingsFrom({
+    PUBLIC_BASE_URL: `http://127.0.0.1:${host.port}`,
+    NOTIFICATION_DEBOUNCE_MS: options.debounceMs ?? 500,
+    SUBSCRIPTION_LIFETIME_MINUTES_USERS: 41_700,
+  });
   const services = { ...assembleServices({ stores, secrets, queue, syncConcurrency: 8, notifications }), queue };
   assembled.services = services;
   const running = services;
@@ -84,7 +96,15 @@ export async function startNotificationRig(options: NotificationRigOptions): Pro
 
   const tenantId = 'rig';
   graph.seed(options.users, []);
-  await services.tenants.create(tenantId, sandboxTenantConfig({ graphBaseUrl: graph.baseUrl, graphToken: graph.token, pbxBaseUrl: pbx.baseUrl, pbxDomain: pbx.credentials.domain }));
+  await services.tenants.create(
+    tenantId,
+    sandboxTenantConfig({
+      graphBaseUrl: graph.baseUrl,
+      graphToken: graph.token,
+      pbxBaseUrl: pbx.baseUrl,
+      pbxDomain: pbx.credentials.domain,
+    }),
+  );
 
   const rig: NotificationRig = {
     graph,

@@ -36,7 +36,9 @@ async function main(): Promise<void> {
 
   const storage = await ensureLocalStorage(env);
   stops.push(storage.stop);
-  console.log(`storage   ${env.AzureWebJobsStorage && env.AzureWebJobsStorage !== 'UseDevelopmentStorage=true' ? 'the configured storage account' : 'Azurite Table service (data in .local/azurite)'}`);
+  console.log(
+    `storage   ${env.AzureWebJobsStorage && env.AzureWebJobsStorage !== 'UseDevelopmentStorage=true' ? 'the configured storage account' : 'Azurite Table service (data in .local/azurite)'}`,
+  );
   const settings = loadAppSettings({
     ...env,
     AzureWebJobsStorage: storage.connectionString,
@@ -45,18 +47,31 @@ async function main(): Promise<void> {
     // The sandbox Graph delivers to this machine; a real tenant needs a public https URL (a tunnel).
     PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? (useSandbox ? `http://127.0.0.1:${PORT}` : undefined),
   });
-  const queue = new InProcessJobQueue({ onDeadLetter: (d) => console.error(`dead-lettered job ${d.job.jobId} after ${d.deliveryCount} deliveries: ${d.reason}`) });
+  const queue = new InProcessJobQueue({
+    onDeadLetter: (d) => console.error(`dead-lettered job ${d.job.jobId} after ${d.deliveryCount} deliveries: ${d.reason}`),
+  });
   const services = await createServices(settings, { queue });
   setServices(services);
 
   if (useSandbox) {
     const graph = await GraphSandbox.start({ port: Number(env.SANDBOX_GRAPH_PORT ?? 7081) });
     const pbx = await PortSipSandbox.start({ port: Number(env.SANDBOX_PBX_PORT ?? 7082) });
-    stops.push(() => graph.stop(), () => pbx.stop());
+    stops.push(
+      () => graph.stop(),
+      () => pbx.stop(),
+    );
     const demo = demoCompany();
     graph.seed(demo.users, demo.groups);
-    await new LocalSecretStore(settings.LOCAL_SECRETS_FILE!).setSecret(SANDBOX_PBX_SECRET, JSON.stringify({ username: pbx.credentials.username, password: pbx.credentials.password }));
-    const config = sandboxTenantConfig({ graphBaseUrl: graph.baseUrl, graphToken: graph.token, pbxBaseUrl: pbx.baseUrl, pbxDomain: pbx.credentials.domain });
+    await new LocalSecretStore(settings.LOCAL_SECRETS_FILE!).setSecret(
+      SANDBOX_PBX_SECRET,
+      JSON.stringify({ username: pbx.credentials.username, password: pbx.credentials.password }),
+    );
+    const config = sandboxTenantConfig({
+      graphBaseUrl: graph.baseUrl,
+      graphToken: graph.token,
+      pbxBaseUrl: pbx.baseUrl,
+      pbxDomain: pbx.credentials.domain,
+    });
     const existing = await services.tenants.get('demo');
     if (existing) await services.tenants.replace('demo', config);
     else await services.tenants.create('demo', config);
@@ -64,18 +79,27 @@ async function main(): Promise<void> {
     await services.links.deleteAllForTenant('demo');
     await services.deltaStates.clear('demo', 'users');
     await forgetTenantSubscriptions(services, 'demo');
-    console.log(`graph     sandbox tenant "Contoso Demo" with ${demo.users.length} users on ${graph.baseUrl} (edit users: ${graph.baseUrl}/_sandbox/users)`);
+    console.log(
+      `graph     sandbox tenant "Contoso Demo" with ${demo.users.length} users on ${graph.baseUrl} (edit users: ${graph.baseUrl}/_sandbox/users)`,
+    );
     console.log(`pbx       sandbox PortSIP on ${pbx.baseUrl} (domain ${pbx.credentials.domain})`);
   }
 
-  queue.start((job) => processJob(services, job, { log: (m) => console.log(`[syncWorker] ${m}`), error: (m) => console.error(`[syncWorker] ${m}`) }));
+  queue.start((job) =>
+    processJob(services, job, { log: (m) => console.log(`[syncWorker] ${m}`), error: (m) => console.error(`[syncWorker] ${m}`) }),
+  );
   const host = new LocalHttpHost([
     ...adminRoutes.map((route) => ({ ...route, handler: adminHandler(route, async () => services) })),
     ...webhookRoutes.map((route) => ({ ...route, handler: graphWebhookHandler(async () => services.webhook) })),
   ]);
   await host.listen(PORT);
-  stops.unshift(() => host.close(), () => queue.close());
-  console.log(`http      admin API on http://127.0.0.1:${PORT}/api (GET /tenants, POST /tenants/{id}/sync[?dryRun=true], GET /tenants/{id}/runs)`);
+  stops.unshift(
+    () => host.close(),
+    () => queue.close(),
+  );
+  console.log(
+    `http      admin API on http://127.0.0.1:${PORT}/api (GET /tenants, POST /tenants/{id}/sync[?dryRun=true], GET /tenants/{id}/runs)`,
+  );
 
   for (const tenant of await services.tenants.list({ onInvalid: (id, err) => console.error(`tenant ${id} skipped: ${err.message}`) })) {
     if (!tenant.config.enabled) continue;
@@ -89,13 +113,18 @@ async function main(): Promise<void> {
   if (services.notifications.endpoints) {
     await enqueueAllSubscriptionMaintenance(services, new Date(), (m) => console.log(`[renewSubscriptions] ${m}`));
     await queue.idle({ withinMs: 0 });
-    console.log(`notify    Graph change notifications → ${services.notifications.endpoints.notificationUrl} (bursts collapse over ${services.notifications.debounceMs} ms)`);
+    console.log(
+      `notify    Graph change notifications → ${services.notifications.endpoints.notificationUrl} (bursts collapse over ${services.notifications.debounceMs} ms)`,
+    );
   } else {
     console.log('notify    off (set PUBLIC_BASE_URL to a public https URL); changes arrive with the scheduled reconcile');
   }
 
   const schedule = setInterval(() => void enqueueDueReconciles(services, new Date(), (m) => console.log(`[scheduledSync] ${m}`)), 60_000);
-  const renewals = setInterval(() => void enqueueAllSubscriptionMaintenance(services, new Date(), (m) => console.log(`[renewSubscriptions] ${m}`)), 30 * 60_000);
+  const renewals = setInterval(
+    () => void enqueueAllSubscriptionMaintenance(services, new Date(), (m) => console.log(`[renewSubscriptions] ${m}`)),
+    30 * 60_000,
+  );
   console.log('ready — press Ctrl+C to stop');
   const shutdown = async () => {
     clearInterval(schedule);

@@ -45,21 +45,39 @@ async function main(): Promise<number> {
 }
 
 async function syncWith(args: ReturnType<typeof parseArgs>, env: Record<string, string | undefined>, storage: string): Promise<number> {
-  const settings = loadAppSettings({ ...env, AzureWebJobsStorage: storage, QUEUE_MODE: 'inprocess', LOCAL_SECRETS_FILE: env.KEY_VAULT_URI ? undefined : (env.LOCAL_SECRETS_FILE ?? resolve('.local/secrets.json')) });
+  const settings = loadAppSettings({
+    ...env,
+    AzureWebJobsStorage: storage,
+    QUEUE_MODE: 'inprocess',
+    LOCAL_SECRETS_FILE: env.KEY_VAULT_URI ? undefined : (env.LOCAL_SECRETS_FILE ?? resolve('.local/secrets.json')),
+  });
   const services = await createServices(settings, { queue: new InProcessJobQueue() });
   const tenant = await services.tenants.get(args.tenant);
   if (!tenant) throw new Error(`tenant ${args.tenant} does not exist`);
   if (args.dryRun) {
     const connectors = await services.connectorsFor(tenant);
     const result = await runUserSync(
-      { tenantId: tenant.id, options: tenant.config.users, directoryReader: connectors.directoryReader, pbx: connectors.pbx, deltaStates: services.deltaStates, links: services.links, pendingUsers: services.pendingUsers, concurrency: services.syncConcurrency },
+      {
+        tenantId: tenant.id,
+        options: tenant.config.users,
+        directoryReader: connectors.directoryReader,
+        pbx: connectors.pbx,
+        deltaStates: services.deltaStates,
+        links: services.links,
+        pendingUsers: services.pendingUsers,
+        concurrency: services.syncConcurrency,
+      },
       { mode: args.mode, dryRun: true },
     );
     console.log(JSON.stringify({ dryRun: true, ...result }, null, 2));
     return 0;
   }
   const runId = newRunId();
-  const run = await processSyncJob(services, { jobId: runId, runId, tenantId: tenant.id, resource: 'users', mode: args.mode, trigger: 'cli', requestedAt: new Date().toISOString() }, { log: (m) => console.error(m), error: (m) => console.error(m) }).catch((err: unknown) => {
+  const run = await processSyncJob(
+    services,
+    { jobId: runId, runId, tenantId: tenant.id, resource: 'users', mode: args.mode, trigger: 'cli', requestedAt: new Date().toISOString() },
+    { log: (m) => console.error(m), error: (m) => console.error(m) },
+  ).catch((err: unknown) => {
     console.error(ensureError(err).message);
     return undefined;
   });

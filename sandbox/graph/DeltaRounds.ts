@@ -49,7 +49,10 @@ export class DeltaRounds {
   private serial = 0;
   private expiry: { upTo: number; kind: DeltaExpiryKind } = { upTo: 0, kind: 'syncStateNotFound' };
 
-  constructor(private readonly tracker: ChangeTracker, private readonly pageSize: number) {}
+  constructor(
+    private readonly tracker: ChangeTracker,
+    private readonly pageSize: number,
+  ) {}
 
   reset(): void {
     this.cursors.clear();
@@ -97,7 +100,9 @@ export class DeltaRounds {
       const tracked = this.tracker.find(id);
       if (!tracked) continue;
       // Current state, not the state at round start: a later change is also reported again next round.
-      value.push(tracked.removed ? { id, '@removed': { reason: tracked.removed.reason } } : projectUser(tracked.user, round.selection.properties));
+      value.push(
+        tracked.removed ? { id, '@removed': { reason: tracked.removed.reason } } : projectUser(tracked.user, round.selection.properties),
+      );
     }
     if (end < round.ids.length) {
       const skipToken = newToken();

@@ -20,7 +20,9 @@ export class FaultQueue {
     const fault = this.pending.shift();
     if (!fault) return false;
     if (fault.kind === 'throttle') {
-      sendGraphError(res, 429, 'TooManyRequests', 'Too many requests. Retry after the given interval.', { 'Retry-After': String(fault.retryAfterSeconds) });
+      sendGraphError(res, 429, 'TooManyRequests', 'Too many requests. Retry after the given interval.', {
+        'Retry-After': String(fault.retryAfterSeconds),
+      });
     } else {
       sendGraphError(res, fault.status, 'serviceNotAvailable', 'The service is temporarily unavailable.', { 'Retry-After': '1' });
     }

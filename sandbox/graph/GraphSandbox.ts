@@ -99,7 +99,10 @@ export class GraphSandbox {
 
   readonly stats: GraphSandboxStats;
 
-  private constructor(private readonly server: Server, options: GraphSandboxOptions) {
+  private constructor(
+    private readonly server: Server,
+    options: GraphSandboxOptions,
+  ) {
     this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     this.token = options.token ?? 'sandbox-graph-token';
     this.latencyMs = options.latencyMs ?? 0;
@@ -108,7 +111,13 @@ export class GraphSandbox {
     const now = options.now ?? Date.now;
     this.registry = new SubscriptionRegistry({ now, maxLifetimeMinutes: options.maxLifetimeMinutes ?? 41_760, quota: SUBSCRIPTION_QUOTA });
     const delivery = new NotificationDelivery(options);
-    this.subscriptionNotifications = new SandboxNotifications({ registry: this.registry, delivery, tenantId: this.tenantId, now, validationTimeoutMs: options.validationTimeoutMs ?? 10_000 });
+    this.subscriptionNotifications = new SandboxNotifications({
+      registry: this.registry,
+      delivery,
+      tenantId: this.tenantId,
+      now,
+      validationTimeoutMs: options.validationTimeoutMs ?? 10_000,
+    });
     this.notifications = this.subscriptionNotifications;
     const stats: GraphSandboxStats = {
       requests: 0,
@@ -231,7 +240,11 @@ export class GraphSandbox {
     // A faulted request is answered before routing, so it changes nothing (as with a real 429/503).
     if (this.pendingFaults.answer(res)) return;
     const path = url.pathname.replace(/^\/v1\.0/, '');
-    const subscriptionDeps = { baseUrl: this.baseUrl, registry: this.registry, validate: (u: string) => this.subscriptionNotifications.validate(u) };
+    const subscriptionDeps = {
+      baseUrl: this.baseUrl,
+      registry: this.registry,
+      validate: (u: string) => this.subscriptionNotifications.validate(u),
+    };
     if (await handleSubscriptionRoute(subscriptionDeps, method, path, req, res)) return;
     if (method !== 'GET') return sendGraphError(res, 405, 'Request_BadRequest', 'The sandbox only serves GET on Graph routes.');
 
@@ -250,13 +263,19 @@ export class GraphSandbox {
     if (deltaToken === 'latest') {
       const selection = userSelection(url);
       const token = this.delta.latest(selection);
-      return sendJson(res, 200, { '@odata.context': context(selection.query), value: [], '@odata.deltaLink': link(`$deltatoken=${token}`) });
+      return sendJson(res, 200, {
+        '@odata.context': context(selection.query),
+        value: [],
+        '@odata.deltaLink': link(`$deltatoken=${token}`),
+      });
     }
     const page = this.delta.page({ skipToken: url.searchParams.get('$skiptoken'), deltaToken, selection: userSelection(url) });
     if (page.kind === 'unknownToken') return sendGraphError(res, 400, 'syncStateNotFound', 'The sync state is not found or has expired.');
     if (page.kind === 'expired') {
-      if (page.expiry === 'syncStateNotFound') return sendGraphError(res, 400, 'syncStateNotFound', 'The sync state generation is not found or has expired.');
-      const restart = page.selection.query === null ? `${this.baseUrl}/v1.0/users/delta` : link(`$select=${encodeURIComponent(page.selection.query)}`);
+      if (page.expiry === 'syncStateNotFound')
+        return sendGraphError(res, 400, 'syncStateNotFound', 'The sync state generation is not found or has expired.');
+      const restart =
+        page.selection.query === null ? `${this.baseUrl}/v1.0/users/delta` : link(`$select=${encodeURIComponent(page.selection.query)}`);
       return sendGraphError(res, 410, 'resyncRequired', 'The delta state was reset; restart from the Location URL.', { Location: restart });
     }
     const body: Record<string, unknown> = { '@odata.context': context(page.selection.query), value: page.value };
@@ -268,14 +287,22 @@ export class GraphSandbox {
   private userById(idOrUpn: string, url: URL, res: ServerResponse): void {
     const user = this.tracker.findLive(idOrUpn);
     if (!user) return sendGraphError(res, 404, 'Request_ResourceNotFound', notFound(idOrUpn));
-    sendJson(res, 200, { '@odata.context': `${this.baseUrl}/v1.0/$metadata#users/$entity`, ...projectUser(user, userSelection(url).properties) });
+    sendJson(res, 200, {
+      '@odata.context': `${this.baseUrl}/v1.0/$metadata#users/$entity`,
+      ...projectUser(user, userSelection(url).properties),
+    });
   }
 
   private groupMembers(groupId: string, transitive: boolean, url: URL, res: ServerResponse): void {
     const rawTop = url.searchParams.get('$top');
     const top = Number(rawTop ?? 100);
     if (!Number.isInteger(top) || top < 1 || top > 999) {
-      return sendGraphError(res, 400, 'Request_BadRequest', `Invalid page size specified: '${rawTop}'. Must be between 1 and 999 inclusive.`);
+      return sendGraphError(
+        res,
+        400,
+        'Request_BadRequest',
+        `Invalid page size specified: '${rawTop}'. Must be between 1 and 999 inclusive.`,
+      );
     }
     const page = this.groups.page({ groupId, transitive, skipToken: url.searchParams.get('$skiptoken'), top });
     if (page.kind === 'noGroup') return sendGraphError(res, 404, 'Request_ResourceNotFound', notFound(groupId));

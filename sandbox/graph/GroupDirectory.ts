@@ -52,7 +52,12 @@ export class GroupDirectory {
       cursor = found;
     } else {
       // Resolved once per listing, so each following page costs O(page).
-      cursor = { groupId: request.groupId, ids: groupMemberUserIds(this.groups, request.groupId, request.transitive, this.isLiveUser), offset: 0, top: request.top };
+      cursor = {
+        groupId: request.groupId,
+        ids: groupMemberUserIds(this.groups, request.groupId, request.transitive, this.isLiveUser),
+        offset: 0,
+        top: request.top,
+      };
     }
     const end = Math.min(cursor.offset + cursor.top, cursor.ids.length);
     const ids = cursor.ids.slice(cursor.offset, end);

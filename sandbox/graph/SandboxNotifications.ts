@@ -23,7 +23,11 @@ export interface NotificationControls {
    * subscription) or SandboxConflictError (no lifecycle URL) at once; the promise settles when the POST was
    * delivered or given up.
    */
-  sendLifecycleEvent(subscriptionId: string, event: LifecycleEventName, options?: { tenantField?: LifecycleTenantField | undefined }): Promise<void>;
+  sendLifecycleEvent(
+    subscriptionId: string,
+    event: LifecycleEventName,
+    options?: { tenantField?: LifecycleTenantField | undefined },
+  ): Promise<void>;
   /** Graph drops the subscription (expired or not) and, if it has a lifecycle URL, says so with `subscriptionRemoved`. */
   removeSubscription(subscriptionId: string): Promise<void>;
   /** Lets a subscription lapse now without moving the clock (Graph stops delivering; it stays listed). */
@@ -58,7 +62,11 @@ export class SandboxNotifications implements NotificationControls {
   forgeNext = (count: number): void => this.options.delivery.faults.forgeNext(count);
   clearFaults = (): void => this.options.delivery.clearFaults();
 
-  sendLifecycleEvent = (subscriptionId: string, event: LifecycleEventName, options: { tenantField?: LifecycleTenantField | undefined } = {}): Promise<void> => {
+  sendLifecycleEvent = (
+    subscriptionId: string,
+    event: LifecycleEventName,
+    options: { tenantField?: LifecycleTenantField | undefined } = {},
+  ): Promise<void> => {
     const s = this.options.registry.find(subscriptionId);
     if (!s) throw new SandboxNotFoundError(`no subscription ${subscriptionId}`);
     if (!s.lifecycleNotificationUrl) throw new SandboxConflictError(`subscription ${subscriptionId} has no lifecycleNotificationUrl`);
@@ -82,7 +90,8 @@ export class SandboxNotifications implements NotificationControls {
   /** A user changed: one item per live subscription that covers the user and asked for this change type. */
   userChanged(userId: string, changeType: 'updated' | 'deleted'): void {
     const { registry, delivery, tenantId } = this.options;
-    for (const s of registry.listening(userId, changeType)) delivery.enqueue(s.notificationUrl, userChangeItem(s, userId, changeType, tenantId));
+    for (const s of registry.listening(userId, changeType))
+      delivery.enqueue(s.notificationUrl, userChangeItem(s, userId, changeType, tenantId));
   }
 
   /** Graph's handshake against an endpoint, counted in the stats. */

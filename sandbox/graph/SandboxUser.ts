@@ -23,7 +23,19 @@ export interface SandboxGroup {
 }
 
 /** Graph's default property set for users (and /users/delta) when no $select is given. */
-export const DEFAULT_USER_PROPERTIES = ['businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id'];
+export const DEFAULT_USER_PROPERTIES = [
+  'businessPhones',
+  'displayName',
+  'givenName',
+  'jobTitle',
+  'mail',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'surname',
+  'userPrincipalName',
+  'id',
+];
 
 /** A copy that shares no arrays or objects with the caller, so tests cannot change the tenant behind its back. */
 export function copyUser(user: SandboxUser): SandboxUser {

@@ -37,7 +37,11 @@ export class SubscriptionRegistry {
   checkNew(body: NewSubscriptionBody): number {
     const resource = body.resource.replace(/^\//, '');
     if (!/^users(\/[^/]+)?$/i.test(resource)) {
-      throw new GraphRequestError(400, 'InvalidRequest', `resource not supported by the sandbox: '${body.resource}' (supported: users, users/{id})`);
+      throw new GraphRequestError(
+        400,
+        'InvalidRequest',
+        `resource not supported by the sandbox: '${body.resource}' (supported: users, users/{id})`,
+      );
     }
     const expiresAt = this.resolveExpiry(body.expirationDateTime);
     this.checkQuota();
@@ -126,9 +130,14 @@ export class SubscriptionRegistry {
   resolveExpiry(iso: string): number {
     const now = this.options.now();
     const at = Date.parse(iso);
-    if (!Number.isFinite(at) || at <= now) throw new GraphRequestError(400, 'InvalidRequest', 'Subscription expiration must be in the future.');
+    if (!Number.isFinite(at) || at <= now)
+      throw new GraphRequestError(400, 'InvalidRequest', 'Subscription expiration must be in the future.');
     if (at - now > this.options.maxLifetimeMinutes * 60_000) {
-      throw new GraphRequestError(400, 'InvalidRequest', `Subscription expiration can only be ${this.options.maxLifetimeMinutes} minutes in the future.`);
+      throw new GraphRequestError(
+        400,
+        'InvalidRequest',
+        `Subscription expiration can only be ${this.options.maxLifetimeMinutes} minutes in the future.`,
+      );
     }
     return Math.max(at, now + MIN_LIFETIME_MS);
   }

@@ -2,7 +2,13 @@ import { type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 
 /** Writes an error in Graph's shape, with the innerError block clients log for support cases. */
-export function sendGraphError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+export function sendGraphError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   sendJson(res, status, { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': randomUUID() } } }, headers);
 }
 

@@ -2,7 +2,12 @@ import { type SandboxSubscription } from './SandboxSubscription';
 import { type NotificationItem } from './NotificationDelivery';
 
 /** A basic change notification for a user, exactly as Graph shapes it (users never carry resource data). */
-export function userChangeItem(s: SandboxSubscription, userId: string, changeType: 'updated' | 'deleted', tenantId: string): NotificationItem {
+export function userChangeItem(
+  s: SandboxSubscription,
+  userId: string,
+  changeType: 'updated' | 'deleted',
+  tenantId: string,
+): NotificationItem {
   return {
     subscriptionId: s.id,
     subscriptionExpirationDateTime: new Date(s.expiresAt).toISOString(),
@@ -20,7 +25,12 @@ export type LifecycleEventName = 'reauthorizationRequired' | 'subscriptionRemove
 export type LifecycleTenantField = 'tenantId' | 'organizationId';
 
 /** A lifecycle event; with `organizationId` (seen from real Graph) it also has an empty `resource`. */
-export function lifecycleItem(s: SandboxSubscription, event: LifecycleEventName, tenantId: string, tenantField: LifecycleTenantField = 'tenantId'): NotificationItem {
+export function lifecycleItem(
+  s: SandboxSubscription,
+  event: LifecycleEventName,
+  tenantId: string,
+  tenantField: LifecycleTenantField = 'tenantId',
+): NotificationItem {
   return {
     subscriptionId: s.id,
     subscriptionExpirationDateTime: new Date(s.expiresAt).toISOString(),

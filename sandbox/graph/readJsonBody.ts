@@ -5,7 +5,10 @@ import { type z } from 'zod';
 export class BadBodyError extends Error {
   override readonly name = 'BadBodyError';
 
-  constructor(readonly status: 400 | 413, message: string) {
+  constructor(
+    readonly status: 400 | 413,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -29,6 +32,7 @@ export async function readJsonBody<T>(req: IncomingMessage, schema: z.ZodType<T>
     throw new BadBodyError(400, 'body is not valid JSON');
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new BadBodyError(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new BadBodyError(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
   return parsed.data;
 }

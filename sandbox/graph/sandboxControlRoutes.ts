@@ -14,7 +14,8 @@ export async function handleControlRequest(sandbox: GraphSandbox, req: IncomingM
   try {
     await route(sandbox, req, res, url);
   } catch (err) {
-    if (err instanceof BadBodyError) return sendGraphError(res, err.status, err.status === 413 ? 'RequestEntityTooLarge' : 'BadRequest', err.message);
+    if (err instanceof BadBodyError)
+      return sendGraphError(res, err.status, err.status === 413 ? 'RequestEntityTooLarge' : 'BadRequest', err.message);
     if (err instanceof SandboxNotFoundError) return sendGraphError(res, 404, 'Request_ResourceNotFound', err.message);
     if (err instanceof SandboxConflictError) return sendGraphError(res, 409, 'Conflict', err.message);
     if (err instanceof URIError) return sendGraphError(res, 400, 'BadRequest', 'a path segment is not valid percent-encoding');
@@ -25,7 +26,8 @@ export async function handleControlRequest(sandbox: GraphSandbox, req: IncomingM
 async function route(sandbox: GraphSandbox, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const method = req.method ?? 'GET';
   const path = url.pathname;
-  if (path === '/_sandbox/stats' && method === 'GET') return sendJson(res, 200, { requests: sandbox.stats.requests, byRoute: sandbox.stats.byRoute });
+  if (path === '/_sandbox/stats' && method === 'GET')
+    return sendJson(res, 200, { requests: sandbox.stats.requests, byRoute: sandbox.stats.byRoute });
   if (path === '/_sandbox/faults' && method === 'POST') {
     const f = await readJsonBody(req, FaultsSchema);
     if (f.throttleNext !== undefined) sandbox.faults.throttleNext(f.throttleNext, f.retryAfterSeconds);
@@ -35,7 +37,10 @@ async function route(sandbox: GraphSandbox, req: IncomingMessage, res: ServerRes
     return sendJson(res, 200, { applied: f });
   }
   if (path === '/_sandbox/subscriptions' && method === 'GET') {
-    return sendJson(res, 200, { value: sandbox.subscriptions().map((sub) => ({ ...sub, expirationDateTime: new Date(sub.expiresAt).toISOString() })), notifications: sandbox.stats.notifications });
+    return sendJson(res, 200, {
+      value: sandbox.subscriptions().map((sub) => ({ ...sub, expirationDateTime: new Date(sub.expiresAt).toISOString() })),
+      notifications: sandbox.stats.notifications,
+    });
   }
   if (path === '/_sandbox/notifications/faults' && method === 'POST') {
     const f = await readJsonBody(req, NotificationFaultsSchema);
@@ -65,7 +70,13 @@ async function route(sandbox: GraphSandbox, req: IncomingMessage, res: ServerRes
   if (path === '/_sandbox/users' && method === 'GET') return sendJson(res, 200, { value: sandbox.listUsers() });
   if (path === '/_sandbox/users' && method === 'POST') {
     const body = await readJsonBody(req, NewUserSchema);
-    const user = { ...body, businessPhones: body.businessPhones ?? [], accountEnabled: body.accountEnabled ?? true, userType: body.userType ?? 'Member', id: body.id ?? randomUUID() };
+    const user = {
+      ...body,
+      businessPhones: body.businessPhones ?? [],
+      accountEnabled: body.accountEnabled ?? true,
+      userType: body.userType ?? 'Member',
+      id: body.id ?? randomUUID(),
+    };
     sandbox.addUser(user);
     return sendJson(res, 201, sandbox.getUser(user.id));
   }

@@ -17,7 +17,9 @@ export const UserPatchSchema = z
     accountEnabled: z.boolean().optional(),
     userType: z.enum(['Member', 'Guest']).optional(),
     employeeId: nullableString,
-    onPremisesExtensionAttributes: z.record(z.string().regex(/^extensionAttribute([1-9]|1[0-5])$/, 'must be extensionAttribute1..15'), z.string().max(1024).nullable()).optional(),
+    onPremisesExtensionAttributes: z
+      .record(z.string().regex(/^extensionAttribute([1-9]|1[0-5])$/, 'must be extensionAttribute1..15'), z.string().max(1024).nullable())
+      .optional(),
   })
   .strict();
 
@@ -35,7 +37,10 @@ export const FaultsSchema = z
   })
   .strict()
   .refine((f) => Object.keys(f).length > 0, 'name at least one fault')
-  .refine((f) => f.retryAfterSeconds === undefined || f.throttleNext !== undefined, { message: 'only applies with throttleNext', path: ['retryAfterSeconds'] })
+  .refine((f) => f.retryAfterSeconds === undefined || f.throttleNext !== undefined, {
+    message: 'only applies with throttleNext',
+    path: ['retryAfterSeconds'],
+  })
   .refine((f) => f.status === undefined || f.failNext !== undefined, { message: 'only applies with failNext', path: ['status'] });
 
 export type Faults = z.infer<typeof FaultsSchema>;
@@ -52,9 +57,15 @@ export const NotificationFaultsSchema = z
   })
   .strict()
   .refine((f) => Object.keys(f).length > 0, 'name at least one switch')
-  .refine((f) => (f.delayNext === undefined) === (f.delayMs === undefined), { message: 'delayNext and delayMs go together', path: ['delayMs'] });
+  .refine((f) => (f.delayNext === undefined) === (f.delayMs === undefined), {
+    message: 'delayNext and delayMs go together',
+    path: ['delayMs'],
+  });
 
 /** `POST /_sandbox/subscriptions/{id}/lifecycle`. */
 export const LifecycleRequestSchema = z
-  .object({ event: z.enum(['reauthorizationRequired', 'subscriptionRemoved', 'missed']), tenantField: z.enum(['tenantId', 'organizationId']).optional() })
+  .object({
+    event: z.enum(['reauthorizationRequired', 'subscriptionRemoved', 'missed']),
+    tenantField: z.enum(['tenantId', 'organizationId']).optional(),
+  })
   .strict();

@@ -14,13 +14,23 @@ export interface SubscriptionRouteDeps {
 }
 
 const validationFailed = () =>
-  new GraphRequestError(400, 'ValidationError', 'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.');
+  new GraphRequestError(
+    400,
+    'ValidationError',
+    'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.',
+  );
 
 /**
  * Graph's `/subscriptions` API: create (after validating the endpoints), list, get, renew (PATCH),
  * reauthorize, delete. Answers and returns true when the path is a subscription route.
  */
-export async function handleSubscriptionRoute(deps: SubscriptionRouteDeps, method: string, path: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+export async function handleSubscriptionRoute(
+  deps: SubscriptionRouteDeps,
+  method: string,
+  path: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
   const match = /^\/subscriptions(?:\/([^/]+)(\/reauthorize)?)?$/.exec(path);
   if (!match) return false;
   try {
@@ -30,7 +40,8 @@ export async function handleSubscriptionRoute(deps: SubscriptionRouteDeps, metho
     else await item(deps, method, id, req, res);
   } catch (err) {
     if (err instanceof GraphRequestError) sendGraphError(res, err.status, err.code, err.message);
-    else if (err instanceof BadBodyError) sendGraphError(res, err.status, err.status === 413 ? 'RequestEntityTooLarge' : 'BadRequest', err.message);
+    else if (err instanceof BadBodyError)
+      sendGraphError(res, err.status, err.status === 413 ? 'RequestEntityTooLarge' : 'BadRequest', err.message);
     else if (err instanceof URIError) sendGraphError(res, 400, 'BadRequest', 'The subscription id is not a valid URL segment.');
     else throw err;
   }
@@ -41,7 +52,10 @@ export async function handleSubscriptionRoute(deps: SubscriptionRouteDeps, metho
 async function collection(deps: SubscriptionRouteDeps, method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { registry, baseUrl } = deps;
   if (method === 'GET') {
-    return sendJson(res, 200, { '@odata.context': `${baseUrl}/v1.0/$metadata#subscriptions`, value: registry.list().map((s) => subscriptionBody(s, baseUrl)) });
+    return sendJson(res, 200, {
+      '@odata.context': `${baseUrl}/v1.0/$metadata#subscriptions`,
+      value: registry.list().map((s) => subscriptionBody(s, baseUrl)),
+    });
   }
   if (method !== 'POST') throw notAllowed(method, '/subscriptions');
   const body = await readJsonBody(req, NewSubscriptionSchema);
@@ -75,7 +89,11 @@ async function item(deps: SubscriptionRouteDeps, method: string, id: string, req
   }
   const expiresAt = patch.expirationDateTime === undefined ? undefined : registry.resolveExpiry(patch.expirationDateTime);
   // A new notification URL must pass the handshake, as at creation.
-  if (patch.notificationUrl !== undefined && patch.notificationUrl !== current.notificationUrl && !(await deps.validate(patch.notificationUrl))) {
+  if (
+    patch.notificationUrl !== undefined &&
+    patch.notificationUrl !== current.notificationUrl &&
+    !(await deps.validate(patch.notificationUrl))
+  ) {
     throw validationFailed();
   }
   sendJson(res, 200, subscriptionBody(registry.renew(id, { expiresAt, notificationUrl: patch.notificationUrl }), baseUrl));

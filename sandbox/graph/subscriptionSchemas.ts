@@ -12,7 +12,10 @@ const endpointUrl = z.string().refine((value) => {
 /** Users only support `updated` and `deleted` (creation arrives as `updated`). */
 const changeType = z
   .string()
-  .refine((v) => v.split(',').every((t) => t === 'updated' || t === 'deleted'), 'users support only the change types updated and deleted, comma separated');
+  .refine(
+    (v) => v.split(',').every((t) => t === 'updated' || t === 'deleted'),
+    'users support only the change types updated and deleted, comma separated',
+  );
 
 const expirationDateTime = z.iso.datetime({ offset: true });
 

@@ -10,7 +10,12 @@ export interface UserSelection {
 /** `$select`, else Graph's default set; `id` always comes back. */
 export function userSelection(url: URL): UserSelection {
   const query = url.searchParams.get('$select');
-  const props = query ? query.split(',').map((s) => s.trim()).filter(Boolean) : DEFAULT_USER_PROPERTIES;
+  const props = query
+    ? query
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : DEFAULT_USER_PROPERTIES;
   return { properties: props.includes('id') ? props : ['id', ...props], query };
 }
 

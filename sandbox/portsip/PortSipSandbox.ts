@@ -72,9 +72,16 @@ export class PortSipSandbox {
   private readonly bucket: TokenBucket;
   private latencyMs: number;
 
-  private constructor(private readonly server: Server, options: PortSipSandboxOptions) {
+  private constructor(
+    private readonly server: Server,
+    options: PortSipSandboxOptions,
+  ) {
     this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    this.credentials = { username: options.adminUsername ?? 'syncadmin', password: options.adminPassword ?? 'Sandbox!Admin#2026', domain: options.domain ?? 'sandbox.pbx.local' };
+    this.credentials = {
+      username: options.adminUsername ?? 'syncadmin',
+      password: options.adminPassword ?? 'Sandbox!Admin#2026',
+      domain: options.domain ?? 'sandbox.pbx.local',
+    };
     this.tenant = new PbxTenant({ ...this.credentials }, new SessionTokens(options.tokenTtlSeconds ?? 3600));
     this.routes = new RouteTable([...authRoutes(this.tenant), ...userRoutes(this.tenant), ...tenantRoutes(this.tenant)]);
     this.bucket = new TokenBucket(options.rateLimitPerMinute ?? 10_000);
@@ -100,7 +107,8 @@ export class PortSipSandbox {
     const sandbox = new PortSipSandbox(server, options);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       sandbox.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) sendAnswer(res, 500, { errors: [{ code: 'UNKNOWN', message: err instanceof Error ? err.message : String(err) }] });
+        if (!res.headersSent)
+          sendAnswer(res, 500, { errors: [{ code: 'UNKNOWN', message: err instanceof Error ? err.message : String(err) }] });
       });
     });
     return sandbox;
@@ -155,7 +163,12 @@ export class PortSipSandbox {
   /** A ring group, call queue, conference room or virtual receptionist holding this number. */
   addNumberHolder(extensionNumber: string, type: NumberHolderType, name?: string): void {
     if (this.tenant.numberOwner(extensionNumber)) throw new Error(`extension number ${extensionNumber} is already in use`);
-    this.tenant.holders.add({ id: this.tenant.ids.next(), name: name ?? `${type.toLowerCase().replace(/_/g, ' ')} ${extensionNumber}`, extension_number: extensionNumber, type });
+    this.tenant.holders.add({
+      id: this.tenant.ids.next(),
+      name: name ?? `${type.toLowerCase().replace(/_/g, ' ')} ${extensionNumber}`,
+      extension_number: extensionNumber,
+      type,
+    });
   }
 
   setPasswordPolicy(policy: Partial<PasswordPolicy>): void {
@@ -184,10 +197,12 @@ export class PortSipSandbox {
       if (wait !== undefined) return throttledAnswer(wait);
       if (fault) return faultAnswer(fault);
       if (match.kind === 'none') throw notFound(`No route ${method} ${url.pathname}`);
-      if (match.kind === 'wrongMethod') throw new PbxError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}; PortSIP uses only GET and POST`);
+      if (match.kind === 'wrongMethod')
+        throw new PbxError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}; PortSIP uses only GET and POST`);
       const { route, params } = match;
       const bearer = bearerOf(authorization);
-      if (!route.public && (!bearer || !this.tenant.tokens.isValid(bearer))) throw new PbxError(401, 'UNAUTHORIZED', 'The access token is missing, invalid or expired');
+      if (!route.public && (!bearer || !this.tenant.tokens.isValid(bearer)))
+        throw new PbxError(401, 'UNAUTHORIZED', 'The access token is missing, invalid or expired');
       const result = route.handle({ query: url.searchParams, params, body: route.method === 'POST' ? body() : undefined, bearer });
       if (route.write && result.status < 300) this.stats.writes += 1;
       return result;

@@ -25,7 +25,10 @@ export class SessionTokens {
   private readonly byAccess = new Map<string, Session>();
   private readonly byRefresh = new Map<string, Session>();
 
-  constructor(private readonly ttlSeconds: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly ttlSeconds: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   issue(): TokenAnswer {
     this.forgetExpired();

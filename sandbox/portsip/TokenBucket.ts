@@ -8,7 +8,10 @@ export class TokenBucket {
   private readonly perMs: number;
   private readonly capacity: number;
 
-  constructor(perMinute: number, private readonly now: () => number = Date.now) {
+  constructor(
+    perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.perMs = perMinute / 60_000;
     this.capacity = Math.max(1, (perMinute / 60) * 2);
     this.tokens = this.capacity;

@@ -20,7 +20,8 @@ export function authRoutes(tenant: PbxTenant): Route[] {
         const b = parseBody(SignInBody, body);
         const { admin } = tenant;
         // A tenant admin must name its tenant's domain; only system admins sign in without one.
-        if (!sameText(b.username, admin.username) || b.password !== admin.password || !sameText(b.domain, admin.domain)) throw loginFailed();
+        if (!sameText(b.username, admin.username) || b.password !== admin.password || !sameText(b.domain, admin.domain))
+          throw loginFailed();
         return { status: 200, body: tenant.tokens.issue() };
       },
     },

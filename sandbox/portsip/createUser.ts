@@ -14,7 +14,11 @@ export function createUser(tenant: PbxTenant, body: unknown): string {
   if (tenant.isReservedName(b.name)) throw validationFailed('name', `the name ${b.name} is reserved`);
   if (tenant.nameTaken(b.name)) throw validationFailed('name', `the name ${b.name} is already in use`);
   const owner = tenant.numberOwner(b.extension_number);
-  if (owner) throw new PbxError(400, 'VALIDATE_FAILED', `extension_number: the extension number ${b.extension_number} is already in use`, { field: 'extension_number', type: owner.type });
+  if (owner)
+    throw new PbxError(400, 'VALIDATE_FAILED', `extension_number: the extension number ${b.extension_number} is already in use`, {
+      field: 'extension_number',
+      type: owner.type,
+    });
   if (!tenant.roleExists(b.role)) throw validationFailed('role', `the role ${b.role} does not exist`);
   for (const field of ['password', 'extension_password'] as const) {
     const problem = passwordProblem(b[field], tenant.passwordPolicy, b.name);

@@ -16,6 +16,10 @@ const named = (h: NumberHolder) => ({ id: h.id, name: h.name, extension_number: 
 export const NUMBER_HOLDER_LISTS: readonly NumberHolderList[] = [
   { path: '/api/ring_groups', type: 'RING_GROUP', item: named },
   { path: '/api/call_queues', type: 'CALL_QUEUE', item: named },
-  { path: '/api/conference_rooms', type: 'CONFERENCE_ROOM', item: (h) => ({ id: h.id, extension_number: h.extension_number, subject: h.name }) },
+  {
+    path: '/api/conference_rooms',
+    type: 'CONFERENCE_ROOM',
+    item: (h) => ({ id: h.id, extension_number: h.extension_number, subject: h.name }),
+  },
   { path: '/api/ivrs', type: 'VIRTUAL_RECEPTIONIST', item: named },
 ];

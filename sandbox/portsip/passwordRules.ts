@@ -40,13 +40,16 @@ function hasRunOfThree(text: string, step: 0 | 1): boolean {
  */
 export function passwordProblem(password: string, policy: PasswordPolicy, userName: string): string | undefined {
   const folded = password.toLowerCase();
-  if (password.length < policy.min_length || password.length > policy.max_length) return `must be ${policy.min_length}-${policy.max_length} characters`;
+  if (password.length < policy.min_length || password.length > policy.max_length)
+    return `must be ${policy.min_length}-${policy.max_length} characters`;
   if (policy.contains_letters && !/[A-Za-z]/.test(password)) return 'must contain a letter';
   if (policy.contains_numbers && !/[0-9]/.test(password)) return 'must contain a number';
-  if (policy.contains_special_letters && !SPECIAL_OR_UPPER.test(password)) return 'must contain an upper case letter or a special character (~!@#$%^&*()_+=)';
+  if (policy.contains_special_letters && !SPECIAL_OR_UPPER.test(password))
+    return 'must contain an upper case letter or a special character (~!@#$%^&*()_+=)';
   if (policy.disable_sequential_characters && hasRunOfThree(folded, 1)) return 'must not contain sequential characters';
   if (policy.disable_repeating_characters && hasRunOfThree(folded, 0)) return 'must not contain repeating characters';
-  if (policy.disable_account_information && userName !== '' && folded.includes(userName.toLowerCase())) return 'must not contain the account name';
+  if (policy.disable_account_information && userName !== '' && folded.includes(userName.toLowerCase()))
+    return 'must not contain the account name';
   return undefined;
 }
 

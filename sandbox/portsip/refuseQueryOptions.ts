@@ -5,5 +5,6 @@ import { validationFailed } from './PbxError';
  * implement with 400 instead of ignoring them, so no client silently gets an unfiltered or unsorted list.
  */
 export function refuseQueryOptions(query: URLSearchParams, options: readonly string[]): void {
-  for (const option of options) if (query.has(option)) throw validationFailed(option, `the sandbox does not support ${option} on this list`);
+  for (const option of options)
+    if (query.has(option)) throw validationFailed(option, `the sandbox does not support ${option} on this list`);
 }

@@ -22,7 +22,8 @@ export async function listRuns(services: Services, request: HttpRequest): Promis
   const id = tenantIdParam(request);
   const limitText = request.query.get('limit') ?? '20';
   const limit = Number(limitText);
-  if (!/^\d+$/.test(limitText) || limit < 1 || limit > 100) throw new AppError('INVALID', 'query parameter limit must be an integer from 1 to 100');
+  if (!/^\d+$/.test(limitText) || limit < 1 || limit > 100)
+    throw new AppError('INVALID', 'query parameter limit must be an integer from 1 to 100');
   await requireTenant(services, id);
   return json(200, { value: await services.runs.list(id, limit) });
 }

@@ -27,7 +27,16 @@ export async function syncTenant(services: Services, request: HttpRequest): Prom
   if (dryRun) {
     const connectors = await services.connectorsFor(tenant);
     const result = await runUserSync(
-      { tenantId: id, options: tenant.config.users, directoryReader: connectors.directoryReader, pbx: connectors.pbx, deltaStates: services.deltaStates, links: services.links, pendingUsers: services.pendingUsers, concurrency: services.syncConcurrency },
+      {
+        tenantId: id,
+        options: tenant.config.users,
+        directoryReader: connectors.directoryReader,
+        pbx: connectors.pbx,
+        deltaStates: services.deltaStates,
+        links: services.links,
+        pendingUsers: services.pendingUsers,
+        concurrency: services.syncConcurrency,
+      },
       { mode, dryRun: true },
     );
     return json(200, { dryRun: true, ...result });

@@ -59,12 +59,17 @@ export async function putTenant(services: Services, request: HttpRequest): Promi
  * DELETE: deletes the tenant's Graph subscriptions, then forgets the tenant, its links and delta state.
  * PBX extensions are left as they are (retained).
  */
-export async function deleteTenant(services: Services, request: HttpRequest, log: (m: string) => void = () => undefined): Promise<HttpResponseInit> {
+export async function deleteTenant(
+  services: Services,
+  request: HttpRequest,
+  log: (m: string) => void = () => undefined,
+): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
   const ifMatch = request.headers.get('if-match') ?? undefined;
   const tenant = await tenantOrInvalid(services, id);
   if (!tenant) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
-  if (tenant !== 'invalid' && ifMatch && ifMatch !== '*' && ifMatch !== tenant.etag) throw new AppError('PRECONDITION_FAILED', `tenant ${id} was changed since ${ifMatch}`);
+  if (tenant !== 'invalid' && ifMatch && ifMatch !== '*' && ifMatch !== tenant.etag)
+    throw new AppError('PRECONDITION_FAILED', `tenant ${id} was changed since ${ifMatch}`);
   try {
     if (tenant === 'invalid') throw new AppError('CONFIG', 'its stored configuration is invalid');
     const connectors = await services.connectorsFor(tenant);

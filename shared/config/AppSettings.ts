@@ -5,7 +5,8 @@ import { isLoopbackUrl } from './isLoopbackUrl';
 
 // `X=` in a settings file means "unset" (as t3-env's emptyStringAsUndefined).
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
-const withDefault = <T extends z.ZodTypeAny>(schema: T, value: z.input<T>) => z.preprocess((v) => (v === '' || v === undefined ? value : v), schema);
+const withDefault = <T extends z.ZodTypeAny>(schema: T, value: z.input<T>) =>
+  z.preprocess((v) => (v === '' || v === undefined ? value : v), schema);
 
 export const AppSettingsSchema = z
   .object({
@@ -48,13 +49,25 @@ export const AppSettingsSchema = z
   })
   .superRefine((s, ctx) => {
     if (!s.AzureWebJobsStorage && !s.AzureWebJobsStorage__tableServiceUri) {
-      ctx.addIssue({ code: 'custom', path: ['AzureWebJobsStorage'], message: 'set AzureWebJobsStorage (connection string) or AzureWebJobsStorage__tableServiceUri (managed identity)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AzureWebJobsStorage'],
+        message: 'set AzureWebJobsStorage (connection string) or AzureWebJobsStorage__tableServiceUri (managed identity)',
+      });
     }
     if (s.QUEUE_MODE === 'servicebus' && !s.ServiceBusConnection && !s.ServiceBusConnection__fullyQualifiedNamespace) {
-      ctx.addIssue({ code: 'custom', path: ['ServiceBusConnection__fullyQualifiedNamespace'], message: 'set ServiceBusConnection__fullyQualifiedNamespace (managed identity) or ServiceBusConnection, or QUEUE_MODE=inprocess' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ServiceBusConnection__fullyQualifiedNamespace'],
+        message: 'set ServiceBusConnection__fullyQualifiedNamespace (managed identity) or ServiceBusConnection, or QUEUE_MODE=inprocess',
+      });
     }
     if (!s.KEY_VAULT_URI === !s.LOCAL_SECRETS_FILE) {
-      ctx.addIssue({ code: 'custom', path: ['KEY_VAULT_URI'], message: 'set exactly one of KEY_VAULT_URI (Azure) or LOCAL_SECRETS_FILE (local runs)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KEY_VAULT_URI'],
+        message: 'set exactly one of KEY_VAULT_URI (Azure) or LOCAL_SECRETS_FILE (local runs)',
+      });
     }
   });
 function isHttpsOrLoopback(value: string): boolean {

@@ -3,9 +3,7 @@ import { isLoopbackUrl } from './isLoopbackUrl';
 import { CronExpressionParser } from 'cron-parser';
 import { NationalCloudSchema } from './nationalClouds';
 
-const guid = z
-  .string()
-  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a GUID');
+const guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a GUID');
 
 /** Key Vault secret / certificate names: 1-127 characters, alphanumerics and dashes. */
 const secretName = z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, 'must be a Key Vault name (1-127 letters, digits, dashes)');
@@ -81,13 +79,25 @@ export const ScheduleSchema = z
   .strict();
 
 /** A user reference in INCLUDE / EXCLUDE lists: an Entra object id or a user principal name. */
-const userRef = z.string().min(3).max(256).transform((s) => s.trim().toLowerCase());
+const userRef = z
+  .string()
+  .min(3)
+  .max(256)
+  .transform((s) => s.trim().toLowerCase());
 
 export const UserScopeSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('ALL') }).strict(),
   z.object({ mode: z.literal('INCLUDE'), users: z.array(userRef).min(1).max(5000) }).strict(),
   z.object({ mode: z.literal('EXCLUDE'), users: z.array(userRef).min(1).max(5000) }).strict(),
-  z.object({ mode: z.literal('GROUPS'), groups: z.array(guid.transform((g) => g.toLowerCase())).min(1).max(100) }).strict(),
+  z
+    .object({
+      mode: z.literal('GROUPS'),
+      groups: z
+        .array(guid.transform((g) => g.toLowerCase()))
+        .min(1)
+        .max(100),
+    })
+    .strict(),
 ]);
 export type UserScope = z.infer<typeof UserScopeSchema>;
 

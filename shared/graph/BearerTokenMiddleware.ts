@@ -29,7 +29,8 @@ export class BearerTokenMiddleware implements Middleware {
     // The SDK types the request with the DOM's RequestInfo, which this Node build does not load.
     const request = context.request as unknown as string | { url: string };
     const url = typeof request === 'string' ? request : request.url;
-    if (!url.startsWith(`${this.graphRoot}/`)) throw carried(new AppError('INTERNAL', `refusing to send the Graph token to a URL outside ${this.graphRoot}`));
+    if (!url.startsWith(`${this.graphRoot}/`))
+      throw carried(new AppError('INTERNAL', `refusing to send the Graph token to a URL outside ${this.graphRoot}`));
     let token: string;
     try {
       token = await this.provider.getAccessToken();

@@ -22,7 +22,10 @@ export const ChangeNotificationSchema = z
     lifecycleEvent: z.enum(LIFECYCLE_EVENTS).optional(),
   })
   .passthrough()
-  .refine((n) => n.tenantId !== undefined || n.organizationId !== undefined, { message: 'a notification names its tenantId (or organizationId)', path: ['tenantId'] });
+  .refine((n) => n.tenantId !== undefined || n.organizationId !== undefined, {
+    message: 'a notification names its tenantId (or organizationId)',
+    path: ['tenantId'],
+  });
 export type ChangeNotification = z.infer<typeof ChangeNotificationSchema>;
 
 /** Largest notification POST we read; Graph's batches of basic notifications are far smaller. */

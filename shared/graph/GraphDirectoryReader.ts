@@ -62,7 +62,8 @@ export class GraphDirectoryReader implements DirectoryReader {
     } else {
       const saved = this.pathOf(start.url);
       // A link saved for another endpoint (the tenant moved national cloud, the sandbox moved) cannot resume.
-      if (saved === undefined) throw new AppError('DELTA_TOKEN_EXPIRED', `the saved delta link is not under ${this.versionRoot}; a full round is needed`);
+      if (saved === undefined)
+        throw new AppError('DELTA_TOKEN_EXPIRED', `the saved delta link is not under ${this.versionRoot}; a full round is needed`);
       path = saved;
     }
     for (;;) {
@@ -78,7 +79,8 @@ export class GraphDirectoryReader implements DirectoryReader {
     let path: string | undefined = `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?$select=id&$top=999`;
     while (path) {
       const parsed = MembersPageSchema.safeParse(await this.get(path, `reading the members of group ${groupId}`));
-      if (!parsed.success) throw new AppError('INTERNAL', `unexpected group members page from Graph: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      if (!parsed.success)
+        throw new AppError('INTERNAL', `unexpected group members page from Graph: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       for (const member of parsed.data.value) ids.push(member.id);
       const next = parsed.data['@odata.nextLink'];
       path = next ? this.followedPath(next, 'nextLink') : undefined;
@@ -95,7 +97,11 @@ export class GraphDirectoryReader implements DirectoryReader {
       throw err;
     }
     const parsed = GraphUserSchema.safeParse(body);
-    if (!parsed.success) throw new AppError('INTERNAL', `unexpected user from Graph: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      throw new AppError(
+        'INTERNAL',
+        `unexpected user from Graph: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+      );
     return parsed.data;
   }
 }

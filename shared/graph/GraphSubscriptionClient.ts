@@ -33,16 +33,23 @@ export class GraphSubscriptionClient implements SubscriptionClient {
 
   async renew(subscriptionId: string, expirationDateTime: string): Promise<GraphSubscription> {
     const what = `renewing subscription ${subscriptionId}`;
-    return toSubscription(await this.call(what, () => this.client.api(`/subscriptions/${encodeURIComponent(subscriptionId)}`).patch({ expirationDateTime })), what);
+    return toSubscription(
+      await this.call(what, () => this.client.api(`/subscriptions/${encodeURIComponent(subscriptionId)}`).patch({ expirationDateTime })),
+      what,
+    );
   }
 
   async reauthorize(subscriptionId: string): Promise<void> {
-    await this.call(`reauthorizing subscription ${subscriptionId}`, () => this.client.api(`/subscriptions/${encodeURIComponent(subscriptionId)}/reauthorize`).post({}));
+    await this.call(`reauthorizing subscription ${subscriptionId}`, () =>
+      this.client.api(`/subscriptions/${encodeURIComponent(subscriptionId)}/reauthorize`).post({}),
+    );
   }
 
   async delete(subscriptionId: string): Promise<void> {
     try {
-      await this.call(`deleting subscription ${subscriptionId}`, () => this.client.api(`/subscriptions/${encodeURIComponent(subscriptionId)}`).delete());
+      await this.call(`deleting subscription ${subscriptionId}`, () =>
+        this.client.api(`/subscriptions/${encodeURIComponent(subscriptionId)}`).delete(),
+      );
     } catch (err) {
       if (!isAppError(err, 'NOT_FOUND')) throw err;
     }

@@ -16,6 +16,8 @@ export function clientStateHash(clientState: string): string {
  */
 export function clientStateMatches(received: string | null | undefined, expectedHash: string): boolean {
   const expected = Buffer.from(expectedHash, 'hex');
-  const actual = createHash('sha256').update(received ?? '', 'utf8').digest();
+  const actual = createHash('sha256')
+    .update(received ?? '', 'utf8')
+    .digest();
   return expected.length === actual.length && timingSafeEqual(actual, expected) && typeof received === 'string';
 }

@@ -1,4 +1,10 @@
-import { type AuthenticationProvider, Client, HTTPMessageHandler, RetryHandler, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
+import {
+  type AuthenticationProvider,
+  Client,
+  HTTPMessageHandler,
+  RetryHandler,
+  RetryHandlerOptions,
+} from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { type TenantConfig } from '../config/TenantConfig';
 import { cloudEndpoints } from '../config/nationalClouds';
@@ -20,7 +26,11 @@ const FIRST_RETRY_DELAY_SECONDS = 1;
  * HTTP date, capped at 180 s) and backing off exponentially when there is none; it allows at most 10
  * retries. It does not retry network errors or other 5xx: those surface as TRANSIENT and the job is retried.
  */
-export async function createGraphClient(options: { microsoft365: TenantConfig['microsoft365']; secrets: SecretStore; maxRetries?: number }): Promise<GraphConnection> {
+export async function createGraphClient(options: {
+  microsoft365: TenantConfig['microsoft365'];
+  secrets: SecretStore;
+  maxRetries?: number;
+}): Promise<GraphConnection> {
   const { microsoft365 } = options;
   const auth = microsoft365.auth;
   let baseUrl: string;

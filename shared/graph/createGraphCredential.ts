@@ -24,7 +24,10 @@ export async function createGraphCredential(microsoft365: EntraAppConfig, secret
     createPrivateKey(pem);
     new X509Certificate(pem);
   } catch {
-    throw new AppError('CONFIG', `certificate ${auth.certificateName} must be a PEM holding the private key and the certificate (export it from Key Vault with its key)`);
+    throw new AppError(
+      'CONFIG',
+      `certificate ${auth.certificateName} must be a PEM holding the private key and the certificate (export it from Key Vault with its key)`,
+    );
   }
   return new ClientCertificateCredential(directoryId, applicationId, { certificate: pem }, { authorityHost });
 }

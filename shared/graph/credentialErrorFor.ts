@@ -10,10 +10,14 @@ export function credentialErrorFor(err: unknown): AppError {
   const message = err instanceof Error ? err.message : String(err);
   const refusal = /(AADSTS\d+)(:[^.\n]*)?/.exec(message);
   if (refusal) {
-    return new AppError('UNAUTHORIZED', `Entra ID refused the app's credentials (${refusal[0]}); check the directory id, application id and the client secret or certificate`, {
-      cause: err,
-      upstreamCode: refusal[1],
-    });
+    return new AppError(
+      'UNAUTHORIZED',
+      `Entra ID refused the app's credentials (${refusal[0]}); check the directory id, application id and the client secret or certificate`,
+      {
+        cause: err,
+        upstreamCode: refusal[1],
+      },
+    );
   }
   return new AppError('TRANSIENT', `could not get a Microsoft Graph token from Entra ID: ${message.split('\n')[0]}`, { cause: err });
 }

@@ -34,14 +34,26 @@ export function graphErrorFor(err: unknown, what: string): AppError {
   const detail = failure.message ? `: ${failure.message}` : '';
   if (status === undefined) return new AppError('TRANSIENT', `${what}: Microsoft Graph could not be reached${detail}`, options);
   if (status === 410 || (status >= 400 && status < 500 && code && EXPIRED_TOKEN_CODES.has(code.toLowerCase()))) {
-    return new AppError('DELTA_TOKEN_EXPIRED', `${what}: Graph no longer accepts the delta token (${status}${code ? ` ${code}` : ''}); a full round is needed`, options);
+    return new AppError(
+      'DELTA_TOKEN_EXPIRED',
+      `${what}: Graph no longer accepts the delta token (${status}${code ? ` ${code}` : ''}); a full round is needed`,
+      options,
+    );
   }
   if (status === 401) return new AppError('UNAUTHORIZED', `${what}: Graph rejected the app's token${detail}`, options);
   if (status === 403) {
-    return new AppError('FORBIDDEN', `${what}: Graph denied access; grant the app the application permissions User.Read.All and GroupMember.Read.All with admin consent${detail}`, options);
+    return new AppError(
+      'FORBIDDEN',
+      `${what}: Graph denied access; grant the app the application permissions User.Read.All and GroupMember.Read.All with admin consent${detail}`,
+      options,
+    );
   }
   if (status === 404) return new AppError('NOT_FOUND', `${what}: not found${detail}`, options);
-  if (status === 429) return new AppError('THROTTLED', `${what}: Graph is still throttling after retries`, { ...options, retryAfterMs: retryAfterMs(failure.headers) });
+  if (status === 429)
+    return new AppError('THROTTLED', `${what}: Graph is still throttling after retries`, {
+      ...options,
+      retryAfterMs: retryAfterMs(failure.headers),
+    });
   if (status >= 500 || status === 408) return new AppError('TRANSIENT', `${what}: Graph is unavailable (${status})${detail}`, options);
   return new AppError('INVALID', `${what}: Graph refused the request (${status})${detail}`, options);
 }

@@ -11,7 +11,9 @@ const DeltaPageSchema = z
   .passthrough();
 
 // An unknown reason stops the round: guessing "deleted" could remove extensions of users who still exist.
-const RemovedItemSchema = z.object({ id: z.string().min(1), '@removed': z.object({ reason: RemovedReasonSchema }).passthrough() }).passthrough();
+const RemovedItemSchema = z
+  .object({ id: z.string().min(1), '@removed': z.object({ reason: RemovedReasonSchema }).passthrough() })
+  .passthrough();
 
 function unexpected(what: string, error: z.ZodError): AppError {
   const issue = error.issues[0];
@@ -42,7 +44,8 @@ export function parseUsersDeltaPage(body: unknown): UsersDeltaPage {
   });
   const nextLink = page.data['@odata.nextLink'];
   const deltaLink = page.data['@odata.deltaLink'];
-  if (nextLink && deltaLink) throw new AppError('INTERNAL', 'unexpected users delta page from Graph: it has both a nextLink and a deltaLink');
+  if (nextLink && deltaLink)
+    throw new AppError('INTERNAL', 'unexpected users delta page from Graph: it has both a nextLink and a deltaLink');
   if (nextLink) return { users, removed, nextLink };
   if (deltaLink) return { users, removed, deltaLink };
   throw new AppError('INTERNAL', 'unexpected users delta page from Graph: it has neither a nextLink nor a deltaLink');

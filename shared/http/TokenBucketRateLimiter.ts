@@ -30,7 +30,8 @@ export class TokenBucketRateLimiter {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(options: TokenBucketRateLimiterOptions) {
-    if (!(options.perMinute > 0)) throw new AppError('CONFIG', `rate limit must be a positive number of requests per minute (got ${options.perMinute})`);
+    if (!(options.perMinute > 0))
+      throw new AppError('CONFIG', `rate limit must be a positive number of requests per minute (got ${options.perMinute})`);
     if (!(options.maxConcurrency >= 1)) throw new AppError('CONFIG', `max concurrency must be at least 1 (got ${options.maxConcurrency})`);
     this.perMs = options.perMinute / 60_000;
     this.capacity = Math.max(1, (options.perMinute / 60) * (options.burstSeconds ?? 1));

@@ -11,7 +11,9 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 export function errorResponse(err: unknown, log?: (message: string) => void): HttpResponseInit {
   const status = httpStatusFor(err);
   if (err instanceof AppError && status < 500) {
-    return json(status, { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } });
+    return json(status, {
+      error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) },
+    });
   }
   log?.(`request failed: ${ensureError(err).message}`);
   const code = err instanceof AppError ? err.code : 'INTERNAL';

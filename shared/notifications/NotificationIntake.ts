@@ -29,7 +29,13 @@ export class NotificationIntake {
   readonly stats: NotificationStats = emptyNotificationStats();
 
   constructor(
-    private readonly deps: { lookup: SubscriptionLookup; queue: JobQueue; deltas: DebouncedDeltaEnqueuer; debounceMs: number; now?: () => Date },
+    private readonly deps: {
+      lookup: SubscriptionLookup;
+      queue: JobQueue;
+      deltas: DebouncedDeltaEnqueuer;
+      debounceMs: number;
+      now?: () => Date;
+    },
   ) {}
 
   /**
@@ -94,7 +100,15 @@ export class NotificationIntake {
   private subscriptionJob(record: SubscriptionRecord, action: 'recreate' | 'reauthorize'): SubscriptionJob {
     const now = (this.deps.now ?? (() => new Date()))();
     const jobId = `${action}:${record.subscriptionId}:${debounceWindowStart(now, this.deps.debounceMs)}`.slice(0, 128);
-    return { jobId, tenantId: record.tenantId, resource: 'subscriptions', action, subscriptionId: record.subscriptionId, trigger: 'lifecycle', requestedAt: now.toISOString() };
+    return {
+      jobId,
+      tenantId: record.tenantId,
+      resource: 'subscriptions',
+      action,
+      subscriptionId: record.subscriptionId,
+      trigger: 'lifecycle',
+      requestedAt: now.toISOString(),
+    };
   }
 }
 

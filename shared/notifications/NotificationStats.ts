@@ -11,5 +11,11 @@ export interface NotificationStats {
 }
 
 export function emptyNotificationStats(): NotificationStats {
-  return { received: 0, accepted: 0, jobsEnqueued: 0, lifecycleEvents: 0, dropped: { invalid: 0, unknownSubscription: 0, clientStateMismatch: 0, tenantMismatch: 0 } };
+  return {
+    received: 0,
+    accepted: 0,
+    jobsEnqueued: 0,
+    lifecycleEvents: 0,
+    dropped: { invalid: 0, unknownSubscription: 0, clientStateMismatch: 0, tenantMismatch: 0 },
+  };
 }

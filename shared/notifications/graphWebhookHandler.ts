@@ -10,7 +10,9 @@ import { type NotificationIntake } from './NotificationIntake';
 const MAX_VALIDATION_TOKEN = 2048;
 
 /** The envelope only; each item is checked on its own so one bad item does not sink its batch. */
-const EnvelopeSchema = z.object({ value: z.array(z.unknown()).min(1).max(1000), validationTokens: z.array(z.string()).optional() }).passthrough();
+const EnvelopeSchema = z
+  .object({ value: z.array(z.unknown()).min(1).max(1000), validationTokens: z.array(z.string()).optional() })
+  .passthrough();
 
 /**
  * Graph's validation handshake: 200, text/plain, exactly the (already URL-decoded) token. It needs no
@@ -40,7 +42,10 @@ export function graphWebhookHandler(intake: () => Promise<NotificationIntake>) {
       const body = await readJsonBody(request, EnvelopeSchema, MAX_NOTIFICATION_BODY_BYTES);
       const result = await (await intake()).accept(body.value, { warn: (m) => context.warn(m) });
       if (result.accepted === 0 && result.dropped.invalid === body.value.length) {
-        throw new AppError('UNPROCESSABLE', 'no item of the batch is a Graph notification (subscriptionId and tenantId or organizationId are required)');
+        throw new AppError(
+          'UNPROCESSABLE',
+          'no item of the batch is a Graph notification (subscriptionId and tenantId or organizationId are required)',
+        );
       }
       return json(202, result);
     } catch (err) {

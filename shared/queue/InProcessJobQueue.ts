@@ -58,8 +58,10 @@ export class InProcessJobQueue implements JobQueue {
     this.maxDeliveryCount = options.maxDeliveryCount ?? 10;
     this.retryDelayMs = options.retryDelayMs ?? defaultRetryDelayMs;
     this.now = options.now ?? (() => Date.now());
-    if (!Number.isInteger(this.maxConcurrentSessions) || this.maxConcurrentSessions < 1) throw new AppError('CONFIG', 'maxConcurrentSessions must be a whole number of at least 1');
-    if (!Number.isInteger(this.maxDeliveryCount) || this.maxDeliveryCount < 1) throw new AppError('CONFIG', 'maxDeliveryCount must be a whole number of at least 1');
+    if (!Number.isInteger(this.maxConcurrentSessions) || this.maxConcurrentSessions < 1)
+      throw new AppError('CONFIG', 'maxConcurrentSessions must be a whole number of at least 1');
+    if (!Number.isInteger(this.maxDeliveryCount) || this.maxDeliveryCount < 1)
+      throw new AppError('CONFIG', 'maxDeliveryCount must be a whole number of at least 1');
   }
 
   async enqueue(job: SyncJob, options: EnqueueOptions = {}): Promise<void> {
@@ -170,11 +172,14 @@ export class InProcessJobQueue implements JobQueue {
     this.timer = undefined;
     this.timerDueAt = dueAt;
     if (dueAt === Infinity) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerDueAt = Infinity;
-      this.pump();
-    }, Math.min(MAX_TIMER_DELAY_MS, Math.max(1, dueAt - this.now())));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerDueAt = Infinity;
+        this.pump();
+      },
+      Math.min(MAX_TIMER_DELAY_MS, Math.max(1, dueAt - this.now())),
+    );
     this.timer.unref();
   }
 

@@ -19,7 +19,10 @@ export class ServiceBusJobQueue implements JobQueue {
   /** Only a client this queue created is closed with it; a client passed in belongs to the caller. */
   private ownsClient = false;
 
-  constructor(private readonly client: ServiceBusClientLike, private readonly queueName: string) {
+  constructor(
+    private readonly client: ServiceBusClientLike,
+    private readonly queueName: string,
+  ) {
     if (!queueName) throw new AppError('CONFIG', 'the Service Bus queue name is empty (ServiceBusQueueName)');
     this.sender = client.createSender(queueName);
   }
@@ -27,8 +30,13 @@ export class ServiceBusJobQueue implements JobQueue {
   static fromSettings(settings: ServiceBusQueueSettings): ServiceBusJobQueue {
     let client: ServiceBusClient;
     if (settings.connectionString) client = new ServiceBusClient(settings.connectionString);
-    else if (settings.fullyQualifiedNamespace) client = new ServiceBusClient(settings.fullyQualifiedNamespace, settings.credential ?? new DefaultAzureCredential());
-    else throw new AppError('CONFIG', 'Service Bus is not configured: set ServiceBusConnection__fullyQualifiedNamespace (managed identity) or ServiceBusConnection');
+    else if (settings.fullyQualifiedNamespace)
+      client = new ServiceBusClient(settings.fullyQualifiedNamespace, settings.credential ?? new DefaultAzureCredential());
+    else
+      throw new AppError(
+        'CONFIG',
+        'Service Bus is not configured: set ServiceBusConnection__fullyQualifiedNamespace (managed identity) or ServiceBusConnection',
+      );
     const queue = new ServiceBusJobQueue(client, settings.queueName);
     queue.ownsClient = true;
     return queue;

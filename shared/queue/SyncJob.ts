@@ -35,7 +35,10 @@ export const SubscriptionJobSchema = z
     subscriptionId: z.string().min(1).max(128).optional(),
   })
   .strict()
-  .refine((job) => job.action === 'maintain' || job.subscriptionId !== undefined, { message: 'reauthorize and recreate name a subscriptionId', path: ['subscriptionId'] });
+  .refine((job) => job.action === 'maintain' || job.subscriptionId !== undefined, {
+    message: 'reauthorize and recreate name a subscriptionId',
+    path: ['subscriptionId'],
+  });
 export type SubscriptionJob = z.infer<typeof SubscriptionJobSchema>;
 
 /** One queue message: the tenant is the session, so one tenant's jobs run one at a time. */

@@ -6,8 +6,14 @@ import { AppError } from '../errors/AppError';
  * duplicate detection window must be at least `windowMs`, or a late notification would slip through as a
  * second job (harmless, since delta jobs are idempotent, but wasted work).
  */
-export function debouncedDeltaMessage(tenantId: string, resource: 'users', now: Date, windowMs: number): { messageId: string; scheduledEnqueueTime: Date } {
-  if (!Number.isSafeInteger(windowMs) || windowMs <= 0) throw new AppError('CONFIG', `debounce window must be a positive whole number of milliseconds, got ${windowMs}`);
+export function debouncedDeltaMessage(
+  tenantId: string,
+  resource: 'users',
+  now: Date,
+  windowMs: number,
+): { messageId: string; scheduledEnqueueTime: Date } {
+  if (!Number.isSafeInteger(windowMs) || windowMs <= 0)
+    throw new AppError('CONFIG', `debounce window must be a positive whole number of milliseconds, got ${windowMs}`);
   const nowMs = now.getTime();
   if (!Number.isFinite(nowMs)) throw new AppError('INVALID', 'debounce time must be a valid Date');
   const windowStart = debounceWindowStart(now, windowMs);

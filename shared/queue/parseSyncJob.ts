@@ -17,7 +17,12 @@ export function parseSyncJob(body: unknown): SyncJob {
   }
   const parsed = SyncJobSchema.safeParse(value);
   if (!parsed.success) {
-    throw new AppError('INVALID', `invalid sync job message: ${zodIssues(parsed.error).map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    throw new AppError(
+      'INVALID',
+      `invalid sync job message: ${zodIssues(parsed.error)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; ')}`,
+    );
   }
   return parsed.data;
 }

@@ -19,8 +19,13 @@ export function serviceBusErrorFor(err: unknown, queueName: string): AppError {
     return new AppError('CONFIG', `Service Bus refused the sync job (${err.code}): ${hint}`, { cause: err, upstreamCode: err.code });
   }
   if (ensureError(err).name === 'CredentialUnavailableError') {
-    return new AppError('CONFIG', `no credential could authenticate to Service Bus for queue "${queueName}": ${ensureError(err).message}`, { cause: err });
+    return new AppError('CONFIG', `no credential could authenticate to Service Bus for queue "${queueName}": ${ensureError(err).message}`, {
+      cause: err,
+    });
   }
   const code = isServiceBusError(err) ? err.code : undefined;
-  return new AppError('TRANSIENT', `Service Bus did not take the sync job${code ? ` (${code})` : ''}: ${ensureError(err).message}`, { cause: err, upstreamCode: code });
+  return new AppError('TRANSIENT', `Service Bus did not take the sync job${code ? ` (${code})` : ''}: ${ensureError(err).message}`, {
+    cause: err,
+    upstreamCode: code,
+  });
 }

@@ -13,6 +13,11 @@ export function toServiceBusMessage(job: SyncJob, options: EnqueueOptions = {}):
     sessionId: job.tenantId,
     messageId: options.messageId ?? job.jobId,
     ...(options.scheduledEnqueueTime ? { scheduledEnqueueTimeUtc: options.scheduledEnqueueTime } : {}),
-    applicationProperties: { tenantId: job.tenantId, resource: job.resource, trigger: job.trigger, ...(job.resource === 'users' ? { mode: job.mode } : { action: job.action }) },
+    applicationProperties: {
+      tenantId: job.tenantId,
+      resource: job.resource,
+      trigger: job.trigger,
+      ...(job.resource === 'users' ? { mode: job.mode } : { action: job.action }),
+    },
   };
 }

@@ -39,7 +39,15 @@ export function connectorFactory(secrets: SecretStore): (tenant: TenantRecord) =
     const connectors: TenantConnectors = {
       directoryReader: new GraphDirectoryReader(graph.client, graph.versionRoot, graph.requestCount),
       subscriptions: new GraphSubscriptionClient(graph.client),
-      pbx: new PortSipClient({ baseUrl: pbxConfig.baseUrl, domain: pbxConfig.domain, username: credential.username, password: credential.password, role: pbxConfig.role, rateLimitPerMinute: pbxConfig.rateLimitPerMinute, maxConcurrency: pbxConfig.maxConcurrency }),
+      pbx: new PortSipClient({
+        baseUrl: pbxConfig.baseUrl,
+        domain: pbxConfig.domain,
+        username: credential.username,
+        password: credential.password,
+        role: pbxConfig.role,
+        rateLimitPerMinute: pbxConfig.rateLimitPerMinute,
+        maxConcurrency: pbxConfig.maxConcurrency,
+      }),
     };
     cache.set(tenant.id, { etag: tenant.etag, connectors });
     return connectors;
@@ -48,7 +56,9 @@ export function connectorFactory(secrets: SecretStore): (tenant: TenantRecord) =
 
 /** The composition root: real adapters chosen from the app settings. `queue` may be supplied (local host). */
 export async function createServices(settings: AppSettings, overrides: { queue?: JobQueue } = {}): Promise<Services> {
-  const credential = settings.AZURE_CLIENT_ID ? new DefaultAzureCredential({ managedIdentityClientId: settings.AZURE_CLIENT_ID }) : undefined;
+  const credential = settings.AZURE_CLIENT_ID
+    ? new DefaultAzureCredential({ managedIdentityClientId: settings.AZURE_CLIENT_ID })
+    : undefined;
   const needsCredential = () => credential ?? new DefaultAzureCredential();
   const stores = await createTableStores({
     connectionString: settings.AzureWebJobsStorage,
@@ -56,10 +66,13 @@ export async function createServices(settings: AppSettings, overrides: { queue?:
     credential: settings.AzureWebJobsStorage ? undefined : needsCredential(),
     tablePrefix: settings.TABLE_PREFIX,
   });
-  const secrets: SecretStore = settings.KEY_VAULT_URI ? new KeyVaultSecretStore(settings.KEY_VAULT_URI, needsCredential()) : new LocalSecretStore(settings.LOCAL_SECRETS_FILE!);
+  const secrets: SecretStore = settings.KEY_VAULT_URI
+    ? new KeyVaultSecretStore(settings.KEY_VAULT_URI, needsCredential())
+    : new LocalSecretStore(settings.LOCAL_SECRETS_FILE!);
   let queue = overrides.queue;
   if (!queue) {
-    if (settings.QUEUE_MODE === 'inprocess') throw new AppError('CONFIG', 'QUEUE_MODE=inprocess is only available in the local host (npm start)');
+    if (settings.QUEUE_MODE === 'inprocess')
+      throw new AppError('CONFIG', 'QUEUE_MODE=inprocess is only available in the local host (npm start)');
     queue = ServiceBusJobQueue.fromSettings({
       connectionString: settings.ServiceBusConnection,
       fullyQualifiedNamespace: settings.ServiceBusConnection__fullyQualifiedNamespace,
@@ -67,11 +80,23 @@ export async function createServices(settings: AppSettings, overrides: { queue?:
       queueName: settings.ServiceBusQueueName,
     });
   }
-  return assembleServices({ stores, secrets, queue, syncConcurrency: settings.SYNC_CONCURRENCY, notifications: notificationSettingsFrom(settings) });
+  return assembleServices({
+    stores,
+    secrets,
+    queue,
+    syncConcurrency: settings.SYNC_CONCURRENCY,
+    notifications: notificationSettingsFrom(settings),
+  });
 }
 
 /** Services from their parts (createServices, the local host, tests and benchmarks all build them here). */
-export function assembleServices(parts: { stores: TableStores; secrets: SecretStore; queue: JobQueue; syncConcurrency: number; notifications: NotificationSettings }): Services {
+export function assembleServices(parts: {
+  stores: TableStores;
+  secrets: SecretStore;
+  queue: JobQueue;
+  syncConcurrency: number;
+  notifications: NotificationSettings;
+}): Services {
   const { stores, secrets, queue } = parts;
   return {
     ...stores,

@@ -5,7 +5,13 @@ import { CronExpressionParser } from 'cron-parser';
  * and not older than `maxLagMs` (a scheduler that was down for a day does not replay every missed night;
  * it runs the latest one). Returns undefined when nothing is due.
  */
-export function dueFireTime(cron: string, timeZone: string, now: Date, lastFire: string | null, maxLagMs = 24 * 3600_000): Date | undefined {
+export function dueFireTime(
+  cron: string,
+  timeZone: string,
+  now: Date,
+  lastFire: string | null,
+  maxLagMs = 24 * 3600_000,
+): Date | undefined {
   const expression = CronExpressionParser.parse(cron, { currentDate: new Date(now.getTime() + 1), tz: timeZone });
   const previous = expression.prev().toDate();
   if (now.getTime() - previous.getTime() > maxLagMs) return undefined;

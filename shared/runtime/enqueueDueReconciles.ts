@@ -15,7 +15,11 @@ export async function enqueueDueReconciles(services: Services, now: Date, log: (
       const { cron, timeZone } = tenant.config.schedule;
       const fire = dueFireTime(cron, timeZone, now, await services.scheduleState.getLastFire(tenant.id));
       if (!fire) continue;
-      await requestSync(services, { tenantId: tenant.id, mode: 'full', trigger: 'scheduled', now }, { messageId: `scheduled:${tenant.id}:${fire.toISOString()}` });
+      await requestSync(
+        services,
+        { tenantId: tenant.id, mode: 'full', trigger: 'scheduled', now },
+        { messageId: `scheduled:${tenant.id}:${fire.toISOString()}` },
+      );
       await services.scheduleState.setLastFire(tenant.id, fire.toISOString());
       queued.push(tenant.id);
       log(`queued the scheduled reconcile of ${tenant.id} (${fire.toISOString()})`);

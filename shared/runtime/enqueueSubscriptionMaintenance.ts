@@ -6,7 +6,13 @@ import { type Services } from './Services';
  * Queues a `maintain` subscription job for a tenant. The message id is per tenant and `slot` (a timer
  * occurrence, a configuration version), so overlapping timers or a retried request queue it once.
  */
-export async function enqueueSubscriptionMaintenance(services: Services, tenantId: string, slot: string, trigger: SubscriptionJob['trigger'], now = new Date()): Promise<void> {
+export async function enqueueSubscriptionMaintenance(
+  services: Services,
+  tenantId: string,
+  slot: string,
+  trigger: SubscriptionJob['trigger'],
+  now = new Date(),
+): Promise<void> {
   const jobId = `maintain:${tenantId}:${slot}`.slice(0, 128);
   const job: SubscriptionJob = { jobId, tenantId, resource: 'subscriptions', action: 'maintain', trigger, requestedAt: now.toISOString() };
   await services.queue.enqueue(job, { messageId: jobId });

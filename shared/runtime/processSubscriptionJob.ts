@@ -11,7 +11,11 @@ import { type Services } from './Services';
  * rethrown for redelivery; final ones (permission missing, endpoint validation failed) are logged, and the
  * next maintenance run tries again.
  */
-export async function processSubscriptionJob(services: Services, job: SubscriptionJob, logger: JobLogger): Promise<SubscriptionChanges | undefined> {
+export async function processSubscriptionJob(
+  services: Services,
+  job: SubscriptionJob,
+  logger: JobLogger,
+): Promise<SubscriptionChanges | undefined> {
   const tenant = await services.tenants.get(job.tenantId);
   if (!tenant) {
     // Deleted tenant: without its configuration Graph cannot be called; its subscriptions expire there.
@@ -23,7 +27,11 @@ export async function processSubscriptionJob(services: Services, job: Subscripti
     const connectors = await services.connectorsFor(tenant);
     const subscriptions = new TenantSubscriptions(services, tenant, connectors.subscriptions, logger.log);
     const changes =
-      job.action === 'maintain' ? await subscriptions.maintain() : job.action === 'reauthorize' ? await subscriptions.reauthorize(job.subscriptionId!) : await subscriptions.recreate(job.subscriptionId!);
+      job.action === 'maintain'
+        ? await subscriptions.maintain()
+        : job.action === 'reauthorize'
+          ? await subscriptions.reauthorize(job.subscriptionId!)
+          : await subscriptions.recreate(job.subscriptionId!);
     const summary = Object.entries(changes)
       .filter(([, ids]) => ids.length > 0)
       .map(([what, ids]) => `${what} ${ids.length}`)

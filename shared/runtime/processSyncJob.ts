@@ -26,9 +26,27 @@ export async function processSyncJob(services: Services, job: UserSyncJob, logge
   }
   const existing = job.runId ? await services.runs.get(job.tenantId, job.runId) : null;
   const startedAt = new Date();
-  const run: SyncRun = existing ?? queuedRun({ tenantId: job.tenantId, runId: job.runId ?? newRunId(startedAt), trigger: job.trigger, mode: job.mode, queuedAt: job.requestedAt });
+  const run: SyncRun =
+    existing ??
+    queuedRun({
+      tenantId: job.tenantId,
+      runId: job.runId ?? newRunId(startedAt),
+      trigger: job.trigger,
+      mode: job.mode,
+      queuedAt: job.requestedAt,
+    });
   if (!tenant.config.enabled || !tenant.config.users.enabled) {
-    await save(services, { ...run, status: 'succeeded', startedAt: startedAt.toISOString(), finishedAt: startedAt.toISOString(), notes: ['tenant or user sync is disabled; nothing done'] }, !existing);
+    await save(
+      services,
+      {
+        ...run,
+        status: 'succeeded',
+        startedAt: startedAt.toISOString(),
+        finishedAt: startedAt.toISOString(),
+        notes: ['tenant or user sync is disabled; nothing done'],
+      },
+      !existing,
+    );
     return undefined;
   }
   Object.assign(run, { status: 'running', startedAt: startedAt.toISOString(), error: undefined });

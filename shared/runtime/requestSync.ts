@@ -16,8 +16,18 @@ export async function requestSync(
 ): Promise<{ runId: string; job: UserSyncJob }> {
   const now = request.now ?? new Date();
   const runId = newRunId(now);
-  const job: UserSyncJob = { jobId: runId, tenantId: request.tenantId, resource: 'users', mode: request.mode, trigger: request.trigger, runId, requestedAt: now.toISOString() };
-  await services.runs.create(queuedRun({ tenantId: request.tenantId, runId, trigger: request.trigger, mode: request.mode, queuedAt: job.requestedAt }));
+  const job: UserSyncJob = {
+    jobId: runId,
+    tenantId: request.tenantId,
+    resource: 'users',
+    mode: request.mode,
+    trigger: request.trigger,
+    runId,
+    requestedAt: now.toISOString(),
+  };
+  await services.runs.create(
+    queuedRun({ tenantId: request.tenantId, runId, trigger: request.trigger, mode: request.mode, queuedAt: job.requestedAt }),
+  );
   await services.queue.enqueue(job, { messageId: runId, ...enqueueOptions });
   return { runId, job };
 }

@@ -49,7 +49,10 @@ export class LocalSecretStore implements SecretStore {
       text = readFileSync(this.filePath, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw new AppError('CONFIG', `local secret file ${this.filePath} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+      throw new AppError(
+        'CONFIG',
+        `local secret file ${this.filePath} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'unknown error'})`,
+      );
     }
     let parsed: unknown;
     try {
@@ -59,7 +62,8 @@ export class LocalSecretStore implements SecretStore {
       throw new AppError('CONFIG', `local secret file ${this.filePath} is not valid JSON`);
     }
     const values = FileSchema.safeParse(parsed);
-    if (!values.success) throw new AppError('CONFIG', `local secret file ${this.filePath} must be a JSON object mapping names to string values`);
+    if (!values.success)
+      throw new AppError('CONFIG', `local secret file ${this.filePath} must be a JSON object mapping names to string values`);
     return values.data;
   }
 

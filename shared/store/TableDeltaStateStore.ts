@@ -35,7 +35,10 @@ export class TableDeltaStateStore implements DeltaStateStore {
 
   async save(state: DeltaState): Promise<DeltaState> {
     const what = `delta state of ${state.tenantId}/${state.resource}`;
-    const entity: { partitionKey: string; rowKey: string } & Record<string, string | boolean> = { partitionKey: state.tenantId, rowKey: state.resource };
+    const entity: { partitionKey: string; rowKey: string } & Record<string, string | boolean> = {
+      partitionKey: state.tenantId,
+      rowKey: state.resource,
+    };
     for (const key of TEXT_FIELDS) {
       const value = state[key];
       if (value !== undefined) entity[key] = checkedTableString(value, `${what}: ${key}`);
@@ -51,7 +54,8 @@ export class TableDeltaStateStore implements DeltaStateStore {
       return { ...state, etag: etagOf(result, what) };
     } catch (err) {
       // Cleared since it was read: as stale as a changed ETag.
-      if (isAppError(err, 'NOT_FOUND')) throw new AppError('PRECONDITION_FAILED', `${what}: it was cleared by someone else`, { cause: err });
+      if (isAppError(err, 'NOT_FOUND'))
+        throw new AppError('PRECONDITION_FAILED', `${what}: it was cleared by someone else`, { cause: err });
       throw err;
     }
   }

@@ -49,7 +49,10 @@ export class TableLinkStore implements LinkStore {
 
   async listByTenant(tenantId: string): Promise<UserLink[]> {
     const links: UserLink[] = [];
-    for await (const row of listPartition(this.table, tenantId, `user links of ${tenantId}`, { rowKeyPrefix: USER_PREFIX, select: COLUMNS })) {
+    for await (const row of listPartition(this.table, tenantId, `user links of ${tenantId}`, {
+      rowKeyPrefix: USER_PREFIX,
+      select: COLUMNS,
+    })) {
       links.push(toLink(tenantId, row));
     }
     return links;
@@ -63,7 +66,10 @@ export class TableLinkStore implements LinkStore {
   async upsert(link: UserLink): Promise<void> {
     const { tenantId, objectId, fields, ...rest } = link;
     const what = `user link ${tenantId}/${objectId}`;
-    const entity: { partitionKey: string; rowKey: string } & Record<string, string | boolean> = { partitionKey: tenantId, rowKey: rowKeyOf(objectId) };
+    const entity: { partitionKey: string; rowKey: string } & Record<string, string | boolean> = {
+      partitionKey: tenantId,
+      rowKey: rowKeyOf(objectId),
+    };
     for (const [key, value] of Object.entries(rest)) if (value !== undefined) entity[key] = value;
     if (fields) entity.fields = checkedTableString(JSON.stringify(fields), `${what}: fields`);
     await tableCall(what, () => this.table.upsertEntity(entity, 'Replace'));
@@ -77,7 +83,8 @@ export class TableLinkStore implements LinkStore {
   async deleteAllForTenant(tenantId: string): Promise<void> {
     const what = `user links of ${tenantId}`;
     const rowKeys: string[] = [];
-    for await (const row of listPartition(this.table, tenantId, what, { rowKeyPrefix: USER_PREFIX, select: [] })) rowKeys.push(String(row.rowKey));
+    for await (const row of listPartition(this.table, tenantId, what, { rowKeyPrefix: USER_PREFIX, select: [] }))
+      rowKeys.push(String(row.rowKey));
     for (let start = 0; start < rowKeys.length; start += MAX_TRANSACTION) {
       const batch = rowKeys.slice(start, start + MAX_TRANSACTION);
       const actions: TransactionAction[] = batch.map((rowKey) => ['delete', { partitionKey: tenantId, rowKey }]);

@@ -29,7 +29,8 @@ export class TablePendingUserStore implements PendingUserStore {
 
   async list(tenantId: string): Promise<PendingUser[]> {
     const users: PendingUser[] = [];
-    for await (const row of listPartition(this.table, tenantId, `pending users of ${tenantId}`, { select: COLUMNS })) users.push(toPendingUser(tenantId, row));
+    for await (const row of listPartition(this.table, tenantId, `pending users of ${tenantId}`, { select: COLUMNS }))
+      users.push(toPendingUser(tenantId, row));
     return users;
   }
 
@@ -56,7 +57,8 @@ export class TablePendingUserStore implements PendingUserStore {
       } catch (err) {
         const raced = isAppError(err, 'PRECONDITION_FAILED') || isAppError(err, 'CONFLICT') || isAppError(err, 'NOT_FOUND');
         if (!raced) throw err;
-        if (attempt >= MAX_ATTEMPTS) throw new AppError('TRANSIENT', `${what}: kept changing while its attempt count was bumped`, { cause: err });
+        if (attempt >= MAX_ATTEMPTS)
+          throw new AppError('TRANSIENT', `${what}: kept changing while its attempt count was bumped`, { cause: err });
       }
     }
   }

@@ -10,7 +10,15 @@ import { tableCall } from './tableCall';
 
 const count = z.number().int().nonnegative();
 const CountsSchema = z.object({
-  created: count, adopted: count, updated: count, disabled: count, deleted: count, unlinked: count, unchanged: count, skipped: count, failed: count,
+  created: count,
+  adopted: count,
+  updated: count,
+  disabled: count,
+  deleted: count,
+  unlinked: count,
+  unchanged: count,
+  skipped: count,
+  failed: count,
 }) satisfies z.ZodType<RunCounts>;
 const IssueSchema = z.object({
   objectId: z.string().optional(),

@@ -19,6 +19,8 @@ export class TableScheduleStateStore implements ScheduleStateStore {
   }
 
   async setLastFire(tenantId: string, fireTimeIso: string): Promise<void> {
-    await tableCall(`schedule state of ${tenantId}`, () => this.table.upsertEntity({ partitionKey: tenantId, rowKey: ROW_KEY, lastFire: fireTimeIso }, 'Replace'));
+    await tableCall(`schedule state of ${tenantId}`, () =>
+      this.table.upsertEntity({ partitionKey: tenantId, rowKey: ROW_KEY, lastFire: fireTimeIso }, 'Replace'),
+    );
   }
 }

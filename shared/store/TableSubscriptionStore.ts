@@ -23,7 +23,20 @@ const RowSchema = z.object({
   renewedAt: z.string().datetime().optional(),
 });
 
-const COLUMNS = ['tenantId', 'directoryId', 'resource', 'graphResource', 'changeType', 'notificationUrl', 'lifecycleNotificationUrl', 'expiresAt', 'clientStateHash', 'clientStateSecretName', 'createdAt', 'renewedAt'];
+const COLUMNS = [
+  'tenantId',
+  'directoryId',
+  'resource',
+  'graphResource',
+  'changeType',
+  'notificationUrl',
+  'lifecycleNotificationUrl',
+  'expiresAt',
+  'clientStateHash',
+  'clientStateSecretName',
+  'createdAt',
+  'renewedAt',
+];
 /** One row per subscription: the webhook's lookup by subscription id is a point read. */
 const ROW_KEY = '';
 
@@ -38,13 +51,16 @@ export class TableSubscriptionStore implements SubscriptionStore {
 
   async listForTenant(tenantId: string): Promise<SubscriptionRecord[]> {
     const records: SubscriptionRecord[] = [];
-    for await (const row of listRows(this.table, odata`tenantId eq ${tenantId}`, `subscriptions of ${tenantId}`, { select: COLUMNS })) records.push(toRecord(row));
+    for await (const row of listRows(this.table, odata`tenantId eq ${tenantId}`, `subscriptions of ${tenantId}`, { select: COLUMNS }))
+      records.push(toRecord(row));
     return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   async save(record: SubscriptionRecord): Promise<void> {
     const { subscriptionId, ...fields } = record;
-    await tableCall(`subscription ${subscriptionId}`, () => this.table.upsertEntity({ partitionKey: subscriptionId, rowKey: ROW_KEY, ...fields }, 'Replace'));
+    await tableCall(`subscription ${subscriptionId}`, () =>
+      this.table.upsertEntity({ partitionKey: subscriptionId, rowKey: ROW_KEY, ...fields }, 'Replace'),
+    );
   }
 
   async remove(subscriptionId: string): Promise<void> {
@@ -53,6 +69,10 @@ export class TableSubscriptionStore implements SubscriptionStore {
 }
 
 function toRecord(row: Record<string, unknown>): SubscriptionRecord {
-  const { partitionKey, renewedAt, ...fields } = parseStoredRow({ ...row, renewedAt: row.renewedAt ?? undefined }, RowSchema, `subscription ${String(row.partitionKey)}`);
+  const { partitionKey, renewedAt, ...fields } = parseStoredRow(
+    { ...row, renewedAt: row.renewedAt ?? undefined },
+    RowSchema,
+    `subscription ${String(row.partitionKey)}`,
+  );
   return { subscriptionId: partitionKey, ...fields, ...(renewedAt ? { renewedAt } : {}) };
 }

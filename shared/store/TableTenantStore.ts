@@ -58,7 +58,9 @@ export class TableTenantStore implements TenantStore {
     if (!existing) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
     const now = new Date().toISOString();
     const createdAt = typeof existing.createdAt === 'string' ? existing.createdAt : now;
-    const result = await tableCall(`tenant ${id}`, () => this.table.updateEntity(toEntity(id, config, createdAt, now), 'Replace', { etag: ifMatch ?? '*' }));
+    const result = await tableCall(`tenant ${id}`, () =>
+      this.table.updateEntity(toEntity(id, config, createdAt, now), 'Replace', { etag: ifMatch ?? '*' }),
+    );
     return { id, config, etag: etagOf(result, `tenant ${id}`), createdAt, updatedAt: now };
   }
 
@@ -73,6 +75,11 @@ function toEntity(id: string, config: TenantConfig, createdAt: string, updatedAt
 }
 
 function toRecord(id: string, row: Record<string, unknown>): TenantRecord {
-  const parsed = parseStoredRow({ ...row, config: fromLongStringColumns(row, 'config') }, RowSchema, `configuration of tenant ${id}`, 'CONFIG');
+  const parsed = parseStoredRow(
+    { ...row, config: fromLongStringColumns(row, 'config') },
+    RowSchema,
+    `configuration of tenant ${id}`,
+    'CONFIG',
+  );
   return { id, ...parsed };
 }

@@ -51,14 +51,21 @@ function clientFor(options: TableStorageOptions, tableName: string): TableClient
   const { connectionString, tableServiceUrl, credential } = options;
   if (connectionString) {
     try {
-      return TableClient.fromConnectionString(connectionString, tableName, { allowInsecureConnection: isHttpConnectionString(connectionString) });
+      return TableClient.fromConnectionString(connectionString, tableName, {
+        allowInsecureConnection: isHttpConnectionString(connectionString),
+      });
     } catch {
       // The SDK's message may quote the connection string, which holds the account key.
-      throw new AppError('CONFIG', 'the storage connection string is not valid (expected an account key, SAS or UseDevelopmentStorage=true connection string)');
+      throw new AppError(
+        'CONFIG',
+        'the storage connection string is not valid (expected an account key, SAS or UseDevelopmentStorage=true connection string)',
+      );
     }
   }
   if (tableServiceUrl && credential) {
-    return new TableClient(tableServiceUrl, tableName, credential, { allowInsecureConnection: tableServiceUrl.toLowerCase().startsWith('http://') });
+    return new TableClient(tableServiceUrl, tableName, credential, {
+      allowInsecureConnection: tableServiceUrl.toLowerCase().startsWith('http://'),
+    });
   }
   throw new AppError('CONFIG', 'Table Storage needs a connection string, or a table service URL with a credential (managed identity)');
 }
@@ -68,7 +75,10 @@ export async function createTableClients(options: TableStorageOptions): Promise<
   const entries = Object.entries(TABLE_NAMES).map(([store, name]) => {
     const tableName = `${options.tablePrefix}${name}`;
     if (!TABLE_NAME.test(tableName)) {
-      throw new AppError('CONFIG', `table prefix "${options.tablePrefix}" makes the invalid table name "${tableName}" (letters and digits, starting with a letter, at most 63)`);
+      throw new AppError(
+        'CONFIG',
+        `table prefix "${options.tablePrefix}" makes the invalid table name "${tableName}" (letters and digits, starting with a letter, at most 63)`,
+      );
     }
     return [store, clientFor(options, tableName)] as const;
   });

@@ -14,7 +14,12 @@ export interface ListPartitionOptions {
  * Every row of one partition in row-key order, page by page. Only the service calls are mapped to
  * AppErrors; what the caller does with a row (parsing) fails on its own terms.
  */
-export async function* listPartition(table: TableClient, partitionKey: string, what: string, options: ListPartitionOptions = {}): AsyncGenerator<Record<string, unknown>> {
+export async function* listPartition(
+  table: TableClient,
+  partitionKey: string,
+  what: string,
+  options: ListPartitionOptions = {},
+): AsyncGenerator<Record<string, unknown>> {
   const { rowKeyPrefix, pageSize = 1000 } = options;
   let filter = odata`PartitionKey eq ${partitionKey}`;
   if (rowKeyPrefix) {
@@ -25,9 +30,16 @@ export async function* listPartition(table: TableClient, partitionKey: string, w
 }
 
 /** Every row matching an OData filter (a scan unless the filter names keys), page by page. */
-export async function* listRows(table: TableClient, filter: string, what: string, options: Pick<ListPartitionOptions, 'select' | 'pageSize'> = {}): AsyncGenerator<Record<string, unknown>> {
+export async function* listRows(
+  table: TableClient,
+  filter: string,
+  what: string,
+  options: Pick<ListPartitionOptions, 'select' | 'pageSize'> = {},
+): AsyncGenerator<Record<string, unknown>> {
   const select = options.select ? ['partitionKey', 'rowKey', ...options.select] : undefined;
-  const pages = table.listEntities<Record<string, unknown>>({ queryOptions: select ? { filter, select } : { filter } }).byPage({ maxPageSize: Math.min(Math.max(options.pageSize ?? 1000, 1), 1000) });
+  const pages = table
+    .listEntities<Record<string, unknown>>({ queryOptions: select ? { filter, select } : { filter } })
+    .byPage({ maxPageSize: Math.min(Math.max(options.pageSize ?? 1000, 1), 1000) });
   while (true) {
     let page: IteratorResult<Record<string, unknown>[]>;
     try {

@@ -8,7 +8,10 @@ import { MAX_TABLE_STRING } from './checkedTableString';
 export function toLongStringColumns(name: string, text: string, maxParts: number, what: string): Record<string, string> {
   const parts = Math.max(1, Math.ceil(text.length / MAX_TABLE_STRING));
   if (parts > maxParts) {
-    throw new AppError('PAYLOAD_TOO_LARGE', `${what} is too large to store (${text.length} characters, at most ${maxParts * MAX_TABLE_STRING})`);
+    throw new AppError(
+      'PAYLOAD_TOO_LARGE',
+      `${what} is too large to store (${text.length} characters, at most ${maxParts * MAX_TABLE_STRING})`,
+    );
   }
   const columns: Record<string, string> = {};
   for (let i = 0; i < parts; i += 1) columns[i === 0 ? name : `${name}${i}`] = text.slice(i * MAX_TABLE_STRING, (i + 1) * MAX_TABLE_STRING);

@@ -1,6 +1,23 @@
 import { type RunTrigger, type SyncRun, emptyCounts } from './RunStore';
 
 /** A run record before any work: queued, zero counts. */
-export function queuedRun(fields: { tenantId: string; runId: string; trigger: RunTrigger; mode: 'full' | 'delta'; queuedAt: string }): SyncRun {
-  return { ...fields, status: 'queued', dryRun: false, counts: emptyCounts(), skippedByReason: {}, issues: [], graphRequests: 0, pbxRequests: 0, pages: 0, notes: [] };
+export function queuedRun(fields: {
+  tenantId: string;
+  runId: string;
+  trigger: RunTrigger;
+  mode: 'full' | 'delta';
+  queuedAt: string;
+}): SyncRun {
+  return {
+    ...fields,
+    status: 'queued',
+    dryRun: false,
+    counts: emptyCounts(),
+    skippedByReason: {},
+    issues: [],
+    graphRequests: 0,
+    pbxRequests: 0,
+    pages: 0,
+    notes: [],
+  };
 }

@@ -21,15 +21,21 @@ export function tableErrorFor(err: unknown, what: string): AppError {
   const detail = code ? ` (${status ?? 'no response'} ${code})` : status ? ` (${status})` : '';
   if (status === undefined) {
     // RestErrors without a status are network failures (refused, reset, timed out); anything else is a bug.
-    if (failure.name === 'RestError' || failure.name === 'AbortError') return new AppError('TRANSIENT', `${what}: Table Storage could not be reached${detail}`, options);
+    if (failure.name === 'RestError' || failure.name === 'AbortError')
+      return new AppError('TRANSIENT', `${what}: Table Storage could not be reached${detail}`, options);
     return new AppError('INTERNAL', `${what}: Table Storage call failed: ${err instanceof Error ? err.message : String(err)}`, options);
   }
   if (status === 404) return new AppError('NOT_FOUND', `${what}: not found`, options);
   if (status === 409) return new AppError('CONFLICT', `${what}: already exists${detail}`, options);
   if (status === 412) return new AppError('PRECONDITION_FAILED', `${what}: it was changed by someone else (ETag mismatch)`, options);
   if (status === 401 || status === 403) {
-    return new AppError('CONFIG', `${what}: Table Storage denied access${detail}; give the identity the Storage Table Data Contributor role`, options);
+    return new AppError(
+      'CONFIG',
+      `${what}: Table Storage denied access${detail}; give the identity the Storage Table Data Contributor role`,
+      options,
+    );
   }
-  if (status === 408 || status === 429 || status >= 500) return new AppError('TRANSIENT', `${what}: Table Storage is unavailable${detail}`, options);
+  if (status === 408 || status === 429 || status >= 500)
+    return new AppError('TRANSIENT', `${what}: Table Storage is unavailable${detail}`, options);
   return new AppError('INTERNAL', `${what}: Table Storage refused the request${detail}`, options);
 }

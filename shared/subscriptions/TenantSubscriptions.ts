@@ -18,7 +18,6 @@ export const FALLBACK_LIFETIME_MINUTES = 4230;
  * other actions ran, so the job is retried). */
 export type SubscriptionChanges = Record<'created' | 'renewed' | 'recreated' | 'removed' | 'orphansDeleted' | 'errors', string[]>;
 
-
 const noChanges = (): SubscriptionChanges => ({ created: [], renewed: [], recreated: [], removed: [], orphansDeleted: [], errors: [] });
 
 /**
@@ -56,16 +55,24 @@ export class TenantSubscriptions {
         this.log(`subscriptions of ${this.tenant.id}: ${what} failed: ${error.message}`);
       }
     };
-    for (const record of plan.remove) await attempt(`removing ${record.subscriptionId}`, async () => changes.removed.push(await this.remove(record)));
+    for (const record of plan.remove)
+      await attempt(`removing ${record.subscriptionId}`, async () => changes.removed.push(await this.remove(record)));
     for (const { record, wanted } of plan.renew) {
       await attempt(`renewing ${record.subscriptionId}`, async () => {
         const outcome = await this.renewOrRecreate(record, wanted);
         (outcome.recreated ? changes.recreated : changes.renewed).push(outcome.subscriptionId);
       });
     }
-    for (const wanted of plan.create) await attempt(`creating a subscription to ${wanted.graphResource}`, async () => changes.created.push((await this.create(wanted)).subscriptionId));
-    if (this.wanted.length > 0) await attempt('deleting orphaned subscriptions', async () => changes.orphansDeleted.push(...(await this.deleteOrphans())));
-    if (retryable.length > 0) throw new AppError('TRANSIENT', `subscriptions of ${this.tenant.id}: ${retryable.map((e) => e.message).join('; ')}`, { cause: retryable[0] });
+    for (const wanted of plan.create)
+      await attempt(`creating a subscription to ${wanted.graphResource}`, async () =>
+        changes.created.push((await this.create(wanted)).subscriptionId),
+      );
+    if (this.wanted.length > 0)
+      await attempt('deleting orphaned subscriptions', async () => changes.orphansDeleted.push(...(await this.deleteOrphans())));
+    if (retryable.length > 0)
+      throw new AppError('TRANSIENT', `subscriptions of ${this.tenant.id}: ${retryable.map((e) => e.message).join('; ')}`, {
+        cause: retryable[0],
+      });
     return changes;
   }
 
@@ -119,14 +126,22 @@ export class TenantSubscriptions {
     const clientState = newClientState();
     const clientStateSecretName = `graph-client-state-${this.tenant.id}-${randomBytes(6).toString('hex')}`;
     await this.services.secrets.setSecret(clientStateSecretName, clientState);
-    const request = { resource: wanted.graphResource, changeType: wanted.changeType, notificationUrl: wanted.notificationUrl, lifecycleNotificationUrl: wanted.lifecycleNotificationUrl, clientState };
+    const request = {
+      resource: wanted.graphResource,
+      changeType: wanted.changeType,
+      notificationUrl: wanted.notificationUrl,
+      lifecycleNotificationUrl: wanted.lifecycleNotificationUrl,
+      clientState,
+    };
     let created;
     try {
       try {
         created = await this.client.create({ ...request, expirationDateTime: this.expiry(wanted.lifetimeMinutes) });
       } catch (err) {
         if (!isLifetimeRefusal(err) || wanted.lifetimeMinutes <= FALLBACK_LIFETIME_MINUTES) throw err;
-        this.log(`subscriptions of ${this.tenant.id}: Graph refused ${wanted.lifetimeMinutes} minutes for ${wanted.graphResource}; using ${FALLBACK_LIFETIME_MINUTES}`);
+        this.log(
+          `subscriptions of ${this.tenant.id}: Graph refused ${wanted.lifetimeMinutes} minutes for ${wanted.graphResource}; using ${FALLBACK_LIFETIME_MINUTES}`,
+        );
         created = await this.client.create({ ...request, expirationDateTime: this.expiry(FALLBACK_LIFETIME_MINUTES) });
       }
     } catch (err) {
@@ -163,7 +178,10 @@ export class TenantSubscriptions {
   }
 
   /** Renews; a subscription Graph no longer has (404), or an expiry it refuses (400), is recreated. */
-  private async renewOrRecreate(record: SubscriptionRecord, wanted: WantedSubscription): Promise<{ subscriptionId: string; recreated: boolean }> {
+  private async renewOrRecreate(
+    record: SubscriptionRecord,
+    wanted: WantedSubscription,
+  ): Promise<{ subscriptionId: string; recreated: boolean }> {
     try {
       const renewed = await this.client.renew(record.subscriptionId, this.expiry(wanted.lifetimeMinutes));
       await this.services.subscriptions.save({ ...record, expiresAt: renewed.expirationDateTime, renewedAt: this.now().toISOString() });
@@ -183,7 +201,9 @@ export class TenantSubscriptions {
     } catch (err) {
       if (isRetryable(err)) throw err;
       // Access revoked or similar: Graph will expire it; without our record its notifications are dropped.
-      this.log(`subscriptions of ${this.tenant.id}: could not delete ${record.subscriptionId} at Graph (${ensureError(err).message}); forgetting it`);
+      this.log(
+        `subscriptions of ${this.tenant.id}: could not delete ${record.subscriptionId} at Graph (${ensureError(err).message}); forgetting it`,
+      );
     }
     await this.services.subscriptions.remove(record.subscriptionId);
     await this.services.secrets.deleteSecret(record.clientStateSecretName).catch((err: unknown) => {

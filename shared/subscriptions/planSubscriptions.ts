@@ -30,11 +30,14 @@ export function planSubscriptions(wanted: WantedSubscription[], existing: Subscr
   for (const want of wanted) {
     const matching = existing.filter((r) => !claimed.has(r.subscriptionId) && sameTarget(r, want));
     for (const r of matching) claimed.add(r.subscriptionId);
-    const live = matching.filter((r) => Date.parse(r.expiresAt) - now.getTime() > EXPIRY_MARGIN_MS).sort((a, b) => Date.parse(b.expiresAt) - Date.parse(a.expiresAt));
+    const live = matching
+      .filter((r) => Date.parse(r.expiresAt) - now.getTime() > EXPIRY_MARGIN_MS)
+      .sort((a, b) => Date.parse(b.expiresAt) - Date.parse(a.expiresAt));
     const keep = live[0];
     plan.remove.push(...matching.filter((r) => r !== keep));
     if (!keep) plan.create.push(want);
-    else if (Date.parse(keep.expiresAt) - now.getTime() < (want.lifetimeMinutes * 60_000) / 2) plan.renew.push({ record: keep, wanted: want });
+    else if (Date.parse(keep.expiresAt) - now.getTime() < (want.lifetimeMinutes * 60_000) / 2)
+      plan.renew.push({ record: keep, wanted: want });
   }
   plan.remove.push(...existing.filter((r) => !claimed.has(r.subscriptionId)));
   return plan;

@@ -22,7 +22,13 @@ export function wantedSubscriptions(config: TenantConfig, notifications: Notific
   if (!endpoints || !config.enabled) return [];
   const wanted: WantedSubscription[] = [];
   if (config.users.enabled) {
-    wanted.push({ resource: 'users', graphResource: 'users', changeType: 'updated,deleted', ...endpoints, lifetimeMinutes: notifications.lifetimeMinutes.users });
+    wanted.push({
+      resource: 'users',
+      graphResource: 'users',
+      changeType: 'updated,deleted',
+      ...endpoints,
+      lifetimeMinutes: notifications.lifetimeMinutes.users,
+    });
   }
   return wanted;
 }

@@ -56,7 +56,11 @@ export class PbxDirectory {
   /** A PortSIP account name derived from the address's local part, unique on the PBX. */
   claimUserName(email: string, extensionNumber: string): string {
     const RESERVED = new Set(['admin', 'system', 'administrator', 'root']);
-    let base = email.split('@')[0]!.normalize('NFKD').replace(/[^A-Za-z0-9_\-'.]/g, '').replace(/^\.+|\.+$/g, '');
+    let base = email
+      .split('@')[0]!
+      .normalize('NFKD')
+      .replace(/[^A-Za-z0-9_\-'.]/g, '')
+      .replace(/^\.+|\.+$/g, '');
     base = base.slice(0, 50).replace(/\.+$/, '').toLowerCase();
     if (!base || RESERVED.has(base)) base = `ext${extensionNumber}`;
     let name = base;

@@ -50,7 +50,14 @@ export async function applyUserPlan(actions: readonly UserAction[], deps: ApplyD
     let user = action.user;
     for (let attempt = 0; ; attempt += 1) {
       if (!action.resume || attempt > 0) {
-        await saveLink({ objectId: action.objectId, state: 'creating', origin: 'created', pbxUserName: user.userName, extensionNumber: user.extensionNumber, boundToMicrosoft365: false });
+        await saveLink({
+          objectId: action.objectId,
+          state: 'creating',
+          origin: 'created',
+          pbxUserName: user.userName,
+          extensionNumber: user.extensionNumber,
+          boundToMicrosoft365: false,
+        });
       }
       let pbxUserId: string | undefined;
       let recovered = false;
@@ -73,13 +80,25 @@ export async function applyUserPlan(actions: readonly UserAction[], deps: ApplyD
       if (pbxUserId) {
         if (recovered) await deps.pbx.updateUser(pbxUserId, fieldsOf(user));
         await deps.pbx.bindMicrosoft365(pbxUserId, action.objectId);
-        await saveLink({ objectId: action.objectId, state: 'active', origin: 'created', pbxUserId, pbxUserName: user.userName, extensionNumber: user.extensionNumber, fields: fieldsOf(user), hash: fieldsHash(fieldsOf(user)), boundToMicrosoft365: true });
+        await saveLink({
+          objectId: action.objectId,
+          state: 'active',
+          origin: 'created',
+          pbxUserId,
+          pbxUserName: user.userName,
+          extensionNumber: user.extensionNumber,
+          fields: fieldsOf(user),
+          hash: fieldsHash(fieldsOf(user)),
+          boundToMicrosoft365: true,
+        });
         return recovered ? 'recovered' : 'created';
       }
       // The number belongs to someone else.
       if (!action.renumberable || !deps.nextFreeNumber || attempt >= MAX_RENUMBER_ATTEMPTS) {
         await dropLink(action.objectId);
-        throw new AppError('CONFLICT', `extension ${user.extensionNumber} is already in use on the PBX; not overwritten`, { upstreamCode: 'extensionCollision' });
+        throw new AppError('CONFLICT', `extension ${user.extensionNumber} is already in use on the PBX; not overwritten`, {
+          upstreamCode: 'extensionCollision',
+        });
       }
       user = { ...user, extensionNumber: deps.nextFreeNumber() };
     }
@@ -88,7 +107,17 @@ export async function applyUserPlan(actions: readonly UserAction[], deps: ApplyD
   const adopt = async (action: AdoptAction): Promise<void> => {
     if (Object.keys(action.changes).length > 0) await deps.pbx.updateUser(action.pbxUserId, action.changes);
     await deps.pbx.bindMicrosoft365(action.pbxUserId, action.objectId);
-    await saveLink({ objectId: action.objectId, state: 'active', origin: 'adopted', pbxUserId: action.pbxUserId, pbxUserName: action.pbxUserName, extensionNumber: action.extensionNumber, fields: action.fields, hash: fieldsHash(action.fields), boundToMicrosoft365: true });
+    await saveLink({
+      objectId: action.objectId,
+      state: 'active',
+      origin: 'adopted',
+      pbxUserId: action.pbxUserId,
+      pbxUserName: action.pbxUserName,
+      extensionNumber: action.extensionNumber,
+      fields: action.fields,
+      hash: fieldsHash(action.fields),
+      boundToMicrosoft365: true,
+    });
   };
 
   const execute = async (action: UserAction): Promise<void> => {
@@ -96,7 +125,13 @@ export async function applyUserPlan(actions: readonly UserAction[], deps: ApplyD
     switch (action.kind) {
       case 'skip':
         addCount(outcome, 'skipped');
-        outcome.issues.push({ objectId: action.objectId, userPrincipalName: action.userPrincipalName, action: 'skip', code: action.code, message: action.message });
+        outcome.issues.push({
+          objectId: action.objectId,
+          userPrincipalName: action.userPrincipalName,
+          action: 'skip',
+          code: action.code,
+          message: action.message,
+        });
         return;
       case 'create':
         addCount(outcome, (await createOrResume(action)) === 'created' ? 'created' : 'updated');
@@ -113,7 +148,9 @@ export async function applyUserPlan(actions: readonly UserAction[], deps: ApplyD
           if (!isAppError(err, 'NOT_FOUND')) throw err;
           // Someone removed our extension on the PBX: forget the link so the user is recreated.
           await dropLink(action.objectId);
-          throw new AppError('NOT_FOUND', 'the linked PBX extension no longer exists; it will be recreated on the next run', { upstreamCode: 'pbxUserMissing' });
+          throw new AppError('NOT_FOUND', 'the linked PBX extension no longer exists; it will be recreated on the next run', {
+            upstreamCode: 'pbxUserMissing',
+          });
         }
         await saveLink({ ...link!, fields: action.fields, hash: fieldsHash(action.fields) });
         addCount(outcome, action.kind === 'update' ? 'updated' : 'disabled');
@@ -144,7 +181,13 @@ export async function applyUserPlan(actions: readonly UserAction[], deps: ApplyD
       }
       const code = (isAppError(caught) && (caught.upstreamCode ?? caught.code)) || 'ERROR';
       addCount(outcome, 'failed');
-      outcome.issues.push({ objectId: action.objectId, userPrincipalName: action.userPrincipalName, action: action.kind, code, message: err.message });
+      outcome.issues.push({
+        objectId: action.objectId,
+        userPrincipalName: action.userPrincipalName,
+        action: action.kind,
+        code,
+        message: err.message,
+      });
       try {
         await deps.pendingUsers.record(deps.tenantId, action.objectId, code, err.message);
         deps.pendingIds.add(action.objectId);

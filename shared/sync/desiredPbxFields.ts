@@ -8,7 +8,10 @@ const clip = (value: string | null | undefined, max: number): string => (value ?
 export function displayNameOf(user: GraphUser): string {
   const explicit = user.displayName?.trim();
   if (explicit) return explicit;
-  return [user.givenName, user.surname].map((s) => s?.trim() ?? '').filter(Boolean).join(' ');
+  return [user.givenName, user.surname]
+    .map((s) => s?.trim() ?? '')
+    .filter(Boolean)
+    .join(' ');
 }
 
 /**
@@ -20,7 +23,10 @@ export function desiredPbxFields(user: GraphUser, enabled = true): PbxUserFields
     displayName: clip(displayNameOf(user), 128),
     email: usableEmail(user) ?? '',
     mobilePhone: clip(user.mobilePhone, 32),
-    workPhone: clip(user.businessPhones?.find((p) => p.trim() !== ''), 32),
+    workPhone: clip(
+      user.businessPhones?.find((p) => p.trim() !== ''),
+      32,
+    ),
     department: clip(user.department, 128),
     enabled,
   };

@@ -55,7 +55,13 @@ function planLinked(user: GraphUser, link: UserLink, options: UserSyncOptions, p
   const upn = user.userPrincipalName ?? undefined;
   const skip = skipReasonFor(user);
   if (skip) {
-    plan.actions.push({ kind: 'skip', objectId: user.id, userPrincipalName: upn, ...skip, message: `${skip.message}; linked extension left unchanged` });
+    plan.actions.push({
+      kind: 'skip',
+      objectId: user.id,
+      userPrincipalName: upn,
+      ...skip,
+      message: `${skip.message}; linked extension left unchanged`,
+    });
     return;
   }
   const desired = desiredPbxFields(user);
@@ -133,11 +139,23 @@ function planUnlinked(user: GraphUser, existing: UserLink | undefined, input: Pl
   } else {
     const wanted = extensionFromProperty(user, options.numbering.property, options.numbering.lastDigits);
     if (!wanted) {
-      plan.actions.push({ kind: 'skip', objectId: user.id, userPrincipalName: upn, code: 'noExtensionNumber', message: `${options.numbering.property} holds no usable extension number (3-13 digits)` });
+      plan.actions.push({
+        kind: 'skip',
+        objectId: user.id,
+        userPrincipalName: upn,
+        code: 'noExtensionNumber',
+        message: `${options.numbering.property} holds no usable extension number (3-13 digits)`,
+      });
       return;
     }
     if (directory.isNumberUsed(wanted)) {
-      plan.actions.push({ kind: 'skip', objectId: user.id, userPrincipalName: upn, code: 'extensionCollision', message: `extension ${wanted} (from ${options.numbering.property}) is already in use on the PBX; not overwritten` });
+      plan.actions.push({
+        kind: 'skip',
+        objectId: user.id,
+        userPrincipalName: upn,
+        code: 'extensionCollision',
+        message: `extension ${wanted} (from ${options.numbering.property}) is already in use on the PBX; not overwritten`,
+      });
       return;
     }
     directory.claimNumber(wanted);

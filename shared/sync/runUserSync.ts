@@ -45,7 +45,16 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
   const pbxStart = deps.pbx.requestCount();
   const hash = optionsHash(deps.options);
   const counts = emptyCounts();
-  const result: UserSyncResult = { mode: request.mode, counts, issues: [], skippedByReason: {}, notes: [], pages: 0, graphRequests: 0, pbxRequests: 0 };
+  const result: UserSyncResult = {
+    mode: request.mode,
+    counts,
+    issues: [],
+    skippedByReason: {},
+    notes: [],
+    pages: 0,
+    graphRequests: 0,
+    pbxRequests: 0,
+  };
   if (request.dryRun) result.plannedActions = [];
 
   let linkCache: Map<string, UserLink> | undefined;
@@ -87,7 +96,11 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
     if (request.dryRun) {
       result.plannedActions!.push(...actions);
       for (const a of actions) {
-        if (a.kind === 'skip') merge({ counts: { skipped: 1 }, issues: [{ objectId: a.objectId, userPrincipalName: a.userPrincipalName, action: 'skip', code: a.code, message: a.message }] });
+        if (a.kind === 'skip')
+          merge({
+            counts: { skipped: 1 },
+            issues: [{ objectId: a.objectId, userPrincipalName: a.userPrincipalName, action: 'skip', code: a.code, message: a.message }],
+          });
       }
       return;
     }
@@ -101,7 +114,10 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
         linkCache: links,
         concurrency: deps.concurrency,
         pendingIds,
-        nextFreeNumber: deps.options.numbering.mode === 'fromStart' && directory ? () => directory!.allocateFrom((deps.options.numbering as { start: string }).start) : undefined,
+        nextFreeNumber:
+          deps.options.numbering.mode === 'fromStart' && directory
+            ? () => directory!.allocateFrom((deps.options.numbering as { start: string }).start)
+            : undefined,
         now,
       }),
     );
@@ -172,12 +188,20 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
   }
 
   if (roundMode === 'full') {
-    if (resumed) result.notes.push('full-round sweep skipped: the round was resumed after an interruption; the next full reconcile will sweep');
+    if (resumed)
+      result.notes.push('full-round sweep skipped: the round was resumed after an interruption; the next full reconcile will sweep');
     else await execute(planSweep(await ensureLinks(), seen, deps.options));
   }
   await reconcileOutsideTheRound();
 
-  await saveState({ deltaLink, checkpointLink: undefined, roundMode: undefined, roundStartedAt: undefined, roundResumed: undefined, lastCompletedAt: now().toISOString() });
+  await saveState({
+    deltaLink,
+    checkpointLink: undefined,
+    roundMode: undefined,
+    roundStartedAt: undefined,
+    roundResumed: undefined,
+    lastCompletedAt: now().toISOString(),
+  });
   result.graphRequests = deps.directoryReader.requestCount() - graphStart;
   result.pbxRequests = deps.pbx.requestCount() - pbxStart;
   return result;

@@ -17,7 +17,10 @@ beforeAll(async () => {
 
 const routeFor = (name: string) => adminRoutes.find((r) => r.name === name)!;
 
-async function call(name: string, init: { method: string; params?: Record<string, string>; query?: string; body?: string; headers?: Record<string, string> }) {
+async function call(
+  name: string,
+  init: { method: string; params?: Record<string, string>; query?: string; body?: string; headers?: Record<string, string> },
+) {
   const request = new HttpRequest({
     method: init.method,
     url: `http://localhost:7071/api/x${init.query ? `?${init.query}` : ''}`,
@@ -25,13 +28,24 @@ async function call(name: string, init: { method: string; params?: Record<string
     headers: init.headers ?? (init.body !== undefined ? { 'content-type': 'application/json' } : {}),
     ...(init.body !== undefined ? { body: { string: init.body } } : {}),
   });
-  const response = await adminHandler(routeFor(name), async () => services)(request, new InvocationContext({ functionName: name, invocationId: 'test' }));
-  return { status: response.status ?? 200, body: response.jsonBody as Record<string, any>, headers: response.headers as Record<string, string> | undefined };
+  const response = await adminHandler(routeFor(name), async () => services)(
+    request,
+    new InvocationContext({ functionName: name, invocationId: 'test' }),
+  );
+  return {
+    status: response.status ?? 200,
+    body: response.jsonBody as Record<string, any>,
+    headers: response.headers as Record<string, string> | undefined,
+  };
 }
 
 const validTenant = {
   displayName: 'Contoso',
-  microsoft365: { directoryId: '11111111-2222-3333-4444-555555555555', applicationId: '66666666-7777-8888-9999-000000000000', auth: { kind: 'certificate', certificateName: 'graph-cert' } },
+  microsoft365: {
+    directoryId: '11111111-2222-3333-4444-555555555555',
+    applicationId: '66666666-7777-8888-9999-000000000000',
+    auth: { kind: 'certificate', certificateName: 'graph-cert' },
+  },
   pbx: { kind: 'portsip', baseUrl: 'https://pbx.contoso.com:8887', domain: 'contoso.pbx', credentialSecretName: 'pbx-admin' },
 };
 
@@ -39,23 +53,40 @@ describe('admin API handlers', () => {
   it('creates a tenant (201), reads it back with defaults applied, and replaces it (200)', async () => {
     const created = await call('putTenant', { method: 'PUT', params: { id: 'contoso' }, body: JSON.stringify(validTenant) });
     expect(created.status).toBe(201);
-    expect(created.body.config.users).toMatchObject({ scope: { mode: 'ALL' }, onDeleted: 'delete', numbering: { mode: 'fromStart', start: '1000' } });
+    expect(created.body.config.users).toMatchObject({
+      scope: { mode: 'ALL' },
+      onDeleted: 'delete',
+      numbering: { mode: 'fromStart', start: '1000' },
+    });
     const read = await call('getTenant', { method: 'GET', params: { id: 'contoso' } });
     expect(read.status).toBe(200);
     expect(read.body.config.displayName).toBe('Contoso');
-    const replaced = await call('putTenant', { method: 'PUT', params: { id: 'contoso' }, body: JSON.stringify({ ...validTenant, displayName: 'Contoso Ltd' }) });
+    const replaced = await call('putTenant', {
+      method: 'PUT',
+      params: { id: 'contoso' },
+      body: JSON.stringify({ ...validTenant, displayName: 'Contoso Ltd' }),
+    });
     expect(replaced.status).toBe(200);
     expect(replaced.body.config.displayName).toBe('Contoso Ltd');
   });
 
   it('refuses a replace with a stale If-Match (412)', async () => {
     await call('putTenant', { method: 'PUT', params: { id: 'etag-test' }, body: JSON.stringify(validTenant) });
-    const stale = await call('putTenant', { method: 'PUT', params: { id: 'etag-test' }, body: JSON.stringify(validTenant), headers: { 'content-type': 'application/json', 'if-match': 'W/"datetime\'2000-01-01T00%3A00%3A00Z\'"' } });
+    const stale = await call('putTenant', {
+      method: 'PUT',
+      params: { id: 'etag-test' },
+      body: JSON.stringify(validTenant),
+      headers: { 'content-type': 'application/json', 'if-match': 'W/"datetime\'2000-01-01T00%3A00%3A00Z\'"' },
+    });
     expect(stale.status).toBe(412);
   });
 
   it('lists every bad field of an invalid tenant with 422', async () => {
-    const bad = { ...validTenant, microsoft365: { ...validTenant.microsoft365, directoryId: 'not-a-guid' }, users: { scope: { mode: 'GROUPS', groups: [] }, numbering: { mode: 'fromStart', start: '0123' } } };
+    const bad = {
+      ...validTenant,
+      microsoft365: { ...validTenant.microsoft365, directoryId: 'not-a-guid' },
+      users: { scope: { mode: 'GROUPS', groups: [] }, numbering: { mode: 'fromStart', start: '0123' } },
+    };
     const res = await call('putTenant', { method: 'PUT', params: { id: 'bad' }, body: JSON.stringify(bad) });
     expect(res.status).toBe(422);
     const paths = (res.body.error.details as { path: string }[]).map((d) => d.path);
@@ -64,15 +95,33 @@ describe('admin API handlers', () => {
   });
 
   it('rejects a sandbox auth kind that points at a non-loopback Graph (422)', async () => {
-    const res = await call('putTenant', { method: 'PUT', params: { id: 'sneaky' }, body: JSON.stringify({ ...validTenant, microsoft365: { ...validTenant.microsoft365, auth: { kind: 'sandbox', token: 'x', graphBaseUrl: 'https://graph.microsoft.com' } } }) });
+    const res = await call('putTenant', {
+      method: 'PUT',
+      params: { id: 'sneaky' },
+      body: JSON.stringify({
+        ...validTenant,
+        microsoft365: { ...validTenant.microsoft365, auth: { kind: 'sandbox', token: 'x', graphBaseUrl: 'https://graph.microsoft.com' } },
+      }),
+    });
     expect(res.status).toBe(422);
     expect(res.body.error.message).toMatch(/loopback/);
   });
 
   it('answers 400 for malformed JSON, 415 for a non-JSON body and 413 for an oversized one', async () => {
     expect((await call('putTenant', { method: 'PUT', params: { id: 'x1' }, body: '{"displayName":' })).status).toBe(400);
-    expect((await call('putTenant', { method: 'PUT', params: { id: 'x1' }, body: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(415);
-    expect((await call('putTenant', { method: 'PUT', params: { id: 'x1' }, body: JSON.stringify({ displayName: 'x'.repeat(300_000) }) })).status).toBe(413);
+    expect(
+      (
+        await call('putTenant', {
+          method: 'PUT',
+          params: { id: 'x1' },
+          body: 'a=b',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        })
+      ).status,
+    ).toBe(415);
+    expect(
+      (await call('putTenant', { method: 'PUT', params: { id: 'x1' }, body: JSON.stringify({ displayName: 'x'.repeat(300_000) }) })).status,
+    ).toBe(413);
   });
 
   it('rejects bad tenant and run ids with 400 and unknown ones with 404', async () => {
@@ -105,16 +154,24 @@ describe('admin API handlers', () => {
   it('a PUT queues subscription maintenance for the tenant (message id = its new ETag)', async () => {
     const enqueue = vi.spyOn(services.queue, 'enqueue');
     const created = await call('putTenant', { method: 'PUT', params: { id: 'subs' }, body: JSON.stringify(validTenant) });
-    expect(enqueue).toHaveBeenCalledWith(expect.objectContaining({ tenantId: 'subs', resource: 'subscriptions', action: 'maintain', trigger: 'manual' }), { messageId: `maintain:subs:${created.headers!.etag}`.slice(0, 128) });
+    expect(enqueue).toHaveBeenCalledWith(
+      expect.objectContaining({ tenantId: 'subs', resource: 'subscriptions', action: 'maintain', trigger: 'manual' }),
+      { messageId: `maintain:subs:${created.headers!.etag}`.slice(0, 128) },
+    );
     enqueue.mockRestore();
   });
 
-  it('lists a tenant\'s subscriptions without clientState data, and queues maintenance on request (202)', async () => {
+  it("lists a tenant's subscriptions without clientState data, and queues maintenance on request (202)", async () => {
     await call('putTenant', { method: 'PUT', params: { id: 'subs-list' }, body: JSON.stringify(validTenant) });
-    await services.subscriptions.save(subscriptionRecord({ subscriptionId: 'sub-1', tenantId: 'subs-list', directoryId: validTenant.microsoft365.directoryId }));
+    await services.subscriptions.save(
+      subscriptionRecord({ subscriptionId: 'sub-1', tenantId: 'subs-list', directoryId: validTenant.microsoft365.directoryId }),
+    );
     const listed = await call('listSubscriptions', { method: 'GET', params: { id: 'subs-list' } });
     expect(listed.status).toBe(200);
-    expect(listed.body).toEqual({ notificationsEnabled: false, value: [expect.objectContaining({ subscriptionId: 'sub-1', expiresAt: '2026-12-20T00:00:00.000Z' })] });
+    expect(listed.body).toEqual({
+      notificationsEnabled: false,
+      value: [expect.objectContaining({ subscriptionId: 'sub-1', expiresAt: '2026-12-20T00:00:00.000Z' })],
+    });
     expect(JSON.stringify(listed.body)).not.toMatch(/clientState/);
     expect((await call('maintainSubscriptions', { method: 'POST', params: { id: 'subs-list' } })).status).toBe(202);
     expect((await call('listSubscriptions', { method: 'GET', params: { id: 'nobody' } })).status).toBe(404);
@@ -122,7 +179,9 @@ describe('admin API handlers', () => {
 
   it('deleting a tenant whose Graph cannot be reached still forgets its subscriptions (they expire at Graph)', async () => {
     await call('putTenant', { method: 'PUT', params: { id: 'subs-gone' }, body: JSON.stringify(validTenant) });
-    await services.subscriptions.save(subscriptionRecord({ subscriptionId: 'sub-gone', tenantId: 'subs-gone', directoryId: validTenant.microsoft365.directoryId }));
+    await services.subscriptions.save(
+      subscriptionRecord({ subscriptionId: 'sub-gone', tenantId: 'subs-gone', directoryId: validTenant.microsoft365.directoryId }),
+    );
     expect((await call('deleteTenant', { method: 'DELETE', params: { id: 'subs-gone' } })).status).toBe(204);
     expect(await services.subscriptions.get('sub-gone')).toBeNull();
   });
@@ -130,7 +189,14 @@ describe('admin API handlers', () => {
   it('a stored configuration that no longer validates is listed apart, fixed by PUT and removable by DELETE', async () => {
     const now = new Date().toISOString();
     const raw = TableClient.fromConnectionString(testStorageConnectionString(), `${prefix}tenants`, { allowInsecureConnection: true });
-    for (const id of ['broken-a', 'broken-b']) await raw.createEntity({ partitionKey: 'tenant', rowKey: id, config: JSON.stringify({ displayName: 'x' }), createdAt: now, updatedAt: now });
+    for (const id of ['broken-a', 'broken-b'])
+      await raw.createEntity({
+        partitionKey: 'tenant',
+        rowKey: id,
+        config: JSON.stringify({ displayName: 'x' }),
+        createdAt: now,
+        updatedAt: now,
+      });
     const listed = await call('listTenants', { method: 'GET' });
     expect(listed.status).toBe(200);
     expect(listed.body.invalid.map((i: { id: string }) => i.id)).toEqual(['broken-a', 'broken-b']);

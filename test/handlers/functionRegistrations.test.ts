@@ -11,7 +11,8 @@ vi.mock('@azure/functions', async (importOriginal) => {
 });
 
 beforeAll(async () => {
-  for (const file of ['adminApi', 'graphWebhooks', 'renewSubscriptions', 'scheduledSync', 'syncWorker']) await import(`../../functions/${file}`);
+  for (const file of ['adminApi', 'graphWebhooks', 'renewSubscriptions', 'scheduledSync', 'syncWorker'])
+    await import(`../../functions/${file}`);
 });
 
 describe('function registrations (what the Functions host will see)', () => {
@@ -21,8 +22,15 @@ describe('function registrations (what the Functions host will see)', () => {
       ['graphNotifications', 'graph/notifications', ['POST'], 'anonymous'],
       ['graphLifecycle', 'graph/lifecycle', ['POST'], 'anonymous'],
     ]);
-    const endpoints = notificationSettingsFrom({ PUBLIC_BASE_URL: 'https://fn.example/', NOTIFICATION_DEBOUNCE_MS: 2000, SUBSCRIPTION_LIFETIME_MINUTES_USERS: 41_700 }).endpoints;
-    expect(endpoints).toEqual({ notificationUrl: 'https://fn.example/api/graph/notifications', lifecycleNotificationUrl: 'https://fn.example/api/graph/lifecycle' });
+    const endpoints = notificationSettingsFrom({
+      PUBLIC_BASE_URL: 'https://fn.example/',
+      NOTIFICATION_DEBOUNCE_MS: 2000,
+      SUBSCRIPTION_LIFETIME_MINUTES_USERS: 41_700,
+    }).endpoints;
+    expect(endpoints).toEqual({
+      notificationUrl: 'https://fn.example/api/graph/notifications',
+      lifecycleNotificationUrl: 'https://fn.example/api/graph/lifecycle',
+    });
   });
 
   it('keeps the admin API behind function keys', () => {
@@ -36,6 +44,10 @@ describe('function registrations (what the Functions host will see)', () => {
       ['renewSubscriptions', '0 */30 * * * *'],
       ['scheduledSync', '0 */5 * * * *'],
     ]);
-    expect(registered.find((r) => r.kind === 'serviceBusQueue')?.options).toMatchObject({ connection: 'ServiceBusConnection', queueName: '%ServiceBusQueueName%', isSessionsEnabled: true });
+    expect(registered.find((r) => r.kind === 'serviceBusQueue')?.options).toMatchObject({
+      connection: 'ServiceBusConnection',
+      queueName: '%ServiceBusQueueName%',
+      isSessionsEnabled: true,
+    });
   });
 });

@@ -12,7 +12,12 @@ const record = subscriptionRecord({ clientStateHash: clientStateHash('secret-sta
 
 function setup() {
   const queue = new InProcessJobQueue();
-  const intake = new NotificationIntake({ lookup: { get: async (id) => (id === record.subscriptionId ? record : null) }, queue, deltas: new DebouncedDeltaEnqueuer(queue, 2000), debounceMs: 2000 });
+  const intake = new NotificationIntake({
+    lookup: { get: async (id) => (id === record.subscriptionId ? record : null) },
+    queue,
+    deltas: new DebouncedDeltaEnqueuer(queue, 2000),
+    debounceMs: 2000,
+  });
   let initialised = 0;
   const handler = graphWebhookHandler(async () => {
     initialised += 1;
@@ -26,7 +31,12 @@ function setup() {
       ...(init.body === undefined ? {} : { body: typeof init.body === 'string' ? { string: init.body } : { bytes: init.body } }),
     });
     const response = await handler(request, new InvocationContext({ functionName: 'graphNotifications', invocationId: 'test' }));
-    return { status: response.status ?? 200, body: response.body, json: response.jsonBody as Record<string, unknown> | undefined, headers: (response.headers ?? {}) as Record<string, string> };
+    return {
+      status: response.status ?? 200,
+      body: response.body,
+      json: response.jsonBody as Record<string, unknown> | undefined,
+      headers: (response.headers ?? {}) as Record<string, string>,
+    };
   };
   return { call, queue, intake, initialised: () => initialised };
 }
@@ -45,7 +55,10 @@ describe('graphNotifications / graphLifecycle HTTP handler', () => {
   it('answers the validation handshake with exactly the decoded token as text/plain, before initialising anything', async () => {
     const { call, initialised } = setup();
     const token = 'Validation: Testing client application reachability for subscription Request-Id: 7f2b7a1e-1c3d-4e5f-8a9b-0c1d2e3f4a5b';
-    const response = await call({ query: `?validationToken=${encodeURIComponent(token)}`, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    const response = await call({
+      query: `?validationToken=${encodeURIComponent(token)}`,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    });
     expect(response.status).toBe(200);
     expect(response.body).toBe(token);
     expect(response.headers['content-type']).toBe('text/plain; charset=utf-8');
@@ -77,7 +90,9 @@ describe('graphNotifications / graphLifecycle HTTP handler', () => {
 
   it('answers 202 but queues nothing for forged or unknown items', async () => {
     const { call, queue } = setup();
-    const response = await call({ body: JSON.stringify({ value: [item({ clientState: 'forged' }), item({ subscriptionId: 'someone-else' })] }) });
+    const response = await call({
+      body: JSON.stringify({ value: [item({ clientState: 'forged' }), item({ subscriptionId: 'someone-else' })] }),
+    });
     expect(response.status).toBe(202);
     expect(response.json).toEqual({ accepted: 0, dropped: { clientStateMismatch: 1, unknownSubscription: 1 }, jobsEnqueued: 0 });
     expect(queue.stats().enqueued).toBe(0);

@@ -19,6 +19,15 @@ export async function createTestServices(
   const secretsFile = join(mkdtempSync(join(tmpdir(), 'secrets-')), 'secrets.json');
   const secretStore = new LocalSecretStore(secretsFile, secrets);
   const queue = new InProcessJobQueue({ retryDelayMs: () => 20 });
-  const notifications = notificationSettingsFrom({ PUBLIC_BASE_URL: options.publicBaseUrl, NOTIFICATION_DEBOUNCE_MS: options.debounceMs ?? 200, SUBSCRIPTION_LIFETIME_MINUTES_USERS: options.lifetimeMinutes ?? 41_700 });
-  return { ...assembleServices({ stores, secrets: secretStore, queue, syncConcurrency: 8, notifications }), queue, secretsFile, tablePrefix };
+  const notifications = notificationSettingsFrom({
+    PUBLIC_BASE_URL: options.publicBaseUrl,
+    NOTIFICATION_DEBOUNCE_MS: options.debounceMs ?? 200,
+    SUBSCRIPTION_LIFETIME_MINUTES_USERS: options.lifetimeMinutes ?? 41_700,
+  });
+  return {
+    ...assembleServices({ stores, secrets: secretStore, queue, syncConcurrency: 8, notifications }),
+    queue,
+    secretsFile,
+    tablePrefix,
+  };
 }

@@ -33,7 +33,10 @@ export class PortSipApi {
         continue;
       }
       if (answer.status >= 200 && answer.status < 300) return answer.body;
-      throw portSipErrorFor(answer.status, answer.body, call.what, { retryAfterMs: parseRetryAfter(answer.retryAfter), secrets: call.secrets });
+      throw portSipErrorFor(answer.status, answer.body, call.what, {
+        retryAfterMs: parseRetryAfter(answer.retryAfter),
+        secrets: call.secrets,
+      });
     }
   }
 

@@ -4,7 +4,15 @@ import { TokenBucketRateLimiter } from '../../http/TokenBucketRateLimiter';
 import { type PbxClient, type PbxNewUser, type PbxNumberOwner, type PbxNumberType, type PbxUser, type PbxUserFields } from '../PbxClient';
 import { generateCredentials } from './generateCredentials';
 import { PortSipApi } from './PortSipApi';
-import { CreatedSchema, listPageSchema, NumberHolderSchema, NumberOwnerSchema, type PasswordPolicy, PasswordPolicySchema, PortSipUserSchema } from './portSipSchemas';
+import {
+  CreatedSchema,
+  listPageSchema,
+  NumberHolderSchema,
+  NumberOwnerSchema,
+  type PasswordPolicy,
+  PasswordPolicySchema,
+  PortSipUserSchema,
+} from './portSipSchemas';
 import { PortSipSession } from './PortSipSession';
 import { PortSipTransport } from './PortSipTransport';
 import { toPbxUser } from './toPbxUser';
@@ -79,7 +87,11 @@ export class PortSipClient implements PbxClient {
   }
 
   async findNumberOwner(extensionNumber: string): Promise<PbxNumberOwner | null> {
-    const owner = await nullIfNotFound(this.api.read(NumberOwnerSchema, 'GET', `/extension_numbers/${id(extensionNumber)}`, { what: `looking up extension number ${extensionNumber}` }));
+    const owner = await nullIfNotFound(
+      this.api.read(NumberOwnerSchema, 'GET', `/extension_numbers/${id(extensionNumber)}`, {
+        what: `looking up extension number ${extensionNumber}`,
+      }),
+    );
     if (!owner) return null;
     const type = NUMBER_TYPES.find((t) => t === owner.type) ?? 'OTHER';
     return { id: owner.id, extensionNumber: owner.extension_number, name: owner.name, type };
@@ -104,7 +116,9 @@ export class PortSipClient implements PbxClient {
       enabled: user.enabled,
     };
     // Blank optional fields are left out: on a new user, absent and blank are the same.
-    for (const [name, value] of Object.entries(toPortSipUserFields({ mobilePhone: user.mobilePhone, workPhone: user.workPhone, department: user.department }))) {
+    for (const [name, value] of Object.entries(
+      toPortSipUserFields({ mobilePhone: user.mobilePhone, workPhone: user.workPhone, department: user.department }),
+    )) {
       if (value !== '') body[name] = value;
     }
     const created = await this.api.read(CreatedSchema, 'POST', '/users', {
@@ -127,15 +141,20 @@ export class PortSipClient implements PbxClient {
   }
 
   async bindMicrosoft365(userId: string, entraObjectId: string): Promise<void> {
-    await this.api.call('POST', `/users/${id(userId)}/ms365_binding`, { what: `binding user ${userId} to Microsoft 365`, body: { id: entraObjectId } });
+    await this.api.call('POST', `/users/${id(userId)}/ms365_binding`, {
+      what: `binding user ${userId} to Microsoft 365`,
+      body: { id: entraObjectId },
+    });
   }
 
   /** The tenant password policy, read once per client (a failed read is retried on the next create). */
   private passwordPolicy(): Promise<PasswordPolicy> {
-    this.policy ??= this.api.read(PasswordPolicySchema, 'GET', '/tenant/password_policy', { what: 'reading the tenant password policy' }).catch((err: unknown) => {
-      this.policy = undefined;
-      throw err;
-    });
+    this.policy ??= this.api
+      .read(PasswordPolicySchema, 'GET', '/tenant/password_policy', { what: 'reading the tenant password policy' })
+      .catch((err: unknown) => {
+        this.policy = undefined;
+        throw err;
+      });
     return this.policy;
   }
 
@@ -158,11 +177,16 @@ export class PortSipClient implements PbxClient {
    * spec) costs one repeated item per page instead of a lost one. Stops at `count`, at an empty page, or at a
    * page with nothing new.
    */
-  private async *pages<T extends z.ZodType>(path: string, item: T, what: string, keyOf: (item: z.output<T>) => string): AsyncIterable<z.output<T>[]> {
+  private async *pages<T extends z.ZodType>(
+    path: string,
+    item: T,
+    what: string,
+    keyOf: (item: z.output<T>) => string,
+  ): AsyncIterable<z.output<T>[]> {
     const schema = listPageSchema(item);
     const seen = new Set<string>();
     let unkeyed = 0;
-    for (let skip = 0; ; ) {
+    for (let skip = 0; ;) {
       const page = await this.api.read(schema, 'GET', `${path}?skip=${skip}&top=${PAGE_SIZE}`, { what });
       const items = page.items as z.output<T>[];
       const fresh = items.filter((entry) => {

@@ -76,16 +76,27 @@ export class PortSipSession {
     const who = `${username} on ${domain}`;
     if (isSuccess(answer.status)) {
       if (TwoFactorAnswerSchema.safeParse(answer.body).success) {
-        throw new AppError('UNAUTHORIZED', `PortSIP asks ${who} for two-factor authentication; the connector signs in unattended, so turn two-factor authentication off for this service account`, { upstreamStatus: answer.status, upstreamCode: 'TWO_FACTOR_ENABLED' });
+        throw new AppError(
+          'UNAUTHORIZED',
+          `PortSIP asks ${who} for two-factor authentication; the connector signs in unattended, so turn two-factor authentication off for this service account`,
+          { upstreamStatus: answer.status, upstreamCode: 'TWO_FACTOR_ENABLED' },
+        );
       }
       return parsePortSipBody(TokenAnswerSchema, answer.body, 'POST /api/auth/sign_in');
     }
-    const failure = portSipErrorFor(answer.status, answer.body, `signing in to PortSIP as ${who}`, { secrets: [password], retryAfterMs: parseRetryAfter(answer.retryAfter) });
-    if (failure.code === 'THROTTLED' || failure.code === 'TRANSIENT') throw failure;
-    throw new AppError('UNAUTHORIZED', `${failure.message}; check the service account's username, password, tenant domain and that it is an enabled tenant admin`, {
-      upstreamStatus: failure.upstreamStatus,
-      upstreamCode: failure.upstreamCode,
+    const failure = portSipErrorFor(answer.status, answer.body, `signing in to PortSIP as ${who}`, {
+      secrets: [password],
+      retryAfterMs: parseRetryAfter(answer.retryAfter),
     });
+    if (failure.code === 'THROTTLED' || failure.code === 'TRANSIENT') throw failure;
+    throw new AppError(
+      'UNAUTHORIZED',
+      `${failure.message}; check the service account's username, password, tenant domain and that it is an enabled tenant admin`,
+      {
+        upstreamStatus: failure.upstreamStatus,
+        upstreamCode: failure.upstreamCode,
+      },
+    );
   }
 
   private accept(tokens: TokenAnswer): string {

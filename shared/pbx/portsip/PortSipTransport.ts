@@ -54,7 +54,10 @@ export class PortSipTransport {
       if ('status' in outcome && !isRetryableStatus(outcome.status)) return outcome;
       if (attempt > this.options.maxRetries) {
         if ('status' in outcome) return outcome;
-        throw new AppError('TRANSIENT', `PortSIP ${method} /api${path.split('?')[0]} failed after ${attempt} attempts: ${describeFailure(outcome.failure, this.options.timeoutMs)}`);
+        throw new AppError(
+          'TRANSIENT',
+          `PortSIP ${method} /api${path.split('?')[0]} failed after ${attempt} attempts: ${describeFailure(outcome.failure, this.options.timeoutMs)}`,
+        );
       }
       const delay = retryDelay(attempt, 'status' in outcome ? outcome.retryAfter : null);
       if ('status' in outcome && outcome.status === 429) this.options.limiter.pauseFor(delay);

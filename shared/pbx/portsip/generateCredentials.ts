@@ -48,7 +48,11 @@ export function passwordLengthFor(policy: PasswordPolicy): number {
  */
 export function generatePassword(policy: PasswordPolicy, accountInfo: readonly string[]): string {
   const length = passwordLengthFor(policy);
-  if (length < CLASSES.length) throw new AppError('CONFIG', `the PBX password policy allows at most ${policy.max_length} characters; the connector needs at least ${CLASSES.length}`);
+  if (length < CLASSES.length)
+    throw new AppError(
+      'CONFIG',
+      `the PBX password policy allows at most ${policy.max_length} characters; the connector needs at least ${CLASSES.length}`,
+    );
   const forbidden = accountInfo.map((s) => s.toLowerCase()).filter(Boolean);
   for (let draw = 0; draw < MAX_DRAWS; draw += 1) {
     const chars = CLASSES.map(pick);
@@ -73,7 +77,14 @@ export function generateVoicemailPin(length = 6): string {
 }
 
 /** Portal password, SIP password and voicemail PIN for a new extension. */
-export function generateCredentials(policy: PasswordPolicy, account: { userName: string; extensionNumber: string; email: string }): GeneratedCredentials {
+export function generateCredentials(
+  policy: PasswordPolicy,
+  account: { userName: string; extensionNumber: string; email: string },
+): GeneratedCredentials {
   const accountInfo = [account.userName, account.extensionNumber, account.email.split('@')[0] ?? ''];
-  return { password: generatePassword(policy, accountInfo), extensionPassword: generatePassword(policy, accountInfo), voicemailPin: generateVoicemailPin() };
+  return {
+    password: generatePassword(policy, accountInfo),
+    extensionPassword: generatePassword(policy, accountInfo),
+    voicemailPin: generateVoicemailPin(),
+  };
 }

@@ -10,7 +10,11 @@ export function parsePortSipBody<T extends z.ZodType>(schema: T, body: unknown, 
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
   const first = issues[0]!;
-  throw new AppError('INTERNAL', `PortSIP's answer to ${endpoint} is not what its v22 REST API documents (${first.path}: ${first.message}); check the PBX version`, {
-    details: { endpoint, issues },
-  });
+  throw new AppError(
+    'INTERNAL',
+    `PortSIP's answer to ${endpoint} is not what its v22 REST API documents (${first.path}: ${first.message}); check the PBX version`,
+    {
+      details: { endpoint, issues },
+    },
+  );
 }

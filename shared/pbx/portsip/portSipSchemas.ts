@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
 /** PortSIP returns blank fields as null (reference/portsip.md §0); we use '' for "blank". */
-const text = z.string().nullish().transform((v) => v ?? '');
+const text = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? '');
 
 /** `POST /api/auth/sign_in` and `POST /api/auth/refresh_token` when a token is issued. */
 export const TokenAnswerSchema = z.object({
@@ -26,12 +29,16 @@ export const PortSipUserSchema = z.object({
   work_phone: text,
   department: text,
   // Blank means the default, which is enabled.
-  enabled: z.boolean().nullish().transform((v) => v ?? true),
+  enabled: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? true),
 });
 export type PortSipUser = z.infer<typeof PortSipUserSchema>;
 
 /** Every PortSIP list: `{count, items}` (count is the total, not the page size). */
-export const listPageSchema = <T extends z.ZodType>(item: T) => z.object({ count: z.number().int().min(0).nullish(), items: z.array(item) });
+export const listPageSchema = <T extends z.ZodType>(item: T) =>
+  z.object({ count: z.number().int().min(0).nullish(), items: z.array(item) });
 
 /** An item of the ring group, call queue, conference room and virtual receptionist (/ivrs) lists. */
 export const NumberHolderSchema = z.object({ id: z.string().nullish(), extension_number: z.string().nullish() });

@@ -9,6 +9,7 @@ export function redactSecrets<T>(value: T, secrets: readonly string[]): T {
 function redact(value: unknown, secrets: readonly string[]): unknown {
   if (typeof value === 'string') return secrets.reduce((text, secret) => (secret ? text.split(secret).join('***') : text), value);
   if (Array.isArray(value)) return value.map((item) => redact(item, secrets));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redact(item, secrets)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redact(item, secrets)]));
   return value;
 }

@@ -13,7 +13,10 @@ const FIELD_NAMES: Record<keyof PbxUserFields, string> = {
  * The given fields, and only those, under PortSIP's names. An empty string is kept: it is how a cleared
  * field is sent (⚠ PortSIP only documents that blank fields come back as null).
  */
-export function toPortSipUserFields(fields: { [K in keyof PbxUserFields]?: PbxUserFields[K] | undefined }): Record<string, string | boolean> {
+export function toPortSipUserFields(fields: { [K in keyof PbxUserFields]?: PbxUserFields[K] | undefined }): Record<
+  string,
+  string | boolean
+> {
   const body: Record<string, string | boolean> = {};
   for (const key of Object.keys(FIELD_NAMES) as (keyof PbxUserFields)[]) {
     const value = fields[key];

@@ -90,16 +90,32 @@ export class LocalHttpHost {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
     const matches = this.routes.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).filter((x) => x.m);
-    if (matches.length === 0) return send(res, { status: 404, jsonBody: { error: { code: 'NOT_FOUND', message: `no route for ${url.pathname}` } } });
+    if (matches.length === 0)
+      return send(res, { status: 404, jsonBody: { error: { code: 'NOT_FOUND', message: `no route for ${url.pathname}` } } });
     const hit = matches.find((x) => x.r.methods.includes(req.method ?? 'GET'));
-    if (!hit) return send(res, { status: 405, jsonBody: { error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed on ${url.pathname}` } } });
+    if (!hit)
+      return send(res, {
+        status: 405,
+        jsonBody: { error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed on ${url.pathname}` } },
+      });
     const body = await readBody(req);
-    if (body === 'tooLarge') return send(res, { status: 413, jsonBody: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'the body is too large' } } });
+    if (body === 'tooLarge')
+      return send(res, { status: 413, jsonBody: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'the body is too large' } } });
     const params = Object.fromEntries(hit.r.keys.map((k, i) => [k, decodeURIComponent(hit.m![i + 1]!)]));
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    const request = new HttpRequest({ method: req.method ?? 'GET', url: url.toString(), headers, params, ...(body.length ? { body: { bytes: body } } : {}) });
-    const context = new InvocationContext({ functionName: hit.r.name, invocationId: `${Date.now()}`, logHandler: (level, ...args) => (level === 'error' ? console.error : console.log)(`[${hit.r.name}]`, ...args) });
+    const request = new HttpRequest({
+      method: req.method ?? 'GET',
+      url: url.toString(),
+      headers,
+      params,
+      ...(body.length ? { body: { bytes: body } } : {}),
+    });
+    const context = new InvocationContext({
+      functionName: hit.r.name,
+      invocationId: `${Date.now()}`,
+      logHandler: (level, ...args) => (level === 'error' ? console.error : console.log)(`[${hit.r.name}]`, ...args),
+    });
     send(res, await hit.r.handler(request, context));
   }
 }

@@ -5,7 +5,10 @@ import { z } from 'zod';
 export function loadLocalSettings(path = 'local.settings.json'): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
   if (existsSync(path)) {
-    const parsed = z.object({ Values: z.record(z.string(), z.string()).default({}) }).passthrough().safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    const parsed = z
+      .object({ Values: z.record(z.string(), z.string()).default({}) })
+      .passthrough()
+      .safeParse(JSON.parse(readFileSync(path, 'utf8')));
     if (!parsed.success) throw new Error(`${path} must be an object with a "Values" map of strings`);
     Object.assign(env, parsed.data.Values);
   }

@@ -3,7 +3,10 @@ import { type TenantConfig, type TenantConfigInput, TenantConfigSchema } from '.
 export const SANDBOX_PBX_SECRET = 'sandbox-pbx-admin';
 
 /** A tenant wired to the sandbox Graph tenant and sandbox PBX (fixed ids; the sandbox token only works there). */
-export function sandboxTenantConfig(endpoints: { graphBaseUrl: string; graphToken: string; pbxBaseUrl: string; pbxDomain: string }, users: TenantConfigInput['users'] = {}): TenantConfig {
+export function sandboxTenantConfig(
+  endpoints: { graphBaseUrl: string; graphToken: string; pbxBaseUrl: string; pbxDomain: string },
+  users: TenantConfigInput['users'] = {},
+): TenantConfig {
   return TenantConfigSchema.parse({
     displayName: 'Contoso Demo (sandbox)',
     microsoft365: {

@@ -51,7 +51,18 @@ export async function startAzurite(options: { location?: string; port?: number }
   const bin = require.resolve('azurite/dist/src/table/main.js');
   const child = spawn(
     process.execPath,
-    [bin, '--tableHost', '127.0.0.1', '--tablePort', String(tablePort), '--location', location, '--silent', '--skipApiVersionCheck', '--disableProductStyleUrl'],
+    [
+      bin,
+      '--tableHost',
+      '127.0.0.1',
+      '--tablePort',
+      String(tablePort),
+      '--location',
+      location,
+      '--silent',
+      '--skipApiVersionCheck',
+      '--disableProductStyleUrl',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

@@ -18,7 +18,11 @@ async function readerFor(options: { token?: string; maxRetries?: number } = {}):
     auth: { kind: 'sandbox', token: options.token ?? graph.token, graphBaseUrl: graph.baseUrl },
   });
   // The sandbox kind reads no secrets.
-  const connection = await createGraphClient({ microsoft365, secrets: new LocalSecretStore('/nonexistent/secrets.json'), ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }) });
+  const connection = await createGraphClient({
+    microsoft365,
+    secrets: new LocalSecretStore('/nonexistent/secrets.json'),
+    ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+  });
   expect(connection.baseUrl).toBe(graph.baseUrl);
   return new GraphDirectoryReader(connection.client, connection.versionRoot, connection.requestCount);
 }
@@ -34,7 +38,6 @@ async function round(start: DeltaStart, on: GraphDirectoryReader = reader): Prom
   for await (const page of on.usersDelta(start)) pages.push(page);
   return { pages, deltaLink: pages.at(-1)!.deltaLink! };
 }
-
 
 /** Requests the reader counted and the sandbox saw during `action`; they must agree. */
 async function counted<T>(action: () => Promise<T>, on: GraphDirectoryReader = reader): Promise<{ result: T; requests: number }> {
@@ -71,7 +74,12 @@ describe('GraphDirectoryReader over the sandbox Graph', () => {
     graph.softDeleteUser(users[2]!.id);
     graph.hardDeleteUser(users[3]!.id);
     const second = await round({ kind: 'link', url: first.deltaLink });
-    expect(second.pages.flatMap((p) => p.users).map((u) => [u.id, u.department ?? null]).sort()).toEqual(
+    expect(
+      second.pages
+        .flatMap((p) => p.users)
+        .map((u) => [u.id, u.department ?? null])
+        .sort(),
+    ).toEqual(
       [
         [users[0]!.id, 'Changed'],
         [added.id, added.department ?? null],
@@ -123,7 +131,11 @@ describe('GraphDirectoryReader over the sandbox Graph', () => {
     graph.seed(generateUsers(5));
     const { deltaLink } = await round({ kind: 'initial' });
     graph.faults.expireDeltaTokens(kind);
-    expect(await appErrorOf(round({ kind: 'link', url: deltaLink }))).toMatchObject({ code: 'DELTA_TOKEN_EXPIRED', upstreamStatus: status, upstreamCode: code });
+    expect(await appErrorOf(round({ kind: 'link', url: deltaLink }))).toMatchObject({
+      code: 'DELTA_TOKEN_EXPIRED',
+      upstreamStatus: status,
+      upstreamCode: code,
+    });
   });
 
   it('reports a round whose skip token expires mid-way as DELTA_TOKEN_EXPIRED, after yielding the pages it had', async () => {
@@ -135,7 +147,9 @@ describe('GraphDirectoryReader over the sandbox Graph', () => {
   });
 
   it('treats a saved link from another Graph endpoint as expired without sending it', async () => {
-    const { requests, result } = await counted(() => appErrorOf(round({ kind: 'link', url: 'https://graph.microsoft.com/v1.0/users/delta?$deltatoken=abc' })));
+    const { requests, result } = await counted(() =>
+      appErrorOf(round({ kind: 'link', url: 'https://graph.microsoft.com/v1.0/users/delta?$deltatoken=abc' })),
+    );
     expect(result.code).toBe('DELTA_TOKEN_EXPIRED');
     expect(requests).toBe(0);
   });
@@ -162,7 +176,12 @@ describe('GraphDirectoryReader over the sandbox Graph', () => {
     const users = generateUsers(3);
     graph.seed(users);
     const user = await reader.getUser(users[2]!.id);
-    expect(user).toMatchObject({ id: users[2]!.id, userPrincipalName: users[2]!.userPrincipalName, accountEnabled: users[2]!.accountEnabled, userType: users[2]!.userType });
+    expect(user).toMatchObject({
+      id: users[2]!.id,
+      userPrincipalName: users[2]!.userPrincipalName,
+      accountEnabled: users[2]!.accountEnabled,
+      userType: users[2]!.userType,
+    });
     graph.softDeleteUser(users[1]!.id);
     graph.hardDeleteUser(users[2]!.id);
     expect(await reader.getUser(users[1]!.id)).toBeNull();

@@ -11,7 +11,13 @@ let rig: NotificationRig;
 let clockOffsetMs = 0;
 
 beforeAll(async () => {
-  rig = await startNotificationRig({ storageConnectionString: testStorageConnectionString(), tablePrefix: uniqueTablePrefix(), users: generateUsers(60, { seed: 3 }), debounceMs: 150, graph: { now: () => Date.now() + clockOffsetMs } });
+  rig = await startNotificationRig({
+    storageConnectionString: testStorageConnectionString(),
+    tablePrefix: uniqueTablePrefix(),
+    users: generateUsers(60, { seed: 3 }),
+    debounceMs: 150,
+    graph: { now: () => Date.now() + clockOffsetMs },
+  });
 });
 afterAll(async () => {
   await rig?.stop();
@@ -56,10 +62,25 @@ describe('change notifications end to end (sandbox Graph → webhook → queue �
   });
 
   it('creation, disable and hard delete arrive too', async () => {
-    rig.graph.addUser({ id: '00000000-0000-4000-8000-0000000a0001', givenName: 'New', surname: 'Hire', userPrincipalName: 'new.hire@contoso.com', mail: 'new.hire@contoso.com', businessPhones: [], accountEnabled: true, userType: 'Member' });
-    await vi.waitFor(() => expect(pbxUserFor('00000000-0000-4000-8000-0000000a0001')?.display_name).toBe('New Hire'), { timeout: 10_000, interval: 25 });
+    rig.graph.addUser({
+      id: '00000000-0000-4000-8000-0000000a0001',
+      givenName: 'New',
+      surname: 'Hire',
+      userPrincipalName: 'new.hire@contoso.com',
+      mail: 'new.hire@contoso.com',
+      businessPhones: [],
+      accountEnabled: true,
+      userType: 'Member',
+    });
+    await vi.waitFor(() => expect(pbxUserFor('00000000-0000-4000-8000-0000000a0001')?.display_name).toBe('New Hire'), {
+      timeout: 10_000,
+      interval: 25,
+    });
     rig.graph.updateUser('00000000-0000-4000-8000-0000000a0001', { accountEnabled: false });
-    await vi.waitFor(() => expect(pbxUserFor('00000000-0000-4000-8000-0000000a0001')?.enabled).toBe(false), { timeout: 10_000, interval: 25 });
+    await vi.waitFor(() => expect(pbxUserFor('00000000-0000-4000-8000-0000000a0001')?.enabled).toBe(false), {
+      timeout: 10_000,
+      interval: 25,
+    });
     rig.graph.hardDeleteUser('00000000-0000-4000-8000-0000000a0001');
     await vi.waitFor(() => expect(pbxUserFor('00000000-0000-4000-8000-0000000a0001')).toBeUndefined(), { timeout: 10_000, interval: 25 });
   });
@@ -97,7 +118,10 @@ describe('change notifications end to end (sandbox Graph → webhook → queue �
     rig.graph.updateUser(b!.id, { department: 'Two' });
     rig.graph.updateUser(b!.id, { department: 'Three' });
     await settle();
-    await vi.waitFor(() => expect([pbxUserFor(a!.id)?.department, pbxUserFor(b!.id)?.department]).toEqual(['Second', 'Three']), { timeout: 10_000, interval: 25 });
+    await vi.waitFor(() => expect([pbxUserFor(a!.id)?.department, pbxUserFor(b!.id)?.department]).toEqual(['Second', 'Three']), {
+      timeout: 10_000,
+      interval: 25,
+    });
     expect(rig.graph.stats.notifications.duplicated).toBeGreaterThanOrEqual(2);
     expect(rig.graph.stats.notifications.reordered).toBeGreaterThanOrEqual(3);
     expect([pbxCountFor(a!.id), pbxCountFor(b!.id)]).toEqual([1, 1]);
@@ -113,8 +137,22 @@ describe('change notifications end to end (sandbox Graph → webhook → queue �
     await rig.graph.notifications.flush();
     const ours = await subscription();
     await rig.graph.notifications.send(ours.notificationUrl, [
-      { subscriptionId: '11111111-2222-4333-8444-555555555555', changeType: 'updated', resource: `Users/${target.id}`, resourceData: { id: target.id }, clientState: 'guess', tenantId: rig.graph.tenantId },
-      { subscriptionId: ours.subscriptionId, changeType: 'updated', resource: `Users/${target.id}`, resourceData: { id: target.id }, clientState: 'guess', tenantId: rig.graph.tenantId },
+      {
+        subscriptionId: '11111111-2222-4333-8444-555555555555',
+        changeType: 'updated',
+        resource: `Users/${target.id}`,
+        resourceData: { id: target.id },
+        clientState: 'guess',
+        tenantId: rig.graph.tenantId,
+      },
+      {
+        subscriptionId: ours.subscriptionId,
+        changeType: 'updated',
+        resource: `Users/${target.id}`,
+        resourceData: { id: target.id },
+        clientState: 'guess',
+        tenantId: rig.graph.tenantId,
+      },
     ]);
     await settle();
     expect(rig.services.queue.stats().enqueued).toBe(enqueued);

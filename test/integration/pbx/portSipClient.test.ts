@@ -23,26 +23,64 @@ async function setup(sandbox: PortSipSandboxOptions = {}, client: Partial<PortSi
   const exchanges: Exchange[] = [];
   const recordingFetch: typeof fetch = async (input, init) => {
     const response = await fetch(input, init);
-    exchanges.push({ method: init?.method ?? 'GET', path: new URL(input).pathname, body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined, status: response.status });
+    exchanges.push({
+      method: init?.method ?? 'GET',
+      path: new URL(input).pathname,
+      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+      status: response.status,
+    });
     return response;
   };
   const { username, password, domain } = pbx.credentials;
-  const portSip = new PortSipClient({ baseUrl: pbx.baseUrl, domain, username, password, role: 'StandardUser', rateLimitPerMinute: 600_000, maxConcurrency: 8, fetch: recordingFetch, ...client });
+  const portSip = new PortSipClient({
+    baseUrl: pbx.baseUrl,
+    domain,
+    username,
+    password,
+    role: 'StandardUser',
+    rateLimitPerMinute: 600_000,
+    maxConcurrency: 8,
+    fetch: recordingFetch,
+    ...client,
+  });
   return { client: portSip, sandbox: pbx, exchanges };
 }
 
-const newUser = (n: number) => ({ userName: `user${n}`, extensionNumber: String(1000 + n), displayName: `User ${n}`, email: `user${n}@contoso.com`, mobilePhone: '', workPhone: '+1 425 555 0100', department: 'Sales', enabled: true });
-
+const newUser = (n: number) => ({
+  userName: `user${n}`,
+  extensionNumber: String(1000 + n),
+  displayName: `User ${n}`,
+  email: `user${n}@contoso.com`,
+  mobilePhone: '',
+  workPhone: '+1 425 555 0100',
+  department: 'Sales',
+  enabled: true,
+});
 
 describe('PortSipClient against the sandbox PortSIP', () => {
   it('creates, reads, updates only the given fields, binds and deletes', async () => {
     const { client, sandbox, exchanges } = await setup();
     const { id } = await client.createUser(newUser(1));
-    expect(await client.getUser(id)).toEqual({ id, userName: 'user1', extensionNumber: '1001', displayName: 'User 1', email: 'user1@contoso.com', mobilePhone: '', workPhone: '+1 425 555 0100', department: 'Sales', enabled: true });
+    expect(await client.getUser(id)).toEqual({
+      id,
+      userName: 'user1',
+      extensionNumber: '1001',
+      displayName: 'User 1',
+      email: 'user1@contoso.com',
+      mobilePhone: '',
+      workPhone: '+1 425 555 0100',
+      department: 'Sales',
+      enabled: true,
+    });
     expect(sandbox.getUser(id)).toMatchObject({ role: 'StandardUser', mobile_phone: null });
 
     await client.updateUser(id, { department: '', enabled: false });
-    expect(exchanges.at(-1)).toMatchObject({ method: 'POST', path: `/api/users/${encodeURIComponent(id)}`, body: { department: '', enabled: false }, status: 200 });
+    expect(exchanges.at(-1)).toMatchObject({
+      method: 'POST',
+      path: `/api/users/${encodeURIComponent(id)}`,
+      body: { department: '', enabled: false },
+      status: 200,
+    });
     expect(sandbox.getUser(id)).toMatchObject({ department: null, enabled: false, display_name: 'User 1', work_phone: '+1 425 555 0100' });
 
     await client.bindMicrosoft365(id, 'entra-oid-1');
@@ -56,7 +94,8 @@ describe('PortSipClient against the sandbox PortSIP', () => {
 
   it('pages through more than 100 users and finds every number held by something else', async () => {
     const { client, sandbox } = await setup();
-    for (let i = 0; i < 230; i += 1) sandbox.addUser({ name: `u${i}`, extension_number: String(3000 + i), email: `u${i}@x.com`, department: i % 2 ? 'Ops' : null });
+    for (let i = 0; i < 230; i += 1)
+      sandbox.addUser({ name: `u${i}`, extension_number: String(3000 + i), email: `u${i}@x.com`, department: i % 2 ? 'Ops' : null });
     sandbox.addNumberHolder('600', 'RING_GROUP');
     sandbox.addNumberHolder('601', 'CALL_QUEUE');
     sandbox.addNumberHolder('602', 'CONFERENCE_ROOM');
@@ -83,7 +122,11 @@ describe('PortSipClient against the sandbox PortSIP', () => {
     sandbox.faults.expireTokens();
     const before = exchanges.length;
     await client.createUser(newUser(3));
-    expect(exchanges.slice(before).map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual(['POST /api/users 401', 'POST /api/auth/refresh_token 200', 'POST /api/users 201']);
+    expect(exchanges.slice(before).map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual([
+      'POST /api/users 401',
+      'POST /api/auth/refresh_token 200',
+      'POST /api/users 201',
+    ]);
     expect(sandbox.findByExtension('1003')).toBeDefined();
   });
 
@@ -101,7 +144,11 @@ describe('PortSipClient against the sandbox PortSIP', () => {
   it('maps a taken extension number to CONFLICT and a validation failure to INVALID with PortSIP’s message', async () => {
     const { client, sandbox } = await setup();
     sandbox.addNumberHolder('1004', 'CONFERENCE_ROOM');
-    expect(await appErrorOf(client.createUser(newUser(4)))).toMatchObject({ code: 'CONFLICT', upstreamStatus: 400, upstreamCode: 'VALIDATE_FAILED' });
+    expect(await appErrorOf(client.createUser(newUser(4)))).toMatchObject({
+      code: 'CONFLICT',
+      upstreamStatus: 400,
+      upstreamCode: 'VALIDATE_FAILED',
+    });
     const invalid = await appErrorOf(client.createUser({ ...newUser(5), email: 'not-an-address' }));
     expect(invalid).toMatchObject({ code: 'INVALID', upstreamStatus: 400, upstreamCode: 'VALIDATE_FAILED' });
     expect(invalid.message).toBe('creating extension 1005 (user5): PortSIP answered 400 VALIDATE_FAILED (email: must be an email address)');
@@ -142,7 +189,15 @@ describe('PortSipClient against the sandbox PortSIP', () => {
 
   it('refuses wrong credentials with a clear UNAUTHORIZED that does not contain the password', async () => {
     const { sandbox } = await setup();
-    const wrong = new PortSipClient({ baseUrl: sandbox.baseUrl, domain: sandbox.credentials.domain, username: 'syncadmin', password: 'Wrong#Pass1', role: 'StandardUser', rateLimitPerMinute: 6000, maxConcurrency: 2 });
+    const wrong = new PortSipClient({
+      baseUrl: sandbox.baseUrl,
+      domain: sandbox.credentials.domain,
+      username: 'syncadmin',
+      password: 'Wrong#Pass1',
+      role: 'StandardUser',
+      rateLimitPerMinute: 6000,
+      maxConcurrency: 2,
+    });
     const err = await appErrorOf(wrong.getUser('x'));
     expect(err.code).toBe('UNAUTHORIZED');
     expect(err.message).toContain('syncadmin on sandbox.pbx.local');

@@ -10,7 +10,11 @@ const tenant = (cron: string, timeZone: string, enabled = true) =>
   TenantConfigSchema.parse({
     displayName: 'x',
     enabled,
-    microsoft365: { directoryId: '11111111-2222-3333-4444-555555555555', applicationId: '66666666-7777-8888-9999-000000000000', auth: { kind: 'clientSecret', secretName: 'graph-secret' } },
+    microsoft365: {
+      directoryId: '11111111-2222-3333-4444-555555555555',
+      applicationId: '66666666-7777-8888-9999-000000000000',
+      auth: { kind: 'clientSecret', secretName: 'graph-secret' },
+    },
     pbx: { kind: 'portsip', baseUrl: 'https://pbx.example.com:8887', domain: 'example.pbx', credentialSecretName: 'pbx-admin' },
     schedule: { cron, timeZone },
   });
@@ -22,7 +26,9 @@ describe('scheduledSync: enqueueDueReconciles', () => {
     await services.tenants.create('tokyo', tenant('30 0 * * *', 'Asia/Tokyo'));
     await services.tenants.create('off', tenant('30 0 * * *', 'Europe/Berlin', false));
     const now = new Date('2026-11-22T23:32:00Z'); // 00:32 in Berlin, 08:32 in Tokyo
-    expect(await enqueueDueReconciles(services, now, () => undefined)).toEqual(['berlin', 'tokyo'].filter((t) => t === 'berlin' || t === 'tokyo'));
+    expect(await enqueueDueReconciles(services, now, () => undefined)).toEqual(
+      ['berlin', 'tokyo'].filter((t) => t === 'berlin' || t === 'tokyo'),
+    );
     expect(await enqueueDueReconciles(services, new Date(now.getTime() + 60_000), () => undefined)).toEqual([]);
     expect(services.queue.stats().enqueued).toBe(2);
     const runs = await services.runs.list('berlin', 5);
@@ -36,7 +42,9 @@ describe('timers and a tenant whose stored configuration no longer validates', (
   it('the scheduler and the renewal timer skip it (and say so) instead of stopping for everyone', async () => {
     const services = await createTestServices();
     await services.tenants.create('good', tenant('30 0 * * *', 'Europe/Berlin'));
-    const raw = TableClient.fromConnectionString(testStorageConnectionString(), `${services.tablePrefix}tenants`, { allowInsecureConnection: true });
+    const raw = TableClient.fromConnectionString(testStorageConnectionString(), `${services.tablePrefix}tenants`, {
+      allowInsecureConnection: true,
+    });
     await raw.createEntity({ partitionKey: 'tenant', rowKey: 'broken', config: '{"displayName":1}', createdAt: 'x', updatedAt: 'x' });
     const log: string[] = [];
     expect(await enqueueDueReconciles(services, new Date('2026-11-22T23:32:00Z'), (m) => log.push(m))).toEqual(['good']);

@@ -67,11 +67,30 @@ describe('GraphSandbox wire behaviour', () => {
   });
 
   it('returns the default property set without $select and only id + selected properties with it', async () => {
-    const user: SandboxUser = { id: '11111111-1111-4111-8111-111111111111', displayName: 'Zoë Østergård', givenName: 'Zoë', userPrincipalName: 'zoe@contoso.com', mail: null, businessPhones: ['+45 1234'], department: 'Sales', accountEnabled: false, userType: 'Member' };
+    const user: SandboxUser = {
+      id: '11111111-1111-4111-8111-111111111111',
+      displayName: 'Zoë Østergård',
+      givenName: 'Zoë',
+      userPrincipalName: 'zoe@contoso.com',
+      mail: null,
+      businessPhones: ['+45 1234'],
+      department: 'Sales',
+      accountEnabled: false,
+      userType: 'Member',
+    };
     graph.seed([user]);
     const plain = await round('/v1.0/users/delta');
     // never-set properties (surname, jobTitle, mobilePhone) are omitted; null (mail) is kept; department needs $select
-    expect(plain.items).toEqual([{ id: user.id, displayName: 'Zoë Østergård', givenName: 'Zoë', userPrincipalName: 'zoe@contoso.com', mail: null, businessPhones: ['+45 1234'] }]);
+    expect(plain.items).toEqual([
+      {
+        id: user.id,
+        displayName: 'Zoë Østergård',
+        givenName: 'Zoë',
+        userPrincipalName: 'zoe@contoso.com',
+        mail: null,
+        businessPhones: ['+45 1234'],
+      },
+    ]);
     const selected = await round(SELECT);
     expect(selected.items).toEqual([{ id: user.id, displayName: 'Zoë Østergård', department: 'Sales', accountEnabled: false }]);
   });
@@ -84,7 +103,14 @@ describe('GraphSandbox wire behaviour', () => {
     graph.updateUser(users[0]!.id, { department: 'Changed' });
     graph.softDeleteUser(users[1]!.id);
     graph.hardDeleteUser(users[2]!.id);
-    const added: SandboxUser = { id: '22222222-2222-4222-8222-222222222222', userPrincipalName: 'new@contoso.com', businessPhones: [], accountEnabled: true, userType: 'Member', displayName: 'New' };
+    const added: SandboxUser = {
+      id: '22222222-2222-4222-8222-222222222222',
+      userPrincipalName: 'new@contoso.com',
+      businessPhones: [],
+      accountEnabled: true,
+      userType: 'Member',
+      displayName: 'New',
+    };
     graph.addUser(added);
     const second = await round(first.deltaLink);
     const byId = new Map(second.items.map((i) => [i.id, i]));
@@ -122,7 +148,13 @@ describe('GraphSandbox wire behaviour', () => {
     const firstPage = await getJson<DeltaBody>(SELECT);
     const last = users.at(-1)!;
     graph.updateUser(last.id, { department: 'During paging' });
-    const newcomer: SandboxUser = { id: '33333333-3333-4333-8333-333333333333', userPrincipalName: 'late@contoso.com', businessPhones: [], accountEnabled: true, userType: 'Member' };
+    const newcomer: SandboxUser = {
+      id: '33333333-3333-4333-8333-333333333333',
+      userPrincipalName: 'late@contoso.com',
+      businessPhones: [],
+      accountEnabled: true,
+      userType: 'Member',
+    };
     graph.addUser(newcomer);
     const rest = await round(firstPage['@odata.nextLink']!);
     const all = [...firstPage.value, ...rest.items];
@@ -229,7 +261,9 @@ describe('GraphSandbox wire behaviour', () => {
     const users = generateUsers(3, { seed: 16 });
     graph.seed(users);
     const upn = users[1]!.userPrincipalName;
-    const byUpn = await getJson<Record<string, unknown>>(`/v1.0/users/${encodeURIComponent(upn.toUpperCase())}?$select=id,userPrincipalName`);
+    const byUpn = await getJson<Record<string, unknown>>(
+      `/v1.0/users/${encodeURIComponent(upn.toUpperCase())}?$select=id,userPrincipalName`,
+    );
     expect(byUpn).toMatchObject({ id: users[1]!.id, userPrincipalName: upn });
     graph.updateUser(users[1]!.id, { userPrincipalName: 'renamed@contoso.com' });
     expect((await get(`/v1.0/users/${encodeURIComponent(upn)}`)).status).toBe(404);
@@ -270,7 +304,9 @@ describe('GraphSandbox wire behaviour', () => {
     expect(pages).toBe(5);
     expect(seen.sort()).toEqual(users.map((u) => u.id).sort());
 
-    const direct = await getJson<{ value: Array<{ id: string }>; '@odata.nextLink'?: string }>('/v1.0/groups/outer/members/microsoft.graph.user?$select=id');
+    const direct = await getJson<{ value: Array<{ id: string }>; '@odata.nextLink'?: string }>(
+      '/v1.0/groups/outer/members/microsoft.graph.user?$select=id',
+    );
     expect(direct.value).toHaveLength(100);
     expect(direct['@odata.nextLink']).toBeUndefined();
     expect((await get('/v1.0/groups/missing/transitiveMembers/microsoft.graph.user')).status).toBe(404);
@@ -288,7 +324,8 @@ describe('GraphSandbox control API', () => {
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
     expect((await post({ id, userPrincipalName: 'again@contoso.com' })).status).toBe(409);
-    const patch = (body: unknown, target = id) => fetch(`${graph.baseUrl}/_sandbox/users/${target}`, { method: 'PATCH', body: JSON.stringify(body) });
+    const patch = (body: unknown, target = id) =>
+      fetch(`${graph.baseUrl}/_sandbox/users/${target}`, { method: 'PATCH', body: JSON.stringify(body) });
     const badPatch = await patch({ accountEnabled: 'yes' });
     expect(badPatch.status).toBe(400);
     expect(((await badPatch.json()) as { error: { message: string } }).error.message).toContain('accountEnabled');
@@ -312,14 +349,27 @@ describe('GraphSandbox control API: faults and stats', () => {
   it('injects throttling, failures and token expiry; rejects bad fault bodies with a clear message', async () => {
     graph.seed(generateUsers(4, { seed: 17 }));
     const { deltaLink } = await round(SELECT);
-    for (const bad of [{}, { throttleNext: 0 }, { failNext: 1, status: 200 }, { retryAfterSeconds: 5 }, { expireDeltaTokens: 'soon' }, { unknown: 1 }]) {
+    for (const bad of [
+      {},
+      { throttleNext: 0 },
+      { failNext: 1, status: 200 },
+      { retryAfterSeconds: 5 },
+      { expireDeltaTokens: 'soon' },
+      { unknown: 1 },
+    ]) {
       const res = await postFaults(bad);
       expect(res.status, JSON.stringify(bad)).toBe(400);
       const body = (await res.json()) as { error: { code: string; message: string } };
       expect(body.error.code).toBe('BadRequest');
       expect(body.error.message.length).toBeGreaterThan(5);
     }
-    const ok = await postFaults({ throttleNext: 1, retryAfterSeconds: 3, failNext: 1, status: 502, expireDeltaTokens: 'syncStateNotFound' });
+    const ok = await postFaults({
+      throttleNext: 1,
+      retryAfterSeconds: 3,
+      failNext: 1,
+      status: 502,
+      expireDeltaTokens: 'syncStateNotFound',
+    });
     expect(ok.status).toBe(200);
     const throttled = await get(SELECT);
     expect([throttled.status, throttled.headers.get('retry-after')]).toEqual([429, '3']);
@@ -346,7 +396,10 @@ describe('GraphSandbox control API: faults and stats', () => {
   it('answers unknown control routes 404, wrong methods 405 and oversized bodies 413', async () => {
     expect((await fetch(`${graph.baseUrl}/_sandbox/nothing`)).status).toBe(404);
     expect((await fetch(`${graph.baseUrl}/_sandbox/users/x/restore`, { method: 'GET' })).status).toBe(405);
-    const big = await fetch(`${graph.baseUrl}/_sandbox/users`, { method: 'POST', body: JSON.stringify({ userPrincipalName: 'a@b.c', displayName: 'x'.repeat(100_000) }) });
+    const big = await fetch(`${graph.baseUrl}/_sandbox/users`, {
+      method: 'POST',
+      body: JSON.stringify({ userPrincipalName: 'a@b.c', displayName: 'x'.repeat(100_000) }),
+    });
     expect(big.status).toBe(413);
     expect(((await big.json()) as { error: { code: string } }).error.code).toBe('RequestEntityTooLarge');
   });
@@ -362,21 +415,45 @@ describe('generateUsers / demoCompany', () => {
   it('produces the messy proportions and unique ids/extensions over 100,000 users', () => {
     const users = generateUsers(100_000, { domain: 'fabrikam.com' });
     const share = (pred: (u: SandboxUser) => boolean) => users.filter(pred).length / users.length;
-    const near = (actual: number, expected: number) => expect(Math.abs(actual - expected), `${actual} vs ${expected}`).toBeLessThan(expected * 0.35 + 0.005);
-    near(share((u) => u.userType === 'Guest'), 0.05);
-    near(share((u) => !u.accountEnabled), 0.05);
-    near(share((u) => !u.givenName && !u.surname), 0.02);
-    near(share((u) => u.mail === null), 0.1 + 0.05 * 0.2);
-    near(share((u) => u.onPremisesExtensionAttributes?.extensionAttribute1 !== undefined), 0.3);
-    near(share((u) => u.businessPhones.length === 0), 0.4);
-    near(share((u) => u.employeeId !== undefined), 0.2);
+    const near = (actual: number, expected: number) =>
+      expect(Math.abs(actual - expected), `${actual} vs ${expected}`).toBeLessThan(expected * 0.35 + 0.005);
+    near(
+      share((u) => u.userType === 'Guest'),
+      0.05,
+    );
+    near(
+      share((u) => !u.accountEnabled),
+      0.05,
+    );
+    near(
+      share((u) => !u.givenName && !u.surname),
+      0.02,
+    );
+    near(
+      share((u) => u.mail === null),
+      0.1 + 0.05 * 0.2,
+    );
+    near(
+      share((u) => u.onPremisesExtensionAttributes?.extensionAttribute1 !== undefined),
+      0.3,
+    );
+    near(
+      share((u) => u.businessPhones.length === 0),
+      0.4,
+    );
+    near(
+      share((u) => u.employeeId !== undefined),
+      0.2,
+    );
     const mails = users.map((u) => u.mail?.toLowerCase()).filter((m): m is string => !!m);
     near(1 - new Set(mails).size / users.length - share((u) => !u.mail), 0.02);
     expect(new Set(users.map((u) => u.id)).size).toBe(users.length);
     expect(users.every((u) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(u.id))).toBe(true);
     const extensions = users.map((u) => u.onPremisesExtensionAttributes?.extensionAttribute1).filter((e): e is string => !!e);
     expect(new Set(extensions).size).toBe(extensions.length);
-    const small = generateUsers(5000).map((u) => u.onPremisesExtensionAttributes?.extensionAttribute1).filter((e): e is string => !!e);
+    const small = generateUsers(5000)
+      .map((u) => u.onPremisesExtensionAttributes?.extensionAttribute1)
+      .filter((e): e is string => !!e);
     expect(small.every((e) => /^\d{4}$/.test(e))).toBe(true);
     const guests = users.filter((u) => u.userType === 'Guest');
     expect(guests.every((g) => /^[a-z0-9.]+_[a-z0-9.]+#EXT#@fabrikam\.com$/.test(g.userPrincipalName))).toBe(true);

@@ -54,7 +54,9 @@ class Receiver {
 
   /** The `value` arrays of the POSTs (not handshakes) to paths starting with `prefix`, in arrival order. */
   posts(prefix = '/hook'): Json[][] {
-    return this.received.filter((r) => r.url.startsWith(prefix) && !r.url.includes('validationToken=')).map((r) => (JSON.parse(r.body) as { value: Json[] }).value);
+    return this.received
+      .filter((r) => r.url.startsWith(prefix) && !r.url.includes('validationToken='))
+      .map((r) => (JSON.parse(r.body) as { value: Json[] }).value);
   }
 
   items(prefix = '/hook'): Json[] {
@@ -78,7 +80,10 @@ const user = (n: number): SandboxUser => ({
 });
 const userIdOf = (item: Json) => (item.resourceData as { id: string }).id;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const VALIDATION_FAILED = { code: 'ValidationError', message: 'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.' };
+const VALIDATION_FAILED = {
+  code: 'ValidationError',
+  message: 'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.',
+};
 const NOT_FOUND = { code: 'ResourceNotFound', message: 'The object was not found.' };
 
 let graph: GraphSandbox | undefined;
@@ -111,11 +116,19 @@ async function graphCall(method: string, path: string, body?: unknown, token = g
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as Json & { error: { code: string; message: string; innerError: Json } } };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (text ? JSON.parse(text) : undefined) as Json & { error: { code: string; message: string; innerError: Json } },
+  };
 }
 
 const control = async (method: string, path: string, json?: unknown) => {
-  const response = await fetch(`${graph!.baseUrl}/_sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, ...(json === undefined ? {} : { body: JSON.stringify(json) }) });
+  const response = await fetch(`${graph!.baseUrl}/_sandbox${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+  });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Json };
 };
@@ -138,7 +151,7 @@ async function subscribed(overrides: Json = {}): Promise<string> {
 }
 
 describe('sandbox Graph: creating subscriptions', () => {
-  it('validates both endpoints (encoded token, query string kept), then answers 201 with Graph\'s object', async () => {
+  it("validates both endpoints (encoded token, query string kept), then answers 201 with Graph's object", async () => {
     const { graph, receiver } = await setup();
     const created = await subscribe();
     expect(created.status).toBe(201);
@@ -164,10 +177,14 @@ describe('sandbox Graph: creating subscriptions', () => {
     const [hook, life, ...more] = receiver.received;
     expect(more).toEqual([]);
     // Graph's encoding: form style, '+' for spaces, lowercase hex.
-    expect(hook!.url).toMatch(/^\/hook\?code=abc&validationToken=Validation%3a\+Testing\+client\+application\+reachability\+for\+subscription\+Request-Id%3a\+[0-9a-f-]{36}$/);
+    expect(hook!.url).toMatch(
+      /^\/hook\?code=abc&validationToken=Validation%3a\+Testing\+client\+application\+reachability\+for\+subscription\+Request-Id%3a\+[0-9a-f-]{36}$/,
+    );
     expect(life!.url).toMatch(/^\/life\?validationToken=Validation%3a\+Testing\+/);
     for (const h of [hook!, life!]) expect(h).toMatchObject({ method: 'POST', contentType: 'text/plain; charset=utf-8', body: '' });
-    expect(new URL(hook!.url, 'http://x').searchParams.get('validationToken')).toMatch(/^Validation: Testing client application reachability for subscription Request-Id: [0-9a-f-]{36}$/);
+    expect(new URL(hook!.url, 'http://x').searchParams.get('validationToken')).toMatch(
+      /^Validation: Testing client application reachability for subscription Request-Id: [0-9a-f-]{36}$/,
+    );
     expect(graph.stats.notifications).toMatchObject({ handshakesOk: 2, handshakesFailed: 0 });
     expect(graph.subscriptions()).toEqual([expect.objectContaining({ id: created.body.id, expiresAt: Date.parse(minutes(1000)) })]);
   });
@@ -182,7 +199,10 @@ describe('sandbox Graph: creating subscriptions', () => {
 
   it.each<[string, Responder]>([
     ['a wrong body', (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('nope')],
-    ['the token still encoded', (req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(req.url!.split('validationToken=')[1])],
+    [
+      'the token still encoded',
+      (req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(req.url!.split('validationToken=')[1]),
+    ],
     ['a JSON content type', (req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(tokenOf(req)!)],
     ['a 202 instead of 200', (req, res) => res.writeHead(202, { 'content-type': 'text/plain' }).end(tokenOf(req)!)],
     ['a 500', (_req, res) => res.writeHead(500).end()],
@@ -210,7 +230,7 @@ describe('sandbox Graph: creating subscriptions', () => {
     expect(graph.stats.notifications).toMatchObject({ handshakesOk: 1, handshakesFailed: 1 });
   });
 
-  it('refuses bodies Graph refuses, in Graph\'s error shape, before any handshake', async () => {
+  it("refuses bodies Graph refuses, in Graph's error shape, before any handshake", async () => {
     const { graph, receiver } = await setup();
     const refused: Json[] = [
       { changeType: 'created' },
@@ -249,14 +269,17 @@ describe('sandbox Graph: creating subscriptions', () => {
     expect(graph.subscriptions()).toHaveLength(6);
   });
 
-  it('applies the expiry rules: past 400, over the maximum 400 with Graph\'s message, exactly the maximum ok, under 45 minutes raised', async () => {
+  it("applies the expiry rules: past 400, over the maximum 400 with Graph's message, exactly the maximum ok, under 45 minutes raised", async () => {
     await setup();
     const past = await subscribe({ expirationDateTime: minutes(-1) });
     expect(past.status).toBe(400);
     expect(past.body.error.code).toBe('InvalidRequest');
     const tooLong = await subscribe({ expirationDateTime: minutes(41_761) });
     expect(tooLong.status).toBe(400);
-    expect(tooLong.body.error).toMatchObject({ code: 'InvalidRequest', message: 'Subscription expiration can only be 41760 minutes in the future.' });
+    expect(tooLong.body.error).toMatchObject({
+      code: 'InvalidRequest',
+      message: 'Subscription expiration can only be 41760 minutes in the future.',
+    });
     expect((await subscribe({ expirationDateTime: minutes(41_760) })).body.expirationDateTime).toBe(minutes(41_760));
     expect((await subscribe({ expirationDateTime: minutes(10) })).body.expirationDateTime).toBe(minutes(45));
   });
@@ -264,7 +287,10 @@ describe('sandbox Graph: creating subscriptions', () => {
   it('takes the maximum lifetime from maxLifetimeMinutes', async () => {
     await setup({ maxLifetimeMinutes: 4230 });
     const tooLong = await subscribe({ expirationDateTime: minutes(4231) });
-    expect(tooLong.body.error).toMatchObject({ code: 'InvalidRequest', message: 'Subscription expiration can only be 4230 minutes in the future.' });
+    expect(tooLong.body.error).toMatchObject({
+      code: 'InvalidRequest',
+      message: 'Subscription expiration can only be 4230 minutes in the future.',
+    });
     expect((await subscribe({ expirationDateTime: minutes(4230) })).status).toBe(201);
   });
 
@@ -293,7 +319,11 @@ describe('sandbox Graph: reading, renewing and deleting subscriptions', () => {
     const id = await subscribed();
     const one = await graphCall('GET', `/subscriptions/${id}`);
     expect(one.status).toBe(200);
-    expect(one.body).toMatchObject({ '@odata.context': `${graph.baseUrl}/v1.0/$metadata#subscriptions/$entity`, id, expirationDateTime: minutes(1000) });
+    expect(one.body).toMatchObject({
+      '@odata.context': `${graph.baseUrl}/v1.0/$metadata#subscriptions/$entity`,
+      id,
+      expirationDateTime: minutes(1000),
+    });
     const list = await graphCall('GET', '/subscriptions');
     expect(list.body).toMatchObject({ '@odata.context': `${graph.baseUrl}/v1.0/$metadata#subscriptions`, value: [one.body] });
     const unknown = await graphCall('GET', '/subscriptions/11111111-2222-4333-8444-555555555555');
@@ -301,7 +331,7 @@ describe('sandbox Graph: reading, renewing and deleting subscriptions', () => {
     expect(unknown.body.error).toMatchObject(NOT_FOUND);
   });
 
-  it('PATCH renews within Graph\'s rules and refuses the rest without changing anything', async () => {
+  it("PATCH renews within Graph's rules and refuses the rest without changing anything", async () => {
     const { graph } = await setup();
     const id = await subscribed();
     const renewed = await graphCall('PATCH', `/subscriptions/${id}`, { expirationDateTime: minutes(40_000) });
@@ -309,15 +339,23 @@ describe('sandbox Graph: reading, renewing and deleting subscriptions', () => {
     expect(renewed.body).toMatchObject({ id, expirationDateTime: minutes(40_000), clientState: 'state-1' });
     const tooLong = await graphCall('PATCH', `/subscriptions/${id}`, { expirationDateTime: minutes(41_761) });
     expect(tooLong.status).toBe(400);
-    expect(tooLong.body.error).toMatchObject({ code: 'InvalidRequest', message: 'Subscription expiration can only be 41760 minutes in the future.' });
+    expect(tooLong.body.error).toMatchObject({
+      code: 'InvalidRequest',
+      message: 'Subscription expiration can only be 41760 minutes in the future.',
+    });
     const past = await graphCall('PATCH', `/subscriptions/${id}`, { expirationDateTime: minutes(-5) });
     expect(past.status).toBe(400);
     const lifecycle = await graphCall('PATCH', `/subscriptions/${id}`, { lifecycleNotificationUrl: receiver!.url('/other') });
     expect(lifecycle.status).toBe(400);
-    expect(graph.subscriptions()[0]).toMatchObject({ expiresAt: Date.parse(minutes(40_000)), lifecycleNotificationUrl: receiver!.url('/life') });
+    expect(graph.subscriptions()[0]).toMatchObject({
+      expiresAt: Date.parse(minutes(40_000)),
+      lifecycleNotificationUrl: receiver!.url('/life'),
+    });
     const raised = await graphCall('PATCH', `/subscriptions/${id}`, { expirationDateTime: minutes(5) });
     expect(raised.body.expirationDateTime).toBe(minutes(45));
-    expect((await graphCall('PATCH', '/subscriptions/11111111-2222-4333-8444-555555555555', { expirationDateTime: minutes(100) })).body.error).toMatchObject(NOT_FOUND);
+    expect(
+      (await graphCall('PATCH', '/subscriptions/11111111-2222-4333-8444-555555555555', { expirationDateTime: minutes(100) })).body.error,
+    ).toMatchObject(NOT_FOUND);
   });
 
   it('PATCH with a new notificationUrl validates it; deliveries then go there', async () => {
@@ -342,7 +380,9 @@ describe('sandbox Graph: reading, renewing and deleting subscriptions', () => {
     const reauthorized = await graphCall('POST', `/subscriptions/${id}/reauthorize`, {});
     expect(reauthorized.status).toBe(204);
     expect(reauthorized.body).toBeUndefined();
-    expect((await graphCall('POST', '/subscriptions/11111111-2222-4333-8444-555555555555/reauthorize')).body.error).toMatchObject(NOT_FOUND);
+    expect((await graphCall('POST', '/subscriptions/11111111-2222-4333-8444-555555555555/reauthorize')).body.error).toMatchObject(
+      NOT_FOUND,
+    );
     expect((await graphCall('DELETE', `/subscriptions/${id}`)).status).toBe(204);
     expect(graph.subscriptions()).toEqual([]);
     const again = await graphCall('DELETE', `/subscriptions/${id}`);
@@ -407,11 +447,17 @@ describe('sandbox Graph: reading, renewing and deleting subscriptions', () => {
 });
 
 describe('sandbox Graph: change notification delivery', () => {
-  it('notifies creation, update, soft delete and restore as updated and hard delete as deleted, in Graph\'s exact shape', async () => {
+  it("notifies creation, update, soft delete and restore as updated and hard delete as deleted, in Graph's exact shape", async () => {
     const { graph, receiver } = await setup();
     const subscriptionId = await subscribed();
     const id = user(9).id;
-    for (const change of [() => graph.addUser(user(9)), () => graph.updateUser(id, { department: 'x' }), () => graph.softDeleteUser(id), () => graph.restoreUser(id), () => graph.hardDeleteUser(id)]) {
+    for (const change of [
+      () => graph.addUser(user(9)),
+      () => graph.updateUser(id, { department: 'x' }),
+      () => graph.softDeleteUser(id),
+      () => graph.restoreUser(id),
+      () => graph.hardDeleteUser(id),
+    ]) {
       change();
       await graph.flushNotifications();
     }
@@ -477,7 +523,9 @@ describe('sandbox Graph: change notification delivery', () => {
     graph.updateUser(user(1).id, { department: 'x' });
     graph.updateUser(user(2).id, { department: 'x' });
     await graph.flushNotifications();
-    expect(receiver.posts('/hook').map((batch) => batch.map((i) => `${String(i.clientState)}:${userIdOf(i).slice(-1)}`))).toEqual([['a:1', 'b:1', 'a:2', 'b:2']]);
+    expect(receiver.posts('/hook').map((batch) => batch.map((i) => `${String(i.clientState)}:${userIdOf(i).slice(-1)}`))).toEqual([
+      ['a:1', 'b:1', 'a:2', 'b:2'],
+    ]);
     expect(receiver.posts('/other').map((batch) => batch.length)).toEqual([2]);
     receiver.received.length = 0;
     for (let n = 0; n < 75; n += 1) graph.updateUser(user((n % 3) + 1).id, { department: `d${n}` });
@@ -498,7 +546,9 @@ describe('sandbox Graph: change notification delivery', () => {
     };
     graph.updateUser(user(1).id, { department: 'x' });
     await graph.flushNotifications();
-    const bodies = receiver.received.filter((r) => r.url.startsWith('/hook?code=abc') && !r.url.includes('validationToken=')).map((r) => r.body);
+    const bodies = receiver.received
+      .filter((r) => r.url.startsWith('/hook?code=abc') && !r.url.includes('validationToken='))
+      .map((r) => r.body);
     expect(bodies).toHaveLength(3);
     expect(new Set(bodies).size).toBe(1);
     expect(graph.stats.notifications).toMatchObject({ postsSent: 3, itemsDelivered: 1, itemsFailed: 0 });
@@ -593,7 +643,11 @@ describe('sandbox Graph: change notification delivery', () => {
     expect(userIdOf(forged!)).toBe(user(2).id);
     expect(forged!.clientState).not.toBe('state-1');
     expect(typeof forged!.clientState).toBe('string');
-    expect({ ...forged, clientState: 'state-1' }).toEqual({ ...plain, resource: `Users/${user(2).id}`, resourceData: { ...(plain!.resourceData as Json), '@odata.id': `Users/${user(2).id}`, id: user(2).id } });
+    expect({ ...forged, clientState: 'state-1' }).toEqual({
+      ...plain,
+      resource: `Users/${user(2).id}`,
+      resourceData: { ...(plain!.resourceData as Json), '@odata.id': `Users/${user(2).id}`, id: user(2).id },
+    });
     expect(plain!.clientState).toBe('state-1');
     expect(graph.stats.notifications).toMatchObject({ dropped: 1, forged: 1 });
   });
@@ -604,8 +658,25 @@ describe('sandbox Graph: change notification delivery', () => {
     await graph.notifications.sendLifecycleEvent(id, 'reauthorizationRequired');
     await graph.notifications.sendLifecycleEvent(id, 'missed', { tenantField: 'organizationId' });
     expect(receiver.posts('/life')).toEqual([
-      [{ subscriptionId: id, subscriptionExpirationDateTime: minutes(1000), tenantId: graph.tenantId, clientState: 'state-1', lifecycleEvent: 'reauthorizationRequired' }],
-      [{ subscriptionId: id, subscriptionExpirationDateTime: minutes(1000), organizationId: graph.tenantId, resource: '', clientState: 'state-1', lifecycleEvent: 'missed' }],
+      [
+        {
+          subscriptionId: id,
+          subscriptionExpirationDateTime: minutes(1000),
+          tenantId: graph.tenantId,
+          clientState: 'state-1',
+          lifecycleEvent: 'reauthorizationRequired',
+        },
+      ],
+      [
+        {
+          subscriptionId: id,
+          subscriptionExpirationDateTime: minutes(1000),
+          organizationId: graph.tenantId,
+          resource: '',
+          clientState: 'state-1',
+          lifecycleEvent: 'missed',
+        },
+      ],
     ]);
     expect(receiver.received.filter((r) => r.url === '/life').every((r) => r.contentType === 'application/json')).toBe(true);
     expect(graph.stats.notifications.lifecycleSent).toBe(2);
@@ -621,7 +692,17 @@ describe('sandbox Graph: change notification delivery', () => {
     await graph.notifications.removeSubscription(id);
     await graph.notifications.removeSubscription(bare);
     expect(graph.subscriptions()).toEqual([]);
-    expect(receiver.posts('/life')).toEqual([[{ subscriptionId: id, subscriptionExpirationDateTime: minutes(1000), tenantId: graph.tenantId, clientState: 'state-1', lifecycleEvent: 'subscriptionRemoved' }]]);
+    expect(receiver.posts('/life')).toEqual([
+      [
+        {
+          subscriptionId: id,
+          subscriptionExpirationDateTime: minutes(1000),
+          tenantId: graph.tenantId,
+          clientState: 'state-1',
+          lifecycleEvent: 'subscriptionRemoved',
+        },
+      ],
+    ]);
     expect((await graphCall('GET', `/subscriptions/${id}`)).status).toBe(404);
     graph.updateUser(user(1).id, { department: 'x' });
     await graph.flushNotifications();
@@ -686,7 +767,9 @@ describe('sandbox Graph: notification control API', () => {
     clock += 61 * 60_000;
     const listed = await control('GET', '/subscriptions');
     expect(listed.status).toBe(200);
-    expect(listed.body.value).toEqual([expect.objectContaining({ id, expirationDateTime: new Date(START + 60 * 60_000).toISOString(), clientState: 'state-1' })]);
+    expect(listed.body.value).toEqual([
+      expect.objectContaining({ id, expirationDateTime: new Date(START + 60 * 60_000).toISOString(), clientState: 'state-1' }),
+    ]);
     expect(listed.body.notifications).toEqual(graph.stats.notifications);
   });
 
@@ -698,7 +781,9 @@ describe('sandbox Graph: notification control API', () => {
     }
     const applied = await control('POST', '/notifications/faults', { dropNext: 1, forgeNext: 1 });
     expect(applied).toEqual({ status: 200, body: { applied: { dropNext: 1, forgeNext: 1 } } });
-    expect((await control('POST', '/notifications/faults', { duplicateNext: 1, delayNext: 1, delayMs: 30, reorderNext: 2 })).status).toBe(200);
+    expect((await control('POST', '/notifications/faults', { duplicateNext: 1, delayNext: 1, delayMs: 30, reorderNext: 2 })).status).toBe(
+      200,
+    );
     for (const n of [1, 2, 3, 1, 2, 3, 1]) graph.updateUser(user(n).id, { department: `${Math.random()}` });
     await graph.flushNotifications();
     // Queued in order: drop, forge, duplicate, delay, reorder ×2; the seventh item is plain.
@@ -711,7 +796,10 @@ describe('sandbox Graph: notification control API', () => {
     const { graph, receiver } = await setup();
     const id = await subscribed();
     const bare = await subscribed({ lifecycleNotificationUrl: undefined });
-    expect(await control('POST', `/subscriptions/${id}/lifecycle`, { event: 'missed', tenantField: 'organizationId' })).toEqual({ status: 202, body: { sent: 'missed' } });
+    expect(await control('POST', `/subscriptions/${id}/lifecycle`, { event: 'missed', tenantField: 'organizationId' })).toEqual({
+      status: 202,
+      body: { sent: 'missed' },
+    });
     expect((await control('POST', `/subscriptions/${id}/lifecycle`, { event: 'reauthorizationRequired' })).status).toBe(202);
     expect((await control('POST', `/subscriptions/${id}/lifecycle`, { event: 'explode' })).status).toBe(400);
     expect((await control('POST', `/subscriptions/${bare}/lifecycle`, { event: 'missed' })).status).toBe(409);
@@ -722,7 +810,12 @@ describe('sandbox Graph: notification control API', () => {
     await graph.flushNotifications();
     expect(graph.subscriptions().map((s) => s.id)).toEqual([bare]);
     // Each control call starts its own POST, so they may arrive in any order.
-    expect(receiver.items('/life').map((i) => [i.lifecycleEvent, 'organizationId' in i]).sort()).toEqual([
+    expect(
+      receiver
+        .items('/life')
+        .map((i) => [i.lifecycleEvent, 'organizationId' in i])
+        .sort(),
+    ).toEqual([
       ['missed', true],
       ['reauthorizationRequired', false],
       ['subscriptionRemoved', false],

@@ -77,7 +77,25 @@ async function createUser(token: string, body: Record<string, unknown>): Promise
   return (reply.body as { id: string }).id;
 }
 
-const SUMMARY_FIELDS = ['id', 'name', 'enabled', 'email', 'display_name', 'role', 'mobile_phone', 'work_phone', 'home_phone', 'address', 'department', 'extension_number', 'created_at', 'avatar_file_name', 'avatar_file_size', 'avatar_file_url', 'sync_type'];
+const SUMMARY_FIELDS = [
+  'id',
+  'name',
+  'enabled',
+  'email',
+  'display_name',
+  'role',
+  'mobile_phone',
+  'work_phone',
+  'home_phone',
+  'address',
+  'department',
+  'extension_number',
+  'created_at',
+  'avatar_file_name',
+  'avatar_file_size',
+  'avatar_file_url',
+  'sync_type',
+];
 
 describe('PortSipSandbox: authentication', () => {
   it('signs the tenant admin in with its domain and refuses wrong credentials as the auth page documents', async () => {
@@ -89,9 +107,19 @@ describe('PortSipSandbox: authentication', () => {
     const ok = await call('POST', '/api/auth/sign_in', { body: { username, password, domain } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toContain('application/json');
-    expect(ok.body).toEqual({ token_type: 'Bearer', access_token: expect.stringMatching(/^[\w-]{48}$/), refresh_token: expect.stringMatching(/^[\w-]{48}$/), expires_in: 3600 });
+    expect(ok.body).toEqual({
+      token_type: 'Bearer',
+      access_token: expect.stringMatching(/^[\w-]{48}$/),
+      refresh_token: expect.stringMatching(/^[\w-]{48}$/),
+      expires_in: 3600,
+    });
 
-    for (const body of [{ username, password: 'Wrong#Pass1', domain }, { username, password, domain: 'other.pbx.local' }, { username, password }, { username: 'someone', password, domain }]) {
+    for (const body of [
+      { username, password: 'Wrong#Pass1', domain },
+      { username, password, domain: 'other.pbx.local' },
+      { username, password },
+      { username: 'someone', password, domain },
+    ]) {
       const refused = await call('POST', '/api/auth/sign_in', { body });
       expectError(refused, 400, 'UNAUTHORIZED');
       expect(errorOf(refused).message).toBe('Login failed, authentication error');
@@ -111,7 +139,11 @@ describe('PortSipSandbox: authentication', () => {
   it('expires access tokens after tokenTtlSeconds and rotates refresh tokens', async () => {
     await start({ tokenTtlSeconds: 1 });
     const { username, password, domain } = pbx!.credentials;
-    const first = (await call('POST', '/api/auth/sign_in', { body: { username, password, domain } })).body as { access_token: string; refresh_token: string; expires_in: number };
+    const first = (await call('POST', '/api/auth/sign_in', { body: { username, password, domain } })).body as {
+      access_token: string;
+      refresh_token: string;
+      expires_in: number;
+    };
     expect(first.expires_in).toBe(1);
     expect((await call('GET', '/api/roles', { token: first.access_token })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1100));
@@ -134,7 +166,10 @@ describe('PortSipSandbox: authentication', () => {
   it('faults.expireTokens() invalidates every access token but leaves refresh tokens working', async () => {
     await start();
     const { username, password, domain } = pbx!.credentials;
-    const tokens = (await call('POST', '/api/auth/sign_in', { body: { username, password, domain } })).body as { access_token: string; refresh_token: string };
+    const tokens = (await call('POST', '/api/auth/sign_in', { body: { username, password, domain } })).body as {
+      access_token: string;
+      refresh_token: string;
+    };
     const other = await signIn();
     pbx!.faults.expireTokens();
     expectError(await call('GET', '/api/users', { token: tokens.access_token }), 401, 'UNAUTHORIZED');
@@ -146,7 +181,10 @@ describe('PortSipSandbox: authentication', () => {
   it('sign_out ends the session: its access and refresh tokens stop working, other sessions do not', async () => {
     await start();
     const { username, password, domain } = pbx!.credentials;
-    const tokens = (await call('POST', '/api/auth/sign_in', { body: { username, password, domain } })).body as { access_token: string; refresh_token: string };
+    const tokens = (await call('POST', '/api/auth/sign_in', { body: { username, password, domain } })).body as {
+      access_token: string;
+      refresh_token: string;
+    };
     const other = await signIn();
     const out = await call('POST', '/api/auth/sign_out', { token: tokens.access_token });
     expect(out.status).toBe(200);
@@ -162,9 +200,22 @@ describe('PortSipSandbox: tenant facts', () => {
     await start();
     const token = await signIn();
     const policy = await call('GET', '/api/tenant/password_policy', { token });
-    expect(policy.body).toEqual({ min_length: 8, max_length: 32, contains_letters: true, contains_numbers: true, contains_special_letters: true, disable_sequential_characters: true, disable_repeating_characters: true, disable_account_information: true });
+    expect(policy.body).toEqual({
+      min_length: 8,
+      max_length: 32,
+      contains_letters: true,
+      contains_numbers: true,
+      contains_special_letters: true,
+      disable_sequential_characters: true,
+      disable_repeating_characters: true,
+      disable_account_information: true,
+    });
     pbx!.setPasswordPolicy({ min_length: 12, disable_sequential_characters: false });
-    expect((await call('GET', '/api/tenant/password_policy', { token })).body).toMatchObject({ min_length: 12, max_length: 32, disable_sequential_characters: false });
+    expect((await call('GET', '/api/tenant/password_policy', { token })).body).toMatchObject({
+      min_length: 12,
+      max_length: 32,
+      disable_sequential_characters: false,
+    });
 
     const roles = (await call('GET', '/api/roles', { token })).body as Page;
     expect(roles.count).toBe(7);
@@ -178,7 +229,10 @@ describe('PortSipSandbox: creating users', () => {
   it('creates a user (201 {id}, an opaque base64 id) and shows every create field but the passwords', async () => {
     await start();
     const token = await signIn();
-    const reply = await call('POST', '/api/users', { token, body: newUser(1, { mobile_phone: '+1 425 555 0101', department: '', enable_dnd: true, unknown_field: 'ignored' }) });
+    const reply = await call('POST', '/api/users', {
+      token,
+      body: newUser(1, { mobile_phone: '+1 425 555 0101', department: '', enable_dnd: true, unknown_field: 'ignored' }),
+    });
     expect(reply.status).toBe(201);
     expect(reply.headers.get('content-type')).toContain('application/json');
     const { id } = reply.body as { id: string };
@@ -213,7 +267,9 @@ describe('PortSipSandbox: creating users', () => {
 
   const long = (n: number) => 'x'.repeat(n);
   const invalid: Array<[string, Record<string, unknown>, string]> = [
-    ...['name', 'display_name', 'password', 'email', 'role', 'extension_number', 'extension_password', 'voicemail_pin'].map((field): [string, Record<string, unknown>, string] => [`missing ${field}`, { [field]: undefined }, field]),
+    ...['name', 'display_name', 'password', 'email', 'role', 'extension_number', 'extension_password', 'voicemail_pin'].map(
+      (field): [string, Record<string, unknown>, string] => [`missing ${field}`, { [field]: undefined }, field],
+    ),
     ['a name with a space', { name: 'jane doe' }, 'name'],
     ['a name with @', { name: 'jane@doe' }, 'name'],
     ['a name starting with a period', { name: '.jane' }, 'name'],
@@ -325,15 +381,33 @@ describe('PortSipSandbox: listing users', () => {
     expect(first.count).toBe(250);
     expect(first.items).toHaveLength(100);
     expect(Object.keys(first.items[0]!).sort()).toEqual([...SUMMARY_FIELDS].sort());
-    expect(first.items[0]).toMatchObject({ name: 'u0', extension_number: '3000', display_name: 'u0', enabled: true, role: 'StandardUser', department: null, avatar_file_name: null, sync_type: null });
+    expect(first.items[0]).toMatchObject({
+      name: 'u0',
+      extension_number: '3000',
+      display_name: 'u0',
+      enabled: true,
+      role: 'StandardUser',
+      department: null,
+      avatar_file_name: null,
+      sync_type: null,
+    });
 
     const second = (await call('GET', '/api/users?skip=100&top=100', { token })).body as Page;
     expect(second.items.map((u) => u.name)).toEqual(Array.from({ length: 100 }, (_, i) => `u${100 + i}`));
-    expect(((await call('GET', '/api/users?skip=240&top=100', { token })).body as Page).items.map((u) => u.name)).toEqual(Array.from({ length: 10 }, (_, i) => `u${240 + i}`));
+    expect(((await call('GET', '/api/users?skip=240&top=100', { token })).body as Page).items.map((u) => u.name)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `u${240 + i}`),
+    );
     expect((await call('GET', '/api/users?skip=250', { token })).body).toEqual({ count: 250, items: [] });
     expect(((await call('GET', '/api/users?skip=1&top=1', { token })).body as Page).items.map((u) => u.name)).toEqual(['u1']);
 
-    for (const [query, field] of [['top=101', 'top'], ['top=0', 'top'], ['top=-5', 'top'], ['top=ten', 'top'], ['skip=-1', 'skip'], ['skip=1.5', 'skip']]) {
+    for (const [query, field] of [
+      ['top=101', 'top'],
+      ['top=0', 'top'],
+      ['top=-5', 'top'],
+      ['top=ten', 'top'],
+      ['skip=-1', 'skip'],
+      ['skip=1.5', 'skip'],
+    ]) {
       expectError(await call('GET', `/api/users?${query}`, { token }), 400, 'VALIDATE_FAILED', field);
     }
     expectError(await call('GET', '/api/users?orderby=name%20desc', { token }), 400, 'VALIDATE_FAILED', 'orderby');
@@ -369,7 +443,13 @@ describe('PortSipSandbox: listing users', () => {
     expect((await list("name eq 'o''neil'")).items.map((u) => u.extension_number)).toEqual(['4000']);
     expect(await list("email eq 'nobody@contoso.com'")).toEqual({ count: 0, items: [] });
 
-    for (const filter of ["department eq 'Sales'", "startswith(name,'u')", "email ne 'x@y.z'", 'email eq u3@contoso.com', "name eq 'a' and name eq 'b'"]) {
+    for (const filter of [
+      "department eq 'Sales'",
+      "startswith(name,'u')",
+      "email ne 'x@y.z'",
+      'email eq u3@contoso.com',
+      "name eq 'a' and name eq 'b'",
+    ]) {
       expectError(await call('GET', `/api/users?filter=${encodeURIComponent(filter)}`, { token }), 400, 'VALIDATE_FAILED', 'filter');
     }
   });
@@ -389,7 +469,10 @@ describe('PortSipSandbox: updating, deleting and binding users', () => {
   async function withUser(): Promise<{ token: string; id: string; path: string }> {
     await start();
     const token = await signIn();
-    const id = await createUser(token, newUser(1, { mobile_phone: '+1 111', work_phone: '+1 222', department: 'Sales', address: '1 Main St' }));
+    const id = await createUser(
+      token,
+      newUser(1, { mobile_phone: '+1 111', work_phone: '+1 222', department: 'Sales', address: '1 Main St' }),
+    );
     return { token, id, path: `/api/users/${encodeURIComponent(id)}` };
   }
 
@@ -398,13 +481,35 @@ describe('PortSipSandbox: updating, deleting and binding users', () => {
     const reply = await call('POST', path, { token, body: { department: 'Ops', display_name: 'Jane Roe', enabled: false } });
     expect(reply.status).toBe(200);
     expect(reply.text).toBe('');
-    expect(pbx!.getUser(id)).toMatchObject({ department: 'Ops', display_name: 'Jane Roe', enabled: false, mobile_phone: '+1 111', work_phone: '+1 222', email: 'user1@contoso.com', address: '1 Main St' });
+    expect(pbx!.getUser(id)).toMatchObject({
+      department: 'Ops',
+      display_name: 'Jane Roe',
+      enabled: false,
+      mobile_phone: '+1 111',
+      work_phone: '+1 222',
+      email: 'user1@contoso.com',
+      address: '1 Main St',
+    });
 
-    expect((await call('POST', path, { token, body: { mobile_phone: '', work_phone: null, enable_dnd: true, voicemail_pin: '369258' } })).status).toBe(200);
+    expect(
+      (await call('POST', path, { token, body: { mobile_phone: '', work_phone: null, enable_dnd: true, voicemail_pin: '369258' } })).status,
+    ).toBe(200);
     const detail = (await call('GET', path, { token })).body as Record<string, unknown>;
-    expect(detail).toMatchObject({ mobile_phone: null, work_phone: null, department: 'Ops', address: '1 Main St', enable_dnd: true, voicemail_pin: '369258' });
+    expect(detail).toMatchObject({
+      mobile_phone: null,
+      work_phone: null,
+      department: 'Ops',
+      address: '1 Main St',
+      enable_dnd: true,
+      voicemail_pin: '369258',
+    });
     await call('POST', path, { token, body: { department: null } });
-    expect((await call('GET', path, { token })).body).toMatchObject({ department: null, enable_dnd: true, voicemail_pin: '369258', display_name: 'Jane Roe' });
+    expect((await call('GET', path, { token })).body).toMatchObject({
+      department: null,
+      enable_dnd: true,
+      voicemail_pin: '369258',
+      display_name: 'Jane Roe',
+    });
     expect(pbx!.stats.writes).toBe(4);
   });
 
@@ -476,8 +581,17 @@ describe('PortSipSandbox: extension numbers and their other holders', () => {
     const token = await signIn();
     const id = await createUser(token, newUser(1));
     pbx!.addNumberHolder('600', 'RING_GROUP', 'Sales line');
-    expect((await call('GET', '/api/extension_numbers/1001', { token })).body).toEqual({ id, extension_number: '1001', name: 'user1', type: 'EXTENSION' });
-    expect((await call('GET', '/api/extension_numbers/600', { token })).body).toMatchObject({ extension_number: '600', name: 'Sales line', type: 'RING_GROUP' });
+    expect((await call('GET', '/api/extension_numbers/1001', { token })).body).toEqual({
+      id,
+      extension_number: '1001',
+      name: 'user1',
+      type: 'EXTENSION',
+    });
+    expect((await call('GET', '/api/extension_numbers/600', { token })).body).toMatchObject({
+      extension_number: '600',
+      name: 'Sales line',
+      type: 'RING_GROUP',
+    });
     expectError(await call('GET', '/api/extension_numbers/999', { token }), 404, 'NOT_FOUND');
     expectError(await call('GET', '/api/extension_numbers/ab', { token }), 400, 'VALIDATE_FAILED', 'extension_number');
   });
@@ -520,7 +634,11 @@ describe('PortSipSandbox: rate limit, faults and statistics', () => {
   it('throttles a burst beyond two seconds’ worth with 429, Retry-After and TOO_MANY_REQUESTS, on every /api route', async () => {
     await start({ rateLimitPerMinute: 600 }); // 10/s, a bucket of 20
     const token = await signIn();
-    const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? call('GET', '/api/roles', { token }) : call('POST', '/api/auth/sign_in', { body: pbx!.credentials }))));
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        i % 2 ? call('GET', '/api/roles', { token }) : call('POST', '/api/auth/sign_in', { body: pbx!.credentials }),
+      ),
+    );
     const throttled = replies.filter((r) => r.status === 429);
     expect(replies.length - throttled.length).toBeGreaterThanOrEqual(19);
     expect(replies.length - throttled.length).toBeLessThanOrEqual(21);
@@ -578,7 +696,12 @@ describe('PortSipSandbox: rate limit, faults and statistics', () => {
     await call('GET', `/api/users/${encodeURIComponent(id)}`, { token });
     await call('GET', '/api/nothing/here', { token });
     expect(pbx!.stats.requests).toBe(5);
-    expect(pbx!.stats.byRoute).toEqual({ 'POST /api/auth/sign_in': 1, 'POST /api/users': 1, 'GET /api/users/{id}': 2, 'GET (no route)': 1 });
+    expect(pbx!.stats.byRoute).toEqual({
+      'POST /api/auth/sign_in': 1,
+      'POST /api/users': 1,
+      'GET /api/users/{id}': 2,
+      'GET (no route)': 1,
+    });
     pbx!.stats.reset();
     expect(pbx!.stats).toMatchObject({ requests: 0, writes: 0, throttled: 0, byRoute: {} });
   });

@@ -22,7 +22,15 @@ describe('createTableStores', () => {
   it('returns one client per store, named with the prefix', async () => {
     const prefix = uniqueTablePrefix();
     const clients = await createTableClients({ connectionString: testStorageConnectionString(), tablePrefix: prefix });
-    expect(Object.keys(clients).sort()).toEqual(['deltaStates', 'links', 'pendingUsers', 'runs', 'scheduleState', 'subscriptions', 'tenants']);
+    expect(Object.keys(clients).sort()).toEqual([
+      'deltaStates',
+      'links',
+      'pendingUsers',
+      'runs',
+      'scheduleState',
+      'subscriptions',
+      'tenants',
+    ]);
     expect(clients.tenants.tableName).toBe(`${prefix}tenants`);
   });
 
@@ -42,7 +50,10 @@ describe('createTableStores', () => {
 
   it('reports an unreachable Table endpoint as TRANSIENT', async () => {
     const closedPort = await freePort();
-    const err = await rejection(createTableStores({ connectionString: azuriteConnectionString(closedPort), tablePrefix: 'x' }), 'TRANSIENT');
+    const err = await rejection(
+      createTableStores({ connectionString: azuriteConnectionString(closedPort), tablePrefix: 'x' }),
+      'TRANSIENT',
+    );
     expect(err.message).toContain('could not be reached');
   });
 });

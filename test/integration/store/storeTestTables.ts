@@ -9,7 +9,8 @@ import { testStorageConnectionString, uniqueTablePrefix } from '../../support/st
 export async function freshStores(): Promise<TableStores & { prefix: string; rawTable: (name: string) => TableClient }> {
   const prefix = uniqueTablePrefix();
   const stores = await createTableStores({ connectionString: testStorageConnectionString(), tablePrefix: prefix });
-  const rawTable = (name: string) => TableClient.fromConnectionString(testStorageConnectionString(), `${prefix}${name}`, { allowInsecureConnection: true });
+  const rawTable = (name: string) =>
+    TableClient.fromConnectionString(testStorageConnectionString(), `${prefix}${name}`, { allowInsecureConnection: true });
   return { ...stores, prefix, rawTable };
 }
 

@@ -8,7 +8,14 @@ describe('TableDeltaStateStore', () => {
   it('round-trips a state; absent fields stay absent', async () => {
     const { deltaStates } = await freshStores();
     expect(await deltaStates.get('acme', 'users')).toBeNull();
-    const saved = await deltaStates.save({ tenantId: 'acme', resource: 'users', checkpointLink: link(10), roundMode: 'full', roundStartedAt: '2026-01-01T00:00:00.000Z', roundResumed: false });
+    const saved = await deltaStates.save({
+      tenantId: 'acme',
+      resource: 'users',
+      checkpointLink: link(10),
+      roundMode: 'full',
+      roundStartedAt: '2026-01-01T00:00:00.000Z',
+      roundResumed: false,
+    });
     expect(saved.etag).toBeTruthy();
     expect(await deltaStates.get('acme', 'users')).toEqual({
       tenantId: 'acme',
@@ -24,7 +31,12 @@ describe('TableDeltaStateStore', () => {
   it('saves conditionally on the etag and refuses a stale one', async () => {
     const { deltaStates } = await freshStores();
     const first = await deltaStates.save({ tenantId: 'acme', resource: 'users', checkpointLink: link(10) });
-    const second = await deltaStates.save({ ...first, checkpointLink: undefined, deltaLink: link(20), lastCompletedAt: '2026-01-01T01:00:00.000Z' });
+    const second = await deltaStates.save({
+      ...first,
+      checkpointLink: undefined,
+      deltaLink: link(20),
+      lastCompletedAt: '2026-01-01T01:00:00.000Z',
+    });
     expect(second.etag).not.toBe(first.etag);
     await rejection(deltaStates.save({ ...first, deltaLink: link(5) }), 'PRECONDITION_FAILED');
     const stored = (await deltaStates.get('acme', 'users'))!;

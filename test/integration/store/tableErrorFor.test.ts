@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors/AppError';
 import { tableErrorFor } from '../../../shared/store/tableErrorFor';
 
-const restError = (statusCode?: number, code?: string) => new RestError('boom', { ...(statusCode === undefined ? {} : { statusCode }), ...(code === undefined ? {} : { code }) });
+const restError = (statusCode?: number, code?: string) =>
+  new RestError('boom', { ...(statusCode === undefined ? {} : { statusCode }), ...(code === undefined ? {} : { code }) });
 
 describe('tableErrorFor', () => {
   it.each([

@@ -14,7 +14,14 @@ const link = (tenantId: string, i: number, extra: Partial<UserLink> = {}): UserL
   pbxUserId: `pbx-${i}`,
   pbxUserName: `user${i}`,
   extensionNumber: String(1000 + i),
-  fields: { displayName: `User ${i}`, email: `user${i}@contoso.example`, mobilePhone: '', workPhone: '+1 425 555 0100', department: 'Sales', enabled: true },
+  fields: {
+    displayName: `User ${i}`,
+    email: `user${i}@contoso.example`,
+    mobilePhone: '',
+    workPhone: '+1 425 555 0100',
+    department: 'Sales',
+    enabled: true,
+  },
   hash: `hash-${i}`,
   boundToMicrosoft365: true,
   updatedAt: '2026-01-01T00:00:00.000Z',
@@ -31,7 +38,16 @@ describe('TableLinkStore', () => {
     expect(await links.get('acme', objectId(1))).toBeNull();
     await links.upsert(link('acme', 1));
     expect(await links.get('acme', objectId(1))).toEqual(link('acme', 1));
-    const creating: UserLink = { tenantId: 'acme', objectId: objectId(1), state: 'creating', origin: 'created', pbxUserName: 'user1', extensionNumber: '0101', boundToMicrosoft365: false, updatedAt: '2026-01-02T00:00:00.000Z' };
+    const creating: UserLink = {
+      tenantId: 'acme',
+      objectId: objectId(1),
+      state: 'creating',
+      origin: 'created',
+      pbxUserName: 'user1',
+      extensionNumber: '0101',
+      boundToMicrosoft365: false,
+      updatedAt: '2026-01-02T00:00:00.000Z',
+    };
     await links.upsert(creating);
     expect(await links.get('acme', objectId(1))).toEqual(creating);
   });
@@ -60,7 +76,10 @@ describe('TableLinkStore', () => {
 
   it('deletes all links of one tenant in transactions, leaving other tenants alone', async () => {
     const { links } = await freshStores();
-    await upsertMany(links, Array.from({ length: 250 }, (_, i) => link('acme', i)));
+    await upsertMany(
+      links,
+      Array.from({ length: 250 }, (_, i) => link('acme', i)),
+    );
     await upsertMany(links, [link('beta', 1)]);
     await links.deleteAllForTenant('acme');
     expect(await links.listByTenant('acme')).toEqual([]);
@@ -72,7 +91,10 @@ describe('TableLinkStore', () => {
     const { rawTable } = await freshStores();
     const table = rawTable('links');
     const store = new TableLinkStore(table);
-    await upsertMany(store, Array.from({ length: 150 }, (_, i) => link('acme', i)));
+    await upsertMany(
+      store,
+      Array.from({ length: 150 }, (_, i) => link('acme', i)),
+    );
     const submit = table.submitTransaction.bind(table);
     let intercepted = false;
     table.submitTransaction = async (actions) => {
@@ -90,7 +112,17 @@ describe('TableLinkStore', () => {
   it('reports an unreadable stored link as INTERNAL, naming the bad columns; deleteAll still removes it', async () => {
     const { links, rawTable } = await freshStores();
     const table: TableClient = rawTable('links');
-    await table.createEntity({ partitionKey: 'acme', rowKey: `user_${objectId(1)}`, state: 'floating', origin: 'created', pbxUserName: 'u', extensionNumber: '1001', fields: '{"displayName":1}', boundToMicrosoft365: true, updatedAt: 'x' });
+    await table.createEntity({
+      partitionKey: 'acme',
+      rowKey: `user_${objectId(1)}`,
+      state: 'floating',
+      origin: 'created',
+      pbxUserName: 'u',
+      extensionNumber: '1001',
+      fields: '{"displayName":1}',
+      boundToMicrosoft365: true,
+      updatedAt: 'x',
+    });
     const err = await rejection(links.get('acme', objectId(1)), 'INTERNAL');
     expect(err.message).toContain('state');
     expect(err.message).toContain('fields.displayName');

@@ -36,7 +36,10 @@ describe('TableRunStore', () => {
       durationMs: 8500,
       counts: { ...emptyCounts(), created: 3, skipped: 2, failed: 1 },
       skippedByReason: { missingName: 2 },
-      issues: [{ objectId: 'o1', userPrincipalName: 'a@contoso.example', action: 'create', code: 'VALIDATE_FAILED', message: 'bad email' }, { code: 'missingName', message: 'no name' }],
+      issues: [
+        { objectId: 'o1', userPrincipalName: 'a@contoso.example', action: 'create', code: 'VALIDATE_FAILED', message: 'bad email' },
+        { code: 'missingName', message: 'no name' },
+      ],
       error: 'PBX unreachable',
       notes: ['full-round sweep skipped: round was resumed'],
     });
@@ -73,7 +76,13 @@ describe('TableRunStore', () => {
 
   it('stores a run with many long issues by keeping the ones that fit and saying how many were left out', async () => {
     const { runs } = await freshStores();
-    const issues = Array.from({ length: 200 }, (_, i) => ({ objectId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, userPrincipalName: `someone.with.a.long.name${i}@contoso.example.com`, action: 'skip', code: 'missingName', message: 'user has neither a given name nor a surname '.repeat(3) }));
+    const issues = Array.from({ length: 200 }, (_, i) => ({
+      objectId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      userPrincipalName: `someone.with.a.long.name${i}@contoso.example.com`,
+      action: 'skip',
+      code: 'missingName',
+      message: 'user has neither a given name nor a surname '.repeat(3),
+    }));
     const id = newRunId();
     await runs.save(run(id, { issues }));
     const stored = (await runs.get('acme', id))!;
@@ -87,7 +96,16 @@ describe('TableRunStore', () => {
     const { runs, rawTable } = await freshStores();
     const id = idAt(0);
     const { tenantId, runId, ...columns } = run(id);
-    await rawTable('runs').createEntity({ ...columns, partitionKey: tenantId, rowKey: runId, counts: '{"created":"many"}', skippedByReason: '{}', issues: '[]', notes: '[]', status: 'exploded' });
+    await rawTable('runs').createEntity({
+      ...columns,
+      partitionKey: tenantId,
+      rowKey: runId,
+      counts: '{"created":"many"}',
+      skippedByReason: '{}',
+      issues: '[]',
+      notes: '[]',
+      status: 'exploded',
+    });
     const err = await rejection(runs.get('acme', id), 'INTERNAL');
     expect(err.message).toContain('status');
     expect(err.message).toContain('counts.created');

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { subscriptionRecord } from '../../support/subscriptionRecord';
 import { freshStores, rejection } from './storeTestTables';
 
-const record = (subscriptionId: string, tenantId: string, createdAt = '2026-11-20T00:00:00.000Z') => subscriptionRecord({ subscriptionId, tenantId, createdAt });
+const record = (subscriptionId: string, tenantId: string, createdAt = '2026-11-20T00:00:00.000Z') =>
+  subscriptionRecord({ subscriptionId, tenantId, createdAt });
 
 describe('TableSubscriptionStore', () => {
   it('saves, reads by id, lists per tenant (oldest first), replaces and removes', async () => {

@@ -58,7 +58,13 @@ describe('TableTenantStore', () => {
     stored.pbx.baseUrl = 'not a url';
     delete stored.displayName;
     const now = new Date().toISOString();
-    await rawTable('tenants').createEntity({ partitionKey: 'tenant', rowKey: 'broken', config: JSON.stringify(stored), createdAt: now, updatedAt: now });
+    await rawTable('tenants').createEntity({
+      partitionKey: 'tenant',
+      rowKey: 'broken',
+      config: JSON.stringify(stored),
+      createdAt: now,
+      updatedAt: now,
+    });
     const err = await rejection(tenants.get('broken'), 'CONFIG');
     expect(err.message).toContain('tenant broken');
     expect(err.message).toContain('config.pbx.baseUrl');
@@ -76,7 +82,13 @@ describe('TableTenantStore', () => {
 
   it('reports a stored configuration that is not JSON as CONFIG without quoting it', async () => {
     const { tenants, rawTable } = await freshStores();
-    await rawTable('tenants').createEntity({ partitionKey: 'tenant', rowKey: 'garbled', config: '{"secret-ish', createdAt: 'x', updatedAt: 'x' });
+    await rawTable('tenants').createEntity({
+      partitionKey: 'tenant',
+      rowKey: 'garbled',
+      config: '{"secret-ish',
+      createdAt: 'x',
+      updatedAt: 'x',
+    });
     const err = await rejection(tenants.get('garbled'), 'CONFIG');
     expect(err.message).toContain('config: is not valid JSON');
     expect(err.message).not.toContain('secret-ish');

@@ -27,7 +27,11 @@ class FakeSubscriptionClient implements SubscriptionClient {
 
   private checkLifetime(expirationDateTime: string): void {
     if (Date.parse(expirationDateTime) - this.now().getTime() > this.maxLifetimeMinutes * 60_000) {
-      throw new AppError('INVALID', 'renewing: Graph refused the request (400): Subscription expiration can only be 4230 minutes in the future.', { upstreamStatus: 400 });
+      throw new AppError(
+        'INVALID',
+        'renewing: Graph refused the request (400): Subscription expiration can only be 4230 minutes in the future.',
+        { upstreamStatus: 400 },
+      );
     }
   }
 
@@ -35,7 +39,13 @@ class FakeSubscriptionClient implements SubscriptionClient {
     this.calls.push(`create ${s.resource}`);
     this.fail('create');
     this.checkLifetime(s.expirationDateTime);
-    const created = { id: randomUUID(), resource: s.resource, notificationUrl: s.notificationUrl, expirationDateTime: s.expirationDateTime, clientState: s.clientState };
+    const created = {
+      id: randomUUID(),
+      resource: s.resource,
+      notificationUrl: s.notificationUrl,
+      expirationDateTime: s.expirationDateTime,
+      clientState: s.clientState,
+    };
     this.live.set(created.id, created);
     return created;
   }
@@ -72,7 +82,14 @@ let client: FakeSubscriptionClient;
 let now: Date;
 let tenant: TenantRecord;
 
-const subscriptionsOf = (t: TenantRecord = tenant) => new TenantSubscriptions(services, t, client, () => undefined, () => now);
+const subscriptionsOf = (t: TenantRecord = tenant) =>
+  new TenantSubscriptions(
+    services,
+    t,
+    client,
+    () => undefined,
+    () => now,
+  );
 const advanceMinutes = (m: number) => {
   now = new Date(now.getTime() + m * 60_000);
 };
@@ -83,7 +100,11 @@ beforeEach(async () => {
   client = new FakeSubscriptionClient(() => now);
   const config = TenantConfigSchema.parse({
     displayName: 'Contoso',
-    microsoft365: { directoryId: DIRECTORY, applicationId: '22222222-2222-4222-8222-222222222222', auth: { kind: 'certificate', certificateName: 'graph' } },
+    microsoft365: {
+      directoryId: DIRECTORY,
+      applicationId: '22222222-2222-4222-8222-222222222222',
+      auth: { kind: 'certificate', certificateName: 'graph' },
+    },
     pbx: { kind: 'portsip', baseUrl: 'https://pbx.contoso.example:8887', domain: 'contoso.example', credentialSecretName: 'pbx' },
   });
   tenant = await services.tenants.create('contoso', config);
@@ -95,7 +116,15 @@ describe('TenantSubscriptions (our table as the truth; Graph faked at the port)'
     expect(changes.created).toHaveLength(1);
     const [record] = await services.subscriptions.listForTenant('contoso');
     const atGraph = client.live.get(record!.subscriptionId)!;
-    expect(record).toMatchObject({ tenantId: 'contoso', directoryId: DIRECTORY, graphResource: 'users', changeType: 'updated,deleted', notificationUrl: 'https://fn.example/api/graph/notifications', lifecycleNotificationUrl: 'https://fn.example/api/graph/lifecycle', expiresAt: '2026-12-22T11:00:00.000Z' });
+    expect(record).toMatchObject({
+      tenantId: 'contoso',
+      directoryId: DIRECTORY,
+      graphResource: 'users',
+      changeType: 'updated,deleted',
+      notificationUrl: 'https://fn.example/api/graph/notifications',
+      lifecycleNotificationUrl: 'https://fn.example/api/graph/lifecycle',
+      expiresAt: '2026-12-22T11:00:00.000Z',
+    });
     expect(await services.secrets.getSecret(record!.clientStateSecretName)).toBe(atGraph.clientState);
     expect(clientStateMatches(atGraph.clientState, record!.clientStateHash)).toBe(true);
     expect(JSON.stringify(record)).not.toContain(atGraph.clientState);
@@ -161,8 +190,22 @@ describe('TenantSubscriptions (our table as the truth; Graph faked at the port)'
   });
 
   it('deletes orphans at Graph (ours by URL, unknown to our table)', async () => {
-    const orphan = await client.create({ resource: 'users', changeType: 'updated,deleted', notificationUrl: 'https://fn.example/api/graph/notifications', lifecycleNotificationUrl: 'https://fn.example/api/graph/lifecycle', expirationDateTime: '2026-12-01T00:00:00.000Z', clientState: 'x' });
-    const foreign = await client.create({ resource: 'users', changeType: 'updated', notificationUrl: 'https://other.example/hook', lifecycleNotificationUrl: 'https://other.example/hook', expirationDateTime: '2026-12-01T00:00:00.000Z', clientState: 'y' });
+    const orphan = await client.create({
+      resource: 'users',
+      changeType: 'updated,deleted',
+      notificationUrl: 'https://fn.example/api/graph/notifications',
+      lifecycleNotificationUrl: 'https://fn.example/api/graph/lifecycle',
+      expirationDateTime: '2026-12-01T00:00:00.000Z',
+      clientState: 'x',
+    });
+    const foreign = await client.create({
+      resource: 'users',
+      changeType: 'updated',
+      notificationUrl: 'https://other.example/hook',
+      lifecycleNotificationUrl: 'https://other.example/hook',
+      expirationDateTime: '2026-12-01T00:00:00.000Z',
+      clientState: 'y',
+    });
     const changes = await subscriptionsOf().maintain();
     expect(changes.orphansDeleted).toEqual([orphan.id]);
     expect(client.live.has(foreign.id)).toBe(true);
@@ -176,7 +219,12 @@ describe('TenantSubscriptions (our table as the truth; Graph faked at the port)'
   });
 
   it('a final failure (endpoint validation refused) is reported, not thrown', async () => {
-    client.failures.push({ on: 'create', error: new AppError('INVALID', 'creating: Graph refused the request (400): Subscription validation request failed.', { upstreamStatus: 400 }) });
+    client.failures.push({
+      on: 'create',
+      error: new AppError('INVALID', 'creating: Graph refused the request (400): Subscription validation request failed.', {
+        upstreamStatus: 400,
+      }),
+    });
     const changes = await subscriptionsOf().maintain();
     expect(changes.errors).toEqual([expect.stringContaining('validation request failed')]);
     expect(await services.subscriptions.listForTenant('contoso')).toEqual([]);
@@ -207,7 +255,18 @@ describe('TenantSubscriptions (our table as the truth; Graph faked at the port)'
     const [record] = await services.subscriptions.listForTenant('contoso');
     await services.tenants.delete('contoso');
     const log: string[] = [];
-    await processSubscriptionJob(services, { jobId: 'j', tenantId: 'contoso', resource: 'subscriptions', action: 'maintain', trigger: 'scheduled', requestedAt: now.toISOString() }, { log: (m) => log.push(m), error: (m) => log.push(m) });
+    await processSubscriptionJob(
+      services,
+      {
+        jobId: 'j',
+        tenantId: 'contoso',
+        resource: 'subscriptions',
+        action: 'maintain',
+        trigger: 'scheduled',
+        requestedAt: now.toISOString(),
+      },
+      { log: (m) => log.push(m), error: (m) => log.push(m) },
+    );
     expect(await services.subscriptions.listForTenant('contoso')).toEqual([]);
     await expect(services.secrets.getSecret(record!.clientStateSecretName)).rejects.toThrow();
     expect(log).toEqual(['tenant contoso no longer exists; its subscription records were removed']);

@@ -31,15 +31,28 @@ afterAll(async () => {
 /** A fresh tenant (own tables) over fresh sandbox data for each test. */
 async function freshTenant(users: SandboxUser[], options: Record<string, unknown> = {}): Promise<void> {
   graph.seed(users, []);
-  services = await createTestServices({ [SANDBOX_PBX_SECRET]: JSON.stringify({ username: pbx.credentials.username, password: pbx.credentials.password }) });
+  services = await createTestServices({
+    [SANDBOX_PBX_SECRET]: JSON.stringify({ username: pbx.credentials.username, password: pbx.credentials.password }),
+  });
   tenantId = `t${++tenantSeq}`;
-  const config = sandboxTenantConfig({ graphBaseUrl: graph.baseUrl, graphToken: graph.token, pbxBaseUrl: pbx.baseUrl, pbxDomain: pbx.credentials.domain }, UserSyncOptionsSchema.parse(options));
+  const config = sandboxTenantConfig(
+    { graphBaseUrl: graph.baseUrl, graphToken: graph.token, pbxBaseUrl: pbx.baseUrl, pbxDomain: pbx.credentials.domain },
+    UserSyncOptionsSchema.parse(options),
+  );
   await services.tenants.create(tenantId, config);
 }
 
 async function sync(mode: 'full' | 'delta' = 'delta', override?: Partial<Services>): Promise<SyncRun> {
   const runId = newRunId();
-  const job: UserSyncJob = { jobId: runId, runId, tenantId, resource: 'users', mode, trigger: 'manual', requestedAt: new Date().toISOString() };
+  const job: UserSyncJob = {
+    jobId: runId,
+    runId,
+    tenantId,
+    resource: 'users',
+    mode,
+    trigger: 'manual',
+    requestedAt: new Date().toISOString(),
+  };
   const log = { log: () => undefined, error: () => undefined };
   await processSyncJob({ ...services, ...override }, job, log);
   return (await services.runs.get(tenantId, runId))!;
@@ -53,7 +66,13 @@ function pbxUsersByEntraId(): Map<string, string[]> {
 }
 
 const eligible = (users: SandboxUser[]) =>
-  users.filter((u) => u.accountEnabled && u.userType === 'Member' && (u.givenName?.trim() || u.surname?.trim()) && (u.mail || !u.userPrincipalName.includes('#EXT#')));
+  users.filter(
+    (u) =>
+      u.accountEnabled &&
+      u.userType === 'Member' &&
+      (u.givenName?.trim() || u.surname?.trim()) &&
+      (u.mail || !u.userPrincipalName.includes('#EXT#')),
+  );
 
 const person = (id: string, extra: Partial<SandboxUser> = {}): SandboxUser => ({
   id,
@@ -230,7 +249,12 @@ describe('users → PortSIP extensions, end to end (sandbox Graph + sandbox Port
   it('adopts an existing extension by email and never touches extensions it does not manage', async () => {
     const users = [person(guid(400)), person(guid(401))];
     await freshTenant(users, { adoptByEmail: true });
-    const adoptable = pbx.addUser({ name: 'legacy400', extension_number: '7400', email: users[0]!.mail!.toUpperCase(), display_name: 'Old Name' });
+    const adoptable = pbx.addUser({
+      name: 'legacy400',
+      extension_number: '7400',
+      email: users[0]!.mail!.toUpperCase(),
+      display_name: 'Old Name',
+    });
     const foreign = pbx.addUser({ name: 'reception', extension_number: '7999', email: 'reception@contoso.com', display_name: 'Reception' });
     const run = await sync('full');
     expect(run.counts).toMatchObject({ adopted: 1, created: 1 });
@@ -261,7 +285,19 @@ describe('users → PortSIP extensions, end to end (sandbox Graph + sandbox Port
     const tenant = (await services.tenants.get(tenantId))!;
     const connectors = await services.connectorsFor(tenant);
     pbx.stats.reset();
-    const result = await runUserSync({ tenantId, options: tenant.config.users, directoryReader: connectors.directoryReader, pbx: connectors.pbx, deltaStates: services.deltaStates, links: services.links, pendingUsers: services.pendingUsers, concurrency: 4 }, { mode: 'full', dryRun: true });
+    const result = await runUserSync(
+      {
+        tenantId,
+        options: tenant.config.users,
+        directoryReader: connectors.directoryReader,
+        pbx: connectors.pbx,
+        deltaStates: services.deltaStates,
+        links: services.links,
+        pendingUsers: services.pendingUsers,
+        concurrency: 4,
+      },
+      { mode: 'full', dryRun: true },
+    );
     expect(result.plannedActions!.filter((a) => a.kind === 'create').length).toBe(eligible(graph.listUsers()).length);
     expect(pbx.stats.writes).toBe(0);
     expect(await services.deltaStates.get(tenantId, 'users')).toBeNull();

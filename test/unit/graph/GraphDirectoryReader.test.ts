@@ -18,7 +18,10 @@ class RecordingTransport implements Middleware {
     this.urls.push(String(context.request));
     this.authorizations.push(new Headers(context.options?.headers).get('Authorization'));
     const answer = this.answers.shift() ?? { status: 500, body: { error: { code: 'noAnswer', message: 'no canned answer' } } };
-    context.response = new Response(JSON.stringify(answer.body), { status: answer.status ?? 200, headers: { 'content-type': 'application/json' } });
+    context.response = new Response(JSON.stringify(answer.body), {
+      status: answer.status ?? 200,
+      headers: { 'content-type': 'application/json' },
+    });
   }
 }
 
@@ -29,7 +32,6 @@ function readerOver(answers: { status?: number; body: unknown }[]): { reader: Gr
   const client = Client.initWithMiddleware({ middleware: bearer, baseUrl: ROOT, defaultVersion: 'v1.0' });
   return { reader: new GraphDirectoryReader(client, `${ROOT}/v1.0`, () => transport.urls.length), transport };
 }
-
 
 async function drain(iterable: AsyncIterable<unknown>): Promise<void> {
   for await (const _ of iterable);
@@ -45,7 +47,8 @@ describe('GraphDirectoryReader (request shapes)', () => {
     ]);
     await drain(reader.usersDelta({ kind: 'initial' }));
     expect(transport.urls).toEqual([`${ROOT}/v1.0/users/delta?$select=${USER_SELECT.join(',')}`, next]);
-    for (const property of ['accountEnabled', 'userType', 'department', 'employeeId', 'onPremisesExtensionAttributes']) expect(transport.urls[0]).toContain(property);
+    for (const property of ['accountEnabled', 'userType', 'department', 'employeeId', 'onPremisesExtensionAttributes'])
+      expect(transport.urls[0]).toContain(property);
     expect(transport.authorizations).toEqual(['Bearer token-1', 'Bearer token-1']);
   });
 
@@ -71,7 +74,9 @@ describe('GraphDirectoryReader (request shapes)', () => {
 
   it('treats a saved link for another Graph endpoint as an expired token, and refuses foreign nextLinks', async () => {
     const other = readerOver([]);
-    const expired = await appErrorOf(drain(other.reader.usersDelta({ kind: 'link', url: 'https://graph.microsoft.us/v1.0/users/delta?$deltatoken=a' })));
+    const expired = await appErrorOf(
+      drain(other.reader.usersDelta({ kind: 'link', url: 'https://graph.microsoft.us/v1.0/users/delta?$deltatoken=a' })),
+    );
     expect(expired.code).toBe('DELTA_TOKEN_EXPIRED');
     expect(other.transport.urls).toHaveLength(0);
 
@@ -84,14 +89,22 @@ describe('GraphDirectoryReader (request shapes)', () => {
   it('never sends the token outside the Graph root it was made for', async () => {
     const { reader, transport } = readerOver([]);
     const client = (reader as unknown as { client: Client }).client;
-    const refused = await client.api('https://evil.example.com/v1.0/users').get().catch((err: unknown) => graphErrorFor(err, 'reading users'));
+    const refused = await client
+      .api('https://evil.example.com/v1.0/users')
+      .get()
+      .catch((err: unknown) => graphErrorFor(err, 'reading users'));
     expect(refused).toMatchObject({ code: 'INTERNAL' });
     expect(transport.urls).toHaveLength(0);
   });
 
   it('pages transitive user members with $select=id&$top=999', async () => {
     const { reader, transport } = readerOver([
-      { body: { value: [{ '@odata.type': '#microsoft.graph.user', id: 'a' }], '@odata.nextLink': `${ROOT}/v1.0/groups/g1/transitiveMembers/microsoft.graph.user?$select=id&$top=999&$skiptoken=X1` } },
+      {
+        body: {
+          value: [{ '@odata.type': '#microsoft.graph.user', id: 'a' }],
+          '@odata.nextLink': `${ROOT}/v1.0/groups/g1/transitiveMembers/microsoft.graph.user?$select=id&$top=999&$skiptoken=X1`,
+        },
+      },
       { body: { value: [{ id: 'b' }] } },
     ]);
     expect(await reader.listGroupMemberUserIds('g1')).toEqual(['a', 'b']);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clientStateHash, clientStateMatches, newClientState } from '../../../shared/graph/clientState';
 
 describe('clientState', () => {
-  it('is fresh, random and within Graph\'s 128 characters', () => {
+  it("is fresh, random and within Graph's 128 characters", () => {
     const a = newClientState();
     const b = newClientState();
     expect(a).not.toBe(b);

@@ -36,7 +36,12 @@ function secretsWith(values: Record<string, string>): SecretStore & { asked: str
 }
 
 function microsoft365(auth: unknown, nationalCloud = 'GLOBAL') {
-  const parsed = TenantConfigSchema.shape.microsoft365.parse({ directoryId: '00000000-0000-4000-8000-000000000001', applicationId: '00000000-0000-4000-8000-000000000002', nationalCloud, auth });
+  const parsed = TenantConfigSchema.shape.microsoft365.parse({
+    directoryId: '00000000-0000-4000-8000-000000000001',
+    applicationId: '00000000-0000-4000-8000-000000000002',
+    nationalCloud,
+    auth,
+  });
   if (parsed.auth.kind === 'sandbox') throw new Error('not for the sandbox');
   return { ...parsed, auth: parsed.auth };
 }
@@ -51,18 +56,25 @@ describe('createGraphCredential', () => {
 
   it('builds a client secret credential from the secret in Key Vault', async () => {
     const secrets = secretsWith({ 'graph-secret': 'value' });
-    expect(await createGraphCredential(microsoft365({ kind: 'clientSecret', secretName: 'graph-secret' }), secrets)).toBeInstanceOf(ClientSecretCredential);
+    expect(await createGraphCredential(microsoft365({ kind: 'clientSecret', secretName: 'graph-secret' }), secrets)).toBeInstanceOf(
+      ClientSecretCredential,
+    );
     expect(secrets.asked).toEqual(['graph-secret']);
   });
 
   it('rejects a certificate without its private key as CONFIG, without echoing it', async () => {
     const certificateOnly = PEM.slice(PEM.indexOf('-----BEGIN CERTIFICATE-----'));
-    const error = await createGraphCredential(microsoft365({ kind: 'certificate', certificateName: 'graph-cert' }), secretsWith({ 'graph-cert': certificateOnly })).catch((e: unknown) => e);
+    const error = await createGraphCredential(
+      microsoft365({ kind: 'certificate', certificateName: 'graph-cert' }),
+      secretsWith({ 'graph-cert': certificateOnly }),
+    ).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'CONFIG' });
     expect((error as Error).message).not.toContain('BEGIN');
   });
 
   it('passes NOT_FOUND through when the secret is missing', async () => {
-    await expect(createGraphCredential(microsoft365({ kind: 'clientSecret', secretName: 'missing' }), secretsWith({}))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      createGraphCredential(microsoft365({ kind: 'clientSecret', secretName: 'missing' }), secretsWith({})),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -50,7 +50,11 @@ describe('graphErrorFor', () => {
   });
 
   it('keeps Retry-After of a 429 in seconds or as an HTTP date', () => {
-    expect(graphErrorFor(graphError(429, 'TooManyRequests', { 'Retry-After': '7' }), 'x')).toMatchObject({ code: 'THROTTLED', retryAfterMs: 7000, upstreamStatus: 429 });
+    expect(graphErrorFor(graphError(429, 'TooManyRequests', { 'Retry-After': '7' }), 'x')).toMatchObject({
+      code: 'THROTTLED',
+      retryAfterMs: 7000,
+      upstreamStatus: 429,
+    });
     const date = new Date(Date.now() + 30_000).toUTCString();
     const fromDate = graphErrorFor(graphError(429, 'TooManyRequests', { 'Retry-After': date }), 'x');
     expect(fromDate.retryAfterMs).toBeGreaterThan(25_000);

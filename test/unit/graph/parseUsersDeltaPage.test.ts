@@ -20,7 +20,14 @@ describe('parseUsersDeltaPage', () => {
     const page = parseUsersDeltaPage({
       '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users',
       value: [
-        { id: 'u1', displayName: 'Anna', accountEnabled: false, userType: 'Guest', businessPhones: [], onPremisesExtensionAttributes: { extensionAttribute1: '2001' } },
+        {
+          id: 'u1',
+          displayName: 'Anna',
+          accountEnabled: false,
+          userType: 'Guest',
+          businessPhones: [],
+          onPremisesExtensionAttributes: { extensionAttribute1: '2001' },
+        },
         { '@odata.type': '#microsoft.graph.user', id: 'u2', '@removed': { reason: 'changed' } },
         { id: 'u3', '@removed': { reason: 'deleted' } },
       ],
@@ -42,7 +49,10 @@ describe('parseUsersDeltaPage', () => {
   });
 
   it('accepts cleared properties as null', () => {
-    const page = parseUsersDeltaPage({ value: [{ id: 'u1', mobilePhone: null, department: null, onPremisesExtensionAttributes: null }], '@odata.deltaLink': DELTA });
+    const page = parseUsersDeltaPage({
+      value: [{ id: 'u1', mobilePhone: null, department: null, onPremisesExtensionAttributes: null }],
+      '@odata.deltaLink': DELTA,
+    });
     expect(page.users[0]).toMatchObject({ mobilePhone: null, department: null });
   });
 
@@ -50,8 +60,16 @@ describe('parseUsersDeltaPage', () => {
     ['no value array', { '@odata.deltaLink': DELTA }, /the page at value/],
     ['an item that is not an object', { value: ['u1'], '@odata.deltaLink': DELTA }, /value\.0|value/],
     ['a user without an id', { value: [{ displayName: 'x' }], '@odata.deltaLink': DELTA }, /user value\[0\] at id/],
-    ['a user with a wrongly typed property', { value: [{ id: 'u1', accountEnabled: 'yes' }], '@odata.deltaLink': DELTA }, /user value\[0\] at accountEnabled/],
-    ['an unknown removal reason', { value: [{ id: 'u1', '@removed': { reason: 'vanished' } }], '@odata.deltaLink': DELTA }, /removed item value\[0\] at @removed\.reason/],
+    [
+      'a user with a wrongly typed property',
+      { value: [{ id: 'u1', accountEnabled: 'yes' }], '@odata.deltaLink': DELTA },
+      /user value\[0\] at accountEnabled/,
+    ],
+    [
+      'an unknown removal reason',
+      { value: [{ id: 'u1', '@removed': { reason: 'vanished' } }], '@odata.deltaLink': DELTA },
+      /removed item value\[0\] at @removed\.reason/,
+    ],
     ['neither link', { value: [] }, /neither a nextLink nor a deltaLink/],
     ['both links', { value: [], '@odata.nextLink': NEXT, '@odata.deltaLink': DELTA }, /both a nextLink and a deltaLink/],
     ['not an object at all', 'upstream proxy error page', /the page/],

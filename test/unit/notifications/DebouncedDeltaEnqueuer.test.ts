@@ -43,7 +43,10 @@ describe('DebouncedDeltaEnqueuer', () => {
     const { queue, sends, failNext } = slowQueue();
     const deltas = new DebouncedDeltaEnqueuer(queue, 2000, () => new Date('2026-11-23T12:00:00.500Z'));
     failNext(1);
-    const first = await Promise.allSettled([deltas.request('contoso', 'users', 'notification'), deltas.request('contoso', 'users', 'notification')]);
+    const first = await Promise.allSettled([
+      deltas.request('contoso', 'users', 'notification'),
+      deltas.request('contoso', 'users', 'notification'),
+    ]);
     expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(await deltas.request('contoso', 'users', 'notification')).toBe(true);
     expect(sends).toHaveLength(1);

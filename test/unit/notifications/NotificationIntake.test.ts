@@ -11,7 +11,8 @@ import { TEST_DIRECTORY_ID, subscriptionRecord } from '../../support/subscriptio
 const DIRECTORY = TEST_DIRECTORY_ID;
 const STATE = 'the-client-state';
 
-const record = (subscriptionId: string, tenantId = 'contoso') => subscriptionRecord({ subscriptionId, tenantId, clientStateHash: clientStateHash(STATE) });
+const record = (subscriptionId: string, tenantId = 'contoso') =>
+  subscriptionRecord({ subscriptionId, tenantId, clientStateHash: clientStateHash(STATE) });
 
 class RecordingQueue implements JobQueue {
   readonly sent: { job: SyncJob; options: EnqueueOptions }[] = [];
@@ -57,7 +58,10 @@ describe('NotificationIntake', () => {
     expect(results.reduce((n, r) => n + r.jobsEnqueued, 0)).toBe(1);
     expect(queue.sent).toHaveLength(1);
     expect(queue.sent[0]!.job).toMatchObject({ tenantId: 'contoso', resource: 'users', mode: 'delta', trigger: 'notification' });
-    expect(queue.sent[0]!.options).toEqual({ messageId: 'delta:contoso:users:1795435200000', scheduledEnqueueTime: new Date('2026-11-23T12:00:02.000Z') });
+    expect(queue.sent[0]!.options).toEqual({
+      messageId: 'delta:contoso:users:1795435200000',
+      scheduledEnqueueTime: new Date('2026-11-23T12:00:02.000Z'),
+    });
     expect(intake.stats).toMatchObject({ received: 100, accepted: 100, jobsEnqueued: 1 });
   });
 
@@ -71,7 +75,11 @@ describe('NotificationIntake', () => {
       { subscriptionId: 's1', clientState: STATE },
       'not an object',
     ]);
-    expect(result).toEqual({ accepted: 0, dropped: { clientStateMismatch: 2, unknownSubscription: 1, tenantMismatch: 1, invalid: 2 }, jobsEnqueued: 0 });
+    expect(result).toEqual({
+      accepted: 0,
+      dropped: { clientStateMismatch: 2, unknownSubscription: 1, tenantMismatch: 1, invalid: 2 },
+      jobsEnqueued: 0,
+    });
     expect(queue.sent).toEqual([]);
     expect(intake.stats.dropped).toEqual({ invalid: 2, unknownSubscription: 1, clientStateMismatch: 2, tenantMismatch: 1 });
   });
@@ -93,9 +101,19 @@ describe('NotificationIntake', () => {
 
   it('turns lifecycle events into subscription jobs before the catch-up delta', async () => {
     const { intake, queue } = intakeWith([record('s1'), record('s2')]);
-    await intake.accept([change('s1', { lifecycleEvent: 'subscriptionRemoved' }), change('s2', { lifecycleEvent: 'reauthorizationRequired' }), change('s2', { lifecycleEvent: 'missed' })]);
+    await intake.accept([
+      change('s1', { lifecycleEvent: 'subscriptionRemoved' }),
+      change('s2', { lifecycleEvent: 'reauthorizationRequired' }),
+      change('s2', { lifecycleEvent: 'missed' }),
+    ]);
     expect(queue.sent.map((s) => s.job)).toEqual([
-      expect.objectContaining({ resource: 'subscriptions', action: 'recreate', subscriptionId: 's1', tenantId: 'contoso', trigger: 'lifecycle' }),
+      expect.objectContaining({
+        resource: 'subscriptions',
+        action: 'recreate',
+        subscriptionId: 's1',
+        tenantId: 'contoso',
+        trigger: 'lifecycle',
+      }),
       expect.objectContaining({ resource: 'subscriptions', action: 'reauthorize', subscriptionId: 's2' }),
       expect.objectContaining({ resource: 'users', mode: 'delta', trigger: 'lifecycle' }),
     ]);

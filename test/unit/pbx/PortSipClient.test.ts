@@ -12,14 +12,46 @@ afterEach(async () => {
 
 async function clientFor(handler: FakeHandler, options: Partial<PortSipClientOptions> = {}): Promise<PortSipClient> {
   fake = await startFakePortSip(handler);
-  return new PortSipClient({ baseUrl: `${fake.baseUrl}/`, domain: 'contoso.pbx', username: 'syncadmin', password: 'Admin!Pass#1', role: 'StandardUser', rateLimitPerMinute: 60_000, maxConcurrency: 4, maxRetries: 2, ...options });
+  return new PortSipClient({
+    baseUrl: `${fake.baseUrl}/`,
+    domain: 'contoso.pbx',
+    username: 'syncadmin',
+    password: 'Admin!Pass#1',
+    role: 'StandardUser',
+    rateLimitPerMinute: 60_000,
+    maxConcurrency: 4,
+    maxRetries: 2,
+    ...options,
+  });
 }
 
 const ok = (body?: unknown, status = 200): FakeReply => ({ status, body });
-const fail = (status: number, code: string, message: string, headers?: Record<string, string>): FakeReply => ({ status, body: { errors: [{ code, message }] }, headers });
-const portSipUser = (n: number) => ({ id: `id-${n}`, name: `user${n}`, extension_number: String(1000 + n), display_name: `User ${n}`, email: `user${n}@contoso.com`, mobile_phone: null, work_phone: null, department: null, enabled: true });
-const newUser = { userName: 'kim', extensionNumber: '1001', displayName: 'Kim Lee', email: 'kim@contoso.com', mobilePhone: '', workPhone: '+1 425 555 0100', department: '', enabled: true };
-
+const fail = (status: number, code: string, message: string, headers?: Record<string, string>): FakeReply => ({
+  status,
+  body: { errors: [{ code, message }] },
+  headers,
+});
+const portSipUser = (n: number) => ({
+  id: `id-${n}`,
+  name: `user${n}`,
+  extension_number: String(1000 + n),
+  display_name: `User ${n}`,
+  email: `user${n}@contoso.com`,
+  mobile_phone: null,
+  work_phone: null,
+  department: null,
+  enabled: true,
+});
+const newUser = {
+  userName: 'kim',
+  extensionNumber: '1001',
+  displayName: 'Kim Lee',
+  email: 'kim@contoso.com',
+  mobilePhone: '',
+  workPhone: '+1 425 555 0100',
+  department: '',
+  enabled: true,
+};
 
 async function collect(pages: AsyncIterable<PbxUser[]>): Promise<PbxUser[]> {
   const all: PbxUser[] = [];
@@ -34,8 +66,18 @@ describe('PortSipClient (against a scripted PortSIP)', () => {
       if (r.path === '/users/id%3D1') return failures-- > 0 ? fail(503, 'UNKNOWN', 'busy', { 'retry-after': '0' }) : ok(portSipUser(1));
       return undefined;
     });
-    expect(await client.getUser('id=1')).toMatchObject({ id: 'id-1', userName: 'user1', extensionNumber: '1001', email: 'user1@contoso.com', mobilePhone: '' });
-    expect(fake!.requests[0]).toMatchObject({ method: 'POST', path: '/auth/sign_in', body: { username: 'syncadmin', password: 'Admin!Pass#1', domain: 'contoso.pbx' } });
+    expect(await client.getUser('id=1')).toMatchObject({
+      id: 'id-1',
+      userName: 'user1',
+      extensionNumber: '1001',
+      email: 'user1@contoso.com',
+      mobilePhone: '',
+    });
+    expect(fake!.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/auth/sign_in',
+      body: { username: 'syncadmin', password: 'Admin!Pass#1', domain: 'contoso.pbx' },
+    });
     expect(fake!.apiRequests().map((r) => r.authorization)).toEqual(['Bearer access-1', 'Bearer access-1', 'Bearer access-1']);
     expect(client.requestCount()).toBe(4);
   });
@@ -48,7 +90,12 @@ describe('PortSipClient (against a scripted PortSIP)', () => {
       return undefined;
     });
     expect(await client.getUser('a')).not.toBeNull();
-    expect(fake!.requests.map((r) => `${r.path} ${r.authorization ?? ''}`.trim())).toEqual(['/auth/sign_in', '/users/a Bearer access-1', '/auth/refresh_token', '/users/a Bearer access-2']);
+    expect(fake!.requests.map((r) => `${r.path} ${r.authorization ?? ''}`.trim())).toEqual([
+      '/auth/sign_in',
+      '/users/a Bearer access-1',
+      '/auth/refresh_token',
+      '/users/a Bearer access-2',
+    ]);
     const err = await appErrorOf(client.getUser('b'));
     expect(err.code).toBe('UNAUTHORIZED');
     expect(err.message).not.toMatch(/access-|refresh-|Admin!Pass/);
@@ -73,12 +120,15 @@ describe('PortSipClient (against a scripted PortSIP)', () => {
   });
 
   it('gives up after maxRetries: THROTTLED with retryAfterMs, TRANSIENT for outages and network failures', async () => {
-    const client = await clientFor((r) => {
-      if (r.path === '/users/t') return fail(429, 'TOO_MANY_REQUESTS', 'slow down', { 'retry-after': '0' });
-      if (r.path === '/users/d') return fail(503, 'UNKNOWN', 'down', { 'retry-after': '0' });
-      if (r.path === '/users/n') return 'reset';
-      return undefined;
-    }, { maxRetries: 1 });
+    const client = await clientFor(
+      (r) => {
+        if (r.path === '/users/t') return fail(429, 'TOO_MANY_REQUESTS', 'slow down', { 'retry-after': '0' });
+        if (r.path === '/users/d') return fail(503, 'UNKNOWN', 'down', { 'retry-after': '0' });
+        if (r.path === '/users/n') return 'reset';
+        return undefined;
+      },
+      { maxRetries: 1 },
+    );
     const throttled = await appErrorOf(client.getUser('t'));
     expect(throttled).toMatchObject({ code: 'THROTTLED', upstreamStatus: 429, retryAfterMs: 0 });
     expect(await appErrorOf(client.getUser('d'))).toMatchObject({ code: 'TRANSIENT', upstreamStatus: 503 });
@@ -133,7 +183,8 @@ describe('PortSipClient (against a scripted PortSIP)', () => {
     const client = await clientFor((r) => {
       if (r.path === '/users') return ok({ count: 500, items: Number(r.query.get('skip')) === 0 ? [portSipUser(1)] : [] });
       if (r.path === '/ring_groups') return ok({ items: [{ id: 'rg', extension_number: '600' }] });
-      if (r.path === '/call_queues') return ok({ count: 999, items: Array.from({ length: 100 }, () => ({ id: 'same', extension_number: '601' })) });
+      if (r.path === '/call_queues')
+        return ok({ count: 999, items: Array.from({ length: 100 }, () => ({ id: 'same', extension_number: '601' })) });
       return undefined;
     });
     expect(await collect(client.listUsers())).toHaveLength(1);
@@ -142,29 +193,82 @@ describe('PortSipClient (against a scripted PortSIP)', () => {
 
   it('lists numbers held by ring groups, queues, conference rooms and IVRs; a missing list counts as empty', async () => {
     const client = await clientFor((r) => {
-      if (r.path === '/ring_groups') return ok({ count: 2, items: [{ id: 'a', name: 'Sales', extension_number: '600' }, { id: 'b', name: 'Support', extension_number: '601' }] });
+      if (r.path === '/ring_groups')
+        return ok({
+          count: 2,
+          items: [
+            { id: 'a', name: 'Sales', extension_number: '600' },
+            { id: 'b', name: 'Support', extension_number: '601' },
+          ],
+        });
       if (r.path === '/call_queues') return ok({ count: 1, items: [{ id: 'c', extension_number: '700' }] });
-      if (r.path === '/conference_rooms') return ok({ count: 2, items: [{ id: 'd', extension_number: '800' }, { id: 'e', extension_number: null }] });
+      if (r.path === '/conference_rooms')
+        return ok({
+          count: 2,
+          items: [
+            { id: 'd', extension_number: '800' },
+            { id: 'e', extension_number: null },
+          ],
+        });
       return undefined; // /ivrs: 404
     });
     expect((await client.listNonUserNumbers()).sort()).toEqual(['600', '601', '700', '800']);
-    expect(fake!.apiRequests().map((r) => r.path).sort()).toEqual(['/call_queues', '/conference_rooms', '/ivrs', '/ring_groups']);
+    expect(
+      fake!
+        .apiRequests()
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(['/call_queues', '/conference_rooms', '/ivrs', '/ring_groups']);
   });
 
   it('creates a user with policy-compliant credentials, reading the policy once', async () => {
     let next = 1;
-    const client = await clientFor((r) => {
-      if (r.path === '/tenant/password_policy') return ok({ min_length: 10, max_length: 12, contains_letters: true, contains_numbers: true, contains_special_letters: true, disable_sequential_characters: true, disable_repeating_characters: true, disable_account_information: true });
-      if (r.method === 'POST' && r.path === '/users') return ok({ id: `new-${next++}` }, 201);
-      return undefined;
-    }, { role: 'User' });
+    const client = await clientFor(
+      (r) => {
+        if (r.path === '/tenant/password_policy')
+          return ok({
+            min_length: 10,
+            max_length: 12,
+            contains_letters: true,
+            contains_numbers: true,
+            contains_special_letters: true,
+            disable_sequential_characters: true,
+            disable_repeating_characters: true,
+            disable_account_information: true,
+          });
+        if (r.method === 'POST' && r.path === '/users') return ok({ id: `new-${next++}` }, 201);
+        return undefined;
+      },
+      { role: 'User' },
+    );
     expect(await client.createUser(newUser)).toEqual({ id: 'new-1' });
-    expect(await client.createUser({ ...newUser, userName: 'lee', extensionNumber: '1002', mobilePhone: '+1 206', department: 'Sales' })).toEqual({ id: 'new-2' });
+    expect(
+      await client.createUser({ ...newUser, userName: 'lee', extensionNumber: '1002', mobilePhone: '+1 206', department: 'Sales' }),
+    ).toEqual({ id: 'new-2' });
     const creates = fake!.apiRequests().filter((r) => r.path === '/users');
     expect(fake!.apiRequests().filter((r) => r.path === '/tenant/password_policy')).toHaveLength(1);
     const first = creates[0]!.body as Record<string, unknown>;
-    expect(Object.keys(first).sort()).toEqual(['display_name', 'email', 'enabled', 'extension_number', 'extension_password', 'name', 'password', 'role', 'voicemail_pin', 'work_phone']);
-    expect(first).toMatchObject({ name: 'kim', display_name: 'Kim Lee', email: 'kim@contoso.com', role: 'User', extension_number: '1001', enabled: true, work_phone: '+1 425 555 0100' });
+    expect(Object.keys(first).sort()).toEqual([
+      'display_name',
+      'email',
+      'enabled',
+      'extension_number',
+      'extension_password',
+      'name',
+      'password',
+      'role',
+      'voicemail_pin',
+      'work_phone',
+    ]);
+    expect(first).toMatchObject({
+      name: 'kim',
+      display_name: 'Kim Lee',
+      email: 'kim@contoso.com',
+      role: 'User',
+      extension_number: '1001',
+      enabled: true,
+      work_phone: '+1 425 555 0100',
+    });
     expect(String(first.password)).toHaveLength(12);
     expect(first.password).not.toBe(first.extension_password);
     expect(first.voicemail_pin).toMatch(/^[0-9]{6}$/);
@@ -181,10 +285,16 @@ describe('PortSipClient (against a scripted PortSIP)', () => {
       }
       return undefined;
     });
-    expect(await appErrorOf(client.createUser(newUser))).toMatchObject({ code: 'CONFLICT', upstreamStatus: 400, upstreamCode: 'VALIDATE_FAILED' });
+    expect(await appErrorOf(client.createUser(newUser))).toMatchObject({
+      code: 'CONFLICT',
+      upstreamStatus: 400,
+      upstreamCode: 'VALIDATE_FAILED',
+    });
     const invalid = await appErrorOf(client.createUser({ ...newUser, extensionNumber: '1002' }));
     expect(invalid.code).toBe('INVALID');
-    expect(invalid.message).toBe('creating extension 1002 (kim): PortSIP answered 400 VALIDATE_FAILED (password *** must not contain the account name)');
+    expect(invalid.message).toBe(
+      'creating extension 1002 (kim): PortSIP answered 400 VALIDATE_FAILED (password *** must not contain the account name)',
+    );
   });
 
   it('updates only the given fields, sends "" to clear, and sends nothing for no change', async () => {
@@ -206,7 +316,10 @@ describe('PortSipClient (against a scripted PortSIP)', () => {
     await client.deleteUser('u2');
     expect(await appErrorOf(client.deleteUser('u3'))).toMatchObject({ code: 'FORBIDDEN', upstreamStatus: 403 });
     await client.bindMicrosoft365('u1', '5f0e…-oid');
-    expect(fake!.apiRequests().filter((r) => r.path.endsWith('ms365_binding'))[0]).toMatchObject({ method: 'POST', body: { id: '5f0e…-oid' } });
+    expect(fake!.apiRequests().filter((r) => r.path.endsWith('ms365_binding'))[0]).toMatchObject({
+      method: 'POST',
+      body: { id: '5f0e…-oid' },
+    });
   });
 
   it('reports an answer it does not understand as INTERNAL naming the endpoint', async () => {

@@ -13,7 +13,16 @@ function fakeSender(script: { signIn?: Reply[]; refresh?: Reply[]; expiresIn?: n
   let issued = 0;
   const tokens = (): PortSipAnswer => {
     issued += 1;
-    return { status: 200, body: { token_type: 'Bearer', access_token: `access-${issued}`, refresh_token: `refresh-${issued}`, expires_in: script.expiresIn ?? 3600 }, retryAfter: null };
+    return {
+      status: 200,
+      body: {
+        token_type: 'Bearer',
+        access_token: `access-${issued}`,
+        refresh_token: `refresh-${issued}`,
+        expires_in: script.expiresIn ?? 3600,
+      },
+      retryAfter: null,
+    };
   };
   const sender: PortSipSender = {
     async send(_method: PortSipMethod, path: string, body?: unknown) {
@@ -29,7 +38,6 @@ function fakeSender(script: { signIn?: Reply[]; refresh?: Reply[]; expiresIn?: n
 }
 
 const answer = (status: number, body?: unknown): PortSipAnswer => ({ status, body, retryAfter: null });
-
 
 describe('PortSipSession', () => {
   it('signs in once for concurrent callers, with username, password and domain', async () => {
@@ -70,7 +78,9 @@ describe('PortSipSession', () => {
 
   it('signs in afresh when the refresh is refused or fails', async () => {
     let now = 0;
-    const { sender, paths } = fakeSender({ refresh: [answer(400, { errors: [{ code: 'UNAUTHORIZED', message: 'Invalid refresh token' }] }), new AppError('TRANSIENT', 'down')] });
+    const { sender, paths } = fakeSender({
+      refresh: [answer(400, { errors: [{ code: 'UNAUTHORIZED', message: 'Invalid refresh token' }] }), new AppError('TRANSIENT', 'down')],
+    });
     const session = new PortSipSession(credentials, sender, () => now);
     await session.token();
     now = 3_600_000;
@@ -101,7 +111,9 @@ describe('PortSipSession', () => {
   });
 
   it('turns refused credentials into UNAUTHORIZED without the password, even when PortSIP echoes it', async () => {
-    const { sender } = fakeSender({ signIn: [answer(400, { errors: [{ code: 'UNAUTHORIZED', message: 'Login failed for password S3cret!Pass' }] })] });
+    const { sender } = fakeSender({
+      signIn: [answer(400, { errors: [{ code: 'UNAUTHORIZED', message: 'Login failed for password S3cret!Pass' }] })],
+    });
     const err = await appErrorOf(new PortSipSession(credentials, sender).token());
     expect(err.code).toBe('UNAUTHORIZED');
     expect(err.upstreamStatus).toBe(400);

@@ -33,11 +33,21 @@ export async function startFakePortSip(handler: FakeHandler): Promise<FakePortSi
     let text = '';
     for await (const chunk of req) text += String(chunk);
     const url = new URL(req.url ?? '/', 'http://fake');
-    const request: FakeRequest = { method: req.method ?? 'GET', path: url.pathname.replace(/^\/api/, ''), query: url.searchParams, body: text ? JSON.parse(text) : undefined, authorization: req.headers.authorization, at: Date.now() };
+    const request: FakeRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname.replace(/^\/api/, ''),
+      query: url.searchParams,
+      body: text ? JSON.parse(text) : undefined,
+      authorization: req.headers.authorization,
+      at: Date.now(),
+    };
     requests.push(request);
     const reply: FakeReply =
       request.path === '/auth/sign_in' || request.path === '/auth/refresh_token'
-        ? (handler(request) ?? { status: 200, body: { token_type: 'Bearer', access_token: `access-${++issued}`, refresh_token: `refresh-${issued}`, expires_in: 3600 } })
+        ? (handler(request) ?? {
+            status: 200,
+            body: { token_type: 'Bearer', access_token: `access-${++issued}`, refresh_token: `refresh-${issued}`, expires_in: 3600 },
+          })
         : (handler(request) ?? { status: 404, body: { errors: [{ code: 'NOT_FOUND', message: 'No such route' }] } });
     if (reply === 'hang') return;
     if (reply === 'reset') return void req.socket.destroy();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { generateCredentials, generatePassword, generateVoicemailPin, hasRunOfThree, passwordLengthFor } from '../../../shared/pbx/portsip/generateCredentials';
+import {
+  generateCredentials,
+  generatePassword,
+  generateVoicemailPin,
+  hasRunOfThree,
+  passwordLengthFor,
+} from '../../../shared/pbx/portsip/generateCredentials';
 import { PasswordPolicySchema } from '../../../shared/pbx/portsip/portSipSchemas';
 import { passwordProblem, pinProblem } from '../../../sandbox/portsip/passwordRules';
 
@@ -24,7 +30,14 @@ function ruleBroken(password: string, length: number, accountInfo: string[]): st
 }
 
 describe('generatePassword', () => {
-  const policies = [{}, { min_length: 6, max_length: 6 }, { min_length: 8, max_length: 8 }, { min_length: 8, max_length: 12 }, { min_length: 20, max_length: 32 }, { min_length: 32, max_length: 32 }];
+  const policies = [
+    {},
+    { min_length: 6, max_length: 6 },
+    { min_length: 8, max_length: 8 },
+    { min_length: 8, max_length: 12 },
+    { min_length: 20, max_length: 32 },
+    { min_length: 32, max_length: 32 },
+  ];
 
   it.each(policies)('always satisfies the policy %j (1,000 draws)', (overrides) => {
     const policy = PasswordPolicySchema.parse(overrides);
@@ -57,7 +70,9 @@ describe('generatePassword', () => {
 });
 
 describe('hasRunOfThree', () => {
-  it.each(['aaa', 'xAAAx', 'zZz1', 'abc', 'cba', 'aBc', 'CbA', '789', '210', '#$%', 'x@AB'])('finds a run in %s', (text) => expect(hasRunOfThree(text)).toBe(true));
+  it.each(['aaa', 'xAAAx', 'zZz1', 'abc', 'cba', 'aBc', 'CbA', '789', '210', '#$%', 'x@AB'])('finds a run in %s', (text) =>
+    expect(hasRunOfThree(text)).toBe(true),
+  );
   it.each(['aab', 'abd', 'a1b2', '135', '9:0', 'aAb'])('finds none in %s', (text) => expect(hasRunOfThree(text)).toBe(false));
 });
 

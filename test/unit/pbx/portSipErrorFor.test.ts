@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { portSipErrorFor } from '../../../shared/pbx/portsip/portSipErrorFor';
 
-const body = (code: string, message: string, detail?: unknown) => ({ errors: [{ code, message, ...(detail === undefined ? {} : { detail }) }] });
+const body = (code: string, message: string, detail?: unknown) => ({
+  errors: [{ code, message, ...(detail === undefined ? {} : { detail }) }],
+});
 
 describe('portSipErrorFor', () => {
   it.each([
@@ -39,10 +41,17 @@ describe('portSipErrorFor', () => {
   });
 
   it('also reads the detail', () => {
-    expect(portSipErrorFor(400, body('VALIDATE_FAILED', 'Invalid parameter', 'extension_number already exists'), 'x').code).toBe('CONFLICT');
+    expect(portSipErrorFor(400, body('VALIDATE_FAILED', 'Invalid parameter', 'extension_number already exists'), 'x').code).toBe(
+      'CONFLICT',
+    );
   });
 
-  it.each(['The extension number does not exist', 'display_name: too long', 'The role Boss does not exist', 'password must not contain sequential characters'])('keeps %j as INVALID', (message) => {
+  it.each([
+    'The extension number does not exist',
+    'display_name: too long',
+    'The role Boss does not exist',
+    'password must not contain sequential characters',
+  ])('keeps %j as INVALID', (message) => {
     expect(portSipErrorFor(400, body('VALIDATE_FAILED', message), 'x').code).toBe('INVALID');
   });
 
@@ -60,7 +69,12 @@ describe('portSipErrorFor', () => {
   });
 
   it('never repeats a password PortSIP echoes back', () => {
-    const err = portSipErrorFor(400, body('VALIDATE_FAILED', 'password Xy7!kQ2#mZ9$ is too weak', { field: 'password', value: 'Xy7!kQ2#mZ9$' }), 'creating extension 1001', { secrets: ['Xy7!kQ2#mZ9$'] });
+    const err = portSipErrorFor(
+      400,
+      body('VALIDATE_FAILED', 'password Xy7!kQ2#mZ9$ is too weak', { field: 'password', value: 'Xy7!kQ2#mZ9$' }),
+      'creating extension 1001',
+      { secrets: ['Xy7!kQ2#mZ9$'] },
+    );
     expect(err.message).not.toContain('Xy7!kQ2#mZ9$');
     expect(JSON.stringify(err.details)).not.toContain('Xy7!kQ2#mZ9$');
     expect(err.message).toContain('password *** is too weak');

@@ -1,14 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors/AppError';
 import { parsePortSipBody } from '../../../shared/pbx/portsip/parsePortSipBody';
-import { listPageSchema, PasswordPolicySchema, PortSipUserSchema, TokenAnswerSchema, TwoFactorAnswerSchema } from '../../../shared/pbx/portsip/portSipSchemas';
+import {
+  listPageSchema,
+  PasswordPolicySchema,
+  PortSipUserSchema,
+  TokenAnswerSchema,
+  TwoFactorAnswerSchema,
+} from '../../../shared/pbx/portsip/portSipSchemas';
 import { toPbxUser } from '../../../shared/pbx/portsip/toPbxUser';
 import { toPortSipUserFields } from '../../../shared/pbx/portsip/toPortSipUserFields';
 
 describe('PortSIP schemas', () => {
   it('read a user with blank (null) fields as empty strings', () => {
-    const user = parsePortSipBody(PortSipUserSchema, { id: 'NzAw', name: 'kim', extension_number: '1001', display_name: 'Kim', email: null, mobile_phone: null, work_phone: '+1 425', department: null, enabled: false, role: 'StandardUser' }, 'GET /api/users/NzAw');
-    expect(toPbxUser(user)).toEqual({ id: 'NzAw', userName: 'kim', extensionNumber: '1001', displayName: 'Kim', email: '', mobilePhone: '', workPhone: '+1 425', department: '', enabled: false });
+    const user = parsePortSipBody(
+      PortSipUserSchema,
+      {
+        id: 'NzAw',
+        name: 'kim',
+        extension_number: '1001',
+        display_name: 'Kim',
+        email: null,
+        mobile_phone: null,
+        work_phone: '+1 425',
+        department: null,
+        enabled: false,
+        role: 'StandardUser',
+      },
+      'GET /api/users/NzAw',
+    );
+    expect(toPbxUser(user)).toEqual({
+      id: 'NzAw',
+      userName: 'kim',
+      extensionNumber: '1001',
+      displayName: 'Kim',
+      email: '',
+      mobilePhone: '',
+      workPhone: '+1 425',
+      department: '',
+      enabled: false,
+    });
   });
 
   it('tell a token answer from a two-factor answer', () => {
@@ -20,7 +51,11 @@ describe('PortSIP schemas', () => {
   });
 
   it('fill a password policy with the spec defaults', () => {
-    expect(PasswordPolicySchema.parse({ min_length: 10 })).toMatchObject({ min_length: 10, max_length: 32, contains_special_letters: true });
+    expect(PasswordPolicySchema.parse({ min_length: 10 })).toMatchObject({
+      min_length: 10,
+      max_length: 32,
+      contains_special_letters: true,
+    });
   });
 
   it('turn an answer of another shape into INTERNAL naming the endpoint', () => {
@@ -32,7 +67,9 @@ describe('PortSIP schemas', () => {
     }
     expect(caught).toBeInstanceOf(AppError);
     expect((caught as AppError).code).toBe('INTERNAL');
-    expect((caught as AppError).message).toMatch(/^PortSIP's answer to GET \/api\/users is not what its v22 REST API documents \(items\.0\.id: /);
+    expect((caught as AppError).message).toMatch(
+      /^PortSIP's answer to GET \/api\/users is not what its v22 REST API documents \(items\.0\.id: /,
+    );
   });
 });
 

@@ -58,20 +58,43 @@ describe('ServiceBusJobQueue', () => {
   it('uses the given message id and scheduled time (debounce)', async () => {
     const { client, sent } = fakeClient();
     const at = new Date('2025-01-01T12:00:30.000Z');
-    await new ServiceBusJobQueue(client, 'sync-jobs').enqueue(syncJobFor('contoso', 'job-1'), { messageId: 'delta:contoso:users:1735732800000', scheduledEnqueueTime: at });
+    await new ServiceBusJobQueue(client, 'sync-jobs').enqueue(syncJobFor('contoso', 'job-1'), {
+      messageId: 'delta:contoso:users:1735732800000',
+      scheduledEnqueueTime: at,
+    });
     expect(sent[0]).toMatchObject({ messageId: 'delta:contoso:users:1735732800000', scheduledEnqueueTimeUtc: at, sessionId: 'contoso' });
   });
 
   it('sends a subscription job in the same tenant session, labelled with its action', async () => {
     const { client, sent } = fakeClient();
-    const job: SyncJob = { jobId: 'recreate:sub-1:0', tenantId: 'contoso', resource: 'subscriptions', action: 'recreate', subscriptionId: 'sub-1', trigger: 'lifecycle', requestedAt: '2025-01-01T00:00:00.000Z' };
+    const job: SyncJob = {
+      jobId: 'recreate:sub-1:0',
+      tenantId: 'contoso',
+      resource: 'subscriptions',
+      action: 'recreate',
+      subscriptionId: 'sub-1',
+      trigger: 'lifecycle',
+      requestedAt: '2025-01-01T00:00:00.000Z',
+    };
     await new ServiceBusJobQueue(client, 'sync-jobs').enqueue(job);
-    expect(sent[0]).toMatchObject({ body: job, sessionId: 'contoso', messageId: 'recreate:sub-1:0', applicationProperties: { tenantId: 'contoso', resource: 'subscriptions', action: 'recreate', trigger: 'lifecycle' } });
+    expect(sent[0]).toMatchObject({
+      body: job,
+      sessionId: 'contoso',
+      messageId: 'recreate:sub-1:0',
+      applicationProperties: { tenantId: 'contoso', resource: 'subscriptions', action: 'recreate', trigger: 'lifecycle' },
+    });
   });
 
   it('refuses a reauthorize or recreate job without its subscription id', async () => {
     const { client, sent } = fakeClient();
-    const job = { jobId: 'x', tenantId: 'contoso', resource: 'subscriptions', action: 'reauthorize', trigger: 'lifecycle', requestedAt: '2025-01-01T00:00:00.000Z' } as SyncJob;
+    const job = {
+      jobId: 'x',
+      tenantId: 'contoso',
+      resource: 'subscriptions',
+      action: 'reauthorize',
+      trigger: 'lifecycle',
+      requestedAt: '2025-01-01T00:00:00.000Z',
+    } as SyncJob;
     await expect(new ServiceBusJobQueue(client, 'sync-jobs').enqueue(job)).rejects.toSatisfy((err) => isAppError(err, 'INVALID'));
     expect(sent).toEqual([]);
   });
@@ -81,16 +104,23 @@ describe('ServiceBusJobQueue', () => {
     const queue = new ServiceBusJobQueue(client, 'sync-jobs');
     const bad = { ...syncJobFor('contoso', 'job-1'), tenantId: 'Not A Tenant' } as SyncJob;
     await expect(queue.enqueue(bad)).rejects.toSatisfy((err) => isAppError(err, 'INVALID'));
-    await expect(queue.enqueue({ ...syncJobFor('contoso', 'job-1'), extra: 1 } as SyncJob)).rejects.toSatisfy((err) => isAppError(err, 'INVALID'));
-    await expect(queue.enqueue(syncJobFor('contoso', 'job-1'), { scheduledEnqueueTime: new Date('nope') })).rejects.toSatisfy((err) => isAppError(err, 'INVALID'));
+    await expect(queue.enqueue({ ...syncJobFor('contoso', 'job-1'), extra: 1 } as SyncJob)).rejects.toSatisfy((err) =>
+      isAppError(err, 'INVALID'),
+    );
+    await expect(queue.enqueue(syncJobFor('contoso', 'job-1'), { scheduledEnqueueTime: new Date('nope') })).rejects.toSatisfy((err) =>
+      isAppError(err, 'INVALID'),
+    );
     expect(sent).toEqual([]);
   });
 
-  it.each<ServiceBusErrorCode>(['ServiceBusy', 'ServiceTimeout', 'GeneralError', 'ServiceCommunicationProblem'])('maps %s to TRANSIENT', async (code) => {
-    const err = await enqueueError(new ServiceBusError('try later', code));
-    expect(err.code).toBe('TRANSIENT');
-    expect(err.upstreamCode).toBe(code);
-  });
+  it.each<ServiceBusErrorCode>(['ServiceBusy', 'ServiceTimeout', 'GeneralError', 'ServiceCommunicationProblem'])(
+    'maps %s to TRANSIENT',
+    async (code) => {
+      const err = await enqueueError(new ServiceBusError('try later', code));
+      expect(err.code).toBe('TRANSIENT');
+      expect(err.upstreamCode).toBe(code);
+    },
+  );
 
   it('maps an unknown failure to TRANSIENT', async () => {
     expect((await enqueueError(new Error('socket hang up'))).code).toBe('TRANSIENT');

@@ -27,12 +27,16 @@ describe('debouncedDeltaMessage', () => {
 
   it('keeps tenants apart', () => {
     const now = new Date(windowStart + 5);
-    expect(debouncedDeltaMessage('fabrikam', 'users', now, windowMs).messageId).not.toBe(debouncedDeltaMessage('contoso', 'users', now, windowMs).messageId);
+    expect(debouncedDeltaMessage('fabrikam', 'users', now, windowMs).messageId).not.toBe(
+      debouncedDeltaMessage('contoso', 'users', now, windowMs).messageId,
+    );
   });
 
   it('rejects a window that is not a positive whole number of milliseconds', () => {
     for (const bad of [0, -1, 1.5, Number.NaN]) {
-      expect(() => debouncedDeltaMessage('contoso', 'users', new Date(windowStart), bad)).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+      expect(() => debouncedDeltaMessage('contoso', 'users', new Date(windowStart), bad)).toThrow(
+        expect.objectContaining({ code: 'CONFIG' }),
+      );
     }
   });
 });

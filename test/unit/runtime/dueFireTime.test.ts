@@ -7,7 +7,9 @@ describe('dueFireTime (tenant-local schedules)', () => {
     const fire = dueFireTime('30 0 * * *', 'Europe/Berlin', now, null);
     expect(fire?.toISOString()).toBe('2026-11-22T23:30:00.000Z');
     expect(dueFireTime('30 0 * * *', 'Europe/Berlin', now, fire!.toISOString())).toBeUndefined();
-    expect(dueFireTime('30 0 * * *', 'Europe/Berlin', new Date('2026-11-23T23:31:00Z'), fire!.toISOString())?.toISOString()).toBe('2026-11-23T23:30:00.000Z');
+    expect(dueFireTime('30 0 * * *', 'Europe/Berlin', new Date('2026-11-23T23:31:00Z'), fire!.toISOString())?.toISOString()).toBe(
+      '2026-11-23T23:30:00.000Z',
+    );
   });
 
   it('does not replay occurrences older than the allowed lag', () => {

@@ -53,7 +53,10 @@ class FakeSecretClient implements KeyVaultSecretsClient {
 }
 
 async function failure(promise: Promise<unknown>, code: string): Promise<AppError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   expect((err as AppError).code).toBe(code);
   return err as AppError;

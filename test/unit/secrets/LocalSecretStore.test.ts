@@ -9,7 +9,10 @@ const tempFile = () => join(mkdtempSync(join(tmpdir(), 'local-secrets-')), '.loc
 const modeOf = (path: string) => statSync(path).mode & 0o777;
 
 async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
 }
@@ -48,7 +51,8 @@ describe('LocalSecretStore', () => {
   });
 
   it('keeps certificates as PEM strings under their name', async () => {
-    const pem = '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n';
+    const pem =
+      '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n';
     const store = new LocalSecretStore(tempFile(), { 'graph-cert': pem });
     expect(await store.getCertificatePem('graph-cert')).toBe(pem);
     expect((await failure(store.getCertificatePem('other-cert'))).code).toBe('NOT_FOUND');

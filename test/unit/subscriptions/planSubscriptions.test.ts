@@ -15,7 +15,14 @@ const wanted: WantedSubscription = {
   lifetimeMinutes: 40_000,
 };
 const record = (id: string, expiresInMinutes: number, overrides: Partial<SubscriptionRecord> = {}): SubscriptionRecord =>
-  subscriptionRecord({ subscriptionId: id, notificationUrl: wanted.notificationUrl, lifecycleNotificationUrl: wanted.lifecycleNotificationUrl, expiresAt: minutes(expiresInMinutes), createdAt: now.toISOString(), ...overrides });
+  subscriptionRecord({
+    subscriptionId: id,
+    notificationUrl: wanted.notificationUrl,
+    lifecycleNotificationUrl: wanted.lifecycleNotificationUrl,
+    expiresAt: minutes(expiresInMinutes),
+    createdAt: now.toISOString(),
+    ...overrides,
+  });
 const ids = (records: SubscriptionRecord[]) => records.map((r) => r.subscriptionId).sort();
 
 describe('planSubscriptions', () => {
@@ -47,7 +54,11 @@ describe('planSubscriptions', () => {
   });
 
   it('removes and recreates when the endpoint changed (a lifecycle URL cannot be patched)', () => {
-    const plan = planSubscriptions([wanted], [record('a', 30_000, { lifecycleNotificationUrl: 'https://old.example/api/graph/lifecycle' })], now);
+    const plan = planSubscriptions(
+      [wanted],
+      [record('a', 30_000, { lifecycleNotificationUrl: 'https://old.example/api/graph/lifecycle' })],
+      now,
+    );
     expect(ids(plan.remove)).toEqual(['a']);
     expect(plan.create).toEqual([wanted]);
   });

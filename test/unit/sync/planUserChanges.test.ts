@@ -8,7 +8,8 @@ import { desiredPbxFields } from '../../../shared/sync/desiredPbxFields';
 import { fieldsHash } from '../../../shared/sync/fieldsHash';
 import { planSweep, planUserChanges, type PlanInput, needsDirectory } from '../../../shared/sync/planUserChanges';
 
-const options = (overrides: Partial<Record<keyof UserSyncOptions, unknown>> = {}): UserSyncOptions => UserSyncOptionsSchema.parse(overrides);
+const options = (overrides: Partial<Record<keyof UserSyncOptions, unknown>> = {}): UserSyncOptions =>
+  UserSyncOptionsSchema.parse(overrides);
 
 const user = (id: string, extra: Partial<GraphUser> = {}): GraphUser => ({
   id,
@@ -27,10 +28,33 @@ const user = (id: string, extra: Partial<GraphUser> = {}): GraphUser => ({
 
 const linkFor = (u: GraphUser, extra: Partial<UserLink> = {}): UserLink => {
   const fields = desiredPbxFields(u);
-  return { tenantId: 't', objectId: u.id, state: 'active', origin: 'created', pbxUserId: `pbx-${u.id}`, pbxUserName: `ann${u.id}`, extensionNumber: `10${u.id.padStart(2, '0')}`, fields, hash: fieldsHash(fields), boundToMicrosoft365: true, updatedAt: '2026-01-01T00:00:00Z', ...extra };
+  return {
+    tenantId: 't',
+    objectId: u.id,
+    state: 'active',
+    origin: 'created',
+    pbxUserId: `pbx-${u.id}`,
+    pbxUserName: `ann${u.id}`,
+    extensionNumber: `10${u.id.padStart(2, '0')}`,
+    fields,
+    hash: fieldsHash(fields),
+    boundToMicrosoft365: true,
+    updatedAt: '2026-01-01T00:00:00Z',
+    ...extra,
+  };
 };
 
-const pbxUser = (id: string, ext: string, email: string): PbxUser => ({ id, userName: `u${ext}`, extensionNumber: ext, email, displayName: 'Existing', mobilePhone: '', workPhone: '', department: '', enabled: true });
+const pbxUser = (id: string, ext: string, email: string): PbxUser => ({
+  id,
+  userName: `u${ext}`,
+  extensionNumber: ext,
+  email,
+  displayName: 'Existing',
+  mobilePhone: '',
+  workPhone: '',
+  department: '',
+  enabled: true,
+});
 
 const plan = (input: Partial<PlanInput> & { users: GraphUser[] }) =>
   planUserChanges({ removed: [], links: new Map(), options: options(), directory: new PbxDirectory([], [], new Set()), ...input });
@@ -43,7 +67,13 @@ describe('planUserChanges', () => {
     const p = plan({ users: [user('1'), user('2')], directory, options: options({ numbering: { mode: 'fromStart', start: '1000' } }) });
     expect(p.actions.map((a) => (a.kind === 'create' ? a.user.extensionNumber : a.kind))).toEqual(['1002', '1003']);
     const create = p.actions[0];
-    expect(create?.kind === 'create' && create.user).toMatchObject({ displayName: 'Ann Lee1', email: 'ann1@contoso.com', workPhone: '+1 425 555 0100', enabled: true, userName: 'ann1' });
+    expect(create?.kind === 'create' && create.user).toMatchObject({
+      displayName: 'Ann Lee1',
+      email: 'ann1@contoso.com',
+      workPhone: '+1 425 555 0100',
+      enabled: true,
+      userName: 'ann1',
+    });
   });
 
   it('costs nothing for an unchanged linked user', () => {
@@ -57,7 +87,9 @@ describe('planUserChanges', () => {
     const before = user('1', { mobilePhone: '+1 555 1234' });
     const after = user('1', { mobilePhone: null, displayName: 'Ann Renamed' });
     const p = plan({ users: [after], links: new Map([[before.id, linkFor(before)]]) });
-    expect(p.actions).toEqual([expect.objectContaining({ kind: 'update', pbxUserId: 'pbx-1', changes: { displayName: 'Ann Renamed', mobilePhone: '' } })]);
+    expect(p.actions).toEqual([
+      expect.objectContaining({ kind: 'update', pbxUserId: 'pbx-1', changes: { displayName: 'Ann Renamed', mobilePhone: '' } }),
+    ]);
   });
 
   it.each([
@@ -66,7 +98,11 @@ describe('planUserChanges', () => {
     ['retain', 'unlink'],
   ] as const)('applies the %s policy to a disabled user', (policy, kind) => {
     const u = user('1');
-    const p = plan({ users: [{ ...u, accountEnabled: false }], links: new Map([[u.id, linkFor(u)]]), options: options({ onDisabled: policy }) });
+    const p = plan({
+      users: [{ ...u, accountEnabled: false }],
+      links: new Map([[u.id, linkFor(u)]]),
+      options: options({ onDisabled: policy }),
+    });
     expect(kinds(p)).toEqual([kind]);
     if (kind === 'disable') expect(p.actions[0]).toMatchObject({ changes: { enabled: false } });
   });
@@ -95,7 +131,12 @@ describe('planUserChanges', () => {
     ['retain', 'unlink'],
   ] as const)('applies the %s policy to a deleted user', (policy, kind) => {
     const u = user('1');
-    const p = plan({ users: [], removed: [{ id: '1', reason: 'deleted' }], links: new Map([[u.id, linkFor(u)]]), options: options({ onDeleted: policy }) });
+    const p = plan({
+      users: [],
+      removed: [{ id: '1', reason: 'deleted' }],
+      links: new Map([[u.id, linkFor(u)]]),
+      options: options({ onDeleted: policy }),
+    });
     expect(kinds(p)).toEqual([kind]);
   });
 
@@ -104,19 +145,33 @@ describe('planUserChanges', () => {
   });
 
   it('INCLUDE scope syncs only listed users (by UPN or object id)', () => {
-    const p = plan({ users: [user('1'), user('2'), user('abc-3')], options: options({ scope: { mode: 'INCLUDE', users: ['ANN1@contoso.com', 'ABC-3'] } }) });
+    const p = plan({
+      users: [user('1'), user('2'), user('abc-3')],
+      options: options({ scope: { mode: 'INCLUDE', users: ['ANN1@contoso.com', 'ABC-3'] } }),
+    });
     expect(p.actions.map((a) => a.objectId)).toEqual(['1', 'abc-3']);
   });
 
   it('EXCLUDE scope syncs all but listed users, and applies the out-of-scope policy to linked ones', () => {
     const u2 = user('2');
-    const p = plan({ users: [user('1'), u2], links: new Map([[u2.id, linkFor(u2)]]), options: options({ scope: { mode: 'EXCLUDE', users: ['ann2@contoso.com'] }, onOutOfScope: 'delete' }) });
-    expect(p.actions.map((a) => [a.objectId, a.kind])).toEqual([['1', 'create'], ['2', 'delete']]);
+    const p = plan({
+      users: [user('1'), u2],
+      links: new Map([[u2.id, linkFor(u2)]]),
+      options: options({ scope: { mode: 'EXCLUDE', users: ['ann2@contoso.com'] }, onOutOfScope: 'delete' }),
+    });
+    expect(p.actions.map((a) => [a.objectId, a.kind])).toEqual([
+      ['1', 'create'],
+      ['2', 'delete'],
+    ]);
   });
 
   it('GROUPS scope syncs members of the listed groups only', () => {
     const groups = '00000000-0000-0000-0000-0000000000aa';
-    const p = plan({ users: [user('1'), user('2')], groupMemberIds: new Set(['2']), options: options({ scope: { mode: 'GROUPS', groups: [groups] } }) });
+    const p = plan({
+      users: [user('1'), user('2')],
+      groupMemberIds: new Set(['2']),
+      options: options({ scope: { mode: 'GROUPS', groups: [groups] } }),
+    });
     expect(p.actions.map((a) => a.objectId)).toEqual(['2']);
   });
 
@@ -150,7 +205,12 @@ describe('planUserChanges', () => {
       directory,
       options: opts,
     });
-    expect(p.actions.map((a) => (a.kind === 'skip' ? a.code : a.kind === 'create' ? a.user.extensionNumber : a.kind))).toEqual(['2000', 'extensionCollision', 'extensionCollision', 'noExtensionNumber']);
+    expect(p.actions.map((a) => (a.kind === 'skip' ? a.code : a.kind === 'create' ? a.user.extensionNumber : a.kind))).toEqual([
+      '2000',
+      'extensionCollision',
+      'extensionCollision',
+      'noExtensionNumber',
+    ]);
   });
 
   it('fromProperty with lastDigits keeps the last N digits of a phone number', () => {
@@ -163,19 +223,41 @@ describe('planUserChanges', () => {
     const existing = pbxUser('p7', '1500', 'ANN1@contoso.com');
     const directory = new PbxDirectory([existing], [], new Set());
     const p = plan({ users: [user('1'), user('1b', { mail: 'ann1@contoso.com' })], directory, options: options({ adoptByEmail: true }) });
-    expect(p.actions[0]).toMatchObject({ kind: 'adopt', pbxUserId: 'p7', extensionNumber: '1500', changes: { displayName: 'Ann Lee1', workPhone: '+1 425 555 0100', department: 'Sales' } });
+    expect(p.actions[0]).toMatchObject({
+      kind: 'adopt',
+      pbxUserId: 'p7',
+      extensionNumber: '1500',
+      changes: { displayName: 'Ann Lee1', workPhone: '+1 425 555 0100', department: 'Sales' },
+    });
     expect(p.actions[1]?.kind).toBe('create');
   });
 
   it('never adopts a PBX user that another link already owns, nor adopts when the option is off', () => {
     const existing = pbxUser('p7', '1500', 'ann1@contoso.com');
-    expect(kinds(plan({ users: [user('1')], directory: new PbxDirectory([existing], [], new Set(['p7'])), options: options({ adoptByEmail: true }) }))).toEqual(['create']);
+    expect(
+      kinds(
+        plan({
+          users: [user('1')],
+          directory: new PbxDirectory([existing], [], new Set(['p7'])),
+          options: options({ adoptByEmail: true }),
+        }),
+      ),
+    ).toEqual(['create']);
     expect(kinds(plan({ users: [user('1')], directory: new PbxDirectory([existing], [], new Set()) }))).toEqual(['create']);
   });
 
   it('resumes an interrupted create with the reserved number and account name', () => {
     const u = user('1');
-    const link: UserLink = { tenantId: 't', objectId: '1', state: 'creating', origin: 'created', pbxUserName: 'ann1', extensionNumber: '1042', boundToMicrosoft365: false, updatedAt: 'x' };
+    const link: UserLink = {
+      tenantId: 't',
+      objectId: '1',
+      state: 'creating',
+      origin: 'created',
+      pbxUserName: 'ann1',
+      extensionNumber: '1042',
+      boundToMicrosoft365: false,
+      updatedAt: 'x',
+    };
     const p = plan({ users: [u], links: new Map([['1', link]]) });
     expect(p.actions[0]).toMatchObject({ kind: 'create', resume: true, user: { extensionNumber: '1042', userName: 'ann1' } });
   });
@@ -197,7 +279,10 @@ describe('planSweep', () => {
   it('applies the deletion policy to linked users a full round did not return', () => {
     const a = user('1');
     const b = user('2');
-    const links = new Map([[a.id, linkFor(a)], [b.id, linkFor(b)]]);
+    const links = new Map([
+      [a.id, linkFor(a)],
+      [b.id, linkFor(b)],
+    ]);
     const actions = planSweep(links, new Set(['1']), options());
     expect(actions.map((x) => [x.objectId, x.kind])).toEqual([['2', 'delete']]);
   });
@@ -207,7 +292,12 @@ describe('needsDirectory', () => {
   it('is false when no user of the batch could be created or adopted', async () => {
     const linked = user('1');
     const links = new Map([[linked.id, linkFor(linked)]]);
-    const notCreatable = [linked, user('2', { givenName: null, surname: null }), user('3', { accountEnabled: false }), user('4', { userType: 'Guest' })];
+    const notCreatable = [
+      linked,
+      user('2', { givenName: null, surname: null }),
+      user('3', { accountEnabled: false }),
+      user('4', { userType: 'Guest' }),
+    ];
     expect(needsDirectory({ users: notCreatable, links, options: options() })).toBe(false);
     expect(needsDirectory({ users: [...notCreatable, user('5')], links, options: options() })).toBe(true);
   });
