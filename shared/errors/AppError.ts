@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'TRANSIENT'
   | 'DELTA_TOKEN_EXPIRED'
   | 'CONFIG'
+  /** A tenant cannot work as configured yet (a credential it names is missing or unusable): fix the tenant. */
+  | 'NOT_READY'
   | 'INTERNAL';
 
 export interface AppErrorOptions {

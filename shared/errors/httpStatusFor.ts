@@ -13,6 +13,7 @@ const statusByCode: Record<ErrorCode, number> = {
   THROTTLED: 503,
   TRANSIENT: 503,
   DELTA_TOKEN_EXPIRED: 503,
+  NOT_READY: 409,
   CONFIG: 500,
   INTERNAL: 500,
 };

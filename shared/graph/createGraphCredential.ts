@@ -25,7 +25,7 @@ export async function createGraphCredential(microsoft365: EntraAppConfig, secret
     new X509Certificate(pem);
   } catch {
     throw new AppError(
-      'CONFIG',
+      'NOT_READY',
       `certificate ${auth.certificateName} must be a PEM holding the private key and the certificate (export it from Key Vault with its key)`,
     );
   }

@@ -2,6 +2,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { z } from 'zod';
 import { type AppSettings } from '../config/AppSettings';
 import { AppError } from '../errors/AppError';
+import { requireTenantCredential } from './requireTenantCredential';
 import { GraphDirectoryReader } from '../graph/GraphDirectoryReader';
 import { GraphSubscriptionClient } from '../graph/GraphSubscriptionClient';
 import { createGraphClient } from '../graph/createGraphClient';
@@ -18,6 +19,14 @@ import { notificationServices, notificationSettingsFrom } from './notificationSe
 
 const PbxCredentialSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
+function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The Graph and PBX adapters for a tenant, cached per tenant and configuration version so PBX sessions and
  * Graph tokens are reused across jobs.
@@ -27,15 +36,18 @@ export function connectorFactory(secrets: SecretStore): (tenant: TenantRecord) =
   return async (tenant) => {
     const hit = cache.get(tenant.id);
     if (hit && hit.etag === tenant.etag) return hit.connectors;
-    const graph = await createGraphClient({ microsoft365: tenant.config.microsoft365, secrets });
+    const { microsoft365 } = tenant.config;
+    const graphSetting = microsoft365.auth.kind === 'clientSecret' ? 'microsoft365.auth.secretName' : 'microsoft365.auth.certificateName';
+    const graph = await requireTenantCredential(tenant.id, graphSetting, () => createGraphClient({ microsoft365, secrets }));
     const pbxConfig = tenant.config.pbx;
-    let credential: z.infer<typeof PbxCredentialSchema>;
-    try {
-      credential = PbxCredentialSchema.parse(JSON.parse(await secrets.getSecret(pbxConfig.credentialSecretName)));
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw new AppError('CONFIG', `secret ${pbxConfig.credentialSecretName} must hold JSON {"username": "...", "password": "..."}`);
-    }
+    const credential = await requireTenantCredential(tenant.id, 'pbx.credentialSecretName', async () => {
+      const text = await secrets.getSecret(pbxConfig.credentialSecretName);
+      const parsed = PbxCredentialSchema.safeParse(parseJsonOrUndefined(text));
+      if (!parsed.success) {
+        throw new AppError('NOT_READY', `secret ${pbxConfig.credentialSecretName} must hold JSON {"username": "...", "password": "..."}`);
+      }
+      return parsed.data;
+    });
     const connectors: TenantConnectors = {
       directoryReader: new GraphDirectoryReader(graph.client, graph.versionRoot, graph.requestCount),
       subscriptions: new GraphSubscriptionClient(graph.client),

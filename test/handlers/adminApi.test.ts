@@ -70,6 +70,15 @@ describe('admin API handlers', () => {
     expect(replaced.body.config.displayName).toBe('Contoso Ltd');
   });
 
+  it('answers a dry run for a tenant whose certificate is missing with 409 NOT_READY naming it and its setting', async () => {
+    await call('putTenant', { method: 'PUT', params: { id: 'no-cert' }, body: JSON.stringify(validTenant) });
+    const res = await call('syncTenant', { method: 'POST', params: { id: 'no-cert' }, query: 'dryRun=true' });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('NOT_READY');
+    expect(res.body.error.message).toContain('graph-cert');
+    expect(res.body.error.message).toContain('microsoft365.auth.certificateName');
+  });
+
   it('refuses a replace with a stale If-Match (412)', async () => {
     await call('putTenant', { method: 'PUT', params: { id: 'etag-test' }, body: JSON.stringify(validTenant) });
     const stale = await call('putTenant', {

@@ -62,13 +62,13 @@ describe('createGraphCredential', () => {
     expect(secrets.asked).toEqual(['graph-secret']);
   });
 
-  it('rejects a certificate without its private key as CONFIG, without echoing it', async () => {
+  it('rejects a certificate without its private key as NOT_READY, without echoing it', async () => {
     const certificateOnly = PEM.slice(PEM.indexOf('-----BEGIN CERTIFICATE-----'));
     const error = await createGraphCredential(
       microsoft365({ kind: 'certificate', certificateName: 'graph-cert' }),
       secretsWith({ 'graph-cert': certificateOnly }),
     ).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'CONFIG' });
+    expect(error).toMatchObject({ code: 'NOT_READY' });
     expect((error as Error).message).not.toContain('BEGIN');
   });
 
