@@ -5,7 +5,7 @@ import { requestSync } from './requestSync';
 
 /**
  * Called by the scheduledSync timer: enqueues one full reconcile per enabled tenant whose cron occurrence is
- * due. A deterministic message id per occurrence keeps two overlapping timers from queueing it twice.
+ * due (and came after the tenant was created). A deterministic message id per occurrence keeps two overlapping timers from queueing it twice.
  */
 export async function enqueueDueReconciles(services: Services, now: Date, log: (m: string) => void): Promise<string[]> {
   const queued: string[] = [];
@@ -13,7 +13,9 @@ export async function enqueueDueReconciles(services: Services, now: Date, log: (
     if (!tenant.config.enabled || !tenant.config.users.enabled) continue;
     try {
       const { cron, timeZone } = tenant.config.schedule;
-      const fire = dueFireTime(cron, timeZone, now, await services.scheduleState.getLastFire(tenant.id));
+      // A tenant that never fired counts from its creation: a slot that passed before it existed is not due.
+      const since = (await services.scheduleState.getLastFire(tenant.id)) ?? tenant.createdAt;
+      const fire = dueFireTime(cron, timeZone, now, since);
       if (!fire) continue;
       await requestSync(
         services,

@@ -19,13 +19,20 @@ const tenant = (cron: string, timeZone: string, enabled = true) =>
     schedule: { cron, timeZone },
   });
 
+/** 23:32 UTC some days after now: 00:32 or 01:32 in Berlin, 08:32 in Tokyo — after tenants created now. */
+const daysOn = (days: number) => {
+  const at = new Date(Date.now() + days * 86_400_000);
+  at.setUTCHours(23, 32, 0, 0);
+  return at;
+};
+
 describe('scheduledSync: enqueueDueReconciles', () => {
   it('queues one full reconcile per due occurrence, in tenant-local time, and skips disabled tenants', async () => {
     const services = await createTestServices();
     await services.tenants.create('berlin', tenant('30 0 * * *', 'Europe/Berlin'));
     await services.tenants.create('tokyo', tenant('30 0 * * *', 'Asia/Tokyo'));
     await services.tenants.create('off', tenant('30 0 * * *', 'Europe/Berlin', false));
-    const now = new Date('2026-11-22T23:32:00Z'); // 00:32 in Berlin, 08:32 in Tokyo
+    const now = daysOn(2);
     expect(await enqueueDueReconciles(services, now, () => undefined)).toEqual(
       ['berlin', 'tokyo'].filter((t) => t === 'berlin' || t === 'tokyo'),
     );
@@ -35,6 +42,15 @@ describe('scheduledSync: enqueueDueReconciles', () => {
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ status: 'queued', trigger: 'scheduled', mode: 'full' });
     expect(await services.runs.list('off', 5)).toHaveLength(0);
+  });
+
+  it('does not run a new tenant for an occurrence that passed before it was created', async () => {
+    const services = await createTestServices();
+    const created = new Date();
+    await services.tenants.create('fresh', tenant('* * * * *', 'UTC'));
+    // Every minute is an occurrence: the one just before the tenant existed is not due, the next one is.
+    expect(await enqueueDueReconciles(services, created, () => undefined)).toEqual([]);
+    expect(await enqueueDueReconciles(services, new Date(created.getTime() + 61_000), () => undefined)).toEqual(['fresh']);
   });
 });
 
@@ -47,7 +63,7 @@ describe('timers and a tenant whose stored configuration no longer validates', (
     });
     await raw.createEntity({ partitionKey: 'tenant', rowKey: 'broken', config: '{"displayName":1}', createdAt: 'x', updatedAt: 'x' });
     const log: string[] = [];
-    expect(await enqueueDueReconciles(services, new Date('2026-11-22T23:32:00Z'), (m) => log.push(m))).toEqual(['good']);
+    expect(await enqueueDueReconciles(services, daysOn(2), (m) => log.push(m))).toEqual(['good']);
     expect(await enqueueAllSubscriptionMaintenance(services, new Date('2026-11-22T23:32:00Z'), (m) => log.push(m))).toEqual(['good']);
     expect(log.filter((m) => m.startsWith('tenant broken skipped'))).toHaveLength(2);
   });
