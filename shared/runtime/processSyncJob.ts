@@ -77,6 +77,8 @@ export async function processSyncJob(services: Services, job: UserSyncJob, logge
       durationMs: finishedAt.getTime() - startedAt.getTime(),
       counts: result.counts,
       skippedByReason: result.skippedByReason,
+      outOfScopeByReason: result.outOfScopeByReason,
+      usersRead: result.usersRead,
       issues: result.issues,
       notes: result.notes,
       pages: result.pages,

@@ -11,6 +11,8 @@ export interface RunCounts {
   unchanged: number;
   skipped: number;
   failed: number;
+  /** Users the connector does not sync and has no record of (guest, not in scope, disabled, deleted). */
+  outOfScope: number;
 }
 
 export interface RunIssue {
@@ -35,6 +37,9 @@ export interface SyncRun {
   durationMs?: number | undefined;
   counts: RunCounts;
   skippedByReason: Record<string, number>;
+  outOfScopeByReason: Record<string, number>;
+  /** Distinct directory users read; every one is in exactly one count (a full round's sweep adds deletions). */
+  usersRead: number;
   /** Skips and failures, capped (see MAX_RUN_ISSUES); counts stay exact. */
   issues: RunIssue[];
   graphRequests: number;
@@ -49,7 +54,7 @@ export interface SyncRun {
 export const MAX_RUN_ISSUES = 200;
 
 export function emptyCounts(): RunCounts {
-  return { created: 0, adopted: 0, updated: 0, disabled: 0, deleted: 0, unlinked: 0, unchanged: 0, skipped: 0, failed: 0 };
+  return { created: 0, adopted: 0, updated: 0, disabled: 0, deleted: 0, unlinked: 0, unchanged: 0, skipped: 0, failed: 0, outOfScope: 0 };
 }
 
 /** Port: sync run history (Table Storage). */

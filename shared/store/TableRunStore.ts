@@ -19,6 +19,8 @@ const CountsSchema = z.object({
   unchanged: count,
   skipped: count,
   failed: count,
+  // Runs recorded before these counts existed read as zero.
+  outOfScope: count.default(0),
 }) satisfies z.ZodType<RunCounts>;
 const IssueSchema = z.object({
   objectId: z.string().optional(),
@@ -40,6 +42,8 @@ const RowSchema = z.object({
   durationMs: z.number().optional(),
   counts: jsonColumn(CountsSchema),
   skippedByReason: jsonColumn(z.record(z.string(), count)),
+  outOfScopeByReason: jsonColumn(z.record(z.string(), count)).default({}),
+  usersRead: count.default(0),
   issues: jsonColumn(z.array(IssueSchema)),
   graphRequests: count,
   pbxRequests: count,
@@ -99,13 +103,14 @@ export class TableRunStore implements RunStore {
 }
 
 function toEntity(run: SyncRun): { partitionKey: string; rowKey: string } & Record<string, string | number | boolean> {
-  const { tenantId, runId, counts, skippedByReason, issues, notes, error, ...rest } = run;
+  const { tenantId, runId, counts, skippedByReason, outOfScopeByReason, issues, notes, error, ...rest } = run;
   const what = `run ${tenantId}/${runId}`;
   const entity: { partitionKey: string; rowKey: string } & Record<string, string | number | boolean> = {
     partitionKey: tenantId,
     rowKey: runId,
     counts: JSON.stringify(counts),
     skippedByReason: checkedTableString(JSON.stringify(skippedByReason), `${what}: skip reasons`),
+    outOfScopeByReason: checkedTableString(JSON.stringify(outOfScopeByReason), `${what}: out-of-scope reasons`),
     issues: checkedTableString(JSON.stringify(issuesThatFit(issues)), `${what}: issues`),
     notes: checkedTableString(JSON.stringify(notes), `${what}: notes`),
   };

@@ -14,6 +14,8 @@ export function queuedRun(fields: {
     dryRun: false,
     counts: emptyCounts(),
     skippedByReason: {},
+    outOfScopeByReason: {},
+    usersRead: 0,
     issues: [],
     graphRequests: 0,
     pbxRequests: 0,

@@ -1,4 +1,5 @@
 import { type PbxNewUser, type PbxUserFields } from '../pbx/PbxClient';
+import { type RunIssue } from '../store/RunStore';
 
 interface ActionBase {
   objectId: string;
@@ -56,6 +57,10 @@ export interface UserPlan {
   actions: UserAction[];
   /** Linked users whose PBX record already matches (no write). */
   unchanged: number;
+  /** Unlinked users the connector leaves alone, by reason (out of scope, disabled, deleted): no PBX record. */
+  outOfScope: Record<string, number>;
+  /** Things worth telling that change nothing and count as nothing (the user is counted by its action). */
+  notices: RunIssue[];
   /** Users seen in this batch (for the full-round sweep). */
   seen: string[];
 }

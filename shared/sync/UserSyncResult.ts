@@ -6,6 +6,9 @@ export interface UserSyncResult {
   counts: RunCounts;
   issues: RunIssue[];
   skippedByReason: Record<string, number>;
+  outOfScopeByReason: Record<string, number>;
+  /** Distinct directory users read in this run. */
+  usersRead: number;
   notes: string[];
   pages: number;
   graphRequests: number;

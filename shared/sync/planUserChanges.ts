@@ -8,6 +8,7 @@ import { changedFields, fieldsHash } from './fieldsHash';
 import { desiredPbxFields } from './desiredPbxFields';
 import { extensionFromProperty } from './extensionFromProperty';
 import { isInScope } from './isInScope';
+import { scopeExclusionFor } from './scopeExclusionFor';
 import { skipReasonFor } from './skipReasonFor';
 import { usableEmail } from './usableEmail';
 
@@ -80,10 +81,11 @@ function planLinked(user: GraphUser, link: UserLink, options: UserSyncOptions, p
   if (options.numbering.mode === 'fromProperty') {
     const wanted = extensionFromProperty(user, options.numbering.property, options.numbering.lastDigits);
     if (wanted && wanted !== link.extensionNumber) {
-      plan.actions.push({
-        kind: 'skip',
+      // A notice, not a skip: the user is still synced (and counted) under the number it has.
+      plan.notices.push({
         objectId: user.id,
         userPrincipalName: upn,
+        action: 'notice',
         code: 'extensionNumberChanged',
         message: `${options.numbering.property} now gives ${wanted}, but PortSIP cannot change extension ${link.extensionNumber}; delete the extension to have it recreated`,
       });
@@ -176,7 +178,8 @@ function planUnlinked(user: GraphUser, existing: UserLink | undefined, input: Pl
  * Unchanged users cost nothing; users without a link are only ever created or adopted, never modified.
  */
 export function planUserChanges(input: PlanInput): UserPlan {
-  const plan: UserPlan = { actions: [], unchanged: 0, seen: [] };
+  const plan: UserPlan = { actions: [], unchanged: 0, outOfScope: {}, notices: [], seen: [] };
+  const leftAlone = (reason: string) => (plan.outOfScope[reason] = (plan.outOfScope[reason] ?? 0) + 1);
   const { links, options } = input;
   // Graph may repeat an entity within a round; the last copy wins.
   const latest = new Map<string, GraphUser>();
@@ -185,8 +188,10 @@ export function planUserChanges(input: PlanInput): UserPlan {
   for (const user of latest.values()) {
     plan.seen.push(user.id);
     const link = links.get(user.id);
-    if (!isInScope(user, options, input.groupMemberIds)) {
-      if (link) {
+    const exclusion = scopeExclusionFor(user, options, input.groupMemberIds);
+    if (exclusion) {
+      if (!link) leftAlone(exclusion);
+      else {
         const action = removalAction(link, options.onOutOfScope, 'user left the sync scope');
         if (action) plan.actions.push(action);
         else plan.unchanged += 1;
@@ -194,7 +199,8 @@ export function planUserChanges(input: PlanInput): UserPlan {
       continue;
     }
     if (user.accountEnabled === false) {
-      if (link) {
+      if (!link) leftAlone('accountDisabled');
+      else {
         const action = removalAction(link, options.onDisabled, 'user is disabled in Entra ID', desiredPbxFields(user, false));
         if (action) plan.actions.push(action);
         else plan.unchanged += 1;
@@ -209,10 +215,14 @@ export function planUserChanges(input: PlanInput): UserPlan {
     if (latest.has(removed.id)) continue;
     plan.seen.push(removed.id);
     const link = links.get(removed.id);
-    if (!link) continue;
+    if (!link) {
+      leftAlone('deletedInEntra');
+      continue;
+    }
     const reason = removed.reason === 'deleted' ? 'user was permanently deleted' : 'user was deleted';
     const action = removalAction(link, options.onDeleted, reason);
     if (action) plan.actions.push(action);
+    else plan.unchanged += 1;
   }
   return plan;
 }

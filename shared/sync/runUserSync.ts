@@ -12,6 +12,7 @@ import { PbxDirectory } from './PbxDirectory';
 import { type UserAction } from './UserPlan';
 import { type UserSyncResult } from './UserSyncResult';
 import { applyUserPlan } from './applyUserPlan';
+import { plannedOutcome } from './plannedOutcome';
 import { optionsHash } from './optionsHash';
 import { needsDirectory, planSweep, planUserChanges, removalAction } from './planUserChanges';
 
@@ -50,6 +51,8 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
     counts,
     issues: [],
     skippedByReason: {},
+    outOfScopeByReason: {},
+    usersRead: 0,
     notes: [],
     pages: 0,
     graphRequests: 0,
@@ -82,6 +85,7 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
   }
   const pendingIds = new Set((await deps.pendingUsers.list(deps.tenantId)).map((p) => p.objectId));
   const seen = new Set<string>();
+  const read = new Set<string>();
 
   const merge = (outcome: ApplyOutcome): void => {
     for (const [key, value] of Object.entries(outcome.counts)) counts[key as keyof RunCounts] += value ?? 0;
@@ -94,14 +98,9 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
 
   const execute = async (actions: UserAction[]): Promise<void> => {
     if (request.dryRun) {
+      // A dry run counts what it would do, so its counts read like the run's would.
       result.plannedActions!.push(...actions);
-      for (const a of actions) {
-        if (a.kind === 'skip')
-          merge({
-            counts: { skipped: 1 },
-            issues: [{ objectId: a.objectId, userPrincipalName: a.userPrincipalName, action: 'skip', code: a.code, message: a.message }],
-          });
-      }
+      merge(plannedOutcome(actions));
       return;
     }
     const links = await ensureLinks();
@@ -128,8 +127,16 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
     const links = await ensureLinks();
     const dir = needsDirectory({ users, links, options: deps.options, groupMemberIds }) ? await ensureDirectory() : directory;
     const plan = planUserChanges({ users, removed, links, options: deps.options, groupMemberIds, directory: dir });
-    plan.seen.forEach((id) => seen.add(id));
+    for (const id of plan.seen) {
+      seen.add(id);
+      read.add(id);
+    }
     counts.unchanged += plan.unchanged;
+    for (const [reason, n] of Object.entries(plan.outOfScope)) {
+      counts.outOfScope += n;
+      result.outOfScopeByReason[reason] = (result.outOfScopeByReason[reason] ?? 0) + n;
+    }
+    merge({ counts: {}, issues: plan.notices });
     await execute(plan.actions);
   };
 
@@ -202,6 +209,7 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
     roundResumed: undefined,
     lastCompletedAt: now().toISOString(),
   });
+  result.usersRead = read.size;
   result.graphRequests = deps.directoryReader.requestCount() - graphStart;
   result.pbxRequests = deps.pbx.requestCount() - pbxStart;
   return result;

@@ -13,6 +13,8 @@ const run = (runId: string, extra: Partial<SyncRun> = {}): SyncRun => ({
   queuedAt: '2026-01-01T00:00:00.000Z',
   counts: emptyCounts(),
   skippedByReason: {},
+  outOfScopeByReason: {},
+  usersRead: 0,
   issues: [],
   graphRequests: 1,
   pbxRequests: 2,
@@ -92,6 +94,26 @@ describe('TableRunStore', () => {
     expect(stored.issues.at(-1)!.message).toMatch(new RegExp(`^${200 - (stored.issues.length - 1)} more issues`));
   });
 
+  it('reads a run recorded before out-of-scope counts existed with those counts at zero', async () => {
+    const { runs, rawTable } = await freshStores();
+    const id = idAt(0);
+    const { tenantId, runId, counts, outOfScopeByReason: _reasons, usersRead: _read, ...columns } = run(id);
+    const { outOfScope: _outOfScope, ...oldCounts } = counts;
+    await rawTable('runs').createEntity({
+      ...columns,
+      partitionKey: tenantId,
+      rowKey: runId,
+      counts: JSON.stringify({ ...oldCounts, created: 3 }),
+      skippedByReason: '{}',
+      issues: '[]',
+      notes: '[]',
+    });
+    const stored = await runs.get('acme', id);
+    expect(stored?.counts).toEqual({ ...emptyCounts(), created: 3 });
+    expect(stored?.outOfScopeByReason).toEqual({});
+    expect(stored?.usersRead).toBe(0);
+  });
+
   it('reports an unreadable stored run as INTERNAL naming the bad columns', async () => {
     const { runs, rawTable } = await freshStores();
     const id = idAt(0);
@@ -102,6 +124,7 @@ describe('TableRunStore', () => {
       rowKey: runId,
       counts: '{"created":"many"}',
       skippedByReason: '{}',
+      outOfScopeByReason: '{}',
       issues: '[]',
       notes: '[]',
       status: 'exploded',

@@ -7,7 +7,7 @@ import { type Services } from '../../../shared/runtime/Services';
 import { type LinkStore } from '../../../shared/store/LinkStore';
 import { newRunId } from '../../../shared/store/newRunId';
 import { type SyncRun } from '../../../shared/store/RunStore';
-import { GraphSandbox, generateUsers, type SandboxUser } from '../../../sandbox/graph';
+import { GraphSandbox, demoCompany, generateUsers, type SandboxUser } from '../../../sandbox/graph';
 import { PortSipSandbox } from '../../../sandbox/portsip';
 import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../../../shared/platform/local/sandboxTenantConfig';
 import { createTestServices } from '../../support/testServices';
@@ -110,6 +110,45 @@ describe('users → PortSIP extensions, end to end (sandbox Graph + sandbox Port
     expect(run.pages).toBeGreaterThan(4);
     const links = await services.links.listByTenant(tenantId);
     expect(new Set(links.map((l) => l.extensionNumber)).size).toBe(expected.length);
+  });
+
+  it('accounts for every directory user in exactly one count (the demo company: 24 users)', async () => {
+    const demo = demoCompany().users;
+    await freshTenant(demo);
+    const run = await sync('full');
+    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+    expect(run.usersRead).toBe(demo.length);
+    expect(sum({ ...run.counts })).toBe(demo.length);
+    expect(run.counts).toMatchObject({ created: eligible(demo).length, skipped: 1, outOfScope: 2, failed: 0 });
+    expect(run.outOfScopeByReason).toEqual({ guest: 1, accountDisabled: 1 });
+    expect(run.skippedByReason).toEqual({ missingName: 1 });
+    const again = await sync('full');
+    expect(sum({ ...again.counts })).toBe(demo.length);
+    expect(again.counts).toMatchObject({ unchanged: eligible(demo).length, skipped: 1, outOfScope: 2 });
+  });
+
+  it('a dry run counts what it would do, like the run it previews', async () => {
+    const demo = demoCompany().users;
+    await freshTenant(demo);
+    const tenant = (await services.tenants.get(tenantId))!;
+    const connectors = await services.connectorsFor(tenant);
+    const preview = await runUserSync(
+      {
+        tenantId,
+        options: tenant.config.users,
+        directoryReader: connectors.directoryReader,
+        pbx: connectors.pbx,
+        deltaStates: services.deltaStates,
+        links: services.links,
+        pendingUsers: services.pendingUsers,
+        concurrency: 4,
+      },
+      { mode: 'full', dryRun: true },
+    );
+    const run = await sync('full');
+    expect(preview.counts).toEqual(run.counts);
+    expect(preview.outOfScopeByReason).toEqual(run.outOfScopeByReason);
+    expect(preview.usersRead).toBe(run.usersRead);
   });
 
   it('a second run with no change makes zero PBX writes (delta and full)', async () => {

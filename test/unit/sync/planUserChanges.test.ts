@@ -213,6 +213,15 @@ describe('planUserChanges', () => {
     ]);
   });
 
+  it('reports a changed numbering property as a notice, still syncing the user under its number', () => {
+    const u = user('1', { department: 'Finance', onPremisesExtensionAttributes: { extensionAttribute1: '2222' } });
+    const link = linkFor(user('1'));
+    const opts = options({ numbering: { mode: 'fromProperty', property: 'extensionAttribute1' } });
+    const p = plan({ users: [u], links: new Map([[u.id, link]]), options: opts });
+    expect(kinds(p)).toEqual(['update']);
+    expect(p.notices).toEqual([expect.objectContaining({ objectId: '1', code: 'extensionNumberChanged', action: 'notice' })]);
+  });
+
   it('fromProperty with lastDigits keeps the last N digits of a phone number', () => {
     const opts = options({ numbering: { mode: 'fromProperty', property: 'businessPhones', lastDigits: 4 } });
     const p = plan({ users: [user('1', { businessPhones: ['+1 (425) 555-4321'] })], options: opts });
@@ -266,6 +275,63 @@ describe('planUserChanges', () => {
     const p = plan({ users: [user('1', { department: 'Old' }), user('1', { department: 'New' })] });
     expect(p.actions).toHaveLength(1);
     expect(p.actions[0]).toMatchObject({ user: { department: 'New' } });
+  });
+
+  it('accounts for every user of a batch exactly once: an action, unchanged, or left alone by reason', () => {
+    const linkedUnchanged = user('1');
+    const linkedGone = user('2');
+    const p = plan({
+      users: [
+        linkedUnchanged,
+        user('3'),
+        user('4', { userType: 'Guest' }),
+        user('5', { accountEnabled: false }),
+        user('6', { givenName: null, surname: null }),
+        user('7'),
+      ],
+      removed: [
+        { id: '2', reason: 'deleted' },
+        { id: '8', reason: 'changed' },
+      ],
+      links: new Map([
+        [linkedUnchanged.id, linkFor(linkedUnchanged)],
+        [linkedGone.id, linkFor(linkedGone)],
+      ]),
+      options: options({ scope: { mode: 'EXCLUDE', users: ['ann7@contoso.com'] } }),
+    });
+    expect(p.unchanged).toBe(1);
+    expect(p.outOfScope).toEqual({ guest: 1, accountDisabled: 1, excluded: 1, deletedInEntra: 1 });
+    expect(p.actions.map((a) => [a.objectId, a.kind])).toEqual([
+      ['3', 'create'],
+      ['6', 'skip'],
+      ['2', 'delete'],
+    ]);
+    const accounted = p.unchanged + p.actions.length + Object.values(p.outOfScope).reduce((a, b) => a + b, 0);
+    expect(accounted).toBe(p.seen.length);
+    expect(p.seen).toHaveLength(8);
+  });
+
+  it.each([
+    ['INCLUDE', { mode: 'INCLUDE', users: ['someone@contoso.com'] }, 'notIncluded'],
+    ['GROUPS', { mode: 'GROUPS', groups: ['00000000-0000-0000-0000-0000000000aa'] }, 'notInGroups'],
+  ] as const)('%s scope names why an unlinked user is left alone', (_mode, scope, reason) => {
+    const p = plan({ users: [user('1')], groupMemberIds: new Set(), options: options({ scope }) });
+    expect(p.outOfScope).toEqual({ [reason]: 1 });
+    expect(p.actions).toEqual([]);
+  });
+
+  it('counts a linked user already in its removal state as unchanged, not as missing', () => {
+    const u = user('1');
+    const disabledFields = { ...desiredPbxFields(u), enabled: false };
+    const link = linkFor(u, { fields: disabledFields, hash: fieldsHash(disabledFields) });
+    const p = plan({
+      users: [],
+      removed: [{ id: '1', reason: 'changed' }],
+      links: new Map([[u.id, link]]),
+      options: options({ onDeleted: 'disable' }),
+    });
+    expect(p.actions).toEqual([]);
+    expect(p.unchanged).toBe(1);
   });
 
   it('gives unique PBX account names', () => {
