@@ -10,7 +10,7 @@ export interface CloudEndpoints {
   authorityHost: string;
 }
 
-// reference/graph.md §7. China's login host: the Entra docs name login.partner.microsoftonline.cn while the
+// Hosts per cloud: docs/GRAPH.md. China's login host: the Entra docs name login.partner.microsoftonline.cn while the
 // Graph deployments page still shows login.chinacloudapi.cn (⚠); we follow the Entra docs, which is also
 // what @azure/identity's AzureAuthorityHosts.AzureChina uses.
 export const cloudEndpoints: Record<NationalCloud, CloudEndpoints> = {

@@ -2,7 +2,7 @@ import { type GraphUser } from '../graph/GraphUser';
 import { type PbxUserFields } from '../pbx/PbxClient';
 import { usableEmail } from './usableEmail';
 
-// PortSIP v22.6 limits (reference/portsip.md §2): display_name ≤128, phones ≤32, department ≤128.
+// PortSIP v22.6 limits (docs/PORTSIP.md): display_name ≤128, phones ≤32, department ≤128.
 const clip = (value: string | null | undefined, max: number): string => (value ?? '').trim().slice(0, max);
 
 export function displayNameOf(user: GraphUser): string {

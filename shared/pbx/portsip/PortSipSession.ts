@@ -8,7 +8,7 @@ import type { PortSipMethod, PortSipAnswer } from './PortSipTransport';
 export interface PortSipCredentials {
   username: string;
   password: string;
-  /** The tenant's SIP domain: signing in with it makes this a tenant-admin session (reference/portsip.md §1, §8). */
+  /** The tenant's SIP domain: signing in with it makes this a tenant-admin session (docs/PORTSIP.md). */
   domain: string;
 }
 

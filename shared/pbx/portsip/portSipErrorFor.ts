@@ -4,7 +4,7 @@ import { redactSecrets } from './redactSecrets';
 
 /**
  * ⚠ PortSIP documents only the codes UNKNOWN and VALIDATE_FAILED, and no distinct code or status for "already
- * in use" (reference/portsip.md §0, §10.11): a taken extension number or account name is expected as
+ * in use" (docs/PORTSIP.md): a taken extension number or account name is expected as
  * 400 VALIDATE_FAILED whose message says so. This is the one place that reads those words; adjust it when a
  * live PBX shows its real wording.
  */

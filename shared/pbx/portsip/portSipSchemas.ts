@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** PortSIP returns blank fields as null (reference/portsip.md §0); we use '' for "blank". */
+/** PortSIP returns blank fields as null (docs/PORTSIP.md); we use '' for "blank". */
 const text = z
   .string()
   .nullish()
