@@ -1,9 +1,10 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
+import { loggerFor } from '../shared/core/logging/loggerFor';
 import { enqueueAllSubscriptionMaintenance } from '../shared/runtime/enqueueSubscriptionMaintenance';
 import { getServices } from '../shared/runtime/getServices';
 
 export async function renewSubscriptions(_timer: Timer, context: InvocationContext): Promise<void> {
-  await enqueueAllSubscriptionMaintenance(await getServices(), new Date(), (m) => context.log(m));
+  await enqueueAllSubscriptionMaintenance(await getServices(), new Date(), loggerFor(context));
 }
 
 // Every 30 minutes: each tenant's maintenance job creates missing subscriptions and renews those with less

@@ -1,11 +1,12 @@
 import { app, type InvocationContext } from '@azure/functions';
+import { loggerFor } from '../shared/core/logging/loggerFor';
 import { parseSyncJob } from '../shared/queue/parseSyncJob';
 import { getServices } from '../shared/runtime/getServices';
 import { processJob } from '../shared/runtime/processJob';
 
 export async function syncWorker(message: unknown, context: InvocationContext): Promise<void> {
   const job = parseSyncJob(message);
-  await processJob(await getServices(), job, { log: (m) => context.log(m), error: (m) => context.error(m) });
+  await processJob(await getServices(), job, loggerFor(context));
 }
 
 // Sessions keyed by tenant: one tenant's jobs (syncs and subscription upkeep) run one at a time;

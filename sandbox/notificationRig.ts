@@ -19,6 +19,7 @@ import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../shared/platform/loca
 import { LocalHttpHost } from '../shared/platform/local/LocalHttpHost';
 import { GraphSandbox, type GraphSandboxOptions, type SandboxUser } from './graph';
 import { PortSipSandbox } from './portsip';
+import { Logger } from '../shared/core/logging/Logger';
 
 export interface NotificationRig {
   graph: GraphSandbox;
@@ -42,7 +43,7 @@ export interface NotificationRigOptions {
   debounceMs?: number;
   graph?: GraphSandboxOptions;
   pbxRateLimitPerMinute?: number;
-  log?: (message: string) => void;
+  log?: Logger | undefined;
 }
 
 /**
@@ -78,7 +79,7 @@ export async function startNotificationRig(options: NotificationRigOptions): Pro
     })),
   );
   await host.listen(0);
-  const log = options.log ?? (() => undefined);
+  const log = options.log ?? Logger.silent();
   const stores = await createTableStores({ connectionString: options.storageConnectionString, tablePrefix: options.tablePrefix });
   const secrets = new LocalSecretStore(join(mkdtempSync(join(tmpdir(), 'rig-')), 'secrets.json'), {
     [SANDBOX_PBX_SECRET]: JSON.stringify({ username: pbx.credentials.username, password: pbx.credentials.password }),
@@ -92,7 +93,7 @@ export async function startNotificationRig(options: NotificationRigOptions): Pro
   const services = { ...assembleServices({ stores, secrets, queue, syncConcurrency: 8, notifications }), queue };
   assembled.services = services;
   const running = services;
-  queue.start((job) => processJob(running, job, { log, error: log }));
+  queue.start((job) => processJob(running, job, log));
 
   const tenantId = 'rig';
   graph.seed(options.users, []);

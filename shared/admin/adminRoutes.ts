@@ -1,4 +1,6 @@
 import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { type Logger } from '../core/logging/Logger';
+import { loggerFor } from '../core/logging/loggerFor';
 import { errorResponse } from '../http/jsonResponses';
 import { type Services } from '../runtime/Services';
 import { getRun, listRuns } from './runHandlers';
@@ -10,7 +12,7 @@ export interface AdminRoute {
   name: string;
   route: string;
   methods: HttpMethod[];
-  handle(services: Services, request: HttpRequest, log: (message: string) => void): Promise<HttpResponseInit>;
+  handle(services: Services, request: HttpRequest, log: Logger): Promise<HttpResponseInit>;
 }
 
 /** The admin HTTP API; registered by functions/adminApi.ts and served by the local host alike. */
@@ -29,10 +31,11 @@ export const adminRoutes: AdminRoute[] = [
 /** Wraps a route handler: errors become JSON answers with the right status (errorResponse). */
 export function adminHandler(route: AdminRoute, services: () => Promise<Services>) {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const log = loggerFor(context).with({ tenant: request.params.id });
     try {
-      return await route.handle(await services(), request, (m) => context.log(m));
+      return await route.handle(await services(), request, log);
     } catch (err) {
-      return errorResponse(err, (m) => context.error(m));
+      return errorResponse(err, log);
     }
   };
 }

@@ -10,6 +10,7 @@ import { ensureError } from '../errors/ensureError';
 import { enqueueSubscriptionMaintenance } from '../runtime/enqueueSubscriptionMaintenance';
 import { TenantSubscriptions } from '../subscriptions/TenantSubscriptions';
 import { forgetTenantSubscriptions } from '../subscriptions/forgetTenantSubscriptions';
+import { Logger } from '../core/logging/Logger';
 
 const view = (t: TenantRecord) => ({ id: t.id, config: t.config, etag: t.etag, createdAt: t.createdAt, updatedAt: t.updatedAt });
 
@@ -59,11 +60,7 @@ export async function putTenant(services: Services, request: HttpRequest): Promi
  * DELETE: deletes the tenant's Graph subscriptions, then forgets the tenant, its links and delta state.
  * PBX extensions are left as they are (retained).
  */
-export async function deleteTenant(
-  services: Services,
-  request: HttpRequest,
-  log: (m: string) => void = () => undefined,
-): Promise<HttpResponseInit> {
+export async function deleteTenant(services: Services, request: HttpRequest, log: Logger = Logger.silent()): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
   const ifMatch = request.headers.get('if-match') ?? undefined;
   const tenant = await tenantOrInvalid(services, id);
@@ -75,7 +72,10 @@ export async function deleteTenant(
     const connectors = await services.connectorsFor(tenant);
     await new TenantSubscriptions(services, tenant, connectors.subscriptions, log).removeAll();
   } catch (err) {
-    log(`could not delete the Graph subscriptions of ${id} (${ensureError(err).message}); they expire on their own`);
+    log.warn('could not delete the Graph subscriptions of the deleted tenant; they expire on their own', {
+      tenant: id,
+      error: ensureError(err).message,
+    });
     await forgetTenantSubscriptions(services, id);
   }
   await services.tenants.delete(id, ifMatch);

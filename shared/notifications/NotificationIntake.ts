@@ -1,4 +1,5 @@
 import { type ChangeNotification, ChangeNotificationSchema } from '../graph/ChangeNotification';
+import { Logger } from '../core/logging/Logger';
 import { type JobQueue } from '../queue/JobQueue';
 import { debounceWindowStart } from '../queue/debounceWindow';
 import { type SubscriptionJob } from '../queue/SyncJob';
@@ -13,10 +14,6 @@ export interface IntakeResult {
   dropped: Partial<Record<DropReason, number>>;
   /** Jobs this call put on the queue (a burst collapses into the window's one job). */
   jobsEnqueued: number;
-}
-
-export interface IntakeLogger {
-  warn(message: string): void;
 }
 
 /**
@@ -42,13 +39,15 @@ export class NotificationIntake {
    * Items are validated one by one: a malformed item is dropped as `invalid` without losing the valid
    * ones beside it. Rejects (the caller answers 5xx so Graph retries) only when a job could not be enqueued.
    */
-  async accept(items: unknown[], log?: IntakeLogger): Promise<IntakeResult> {
+  async accept(items: unknown[], log: Logger = Logger.silent()): Promise<IntakeResult> {
     this.stats.received += items.length;
     const result: IntakeResult = { accepted: 0, dropped: {}, jobsEnqueued: 0 };
+    // Drops are logged once per batch, not per item: anyone can post forged batches to this endpoint.
+    let firstDropped: string | undefined;
     const drop = (reason: DropReason, subscriptionId: string) => {
       result.dropped[reason] = (result.dropped[reason] ?? 0) + 1;
       this.stats.dropped[reason] += 1;
-      log?.warn(`dropped a notification for subscription ${subscriptionId.slice(0, 64)}: ${reason}`);
+      firstDropped ??= subscriptionId;
     };
     const valid: ChangeNotification[] = [];
     for (const item of items) {
@@ -82,6 +81,9 @@ export class NotificationIntake {
       }
     }
     this.stats.accepted += result.accepted;
+    if (firstDropped !== undefined) {
+      log.warn('dropped notifications that are not ours or not valid', { ...result.dropped, firstSubscription: firstDropped });
+    }
     // Subscription jobs first: in the tenant's session, a recreate then runs before the catch-up delta.
     for (const job of subscriptionJobs.values()) {
       await this.deps.queue.enqueue(job, { messageId: job.jobId });

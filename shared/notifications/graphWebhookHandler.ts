@@ -1,5 +1,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { z } from 'zod';
+import { loggerFor } from '../core/logging/loggerFor';
 import { MAX_NOTIFICATION_BODY_BYTES } from '../graph/ChangeNotification';
 import { AppError } from '../errors/AppError';
 import { errorResponse, json } from '../http/jsonResponses';
@@ -40,7 +41,7 @@ export function graphWebhookHandler(intake: () => Promise<NotificationIntake>) {
     try {
       if (request.method !== 'POST') throw new AppError('INVALID', 'Graph delivers notifications with POST');
       const body = await readJsonBody(request, EnvelopeSchema, MAX_NOTIFICATION_BODY_BYTES);
-      const result = await (await intake()).accept(body.value, { warn: (m) => context.warn(m) });
+      const result = await (await intake()).accept(body.value, loggerFor(context));
       if (result.accepted === 0 && result.dropped.invalid === body.value.length) {
         throw new AppError(
           'UNPROCESSABLE',
@@ -49,7 +50,7 @@ export function graphWebhookHandler(intake: () => Promise<NotificationIntake>) {
       }
       return json(202, result);
     } catch (err) {
-      return errorResponse(err, (m) => context.error(m));
+      return errorResponse(err, loggerFor(context));
     }
   };
 }

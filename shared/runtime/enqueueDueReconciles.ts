@@ -2,14 +2,17 @@ import { ensureError } from '../errors/ensureError';
 import { type Services } from './Services';
 import { dueFireTime } from './dueFireTime';
 import { requestSync } from './requestSync';
+import { type Logger } from '../core/logging/Logger';
 
 /**
  * Called by the scheduledSync timer: enqueues one full reconcile per enabled tenant whose cron occurrence is
  * due (and came after the tenant was created). A deterministic message id per occurrence keeps two overlapping timers from queueing it twice.
  */
-export async function enqueueDueReconciles(services: Services, now: Date, log: (m: string) => void): Promise<string[]> {
+export async function enqueueDueReconciles(services: Services, now: Date, log: Logger): Promise<string[]> {
   const queued: string[] = [];
-  for (const tenant of await services.tenants.list({ onInvalid: (id, err) => log(`tenant ${id} skipped: ${err.message}`) })) {
+  for (const tenant of await services.tenants.list({
+    onInvalid: (id, err) => log.warn('tenant skipped: its stored configuration is invalid', { tenant: id, error: err.message }),
+  })) {
     if (!tenant.config.enabled || !tenant.config.users.enabled) continue;
     try {
       const { cron, timeZone } = tenant.config.schedule;
@@ -24,10 +27,10 @@ export async function enqueueDueReconciles(services: Services, now: Date, log: (
       );
       await services.scheduleState.setLastFire(tenant.id, fire.toISOString());
       queued.push(tenant.id);
-      log(`queued the scheduled reconcile of ${tenant.id} (${fire.toISOString()})`);
+      log.info('queued the scheduled reconcile', { tenant: tenant.id, slot: fire.toISOString() });
     } catch (err) {
       // One tenant's problem must not stop the others' schedules.
-      log(`could not queue the scheduled reconcile of ${tenant.id}: ${ensureError(err).message}`);
+      log.error('could not queue the scheduled reconcile', { tenant: tenant.id, error: ensureError(err).message });
     }
   }
   return queued;

@@ -1,6 +1,7 @@
 import { ensureError } from '../errors/ensureError';
 import { type SubscriptionJob } from '../queue/SyncJob';
 import { type Services } from './Services';
+import { type Logger } from '../core/logging/Logger';
 
 /**
  * Queues a `maintain` subscription job for a tenant. The message id is per tenant and `slot` (a timer
@@ -22,15 +23,17 @@ export async function enqueueSubscriptionMaintenance(
  * Called by the renewSubscriptions timer: one maintenance job per tenant (disabled ones too, so their
  * subscriptions are removed). Renewal decisions are made in the job, from the subscription table.
  */
-export async function enqueueAllSubscriptionMaintenance(services: Services, now: Date, log: (m: string) => void): Promise<string[]> {
+export async function enqueueAllSubscriptionMaintenance(services: Services, now: Date, log: Logger): Promise<string[]> {
   const queued: string[] = [];
   const slot = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
-  for (const tenant of await services.tenants.list({ onInvalid: (id, err) => log(`tenant ${id} skipped: ${err.message}`) })) {
+  for (const tenant of await services.tenants.list({
+    onInvalid: (id, err) => log.warn('tenant skipped: its stored configuration is invalid', { tenant: id, error: err.message }),
+  })) {
     try {
       await enqueueSubscriptionMaintenance(services, tenant.id, slot, 'scheduled', now);
       queued.push(tenant.id);
     } catch (err) {
-      log(`could not queue subscription maintenance of ${tenant.id}: ${ensureError(err).message}`);
+      log.error('could not queue subscription maintenance', { tenant: tenant.id, error: ensureError(err).message });
     }
   }
   return queued;

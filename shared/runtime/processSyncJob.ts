@@ -7,21 +7,18 @@ import { queuedRun } from '../store/queuedRun';
 import { newRunId } from '../store/newRunId';
 import { runUserSync } from '../sync/runUserSync';
 import { type Services } from './Services';
-
-export interface JobLogger {
-  log: (message: string) => void;
-  error: (message: string) => void;
-}
+import { type Logger } from '../core/logging/Logger';
 
 /**
  * Runs one sync job and records it as a run. A retryable failure is rethrown so the queue redelivers the
  * job (the checkpoint did not move, so nothing is lost); a final one (bad credentials, missing permission,
  * bad configuration) is recorded on the run and not retried.
  */
-export async function processSyncJob(services: Services, job: UserSyncJob, logger: JobLogger): Promise<SyncRun | undefined> {
+export async function processSyncJob(services: Services, job: UserSyncJob, jobLog: Logger): Promise<SyncRun | undefined> {
+  const logger = jobLog.with({ tenant: job.tenantId, job: job.jobId, run: job.runId, feature: job.resource });
   const tenant = await services.tenants.get(job.tenantId);
   if (!tenant) {
-    logger.log(`tenant ${job.tenantId} no longer exists; job ${job.jobId} dropped`);
+    logger.info('the tenant no longer exists; job dropped');
     return undefined;
   }
   const existing = job.runId ? await services.runs.get(job.tenantId, job.runId) : null;
@@ -64,7 +61,7 @@ export async function processSyncJob(services: Services, job: UserSyncJob, logge
         links: services.links,
         pendingUsers: services.pendingUsers,
         concurrency: Math.min(services.syncConcurrency, tenant.config.pbx.maxConcurrency),
-        log: logger.log,
+        log: logger,
       },
       { mode: job.mode, dryRun: false },
     );
@@ -86,7 +83,7 @@ export async function processSyncJob(services: Services, job: UserSyncJob, logge
       pbxRequests: result.pbxRequests,
     };
     await services.runs.save(done);
-    logger.log(`run ${done.runId} ${done.status}: ${JSON.stringify(done.counts)}`);
+    logger.info(`run ${done.status}`, { ...done.counts, durationMs: done.durationMs, pbxRequests: done.pbxRequests });
     return done;
   } catch (caught) {
     const err = ensureError(caught);
@@ -99,7 +96,7 @@ export async function processSyncJob(services: Services, job: UserSyncJob, logge
       durationMs: finishedAt.getTime() - startedAt.getTime(),
       error: retry ? `${err.message} (the job will be retried)` : err.message,
     });
-    logger.error(`run ${run.runId} failed: ${err.message}`);
+    logger.error('run failed', { error: err.message, willRetry: retry });
     if (retry) throw caught instanceof AppError ? caught : err;
     return undefined;
   }

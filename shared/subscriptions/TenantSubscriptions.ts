@@ -10,6 +10,7 @@ import { type SubscriptionRecord } from '../store/SubscriptionStore';
 import { type TenantRecord } from '../store/TenantStore';
 import { planSubscriptions } from './planSubscriptions';
 import { type WantedSubscription, wantedSubscriptions } from './wantedSubscriptions';
+import { type Logger } from '../core/logging/Logger';
 
 /** Used when Graph refuses the configured lifetime as too long (the documented caps have changed over time). */
 export const FALLBACK_LIFETIME_MINUTES = 4230;
@@ -33,7 +34,7 @@ export class TenantSubscriptions {
     private readonly services: Services,
     private readonly tenant: TenantRecord,
     private readonly client: SubscriptionClient,
-    private readonly log: (message: string) => void,
+    private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.wanted = wantedSubscriptions(tenant.config, services.notifications);
@@ -52,7 +53,7 @@ export class TenantSubscriptions {
         const error = ensureError(err);
         if (isRetryable(err)) retryable.push(error);
         else changes.errors.push(`${what}: ${error.message}`);
-        this.log(`subscriptions of ${this.tenant.id}: ${what} failed: ${error.message}`);
+        this.log.warn(`subscription upkeep: ${what} failed`, { tenant: this.tenant.id, error: error.message });
       }
     };
     for (const record of plan.remove)
@@ -139,9 +140,11 @@ export class TenantSubscriptions {
         created = await this.client.create({ ...request, expirationDateTime: this.expiry(wanted.lifetimeMinutes) });
       } catch (err) {
         if (!isLifetimeRefusal(err) || wanted.lifetimeMinutes <= FALLBACK_LIFETIME_MINUTES) throw err;
-        this.log(
-          `subscriptions of ${this.tenant.id}: Graph refused ${wanted.lifetimeMinutes} minutes for ${wanted.graphResource}; using ${FALLBACK_LIFETIME_MINUTES}`,
-        );
+        this.log.warn(`Graph refused the subscription lifetime; using ${FALLBACK_LIFETIME_MINUTES} minutes`, {
+          tenant: this.tenant.id,
+          resource: wanted.graphResource,
+          refusedMinutes: wanted.lifetimeMinutes,
+        });
         created = await this.client.create({ ...request, expirationDateTime: this.expiry(FALLBACK_LIFETIME_MINUTES) });
       }
     } catch (err) {
@@ -171,7 +174,12 @@ export class TenantSubscriptions {
       await this.services.secrets.deleteSecret(clientStateSecretName).catch(() => undefined);
       throw err;
     }
-    this.log(`subscriptions of ${this.tenant.id}: created ${created.id} on ${wanted.graphResource}, expires ${created.expirationDateTime}`);
+    this.log.info('subscription created', {
+      tenant: this.tenant.id,
+      subscription: created.id,
+      resource: wanted.graphResource,
+      expires: created.expirationDateTime,
+    });
     // Changes made before this subscription listened are picked up by one delta round.
     await this.services.deltaRequests.request(this.tenant.id, wanted.resource, 'lifecycle');
     return record;
@@ -188,7 +196,11 @@ export class TenantSubscriptions {
       return { subscriptionId: record.subscriptionId, recreated: false };
     } catch (err) {
       if (!isAppError(err, 'NOT_FOUND') && !isLifetimeRefusal(err)) throw err;
-      this.log(`subscriptions of ${this.tenant.id}: renewing ${record.subscriptionId} failed (${ensureError(err).message}); recreating it`);
+      this.log.warn('subscription renewal failed; recreating it', {
+        tenant: this.tenant.id,
+        subscription: record.subscriptionId,
+        error: ensureError(err).message,
+      });
       await this.remove(record);
       return { subscriptionId: (await this.create(wanted)).subscriptionId, recreated: true };
     }
@@ -201,9 +213,11 @@ export class TenantSubscriptions {
     } catch (err) {
       if (isRetryable(err)) throw err;
       // Access revoked or similar: Graph will expire it; without our record its notifications are dropped.
-      this.log(
-        `subscriptions of ${this.tenant.id}: could not delete ${record.subscriptionId} at Graph (${ensureError(err).message}); forgetting it`,
-      );
+      this.log.warn('could not delete the subscription at Graph; forgetting it', {
+        tenant: this.tenant.id,
+        subscription: record.subscriptionId,
+        error: ensureError(err).message,
+      });
     }
     await this.services.subscriptions.remove(record.subscriptionId);
     await this.services.secrets.deleteSecret(record.clientStateSecretName).catch((err: unknown) => {
@@ -225,7 +239,7 @@ export class TenantSubscriptions {
       await this.client.delete(subscription.id);
       deleted.push(subscription.id);
     }
-    if (deleted.length > 0) this.log(`subscriptions of ${this.tenant.id}: deleted ${deleted.length} orphaned subscription(s)`);
+    if (deleted.length > 0) this.log.info('deleted orphaned subscriptions', { tenant: this.tenant.id, count: deleted.length });
     return deleted;
   }
 }

@@ -15,6 +15,7 @@ import { applyUserPlan } from './applyUserPlan';
 import { plannedOutcome } from './plannedOutcome';
 import { optionsHash } from './optionsHash';
 import { needsDirectory, planSweep, planUserChanges, removalAction } from './planUserChanges';
+import { Logger } from '../core/logging/Logger';
 
 export interface UserSyncDeps {
   tenantId: string;
@@ -26,7 +27,7 @@ export interface UserSyncDeps {
   pendingUsers: PendingUserStore;
   /** PBX writes in flight (the PBX client rate-limits on top). */
   concurrency: number;
-  log?: (message: string) => void;
+  log?: Logger | undefined;
   now?: () => Date;
 }
 
@@ -41,7 +42,7 @@ export interface UserSyncRequest {
  */
 export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest): Promise<UserSyncResult> {
   const now = deps.now ?? (() => new Date());
-  const log = deps.log ?? (() => undefined);
+  const log = deps.log ?? Logger.silent();
   const graphStart = deps.directoryReader.requestCount();
   const pbxStart = deps.pbx.requestCount();
   const hash = optionsHash(deps.options);
@@ -184,7 +185,7 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
       if (!isAppError(err, 'DELTA_TOKEN_EXPIRED') || start.kind === 'initial' || attempt > 0) throw err;
       // Expired or reset token: start a clean full round. Nothing is deleted for not having been re-read yet:
       // the sweep runs only after that whole round has been read.
-      log('delta token expired; starting a full resync');
+      log.warn('delta token expired; starting a full resync');
       result.notes.push('delta token expired or was reset by Graph: clean full resync');
       start = { kind: 'initial' };
       roundMode = 'full';

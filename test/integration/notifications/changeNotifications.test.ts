@@ -5,6 +5,7 @@ import { TenantSubscriptions } from '../../../shared/subscriptions/TenantSubscri
 import { generateUsers } from '../../../sandbox/graph';
 import { type NotificationRig, startNotificationRig } from '../../../sandbox/notificationRig';
 import { testStorageConnectionString, uniqueTablePrefix } from '../../support/storage';
+import { Logger } from '../../../shared/core/logging/Logger';
 
 let rig: NotificationRig;
 /** Moves the sandbox Graph's clock (subscription expiry) together with the connector's in the renewal test. */
@@ -102,7 +103,7 @@ describe('change notifications end to end (sandbox Graph → webhook → queue �
     await settle();
     expect(pbxUserFor(target.id)?.department).not.toBe('Nightly Only');
     await rig.services.scheduleState.setLastFire(rig.tenantId, '2000-01-01T00:30:00.000Z');
-    const queued = await enqueueDueReconciles(rig.services, new Date(), () => undefined);
+    const queued = await enqueueDueReconciles(rig.services, new Date(), Logger.silent());
     expect(queued).toEqual([rig.tenantId]);
     await rig.services.queue.idle({ withinMs: 0 });
     expect(pbxUserFor(target.id)?.department).toBe('Nightly Only');
@@ -221,7 +222,7 @@ describe('change notifications end to end (sandbox Graph → webhook → queue �
     // Both clocks jump to where less than half of the 41,700-minute lifetime is left.
     clockOffsetMs = Date.parse(current.expiresAt) - 20_000 * 60_000 - Date.now();
     const later = () => new Date(Date.now() + clockOffsetMs);
-    const changes = await new TenantSubscriptions(rig.services, tenant, connectors.subscriptions, () => undefined, later).maintain();
+    const changes = await new TenantSubscriptions(rig.services, tenant, connectors.subscriptions, Logger.silent(), later).maintain();
     clockOffsetMs = 0;
     expect(changes.renewed).toEqual([current.subscriptionId]);
     const renewed = await subscription();

@@ -5,6 +5,8 @@ import { enqueueDueReconciles } from '../../../shared/runtime/enqueueDueReconcil
 import { enqueueAllSubscriptionMaintenance } from '../../../shared/runtime/enqueueSubscriptionMaintenance';
 import { testStorageConnectionString } from '../../support/storage';
 import { createTestServices } from '../../support/testServices';
+import { Logger } from '../../../shared/core/logging/Logger';
+import { capturingLogger } from '../../support/capturingLogger';
 
 const tenant = (cron: string, timeZone: string, enabled = true) =>
   TenantConfigSchema.parse({
@@ -33,10 +35,10 @@ describe('scheduledSync: enqueueDueReconciles', () => {
     await services.tenants.create('tokyo', tenant('30 0 * * *', 'Asia/Tokyo'));
     await services.tenants.create('off', tenant('30 0 * * *', 'Europe/Berlin', false));
     const now = daysOn(2);
-    expect(await enqueueDueReconciles(services, now, () => undefined)).toEqual(
+    expect(await enqueueDueReconciles(services, now, Logger.silent())).toEqual(
       ['berlin', 'tokyo'].filter((t) => t === 'berlin' || t === 'tokyo'),
     );
-    expect(await enqueueDueReconciles(services, new Date(now.getTime() + 60_000), () => undefined)).toEqual([]);
+    expect(await enqueueDueReconciles(services, new Date(now.getTime() + 60_000), Logger.silent())).toEqual([]);
     expect(services.queue.stats().enqueued).toBe(2);
     const runs = await services.runs.list('berlin', 5);
     expect(runs).toHaveLength(1);
@@ -49,8 +51,8 @@ describe('scheduledSync: enqueueDueReconciles', () => {
     const created = new Date();
     await services.tenants.create('fresh', tenant('* * * * *', 'UTC'));
     // Every minute is an occurrence: the one just before the tenant existed is not due, the next one is.
-    expect(await enqueueDueReconciles(services, created, () => undefined)).toEqual([]);
-    expect(await enqueueDueReconciles(services, new Date(created.getTime() + 61_000), () => undefined)).toEqual(['fresh']);
+    expect(await enqueueDueReconciles(services, created, Logger.silent())).toEqual([]);
+    expect(await enqueueDueReconciles(services, new Date(created.getTime() + 61_000), Logger.silent())).toEqual(['fresh']);
   });
 });
 
@@ -62,10 +64,10 @@ describe('timers and a tenant whose stored configuration no longer validates', (
       allowInsecureConnection: true,
     });
     await raw.createEntity({ partitionKey: 'tenant', rowKey: 'broken', config: '{"displayName":1}', createdAt: 'x', updatedAt: 'x' });
-    const log: string[] = [];
-    expect(await enqueueDueReconciles(services, daysOn(2), (m) => log.push(m))).toEqual(['good']);
-    expect(await enqueueAllSubscriptionMaintenance(services, new Date('2026-11-22T23:32:00Z'), (m) => log.push(m))).toEqual(['good']);
-    expect(log.filter((m) => m.startsWith('tenant broken skipped'))).toHaveLength(2);
+    const { logger, records } = capturingLogger();
+    expect(await enqueueDueReconciles(services, daysOn(2), logger)).toEqual(['good']);
+    expect(await enqueueAllSubscriptionMaintenance(services, new Date('2026-11-22T23:32:00Z'), logger)).toEqual(['good']);
+    expect(records.filter((r) => r.fields.tenant === 'broken' && r.message.startsWith('tenant skipped'))).toHaveLength(2);
   });
 });
 
@@ -75,8 +77,8 @@ describe('renewSubscriptions: enqueueAllSubscriptionMaintenance', () => {
     await services.tenants.create('on', tenant('30 0 * * *', 'Europe/Berlin'));
     await services.tenants.create('off', tenant('30 0 * * *', 'Europe/Berlin', false));
     const now = new Date('2026-11-23T10:00:10Z');
-    expect(await enqueueAllSubscriptionMaintenance(services, now, () => undefined)).toEqual(['off', 'on']);
-    await enqueueAllSubscriptionMaintenance(services, new Date(now.getTime() + 20_000), () => undefined);
+    expect(await enqueueAllSubscriptionMaintenance(services, now, Logger.silent())).toEqual(['off', 'on']);
+    await enqueueAllSubscriptionMaintenance(services, new Date(now.getTime() + 20_000), Logger.silent());
     expect(services.queue.stats()).toMatchObject({ enqueued: 2, deduplicated: 2 });
   });
 });

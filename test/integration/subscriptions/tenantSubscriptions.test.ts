@@ -10,6 +10,8 @@ import { type TenantRecord } from '../../../shared/store/TenantStore';
 import { processSubscriptionJob } from '../../../shared/runtime/processSubscriptionJob';
 import { FALLBACK_LIFETIME_MINUTES, TenantSubscriptions } from '../../../shared/subscriptions/TenantSubscriptions';
 import { createTestServices } from '../../support/testServices';
+import { Logger } from '../../../shared/core/logging/Logger';
+import { capturingLogger } from '../../support/capturingLogger';
 
 /** A Graph stand-in that records calls and fails on demand; the sandbox Graph covers the wire format. */
 class FakeSubscriptionClient implements SubscriptionClient {
@@ -82,14 +84,7 @@ let client: FakeSubscriptionClient;
 let now: Date;
 let tenant: TenantRecord;
 
-const subscriptionsOf = (t: TenantRecord = tenant) =>
-  new TenantSubscriptions(
-    services,
-    t,
-    client,
-    () => undefined,
-    () => now,
-  );
+const subscriptionsOf = (t: TenantRecord = tenant) => new TenantSubscriptions(services, t, client, Logger.silent(), () => now);
 const advanceMinutes = (m: number) => {
   now = new Date(now.getTime() + m * 60_000);
 };
@@ -254,7 +249,7 @@ describe('TenantSubscriptions (our table as the truth; Graph faked at the port)'
     await subscriptionsOf().maintain();
     const [record] = await services.subscriptions.listForTenant('contoso');
     await services.tenants.delete('contoso');
-    const log: string[] = [];
+    const { logger, messages } = capturingLogger();
     await processSubscriptionJob(
       services,
       {
@@ -265,10 +260,10 @@ describe('TenantSubscriptions (our table as the truth; Graph faked at the port)'
         trigger: 'scheduled',
         requestedAt: now.toISOString(),
       },
-      { log: (m) => log.push(m), error: (m) => log.push(m) },
+      logger,
     );
     expect(await services.subscriptions.listForTenant('contoso')).toEqual([]);
     await expect(services.secrets.getSecret(record!.clientStateSecretName)).rejects.toThrow();
-    expect(log).toEqual(['tenant contoso no longer exists; its subscription records were removed']);
+    expect(messages()).toEqual(['the tenant no longer exists; its subscription records were removed']);
   });
 });

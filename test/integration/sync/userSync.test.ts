@@ -12,6 +12,7 @@ import { PortSipSandbox } from '../../../sandbox/portsip';
 import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../../../shared/platform/local/sandboxTenantConfig';
 import { createTestServices } from '../../support/testServices';
 import { runUserSync } from '../../../shared/sync/runUserSync';
+import { Logger } from '../../../shared/core/logging/Logger';
 
 let graph: GraphSandbox;
 let pbx: PortSipSandbox;
@@ -53,8 +54,7 @@ async function sync(mode: 'full' | 'delta' = 'delta', override?: Partial<Service
     trigger: 'manual',
     requestedAt: new Date().toISOString(),
   };
-  const log = { log: () => undefined, error: () => undefined };
-  await processSyncJob({ ...services, ...override }, job, log);
+  await processSyncJob({ ...services, ...override }, job, Logger.silent());
   return (await services.runs.get(tenantId, runId))!;
 }
 
