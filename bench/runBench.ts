@@ -13,20 +13,19 @@ import { newRunId } from '../shared/store/newRunId';
 import { type SyncRun } from '../shared/store/RunStore';
 import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../shared/platform/local/sandboxTenantConfig';
 import { startAzurite } from '../shared/platform/local/startAzurite';
+import { optionsOrExit } from '../shared/platform/local/optionsOrExit';
+import { type BenchOptions, parseBenchOptions } from './benchOptions';
 import { runNotificationBench } from './notificationBench';
+import { Logger } from '../shared/core/logging/Logger';
+import { stderrLogSink } from '../shared/core/logging/logSinks';
 
 /**
- * npm run bench [-- --users N --pbx-rate R] [--only sync|notifications]:
+ * npm run bench [-- --users N --pbx-rate R] [--only sync|notifications] (all options: benchOptions.ts, --help):
  * - sync: an initial sync of N sandbox users and no-change re-syncs, over real HTTP and Azurite, reporting
  *   wall time, requests, the rate-limit bound and peak memory;
  * - notifications: change → PBX latency after the notification arrives (1,000 changes) and the webhook's
  *   latency at 200 requests/s for 30 s (notificationBench.ts).
  */
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
 function ask<T>(child: ChildProcess, message: object): Promise<T> {
   return new Promise((resolve) => {
     child.once('message', (m) => resolve(m as T));
@@ -58,30 +57,23 @@ class PeakMemory {
   }
 }
 
-function only(): 'sync' | 'notifications' | undefined {
-  const i = process.argv.indexOf('--only');
-  const value = i >= 0 ? process.argv[i + 1] : undefined;
-  if (value !== undefined && value !== 'sync' && value !== 'notifications') throw new Error('--only takes sync or notifications');
-  return value;
-}
-
 async function main(): Promise<void> {
-  const which = only();
-  if (which !== 'notifications') await syncBench();
-  if (which !== 'sync') await notificationsBench();
+  const options = optionsOrExit(parseBenchOptions(process.argv.slice(2)));
+  if (options.only !== 'notifications') await syncBench(options);
+  if (options.only !== 'sync') await notificationsBench(options);
 }
 
-async function notificationsBench(): Promise<void> {
+async function notificationsBench(options: BenchOptions): Promise<void> {
   const azurite = await startAzurite();
   try {
     const result = await runNotificationBench({
       storageConnectionString: azurite.connectionString,
-      users: arg('notify-users', 2000),
-      changes: arg('changes', 1000),
-      changesPerSecond: arg('changes-per-second', 20),
-      webhookPerSecond: arg('webhook-rps', 200),
-      webhookSeconds: arg('webhook-seconds', 30),
-      debounceMs: arg('debounce-ms', 2000),
+      users: options.notifyUsers,
+      changes: options.changes,
+      changesPerSecond: options.changesPerSecond,
+      webhookPerSecond: options.webhookPerSecond,
+      webhookSeconds: options.webhookSeconds,
+      debounceMs: options.debounceMs,
     });
     console.log(JSON.stringify({ notifications: result, node: process.version }, null, 2));
   } finally {
@@ -89,9 +81,8 @@ async function notificationsBench(): Promise<void> {
   }
 }
 
-async function syncBench(): Promise<void> {
-  const users = arg('users', 10_000);
-  const pbxRate = arg('pbx-rate', 10_000);
+async function syncBench(options: BenchOptions): Promise<void> {
+  const { users, pbxRate } = options;
   const azurite = await startAzurite();
   const child = fork(join(__dirname, 'sandboxProcess.js'), [String(users), String(pbxRate)], { stdio: 'inherit' });
   const sandbox = await new Promise<{
@@ -129,7 +120,7 @@ async function syncBench(): Promise<void> {
     await processSyncJob(
       services,
       { jobId: runId, runId, tenantId: 'bench', resource: 'users', mode, trigger: 'cli', requestedAt: new Date().toISOString() },
-      { log: () => undefined, error: (m) => console.error(m) },
+      new Logger(stderrLogSink('error'), 'bench'),
     );
     const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     const mem = memory.stop();

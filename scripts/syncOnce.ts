@@ -1,5 +1,7 @@
+import { constants } from 'node:os';
 import { resolve } from 'node:path';
 import { loadAppSettings } from '../shared/config/AppSettings';
+import { Logger } from '../shared/core/logging/Logger';
 import { ensureError } from '../shared/errors/ensureError';
 import { InProcessJobQueue } from '../shared/queue/InProcessJobQueue';
 import { createServices } from '../shared/runtime/createServices';
@@ -8,43 +10,33 @@ import { runUserSync } from '../shared/sync/runUserSync';
 import { newRunId } from '../shared/store/newRunId';
 import { ensureLocalStorage } from '../shared/platform/local/ensureLocalStorage';
 import { loadLocalSettings } from '../shared/platform/local/loadLocalSettings';
-
-const USAGE = 'usage: npm run sync -- --tenant <id> [--dry-run] [--mode full|delta]';
-
-function parseArgs(argv: string[]): { tenant: string; dryRun: boolean; mode: 'full' | 'delta' } {
-  let tenant: string | undefined;
-  let dryRun = false;
-  let mode: 'full' | 'delta' = 'delta';
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (arg === '--tenant') tenant = argv[++i];
-    else if (arg === '--dry-run') dryRun = true;
-    else if (arg === '--mode') {
-      const value = argv[++i];
-      if (value !== 'full' && value !== 'delta') throw new Error(`--mode must be full or delta\n${USAGE}`);
-      mode = value;
-    } else throw new Error(`unknown argument ${arg}\n${USAGE}`);
-  }
-  if (!tenant) throw new Error(USAGE);
-  return { tenant, dryRun, mode };
-}
+import { optionsOrExit } from '../shared/platform/local/optionsOrExit';
+import { stopOnSignals } from '../shared/platform/local/stopOnSignals';
+import { StopStack } from '../shared/platform/local/StopStack';
+import { parseSyncOptions, type SyncOptions } from './syncOptions';
+import { stderrLogSink } from '../shared/core/logging/logSinks';
 
 /**
  * One sync from the command line against whatever Graph and PBX the tenant's configuration names; prints a
- * JSON summary and exits non-zero when the run failed (or, for a dry run, could not plan).
+ * JSON summary and exits non-zero when the run failed (or, for a dry run, could not plan). Azurite is shared
+ * with a running `npm start` of this checkout (and left running for it), else started and stopped here.
  */
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = optionsOrExit(parseSyncOptions(process.argv.slice(2)));
   const env = loadLocalSettings();
-  const storage = await ensureLocalStorage(env);
+  const stops = new StopStack();
+  // Interrupted, it still stops the Azurite it started (exit 128 + the signal's number, as a shell reports it).
+  stopOnSignals(() => stops.stopAll(), { log: (m) => console.error(m), exitCode: (signal) => 128 + constants.signals[signal] });
   try {
+    const storage = await ensureLocalStorage(env);
+    stops.add('storage', storage.stop);
     return await syncWith(args, env, storage.connectionString);
   } finally {
-    await storage.stop();
+    await stops.stopAll();
   }
 }
 
-async function syncWith(args: ReturnType<typeof parseArgs>, env: Record<string, string | undefined>, storage: string): Promise<number> {
+async function syncWith(args: SyncOptions, env: Record<string, string | undefined>, storage: string): Promise<number> {
   const settings = loadAppSettings({
     ...env,
     AzureWebJobsStorage: storage,
@@ -76,7 +68,8 @@ async function syncWith(args: ReturnType<typeof parseArgs>, env: Record<string, 
   const run = await processSyncJob(
     services,
     { jobId: runId, runId, tenantId: tenant.id, resource: 'users', mode: args.mode, trigger: 'cli', requestedAt: new Date().toISOString() },
-    { log: (m) => console.error(m), error: (m) => console.error(m) },
+    // Every line to stderr: stdout carries only the JSON summary.
+    new Logger(stderrLogSink('debug'), 'cli'),
   ).catch((err: unknown) => {
     console.error(ensureError(err).message);
     return undefined;

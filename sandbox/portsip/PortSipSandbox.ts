@@ -12,6 +12,7 @@ import { rfc3339Now } from './rfc3339Now';
 import { type RouteMatch, RouteTable } from './RouteTable';
 import { copyPbxUser, type SandboxPbxUser } from './SandboxPbxUser';
 import { createSandboxStats, type SandboxStats } from './SandboxStats';
+import { sandboxViewAnswer } from './sandboxViewRoutes';
 import { sendAnswer } from './sendAnswer';
 import { SessionTokens } from './SessionTokens';
 import { tenantRoutes } from './tenantRoutes';
@@ -59,7 +60,8 @@ const bearerOf = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header
  * A PortSIP v22 PBX on 127.0.0.1 for integration tests, benchmarks and `npm start`, speaking the official
  * REST API (only GET and POST; `{"errors":[…]}` bodies) for what user sync needs: tenant-admin sign-in with
  * expiring, rotating tokens; users with PortSIP's validation rules; extension numbers and their other
- * holders; Microsoft 365 binding; a rate limit answered with 429; and injected faults. The API is at /api.
+ * holders; Microsoft 365 binding; a rate limit answered with 429; and injected faults. The API is at /api;
+ * a read-only view of what it holds (no secrets, no sign-in) is at /_sandbox.
  */
 export class PortSipSandbox {
   readonly baseUrl: string;
@@ -179,6 +181,10 @@ export class PortSipSandbox {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', this.baseUrl);
     const body = await readJsonBody(req);
+    if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) {
+      const view = sandboxViewAnswer(this.tenant, method, url);
+      return sendAnswer(res, view.status, view.body, view.headers);
+    }
     const match = this.routes.match(method, url.pathname);
     const routeName = match.kind === 'route' ? `${method} ${match.route.path}` : `${method} (no route)`;
     this.stats.requests += 1;

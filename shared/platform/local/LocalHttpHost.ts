@@ -1,5 +1,6 @@
 import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
 
 export interface LocalRoute {
   name: string;
@@ -49,6 +50,28 @@ function send(res: ServerResponse, response: HttpResponseInit): void {
   res.end(payload);
 }
 
+function invalid(message: string): HttpResponseInit {
+  return { status: 400, jsonBody: { error: { code: 'INVALID', message } } };
+}
+
+/** The request's URL, or undefined when its Host header cannot be a host (e.g. `[bad`). */
+function requestUrl(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The route's `{…}` values decoded, or undefined when one is not valid percent-encoding (e.g. `%E0%A4%A`). */
+function decodeParams(keys: string[], match: RegExpExecArray): Record<string, string> | undefined {
+  try {
+    return Object.fromEntries(keys.map((k, i) => [k, decodeURIComponent(match[i + 1]!)]));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Serves Functions HTTP handlers on a local port, the way `func start` does, for machines without Core
  * Tools: same routes under /api, real HttpRequest and InvocationContext objects.
@@ -88,7 +111,9 @@ export class LocalHttpHost {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    // A client error, not ours: say so (400) instead of failing in new URL() or decodeURIComponent() (500).
+    const url = requestUrl(req);
+    if (!url) return send(res, invalid('the Host header is not a valid host'));
     const matches = this.routes.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).filter((x) => x.m);
     if (matches.length === 0)
       return send(res, { status: 404, jsonBody: { error: { code: 'NOT_FOUND', message: `no route for ${url.pathname}` } } });
@@ -101,7 +126,8 @@ export class LocalHttpHost {
     const body = await readBody(req);
     if (body === 'tooLarge')
       return send(res, { status: 413, jsonBody: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'the body is too large' } } });
-    const params = Object.fromEntries(hit.r.keys.map((k, i) => [k, decodeURIComponent(hit.m![i + 1]!)]));
+    const params = decodeParams(hit.r.keys, hit.m!);
+    if (!params) return send(res, invalid(`the path ${url.pathname} is not valid percent-encoding`));
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     const request = new HttpRequest({
@@ -113,8 +139,9 @@ export class LocalHttpHost {
     });
     const context = new InvocationContext({
       functionName: hit.r.name,
-      invocationId: `${Date.now()}`,
-      logHandler: (level, ...args) => (level === 'error' ? console.error : console.log)(`[${hit.r.name}]`, ...args),
+      invocationId: randomUUID(),
+      // The handlers' loggers write whole, formatted lines (shared/core/logging); print them as they are.
+      logHandler: (level, ...args) => (level === 'error' || level === 'warning' ? console.error : console.log)(...args),
     });
     send(res, await hit.r.handler(request, context));
   }

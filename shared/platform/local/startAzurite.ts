@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface RunningAzurite {
+  /** The Azurite process (a child of this one). */
+  pid: number;
   tablePort: number;
   connectionString: string;
   stop: () => Promise<void>;
@@ -67,17 +69,23 @@ export async function startAzurite(options: { location?: string; port?: number }
   );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  // A child outlives a parent that exits without stopping it (process.exit, an uncaught error): kill it then too.
+  const killOnExit = () => child.kill();
+  process.once('exit', killOnExit);
   try {
     await waitForPort(tablePort, child, 20_000);
   } catch (err) {
+    process.off('exit', killOnExit);
     child.kill();
     throw new Error(`${(err as Error).message}\n${stderr}`, { cause: err });
   }
   return {
+    pid: child.pid!,
     tablePort,
     connectionString: azuriteConnectionString(tablePort),
     stop: async () => {
-      if (child.exitCode === null) {
+      process.off('exit', killOnExit);
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill();
         await exited;

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { type CommandLine, parseCommandLine } from '../shared/platform/local/parseCommandLine';
+
+export const BENCH_USAGE = [
+  'usage: npm run bench -- [--only sync|notifications] [--users N] [--pbx-rate R]',
+  '         [--notify-users N] [--changes N] [--changes-per-second N] [--webhook-rps N] [--webhook-seconds N] [--debounce-ms N]',
+  '  sync:          --users (10000) sandbox users, PBX rate limit --pbx-rate (10000) requests/minute',
+  '  notifications: --notify-users (2000), --changes (1000) at --changes-per-second (20), webhook load',
+  '                 --webhook-rps (200) for --webhook-seconds (30), debounce window --debounce-ms (2000)',
+].join('\n');
+
+/** A whole number written in digits, within bounds; its default when the option is absent. */
+const count = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^[0-9]+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+    .default(fallback);
+
+const BenchOptionsSchema = z
+  .object({
+    only: z.enum(['sync', 'notifications'], { error: 'must be sync or notifications' }).optional(),
+    users: count(1, 1_000_000, 10_000),
+    'pbx-rate': count(1, 1_000_000, 10_000),
+    'notify-users': count(1, 1_000_000, 2000),
+    changes: count(1, 1_000_000, 1000),
+    'changes-per-second': count(1, 100_000, 20),
+    'webhook-rps': count(1, 100_000, 200),
+    'webhook-seconds': count(1, 3600, 30),
+    'debounce-ms': count(0, 600_000, 2000),
+  })
+  .transform((o) => ({
+    only: o.only,
+    users: o.users,
+    pbxRate: o['pbx-rate'],
+    notifyUsers: o['notify-users'],
+    changes: o.changes,
+    changesPerSecond: o['changes-per-second'],
+    webhookPerSecond: o['webhook-rps'],
+    webhookSeconds: o['webhook-seconds'],
+    debounceMs: o['debounce-ms'],
+  }));
+
+export type BenchOptions = z.output<typeof BenchOptionsSchema>;
+
+/** `npm run bench` arguments. */
+export function parseBenchOptions(argv: readonly string[]): CommandLine<BenchOptions> {
+  const text = { type: 'string' } as const;
+  return parseCommandLine(argv, {
+    usage: BENCH_USAGE,
+    options: {
+      only: text,
+      users: text,
+      'pbx-rate': text,
+      'notify-users': text,
+      changes: text,
+      'changes-per-second': text,
+      'webhook-rps': text,
+      'webhook-seconds': text,
+      'debounce-ms': text,
+    },
+    schema: BenchOptionsSchema,
+  });
+}

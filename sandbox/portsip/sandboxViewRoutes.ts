@@ -1,0 +1,68 @@
+import { NUMBER_HOLDER_LISTS } from './numberHolderLists';
+import { notFound, PbxError } from './PbxError';
+import { type PbxTenant } from './PbxTenant';
+import { sandboxUserView } from './sandboxUserView';
+
+export interface ViewAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+const VIEW_ROUTES = [
+  { method: 'GET', path: '/_sandbox', shows: 'this index' },
+  { method: 'GET', path: '/_sandbox/users', shows: 'every PBX user as stored, in creation order' },
+  { method: 'GET', path: '/_sandbox/users/{id}', shows: 'one PBX user' },
+];
+
+/**
+ * A read-only look into the sandbox PBX for manual demos (loopback only, no auth, like the sandbox Graph's
+ * /_sandbox): what the connector has written, without signing in with the admin password. Its requests are
+ * not PortSIP traffic, so they skip the rate limit, faults, latency and stats. Never shows a secret.
+ */
+export function sandboxViewAnswer(tenant: PbxTenant, method: string, url: URL): ViewAnswer {
+  try {
+    return route(tenant, method, url.pathname);
+  } catch (err) {
+    if (err instanceof PbxError) return { status: err.status, body: err.body() };
+    if (err instanceof URIError)
+      return { status: 400, body: new PbxError(400, 'VALIDATE_FAILED', 'a path segment is not valid percent-encoding').body() };
+    throw err;
+  }
+}
+
+function route(tenant: PbxTenant, method: string, path: string): ViewAnswer {
+  const userMatch = /^\/_sandbox\/users\/([^/]+)$/.exec(path);
+  const known = path === '/_sandbox' || path === '/_sandbox/' || path === '/_sandbox/users' || userMatch;
+  if (!known) throw notFound(`no sandbox view ${path}; GET /_sandbox lists them`);
+  if (method !== 'GET')
+    return {
+      status: 405,
+      body: new PbxError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; the sandbox view is read-only`).body(),
+      headers: { allow: 'GET' },
+    };
+  if (userMatch) {
+    const id = decodeURIComponent(userMatch[1]!);
+    const record = tenant.users.get(id);
+    if (!record) throw notFound(`no user ${id}`);
+    return { status: 200, body: sandboxUserView(record.user) };
+  }
+  const users = tenant.users.all().map((record) => record.user);
+  if (path === '/_sandbox/users') return { status: 200, body: { count: users.length, value: users.map(sandboxUserView) } };
+  return {
+    status: 200,
+    body: {
+      sandbox: 'PortSIP PBX',
+      domain: tenant.admin.domain,
+      counts: {
+        users: users.length,
+        enabledUsers: users.filter((user) => user.enabled).length,
+        boundToMicrosoft365: users.filter((user) => user.ms365_binding !== null).length,
+        numberHolders: Object.fromEntries(NUMBER_HOLDER_LISTS.map((list) => [list.type, tenant.holders.ofType(list.type).length])),
+      },
+      routes: VIEW_ROUTES,
+      api: 'the PortSIP REST API is under /api (sign in with the tenant admin)',
+      note: 'read-only; groups and contacts will appear here once the sandbox holds them',
+    },
+  };
+}

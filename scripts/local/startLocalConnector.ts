@@ -1,0 +1,172 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { adminHandler, adminRoutes } from '../../shared/admin/adminRoutes';
+import { loadAppSettings } from '../../shared/config/AppSettings';
+import { InProcessJobQueue } from '../../shared/queue/InProcessJobQueue';
+import { LocalSecretStore } from '../../shared/secrets/LocalSecretStore';
+import { createServices } from '../../shared/runtime/createServices';
+import { enqueueDueReconciles } from '../../shared/runtime/enqueueDueReconciles';
+import { setServices } from '../../shared/runtime/getServices';
+import { processJob } from '../../shared/runtime/processJob';
+import { type Services } from '../../shared/runtime/Services';
+import { enqueueAllSubscriptionMaintenance } from '../../shared/runtime/enqueueSubscriptionMaintenance';
+import { graphWebhookHandler } from '../../shared/notifications/graphWebhookHandler';
+import { webhookRoutes } from '../../shared/notifications/webhookRoutes';
+import { forgetTenantSubscriptions } from '../../shared/subscriptions/forgetTenantSubscriptions';
+import { requestSync } from '../../shared/runtime/requestSync';
+import { GraphSandbox, demoCompany } from '../../sandbox/graph';
+import { PortSipSandbox } from '../../sandbox/portsip';
+import { LocalHttpHost } from '../../shared/platform/local/LocalHttpHost';
+import { ensureLocalStorage } from '../../shared/platform/local/ensureLocalStorage';
+import { type LocalPorts, localPorts } from '../../shared/platform/local/localPorts';
+import { explainListenError } from '../../shared/platform/local/portInUse';
+import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../../shared/platform/local/sandboxTenantConfig';
+import { type StopStack } from '../../shared/platform/local/StopStack';
+import { Logger } from '../../shared/core/logging/Logger';
+import { consoleLogSink } from '../../shared/core/logging/logSinks';
+
+export interface LocalConnectorOptions {
+  /** The checkout's `.local` folder (Azurite data and record, the secrets file); default ./.local. */
+  localDir?: string;
+  /** The start-up banner (one line per part); default console.log. */
+  log?: (message: string) => void;
+  /** What the jobs, timers and queue log; default the terminal (source `local`). */
+  logger?: Logger;
+}
+
+/**
+ * `npm start`'s start sequence: Azurite (or the configured storage), the in-process queue, a local secret file,
+ * the sandbox tenant and PBX seeded with a demo company (unless CONNECTOR_SANDBOX=false), a first sync, and
+ * the HTTP API. Each part registers its stop on `stops` as soon as it runs; if a later part fails, everything
+ * registered is stopped before the error goes on, so a failed start leaves nothing running.
+ */
+export async function startLocalConnector(
+  env: Record<string, string | undefined>,
+  stops: StopStack,
+  options: LocalConnectorOptions = {},
+): Promise<{ ports: LocalPorts }> {
+  try {
+    return await startSequence(env, stops, options);
+  } catch (err) {
+    await stops.stopAll();
+    throw err;
+  }
+}
+
+async function startSequence(
+  env: Record<string, string | undefined>,
+  stops: StopStack,
+  options: LocalConnectorOptions,
+): Promise<{ ports: LocalPorts }> {
+  const log = options.log ?? ((m: string) => console.log(m));
+  const logger = options.logger ?? new Logger(consoleLogSink(), 'local');
+  const ports = localPorts(env);
+  const useSandbox = (env.CONNECTOR_SANDBOX ?? 'true') !== 'false';
+  const localDir = options.localDir ?? resolve('.local');
+  mkdirSync(localDir, { recursive: true });
+
+  const storage = await ensureLocalStorage(env, { localDir });
+  stops.add('storage', storage.stop);
+  log(`storage   ${storage.description}`);
+  const settings = loadAppSettings({
+    ...env,
+    AzureWebJobsStorage: storage.connectionString,
+    QUEUE_MODE: 'inprocess',
+    LOCAL_SECRETS_FILE: env.KEY_VAULT_URI ? undefined : (env.LOCAL_SECRETS_FILE ?? resolve(localDir, 'secrets.json')),
+    // The sandbox Graph delivers to this machine; a real tenant needs a public https URL (a tunnel).
+    PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? (useSandbox ? `http://127.0.0.1:${ports.PORT}` : undefined),
+  });
+  const queue = new InProcessJobQueue({
+    onDeadLetter: (d) =>
+      logger.error('job dead-lettered', { tenant: d.job.tenantId, job: d.job.jobId, deliveries: d.deliveryCount, reason: d.reason }),
+  });
+  stops.add('the job queue', () => queue.close());
+  const services = await createServices(settings, { queue });
+  setServices(services);
+
+  if (useSandbox) await startSandboxes(services, settings.LOCAL_SECRETS_FILE, ports, stops, log);
+
+  queue.start((job) => processJob(services, job, logger.with({ feature: 'syncWorker' })));
+  const host = new LocalHttpHost([
+    ...adminRoutes.map((route) => ({ ...route, handler: adminHandler(route, async () => services) })),
+    ...webhookRoutes.map((route) => ({ ...route, handler: graphWebhookHandler(async () => services.webhook) })),
+  ]);
+  await host.listen(ports.PORT).catch(explainListenError(ports.PORT, 'PORT'));
+  stops.add('the HTTP host', () => host.close());
+  log(
+    `http      admin API on http://127.0.0.1:${ports.PORT}/api (GET /tenants, POST /tenants/{id}/sync[?dryRun=true], GET /tenants/{id}/runs)`,
+  );
+
+  const onInvalid = (id: string, err: Error) =>
+    logger.warn('tenant skipped: its stored configuration is invalid', { tenant: id, error: err.message });
+  for (const tenant of await services.tenants.list({ onInvalid })) {
+    if (!tenant.config.enabled) continue;
+    const { runId } = await requestSync(services, { tenantId: tenant.id, mode: 'full', trigger: 'startup' });
+    await queue.idle();
+    const run = await services.runs.get(tenant.id, runId);
+    log(`first sync of ${tenant.id}: ${run?.status} ${JSON.stringify(run?.counts)}${run?.error ? ` — ${run.error}` : ''}`);
+    if (run?.skippedByReason && Object.keys(run.skippedByReason).length) log(`  skipped: ${JSON.stringify(run.skippedByReason)}`);
+  }
+
+  if (services.notifications.endpoints) {
+    await enqueueAllSubscriptionMaintenance(services, new Date(), logger.with({ feature: 'renewSubscriptions' }));
+    await queue.idle({ withinMs: 0 });
+    log(
+      `notify    Graph change notifications → ${services.notifications.endpoints.notificationUrl} (bursts collapse over ${services.notifications.debounceMs} ms)`,
+    );
+  } else {
+    log('notify    off (set PUBLIC_BASE_URL to a public https URL); changes arrive with the scheduled reconcile');
+  }
+
+  const schedule = setInterval(() => void enqueueDueReconciles(services, new Date(), logger.with({ feature: 'scheduledSync' })), 60_000);
+  const renewals = setInterval(
+    () => void enqueueAllSubscriptionMaintenance(services, new Date(), logger.with({ feature: 'renewSubscriptions' })),
+    30 * 60_000,
+  );
+  stops.add('the timers', async () => {
+    clearInterval(schedule);
+    clearInterval(renewals);
+  });
+  return { ports };
+}
+
+/** Both sandboxes on their ports, the demo company, and the demo tenant pointed at them (empty, so no old links). */
+async function startSandboxes(
+  services: Services,
+  secretsFile: string | undefined,
+  ports: LocalPorts,
+  stops: StopStack,
+  log: (message: string) => void,
+): Promise<void> {
+  const graph = await GraphSandbox.start({ port: ports.SANDBOX_GRAPH_PORT }).catch(
+    explainListenError(ports.SANDBOX_GRAPH_PORT, 'SANDBOX_GRAPH_PORT'),
+  );
+  stops.add('the sandbox Graph', () => graph.stop());
+  const pbx = await PortSipSandbox.start({ port: ports.SANDBOX_PBX_PORT }).catch(
+    explainListenError(ports.SANDBOX_PBX_PORT, 'SANDBOX_PBX_PORT'),
+  );
+  stops.add('the sandbox PBX', () => pbx.stop());
+  const demo = demoCompany();
+  graph.seed(demo.users, demo.groups);
+  await new LocalSecretStore(secretsFile!).setSecret(
+    SANDBOX_PBX_SECRET,
+    JSON.stringify({ username: pbx.credentials.username, password: pbx.credentials.password }),
+  );
+  const config = sandboxTenantConfig({
+    graphBaseUrl: graph.baseUrl,
+    graphToken: graph.token,
+    pbxBaseUrl: pbx.baseUrl,
+    pbxDomain: pbx.credentials.domain,
+  });
+  const existing = await services.tenants.get('demo');
+  if (existing) await services.tenants.replace('demo', config);
+  else await services.tenants.create('demo', config);
+  // Both sandboxes start empty each time, so forget what earlier runs linked.
+  await services.links.deleteAllForTenant('demo');
+  await services.deltaStates.clear('demo', 'users');
+  await forgetTenantSubscriptions(services, 'demo');
+  log(
+    `graph     sandbox tenant "Contoso Demo" with ${demo.users.length} users on ${graph.baseUrl} (edit users: ${graph.baseUrl}/_sandbox/users)`,
+  );
+  log(`pbx       sandbox PortSIP on ${pbx.baseUrl} (domain ${pbx.credentials.domain}; look inside: ${pbx.baseUrl}/_sandbox)`);
+}

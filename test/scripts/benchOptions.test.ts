@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { BENCH_USAGE, parseBenchOptions } from '../../bench/benchOptions';
+
+const DEFAULTS = {
+  only: undefined,
+  users: 10_000,
+  pbxRate: 10_000,
+  notifyUsers: 2000,
+  changes: 1000,
+  changesPerSecond: 20,
+  webhookPerSecond: 200,
+  webhookSeconds: 30,
+  debounceMs: 2000,
+};
+
+describe('parseBenchOptions', () => {
+  it('defaults every option (the full benchmark)', () => {
+    expect(parseBenchOptions([])).toEqual({ kind: 'run', options: DEFAULTS });
+  });
+
+  it('reads every option the benchmarks use', () => {
+    const argv = [
+      '--only=notifications',
+      '--users=50',
+      '--pbx-rate=600',
+      '--notify-users=10',
+      '--changes=5',
+      '--changes-per-second=2',
+      '--webhook-rps=7',
+      '--webhook-seconds=3',
+      '--debounce-ms=0',
+    ];
+    expect(parseBenchOptions(argv)).toEqual({
+      kind: 'run',
+      options: {
+        only: 'notifications',
+        users: 50,
+        pbxRate: 600,
+        notifyUsers: 10,
+        changes: 5,
+        changesPerSecond: 2,
+        webhookPerSecond: 7,
+        webhookSeconds: 3,
+        debounceMs: 0,
+      },
+    });
+    expect(parseBenchOptions(['--only', 'sync', '--users', '100'])).toEqual({
+      kind: 'run',
+      options: { ...DEFAULTS, only: 'sync', users: 100 },
+    });
+  });
+
+  it('--help and -h ask for the usage instead of starting the benchmark', () => {
+    expect(parseBenchOptions(['--help'])).toEqual({ kind: 'help', usage: BENCH_USAGE });
+    expect(parseBenchOptions(['--users', '5', '-h'])).toEqual({ kind: 'help', usage: BENCH_USAGE });
+  });
+
+  it.each([
+    [['--only', 'bogus'], /^--only: must be sync or notifications$/],
+    [['--users', 'many'], /^--users: must be a whole number$/],
+    [['--users', '0'], /^--users: must be at least 1$/],
+    [['--users', '1.5'], /^--users: must be a whole number$/],
+    [['--webhook-seconds', '99999'], /^--webhook-seconds: must be at most 3600$/],
+    [['--users'], /--users/],
+    [['--bogus'], /--bogus/],
+    [['10000'], /10000/],
+  ])('%j is a usage error', (argv, message) => {
+    const result = parseBenchOptions(argv);
+    expect(result.kind).toBe('usageError');
+    if (result.kind === 'usageError') expect(result.message).toMatch(message);
+  });
+
+  it('the usage names every option', () => {
+    const flags = ['--only', '--users', '--pbx-rate', '--notify-users', '--changes', '--changes-per-second', '--webhook-rps'];
+    for (const flag of [...flags, '--webhook-seconds', '--debounce-ms']) expect(BENCH_USAGE).toContain(`${flag} `);
+  });
+});

@@ -1,0 +1,93 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Logger } from '../../shared/core/logging/Logger';
+import { startLocalConnector } from '../../scripts/local/startLocalConnector';
+import { azuriteAnswers } from '../../shared/platform/local/azuriteAnswers';
+import { portIsFree } from '../../shared/platform/local/portIsFree';
+import { processIsAlive } from '../../shared/platform/local/processIsAlive';
+import { freePort } from '../../shared/platform/local/startAzurite';
+import { StopStack } from '../../shared/platform/local/StopStack';
+
+let cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  cleanups = [];
+});
+
+async function setup() {
+  const localDir = mkdtempSync(join(tmpdir(), 'start-local-'));
+  cleanups.push(async () => rmSync(localDir, { recursive: true, force: true }));
+  const ports = {
+    PORT: await freePort(),
+    SANDBOX_GRAPH_PORT: await freePort(),
+    SANDBOX_PBX_PORT: await freePort(),
+    AZURITE_TABLE_PORT: await freePort(),
+  };
+  const env = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)]));
+  const stops = new StopStack();
+  cleanups.push(() => stops.stopAll());
+  const logs: string[] = [];
+  const options = { localDir, log: (m: string) => logs.push(m), logger: Logger.silent() };
+  return { localDir, ports, env, stops, logs, options };
+}
+
+/** Something else holding a port, as another program would. */
+async function occupy(port: number): Promise<void> {
+  const server: Server = createServer((_req, res) => res.end());
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
+}
+
+const azuritePid = (localDir: string) => (JSON.parse(readFileSync(join(localDir, 'azurite.json'), 'utf8')) as { pid: number }).pid;
+
+describe('startLocalConnector (npm start)', () => {
+  it('starts Azurite, both sandboxes and the HTTP API; stopping stops them all', async () => {
+    const { localDir, ports, env, stops, logs, options } = await setup();
+    await startLocalConnector(env, stops, options);
+    const pid = azuritePid(localDir);
+    expect(processIsAlive(pid)).toBe(true);
+    expect(logs.some((line) => line.startsWith('first sync of demo: succeeded'))).toBe(true);
+    const tenants = await fetch(`http://127.0.0.1:${ports.PORT}/api/tenants`);
+    expect(tenants.status).toBe(200);
+    const view = await fetch(`http://127.0.0.1:${ports.SANDBOX_PBX_PORT}/_sandbox`);
+    expect(((await view.json()) as { counts: { users: number } }).counts.users).toBeGreaterThan(0);
+
+    await stops.stopAll();
+    expect(processIsAlive(pid)).toBe(false);
+    expect(existsSync(join(localDir, 'azurite.json'))).toBe(false);
+    for (const port of Object.values(ports)) expect(await portIsFree(port), `port ${port}`).toBe(true);
+  });
+
+  it('a busy PORT fails the start with one clear line and stops everything already started', async () => {
+    const { localDir, ports, env, stops, options } = await setup();
+    await occupy(ports.PORT);
+    await expect(startLocalConnector(env, stops, options)).rejects.toThrow(
+      `port ${ports.PORT} is in use (PORT); stop what uses it or set PORT=<free port>`,
+    );
+    expect(existsSync(join(localDir, 'azurite.json'))).toBe(false);
+    expect(await azuriteAnswers(ports.AZURITE_TABLE_PORT)).toBe(false);
+    for (const port of [ports.AZURITE_TABLE_PORT, ports.SANDBOX_GRAPH_PORT, ports.SANDBOX_PBX_PORT])
+      expect(await portIsFree(port), `port ${port}`).toBe(true);
+  });
+
+  it('a busy sandbox port names SANDBOX_PBX_PORT and stops Azurite and the sandbox Graph', async () => {
+    const { localDir, ports, env, stops, options } = await setup();
+    await occupy(ports.SANDBOX_PBX_PORT);
+    await expect(startLocalConnector(env, stops, options)).rejects.toThrow(
+      `port ${ports.SANDBOX_PBX_PORT} is in use (SANDBOX_PBX_PORT); stop what uses it or set SANDBOX_PBX_PORT=<free port>`,
+    );
+    expect(existsSync(join(localDir, 'azurite.json'))).toBe(false);
+    for (const port of [ports.AZURITE_TABLE_PORT, ports.SANDBOX_GRAPH_PORT]) expect(await portIsFree(port), `port ${port}`).toBe(true);
+  });
+
+  it('an invalid port variable fails before anything starts', async () => {
+    const { localDir, env, stops, options } = await setup();
+    await expect(startLocalConnector({ ...env, SANDBOX_GRAPH_PORT: '99999' }, stops, options)).rejects.toThrow(
+      'SANDBOX_GRAPH_PORT must be from 1 to 65535',
+    );
+    expect(existsSync(join(localDir, 'azurite.json'))).toBe(false);
+  });
+});
