@@ -24,6 +24,7 @@ import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../../shared/platform/l
 import { type StopStack } from '../../shared/platform/local/StopStack';
 import { Logger } from '../../shared/core/logging/Logger';
 import { consoleLogSink } from '../../shared/core/logging/logSinks';
+import { describeRun } from './describeRun';
 
 export interface LocalConnectorOptions {
   /** The checkout's `.local` folder (Azurite data and record, the secrets file); default ./.local. */
@@ -104,8 +105,7 @@ async function startSequence(
     const { runId } = await requestSync(services, { tenantId: tenant.id, mode: 'full', trigger: 'startup' });
     await queue.idle();
     const run = await services.runs.get(tenant.id, runId);
-    log(`first sync of ${tenant.id}: ${run?.status} ${JSON.stringify(run?.counts)}${run?.error ? ` — ${run.error}` : ''}`);
-    if (run?.skippedByReason && Object.keys(run.skippedByReason).length) log(`  skipped: ${JSON.stringify(run.skippedByReason)}`);
+    log(run ? `first sync of ${tenant.id}: ${describeRun(run)}` : `first sync of ${tenant.id}: no run record`);
   }
 
   if (services.notifications.endpoints) {

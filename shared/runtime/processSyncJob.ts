@@ -15,7 +15,7 @@ import { type Logger } from '../core/logging/Logger';
  * bad configuration) is recorded on the run and not retried.
  */
 export async function processSyncJob(services: Services, job: UserSyncJob, jobLog: Logger): Promise<SyncRun | undefined> {
-  const logger = jobLog.with({ tenant: job.tenantId, job: job.jobId, run: job.runId, feature: job.resource });
+  let logger = jobLog.with({ tenant: job.tenantId, job: job.jobId, run: job.runId, feature: job.resource });
   const tenant = await services.tenants.get(job.tenantId);
   if (!tenant) {
     logger.info('the tenant no longer exists; job dropped');
@@ -32,6 +32,8 @@ export async function processSyncJob(services: Services, job: UserSyncJob, jobLo
       mode: job.mode,
       queuedAt: job.requestedAt,
     });
+  // A job queued without a run id (a notification's delta) gets one here; its lines carry it from now on.
+  logger = logger.with({ run: run.runId });
   if (!tenant.config.enabled || !tenant.config.users.enabled) {
     await save(
       services,
