@@ -147,7 +147,8 @@ export class SubscriptionRegistry {
     throw new GraphRequestError(
       403,
       'ExtensionError',
-      `Operation: Create; Exception: [Status Code: Forbidden; Reason: The subscription limit of ${this.options.quota} for this application and tenant on this resource has been reached.]`,
+      `Operation: Create; Exception: [Status Code: Forbidden; Reason: The subscription limit of ` +
+        `${this.options.quota} for this application and tenant on this resource has been reached.]`,
     );
   }
 }

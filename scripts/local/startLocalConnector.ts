@@ -95,7 +95,8 @@ async function startSequence(
   await host.listen(ports.PORT).catch(explainListenError(ports.PORT, 'PORT'));
   stops.add('the HTTP host', () => host.close());
   log(
-    `http      admin API on http://127.0.0.1:${ports.PORT}/api (GET /tenants, POST /tenants/{id}/sync[?dryRun=true], GET /tenants/{id}/runs)`,
+    `http      admin API on http://127.0.0.1:${ports.PORT}/api (GET ` +
+      `/tenants, POST /tenants/{id}/sync[?dryRun=true], GET /tenants/{id}/runs)`,
   );
 
   const onInvalid = (id: string, err: Error) =>
@@ -112,7 +113,8 @@ async function startSequence(
     await enqueueAllSubscriptionMaintenance(services, new Date(), logger.with({ feature: 'renewSubscriptions' }));
     await queue.idle({ withinMs: 0 });
     log(
-      `notify    Graph change notifications → ${services.notifications.endpoints.notificationUrl} (bursts collapse over ${services.notifications.debounceMs} ms)`,
+      `notify    Graph change notifications → ${services.notifications.endpoints.notificationUrl} ` +
+        `(bursts collapse over ${services.notifications.debounceMs} ms)`,
     );
   } else {
     log('notify    off (set PUBLIC_BASE_URL to a public https URL); changes arrive with the scheduled reconcile');
@@ -166,7 +168,8 @@ async function startSandboxes(
   await services.deltaStates.clear('demo', 'users');
   await forgetTenantSubscriptions(services, 'demo');
   log(
-    `graph     sandbox tenant "Contoso Demo" with ${demo.users.length} users on ${graph.baseUrl} (edit users: ${graph.baseUrl}/_sandbox/users)`,
+    `graph     sandbox tenant "Contoso Demo" with ${demo.users.length} ` +
+      `users on ${graph.baseUrl} (edit users: ${graph.baseUrl}/_sandbox/users)`,
   );
   log(`pbx       sandbox PortSIP on ${pbx.baseUrl} (domain ${pbx.credentials.domain}; look inside: ${pbx.baseUrl}/_sandbox)`);
 }

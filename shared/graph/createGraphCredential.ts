@@ -26,7 +26,8 @@ export async function createGraphCredential(microsoft365: EntraAppConfig, secret
   } catch {
     throw new AppError(
       'NOT_READY',
-      `certificate ${auth.certificateName} must be a PEM holding the private key and the certificate (export it from Key Vault with its key)`,
+      `certificate ${auth.certificateName} must be a PEM holding the private ` +
+        `key and the certificate (export it from Key Vault with its key)`,
     );
   }
   return new ClientCertificateCredential(directoryId, applicationId, { certificate: pem }, { authorityHost });

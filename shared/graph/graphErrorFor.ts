@@ -44,7 +44,8 @@ export function graphErrorFor(err: unknown, what: string): AppError {
   if (status === 403) {
     return new AppError(
       'FORBIDDEN',
-      `${what}: Graph denied access; grant the app the application permissions User.Read.All and GroupMember.Read.All with admin consent${detail}`,
+      `${what}: Graph denied access; grant the app the application permissions ` +
+        `User.Read.All and GroupMember.Read.All with admin consent${detail}`,
       options,
     );
   }

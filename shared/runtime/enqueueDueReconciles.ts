@@ -6,7 +6,8 @@ import { type Logger } from '../core/logging/Logger';
 
 /**
  * Called by the scheduledSync timer: enqueues one full reconcile per enabled tenant whose cron occurrence is
- * due (and came after the tenant was created). A deterministic message id per occurrence keeps two overlapping timers from queueing it twice.
+ * due (and came after the tenant was created). A deterministic message id per occurrence keeps two
+ * overlapping timers from queueing it twice.
  */
 export async function enqueueDueReconciles(services: Services, now: Date, log: Logger): Promise<string[]> {
   const queued: string[] = [];

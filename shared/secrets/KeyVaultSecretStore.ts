@@ -67,14 +67,16 @@ export class KeyVaultSecretStore implements SecretStore {
     if (contentType === PKCS12) {
       throw new AppError(
         'CONFIG',
-        `certificate ${name} is stored as PKCS#12; create it in Key Vault with content type ${PEM} (certificate policy secretProperties.contentType)`,
+        `certificate ${name} is stored as PKCS#12; create it in Key Vault with ` +
+          `content type ${PEM} (certificate policy secretProperties.contentType)`,
       );
     }
     const isPemText = !contentType && secret.value?.trimStart().startsWith('-----BEGIN ');
     if ((contentType !== PEM && !isPemText) || !secret.value) {
       throw new AppError(
         'CONFIG',
-        `Key Vault item ${name} is not a PEM certificate (content type ${contentType ?? 'none'}); create the certificate with content type ${PEM}`,
+        `Key Vault item ${name} is not a PEM certificate (content type ` +
+          `${contentType ?? 'none'}); create the certificate with content type ${PEM}`,
       );
     }
     return secret.value;

@@ -37,7 +37,8 @@ export function keyVaultErrorFor(err: unknown, what: string): AppError {
   if (status === 401 || status === 403) {
     return new AppError(
       'CONFIG',
-      `${what}: Key Vault denied access${detail}; give the identity the Key Vault Secrets User role (Secrets Officer to write), and check the item is enabled`,
+      `${what}: Key Vault denied access${detail}; give the identity the Key Vault ` +
+        `Secrets User role (Secrets Officer to write), and check the item is enabled`,
       options,
     );
   }

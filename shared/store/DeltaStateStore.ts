@@ -24,7 +24,10 @@ export interface DeltaState {
 /** Port: delta tokens and page checkpoints (Table Storage). */
 export interface DeltaStateStore {
   get(tenantId: string, resource: SyncResource): Promise<DeltaState | null>;
-  /** Saves; when state.etag is set the write is conditional (AppError PRECONDITION_FAILED if it changed). Returns the state with its new etag. */
+  /**
+   * Saves; when state.etag is set the write is conditional (AppError PRECONDITION_FAILED if it changed).
+   * Returns the state with its new etag.
+   */
   save(state: DeltaState): Promise<DeltaState>;
   clear(tenantId: string, resource: SyncResource): Promise<void>;
 }

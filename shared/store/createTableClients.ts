@@ -77,7 +77,8 @@ export async function createTableClients(options: TableStorageOptions): Promise<
     if (!TABLE_NAME.test(tableName)) {
       throw new AppError(
         'CONFIG',
-        `table prefix "${options.tablePrefix}" makes the invalid table name "${tableName}" (letters and digits, starting with a letter, at most 63)`,
+        `table prefix "${options.tablePrefix}" makes the invalid table name ` +
+          `"${tableName}" (letters and digits, starting with a letter, at most 63)`,
       );
     }
     return [store, clientFor(options, tableName)] as const;

@@ -87,7 +87,9 @@ function planLinked(user: GraphUser, link: UserLink, options: UserSyncOptions, p
         userPrincipalName: upn,
         action: 'notice',
         code: 'extensionNumberChanged',
-        message: `${options.numbering.property} now gives ${wanted}, but PortSIP cannot change extension ${link.extensionNumber}; delete the extension to have it recreated`,
+        message:
+          `${options.numbering.property} now gives ${wanted}, but PortSIP cannot change ` +
+          `extension ${link.extensionNumber}; delete the extension to have it recreated`,
       });
     }
   }

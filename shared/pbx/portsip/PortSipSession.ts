@@ -78,7 +78,8 @@ export class PortSipSession {
       if (TwoFactorAnswerSchema.safeParse(answer.body).success) {
         throw new AppError(
           'UNAUTHORIZED',
-          `PortSIP asks ${who} for two-factor authentication; the connector signs in unattended, so turn two-factor authentication off for this service account`,
+          `PortSIP asks ${who} for two-factor authentication; the connector signs in ` +
+            `unattended, so turn two-factor authentication off for this service account`,
           { upstreamStatus: answer.status, upstreamCode: 'TWO_FACTOR_ENABLED' },
         );
       }

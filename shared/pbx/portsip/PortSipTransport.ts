@@ -56,7 +56,8 @@ export class PortSipTransport {
         if ('status' in outcome) return outcome;
         throw new AppError(
           'TRANSIENT',
-          `PortSIP ${method} /api${path.split('?')[0]} failed after ${attempt} attempts: ${describeFailure(outcome.failure, this.options.timeoutMs)}`,
+          `PortSIP ${method} /api${path.split('?')[0]} failed after ${attempt} ` +
+            `attempts: ${describeFailure(outcome.failure, this.options.timeoutMs)}`,
         );
       }
       const delay = retryDelay(attempt, 'status' in outcome ? outcome.retryAfter : null);

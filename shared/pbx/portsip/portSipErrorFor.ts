@@ -8,8 +8,17 @@ import { redactSecrets } from './redactSecrets';
  * 400 VALIDATE_FAILED whose message says so. This is the one place that reads those words; adjust it when a
  * live PBX shows its real wording.
  */
-const ALREADY_USED =
-  /already\s+(been\s+)?(in use|used|exists?|taken|registered|occupied)|\bis in use\b|\b(has been|is) (used|taken)\b|duplicat|not unique|exists already/i;
+const ALREADY_USED = new RegExp(
+  [
+    String.raw`already\s+(been\s+)?(in use|used|exists?|taken|registered|occupied)`,
+    String.raw`\bis in use\b`,
+    String.raw`\b(has been|is) (used|taken)\b`,
+    'duplicat',
+    'not unique',
+    'exists already',
+  ].join('|'),
+  'i',
+);
 
 export interface PortSipErrorOptions {
   retryAfterMs?: number | undefined;

@@ -42,7 +42,8 @@ export async function ensureLocalStorage(
   if (recorded && processIsAlive(recorded.pid) && (await azuriteAnswers(recorded.port))) {
     if (recorded.port !== port)
       throw new Error(
-        `this checkout's Azurite (pid ${recorded.pid}) already runs on port ${recorded.port}; stop it or set AZURITE_TABLE_PORT=${recorded.port}`,
+        `this checkout's Azurite (pid ${recorded.pid}) already runs on port ` +
+          `${recorded.port}; stop it or set AZURITE_TABLE_PORT=${recorded.port}`,
       );
     return {
       connectionString: azuriteConnectionString(port),

@@ -178,7 +178,10 @@ describe('sandbox Graph: creating subscriptions', () => {
     expect(more).toEqual([]);
     // Graph's encoding: form style, '+' for spaces, lowercase hex.
     expect(hook!.url).toMatch(
-      /^\/hook\?code=abc&validationToken=Validation%3a\+Testing\+client\+application\+reachability\+for\+subscription\+Request-Id%3a\+[0-9a-f-]{36}$/,
+      new RegExp(
+        String.raw`^/hook\?code=abc&validationToken=Validation%3a\+Testing\+client\+application\+reachability` +
+          String.raw`\+for\+subscription\+Request-Id%3a\+[0-9a-f-]{36}$`,
+      ),
     );
     expect(life!.url).toMatch(/^\/life\?validationToken=Validation%3a\+Testing\+/);
     for (const h of [hook!, life!]) expect(h).toMatchObject({ method: 'POST', contentType: 'text/plain; charset=utf-8', body: '' });
@@ -269,7 +272,7 @@ describe('sandbox Graph: creating subscriptions', () => {
     expect(graph.subscriptions()).toHaveLength(6);
   });
 
-  it("applies the expiry rules: past 400, over the maximum 400 with Graph's message, exactly the maximum ok, under 45 minutes raised", async () => {
+  it("applies the expiry rules: past 400, over the max 400 with Graph's message, the max ok, under 45 minutes raised", async () => {
     await setup();
     const past = await subscribe({ expirationDateTime: minutes(-1) });
     expect(past.status).toBe(400);
@@ -391,7 +394,7 @@ describe('sandbox Graph: reading, renewing and deleting subscriptions', () => {
     expect((await graphCall('POST', `/subscriptions/${id}/reauthorize`)).status).toBe(404);
   });
 
-  it('an expired subscription (injected clock) gets nothing and is 404 to GET, PATCH, reauthorize and DELETE, but stays listed', async () => {
+  it('an expired subscription (injected clock) gets nothing, is 404 to GET, PATCH, reauthorize and DELETE, stays listed', async () => {
     const { graph, receiver } = await setup();
     const id = await subscribed({ expirationDateTime: minutes(60) });
     const expiry = minutes(60);

@@ -52,7 +52,7 @@ describe('TableTenantStore', () => {
     expect(await tenants.get('acme')).toBeNull();
   });
 
-  it('turns a stored configuration that no longer validates into a CONFIG error naming the tenant and fields, and lets a replace fix it', async () => {
+  it('turns a stored configuration that no longer validates into a CONFIG error naming tenant and fields; a replace fixes it', async () => {
     const { tenants, rawTable } = await freshStores();
     const stored = JSON.parse(JSON.stringify(tenantConfig()));
     stored.pbx.baseUrl = 'not a url';

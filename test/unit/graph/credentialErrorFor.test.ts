@@ -4,7 +4,8 @@ import { credentialErrorFor } from '../../../shared/graph/credentialErrorFor';
 describe('credentialErrorFor', () => {
   it("reports Entra ID's refusal as UNAUTHORIZED with the AADSTS code", () => {
     const refusal = new Error(
-      'invalid_client: Error(s): 7000215 - Timestamp: Not Available - Description: AADSTS7000215: Invalid client secret provided. Trace ID: x - Correlation ID: y',
+      'invalid_client: Error(s): 7000215 - Timestamp: Not Available - Description: ' +
+        'AADSTS7000215: Invalid client secret provided. Trace ID: x - Correlation ID: y',
     );
     refusal.name = 'AuthenticationRequiredError';
     const mapped = credentialErrorFor(refusal);
