@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 import { graphWebhookHandler } from '../shared/notifications/graphWebhookHandler';
 import { webhookRoutes } from '../shared/notifications/webhookRoutes';
-import { getServices } from '../shared/runtime/getServices';
+import { getServices } from '../shared/app/getServices';
 
 // Graph posts change notifications and lifecycle events here. Anonymous: Graph cannot send a function key
 // header, and every item is authenticated by its subscription's clientState instead. The validation

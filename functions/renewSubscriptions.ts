@@ -1,7 +1,7 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { loggerFor } from '../shared/core/logging/loggerFor';
-import { enqueueAllSubscriptionMaintenance } from '../shared/runtime/enqueueSubscriptionMaintenance';
-import { getServices } from '../shared/runtime/getServices';
+import { enqueueAllSubscriptionMaintenance } from '../shared/app/enqueueSubscriptionMaintenance';
+import { getServices } from '../shared/app/getServices';
 
 export async function renewSubscriptions(_timer: Timer, context: InvocationContext): Promise<void> {
   await enqueueAllSubscriptionMaintenance(await getServices(), new Date(), loggerFor(context));

@@ -1,7 +1,7 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { loggerFor } from '../shared/core/logging/loggerFor';
-import { enqueueDueReconciles } from '../shared/runtime/enqueueDueReconciles';
-import { getServices } from '../shared/runtime/getServices';
+import { enqueueDueReconciles } from '../shared/app/enqueueDueReconciles';
+import { getServices } from '../shared/app/getServices';
 
 export async function scheduledSync(_timer: Timer, context: InvocationContext): Promise<void> {
   await enqueueDueReconciles(await getServices(), new Date(), loggerFor(context));

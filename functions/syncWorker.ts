@@ -1,8 +1,8 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { loggerFor } from '../shared/core/logging/loggerFor';
-import { parseSyncJob } from '../shared/queue/parseSyncJob';
-import { getServices } from '../shared/runtime/getServices';
-import { processJob } from '../shared/runtime/processJob';
+import { parseSyncJob } from '../shared/app/jobs/parseSyncJob';
+import { getServices } from '../shared/app/getServices';
+import { processJob } from '../shared/app/processJob';
 
 export async function syncWorker(message: unknown, context: InvocationContext): Promise<void> {
   const job = parseSyncJob(message);

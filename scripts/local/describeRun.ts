@@ -1,4 +1,4 @@
-import { type SyncRun } from '../../shared/store/RunStore';
+import { type SyncRun } from '../../shared/engine/RunStore';
 
 const listed = (counts: Record<string, number>) =>
   Object.entries(counts)

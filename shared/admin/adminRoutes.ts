@@ -1,8 +1,8 @@
 import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { type Logger } from '../core/logging/Logger';
 import { loggerFor } from '../core/logging/loggerFor';
-import { errorResponse } from '../http/jsonResponses';
-import { type Services } from '../runtime/Services';
+import { errorResponse } from '../core/http/jsonResponses';
+import { type Services } from '../app/Services';
 import { getRun, listRuns } from './runHandlers';
 import { listSubscriptions, maintainSubscriptions } from './subscriptionHandlers';
 import { syncTenant } from './syncHandlers';

@@ -1,7 +1,7 @@
 import type { HttpRequest } from '@azure/functions';
 import { TenantIdSchema } from '../config/TenantConfig';
-import { AppError } from '../errors/AppError';
-import { RunIdSchemaPattern } from '../store/newRunId';
+import { AppError } from '../core/errors/AppError';
+import { RunIdSchemaPattern } from '../engine/newRunId';
 
 export function tenantIdParam(request: HttpRequest): string {
   const parsed = TenantIdSchema.safeParse(request.params.id ?? '');

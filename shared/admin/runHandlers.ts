@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { AppError } from '../errors/AppError';
-import { json } from '../http/jsonResponses';
-import { type Services } from '../runtime/Services';
+import { AppError } from '../core/errors/AppError';
+import { json } from '../core/http/jsonResponses';
+import { type Services } from '../app/Services';
 import { runIdParam, tenantIdParam } from './pathParams';
 
 async function requireTenant(services: Services, id: string): Promise<void> {

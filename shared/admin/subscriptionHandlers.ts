@@ -1,8 +1,8 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { AppError } from '../errors/AppError';
-import { json } from '../http/jsonResponses';
-import { type Services } from '../runtime/Services';
-import { enqueueSubscriptionMaintenance } from '../runtime/enqueueSubscriptionMaintenance';
+import { AppError } from '../core/errors/AppError';
+import { json } from '../core/http/jsonResponses';
+import { type Services } from '../app/Services';
+import { enqueueSubscriptionMaintenance } from '../app/enqueueSubscriptionMaintenance';
 import { tenantIdParam } from './pathParams';
 
 /** GET /tenants/{id}/subscriptions — the tenant's Graph subscriptions from our table (no clientState data). */

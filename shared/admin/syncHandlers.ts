@@ -1,9 +1,9 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { AppError } from '../errors/AppError';
-import { json } from '../http/jsonResponses';
-import { type Services } from '../runtime/Services';
-import { requestSync } from '../runtime/requestSync';
-import { runUserSync } from '../sync/runUserSync';
+import { AppError } from '../core/errors/AppError';
+import { json } from '../core/http/jsonResponses';
+import { type Services } from '../app/Services';
+import { requestSync } from '../app/requestSync';
+import { runUserSync } from '../features/users/runUserSync';
 import { booleanQuery, tenantIdParam } from './pathParams';
 
 function modeQuery(request: HttpRequest): 'full' | 'delta' {

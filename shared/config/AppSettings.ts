@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '../errors/AppError';
+import { AppError } from '../core/errors/AppError';
 import { formatZodIssues } from './formatZodIssues';
 import { isLoopbackUrl } from './isLoopbackUrl';
 

@@ -1,5 +1,5 @@
 import { type AuthenticationProvider, type Context, GraphClientError, type Middleware } from '@microsoft/microsoft-graph-client';
-import { AppError } from '../errors/AppError';
+import { AppError } from '../core/errors/AppError';
 import { credentialErrorFor } from './credentialErrorFor';
 
 /**

@@ -1,6 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
-import { AppError } from '../errors/AppError';
+import { AppError } from '../core/errors/AppError';
 import { type DeltaStart, type DirectoryReader } from './DirectoryReader';
 import { type GraphUser, GraphUserSchema, USER_SELECT, type UsersDeltaPage } from './GraphUser';
 import { graphErrorFor } from './graphErrorFor';

@@ -1,6 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
-import { AppError, isAppError } from '../errors/AppError';
+import { AppError, isAppError } from '../core/errors/AppError';
 import { type GraphSubscription, type NewSubscription, type SubscriptionClient } from './SubscriptionClient';
 import { graphErrorFor } from './graphErrorFor';
 

@@ -8,7 +8,7 @@ import {
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { type TenantConfig } from '../config/TenantConfig';
 import { cloudEndpoints } from '../config/nationalClouds';
-import { type SecretStore } from '../secrets/SecretStore';
+import { type SecretStore } from '../platform/secrets/SecretStore';
 import { BearerTokenMiddleware } from './BearerTokenMiddleware';
 import { type GraphConnection } from './GraphConnection';
 import { RequestCountingMiddleware } from './RequestCountingMiddleware';

@@ -2,8 +2,8 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from '@azure/identity';
 import { type GraphAuth, type TenantConfig } from '../config/TenantConfig';
 import { cloudEndpoints } from '../config/nationalClouds';
-import { AppError } from '../errors/AppError';
-import { type SecretStore } from '../secrets/SecretStore';
+import { AppError } from '../core/errors/AppError';
+import { type SecretStore } from '../platform/secrets/SecretStore';
 
 /** The tenant's microsoft365 section with an auth kind that signs in to Entra ID (not the sandbox). */
 type EntraAppConfig = TenantConfig['microsoft365'] & { auth: Exclude<GraphAuth, { kind: 'sandbox' }> };

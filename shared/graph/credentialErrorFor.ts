@@ -1,4 +1,4 @@
-import { AppError } from '../errors/AppError';
+import { AppError } from '../core/errors/AppError';
 
 /**
  * Classifies a failure to get an app-only token. Entra ID's refusals (wrong secret, unknown application or

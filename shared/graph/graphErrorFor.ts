@@ -1,5 +1,5 @@
 import { GraphClientError } from '@microsoft/microsoft-graph-client';
-import { AppError, type AppErrorOptions } from '../errors/AppError';
+import { AppError, type AppErrorOptions } from '../core/errors/AppError';
 
 /** Error codes Graph uses for a delta token it no longer knows (documented as a 40X; seen in several cases). */
 const EXPIRED_TOKEN_CODES = new Set(['syncstatenotfound', 'resyncrequired', 'syncstateinvalid']);

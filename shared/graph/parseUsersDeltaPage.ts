@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '../errors/AppError';
+import { AppError } from '../core/errors/AppError';
 import { type GraphUser, GraphUserSchema, RemovedReasonSchema, type RemovedUser, type UsersDeltaPage } from './GraphUser';
 
 const DeltaPageSchema = z

@@ -1,4 +1,4 @@
-import { type SubscriptionRecord, type SubscriptionStore } from '../store/SubscriptionStore';
+import { type SubscriptionRecord, type SubscriptionStore } from '../subscriptions/SubscriptionStore';
 
 export interface SubscriptionLookup {
   get(subscriptionId: string): Promise<SubscriptionRecord | null>;

@@ -1,7 +1,7 @@
-import { type JobQueue } from '../queue/JobQueue';
-import { debouncedDeltaMessage } from '../queue/debounceWindow';
-import { type UserSyncJob } from '../queue/SyncJob';
-import { type SubscribedResource } from '../store/SubscriptionStore';
+import { type JobQueue } from '../platform/queue/JobQueue';
+import { debouncedDeltaMessage } from '../app/jobs/debounceWindow';
+import { type UserSyncJob } from '../app/jobs/SyncJob';
+import { type SubscribedResource } from '../subscriptions/SubscriptionStore';
 
 /**
  * Turns "something changed for this tenant and resource" into at most one delta job per debounce window.

@@ -1,9 +1,9 @@
 import { type ChangeNotification, ChangeNotificationSchema } from '../graph/ChangeNotification';
 import { Logger } from '../core/logging/Logger';
-import { type JobQueue } from '../queue/JobQueue';
-import { debounceWindowStart } from '../queue/debounceWindow';
-import { type SubscriptionJob } from '../queue/SyncJob';
-import { type SubscribedResource, type SubscriptionRecord } from '../store/SubscriptionStore';
+import { type JobQueue } from '../platform/queue/JobQueue';
+import { debounceWindowStart } from '../app/jobs/debounceWindow';
+import { type SubscriptionJob } from '../app/jobs/SyncJob';
+import { type SubscribedResource, type SubscriptionRecord } from '../subscriptions/SubscriptionStore';
 import { type SubscriptionLookup } from './CachedSubscriptionLookup';
 import { type DebouncedDeltaEnqueuer } from './DebouncedDeltaEnqueuer';
 import { type DropReason, type NotificationStats, emptyNotificationStats } from './NotificationStats';

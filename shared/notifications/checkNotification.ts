@@ -1,6 +1,6 @@
 import { type ChangeNotification, notificationTenant } from '../graph/ChangeNotification';
 import { clientStateMatches } from '../graph/clientState';
-import { type SubscriptionRecord } from '../store/SubscriptionStore';
+import { type SubscriptionRecord } from '../subscriptions/SubscriptionStore';
 import { type SubscriptionLookup } from './CachedSubscriptionLookup';
 import { type DropReason } from './NotificationStats';
 

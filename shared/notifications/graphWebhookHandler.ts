@@ -2,9 +2,9 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { z } from 'zod';
 import { loggerFor } from '../core/logging/loggerFor';
 import { MAX_NOTIFICATION_BODY_BYTES } from '../graph/ChangeNotification';
-import { AppError } from '../errors/AppError';
-import { errorResponse, json } from '../http/jsonResponses';
-import { readJsonBody } from '../http/readJsonBody';
+import { AppError } from '../core/errors/AppError';
+import { errorResponse, json } from '../core/http/jsonResponses';
+import { readJsonBody } from '../core/http/readJsonBody';
 import { type NotificationIntake } from './NotificationIntake';
 
 /** Graph's tokens are a few hundred characters; anything far longer is not a handshake. */

@@ -1,5 +1,5 @@
-import { isAppError } from '../errors/AppError';
-import { type Services } from '../runtime/Services';
+import { isAppError } from '../core/errors/AppError';
+import { type Services } from '../app/Services';
 
 /**
  * Drops a tenant's subscription records and clientState secrets without calling Graph (the tenant is gone

@@ -1,4 +1,4 @@
-import { type SubscriptionRecord } from '../store/SubscriptionStore';
+import { type SubscriptionRecord } from './SubscriptionStore';
 import { type WantedSubscription } from './wantedSubscriptions';
 
 export interface SubscriptionPlan {

@@ -1,6 +1,6 @@
 import { type TenantConfig } from '../config/TenantConfig';
-import { type NotificationSettings } from '../runtime/Services';
-import { type SubscribedResource } from '../store/SubscriptionStore';
+import { type NotificationSettings } from '../app/Services';
+import { type SubscribedResource } from './SubscriptionStore';
 
 /** A subscription a tenant's options call for. */
 export interface WantedSubscription {

@@ -2,7 +2,7 @@ import { TableClient } from '@azure/data-tables';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { adminHandler, adminRoutes } from '../../shared/admin/adminRoutes';
-import { type Services } from '../../shared/runtime/Services';
+import { type Services } from '../../shared/app/Services';
 import { subscriptionRecord } from '../support/subscriptionRecord';
 import { testStorageConnectionString } from '../support/storage';
 import { createTestServices } from '../support/testServices';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type * as AzureFunctions from '@azure/functions';
-import { notificationSettingsFrom } from '../../shared/runtime/notificationServices';
+import { notificationSettingsFrom } from '../../shared/app/notificationServices';
 
 const registered: { kind: string; name: string; options: Record<string, unknown> }[] = [];
 

@@ -4,7 +4,7 @@ import { clientStateHash } from '../../shared/graph/clientState';
 import { DebouncedDeltaEnqueuer } from '../../shared/notifications/DebouncedDeltaEnqueuer';
 import { NotificationIntake } from '../../shared/notifications/NotificationIntake';
 import { graphWebhookHandler } from '../../shared/notifications/graphWebhookHandler';
-import { InProcessJobQueue } from '../../shared/queue/InProcessJobQueue';
+import { InProcessJobQueue } from '../../shared/platform/queue/InProcessJobQueue';
 import { TEST_DIRECTORY_ID, subscriptionRecord } from '../support/subscriptionRecord';
 
 const DIRECTORY = TEST_DIRECTORY_ID;

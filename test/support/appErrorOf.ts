@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/errors/AppError';
+import { AppError } from '../../shared/core/errors/AppError';
 
 /** The AppError a promise rejects with (anything else, or no rejection, fails the test). */
 export async function appErrorOf(work: Promise<unknown>): Promise<AppError> {

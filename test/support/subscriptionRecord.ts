@@ -1,4 +1,4 @@
-import { type SubscriptionRecord } from '../../shared/store/SubscriptionStore';
+import { type SubscriptionRecord } from '../../shared/subscriptions/SubscriptionStore';
 
 export const TEST_DIRECTORY_ID = '11111111-1111-4111-8111-111111111111';
 

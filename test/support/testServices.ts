@@ -1,12 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InProcessJobQueue } from '../../shared/queue/InProcessJobQueue';
-import { LocalSecretStore } from '../../shared/secrets/LocalSecretStore';
-import { assembleServices } from '../../shared/runtime/createServices';
-import { notificationSettingsFrom } from '../../shared/runtime/notificationServices';
-import { type Services } from '../../shared/runtime/Services';
-import { createTableStores } from '../../shared/store/createTableStores';
+import { InProcessJobQueue } from '../../shared/platform/queue/InProcessJobQueue';
+import { LocalSecretStore } from '../../shared/platform/secrets/LocalSecretStore';
+import { assembleServices } from '../../shared/app/createServices';
+import { notificationSettingsFrom } from '../../shared/app/notificationServices';
+import { type Services } from '../../shared/app/Services';
+import { createTableStores } from '../../shared/platform/tables/createTableStores';
 import { testStorageConnectionString, uniqueTablePrefix } from './storage';
 
 /** Real adapters over the test Azurite, a local secret file and an in-process queue (not started). */

@@ -1,5 +1,5 @@
 import { type z } from 'zod';
-import { parseRetryAfter } from '../../http/parseRetryAfter';
+import { parseRetryAfter } from '../../core/http/parseRetryAfter';
 import { parsePortSipBody } from './parsePortSipBody';
 import { portSipErrorFor } from './portSipErrorFor';
 import { type PortSipSession } from './PortSipSession';

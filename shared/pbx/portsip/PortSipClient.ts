@@ -1,7 +1,14 @@
 import { type z } from 'zod';
-import { isAppError } from '../../errors/AppError';
-import { TokenBucketRateLimiter } from '../../http/TokenBucketRateLimiter';
-import { type PbxClient, type PbxNewUser, type PbxNumberOwner, type PbxNumberType, type PbxUser, type PbxUserFields } from '../PbxClient';
+import { isAppError } from '../../core/errors/AppError';
+import { TokenBucketRateLimiter } from '../../core/http/TokenBucketRateLimiter';
+import {
+  type PbxClient,
+  type PbxNewUser,
+  type PbxNumberOwner,
+  type PbxNumberType,
+  type PbxUser,
+  type PbxUserFields,
+} from '../ports/PbxClient';
 import { generateCredentials } from './generateCredentials';
 import { PortSipApi } from './PortSipApi';
 import {

@@ -1,5 +1,5 @@
-import { AppError } from '../../errors/AppError';
-import { parseRetryAfter } from '../../http/parseRetryAfter';
+import { AppError } from '../../core/errors/AppError';
+import { parseRetryAfter } from '../../core/http/parseRetryAfter';
 import { parsePortSipBody } from './parsePortSipBody';
 import { portSipErrorFor } from './portSipErrorFor';
 import { type TokenAnswer, TokenAnswerSchema, TwoFactorAnswerSchema } from './portSipSchemas';

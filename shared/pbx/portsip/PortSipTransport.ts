@@ -1,6 +1,6 @@
-import { AppError } from '../../errors/AppError';
-import { type TokenBucketRateLimiter } from '../../http/TokenBucketRateLimiter';
-import { retryDelay } from '../../http/retryDelay';
+import { AppError } from '../../core/errors/AppError';
+import { type TokenBucketRateLimiter } from '../../core/http/TokenBucketRateLimiter';
+import { retryDelay } from '../../core/http/retryDelay';
 
 export type PortSipMethod = 'GET' | 'POST';
 

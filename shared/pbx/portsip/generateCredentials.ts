@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { AppError } from '../../errors/AppError';
+import { AppError } from '../../core/errors/AppError';
 import { type PasswordPolicy } from './portSipSchemas';
 
 // Look-alikes (l/1, O/0, I) left out; specials limited to ones that are safe in SIP digest, XML provisioning

@@ -1,5 +1,5 @@
 import { type z } from 'zod';
-import { AppError } from '../../errors/AppError';
+import { AppError } from '../../core/errors/AppError';
 
 /**
  * Validates a PortSIP answer. A mismatch means the PBX speaks a REST version we do not understand, which no

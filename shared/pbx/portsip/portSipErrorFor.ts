@@ -1,4 +1,4 @@
-import { AppError, type AppErrorOptions, type ErrorCode } from '../../errors/AppError';
+import { AppError, type AppErrorOptions, type ErrorCode } from '../../core/errors/AppError';
 import { ErrorBodySchema } from './portSipSchemas';
 import { redactSecrets } from './redactSecrets';
 

@@ -1,4 +1,4 @@
-import { type PbxUserFields } from '../PbxClient';
+import { type PbxUserFields } from '../ports/PbxClient';
 
 const FIELD_NAMES: Record<keyof PbxUserFields, string> = {
   displayName: 'display_name',

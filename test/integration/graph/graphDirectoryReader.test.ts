@@ -4,7 +4,7 @@ import { type DeltaStart } from '../../../shared/graph/DirectoryReader';
 import { GraphDirectoryReader } from '../../../shared/graph/GraphDirectoryReader';
 import { type UsersDeltaPage } from '../../../shared/graph/GraphUser';
 import { createGraphClient } from '../../../shared/graph/createGraphClient';
-import { LocalSecretStore } from '../../../shared/secrets/LocalSecretStore';
+import { LocalSecretStore } from '../../../shared/platform/secrets/LocalSecretStore';
 import { GraphSandbox, generateUsers } from '../../../sandbox/graph';
 import { appErrorOf } from '../../support/appErrorOf';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { enqueueDueReconciles } from '../../../shared/runtime/enqueueDueReconciles';
-import { type SyncRun } from '../../../shared/store/RunStore';
+import { enqueueDueReconciles } from '../../../shared/app/enqueueDueReconciles';
+import { type SyncRun } from '../../../shared/engine/RunStore';
 import { TenantSubscriptions } from '../../../shared/subscriptions/TenantSubscriptions';
 import { generateUsers } from '../../../sandbox/graph';
 import { type NotificationRig, startNotificationRig } from '../../../sandbox/notificationRig';

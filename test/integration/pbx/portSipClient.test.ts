@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type PbxUser } from '../../../shared/pbx/PbxClient';
+import { type PbxUser } from '../../../shared/pbx/ports/PbxClient';
 import { PortSipClient, type PortSipClientOptions } from '../../../shared/pbx/portsip/PortSipClient';
 import { PortSipSandbox, type PortSipSandboxOptions } from '../../../sandbox/portsip';
 import { appErrorOf } from '../../support/appErrorOf';

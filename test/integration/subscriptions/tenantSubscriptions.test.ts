@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { TenantConfigSchema } from '../../../shared/config/TenantConfig';
-import { AppError } from '../../../shared/errors/AppError';
+import { AppError } from '../../../shared/core/errors/AppError';
 import { clientStateMatches } from '../../../shared/graph/clientState';
 import { type GraphSubscription, type NewSubscription, type SubscriptionClient } from '../../../shared/graph/SubscriptionClient';
-import { type InProcessJobQueue } from '../../../shared/queue/InProcessJobQueue';
-import { type Services } from '../../../shared/runtime/Services';
-import { type TenantRecord } from '../../../shared/store/TenantStore';
-import { processSubscriptionJob } from '../../../shared/runtime/processSubscriptionJob';
+import { type InProcessJobQueue } from '../../../shared/platform/queue/InProcessJobQueue';
+import { type Services } from '../../../shared/app/Services';
+import { type TenantRecord } from '../../../shared/app/TenantStore';
+import { processSubscriptionJob } from '../../../shared/app/processSubscriptionJob';
 import { FALLBACK_LIFETIME_MINUTES, TenantSubscriptions } from '../../../shared/subscriptions/TenantSubscriptions';
 import { createTestServices } from '../../support/testServices';
 import { Logger } from '../../../shared/core/logging/Logger';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeRun } from '../../../scripts/local/describeRun';
-import { emptyCounts } from '../../../shared/store/RunStore';
-import { queuedRun } from '../../../shared/store/queuedRun';
+import { emptyCounts } from '../../../shared/engine/RunStore';
+import { queuedRun } from '../../../shared/engine/queuedRun';
 
 const run = queuedRun({ tenantId: 'demo', runId: 'r1', trigger: 'startup', mode: 'full', queuedAt: '2026-12-01T00:00:00Z' });
 

@@ -1,9 +1,9 @@
 import { ClientCertificateCredential, ClientSecretCredential } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
 import { TenantConfigSchema } from '../../../shared/config/TenantConfig';
-import { AppError } from '../../../shared/errors/AppError';
+import { AppError } from '../../../shared/core/errors/AppError';
 import { createGraphCredential } from '../../../shared/graph/createGraphCredential';
-import { type SecretStore } from '../../../shared/secrets/SecretStore';
+import { type SecretStore } from '../../../shared/platform/secrets/SecretStore';
 
 // A throwaway self-signed test certificate with its key (not used anywhere else).
 const PEM = `-----BEGIN PRIVATE KEY-----

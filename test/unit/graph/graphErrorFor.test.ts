@@ -1,6 +1,6 @@
 import { GraphClientError, GraphError } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../shared/errors/AppError';
+import { AppError } from '../../../shared/core/errors/AppError';
 import { graphErrorFor } from '../../../shared/graph/graphErrorFor';
 
 function graphError(status: number, code: string, headers: Record<string, string> = {}): GraphError {

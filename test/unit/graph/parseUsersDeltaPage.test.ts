@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../shared/errors/AppError';
+import { AppError } from '../../../shared/core/errors/AppError';
 import { parseUsersDeltaPage } from '../../../shared/graph/parseUsersDeltaPage';
 
 const NEXT = 'https://graph.microsoft.com/v1.0/users/delta?$skiptoken=abc';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CachedSubscriptionLookup } from '../../../shared/notifications/CachedSubscriptionLookup';
-import { type SubscriptionRecord, type SubscriptionStore } from '../../../shared/store/SubscriptionStore';
+import { type SubscriptionRecord, type SubscriptionStore } from '../../../shared/subscriptions/SubscriptionStore';
 import { subscriptionRecord } from '../../support/subscriptionRecord';
 
 function countingStore(records: SubscriptionRecord[]) {

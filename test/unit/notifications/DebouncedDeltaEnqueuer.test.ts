@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../shared/errors/AppError';
+import { AppError } from '../../../shared/core/errors/AppError';
 import { DebouncedDeltaEnqueuer } from '../../../shared/notifications/DebouncedDeltaEnqueuer';
-import { type EnqueueOptions, type JobQueue } from '../../../shared/queue/JobQueue';
-import { type SyncJob } from '../../../shared/queue/SyncJob';
+import { type EnqueueOptions, type JobQueue } from '../../../shared/platform/queue/JobQueue';
+import { type SyncJob } from '../../../shared/app/jobs/SyncJob';
 
 function slowQueue() {
   const sends: { job: SyncJob; options: EnqueueOptions }[] = [];

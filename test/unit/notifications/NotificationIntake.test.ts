@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { clientStateHash } from '../../../shared/graph/clientState';
 import { DebouncedDeltaEnqueuer } from '../../../shared/notifications/DebouncedDeltaEnqueuer';
 import { NotificationIntake } from '../../../shared/notifications/NotificationIntake';
-import { AppError } from '../../../shared/errors/AppError';
-import { type EnqueueOptions, type JobQueue } from '../../../shared/queue/JobQueue';
-import { type SyncJob } from '../../../shared/queue/SyncJob';
-import { type SubscriptionRecord } from '../../../shared/store/SubscriptionStore';
+import { AppError } from '../../../shared/core/errors/AppError';
+import { type EnqueueOptions, type JobQueue } from '../../../shared/platform/queue/JobQueue';
+import { type SyncJob } from '../../../shared/app/jobs/SyncJob';
+import { type SubscriptionRecord } from '../../../shared/subscriptions/SubscriptionStore';
 import { TEST_DIRECTORY_ID, subscriptionRecord } from '../../support/subscriptionRecord';
 
 const DIRECTORY = TEST_DIRECTORY_ID;

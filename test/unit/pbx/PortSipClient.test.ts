@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type PbxUser } from '../../../shared/pbx/PbxClient';
+import { type PbxUser } from '../../../shared/pbx/ports/PbxClient';
 import { PortSipClient, type PortSipClientOptions } from '../../../shared/pbx/portsip/PortSipClient';
 import { type FakeHandler, type FakePortSip, type FakeReply, startFakePortSip } from './fakePortSipServer';
 import { appErrorOf } from '../../support/appErrorOf';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../shared/errors/AppError';
+import { AppError } from '../../../shared/core/errors/AppError';
 import { type PortSipSender, PortSipSession } from '../../../shared/pbx/portsip/PortSipSession';
 import { type PortSipAnswer, type PortSipMethod } from '../../../shared/pbx/portsip/PortSipTransport';
 import { appErrorOf } from '../../support/appErrorOf';

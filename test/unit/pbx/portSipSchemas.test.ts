@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../shared/errors/AppError';
+import { AppError } from '../../../shared/core/errors/AppError';
 import { parsePortSipBody } from '../../../shared/pbx/portsip/parsePortSipBody';
 import {
   listPageSchema,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type SubscriptionRecord } from '../../../shared/store/SubscriptionStore';
+import { type SubscriptionRecord } from '../../../shared/subscriptions/SubscriptionStore';
 import { planSubscriptions } from '../../../shared/subscriptions/planSubscriptions';
 import { type WantedSubscription } from '../../../shared/subscriptions/wantedSubscriptions';
 import { subscriptionRecord } from '../../support/subscriptionRecord';

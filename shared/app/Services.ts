@@ -1,0 +1,38 @@
+import { type DirectoryReader } from '../graph/DirectoryReader';
+import { type SubscriptionClient } from '../graph/SubscriptionClient';
+import { type NotificationIntake } from '../notifications/NotificationIntake';
+import { type DebouncedDeltaEnqueuer } from '../notifications/DebouncedDeltaEnqueuer';
+import { type PbxClient } from '../pbx/ports/PbxClient';
+import { type JobQueue } from '../platform/queue/JobQueue';
+import { type SecretStore } from '../platform/secrets/SecretStore';
+import { type TableStores } from '../platform/tables/createTableStores';
+import { type SubscribedResource } from '../subscriptions/SubscriptionStore';
+import { type TenantRecord } from './TenantStore';
+
+/** The Graph and PBX adapters for one tenant. */
+export interface TenantConnectors {
+  directoryReader: DirectoryReader;
+  subscriptions: SubscriptionClient;
+  pbx: PbxClient;
+}
+
+/** Where Graph delivers, how bursts collapse and how long subscriptions live (from the app settings). */
+export interface NotificationSettings {
+  /** Unset when PUBLIC_BASE_URL is: no subscriptions, changes arrive with the scheduled reconcile. */
+  endpoints?: { notificationUrl: string; lifecycleNotificationUrl: string } | undefined;
+  debounceMs: number;
+  lifetimeMinutes: Record<SubscribedResource, number>;
+}
+
+/** Everything a function needs, built once per process (composition root: createServices). */
+export interface Services extends TableStores {
+  secrets: SecretStore;
+  queue: JobQueue;
+  connectorsFor(tenant: TenantRecord): Promise<TenantConnectors>;
+  syncConcurrency: number;
+  notifications: NotificationSettings;
+  /** Debounced delta jobs, shared by the webhooks and subscription maintenance (catch-up after a create). */
+  deltaRequests: DebouncedDeltaEnqueuer;
+  /** The webhooks' per-process state: subscription cache and counters. */
+  webhook: NotificationIntake;
+}

@@ -1,0 +1,40 @@
+import { ensureError } from '../core/errors/ensureError';
+import { type SubscriptionJob } from './jobs/SyncJob';
+import { type Services } from './Services';
+import { type Logger } from '../core/logging/Logger';
+
+/**
+ * Queues a `maintain` subscription job for a tenant. The message id is per tenant and `slot` (a timer
+ * occurrence, a configuration version), so overlapping timers or a retried request queue it once.
+ */
+export async function enqueueSubscriptionMaintenance(
+  services: Services,
+  tenantId: string,
+  slot: string,
+  trigger: SubscriptionJob['trigger'],
+  now = new Date(),
+): Promise<void> {
+  const jobId = `maintain:${tenantId}:${slot}`.slice(0, 128);
+  const job: SubscriptionJob = { jobId, tenantId, resource: 'subscriptions', action: 'maintain', trigger, requestedAt: now.toISOString() };
+  await services.queue.enqueue(job, { messageId: jobId });
+}
+
+/**
+ * Called by the renewSubscriptions timer: one maintenance job per tenant (disabled ones too, so their
+ * subscriptions are removed). Renewal decisions are made in the job, from the subscription table.
+ */
+export async function enqueueAllSubscriptionMaintenance(services: Services, now: Date, log: Logger): Promise<string[]> {
+  const queued: string[] = [];
+  const slot = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
+  for (const tenant of await services.tenants.list({
+    onInvalid: (id, err) => log.warn('tenant skipped: its stored configuration is invalid', { tenant: id, error: err.message }),
+  })) {
+    try {
+      await enqueueSubscriptionMaintenance(services, tenant.id, slot, 'scheduled', now);
+      queued.push(tenant.id);
+    } catch (err) {
+      log.error('could not queue subscription maintenance', { tenant: tenant.id, error: ensureError(err).message });
+    }
+  }
+  return queued;
+}

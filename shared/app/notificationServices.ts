@@ -1,0 +1,43 @@
+import { type AppSettings } from '../config/AppSettings';
+import { CachedSubscriptionLookup } from '../notifications/CachedSubscriptionLookup';
+import { DebouncedDeltaEnqueuer } from '../notifications/DebouncedDeltaEnqueuer';
+import { NotificationIntake } from '../notifications/NotificationIntake';
+import { webhookRoutes } from '../notifications/webhookRoutes';
+import { type JobQueue } from '../platform/queue/JobQueue';
+import { type SubscriptionStore } from '../subscriptions/SubscriptionStore';
+import { type NotificationSettings, type Services } from './Services';
+
+const routeOf = (name: string) => webhookRoutes.find((r) => r.name === name)!.route;
+
+/** The notification endpoints' URLs under the app's public root (webhookRoutes). */
+export function notificationSettingsFrom(
+  settings: Pick<AppSettings, 'PUBLIC_BASE_URL' | 'NOTIFICATION_DEBOUNCE_MS' | 'SUBSCRIPTION_LIFETIME_MINUTES_USERS'>,
+): NotificationSettings {
+  const root = settings.PUBLIC_BASE_URL?.replace(/\/+$/, '');
+  return {
+    endpoints: root
+      ? {
+          notificationUrl: `${root}/api/${routeOf('graphNotifications')}`,
+          lifecycleNotificationUrl: `${root}/api/${routeOf('graphLifecycle')}`,
+        }
+      : undefined,
+    debounceMs: settings.NOTIFICATION_DEBOUNCE_MS,
+    lifetimeMinutes: { users: settings.SUBSCRIPTION_LIFETIME_MINUTES_USERS },
+  };
+}
+
+/** The notification parts of Services over a queue and the subscription table. */
+export function notificationServices(
+  notifications: NotificationSettings,
+  queue: JobQueue,
+  subscriptions: SubscriptionStore,
+): Pick<Services, 'notifications' | 'deltaRequests' | 'webhook'> {
+  const deltaRequests = new DebouncedDeltaEnqueuer(queue, notifications.debounceMs);
+  const webhook = new NotificationIntake({
+    lookup: new CachedSubscriptionLookup(subscriptions),
+    queue,
+    deltas: deltaRequests,
+    debounceMs: notifications.debounceMs,
+  });
+  return { notifications, deltaRequests, webhook };
+}

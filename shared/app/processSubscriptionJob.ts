@@ -1,0 +1,45 @@
+import { ensureError } from '../core/errors/ensureError';
+import { isRetryable } from '../core/errors/isRetryable';
+import { type SubscriptionJob } from './jobs/SyncJob';
+import { type SubscriptionChanges, TenantSubscriptions } from '../subscriptions/TenantSubscriptions';
+import { forgetTenantSubscriptions } from '../subscriptions/forgetTenantSubscriptions';
+import { type Services } from './Services';
+import { type Logger } from '../core/logging/Logger';
+
+/**
+ * Runs a subscription job in the tenant's session. Retryable failures (Graph or storage unavailable) are
+ * rethrown for redelivery; final ones (permission missing, endpoint validation failed) are logged, and the
+ * next maintenance run tries again.
+ */
+export async function processSubscriptionJob(
+  services: Services,
+  job: SubscriptionJob,
+  jobLog: Logger,
+): Promise<SubscriptionChanges | undefined> {
+  const logger = jobLog.with({ tenant: job.tenantId, job: job.jobId, feature: 'subscriptions' });
+  const tenant = await services.tenants.get(job.tenantId);
+  if (!tenant) {
+    // Deleted tenant: without its configuration Graph cannot be called; its subscriptions expire there.
+    await forgetTenantSubscriptions(services, job.tenantId);
+    logger.info('the tenant no longer exists; its subscription records were removed');
+    return undefined;
+  }
+  try {
+    const connectors = await services.connectorsFor(tenant);
+    const subscriptions = new TenantSubscriptions(services, tenant, connectors.subscriptions, logger);
+    const changes =
+      job.action === 'maintain'
+        ? await subscriptions.maintain()
+        : job.action === 'reauthorize'
+          ? await subscriptions.reauthorize(job.subscriptionId!)
+          : await subscriptions.recreate(job.subscriptionId!);
+    const counts = Object.fromEntries(Object.entries(changes).map(([what, ids]) => [what, ids.length]));
+    logger.info(`subscription ${job.action} done`, counts);
+    for (const error of changes.errors) logger.error('subscription upkeep failed for good', { error });
+    return changes;
+  } catch (err) {
+    logger.error('subscription job failed', { error: ensureError(err).message, willRetry: isRetryable(err) });
+    if (isRetryable(err)) throw err;
+    return undefined;
+  }
+}

@@ -1,0 +1,110 @@
+import { AppError, isAppError } from '../core/errors/AppError';
+import { ensureError } from '../core/errors/ensureError';
+import { isRetryable } from '../core/errors/isRetryable';
+import { type UserSyncJob } from './jobs/SyncJob';
+import { type SyncRun } from '../engine/RunStore';
+import { queuedRun } from '../engine/queuedRun';
+import { newRunId } from '../engine/newRunId';
+import { runUserSync } from '../features/users/runUserSync';
+import { type Services } from './Services';
+import { type Logger } from '../core/logging/Logger';
+
+/**
+ * Runs one sync job and records it as a run. A retryable failure is rethrown so the queue redelivers the
+ * job (the checkpoint did not move, so nothing is lost); a final one (bad credentials, missing permission,
+ * bad configuration) is recorded on the run and not retried.
+ */
+export async function processSyncJob(services: Services, job: UserSyncJob, jobLog: Logger): Promise<SyncRun | undefined> {
+  let logger = jobLog.with({ tenant: job.tenantId, job: job.jobId, run: job.runId, feature: job.resource });
+  const tenant = await services.tenants.get(job.tenantId);
+  if (!tenant) {
+    logger.info('the tenant no longer exists; job dropped');
+    return undefined;
+  }
+  const existing = job.runId ? await services.runs.get(job.tenantId, job.runId) : null;
+  const startedAt = new Date();
+  const run: SyncRun =
+    existing ??
+    queuedRun({
+      tenantId: job.tenantId,
+      runId: job.runId ?? newRunId(startedAt),
+      trigger: job.trigger,
+      mode: job.mode,
+      queuedAt: job.requestedAt,
+    });
+  // A job queued without a run id (a notification's delta) gets one here; its lines carry it from now on.
+  logger = logger.with({ run: run.runId });
+  if (!tenant.config.enabled || !tenant.config.users.enabled) {
+    await save(
+      services,
+      {
+        ...run,
+        status: 'succeeded',
+        startedAt: startedAt.toISOString(),
+        finishedAt: startedAt.toISOString(),
+        notes: ['tenant or user sync is disabled; nothing done'],
+      },
+      !existing,
+    );
+    return undefined;
+  }
+  Object.assign(run, { status: 'running', startedAt: startedAt.toISOString(), error: undefined });
+  await save(services, run, !existing);
+
+  try {
+    const connectors = await services.connectorsFor(tenant);
+    const result = await runUserSync(
+      {
+        tenantId: tenant.id,
+        options: tenant.config.users,
+        directoryReader: connectors.directoryReader,
+        pbx: connectors.pbx,
+        deltaStates: services.deltaStates,
+        links: services.links,
+        pendingUsers: services.pendingUsers,
+        concurrency: Math.min(services.syncConcurrency, tenant.config.pbx.maxConcurrency),
+        log: logger,
+      },
+      { mode: job.mode, dryRun: false },
+    );
+    const finishedAt = new Date();
+    const done: SyncRun = {
+      ...run,
+      status: result.counts.failed > 0 ? 'partial' : 'succeeded',
+      mode: result.mode,
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      counts: result.counts,
+      skippedByReason: result.skippedByReason,
+      outOfScopeByReason: result.outOfScopeByReason,
+      usersRead: result.usersRead,
+      issues: result.issues,
+      notes: result.notes,
+      pages: result.pages,
+      graphRequests: result.graphRequests,
+      pbxRequests: result.pbxRequests,
+    };
+    await services.runs.save(done);
+    logger.info(`run ${done.status}`, { ...done.counts, durationMs: done.durationMs, pbxRequests: done.pbxRequests });
+    return done;
+  } catch (caught) {
+    const err = ensureError(caught);
+    const retry = isRetryable(caught) && !isAppError(caught, 'INVALID');
+    const finishedAt = new Date();
+    await services.runs.save({
+      ...run,
+      status: 'failed',
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      error: retry ? `${err.message} (the job will be retried)` : err.message,
+    });
+    logger.error('run failed', { error: err.message, willRetry: retry });
+    if (retry) throw caught instanceof AppError ? caught : err;
+    return undefined;
+  }
+}
+
+async function save(services: Services, run: SyncRun, isNew: boolean): Promise<void> {
+  if (isNew) await services.runs.create(run);
+  else await services.runs.save(run);
+}

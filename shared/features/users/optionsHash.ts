@@ -1,0 +1,14 @@
+import { createHash } from 'node:crypto';
+import { type UserSyncOptions } from '../../config/TenantConfig';
+
+/** Hash of the options that decide who is synced and how; when it changes the next run is a full reconcile. */
+export function optionsHash(options: UserSyncOptions): string {
+  const relevant = {
+    syncGuests: options.syncGuests,
+    scope: options.scope,
+    onDisabled: options.onDisabled,
+    onDeleted: options.onDeleted,
+    onOutOfScope: options.onOutOfScope,
+  };
+  return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
+}

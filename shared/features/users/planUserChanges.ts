@@ -1,0 +1,244 @@
+import { type GraphUser, type RemovedUser } from '../../graph/GraphUser';
+import { type RemovalPolicy, type UserSyncOptions } from '../../config/TenantConfig';
+import { type PbxUserFields } from '../../pbx/ports/PbxClient';
+import { type UserLink } from '../../engine/LinkStore';
+import { type PbxDirectory } from './PbxDirectory';
+import { type UserAction, type UserPlan } from './UserPlan';
+import { changedFields, fieldsHash } from './fieldsHash';
+import { desiredPbxFields } from './desiredPbxFields';
+import { extensionFromProperty } from './extensionFromProperty';
+import { isInScope } from './isInScope';
+import { scopeExclusionFor } from './scopeExclusionFor';
+import { skipReasonFor } from './skipReasonFor';
+import { usableEmail } from './usableEmail';
+
+export interface PlanInput {
+  users: GraphUser[];
+  removed: RemovedUser[];
+  links: ReadonlyMap<string, UserLink>;
+  options: UserSyncOptions;
+  /** Required for GROUPS scope. */
+  groupMemberIds?: ReadonlySet<string> | undefined;
+  /** Required when a user may be created or adopted (see needsDirectory). */
+  directory?: PbxDirectory | undefined;
+}
+
+/** True when planning these users may create or adopt, so the PBX directory must be loaded first. */
+export function needsDirectory(input: Omit<PlanInput, 'removed' | 'directory'>): boolean {
+  return input.users.some(
+    (u) =>
+      input.links.get(u.id)?.state !== 'active' &&
+      u.accountEnabled !== false &&
+      !skipReasonFor(u) &&
+      isInScope(u, input.options, input.groupMemberIds),
+  );
+}
+
+/** The action a removal policy asks for on a linked user. `fields` are what the PBX should hold if disabled. */
+export function removalAction(link: UserLink, policy: RemovalPolicy, reason: string, fields?: PbxUserFields): UserAction | undefined {
+  const base = { objectId: link.objectId };
+  if (link.state === 'creating' || !link.pbxUserId) {
+    // The create never confirmed: nothing of ours is known to exist. Forget the reservation.
+    return { ...base, kind: 'unlink', reason: `${reason} (create had not completed)` };
+  }
+  if (policy === 'retain') return { ...base, kind: 'unlink', reason };
+  if (policy === 'delete') return { ...base, kind: 'delete', pbxUserId: link.pbxUserId, reason };
+  const target: PbxUserFields = { ...(fields ?? link.fields ?? emptyFields()), enabled: false };
+  if (link.hash === fieldsHash(target)) return undefined;
+  return { ...base, kind: 'disable', pbxUserId: link.pbxUserId, changes: changedFields(link.fields, target), fields: target, reason };
+}
+
+function emptyFields(): PbxUserFields {
+  return { displayName: '', email: '', mobilePhone: '', workPhone: '', department: '', enabled: false };
+}
+
+function planLinked(user: GraphUser, link: UserLink, options: UserSyncOptions, plan: UserPlan): void {
+  const upn = user.userPrincipalName ?? undefined;
+  const skip = skipReasonFor(user);
+  if (skip) {
+    plan.actions.push({
+      kind: 'skip',
+      objectId: user.id,
+      userPrincipalName: upn,
+      ...skip,
+      message: `${skip.message}; linked extension left unchanged`,
+    });
+    return;
+  }
+  const desired = desiredPbxFields(user);
+  if (link.hash === fieldsHash(desired)) {
+    plan.unchanged += 1;
+  } else {
+    plan.actions.push({
+      kind: 'update',
+      objectId: user.id,
+      userPrincipalName: upn,
+      pbxUserId: link.pbxUserId!,
+      changes: changedFields(link.fields, desired),
+      fields: desired,
+    });
+  }
+  if (options.numbering.mode === 'fromProperty') {
+    const wanted = extensionFromProperty(user, options.numbering.property, options.numbering.lastDigits);
+    if (wanted && wanted !== link.extensionNumber) {
+      // A notice, not a skip: the user is still synced (and counted) under the number it has.
+      plan.notices.push({
+        objectId: user.id,
+        userPrincipalName: upn,
+        action: 'notice',
+        code: 'extensionNumberChanged',
+        message:
+          `${options.numbering.property} now gives ${wanted}, but PortSIP cannot change ` +
+          `extension ${link.extensionNumber}; delete the extension to have it recreated`,
+      });
+    }
+  }
+}
+
+function planUnlinked(user: GraphUser, existing: UserLink | undefined, input: PlanInput, plan: UserPlan): void {
+  const { options, directory } = input;
+  const upn = user.userPrincipalName ?? undefined;
+  const skip = skipReasonFor(user);
+  if (skip) {
+    plan.actions.push({ kind: 'skip', objectId: user.id, userPrincipalName: upn, ...skip });
+    return;
+  }
+  if (!directory) throw new Error('planning a create needs the PBX directory (see needsDirectory)');
+  const fields = desiredPbxFields(user);
+  const email = usableEmail(user)!;
+
+  if (existing?.state === 'creating') {
+    plan.actions.push({
+      kind: 'create',
+      objectId: user.id,
+      userPrincipalName: upn,
+      user: { ...fields, userName: existing.pbxUserName, extensionNumber: existing.extensionNumber },
+      resume: true,
+      renumberable: options.numbering.mode === 'fromStart',
+    });
+    return;
+  }
+
+  if (options.adoptByEmail) {
+    const match = directory.claimByEmail(email);
+    if (match) {
+      const current: PbxUserFields = { ...match };
+      plan.actions.push({
+        kind: 'adopt',
+        objectId: user.id,
+        userPrincipalName: upn,
+        pbxUserId: match.id,
+        pbxUserName: match.userName,
+        extensionNumber: match.extensionNumber,
+        changes: changedFields(current, fields),
+        fields,
+      });
+      return;
+    }
+  }
+
+  let extensionNumber: string;
+  if (options.numbering.mode === 'fromStart') {
+    extensionNumber = directory.allocateFrom(options.numbering.start);
+  } else {
+    const wanted = extensionFromProperty(user, options.numbering.property, options.numbering.lastDigits);
+    if (!wanted) {
+      plan.actions.push({
+        kind: 'skip',
+        objectId: user.id,
+        userPrincipalName: upn,
+        code: 'noExtensionNumber',
+        message: `${options.numbering.property} holds no usable extension number (3-13 digits)`,
+      });
+      return;
+    }
+    if (directory.isNumberUsed(wanted)) {
+      plan.actions.push({
+        kind: 'skip',
+        objectId: user.id,
+        userPrincipalName: upn,
+        code: 'extensionCollision',
+        message: `extension ${wanted} (from ${options.numbering.property}) is already in use on the PBX; not overwritten`,
+      });
+      return;
+    }
+    directory.claimNumber(wanted);
+    extensionNumber = wanted;
+  }
+  plan.actions.push({
+    kind: 'create',
+    objectId: user.id,
+    userPrincipalName: upn,
+    user: { ...fields, userName: directory.claimUserName(email, extensionNumber), extensionNumber },
+    resume: false,
+    renumberable: options.numbering.mode === 'fromStart',
+  });
+}
+
+/**
+ * Pure planning: given one batch of Graph changes, the links and the options, decide what the PBX needs.
+ * Unchanged users cost nothing; users without a link are only ever created or adopted, never modified.
+ */
+export function planUserChanges(input: PlanInput): UserPlan {
+  const plan: UserPlan = { actions: [], unchanged: 0, outOfScope: {}, notices: [], seen: [] };
+  const leftAlone = (reason: string) => (plan.outOfScope[reason] = (plan.outOfScope[reason] ?? 0) + 1);
+  const { links, options } = input;
+  // Graph may repeat an entity within a round; the last copy wins.
+  const latest = new Map<string, GraphUser>();
+  for (const user of input.users) latest.set(user.id, user);
+
+  for (const user of latest.values()) {
+    plan.seen.push(user.id);
+    const link = links.get(user.id);
+    const exclusion = scopeExclusionFor(user, options, input.groupMemberIds);
+    if (exclusion) {
+      if (!link) leftAlone(exclusion);
+      else {
+        const action = removalAction(link, options.onOutOfScope, 'user left the sync scope');
+        if (action) plan.actions.push(action);
+        else plan.unchanged += 1;
+      }
+      continue;
+    }
+    if (user.accountEnabled === false) {
+      if (!link) leftAlone('accountDisabled');
+      else {
+        const action = removalAction(link, options.onDisabled, 'user is disabled in Entra ID', desiredPbxFields(user, false));
+        if (action) plan.actions.push(action);
+        else plan.unchanged += 1;
+      }
+      continue;
+    }
+    if (link?.state === 'active') planLinked(user, link, options, plan);
+    else planUnlinked(user, link, input, plan);
+  }
+
+  for (const removed of input.removed) {
+    if (latest.has(removed.id)) continue;
+    plan.seen.push(removed.id);
+    const link = links.get(removed.id);
+    if (!link) {
+      leftAlone('deletedInEntra');
+      continue;
+    }
+    const reason = removed.reason === 'deleted' ? 'user was permanently deleted' : 'user was deleted';
+    const action = removalAction(link, options.onDeleted, reason);
+    if (action) plan.actions.push(action);
+    else plan.unchanged += 1;
+  }
+  return plan;
+}
+
+/**
+ * After a complete full round: linked users that Graph no longer returned are gone from the directory.
+ * Only called when every page of the round was read in this run, never on partial information.
+ */
+export function planSweep(links: ReadonlyMap<string, UserLink>, seen: ReadonlySet<string>, options: UserSyncOptions): UserAction[] {
+  const actions: UserAction[] = [];
+  for (const link of links.values()) {
+    if (seen.has(link.objectId)) continue;
+    const action = removalAction(link, options.onDeleted, 'user no longer exists in Entra ID (full reconcile)');
+    if (action) actions.push(action);
+  }
+  return actions;
+}

@@ -1,0 +1,39 @@
+import { type DeltaStateStore } from '../../engine/DeltaStateStore';
+import { type LinkStore } from '../../engine/LinkStore';
+import { type PendingUserStore } from '../../engine/PendingUserStore';
+import { type RunStore } from '../../engine/RunStore';
+import { type ScheduleStateStore } from '../../app/ScheduleStateStore';
+import { TableDeltaStateStore } from './TableDeltaStateStore';
+import { TableLinkStore } from './TableLinkStore';
+import { TablePendingUserStore } from './TablePendingUserStore';
+import { TableRunStore } from './TableRunStore';
+import { TableScheduleStateStore } from './TableScheduleStateStore';
+import { TableSubscriptionStore } from './TableSubscriptionStore';
+import { type SubscriptionStore } from '../../subscriptions/SubscriptionStore';
+import { TableTenantStore } from './TableTenantStore';
+import { type TenantStore } from '../../app/TenantStore';
+import { type TableStorageOptions, createTableClients } from './createTableClients';
+
+export interface TableStores {
+  tenants: TenantStore;
+  deltaStates: DeltaStateStore;
+  links: LinkStore;
+  runs: RunStore;
+  pendingUsers: PendingUserStore;
+  scheduleState: ScheduleStateStore;
+  subscriptions: SubscriptionStore;
+}
+
+/** Every Table Storage repository, over tables that exist once this resolves. */
+export async function createTableStores(options: TableStorageOptions): Promise<TableStores> {
+  const tables = await createTableClients(options);
+  return {
+    tenants: new TableTenantStore(tables.tenants),
+    deltaStates: new TableDeltaStateStore(tables.deltaStates),
+    links: new TableLinkStore(tables.links),
+    runs: new TableRunStore(tables.runs),
+    pendingUsers: new TablePendingUserStore(tables.pendingUsers),
+    scheduleState: new TableScheduleStateStore(tables.scheduleState),
+    subscriptions: new TableSubscriptionStore(tables.subscriptions),
+  };
+}

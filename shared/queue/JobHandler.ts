@@ -1,4 +1,0 @@
-import { type SyncJob } from './SyncJob';
-
-/** Consumes one delivery of a job. Throwing abandons the message: it is redelivered, then dead-lettered. */
-export type JobHandler = (job: SyncJob, delivery: { deliveryCount: number; messageId: string }) => Promise<void>;

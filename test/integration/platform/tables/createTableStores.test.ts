@@ -1,0 +1,59 @@
+import { TableServiceClient } from '@azure/data-tables';
+import { describe, expect, it } from 'vitest';
+import { createTableClients } from '../../../../shared/platform/tables/createTableClients';
+import { createTableStores } from '../../../../shared/platform/tables/createTableStores';
+import { azuriteConnectionString, freePort } from '../../../../shared/platform/local/startAzurite';
+import { testStorageConnectionString, uniqueTablePrefix } from '../../../support/storage';
+import { rejection } from './storeTestTables';
+
+describe('createTableStores', () => {
+  it('creates every table with the prefix, and tolerates tables that already exist', async () => {
+    const prefix = uniqueTablePrefix();
+    const first = await createTableStores({ connectionString: testStorageConnectionString(), tablePrefix: prefix });
+    await first.scheduleState.setLastFire('acme', '2026-01-01T00:00:00.000Z');
+    const second = await createTableStores({ connectionString: testStorageConnectionString(), tablePrefix: prefix });
+    expect(await second.scheduleState.getLastFire('acme')).toBe('2026-01-01T00:00:00.000Z');
+    const service = TableServiceClient.fromConnectionString(testStorageConnectionString(), { allowInsecureConnection: true });
+    const names: string[] = [];
+    for await (const table of service.listTables()) if (table.name?.startsWith(prefix)) names.push(table.name.slice(prefix.length));
+    expect(names.sort()).toEqual(['deltastate', 'links', 'pendingusers', 'runs', 'schedule', 'subscriptions', 'tenants']);
+  });
+
+  it('returns one client per store, named with the prefix', async () => {
+    const prefix = uniqueTablePrefix();
+    const clients = await createTableClients({ connectionString: testStorageConnectionString(), tablePrefix: prefix });
+    expect(Object.keys(clients).sort()).toEqual([
+      'deltaStates',
+      'links',
+      'pendingUsers',
+      'runs',
+      'scheduleState',
+      'subscriptions',
+      'tenants',
+    ]);
+    expect(clients.tenants.tableName).toBe(`${prefix}tenants`);
+  });
+
+  it('refuses a prefix that makes invalid table names', async () => {
+    for (const tablePrefix of ['1abc', 'a-b', 'x'.repeat(60)]) {
+      const err = await rejection(createTableStores({ connectionString: testStorageConnectionString(), tablePrefix }), 'CONFIG');
+      expect(err.message).toContain('table prefix');
+    }
+  });
+
+  it('needs a connection string or a URL with a credential, and never echoes a bad connection string', async () => {
+    await rejection(createTableStores({ tablePrefix: 'x' }), 'CONFIG');
+    await rejection(createTableStores({ tableServiceUrl: 'https://acct.table.core.windows.net', tablePrefix: 'x' }), 'CONFIG');
+    const err = await rejection(createTableStores({ connectionString: 'AccountKey=SuperSecretKey;Nonsense', tablePrefix: 'x' }), 'CONFIG');
+    expect(err.message).not.toContain('SuperSecretKey');
+  });
+
+  it('reports an unreachable Table endpoint as TRANSIENT', async () => {
+    const closedPort = await freePort();
+    const err = await rejection(
+      createTableStores({ connectionString: azuriteConnectionString(closedPort), tablePrefix: 'x' }),
+      'TRANSIENT',
+    );
+    expect(err.message).toContain('could not be reached');
+  });
+});

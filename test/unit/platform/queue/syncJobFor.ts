@@ -1,0 +1,14 @@
+import { type UserSyncJob } from '../../../../shared/app/jobs/SyncJob';
+
+/** A valid delta job for a tenant; `jobId` doubles as the message id unless one is given. */
+export function syncJobFor(tenantId: string, jobId: string, overrides: Partial<UserSyncJob> = {}): UserSyncJob {
+  return {
+    jobId,
+    tenantId,
+    resource: 'users',
+    mode: 'delta',
+    trigger: 'notification',
+    requestedAt: '2025-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
