@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { guid } from './guid';
 import { isLoopbackUrl } from './isLoopbackUrl';
 import { CronExpressionParser } from 'cron-parser';
 import { NationalCloudSchema } from './nationalClouds';
-
-const guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a GUID');
+import { featureOptionSections } from '../features/featureManifests';
 
 /** Key Vault secret / certificate names: 1-127 characters, alphanumerics and dashes. */
 const secretName = z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, 'must be a Key Vault name (1-127 letters, digits, dashes)');
@@ -78,73 +78,6 @@ export const ScheduleSchema = z
   })
   .strict();
 
-/** A user reference in INCLUDE / EXCLUDE lists: an Entra object id or a user principal name. */
-const userRef = z
-  .string()
-  .min(3)
-  .max(256)
-  .transform((s) => s.trim().toLowerCase());
-
-export const UserScopeSchema = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('ALL') }).strict(),
-  z.object({ mode: z.literal('INCLUDE'), users: z.array(userRef).min(1).max(5000) }).strict(),
-  z.object({ mode: z.literal('EXCLUDE'), users: z.array(userRef).min(1).max(5000) }).strict(),
-  z
-    .object({
-      mode: z.literal('GROUPS'),
-      groups: z
-        .array(guid.transform((g) => g.toLowerCase()))
-        .min(1)
-        .max(100),
-    })
-    .strict(),
-]);
-export type UserScope = z.infer<typeof UserScopeSchema>;
-
-/** A starting extension number: 3–13 digits, no leading zero. */
-export const ExtensionStartSchema = z.string().regex(/^[1-9][0-9]{2,12}$/, 'must be 3-13 digits without a leading zero');
-
-export const ExtensionPropertySchema = z.enum([
-  'businessPhones',
-  'mobilePhone',
-  'employeeId',
-  ...Array.from({ length: 15 }, (_, i) => `extensionAttribute${i + 1}` as const),
-] as [string, ...string[]]);
-
-export const NumberingSchema = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('fromStart'), start: ExtensionStartSchema }).strict(),
-  z
-    .object({
-      mode: z.literal('fromProperty'),
-      property: ExtensionPropertySchema,
-      /** Keep only the last N digits after normalising (e.g. 4 turns "+1 425 555 0101" into "0101"). */
-      lastDigits: z.number().int().min(3).max(13).optional(),
-    })
-    .strict(),
-]);
-export type Numbering = z.infer<typeof NumberingSchema>;
-
-export const RemovalPolicySchema = z.enum(['delete', 'disable', 'retain']);
-export type RemovalPolicy = z.infer<typeof RemovalPolicySchema>;
-
-export const UserSyncOptionsSchema = z
-  .object({
-    enabled: z.boolean().default(true),
-    syncGuests: z.boolean().default(false),
-    scope: UserScopeSchema.default({ mode: 'ALL' }),
-    numbering: NumberingSchema.default({ mode: 'fromStart', start: '1000' }),
-    /** What happens to a linked extension when its user is disabled in Entra ID. */
-    onDisabled: RemovalPolicySchema.default('disable'),
-    /** …when the user is deleted (soft or permanent). */
-    onDeleted: RemovalPolicySchema.default('delete'),
-    /** …when the user leaves the sync scope (list, group, guest setting). */
-    onOutOfScope: RemovalPolicySchema.default('disable'),
-    /** Link an existing, unlinked PBX extension with the same email instead of creating a second one. */
-    adoptByEmail: z.boolean().default(false),
-  })
-  .strict();
-export type UserSyncOptions = z.infer<typeof UserSyncOptionsSchema>;
-
 export const TenantConfigSchema = z
   .object({
     displayName: z.string().min(1).max(256),
@@ -159,7 +92,7 @@ export const TenantConfigSchema = z
       .strict(),
     pbx: PbxConfigSchema,
     schedule: ScheduleSchema.default({ cron: '30 0 * * *', timeZone: 'UTC' }),
-    users: UserSyncOptionsSchema.default(UserSyncOptionsSchema.parse({})),
+    ...featureOptionSections(),
   })
   .strict();
 

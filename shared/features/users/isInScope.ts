@@ -1,5 +1,5 @@
 import { type GraphUser } from '../../graph/GraphUser';
-import { type UserSyncOptions } from '../../config/TenantConfig';
+import { type UserSyncOptions } from './usersOptions';
 import { scopeExclusionFor } from './scopeExclusionFor';
 
 /** Whether a user belongs to the sync scope (see scopeExclusionFor for why one does not). */

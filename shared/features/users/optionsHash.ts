@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type UserSyncOptions } from '../../config/TenantConfig';
+import { type UserSyncOptions } from './usersOptions';
 
 /** Hash of the options that decide who is synced and how; when it changes the next run is a full reconcile. */
 export function optionsHash(options: UserSyncOptions): string {

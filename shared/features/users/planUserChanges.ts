@@ -1,5 +1,5 @@
 import { type GraphUser, type RemovedUser } from '../../graph/GraphUser';
-import { type RemovalPolicy, type UserSyncOptions } from '../../config/TenantConfig';
+import { type RemovalPolicy, type UserSyncOptions } from './usersOptions';
 import { type PbxUserFields } from '../../pbx/ports/PbxClient';
 import { type UserLink } from '../../engine/LinkStore';
 import { type PbxDirectory } from './PbxDirectory';

@@ -1,4 +1,4 @@
-import { type UserSyncOptions } from '../../config/TenantConfig';
+import { type UserSyncOptions } from './usersOptions';
 import { isAppError } from '../../core/errors/AppError';
 import { type DeltaStart, type DirectoryReader } from '../../graph/DirectoryReader';
 import { type GraphUser, type RemovedUser } from '../../graph/GraphUser';

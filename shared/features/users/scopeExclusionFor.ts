@@ -1,4 +1,4 @@
-import { type UserSyncOptions } from '../../config/TenantConfig';
+import { type UserSyncOptions } from './usersOptions';
 import { type GraphUser } from '../../graph/GraphUser';
 
 /** Why a user is outside the sync scope; reported per run so every directory user is accounted for. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { UserSyncOptionsSchema } from '../../../../shared/config/TenantConfig';
+import { UserSyncOptionsSchema } from '../../../../shared/features/users/usersOptions';
 import { AppError } from '../../../../shared/core/errors/AppError';
 import { type UserSyncJob } from '../../../../shared/app/jobs/SyncJob';
 import { processSyncJob } from '../../../../shared/app/processSyncJob';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type UserSyncOptions, UserSyncOptionsSchema } from '../../../../shared/config/TenantConfig';
+import { type UserSyncOptions, UserSyncOptionsSchema } from '../../../../shared/features/users/usersOptions';
 import { type GraphUser } from '../../../../shared/graph/GraphUser';
 import { type PbxUser } from '../../../../shared/pbx/ports/PbxClient';
 import { type UserLink } from '../../../../shared/engine/LinkStore';

@@ -1,0 +1,17 @@
+import { type z } from 'zod';
+import { usersManifest } from './users/usersManifest';
+
+/**
+ * The registry of features, part one: their manifests. A new feature adds its manifest here and its
+ * runtime to featureRegistry.ts; nothing else names it.
+ */
+export const featureManifests = [usersManifest] as const;
+
+type Manifest = (typeof featureManifests)[number];
+
+/** The tenant configuration's feature sections: `{ [name]: options schema with its defaults }`. */
+export function featureOptionSections(): { [M in Manifest as M['name']]: z.ZodDefault<M['options']> } {
+  return Object.fromEntries(featureManifests.map((manifest) => [manifest.name, manifest.options.default(manifest.options.parse({}))])) as {
+    [M in Manifest as M['name']]: z.ZodDefault<M['options']>;
+  };
+}

@@ -1,0 +1,9 @@
+import { type FeatureManifest } from '../FeatureManifest';
+import { UserSyncOptionsSchema } from './usersOptions';
+
+/** Users → extensions. */
+export const usersManifest = {
+  name: 'users',
+  lane: 'directory',
+  options: UserSyncOptionsSchema,
+} as const satisfies FeatureManifest;
