@@ -4,6 +4,7 @@ import { isLoopbackUrl } from './isLoopbackUrl';
 import { CronExpressionParser } from 'cron-parser';
 import { NationalCloudSchema } from './nationalClouds';
 import { featureOptionSections } from '../features/featureManifests';
+import { TENANT_CONFIG_SCHEMA_VERSION } from './tenantConfigSchemaVersion';
 
 /** Key Vault secret / certificate names: 1-127 characters, alphanumerics and dashes. */
 const secretName = z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, 'must be a Key Vault name (1-127 letters, digits, dashes)');
@@ -33,7 +34,7 @@ export const GraphAuthSchema = z.discriminatedUnion('kind', [
 ]);
 export type GraphAuth = z.infer<typeof GraphAuthSchema>;
 
-export const PbxConfigSchema = z
+export const PortSipConfigSchema = z
   .object({
     kind: z.literal('portsip'),
     /** e.g. https://pbx.example.com:8887 (the adapter appends /api). */
@@ -50,6 +51,10 @@ export const PbxConfigSchema = z
     maxConcurrency: z.number().int().min(1).max(64).default(8),
   })
   .strict();
+export type PortSipConfig = z.infer<typeof PortSipConfigSchema>;
+
+/** The tenant's PBX, by product: another PBX adds a member with its own `kind`, so code narrows before it reads product options. */
+export const PbxConfigSchema = z.discriminatedUnion('kind', [PortSipConfigSchema]);
 export type PbxConfig = z.infer<typeof PbxConfigSchema>;
 
 const cron = z.string().refine((expr) => {
@@ -78,8 +83,15 @@ export const ScheduleSchema = z
   })
   .strict();
 
+/**
+ * The current shape. Stored rows and older request bodies reach it through migrateTenantConfig first
+ * (tenantConfigInputSchemas.ts); parsing an older version here directly is refused, never guessed.
+ */
 export const TenantConfigSchema = z
   .object({
+    schemaVersion: z
+      .literal(TENANT_CONFIG_SCHEMA_VERSION, { error: `must be ${TENANT_CONFIG_SCHEMA_VERSION} (older versions are migrated first)` })
+      .default(TENANT_CONFIG_SCHEMA_VERSION),
     displayName: z.string().min(1).max(256),
     enabled: z.boolean().default(true),
     microsoft365: z

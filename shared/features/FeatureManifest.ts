@@ -1,4 +1,5 @@
 import { type z } from 'zod';
+import { type ConfigMigrations, type SectionMigration } from '../config/ConfigMigration';
 
 /**
  * The queue lane a feature's jobs run in. One writer per tenant and lane: a long directory sync (users,
@@ -16,4 +17,10 @@ export interface FeatureManifest<Options extends z.ZodType = z.ZodType> {
   lane: Lane;
   /** The feature's section of the tenant configuration; every field has a default, so `{}` is valid. */
   options: Options;
+  /**
+   * How the feature's section of a stored configuration catches up with the code: `{ 1: step }` upgrades the
+   * section of a version-1 configuration to version 2 (versions are the tenant's `schemaVersion`; a feature
+   * lists only the versions where its section changed). Run by migrateTenantConfig before validation.
+   */
+  migrations?: ConfigMigrations<SectionMigration>;
 }

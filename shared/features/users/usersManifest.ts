@@ -1,4 +1,5 @@
 import { type FeatureManifest } from '../FeatureManifest';
+import { usersMigrations } from './usersMigrations';
 import { UserSyncOptionsSchema } from './usersOptions';
 
 /** Users → extensions. */
@@ -6,4 +7,5 @@ export const usersManifest = {
   name: 'users',
   lane: 'directory',
   options: UserSyncOptionsSchema,
+  migrations: usersMigrations,
 } as const satisfies FeatureManifest;

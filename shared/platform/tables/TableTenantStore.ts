@@ -1,6 +1,7 @@
 import { type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { type TenantConfig, TenantConfigSchema } from '../../config/TenantConfig';
+import { type TenantConfig } from '../../config/TenantConfig';
+import { StoredTenantConfigSchema } from '../../config/tenantConfigInputSchemas';
 import { AppError, isAppError } from '../../core/errors/AppError';
 import { type TenantRecord, type TenantStore } from '../../app/TenantStore';
 import { etagOf } from './etagOf';
@@ -15,9 +16,13 @@ const PARTITION = 'tenant';
 /** 15 × 64 KiB of configuration stays under the 1 MiB entity limit (long INCLUDE lists need more than one). */
 const CONFIG_PARTS = 15;
 
-/** Stored configurations are validated again on read: the schema may have tightened since they were written. */
+/**
+ * Stored configurations are migrated to the current schemaVersion and validated again on every read: they may
+ * predate a change of shape, or the schema may have tightened since. The row itself is left as it is (a read
+ * never writes); the next PUT stores the current version.
+ */
 const RowSchema = z.object({
-  config: jsonColumn(TenantConfigSchema),
+  config: jsonColumn(StoredTenantConfigSchema),
   createdAt: z.string(),
   updatedAt: z.string(),
   etag: z.string(),

@@ -1,5 +1,25 @@
+import { type TableClient } from '@azure/data-tables';
 import { describe, expect, it } from 'vitest';
+import { tenantConfigFixture } from '../../../fixtures/tenantConfigs/tenantConfigFixture';
+import { expectedTenantConfigs } from '../../../fixtures/tenantConfigs/expectedTenantConfigs';
 import { freshStores, rejection, tenantConfig } from './storeTestTables';
+
+/** Plants a row the way an older connector wrote it: the configuration JSON as given, nothing migrated. */
+async function plantRow(rawTable: (name: string) => TableClient, id: string, config: unknown): Promise<string> {
+  const now = new Date().toISOString();
+  await rawTable('tenants').createEntity({
+    partitionKey: 'tenant',
+    rowKey: id,
+    config: JSON.stringify(config),
+    createdAt: now,
+    updatedAt: now,
+  });
+  return now;
+}
+
+async function storedConfigText(rawTable: (name: string) => TableClient, id: string): Promise<string> {
+  return (await rawTable('tenants').getEntity<{ config: string }>('tenant', id)).config;
+}
 
 describe('TableTenantStore', () => {
   it('creates, reads and lists tenants with an etag and timestamps', async () => {
@@ -110,5 +130,39 @@ describe('TableTenantStore', () => {
     const users = Array.from({ length: 5000 }, (_, i) => `${'x'.repeat(200)}.${i}@contoso.example.com`);
     await rejection(tenants.create('acme', tenantConfig({ users: { scope: { mode: 'INCLUDE', users } } })), 'PAYLOAD_TOO_LARGE');
     expect(await tenants.get('acme')).toBeNull();
+  });
+
+  it('stores the current schemaVersion with every configuration it writes', async () => {
+    const { tenants, rawTable } = await freshStores();
+    await tenants.create('acme', tenantConfig());
+    expect(JSON.parse(await storedConfigText(rawTable, 'acme'))).toMatchObject({ schemaVersion: 2 });
+  });
+
+  it('reads a row written before schemaVersion existed as the migrated current configuration, without rewriting it', async () => {
+    const { tenants, rawTable } = await freshStores();
+    const v1 = tenantConfigFixture('full');
+    expect(v1).not.toHaveProperty('schemaVersion');
+    const now = await plantRow(rawTable, 'fabrikam', v1);
+    const read = await tenants.get('fabrikam');
+    expect(read).toMatchObject({ id: 'fabrikam', config: expectedTenantConfigs.full, createdAt: now, updatedAt: now });
+    expect((await tenants.list()).map((t) => t.config)).toEqual([expectedTenantConfigs.full]);
+    // A read never writes: the row keeps its version-1 text and etag until the next PUT.
+    expect(JSON.parse(await storedConfigText(rawTable, 'fabrikam'))).toEqual(v1);
+    expect((await tenants.get('fabrikam'))!.etag).toBe(read!.etag);
+    await tenants.replace('fabrikam', read!.config, read!.etag);
+    expect(JSON.parse(await storedConfigText(rawTable, 'fabrikam'))).toEqual(expectedTenantConfigs.full);
+  });
+
+  it('treats a row from a newer connector, or one still invalid after migration, as an invalid tenant', async () => {
+    const { tenants, rawTable } = await freshStores();
+    await plantRow(rawTable, 'future', { ...tenantConfigFixture('minimal'), schemaVersion: 99 });
+    await plantRow(rawTable, 'broken', { ...tenantConfigFixture('groups-scope'), users: { scope: { mode: 'GROUPS', groups: [] } } });
+    await plantRow(rawTable, 'fine', tenantConfigFixture('groups-scope'));
+    const err = await rejection(tenants.get('future'), 'CONFIG');
+    expect(err.message).toContain('config.schemaVersion: schemaVersion 99 is newer than this connector knows (2)');
+    const invalid: string[] = [];
+    const listed = await tenants.list({ onInvalid: (id, e) => invalid.push(`${id}: ${e.code}`) });
+    expect(listed.map((t) => [t.id, t.config])).toEqual([['fine', expectedTenantConfigs['groups-scope']]]);
+    expect(invalid).toEqual(['broken: CONFIG', 'future: CONFIG']);
   });
 });

@@ -1,0 +1,83 @@
+import { HttpRequest } from '@azure/functions';
+import { describe, expect, it } from 'vitest';
+import { TenantConfigSchema } from '../../../shared/config/TenantConfig';
+import { StoredTenantConfigSchema, TenantConfigRequestSchema } from '../../../shared/config/tenantConfigInputSchemas';
+import { httpStatusFor } from '../../../shared/core/errors/httpStatusFor';
+import { readJsonBody } from '../../../shared/core/http/readJsonBody';
+import { appErrorOf } from '../../support/appErrorOf';
+import { tenantConfigFixture, tenantConfigFixtureNames } from '../../fixtures/tenantConfigs/tenantConfigFixture';
+import { expectedTenantConfigs } from '../../fixtures/tenantConfigs/expectedTenantConfigs';
+
+const body = {
+  displayName: 'Contoso',
+  microsoft365: {
+    directoryId: '11111111-2222-3333-4444-555555555555',
+    applicationId: '66666666-7777-8888-9999-000000000000',
+    auth: { kind: 'certificate', certificateName: 'graph-cert' },
+  },
+  pbx: { kind: 'portsip', baseUrl: 'https://pbx.contoso.com:8887', domain: 'contoso.pbx', credentialSecretName: 'pbx-admin' },
+};
+
+const put = (json: unknown) =>
+  new HttpRequest({
+    method: 'PUT',
+    url: 'http://localhost:7071/api/tenants/contoso',
+    headers: { 'content-type': 'application/json' },
+    body: { string: JSON.stringify(json) },
+  });
+
+const issuePaths = (result: { error?: { issues: { path: PropertyKey[] }[] } | undefined }) =>
+  result.error?.issues.map((i) => i.path.join('.'));
+
+describe('StoredTenantConfigSchema', () => {
+  it.each(tenantConfigFixtureNames)('reads the version-1 row %s as the current configuration', (name) => {
+    expect(StoredTenantConfigSchema.parse(tenantConfigFixture(name))).toEqual(expectedTenantConfigs[name]);
+  });
+
+  it('turns a row written by a newer connector into an issue on schemaVersion', () => {
+    const result = StoredTenantConfigSchema.safeParse({ ...tenantConfigFixture('minimal'), schemaVersion: 7 });
+    expect(issuePaths(result)).toEqual(['schemaVersion']);
+    expect(result.error?.issues[0]?.message).toMatch(/^schemaVersion 7 is newer than this connector knows \(2\)/);
+  });
+});
+
+describe('TenantConfigRequestSchema', () => {
+  it('takes a body without schemaVersion as the current version, and answers with it', () => {
+    expect(TenantConfigRequestSchema.parse(body).schemaVersion).toBe(2);
+    expect(TenantConfigRequestSchema.parse({ ...body, schemaVersion: 2 })).toEqual(TenantConfigRequestSchema.parse(body));
+  });
+
+  it('migrates a body written for version 1', () => {
+    expect(TenantConfigRequestSchema.parse({ ...body, schemaVersion: 1 })).toEqual(TenantConfigRequestSchema.parse(body));
+  });
+
+  it('refuses a body for a newer version with 422 naming the versions', async () => {
+    const err = await appErrorOf(readJsonBody(put({ ...body, schemaVersion: 3 }), TenantConfigRequestSchema));
+    expect(err.code).toBe('UNPROCESSABLE');
+    expect(httpStatusFor(err)).toBe(422);
+    expect(err.message).toContain('schemaVersion: schemaVersion 3 is newer than this connector knows (2)');
+    expect(err.details).toEqual([expect.objectContaining({ path: 'schemaVersion' })]);
+  });
+
+  it('still lists every bad field of a body with a valid version', () => {
+    const result = TenantConfigRequestSchema.safeParse({ ...body, schemaVersion: 1, displayName: '', pbx: { ...body.pbx, domain: '' } });
+    expect(issuePaths(result)).toEqual(['displayName', 'pbx.domain']);
+  });
+});
+
+describe('TenantConfigSchema', () => {
+  it('refuses an older schemaVersion: those go through the migration, never straight to validation', () => {
+    const result = TenantConfigSchema.safeParse({ ...body, schemaVersion: 1 });
+    expect(issuePaths(result)).toEqual(['schemaVersion']);
+    expect(result.error?.issues[0]?.message).toBe('must be 2 (older versions are migrated first)');
+  });
+
+  it('tells PBX products apart by kind', () => {
+    const parsed = TenantConfigSchema.parse(body);
+    expect(parsed.pbx.kind).toBe('portsip');
+    const unknown = TenantConfigSchema.safeParse({ ...body, pbx: { ...body.pbx, kind: '3cx' } });
+    expect(issuePaths(unknown)).toEqual(['pbx.kind']);
+    const { kind: _kind, ...withoutKind } = body.pbx;
+    expect(issuePaths(TenantConfigSchema.safeParse({ ...body, pbx: withoutKind }))).toEqual(['pbx.kind']);
+  });
+});
