@@ -18,6 +18,8 @@ import { type BenchOptions, parseBenchOptions } from './benchOptions';
 import { runNotificationBench } from './notificationBench';
 import { Logger } from '../shared/core/logging/Logger';
 import { stderrLogSink } from '../shared/core/logging/logSinks';
+import { featureSyncJob } from '../shared/app/jobs/featureSyncJob';
+import { usersManifest } from '../shared/features/users/usersManifest';
 
 /**
  * npm run bench [-- --users N --pbx-rate R] [--only sync|notifications] (all options: benchOptions.ts, --help):
@@ -108,7 +110,7 @@ async function syncBench(options: BenchOptions): Promise<void> {
     secrets,
     queue: new InProcessJobQueue(),
     syncConcurrency: 8,
-    notifications: notificationSettingsFrom({ NOTIFICATION_DEBOUNCE_MS: 2000, SUBSCRIPTION_LIFETIME_MINUTES_USERS: 41_700 }),
+    notifications: notificationSettingsFrom({ NOTIFICATION_DEBOUNCE_MS: 2000 }),
   });
 
   const run = async (label: string, mode: 'full' | 'delta') => {
@@ -119,7 +121,7 @@ async function syncBench(options: BenchOptions): Promise<void> {
     const started = process.hrtime.bigint();
     await processSyncJob(
       services,
-      { jobId: runId, runId, tenantId: 'bench', resource: 'users', mode, trigger: 'cli', requestedAt: new Date().toISOString() },
+      featureSyncJob(usersManifest, { tenantId: 'bench', runId, mode, trigger: 'cli' }),
       new Logger(stderrLogSink('error'), 'bench'),
     );
     const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;

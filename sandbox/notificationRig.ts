@@ -20,6 +20,7 @@ import { LocalHttpHost } from '../shared/platform/local/LocalHttpHost';
 import { GraphSandbox, type GraphSandboxOptions, type SandboxUser } from './graph';
 import { PortSipSandbox } from './portsip';
 import { Logger } from '../shared/core/logging/Logger';
+import { usersManifest } from '../shared/features/users/usersManifest';
 
 export interface NotificationRig {
   graph: GraphSandbox;
@@ -88,7 +89,6 @@ export async function startNotificationRig(options: NotificationRigOptions): Pro
   const notifications = notificationSettingsFrom({
     PUBLIC_BASE_URL: `http://127.0.0.1:${host.port}`,
     NOTIFICATION_DEBOUNCE_MS: options.debounceMs ?? 500,
-    SUBSCRIPTION_LIFETIME_MINUTES_USERS: 41_700,
   });
   const services = { ...assembleServices({ stores, secrets, queue, syncConcurrency: 8, notifications }), queue };
   assembled.services = services;
@@ -114,7 +114,7 @@ export async function startNotificationRig(options: NotificationRigOptions): Pro
     host,
     tenantId,
     async syncNow(mode) {
-      const { runId } = await requestSync(running, { tenantId, mode, trigger: 'manual' });
+      const { runId } = await requestSync(running, { tenantId, feature: usersManifest.name, mode, trigger: 'manual' });
       await queue.idle({ withinMs: 0 });
       while ((await running.runs.get(tenantId, runId))?.status === 'queued') await queue.idle();
       return (await running.runs.get(tenantId, runId))!;

@@ -6,7 +6,6 @@ import { ensureError } from '../shared/core/errors/ensureError';
 import { InProcessJobQueue } from '../shared/platform/queue/InProcessJobQueue';
 import { createServices } from '../shared/app/createServices';
 import { processSyncJob } from '../shared/app/processSyncJob';
-import { runUserSync } from '../shared/features/users/runUserSync';
 import { newRunId } from '../shared/engine/newRunId';
 import { ensureLocalStorage } from '../shared/platform/local/ensureLocalStorage';
 import { loadLocalSettings } from '../shared/platform/local/loadLocalSettings';
@@ -15,6 +14,8 @@ import { stopOnSignals } from '../shared/platform/local/stopOnSignals';
 import { StopStack } from '../shared/platform/local/StopStack';
 import { parseSyncOptions, type SyncOptions } from './syncOptions';
 import { stderrLogSink } from '../shared/core/logging/logSinks';
+import { featureContext } from '../shared/app/featureContext';
+import { featureSyncJob } from '../shared/app/jobs/featureSyncJob';
 
 /**
  * One sync from the command line against whatever Graph and PBX the tenant's configuration names; prints a
@@ -46,37 +47,38 @@ async function syncWith(args: SyncOptions, env: Record<string, string | undefine
   const services = await createServices(settings, { queue: new InProcessJobQueue() });
   const tenant = await services.tenants.get(args.tenant);
   if (!tenant) throw new Error(`tenant ${args.tenant} does not exist`);
-  if (args.dryRun) {
-    const connectors = await services.connectorsFor(tenant);
-    const result = await runUserSync(
-      {
-        tenantId: tenant.id,
-        options: tenant.config.users,
-        directoryReader: connectors.directoryReader,
-        pbx: connectors.pbx,
-        deltaStates: services.deltaStates,
-        links: services.links,
-        pendingUsers: services.pendingUsers,
-        concurrency: services.syncConcurrency,
-      },
-      { mode: args.mode, dryRun: true },
-    );
-    console.log(JSON.stringify({ dryRun: true, ...result }, null, 2));
-    return 0;
+  if (args.feature !== undefined && !services.features.has(args.feature)) {
+    throw new Error(`no feature named ${args.feature}; known: ${services.features.features.map((f) => f.manifest.name).join(', ')}`);
   }
-  const runId = newRunId();
-  const run = await processSyncJob(
-    services,
-    { jobId: runId, runId, tenantId: tenant.id, resource: 'users', mode: args.mode, trigger: 'cli', requestedAt: new Date().toISOString() },
-    // Every line to stderr: stdout carries only the JSON summary.
-    new Logger(stderrLogSink('debug'), 'cli'),
-  ).catch((err: unknown) => {
-    console.error(ensureError(err).message);
-    return undefined;
-  });
-  const stored = await services.runs.get(tenant.id, runId);
-  console.log(JSON.stringify(stored ?? run ?? { runId, status: 'failed' }, null, 2));
-  return stored?.status === 'succeeded' ? 0 : stored?.status === 'partial' ? 2 : 1;
+  const features = services.features
+    .enabledFor(tenant.config)
+    .filter(({ feature }) => (args.feature ? feature.manifest.name === args.feature : feature.reconcileOnSchedule));
+  if (features.length === 0)
+    throw new Error(`tenant ${tenant.id} has ${args.feature ? `its ${args.feature} feature` : 'every feature'} off`);
+  // Every log line to stderr: stdout carries only the JSON summary.
+  const log = new Logger(stderrLogSink('debug'), 'cli');
+  const results: unknown[] = [];
+  const statuses: string[] = [];
+  for (const { feature, options } of features) {
+    if (args.dryRun) {
+      const connectors = await services.connectorsFor(tenant);
+      const context = featureContext(services, tenant, connectors, options, log.with({ feature: feature.manifest.name }));
+      results.push({ dryRun: true, feature: feature.manifest.name, ...(await feature.sync(context, { mode: args.mode, dryRun: true })) });
+      continue;
+    }
+    const runId = newRunId();
+    const job = featureSyncJob(feature.manifest, { tenantId: tenant.id, runId, mode: args.mode, trigger: 'cli' });
+    const run = await processSyncJob(services, job, log).catch((err: unknown) => {
+      console.error(ensureError(err).message);
+      return undefined;
+    });
+    const stored = await services.runs.get(tenant.id, runId);
+    results.push(stored ?? run ?? { runId, feature: feature.manifest.name, status: 'failed' });
+    statuses.push(stored?.status ?? 'failed');
+  }
+  console.log(JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
+  // 1 when any run failed, else 2 when any was partial, else 0.
+  return statuses.some((s) => s !== 'succeeded' && s !== 'partial') ? 1 : statuses.includes('partial') ? 2 : 0;
 }
 
 main().then(

@@ -16,5 +16,5 @@ export function describeRun(run: SyncRun): string {
   if (skipped > 0) parts.push(`skipped ${skipped} (${listed(run.skippedByReason)})`);
   if (outOfScope > 0) parts.push(`out of scope ${outOfScope} (${listed(run.outOfScopeByReason)})`);
   const error = run.error ? ` — ${run.error}` : '';
-  return `${run.status}, ${run.usersRead} users read: ${parts.join('; ')}${error}`;
+  return `${run.status}, ${run.itemsRead} users read: ${parts.join('; ')}${error}`;
 }

@@ -13,7 +13,7 @@ import { enqueueAllSubscriptionMaintenance } from '../../shared/app/enqueueSubsc
 import { graphWebhookHandler } from '../../shared/notifications/graphWebhookHandler';
 import { webhookRoutes } from '../../shared/notifications/webhookRoutes';
 import { forgetTenantSubscriptions } from '../../shared/subscriptions/forgetTenantSubscriptions';
-import { requestSync } from '../../shared/app/requestSync';
+import { requestTenantSync } from '../../shared/app/requestTenantSync';
 import { GraphSandbox, demoCompany } from '../../sandbox/graph';
 import { PortSipSandbox } from '../../sandbox/portsip';
 import { LocalHttpHost } from '../../shared/platform/local/LocalHttpHost';
@@ -103,10 +103,12 @@ async function startSequence(
     logger.warn('tenant skipped: its stored configuration is invalid', { tenant: id, error: err.message });
   for (const tenant of await services.tenants.list({ onInvalid })) {
     if (!tenant.config.enabled) continue;
-    const { runId } = await requestSync(services, { tenantId: tenant.id, mode: 'full', trigger: 'startup' });
+    const runs = await requestTenantSync(services, tenant, { mode: 'full', trigger: 'startup' });
     await queue.idle();
-    const run = await services.runs.get(tenant.id, runId);
-    log(run ? `first sync of ${tenant.id}: ${describeRun(run)}` : `first sync of ${tenant.id}: no run record`);
+    for (const { feature, runId } of runs) {
+      const run = await services.runs.get(tenant.id, runId);
+      log(`first sync of ${tenant.id} (${feature}): ${run ? describeRun(run) : 'no run record'}`);
+    }
   }
 
   if (services.notifications.endpoints) {

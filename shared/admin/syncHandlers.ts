@@ -1,9 +1,10 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { AppError } from '../core/errors/AppError';
+import { type Logger } from '../core/logging/Logger';
 import { json } from '../core/http/jsonResponses';
 import { type Services } from '../app/Services';
-import { requestSync } from '../app/requestSync';
-import { runUserSync } from '../features/users/runUserSync';
+import { featureContext } from '../app/featureContext';
+import { requestTenantSync } from '../app/requestTenantSync';
 import { booleanQuery, tenantIdParam } from './pathParams';
 
 function modeQuery(request: HttpRequest): 'full' | 'delta' {
@@ -12,36 +13,47 @@ function modeQuery(request: HttpRequest): 'full' | 'delta' {
   return mode;
 }
 
+function featureQuery(services: Services, request: HttpRequest): string | undefined {
+  const feature = request.query.get('feature') ?? undefined;
+  if (feature !== undefined && !services.features.has(feature)) {
+    const known = services.features.features.map((f) => f.manifest.name).join(', ');
+    throw new AppError('INVALID', `query parameter feature must be one of: ${known}`);
+  }
+  return feature;
+}
+
 /**
- * POST /tenants/{id}/sync — "Sync now". Queues a run and answers 202 with its id; with ?dryRun=true it
- * reads Graph and the PBX, returns the plan, and writes nothing (no PBX write, no token, no link).
+ * POST /tenants/{id}/sync[?feature=…] — "Sync now". Queues a run of every feature that is on for the
+ * tenant and takes part in its reconcile (or of the one named) and answers 202 with the run ids; with
+ * ?dryRun=true it reads Graph and the PBX, returns each plan, and writes nothing (no PBX write, no token, no
+ * link). One feature's answer keeps its fields at the top level (`runId`, `location`; a dry run's counts).
  */
-export async function syncTenant(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
+export async function syncTenant(services: Services, request: HttpRequest, log: Logger): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
   const dryRun = booleanQuery(request, 'dryRun');
   const mode = modeQuery(request);
+  const only = featureQuery(services, request);
   const tenant = await services.tenants.get(id);
   if (!tenant) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
-  if (!tenant.config.enabled || !tenant.config.users.enabled) throw new AppError('CONFLICT', `tenant ${id} (or its user sync) is disabled`);
+  const enabled = services.features
+    .enabledFor(tenant.config)
+    .filter(({ feature }) => (only ? feature.manifest.name === only : feature.reconcileOnSchedule));
+  if (enabled.length === 0)
+    throw new AppError('CONFLICT', `tenant ${id} (or ${only ? `its ${only} feature` : 'every feature'}) is disabled`);
 
   if (dryRun) {
     const connectors = await services.connectorsFor(tenant);
-    const result = await runUserSync(
-      {
-        tenantId: id,
-        options: tenant.config.users,
-        directoryReader: connectors.directoryReader,
-        pbx: connectors.pbx,
-        deltaStates: services.deltaStates,
-        links: services.links,
-        pendingUsers: services.pendingUsers,
-        concurrency: services.syncConcurrency,
-      },
-      { mode, dryRun: true },
-    );
-    return json(200, { dryRun: true, ...result });
+    const results = [];
+    for (const { feature, options } of enabled) {
+      const context = featureContext(services, tenant, connectors, options, log.with({ feature: feature.manifest.name }));
+      results.push({ feature: feature.manifest.name, ...(await feature.sync(context, { mode, dryRun: true })) });
+    }
+    return json(200, results.length === 1 ? { dryRun: true, ...results[0] } : { dryRun: true, results });
   }
-  const { runId } = await requestSync(services, { tenantId: id, mode, trigger: 'manual' });
-  const location = `/api/tenants/${id}/runs/${runId}`;
-  return json(202, { runId, status: 'queued', mode, location }, { location });
+  const runs = (await requestTenantSync(services, tenant, { mode, trigger: 'manual', feature: only })).map((run) => ({
+    ...run,
+    location: `/api/tenants/${id}/runs/${run.runId}`,
+  }));
+  const first = runs[0]!;
+  return json(202, { runId: first.runId, status: 'queued', mode, location: first.location, runs }, { location: first.location });
 }

@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { TenantConfigSchema } from '../config/TenantConfig';
+import { TenantConfigRequestSchema } from '../config/tenantConfigInputSchemas';
 import { AppError, isAppError } from '../core/errors/AppError';
 import { json } from '../core/http/jsonResponses';
 import { readJsonBody } from '../core/http/readJsonBody';
@@ -38,10 +38,13 @@ async function tenantOrInvalid(services: Services, id: string): Promise<TenantRe
   }
 }
 
-/** PUT: creates (201) or replaces (200) a tenant; If-Match makes a replace conditional. */
+/**
+ * PUT: creates (201) or replaces (200) a tenant; If-Match makes a replace conditional. A body without
+ * schemaVersion is today's shape; an older version is migrated; a newer one is refused (422).
+ */
 export async function putTenant(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
-  const config = await readJsonBody(request, TenantConfigSchema);
+  const config = await readJsonBody(request, TenantConfigRequestSchema);
   const ifMatch = request.headers.get('if-match') ?? undefined;
   const existing = await tenantOrInvalid(services, id);
   if (!existing) {
@@ -80,6 +83,6 @@ export async function deleteTenant(services: Services, request: HttpRequest, log
   }
   await services.tenants.delete(id, ifMatch);
   await services.links.deleteAllForTenant(id);
-  await services.deltaStates.clear(id, 'users');
+  await services.deltaStates.clearTenant(id);
   return { status: 204 };
 }

@@ -8,6 +8,7 @@ import { type SecretStore } from '../platform/secrets/SecretStore';
 import { type TableStores } from '../platform/tables/createTableStores';
 import { type SubscribedResource } from '../subscriptions/SubscriptionStore';
 import { type TenantRecord } from './TenantStore';
+import { type FeatureRegistry } from '../features/FeatureRegistry';
 
 /** The Graph and PBX adapters for one tenant. */
 export interface TenantConnectors {
@@ -21,13 +22,16 @@ export interface NotificationSettings {
   /** Unset when PUBLIC_BASE_URL is: no subscriptions, changes arrive with the scheduled reconcile. */
   endpoints?: { notificationUrl: string; lifecycleNotificationUrl: string } | undefined;
   debounceMs: number;
-  lifetimeMinutes: Record<SubscribedResource, number>;
+  /** Lifetimes set by app settings (SUBSCRIPTION_LIFETIME_MINUTES_<FEATURE>), by feature; else the feature's maximum. */
+  lifetimeMinutes: Partial<Record<SubscribedResource, number>>;
 }
 
 /** Everything a function needs, built once per process (composition root: createServices). */
 export interface Services extends TableStores {
   secrets: SecretStore;
   queue: JobQueue;
+  /** The features this process runs (router, scheduler, subscriptions and webhooks loop over them). */
+  features: FeatureRegistry;
   connectorsFor(tenant: TenantRecord): Promise<TenantConnectors>;
   syncConcurrency: number;
   notifications: NotificationSettings;

@@ -16,6 +16,8 @@ import { type TableStores, createTableStores } from '../platform/tables/createTa
 import { type TenantRecord } from './TenantStore';
 import { type NotificationSettings, type Services, type TenantConnectors } from './Services';
 import { notificationServices, notificationSettingsFrom } from './notificationServices';
+import { type FeatureRegistry } from '../features/FeatureRegistry';
+import { defaultFeatureRegistry } from '../features/defaultFeatureRegistry';
 
 const PbxCredentialSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
@@ -108,14 +110,18 @@ export function assembleServices(parts: {
   queue: JobQueue;
   syncConcurrency: number;
   notifications: NotificationSettings;
+  /** Default: every feature of this build (tests register their own). */
+  features?: FeatureRegistry;
 }): Services {
   const { stores, secrets, queue } = parts;
+  const features = parts.features ?? defaultFeatureRegistry();
   return {
     ...stores,
     secrets,
     queue,
+    features,
     connectorsFor: connectorFactory(secrets),
     syncConcurrency: parts.syncConcurrency,
-    ...notificationServices(parts.notifications, queue, stores.subscriptions),
+    ...notificationServices(parts.notifications, queue, stores.subscriptions, features),
   };
 }

@@ -1,11 +1,12 @@
 import { ensureError } from '../core/errors/ensureError';
 import { type Services } from './Services';
 import { dueFireTime } from './dueFireTime';
-import { requestSync } from './requestSync';
+import { requestTenantSync } from './requestTenantSync';
 import { type Logger } from '../core/logging/Logger';
 
 /**
- * Called by the scheduledSync timer: enqueues one full reconcile per enabled tenant whose cron occurrence is
+ * Called by the scheduledSync timer: enqueues one full reconcile of each of its scheduled features per
+ * enabled tenant whose cron occurrence is
  * due (and came after the tenant was created). A deterministic message id per occurrence keeps two
  * overlapping timers from queueing it twice.
  */
@@ -14,17 +15,16 @@ export async function enqueueDueReconciles(services: Services, now: Date, log: L
   for (const tenant of await services.tenants.list({
     onInvalid: (id, err) => log.warn('tenant skipped: its stored configuration is invalid', { tenant: id, error: err.message }),
   })) {
-    if (!tenant.config.enabled || !tenant.config.users.enabled) continue;
+    if (!services.features.enabledFor(tenant.config).some(({ feature }) => feature.reconcileOnSchedule)) continue;
     try {
       const { cron, timeZone } = tenant.config.schedule;
       // A tenant that never fired counts from its creation: a slot that passed before it existed is not due.
       const since = (await services.scheduleState.getLastFire(tenant.id)) ?? tenant.createdAt;
       const fire = dueFireTime(cron, timeZone, now, since);
       if (!fire) continue;
-      await requestSync(
-        services,
-        { tenantId: tenant.id, mode: 'full', trigger: 'scheduled', now },
-        { messageId: `scheduled:${tenant.id}:${fire.toISOString()}` },
+      const slot = fire.toISOString();
+      await requestTenantSync(services, tenant, { mode: 'full', trigger: 'scheduled', now }, (feature) =>
+        `scheduled:${tenant.id}:${feature}:${slot}`.slice(0, 128),
       );
       await services.scheduleState.setLastFire(tenant.id, fire.toISOString());
       queued.push(tenant.id);

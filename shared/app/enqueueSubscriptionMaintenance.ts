@@ -15,7 +15,15 @@ export async function enqueueSubscriptionMaintenance(
   now = new Date(),
 ): Promise<void> {
   const jobId = `maintain:${tenantId}:${slot}`.slice(0, 128);
-  const job: SubscriptionJob = { jobId, tenantId, resource: 'subscriptions', action: 'maintain', trigger, requestedAt: now.toISOString() };
+  const job: SubscriptionJob = {
+    kind: 'subscriptions',
+    jobId,
+    tenantId,
+    lane: 'directory',
+    action: 'maintain',
+    trigger,
+    requestedAt: now.toISOString(),
+  };
   await services.queue.enqueue(job, { messageId: jobId });
 }
 

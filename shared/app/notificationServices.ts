@@ -6,12 +6,13 @@ import { webhookRoutes } from '../notifications/webhookRoutes';
 import { type JobQueue } from '../platform/queue/JobQueue';
 import { type SubscriptionStore } from '../subscriptions/SubscriptionStore';
 import { type NotificationSettings, type Services } from './Services';
+import { type FeatureRegistry } from '../features/FeatureRegistry';
 
 const routeOf = (name: string) => webhookRoutes.find((r) => r.name === name)!.route;
 
 /** The notification endpoints' URLs under the app's public root (webhookRoutes). */
 export function notificationSettingsFrom(
-  settings: Pick<AppSettings, 'PUBLIC_BASE_URL' | 'NOTIFICATION_DEBOUNCE_MS' | 'SUBSCRIPTION_LIFETIME_MINUTES_USERS'>,
+  settings: Pick<AppSettings, 'PUBLIC_BASE_URL' | 'NOTIFICATION_DEBOUNCE_MS'> & Partial<Pick<AppSettings, 'subscriptionLifetimeMinutes'>>,
 ): NotificationSettings {
   const root = settings.PUBLIC_BASE_URL?.replace(/\/+$/, '');
   return {
@@ -22,7 +23,7 @@ export function notificationSettingsFrom(
         }
       : undefined,
     debounceMs: settings.NOTIFICATION_DEBOUNCE_MS,
-    lifetimeMinutes: { users: settings.SUBSCRIPTION_LIFETIME_MINUTES_USERS },
+    lifetimeMinutes: settings.subscriptionLifetimeMinutes ?? {},
   };
 }
 
@@ -31,10 +32,12 @@ export function notificationServices(
   notifications: NotificationSettings,
   queue: JobQueue,
   subscriptions: SubscriptionStore,
+  features: FeatureRegistry,
 ): Pick<Services, 'notifications' | 'deltaRequests' | 'webhook'> {
   const deltaRequests = new DebouncedDeltaEnqueuer(queue, notifications.debounceMs);
   const webhook = new NotificationIntake({
     lookup: new CachedSubscriptionLookup(subscriptions),
+    features,
     queue,
     deltas: deltaRequests,
     debounceMs: notifications.debounceMs,

@@ -4,8 +4,8 @@ import { processSubscriptionJob } from './processSubscriptionJob';
 import { type Services } from './Services';
 import { type Logger } from '../core/logging/Logger';
 
-/** The sync worker's dispatch: each job kind to its runner. */
+/** The sync worker's dispatch: a feature's sync to that feature (through the registry), upkeep to upkeep. */
 export async function processJob(services: Services, job: SyncJob, logger: Logger): Promise<void> {
-  if (job.resource === 'users') await processSyncJob(services, job, logger);
+  if (job.kind === 'sync') await processSyncJob(services, job, logger);
   else await processSubscriptionJob(services, job, logger);
 }

@@ -1,21 +1,22 @@
 import { AppError, isAppError } from '../core/errors/AppError';
 import { ensureError } from '../core/errors/ensureError';
 import { isRetryable } from '../core/errors/isRetryable';
-import { type UserSyncJob } from './jobs/SyncJob';
+import { type FeatureSyncJob } from './jobs/SyncJob';
 import { type SyncRun } from '../engine/RunStore';
 import { queuedRun } from '../engine/queuedRun';
 import { newRunId } from '../engine/newRunId';
-import { runUserSync } from '../features/users/runUserSync';
 import { type Services } from './Services';
+import { featureContext } from './featureContext';
 import { type Logger } from '../core/logging/Logger';
 
 /**
- * Runs one sync job and records it as a run. A retryable failure is rethrown so the queue redelivers the
+ * Runs one feature's sync job (the registry names the feature) and records it as a run. A retryable failure is rethrown so the queue redelivers the
  * job (the checkpoint did not move, so nothing is lost); a final one (bad credentials, missing permission,
  * bad configuration) is recorded on the run and not retried.
  */
-export async function processSyncJob(services: Services, job: UserSyncJob, jobLog: Logger): Promise<SyncRun | undefined> {
-  let logger = jobLog.with({ tenant: job.tenantId, job: job.jobId, run: job.runId, feature: job.resource });
+export async function processSyncJob(services: Services, job: FeatureSyncJob, jobLog: Logger): Promise<SyncRun | undefined> {
+  let logger = jobLog.with({ tenant: job.tenantId, job: job.jobId, run: job.runId, feature: job.feature });
+  const feature = services.features.get(job.feature);
   const tenant = await services.tenants.get(job.tenantId);
   if (!tenant) {
     logger.info('the tenant no longer exists; job dropped');
@@ -28,13 +29,15 @@ export async function processSyncJob(services: Services, job: UserSyncJob, jobLo
     queuedRun({
       tenantId: job.tenantId,
       runId: job.runId ?? newRunId(startedAt),
+      feature: job.feature,
       trigger: job.trigger,
       mode: job.mode,
       queuedAt: job.requestedAt,
     });
   // A job queued without a run id (a notification's delta) gets one here; its lines carry it from now on.
   logger = logger.with({ run: run.runId });
-  if (!tenant.config.enabled || !tenant.config.users.enabled) {
+  const options = tenant.config.enabled ? feature.optionsFor(tenant.config) : undefined;
+  if (options === undefined) {
     await save(
       services,
       {
@@ -42,7 +45,7 @@ export async function processSyncJob(services: Services, job: UserSyncJob, jobLo
         status: 'succeeded',
         startedAt: startedAt.toISOString(),
         finishedAt: startedAt.toISOString(),
-        notes: ['tenant or user sync is disabled; nothing done'],
+        notes: [`tenant or its ${job.feature} feature is disabled; nothing done`],
       },
       !existing,
     );
@@ -53,20 +56,7 @@ export async function processSyncJob(services: Services, job: UserSyncJob, jobLo
 
   try {
     const connectors = await services.connectorsFor(tenant);
-    const result = await runUserSync(
-      {
-        tenantId: tenant.id,
-        options: tenant.config.users,
-        directoryReader: connectors.directoryReader,
-        pbx: connectors.pbx,
-        deltaStates: services.deltaStates,
-        links: services.links,
-        pendingUsers: services.pendingUsers,
-        concurrency: Math.min(services.syncConcurrency, tenant.config.pbx.maxConcurrency),
-        log: logger,
-      },
-      { mode: job.mode, dryRun: false },
-    );
+    const result = await feature.sync(featureContext(services, tenant, connectors, options, logger), { mode: job.mode, dryRun: false });
     const finishedAt = new Date();
     const done: SyncRun = {
       ...run,
@@ -77,7 +67,7 @@ export async function processSyncJob(services: Services, job: UserSyncJob, jobLo
       counts: result.counts,
       skippedByReason: result.skippedByReason,
       outOfScopeByReason: result.outOfScopeByReason,
-      usersRead: result.usersRead,
+      itemsRead: result.itemsRead,
       issues: result.issues,
       notes: result.notes,
       pages: result.pages,

@@ -1,33 +1,34 @@
 import { type EnqueueOptions } from '../platform/queue/JobQueue';
-import { type UserSyncJob } from './jobs/SyncJob';
+import { type FeatureSyncJob } from './jobs/SyncJob';
 import { type RunTrigger } from '../engine/RunStore';
 import { queuedRun } from '../engine/queuedRun';
 import { newRunId } from '../engine/newRunId';
 import { type Services } from './Services';
+import { featureSyncJob } from './jobs/featureSyncJob';
 
 /**
- * Records a queued run and enqueues its job; the caller gets the run id at once. The run id doubles as
- * the job and message id, so a retried request never queues a second job for the same run.
+ * Records a queued run of one feature and enqueues its job; the caller gets the run id at once. The run id
+ * doubles as the job and message id, so a retried request never queues a second job for the same run.
  */
 export async function requestSync(
   services: Services,
-  request: { tenantId: string; mode: 'full' | 'delta'; trigger: RunTrigger; now?: Date },
+  request: { tenantId: string; feature: string; mode: 'full' | 'delta'; trigger: RunTrigger; now?: Date },
   enqueueOptions: EnqueueOptions = {},
-): Promise<{ runId: string; job: UserSyncJob }> {
+): Promise<{ runId: string; job: FeatureSyncJob }> {
+  const feature = services.features.get(request.feature);
   const now = request.now ?? new Date();
   const runId = newRunId(now);
-  const job: UserSyncJob = {
-    jobId: runId,
-    tenantId: request.tenantId,
-    resource: 'users',
-    mode: request.mode,
-    trigger: request.trigger,
-    runId,
-    requestedAt: now.toISOString(),
-  };
+  const job = featureSyncJob(feature.manifest, { tenantId: request.tenantId, runId, mode: request.mode, trigger: request.trigger, now });
   await services.runs.create(
-    queuedRun({ tenantId: request.tenantId, runId, trigger: request.trigger, mode: request.mode, queuedAt: job.requestedAt }),
+    queuedRun({
+      tenantId: request.tenantId,
+      runId,
+      feature: job.feature,
+      trigger: request.trigger,
+      mode: request.mode,
+      queuedAt: job.requestedAt,
+    }),
   );
-  await services.queue.enqueue(job, { messageId: runId, ...enqueueOptions });
+  await services.queue.enqueue(job, { messageId: enqueueOptions.messageId ?? runId, ...enqueueOptions });
   return { runId, job };
 }

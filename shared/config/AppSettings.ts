@@ -8,7 +8,20 @@ const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v =
 const withDefault = <T extends z.ZodTypeAny>(schema: T, value: z.input<T>) =>
   z.preprocess((v) => (v === '' || v === undefined ? value : v), schema);
 
-export const AppSettingsSchema = z
+const LIFETIME_SETTING = /^SUBSCRIPTION_LIFETIME_MINUTES_([A-Z][A-Z0-9]*)$/;
+
+/** `SUBSCRIPTION_LIFETIME_MINUTES_<FEATURE>` settings, gathered by feature name in capitals (e.g. USERS). */
+function lifetimeSettings(env: unknown): Record<string, unknown> {
+  if (typeof env !== 'object' || env === null) return {};
+  const lifetimes: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const name = LIFETIME_SETTING.exec(key)?.[1];
+    if (name && value !== '' && value !== undefined) lifetimes[name] = value;
+  }
+  return lifetimes;
+}
+
+const SettingsObjectSchema = z
   .object({
     /** Host storage: a connection string or `UseDevelopmentStorage=true` (Azurite). */
     AzureWebJobsStorage: optional(z.string()),
@@ -41,11 +54,11 @@ export const AppSettingsSchema = z
     /** Notifications for one tenant and resource within this window become one delta job. */
     NOTIFICATION_DEBOUNCE_MS: withDefault(z.coerce.number().int().min(100).max(60_000), 2000),
     /**
-     * Lifetime asked for users subscriptions. Graph allows 41,760 minutes for directory resources; the
-     * default stays an hour under it so clock skew never makes the request "too long". A create refused as
-     * too long is retried with a conservative 4,230 minutes.
+     * Lifetime asked for a feature's subscriptions, from `SUBSCRIPTION_LIFETIME_MINUTES_<FEATURE>` (e.g.
+     * `_USERS`). Unset: an hour under the longest Graph allows for the resource, so clock skew never makes the
+     * request "too long". A create refused as too long is retried with a conservative 4,230 minutes.
      */
-    SUBSCRIPTION_LIFETIME_MINUTES_USERS: withDefault(z.coerce.number().int().min(45).max(41_760), 41_700),
+    subscriptionLifetimeMinutes: z.record(z.string(), z.coerce.number().int().min(45).max(41_760)),
   })
   .superRefine((s, ctx) => {
     if (!s.AzureWebJobsStorage && !s.AzureWebJobsStorage__tableServiceUri) {
@@ -70,6 +83,11 @@ export const AppSettingsSchema = z
       });
     }
   });
+export const AppSettingsSchema = z.preprocess(
+  (env) => (typeof env === 'object' && env !== null ? { ...env, subscriptionLifetimeMinutes: lifetimeSettings(env) } : env),
+  SettingsObjectSchema,
+);
+
 function isHttpsOrLoopback(value: string): boolean {
   return value.startsWith('https://') || (value.startsWith('http://') && isLoopbackUrl(value));
 }

@@ -1,4 +1,5 @@
-export type SyncResource = 'users';
+/** What a delta round reads, named by its feature (e.g. `users`; later per mailbox folder). */
+export type SyncResource = string;
 export type RoundMode = 'full' | 'delta';
 
 /**
@@ -30,4 +31,6 @@ export interface DeltaStateStore {
    */
   save(state: DeltaState): Promise<DeltaState>;
   clear(tenantId: string, resource: SyncResource): Promise<void>;
+  /** Forgets every delta state of a tenant (the tenant is deleted). */
+  clearTenant(tenantId: string): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { type AppError } from '../core/errors/AppError';
 import { type PbxUserFields } from '../pbx/ports/PbxClient';
 
 /**
@@ -19,14 +20,43 @@ export interface UserLink {
   hash?: string | undefined;
   boundToMicrosoft365: boolean;
   updatedAt: string;
+  /** The stored version this copy was read or written as (absent before the first write): updates need it. */
+  etag?: string | undefined;
 }
 
-/** Port: user links (Table Storage, partitioned by tenant). */
+/**
+ * One conditional link write. Nothing overwrites a link blindly: `create` is create-if-absent, `update`
+ * replaces the version read (`link.etag`), `delete` removes that version (any version without an etag).
+ */
+export type LinkWrite =
+  | { kind: 'create'; link: UserLink }
+  | { kind: 'update'; link: UserLink }
+  | { kind: 'delete'; objectId: string; etag?: string | undefined };
+
+/**
+ * What became of one write: the link as stored (with its new etag; null after a delete), or the error.
+ * CONFLICT (the link exists) and PRECONDITION_FAILED (it changed or vanished since it was read) mean another
+ * writer touched the user; TRANSIENT means the store could not confirm the write either way.
+ */
+export type LinkWriteResult = { ok: true; link: UserLink | null } | { ok: false; error: AppError };
+
+/** Port: user links (Table Storage, partitioned by tenant). Links read carry their etag. */
 export interface LinkStore {
   listByTenant(tenantId: string): Promise<UserLink[]>;
   get(tenantId: string, objectId: string): Promise<UserLink | null>;
-  upsert(link: UserLink): Promise<void>;
-  /** Idempotent: deleting a missing link is not an error. */
-  delete(tenantId: string, objectId: string): Promise<void>;
+  /** Create-if-absent: AppError CONFLICT when the user already has a link. Returns the link with its etag. */
+  create(link: UserLink): Promise<UserLink>;
+  /** Replaces the version read (`link.etag`, required): AppError PRECONDITION_FAILED if it changed or is gone. */
+  update(link: UserLink): Promise<UserLink>;
+  /**
+   * Idempotent: deleting a missing link is not an error. With an etag only that version is deleted
+   * (AppError PRECONDITION_FAILED if the link changed since it was read).
+   */
+  delete(tenantId: string, objectId: string, etag?: string): Promise<void>;
+  /**
+   * Many writes for one tenant in few round trips (entity-group transactions), applied in order; one result
+   * per write, in the same order. A refused write does not hold back the others.
+   */
+  writeMany(tenantId: string, writes: readonly LinkWrite[]): Promise<LinkWriteResult[]>;
   deleteAllForTenant(tenantId: string): Promise<void>;
 }

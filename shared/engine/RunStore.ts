@@ -27,6 +27,8 @@ export interface RunIssue {
 export interface SyncRun {
   tenantId: string;
   runId: string;
+  /** The feature that ran (absent on runs recorded before features existed, all of them user syncs). */
+  feature?: string | undefined;
   status: RunStatus;
   trigger: RunTrigger;
   mode: 'full' | 'delta';
@@ -39,7 +41,7 @@ export interface SyncRun {
   skippedByReason: Record<string, number>;
   outOfScopeByReason: Record<string, number>;
   /** Distinct directory users read; every one is in exactly one count (a full round's sweep adds deletions). */
-  usersRead: number;
+  itemsRead: number;
   /** Skips and failures, capped (see MAX_RUN_ISSUES); counts stay exact. */
   issues: RunIssue[];
   graphRequests: number;

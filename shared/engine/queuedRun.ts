@@ -4,6 +4,7 @@ import { type RunTrigger, type SyncRun, emptyCounts } from './RunStore';
 export function queuedRun(fields: {
   tenantId: string;
   runId: string;
+  feature: string;
   trigger: RunTrigger;
   mode: 'full' | 'delta';
   queuedAt: string;
@@ -15,7 +16,7 @@ export function queuedRun(fields: {
     counts: emptyCounts(),
     skippedByReason: {},
     outOfScopeByReason: {},
-    usersRead: 0,
+    itemsRead: 0,
     issues: [],
     graphRequests: 0,
     pbxRequests: 0,

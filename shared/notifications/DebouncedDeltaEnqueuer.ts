@@ -1,6 +1,7 @@
 import { type JobQueue } from '../platform/queue/JobQueue';
 import { debouncedDeltaMessage } from '../app/jobs/debounceWindow';
-import { type UserSyncJob } from '../app/jobs/SyncJob';
+import { type FeatureSyncJob } from '../app/jobs/SyncJob';
+import { type Lane } from '../features/FeatureManifest';
 import { type SubscribedResource } from '../subscriptions/SubscriptionStore';
 
 /**
@@ -19,15 +20,24 @@ export class DebouncedDeltaEnqueuer {
   ) {}
 
   /** True when this call enqueued the window's job, false when an earlier call already had. */
-  async request(tenantId: string, resource: SubscribedResource, trigger: UserSyncJob['trigger']): Promise<boolean> {
+  async request(tenantId: string, feature: { name: SubscribedResource; lane: Lane }, trigger: FeatureSyncJob['trigger']): Promise<boolean> {
     const now = this.now();
-    const { messageId, scheduledEnqueueTime } = debouncedDeltaMessage(tenantId, resource, now, this.windowMs);
+    const { messageId, scheduledEnqueueTime } = debouncedDeltaMessage(tenantId, feature.name, now, this.windowMs);
     const pending = this.sent.get(messageId);
     if (pending) {
       await pending.send;
       return false;
     }
-    const job: UserSyncJob = { jobId: messageId, tenantId, resource, mode: 'delta', trigger, requestedAt: now.toISOString() };
+    const job: FeatureSyncJob = {
+      kind: 'sync',
+      jobId: messageId,
+      tenantId,
+      feature: feature.name,
+      lane: feature.lane,
+      mode: 'delta',
+      trigger,
+      requestedAt: now.toISOString(),
+    };
     const send = this.queue.enqueue(job, { messageId, scheduledEnqueueTime });
     this.sent.set(messageId, { send, windowEnd: scheduledEnqueueTime.getTime() });
     this.forgetOldWindows(now.getTime());

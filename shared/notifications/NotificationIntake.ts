@@ -3,11 +3,13 @@ import { Logger } from '../core/logging/Logger';
 import { type JobQueue } from '../platform/queue/JobQueue';
 import { debounceWindowStart } from '../app/jobs/debounceWindow';
 import { type SubscriptionJob } from '../app/jobs/SyncJob';
-import { type SubscribedResource, type SubscriptionRecord } from '../subscriptions/SubscriptionStore';
+import { type SubscriptionRecord } from '../subscriptions/SubscriptionStore';
 import { type SubscriptionLookup } from './CachedSubscriptionLookup';
 import { type DebouncedDeltaEnqueuer } from './DebouncedDeltaEnqueuer';
 import { type DropReason, type NotificationStats, emptyNotificationStats } from './NotificationStats';
 import { checkNotification } from './checkNotification';
+import { type FeatureManifest } from '../features/FeatureManifest';
+import { type FeatureRegistry } from '../features/FeatureRegistry';
 
 export interface IntakeResult {
   accepted: number;
@@ -28,6 +30,7 @@ export class NotificationIntake {
   constructor(
     private readonly deps: {
       lookup: SubscriptionLookup;
+      features: FeatureRegistry;
       queue: JobQueue;
       deltas: DebouncedDeltaEnqueuer;
       debounceMs: number;
@@ -56,10 +59,13 @@ export class NotificationIntake {
       else drop('invalid', subscriptionIdOf(item));
     }
     const checked = await Promise.all(valid.map(async (item) => ({ item, check: await checkNotification(item, this.deps.lookup) })));
-    const deltas = new Map<string, { tenantId: string; resource: SubscribedResource; trigger: 'notification' | 'lifecycle' }>();
+    const deltas = new Map<string, { tenantId: string; feature: FeatureManifest; trigger: 'notification' | 'lifecycle' }>();
     const wantDelta = (record: SubscriptionRecord, trigger: 'notification' | 'lifecycle') => {
       const key = `${record.tenantId}/${record.resource}`;
-      if (!deltas.has(key) || trigger === 'lifecycle') deltas.set(key, { tenantId: record.tenantId, resource: record.resource, trigger });
+      // A subscription of a feature this process does not run (any more) has nothing to ask for.
+      if (!this.deps.features.has(record.resource)) return;
+      const feature = this.deps.features.get(record.resource).manifest;
+      if (!deltas.has(key) || trigger === 'lifecycle') deltas.set(key, { tenantId: record.tenantId, feature, trigger });
     };
     const subscriptionJobs = new Map<string, SubscriptionJob>();
     for (const { item, check } of checked) {
@@ -89,7 +95,7 @@ export class NotificationIntake {
       await this.deps.queue.enqueue(job, { messageId: job.jobId });
       result.jobsEnqueued += 1;
     }
-    const sent = await Promise.all([...deltas.values()].map((d) => this.deps.deltas.request(d.tenantId, d.resource, d.trigger)));
+    const sent = await Promise.all([...deltas.values()].map((d) => this.deps.deltas.request(d.tenantId, d.feature, d.trigger)));
     result.jobsEnqueued += sent.filter(Boolean).length;
     this.stats.jobsEnqueued += result.jobsEnqueued;
     return result;
@@ -105,7 +111,8 @@ export class NotificationIntake {
     return {
       jobId,
       tenantId: record.tenantId,
-      resource: 'subscriptions',
+      kind: 'subscriptions',
+      lane: 'directory',
       action,
       subscriptionId: record.subscriptionId,
       trigger: 'lifecycle',

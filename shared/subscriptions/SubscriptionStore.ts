@@ -1,5 +1,5 @@
-/** The sync resource a subscription's notifications are hints for (its delta job). */
-export type SubscribedResource = 'users';
+/** The feature a subscription's notifications are hints for (its delta job): a feature name. */
+export type SubscribedResource = string;
 
 /**
  * One Graph change-notification subscription the connector created. This table, not Graph's

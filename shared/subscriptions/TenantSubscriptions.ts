@@ -37,7 +37,7 @@ export class TenantSubscriptions {
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.wanted = wantedSubscriptions(tenant.config, services.notifications);
+    this.wanted = wantedSubscriptions(tenant.config, services.notifications, services.features);
   }
 
   /** Creates what is missing, renews what expires within half its lifetime, removes the rest. */
@@ -181,7 +181,8 @@ export class TenantSubscriptions {
       expires: created.expirationDateTime,
     });
     // Changes made before this subscription listened are picked up by one delta round.
-    await this.services.deltaRequests.request(this.tenant.id, wanted.resource, 'lifecycle');
+    const { manifest } = this.services.features.get(wanted.resource);
+    await this.services.deltaRequests.request(this.tenant.id, manifest, 'lifecycle');
     return record;
   }
 

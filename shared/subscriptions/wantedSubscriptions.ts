@@ -1,9 +1,11 @@
 import { type TenantConfig } from '../config/TenantConfig';
 import { type NotificationSettings } from '../app/Services';
+import { type FeatureRegistry } from '../features/FeatureRegistry';
 import { type SubscribedResource } from './SubscriptionStore';
 
 /** A subscription a tenant's options call for. */
 export interface WantedSubscription {
+  /** The feature whose delta run its notifications ask for. */
   resource: SubscribedResource;
   graphResource: string;
   changeType: string;
@@ -12,23 +14,30 @@ export interface WantedSubscription {
   lifetimeMinutes: number;
 }
 
+/** Below Graph's maximum, so clock skew never makes a request "too long". */
+const LIFETIME_MARGIN_MINUTES = 60;
+
 /**
- * The subscriptions a tenant needs: users while its user sync is on (creation and soft delete arrive as
- * `updated`, permanent deletion as `deleted`). Groups, mailbox contacts and calendars join this list when
- * those syncs exist. None when the tenant is disabled or no public endpoint is configured.
+ * The subscriptions a tenant needs: those of every feature that is on for it. None when the tenant is
+ * disabled or no public endpoint is configured. An app setting may ask for a shorter lifetime per feature.
  */
-export function wantedSubscriptions(config: TenantConfig, notifications: NotificationSettings): WantedSubscription[] {
+export function wantedSubscriptions(
+  config: TenantConfig,
+  notifications: NotificationSettings,
+  features: FeatureRegistry,
+): WantedSubscription[] {
   const endpoints = notifications.endpoints;
-  if (!endpoints || !config.enabled) return [];
-  const wanted: WantedSubscription[] = [];
-  if (config.users.enabled) {
-    wanted.push({
-      resource: 'users',
-      graphResource: 'users',
-      changeType: 'updated,deleted',
+  if (!endpoints) return [];
+  return features.enabledFor(config).flatMap(({ feature, options }) =>
+    feature.subscriptions(options).map((s) => ({
+      resource: feature.manifest.name,
+      graphResource: s.graphResource,
+      changeType: s.changeType,
       ...endpoints,
-      lifetimeMinutes: notifications.lifetimeMinutes.users,
-    });
-  }
-  return wanted;
+      lifetimeMinutes: Math.min(
+        notifications.lifetimeMinutes[feature.manifest.name.toUpperCase()] ?? s.maxLifetimeMinutes - LIFETIME_MARGIN_MINUTES,
+        s.maxLifetimeMinutes,
+      ),
+    })),
+  );
 }

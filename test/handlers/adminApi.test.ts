@@ -164,7 +164,7 @@ describe('admin API handlers', () => {
     const enqueue = vi.spyOn(services.queue, 'enqueue');
     const created = await call('putTenant', { method: 'PUT', params: { id: 'subs' }, body: JSON.stringify(validTenant) });
     expect(enqueue).toHaveBeenCalledWith(
-      expect.objectContaining({ tenantId: 'subs', resource: 'subscriptions', action: 'maintain', trigger: 'manual' }),
+      expect.objectContaining({ tenantId: 'subs', kind: 'subscriptions', lane: 'directory', action: 'maintain', trigger: 'manual' }),
       { messageId: `maintain:subs:${created.headers!.etag}`.slice(0, 128) },
     );
     enqueue.mockRestore();

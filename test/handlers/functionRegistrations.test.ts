@@ -25,7 +25,6 @@ describe('function registrations (what the Functions host will see)', () => {
     const endpoints = notificationSettingsFrom({
       PUBLIC_BASE_URL: 'https://fn.example/',
       NOTIFICATION_DEBOUNCE_MS: 2000,
-      SUBSCRIPTION_LIFETIME_MINUTES_USERS: 41_700,
     }).endpoints;
     expect(endpoints).toEqual({
       notificationUrl: 'https://fn.example/api/graph/notifications',

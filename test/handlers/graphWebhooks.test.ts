@@ -6,6 +6,7 @@ import { NotificationIntake } from '../../shared/notifications/NotificationIntak
 import { graphWebhookHandler } from '../../shared/notifications/graphWebhookHandler';
 import { InProcessJobQueue } from '../../shared/platform/queue/InProcessJobQueue';
 import { TEST_DIRECTORY_ID, subscriptionRecord } from '../support/subscriptionRecord';
+import { defaultFeatureRegistry } from '../../shared/features/defaultFeatureRegistry';
 
 const DIRECTORY = TEST_DIRECTORY_ID;
 const record = subscriptionRecord({ clientStateHash: clientStateHash('secret-state') });
@@ -14,6 +15,7 @@ function setup() {
   const queue = new InProcessJobQueue();
   const intake = new NotificationIntake({
     lookup: { get: async (id) => (id === record.subscriptionId ? record : null) },
+    features: defaultFeatureRegistry(),
     queue,
     deltas: new DebouncedDeltaEnqueuer(queue, 2000),
     debounceMs: 2000,

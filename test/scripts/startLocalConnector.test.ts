@@ -49,7 +49,7 @@ describe('startLocalConnector (npm start)', () => {
     await startLocalConnector(env, stops, options);
     const pid = azuritePid(localDir);
     expect(processIsAlive(pid)).toBe(true);
-    expect(logs.some((line) => line.startsWith('first sync of demo: succeeded'))).toBe(true);
+    expect(logs.some((line) => line.startsWith('first sync of demo (users): succeeded'))).toBe(true);
     const tenants = await fetch(`http://127.0.0.1:${ports.PORT}/api/tenants`);
     expect(tenants.status).toBe(200);
     const view = await fetch(`http://127.0.0.1:${ports.SANDBOX_PBX_PORT}/_sandbox`);

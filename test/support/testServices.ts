@@ -6,13 +6,14 @@ import { LocalSecretStore } from '../../shared/platform/secrets/LocalSecretStore
 import { assembleServices } from '../../shared/app/createServices';
 import { notificationSettingsFrom } from '../../shared/app/notificationServices';
 import { type Services } from '../../shared/app/Services';
+import { type FeatureRegistry } from '../../shared/features/FeatureRegistry';
 import { createTableStores } from '../../shared/platform/tables/createTableStores';
 import { testStorageConnectionString, uniqueTablePrefix } from './storage';
 
 /** Real adapters over the test Azurite, a local secret file and an in-process queue (not started). */
 export async function createTestServices(
   secrets: Record<string, string> = {},
-  options: { publicBaseUrl?: string; debounceMs?: number; lifetimeMinutes?: number } = {},
+  options: { publicBaseUrl?: string; debounceMs?: number; lifetimeMinutes?: number; features?: FeatureRegistry } = {},
 ): Promise<Services & { queue: InProcessJobQueue; secretsFile: string; tablePrefix: string }> {
   const tablePrefix = uniqueTablePrefix();
   const stores = await createTableStores({ connectionString: testStorageConnectionString(), tablePrefix });
@@ -22,10 +23,17 @@ export async function createTestServices(
   const notifications = notificationSettingsFrom({
     PUBLIC_BASE_URL: options.publicBaseUrl,
     NOTIFICATION_DEBOUNCE_MS: options.debounceMs ?? 200,
-    SUBSCRIPTION_LIFETIME_MINUTES_USERS: options.lifetimeMinutes ?? 41_700,
+    subscriptionLifetimeMinutes: options.lifetimeMinutes === undefined ? {} : { USERS: options.lifetimeMinutes },
   });
   return {
-    ...assembleServices({ stores, secrets: secretStore, queue, syncConcurrency: 8, notifications }),
+    ...assembleServices({
+      stores,
+      secrets: secretStore,
+      queue,
+      syncConcurrency: 8,
+      notifications,
+      ...(options.features ? { features: options.features } : {}),
+    }),
     queue,
     secretsFile,
     tablePrefix,

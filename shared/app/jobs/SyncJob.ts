@@ -1,36 +1,40 @@
 import { z } from 'zod';
 import { TenantIdSchema } from '../../config/TenantConfig';
+import { FeatureNameSchema, LaneSchema } from '../../features/FeatureName';
 
 const JobBase = {
   jobId: z.string().min(1).max(128),
   tenantId: TenantIdSchema,
+  /** The tenant's queue session is tenant + lane: one writer per tenant and lane. */
+  lane: LaneSchema,
   trigger: z.enum(['manual', 'scheduled', 'notification', 'lifecycle', 'startup', 'cli']),
   requestedAt: z.string().datetime(),
 };
 
-/** Sync the tenant's users to the PBX. */
-export const UserSyncJobSchema = z
+/** Run one feature's sync for a tenant (users → extensions, …); the feature registry routes it. */
+export const FeatureSyncJobSchema = z
   .object({
     ...JobBase,
-    resource: z.literal('users'),
+    kind: z.literal('sync'),
+    feature: FeatureNameSchema,
     /** `full` re-reads everything (fresh delta round + sweep); `delta` continues from the saved token. */
     mode: z.enum(['delta', 'full']),
     /** Set when a run record was created before enqueueing (manual sync returns it to the caller). */
     runId: z.string().min(1).max(64).optional(),
   })
   .strict();
-export type UserSyncJob = z.infer<typeof UserSyncJobSchema>;
+export type FeatureSyncJob = z.infer<typeof FeatureSyncJobSchema>;
 
 /**
  * Keep the tenant's Graph change-notification subscriptions as its options need them. It runs in the
- * tenant's session like a sync, so a renewal, a lifecycle event and a sync never race each other.
+ * tenant's directory session like a directory sync, so a renewal, a lifecycle event and a sync never race.
  * `maintain` creates what is missing, renews what expires soon and removes what is no longer wanted;
  * `reauthorize` and `recreate` answer a lifecycle event for one subscription.
  */
 export const SubscriptionJobSchema = z
   .object({
     ...JobBase,
-    resource: z.literal('subscriptions'),
+    kind: z.literal('subscriptions'),
     action: z.enum(['maintain', 'reauthorize', 'recreate']),
     subscriptionId: z.string().min(1).max(128).optional(),
   })
@@ -41,6 +45,11 @@ export const SubscriptionJobSchema = z
   });
 export type SubscriptionJob = z.infer<typeof SubscriptionJobSchema>;
 
-/** One queue message: the tenant is the session, so one tenant's jobs run one at a time. */
-export const SyncJobSchema = z.discriminatedUnion('resource', [UserSyncJobSchema, SubscriptionJobSchema]);
+/** One queue message. */
+export const SyncJobSchema = z.discriminatedUnion('kind', [FeatureSyncJobSchema, SubscriptionJobSchema]);
 export type SyncJob = z.infer<typeof SyncJobSchema>;
+
+/** The queue session of a job: its tenant and lane. */
+export function sessionOf(job: Pick<SyncJob, 'tenantId' | 'lane'>): string {
+  return `${job.tenantId}/${job.lane}`;
+}

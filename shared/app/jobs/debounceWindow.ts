@@ -8,7 +8,7 @@ import { AppError } from '../../core/errors/AppError';
  */
 export function debouncedDeltaMessage(
   tenantId: string,
-  resource: 'users',
+  feature: string,
   now: Date,
   windowMs: number,
 ): { messageId: string; scheduledEnqueueTime: Date } {
@@ -17,7 +17,7 @@ export function debouncedDeltaMessage(
   const nowMs = now.getTime();
   if (!Number.isFinite(nowMs)) throw new AppError('INVALID', 'debounce time must be a valid Date');
   const windowStart = debounceWindowStart(now, windowMs);
-  return { messageId: `delta:${tenantId}:${resource}:${windowStart}`, scheduledEnqueueTime: new Date(windowStart + windowMs) };
+  return { messageId: `delta:${tenantId}:${feature}:${windowStart}`, scheduledEnqueueTime: new Date(windowStart + windowMs) };
 }
 
 /** The start (epoch ms) of the debounce window `now` falls into. */

@@ -53,7 +53,7 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
     issues: [],
     skippedByReason: {},
     outOfScopeByReason: {},
-    usersRead: 0,
+    itemsRead: 0,
     notes: [],
     pages: 0,
     graphRequests: 0,
@@ -210,7 +210,7 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
     roundResumed: undefined,
     lastCompletedAt: now().toISOString(),
   });
-  result.usersRead = read.size;
+  result.itemsRead = read.size;
   result.graphRequests = deps.directoryReader.requestCount() - graphStart;
   result.pbxRequests = deps.pbx.requestCount() - pbxStart;
   return result;

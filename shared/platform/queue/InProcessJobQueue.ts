@@ -7,7 +7,7 @@ import { type EnqueueOptions, type JobQueue } from './JobQueue';
 import { type QueueStats } from './QueueStats';
 import { checkEnqueueOptions } from './checkEnqueueOptions';
 import { parseSyncJob } from '../../app/jobs/parseSyncJob';
-import { type SyncJob } from '../../app/jobs/SyncJob';
+import { type SyncJob, sessionOf } from '../../app/jobs/SyncJob';
 
 interface QueuedMessage {
   job: SyncJob;
@@ -26,8 +26,8 @@ const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 const defaultRetryDelayMs = (attempt: number) => Math.min(30_000, 1000 * 2 ** (attempt - 1));
 
 /**
- * The local stand-in for the Service Bus queue, with the same contract: sessions keyed by tenant (one
- * tenant's jobs run one at a time, in order; tenants run in parallel), duplicate detection by message id,
+ * The local stand-in for the Service Bus queue, with the same contract: sessions keyed by tenant and lane (one
+ * session's jobs run one at a time, in order; sessions run in parallel), duplicate detection by message id,
  * scheduled delivery, retries with backoff and dead letters. One unref'd timer wakes it for the next due
  * message; it never polls.
  */
@@ -77,7 +77,7 @@ export class InProcessJobQueue implements JobQueue {
     }
     this.seenMessageIds.set(messageId, now);
     const availableAt = Math.max(now, options.scheduledEnqueueTime?.getTime() ?? now);
-    this.insert(valid.tenantId, { job: valid, messageId, sequence: this.sequence++, availableAt, retryAt: 0, deliveryCount: 0 });
+    this.insert(sessionOf(valid), { job: valid, messageId, sequence: this.sequence++, availableAt, retryAt: 0, deliveryCount: 0 });
     this.counters.enqueued += 1;
     this.pump();
   }

@@ -1,23 +1,24 @@
 import type { ServiceBusMessage } from '@azure/service-bus';
 import { type EnqueueOptions } from './JobQueue';
-import { type SyncJob } from '../../app/jobs/SyncJob';
+import { type SyncJob, sessionOf } from '../../app/jobs/SyncJob';
 
 /**
- * The Service Bus message of a job: session per tenant (one writer per tenant), message id for duplicate
+ * The Service Bus message of a job: session per tenant and lane (one writer per tenant and lane), message id for duplicate
  * detection, and the routing facts as application properties so they show in the portal and in filters.
  */
 export function toServiceBusMessage(job: SyncJob, options: EnqueueOptions = {}): ServiceBusMessage {
   return {
     body: job,
     contentType: 'application/json',
-    sessionId: job.tenantId,
+    sessionId: sessionOf(job),
     messageId: options.messageId ?? job.jobId,
     ...(options.scheduledEnqueueTime ? { scheduledEnqueueTimeUtc: options.scheduledEnqueueTime } : {}),
     applicationProperties: {
       tenantId: job.tenantId,
-      resource: job.resource,
+      kind: job.kind,
+      lane: job.lane,
       trigger: job.trigger,
-      ...(job.resource === 'users' ? { mode: job.mode } : { action: job.action }),
+      ...(job.kind === 'sync' ? { feature: job.feature, mode: job.mode } : { action: job.action }),
     },
   };
 }

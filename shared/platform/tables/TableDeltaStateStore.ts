@@ -8,6 +8,7 @@ import { etagOf } from './etagOf';
 import { findEntity } from './findEntity';
 import { parseStoredRow } from './parseStoredRow';
 import { tableCall } from './tableCall';
+import { listPartition } from './listPartition';
 
 const RowSchema = z.object({
   deltaLink: z.string().optional(),
@@ -62,5 +63,11 @@ export class TableDeltaStateStore implements DeltaStateStore {
 
   async clear(tenantId: string, resource: SyncResource): Promise<void> {
     await deleteEntityIfExists(this.table, tenantId, resource, `delta state of ${tenantId}/${resource}`);
+  }
+
+  async clearTenant(tenantId: string): Promise<void> {
+    for await (const row of listPartition(this.table, tenantId, `delta states of ${tenantId}`, { select: [] })) {
+      await this.clear(tenantId, String(row.rowKey));
+    }
   }
 }

@@ -32,6 +32,7 @@ const IssueSchema = z.object({
 
 const RowSchema = z.object({
   rowKey: z.string(),
+  feature: z.string().optional(),
   status: z.enum(['queued', 'running', 'succeeded', 'partial', 'failed']),
   trigger: z.enum(['manual', 'scheduled', 'notification', 'lifecycle', 'startup', 'cli']),
   mode: z.enum(['full', 'delta']),
@@ -43,7 +44,7 @@ const RowSchema = z.object({
   counts: jsonColumn(CountsSchema),
   skippedByReason: jsonColumn(z.record(z.string(), count)),
   outOfScopeByReason: jsonColumn(z.record(z.string(), count)).default({}),
-  usersRead: count.default(0),
+  itemsRead: count.default(0),
   issues: jsonColumn(z.array(IssueSchema)),
   graphRequests: count,
   pbxRequests: count,

@@ -5,8 +5,12 @@ import { findEntity } from './findEntity';
 import { parseStoredRow } from './parseStoredRow';
 import { tableCall } from './tableCall';
 
-/** One row per tenant; the row key names what is scheduled (only the users reconcile so far). */
-const ROW_KEY = 'users';
+/**
+ * One row per tenant for its reconcile (all its scheduled features fire together). The key is the one the
+ * row has had since the first release, when the reconcile was the user sync alone; kept so no tenant's
+ * last fire is forgotten.
+ */
+const RECONCILE_ROW_KEY = 'users';
 const RowSchema = z.object({ lastFire: z.string() });
 
 /** The last scheduled reconcile enqueued per tenant: partition = tenant id. */
@@ -14,13 +18,13 @@ export class TableScheduleStateStore implements ScheduleStateStore {
   constructor(private readonly table: TableClient) {}
 
   async getLastFire(tenantId: string): Promise<string | null> {
-    const row = await findEntity(this.table, tenantId, ROW_KEY, `schedule state of ${tenantId}`, ['lastFire']);
+    const row = await findEntity(this.table, tenantId, RECONCILE_ROW_KEY, `schedule state of ${tenantId}`, ['lastFire']);
     return row && parseStoredRow(row, RowSchema, `schedule state of ${tenantId}`).lastFire;
   }
 
   async setLastFire(tenantId: string, fireTimeIso: string): Promise<void> {
     await tableCall(`schedule state of ${tenantId}`, () =>
-      this.table.upsertEntity({ partitionKey: tenantId, rowKey: ROW_KEY, lastFire: fireTimeIso }, 'Replace'),
+      this.table.upsertEntity({ partitionKey: tenantId, rowKey: RECONCILE_ROW_KEY, lastFire: fireTimeIso }, 'Replace'),
     );
   }
 }

@@ -6,12 +6,13 @@ import { findEntity } from './findEntity';
 import { parseStoredRow } from './parseStoredRow';
 import { tableCall } from './tableCall';
 import { listRows } from './listPartition';
+import { FeatureNameSchema } from '../../features/FeatureName';
 
 const RowSchema = z.object({
   partitionKey: z.string().min(1),
   tenantId: z.string().min(1),
   directoryId: z.string().min(1),
-  resource: z.literal('users'),
+  resource: FeatureNameSchema,
   graphResource: z.string().min(1),
   changeType: z.string().min(1),
   notificationUrl: z.string().url(),

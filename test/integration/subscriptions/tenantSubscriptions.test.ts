@@ -1,82 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { TenantConfigSchema } from '../../../shared/config/TenantConfig';
 import { AppError } from '../../../shared/core/errors/AppError';
 import { clientStateMatches } from '../../../shared/graph/clientState';
-import { type GraphSubscription, type NewSubscription, type SubscriptionClient } from '../../../shared/graph/SubscriptionClient';
 import { type InProcessJobQueue } from '../../../shared/platform/queue/InProcessJobQueue';
 import { type Services } from '../../../shared/app/Services';
 import { type TenantRecord } from '../../../shared/app/TenantStore';
 import { processSubscriptionJob } from '../../../shared/app/processSubscriptionJob';
 import { FALLBACK_LIFETIME_MINUTES, TenantSubscriptions } from '../../../shared/subscriptions/TenantSubscriptions';
 import { createTestServices } from '../../support/testServices';
+import { FakeSubscriptionClient } from '../../support/FakeSubscriptionClient';
 import { Logger } from '../../../shared/core/logging/Logger';
 import { capturingLogger } from '../../support/capturingLogger';
-
-/** A Graph stand-in that records calls and fails on demand; the sandbox Graph covers the wire format. */
-class FakeSubscriptionClient implements SubscriptionClient {
-  readonly live = new Map<string, GraphSubscription & { clientState: string }>();
-  readonly calls: string[] = [];
-  failures: { on: 'create' | 'renew' | 'delete' | 'list'; error: AppError }[] = [];
-  maxLifetimeMinutes = Infinity;
-
-  constructor(private readonly now: () => Date) {}
-
-  private fail(on: 'create' | 'renew' | 'delete' | 'list'): void {
-    const at = this.failures.findIndex((f) => f.on === on);
-    if (at >= 0) throw this.failures.splice(at, 1)[0]!.error;
-  }
-
-  private checkLifetime(expirationDateTime: string): void {
-    if (Date.parse(expirationDateTime) - this.now().getTime() > this.maxLifetimeMinutes * 60_000) {
-      throw new AppError(
-        'INVALID',
-        'renewing: Graph refused the request (400): Subscription expiration can only be 4230 minutes in the future.',
-        { upstreamStatus: 400 },
-      );
-    }
-  }
-
-  async create(s: NewSubscription): Promise<GraphSubscription> {
-    this.calls.push(`create ${s.resource}`);
-    this.fail('create');
-    this.checkLifetime(s.expirationDateTime);
-    const created = {
-      id: randomUUID(),
-      resource: s.resource,
-      notificationUrl: s.notificationUrl,
-      expirationDateTime: s.expirationDateTime,
-      clientState: s.clientState,
-    };
-    this.live.set(created.id, created);
-    return created;
-  }
-
-  async renew(id: string, expirationDateTime: string): Promise<GraphSubscription> {
-    this.calls.push(`renew ${id}`);
-    this.fail('renew');
-    const s = this.live.get(id);
-    if (!s) throw new AppError('NOT_FOUND', `renewing subscription ${id}: not found`, { upstreamStatus: 404 });
-    this.checkLifetime(expirationDateTime);
-    s.expirationDateTime = expirationDateTime;
-    return s;
-  }
-
-  async reauthorize(id: string): Promise<void> {
-    this.calls.push(`reauthorize ${id}`);
-  }
-
-  async delete(id: string): Promise<void> {
-    this.calls.push(`delete ${id}`);
-    this.fail('delete');
-    this.live.delete(id);
-  }
-
-  async list(): Promise<GraphSubscription[]> {
-    this.fail('list');
-    return [...this.live.values()];
-  }
-}
 
 const DIRECTORY = '11111111-1111-4111-8111-111111111111';
 let services: Services & { queue: InProcessJobQueue };
@@ -152,7 +86,9 @@ describe('TenantSubscriptions (our table as the truth; Graph faked at the port)'
     expect(records.map((r) => r.subscriptionId)).toEqual(changes.recreated);
     expect(records[0]!.subscriptionId).not.toBe(old!.subscriptionId);
     await expect(services.secrets.getSecret(old!.clientStateSecretName)).rejects.toThrow();
-    expect(catchUps.mock.calls).toEqual([['contoso', 'users', 'lifecycle']]);
+    expect(catchUps.mock.calls.map(([tenant, feature, trigger]) => [tenant, feature.name, trigger])).toEqual([
+      ['contoso', 'users', 'lifecycle'],
+    ]);
   });
 
   it('recreates on a renewal refused as too long (400), and falls back to a shorter lifetime on create', async () => {
@@ -255,7 +191,8 @@ describe('TenantSubscriptions (our table as the truth; Graph faked at the port)'
       {
         jobId: 'j',
         tenantId: 'contoso',
-        resource: 'subscriptions',
+        kind: 'subscriptions',
+        lane: 'directory',
         action: 'maintain',
         trigger: 'scheduled',
         requestedAt: now.toISOString(),

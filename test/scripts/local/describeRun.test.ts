@@ -3,14 +3,21 @@ import { describeRun } from '../../../scripts/local/describeRun';
 import { emptyCounts } from '../../../shared/engine/RunStore';
 import { queuedRun } from '../../../shared/engine/queuedRun';
 
-const run = queuedRun({ tenantId: 'demo', runId: 'r1', trigger: 'startup', mode: 'full', queuedAt: '2026-12-01T00:00:00Z' });
+const run = queuedRun({
+  tenantId: 'demo',
+  runId: 'r1',
+  feature: 'users',
+  trigger: 'startup',
+  mode: 'full',
+  queuedAt: '2026-12-01T00:00:00Z',
+});
 
 describe('describeRun', () => {
   it('says where every user went, reasons included', () => {
     const line = describeRun({
       ...run,
       status: 'succeeded',
-      usersRead: 24,
+      itemsRead: 24,
       counts: { ...emptyCounts(), created: 21, skipped: 1, outOfScope: 2 },
       skippedByReason: { missingName: 1 },
       outOfScopeByReason: { guest: 1, accountDisabled: 1 },

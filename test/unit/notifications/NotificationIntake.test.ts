@@ -7,6 +7,7 @@ import { type EnqueueOptions, type JobQueue } from '../../../shared/platform/que
 import { type SyncJob } from '../../../shared/app/jobs/SyncJob';
 import { type SubscriptionRecord } from '../../../shared/subscriptions/SubscriptionStore';
 import { TEST_DIRECTORY_ID, subscriptionRecord } from '../../support/subscriptionRecord';
+import { defaultFeatureRegistry } from '../../../shared/features/defaultFeatureRegistry';
 
 const DIRECTORY = TEST_DIRECTORY_ID;
 const STATE = 'the-client-state';
@@ -36,7 +37,10 @@ function intakeWith(records: SubscriptionRecord[], now = new Date('2026-11-23T12
   const byId = new Map(records.map((r) => [r.subscriptionId, r]));
   const lookup = { get: async (id: string) => byId.get(id) ?? null };
   const deltas = new DebouncedDeltaEnqueuer(queue, 2000, () => now);
-  return { queue, intake: new NotificationIntake({ lookup, queue, deltas, debounceMs: 2000, now: () => now }) };
+  return {
+    queue,
+    intake: new NotificationIntake({ lookup, features: defaultFeatureRegistry(), queue, deltas, debounceMs: 2000, now: () => now }),
+  };
 }
 
 const change = (subscriptionId: string, overrides: Record<string, unknown> = {}) => ({
@@ -57,7 +61,14 @@ describe('NotificationIntake', () => {
     expect(results.reduce((n, r) => n + r.accepted, 0)).toBe(100);
     expect(results.reduce((n, r) => n + r.jobsEnqueued, 0)).toBe(1);
     expect(queue.sent).toHaveLength(1);
-    expect(queue.sent[0]!.job).toMatchObject({ tenantId: 'contoso', resource: 'users', mode: 'delta', trigger: 'notification' });
+    expect(queue.sent[0]!.job).toMatchObject({
+      tenantId: 'contoso',
+      kind: 'sync',
+      feature: 'users',
+      lane: 'directory',
+      mode: 'delta',
+      trigger: 'notification',
+    });
     expect(queue.sent[0]!.options).toEqual({
       messageId: 'delta:contoso:users:1795435200000',
       scheduledEnqueueTime: new Date('2026-11-23T12:00:02.000Z'),
@@ -96,7 +107,7 @@ describe('NotificationIntake', () => {
     const { tenantId: _omit, ...item } = change('s1', { lifecycleEvent: 'missed', resource: '' });
     const result = await intake.accept([{ ...item, organizationId: DIRECTORY }]);
     expect(result.accepted).toBe(1);
-    expect(queue.sent[0]!.job).toMatchObject({ resource: 'users', mode: 'delta', trigger: 'lifecycle' });
+    expect(queue.sent[0]!.job).toMatchObject({ feature: 'users', mode: 'delta', trigger: 'lifecycle' });
   });
 
   it('turns lifecycle events into subscription jobs before the catch-up delta', async () => {
@@ -108,14 +119,15 @@ describe('NotificationIntake', () => {
     ]);
     expect(queue.sent.map((s) => s.job)).toEqual([
       expect.objectContaining({
-        resource: 'subscriptions',
+        kind: 'subscriptions',
+        lane: 'directory',
         action: 'recreate',
         subscriptionId: 's1',
         tenantId: 'contoso',
         trigger: 'lifecycle',
       }),
-      expect.objectContaining({ resource: 'subscriptions', action: 'reauthorize', subscriptionId: 's2' }),
-      expect.objectContaining({ resource: 'users', mode: 'delta', trigger: 'lifecycle' }),
+      expect.objectContaining({ kind: 'subscriptions', action: 'reauthorize', subscriptionId: 's2' }),
+      expect.objectContaining({ feature: 'users', mode: 'delta', trigger: 'lifecycle' }),
     ]);
     expect(intake.stats.lifecycleEvents).toBe(3);
   });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UserSyncOptionsSchema } from '../../../../shared/features/users/usersOptions';
 import { AppError } from '../../../../shared/core/errors/AppError';
-import { type UserSyncJob } from '../../../../shared/app/jobs/SyncJob';
 import { processSyncJob } from '../../../../shared/app/processSyncJob';
 import { type Services } from '../../../../shared/app/Services';
 import { type LinkStore } from '../../../../shared/engine/LinkStore';
@@ -13,6 +12,8 @@ import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../../../../shared/plat
 import { createTestServices } from '../../../support/testServices';
 import { runUserSync } from '../../../../shared/features/users/runUserSync';
 import { Logger } from '../../../../shared/core/logging/Logger';
+import { featureSyncJob } from '../../../../shared/app/jobs/featureSyncJob';
+import { usersManifest } from '../../../../shared/features/users/usersManifest';
 
 let graph: GraphSandbox;
 let pbx: PortSipSandbox;
@@ -45,15 +46,7 @@ async function freshTenant(users: SandboxUser[], options: Record<string, unknown
 
 async function sync(mode: 'full' | 'delta' = 'delta', override?: Partial<Services>): Promise<SyncRun> {
   const runId = newRunId();
-  const job: UserSyncJob = {
-    jobId: runId,
-    runId,
-    tenantId,
-    resource: 'users',
-    mode,
-    trigger: 'manual',
-    requestedAt: new Date().toISOString(),
-  };
+  const job = featureSyncJob(usersManifest, { tenantId, runId, mode, trigger: 'manual' });
   await processSyncJob({ ...services, ...override }, job, Logger.silent());
   return (await services.runs.get(tenantId, runId))!;
 }
@@ -117,7 +110,7 @@ describe('users → PortSIP extensions, end to end (sandbox Graph + sandbox Port
     await freshTenant(demo);
     const run = await sync('full');
     const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-    expect(run.usersRead).toBe(demo.length);
+    expect(run.itemsRead).toBe(demo.length);
     expect(sum({ ...run.counts })).toBe(demo.length);
     expect(run.counts).toMatchObject({ created: eligible(demo).length, skipped: 1, outOfScope: 2, failed: 0 });
     expect(run.outOfScopeByReason).toEqual({ guest: 1, accountDisabled: 1 });
@@ -148,7 +141,7 @@ describe('users → PortSIP extensions, end to end (sandbox Graph + sandbox Port
     const run = await sync('full');
     expect(preview.counts).toEqual(run.counts);
     expect(preview.outOfScopeByReason).toEqual(run.outOfScopeByReason);
-    expect(preview.usersRead).toBe(run.usersRead);
+    expect(preview.itemsRead).toBe(run.itemsRead);
   });
 
   it('a second run with no change makes zero PBX writes (delta and full)', async () => {

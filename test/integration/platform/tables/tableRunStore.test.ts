@@ -14,7 +14,7 @@ const run = (runId: string, extra: Partial<SyncRun> = {}): SyncRun => ({
   counts: emptyCounts(),
   skippedByReason: {},
   outOfScopeByReason: {},
-  usersRead: 0,
+  itemsRead: 0,
   issues: [],
   graphRequests: 1,
   pbxRequests: 2,
@@ -97,7 +97,7 @@ describe('TableRunStore', () => {
   it('reads a run recorded before out-of-scope counts existed with those counts at zero', async () => {
     const { runs, rawTable } = await freshStores();
     const id = idAt(0);
-    const { tenantId, runId, counts, outOfScopeByReason: _reasons, usersRead: _read, ...columns } = run(id);
+    const { tenantId, runId, counts, outOfScopeByReason: _reasons, itemsRead: _read, ...columns } = run(id);
     const { outOfScope: _outOfScope, ...oldCounts } = counts;
     await rawTable('runs').createEntity({
       ...columns,
@@ -111,7 +111,7 @@ describe('TableRunStore', () => {
     const stored = await runs.get('acme', id);
     expect(stored?.counts).toEqual({ ...emptyCounts(), created: 3 });
     expect(stored?.outOfScopeByReason).toEqual({});
-    expect(stored?.usersRead).toBe(0);
+    expect(stored?.itemsRead).toBe(0);
   });
 
   it('reports an unreadable stored run as INTERNAL naming the bad columns', async () => {

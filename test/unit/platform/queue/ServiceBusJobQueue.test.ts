@@ -48,9 +48,9 @@ describe('ServiceBusJobQueue', () => {
       {
         body: job,
         contentType: 'application/json',
-        sessionId: 'contoso',
+        sessionId: 'contoso/directory',
         messageId: 'job-1',
-        applicationProperties: { tenantId: 'contoso', resource: 'users', mode: 'full', trigger: 'manual' },
+        applicationProperties: { tenantId: 'contoso', kind: 'sync', lane: 'directory', feature: 'users', mode: 'full', trigger: 'manual' },
       },
     ]);
   });
@@ -62,7 +62,11 @@ describe('ServiceBusJobQueue', () => {
       messageId: 'delta:contoso:users:1735732800000',
       scheduledEnqueueTime: at,
     });
-    expect(sent[0]).toMatchObject({ messageId: 'delta:contoso:users:1735732800000', scheduledEnqueueTimeUtc: at, sessionId: 'contoso' });
+    expect(sent[0]).toMatchObject({
+      messageId: 'delta:contoso:users:1735732800000',
+      scheduledEnqueueTimeUtc: at,
+      sessionId: 'contoso/directory',
+    });
   });
 
   it('sends a subscription job in the same tenant session, labelled with its action', async () => {
@@ -70,7 +74,8 @@ describe('ServiceBusJobQueue', () => {
     const job: SyncJob = {
       jobId: 'recreate:sub-1:0',
       tenantId: 'contoso',
-      resource: 'subscriptions',
+      kind: 'subscriptions',
+      lane: 'directory',
       action: 'recreate',
       subscriptionId: 'sub-1',
       trigger: 'lifecycle',
@@ -79,9 +84,9 @@ describe('ServiceBusJobQueue', () => {
     await new ServiceBusJobQueue(client, 'sync-jobs').enqueue(job);
     expect(sent[0]).toMatchObject({
       body: job,
-      sessionId: 'contoso',
+      sessionId: 'contoso/directory',
       messageId: 'recreate:sub-1:0',
-      applicationProperties: { tenantId: 'contoso', resource: 'subscriptions', action: 'recreate', trigger: 'lifecycle' },
+      applicationProperties: { tenantId: 'contoso', kind: 'subscriptions', lane: 'directory', action: 'recreate', trigger: 'lifecycle' },
     });
   });
 
@@ -90,7 +95,8 @@ describe('ServiceBusJobQueue', () => {
     const job = {
       jobId: 'x',
       tenantId: 'contoso',
-      resource: 'subscriptions',
+      kind: 'subscriptions',
+      lane: 'directory',
       action: 'reauthorize',
       trigger: 'lifecycle',
       requestedAt: '2025-01-01T00:00:00.000Z',

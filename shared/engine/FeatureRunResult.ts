@@ -1,0 +1,18 @@
+import { type RunCounts, type RunIssue } from './RunStore';
+
+/** What one feature run did, recorded on its run: every source item read lands in exactly one count. */
+export interface FeatureRunResult {
+  mode: 'full' | 'delta';
+  counts: RunCounts;
+  issues: RunIssue[];
+  skippedByReason: Record<string, number>;
+  outOfScopeByReason: Record<string, number>;
+  /** Distinct source items read in this run. */
+  itemsRead: number;
+  notes: string[];
+  pages: number;
+  graphRequests: number;
+  pbxRequests: number;
+  /** Dry runs only: every action the run would have taken (the feature's own action type). */
+  plannedActions?: unknown[];
+}
