@@ -1,14 +1,12 @@
 import { type z } from 'zod';
 import { isAppError } from '../../core/errors/AppError';
 import { TokenBucketRateLimiter } from '../../core/http/TokenBucketRateLimiter';
-import {
-  type PbxClient,
-  type PbxNewUser,
-  type PbxNumberOwner,
-  type PbxNumberType,
-  type PbxUser,
-  type PbxUserFields,
-} from '../ports/PbxClient';
+import { type PbxFieldsNotOwnedBy } from '../ports/PbxFieldOwners';
+import { type PbxNewUser } from '../ports/PbxNewUser';
+import { type PbxNumberOwner, type PbxNumberType } from '../ports/PbxNumberOwner';
+import { type PbxUser } from '../ports/PbxUser';
+import { type PbxUserChanges } from '../ports/PbxUserChanges';
+import { type PbxUsers } from '../ports/PbxUsers';
 import { generateCredentials } from './generateCredentials';
 import { PortSipApi } from './PortSipApi';
 import {
@@ -24,6 +22,9 @@ import { PortSipSession } from './PortSipSession';
 import { PortSipTransport } from './PortSipTransport';
 import { toPbxUser } from './toPbxUser';
 import { toPortSipUserFields } from './toPortSipUserFields';
+
+// The product's rules live beside the adapter that implements them.
+export { portSipProfile } from './portSipProfile';
 
 export interface PortSipClientOptions {
   /** e.g. https://pbx.example.com:8887; the client appends /api. */
@@ -61,8 +62,8 @@ async function nullIfNotFound<T>(work: Promise<T>): Promise<T | null> {
   }
 }
 
-/** The PortSIP v22 REST adapter of the PbxClient port, signed in as a tenant admin. */
-export class PortSipClient implements PbxClient {
+/** The PortSIP v22 REST adapter of the PbxUsers port, signed in as a tenant admin. */
+export class PortSipClient implements PbxUsers {
   private readonly transport: PortSipTransport;
   private readonly api: PortSipApi;
   private policy: Promise<PasswordPolicy> | undefined;
@@ -109,7 +110,7 @@ export class PortSipClient implements PbxClient {
     return user && toPbxUser(user);
   }
 
-  async createUser(user: PbxNewUser): Promise<{ id: string }> {
+  async createUser(user: PbxNewUser & PbxFieldsNotOwnedBy<'users'>): Promise<{ id: string }> {
     const credentials = generateCredentials(await this.passwordPolicy(), user);
     const body: Record<string, unknown> = {
       name: user.userName,
@@ -136,7 +137,8 @@ export class PortSipClient implements PbxClient {
     return { id: created.id };
   }
 
-  async updateUser(userId: string, changes: Partial<PbxUserFields>): Promise<void> {
+  async updateUser(userId: string, changes: PbxUserChanges): Promise<void> {
+    // Only PbxUserFields are mapped, so a presence key smuggled past the types (enable_dnd…) is never sent.
     const body = toPortSipUserFields(changes);
     if (Object.keys(body).length === 0) return;
     await this.api.call('POST', `/users/${id(userId)}`, { what: `updating user ${userId}`, body });

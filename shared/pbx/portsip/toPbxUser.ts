@@ -1,4 +1,4 @@
-import { type PbxUser } from '../ports/PbxClient';
+import { type PbxUser } from '../ports/PbxUser';
 import { type PortSipUser } from './portSipSchemas';
 
 /** A validated PortSIP user (blank fields already '') as the port's PbxUser. */

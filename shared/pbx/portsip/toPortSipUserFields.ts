@@ -1,4 +1,4 @@
-import { type PbxUserFields } from '../ports/PbxClient';
+import { type PbxUserFields } from '../ports/PbxUserFields';
 
 const FIELD_NAMES: Record<keyof PbxUserFields, string> = {
   displayName: 'display_name',

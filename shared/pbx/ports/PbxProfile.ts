@@ -1,0 +1,60 @@
+import { type PbxConfig } from '../../config/TenantConfig';
+
+/** Which PBX product: the tenant configuration's `pbx.kind`. */
+export type PbxKind = PbxConfig['kind'];
+
+/** Maximum lengths of the user text fields the planner clips to (longer values are cut, never refused). */
+export interface PbxFieldLimits {
+  displayName: number;
+  mobilePhone: number;
+  workPhone: number;
+  department: number;
+}
+
+/** The e-mail rule: an address that breaks it is unusable (the user is skipped), never clipped. */
+export interface PbxEmailRule {
+  /** Whether every user must have an address (PortSIP requires one on create). */
+  required: boolean;
+  maxLength: number;
+}
+
+/** What the PBX accepts as an extension number (digits only on both products known so far). */
+export interface PbxExtensionNumberRule {
+  minLength: number;
+  maxLength: number;
+  leadingZerosAllowed: boolean;
+  /** A number cannot change after creation: renumbering means delete and re-create. */
+  immutable: boolean;
+}
+
+/**
+ * What the product's API offers with some token (an admin's or the user's own); whether the connector's admin
+ * token may write it is in the `adminCan…` fields, and whether our adapter implements it is PbxConnection.
+ */
+export interface PbxSupports {
+  groups: boolean;
+  companyContacts: boolean;
+  personalContacts: boolean;
+  presence: boolean;
+  callEvents: boolean;
+}
+
+/**
+ * A PBX product's rules as data, so the generic planner applies them without naming a product. Pure data on
+ * purpose: it can be tested, shown by the admin API and documented without a connection.
+ */
+export interface PbxProfile {
+  kind: PbxKind;
+  /** For messages and docs, e.g. "PortSIP PBX v22". */
+  productName: string;
+  fieldLimits: PbxFieldLimits;
+  email: PbxEmailRule;
+  extensionNumbers: PbxExtensionNumberRule;
+  /** Presence an admin token may set on another user: `dndOnly` = the DND flag but not the status. */
+  adminCanWritePresence: 'dndOnly' | 'full' | 'none';
+  /** Whether an admin token may write a user's personal contacts (else it takes the user's own session). */
+  adminCanWritePersonalContacts: boolean;
+  /** Whether an admin token may set a user's photo. */
+  adminCanSetAvatar: boolean;
+  supports: PbxSupports;
+}

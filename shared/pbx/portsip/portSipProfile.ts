@@ -1,0 +1,22 @@
+import { type PbxProfile } from '../ports/PbxProfile';
+
+/**
+ * PortSIP v22's rules (docs/PORTSIP.md; docs/PBX-PORTS.md says where each value comes from). The limits are
+ * v22.6's, which also fit older v22 releases (display_name allowed 1,024 before v22.6).
+ */
+export const portSipProfile: PbxProfile = {
+  kind: 'portsip',
+  productName: 'PortSIP PBX v22',
+  fieldLimits: { displayName: 128, mobilePhone: 32, workPhone: 32, department: 128 },
+  // `email` is required on create and at most 128 characters.
+  email: { required: true, maxLength: 128 },
+  // The spec's pattern is [0-9]{3,64}: leading zeros are not excluded (⚠ not tried on a live PBX).
+  extensionNumbers: { minLength: 3, maxLength: 64, leadingZerosAllowed: true, immutable: true },
+  // An admin may set another user's `enable_dnd`, but `POST /api/user/presence` only sets the caller's own.
+  adminCanWritePresence: 'dndOnly',
+  // Personal contacts (`/api/user/contacts`) and the avatar (`POST /api/user`) exist for the signed-in user only.
+  adminCanWritePersonalContacts: false,
+  adminCanSetAvatar: false,
+  // Extension groups, company contacts, per-user contacts and presence, webhooks and WSI for call events.
+  supports: { groups: true, companyContacts: true, personalContacts: true, presence: true, callEvents: true },
+};

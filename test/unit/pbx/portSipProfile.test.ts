@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { desiredPbxFields } from '../../../shared/features/users/desiredPbxFields';
+import { usableEmail } from '../../../shared/features/users/usableEmail';
+import { type GraphUser } from '../../../shared/graph/GraphUser';
+import { portSipProfile } from '../../../shared/pbx/portsip/PortSipClient';
+
+const long = (n: number) => 'x'.repeat(n);
+
+describe('portSipProfile', () => {
+  it('holds PortSIP v22 rules: field limits, the e-mail rule, the number rule and what a tenant admin may do', () => {
+    expect(portSipProfile).toEqual({
+      kind: 'portsip',
+      productName: 'PortSIP PBX v22',
+      fieldLimits: { displayName: 128, mobilePhone: 32, workPhone: 32, department: 128 },
+      email: { required: true, maxLength: 128 },
+      extensionNumbers: { minLength: 3, maxLength: 64, leadingZerosAllowed: true, immutable: true },
+      adminCanWritePresence: 'dndOnly',
+      adminCanWritePersonalContacts: false,
+      adminCanSetAvatar: false,
+      supports: { groups: true, companyContacts: true, personalContacts: true, presence: true, callEvents: true },
+    });
+  });
+
+  // The users feature still applies its own copies of these limits; they must agree until it reads the profile.
+  it('agrees with the limits the users feature applies today', () => {
+    const user = {
+      id: 'u1',
+      displayName: long(500),
+      givenName: 'A',
+      surname: 'B',
+      mail: 'a@contoso.com',
+      mobilePhone: long(500),
+      businessPhones: [long(500)],
+      department: long(500),
+    } as GraphUser;
+    const fields = desiredPbxFields(user);
+    expect(fields.displayName).toHaveLength(portSipProfile.fieldLimits.displayName);
+    expect(fields.mobilePhone).toHaveLength(portSipProfile.fieldLimits.mobilePhone);
+    expect(fields.workPhone).toHaveLength(portSipProfile.fieldLimits.workPhone);
+    expect(fields.department).toHaveLength(portSipProfile.fieldLimits.department);
+
+    const at = (length: number) => `${long(length - '@contoso.com'.length)}@contoso.com`;
+    const max = portSipProfile.email.maxLength;
+    expect(usableEmail({ id: 'u2', mail: at(max) })).toBe(at(max));
+    expect(usableEmail({ id: 'u3', mail: at(max + 1) })).toBeUndefined();
+  });
+});
