@@ -24,21 +24,15 @@ export interface UserLink {
   etag?: string | undefined;
 }
 
-/**
- * One conditional link write. Nothing overwrites a link blindly: `create` is create-if-absent, `update`
- * replaces the version read (`link.etag`), `delete` removes that version (any version without an etag).
- */
-export type LinkWrite =
-  | { kind: 'create'; link: UserLink }
-  | { kind: 'update'; link: UserLink }
-  | { kind: 'delete'; objectId: string; etag?: string | undefined };
+/** One conditional link write: `create` is create-if-absent, `update` replaces the version read (`link.etag`). */
+export type LinkWrite = { kind: 'create'; link: UserLink } | { kind: 'update'; link: UserLink };
 
 /**
- * What became of one write: the link as stored (with its new etag; null after a delete), or the error.
+ * What became of one write: the link as stored (with its new etag), or the error.
  * CONFLICT (the link exists) and PRECONDITION_FAILED (it changed or vanished since it was read) mean another
  * writer touched the user; TRANSIENT means the store could not confirm the write either way.
  */
-export type LinkWriteResult = { ok: true; link: UserLink | null } | { ok: false; error: AppError };
+export type LinkWriteResult = { ok: true; link: UserLink } | { ok: false; error: AppError };
 
 /** Port: user links (Table Storage, partitioned by tenant). Links read carry their etag. */
 export interface LinkStore {
@@ -54,8 +48,8 @@ export interface LinkStore {
    */
   delete(tenantId: string, objectId: string, etag?: string): Promise<void>;
   /**
-   * Many writes for one tenant in few round trips (entity-group transactions), applied in order; one result
-   * per write, in the same order. A refused write does not hold back the others.
+   * Many creates and updates for one tenant in few round trips (entity-group transactions); one result per
+   * write, in the same order. A refused write does not hold back the others.
    */
   writeMany(tenantId: string, writes: readonly LinkWrite[]): Promise<LinkWriteResult[]>;
   deleteAllForTenant(tenantId: string): Promise<void>;

@@ -8,6 +8,12 @@ export interface ApplyOutcome {
   retryableError?: Error;
 }
 
+/**
+ * The issue code of an item whose link write was refused because another writer created or changed that
+ * user's link meanwhile. Not retried in the run: the user goes to the pending set and is re-read next run.
+ */
+export const LINK_CONFLICT = 'linkConflict';
+
 export function addCount(outcome: ApplyOutcome, key: keyof RunCounts, by = 1): void {
   outcome.counts[key] = (outcome.counts[key] ?? 0) + by;
 }

@@ -11,11 +11,13 @@ import { type ApplyOutcome } from './ApplyOutcome';
 import { PbxDirectory } from './PbxDirectory';
 import { type UserAction } from './UserPlan';
 import { type UserSyncResult } from './UserSyncResult';
-import { applyUserPlan } from './applyUserPlan';
+import { type ApplyDeps, applyUserPlan } from './applyUserPlan';
 import { plannedOutcome } from './plannedOutcome';
 import { optionsHash } from './optionsHash';
 import { needsDirectory, planSweep, planUserChanges, removalAction } from './planUserChanges';
 import { Logger } from '../../core/logging/Logger';
+import { type RunChangeRecorder } from '../../engine/RunChangeRecorder';
+import { appliedRunChanges, quietRunChanges } from './userRunChanges';
 
 export interface UserSyncDeps {
   tenantId: string;
@@ -29,6 +31,8 @@ export interface UserSyncDeps {
   concurrency: number;
   log?: Logger | undefined;
   now?: () => Date;
+  /** The run's per-item change list (absent for dry runs and callers that keep none). */
+  changes?: RunChangeRecorder | undefined;
 }
 
 export interface UserSyncRequest {
@@ -97,49 +101,63 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
     if (outcome.retryableError) throw outcome.retryableError;
   };
 
-  const execute = async (actions: UserAction[]): Promise<void> => {
-    if (request.dryRun) {
-      // A dry run counts what it would do, so its counts read like the run's would.
-      result.plannedActions!.push(...actions);
-      merge(plannedOutcome(actions));
-      return;
+  /** Applies actions (a dry run only counts them); `pipeline` chains a page's PBX writes after the previous page's. */
+  const apply = async (actions: UserAction[], pipeline?: Pick<ApplyDeps, 'pbxTurn' | 'onPbxWritesStarted'>): Promise<ApplyOutcome> => {
+    if (request.dryRun || actions.length === 0) {
+      // A dry run counts what it would do, so its counts read like the run's would. Nothing to do reads nothing.
+      pipeline?.onPbxWritesStarted?.();
+      result.plannedActions?.push(...actions);
+      return plannedOutcome(actions);
     }
     const links = await ensureLinks();
-    merge(
-      await applyUserPlan(actions, {
-        tenantId: deps.tenantId,
-        pbx: deps.pbx,
-        links: deps.links,
-        pendingUsers: deps.pendingUsers,
-        linkCache: links,
-        concurrency: deps.concurrency,
-        pendingIds,
-        nextFreeNumber:
-          deps.options.numbering.mode === 'fromStart' && directory
-            ? () => directory!.allocateFrom((deps.options.numbering as { start: string }).start)
-            : undefined,
-        now,
-      }),
-    );
+    return applyUserPlan(actions, {
+      tenantId: deps.tenantId,
+      pbx: deps.pbx,
+      links: deps.links,
+      pendingUsers: deps.pendingUsers,
+      linkCache: links,
+      concurrency: deps.concurrency,
+      pendingIds,
+      nextFreeNumber:
+        deps.options.numbering.mode === 'fromStart' && directory
+          ? () => directory!.allocateFrom((deps.options.numbering as { start: string }).start)
+          : undefined,
+      now,
+      ...pipeline,
+    });
+  };
+  /** The change list of an applied batch, written before the checkpoint that covers it. */
+  const recordApplied = async (actions: readonly UserAction[], outcome: ApplyOutcome): Promise<void> => {
+    if (!deps.changes || request.dryRun) return;
+    deps.changes.add(appliedRunChanges(actions, outcome));
+    await deps.changes.flush();
+  };
+  const execute = async (actions: UserAction[]): Promise<void> => {
+    const outcome = await apply(actions);
+    merge(outcome);
+    await recordApplied(actions, outcome);
   };
 
-  const planAndApply = async (users: GraphUser[], removed: RemovedUser[]): Promise<void> => {
-    if (users.length === 0 && removed.length === 0) return;
+  /** Plans one batch of Graph changes and counts what needs no write; returns the writes it needs. */
+  const plan = async (users: GraphUser[], removed: RemovedUser[]): Promise<UserAction[]> => {
+    if (users.length === 0 && removed.length === 0) return [];
     const links = await ensureLinks();
     const dir = needsDirectory({ users, links, options: deps.options, groupMemberIds }) ? await ensureDirectory() : directory;
-    const plan = planUserChanges({ users, removed, links, options: deps.options, groupMemberIds, directory: dir });
-    for (const id of plan.seen) {
+    const planned = planUserChanges({ users, removed, links, options: deps.options, groupMemberIds, directory: dir });
+    for (const id of planned.seen) {
       seen.add(id);
       read.add(id);
     }
-    counts.unchanged += plan.unchanged;
-    for (const [reason, n] of Object.entries(plan.outOfScope)) {
+    counts.unchanged += planned.unchanged;
+    for (const [reason, n] of Object.entries(planned.outOfScope)) {
       counts.outOfScope += n;
       result.outOfScopeByReason[reason] = (result.outOfScopeByReason[reason] ?? 0) + n;
     }
-    merge({ counts: {}, issues: plan.notices });
-    await execute(plan.actions);
+    merge({ counts: {}, issues: planned.notices });
+    if (!request.dryRun) deps.changes?.add(quietRunChanges(planned.quiet));
+    return planned.actions;
   };
+  const planAndApply = async (users: GraphUser[], removed: RemovedUser[]): Promise<void> => execute(await plan(users, removed));
 
   // Where this run starts: an unfinished round's checkpoint, the last deltaLink, or a fresh full round.
   let state: DeltaState = (await deps.deltaStates.get(deps.tenantId, 'users')) ?? { tenantId: deps.tenantId, resource: 'users' };
@@ -169,17 +187,70 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
   };
 
   let deltaLink: string | undefined;
+
+  /**
+   * Reads and applies one delta round as a pipeline, so the PBX rate limit, not our own round trips, sets
+   * the pace: while page N's PBX writes run, page N+1 is read, planned and its write-ahead links stored, and
+   * page N-1's final links and checkpoint are written. Page N+1's PBX writes start as soon as page N's have
+   * all started. Checkpoints are saved in page order, each only after every write of its page and of every
+   * page before it succeeded. Returns (or throws) only once every page taken is settled, so nothing of this
+   * run is still writing when the caller records it or gives up its writer lease.
+   */
+  const readRound = async (): Promise<void> => {
+    const unfinished = new Set<{ ids: Set<string>; done: Promise<void> }>();
+    let checkpointed: Promise<void> = Promise.resolve();
+    /** When the previous page's PBX writes may start: the next page is planned only then (one page ahead). */
+    let previousTurn: Promise<void> = Promise.resolve();
+    let pbxTurn: Promise<void> = Promise.resolve();
+    /** The first page that failed (its checkpoint and every later one stay unsaved), and a failed read or plan. */
+    let failed: { error: unknown } | undefined;
+    let loopFailure: { error: unknown } | undefined;
+    try {
+      for await (const page of readAhead(deps.directoryReader.usersDelta(start))) {
+        await previousTurn;
+        // One writer per user within the run too: a user an unfinished page is still writing waits for it.
+        const ids = new Set([...page.users.map((u) => u.id), ...page.removed.map((r) => r.id)]);
+        for (const earlier of unfinished) if ([...ids].some((id) => earlier.ids.has(id))) await earlier.done.catch(() => undefined);
+        if (failed) break; // no new page once one failed: the run ends at the last good checkpoint
+        result.pages += 1;
+        const actions = await plan(page.users, page.removed);
+        let passTurn!: () => void;
+        const nextTurn = new Promise<void>((resolve) => (passTurn = resolve));
+        const applied = apply(actions, { pbxTurn, onPbxWritesStarted: passTurn });
+        previousTurn = pbxTurn;
+        pbxTurn = nextTurn;
+        const before = checkpointed;
+        const done = (async () => {
+          const outcome = await applied;
+          await before; // checkpoints in page order
+          merge(outcome);
+          await recordApplied(actions, outcome);
+          if (page.nextLink) await saveState({ checkpointLink: page.nextLink, roundMode, roundStartedAt, roundResumed: resumed });
+          else deltaLink = page.deltaLink;
+        })();
+        const entry = { ids, done };
+        unfinished.add(entry);
+        checkpointed = done;
+        done.then(
+          () => unfinished.delete(entry),
+          (error: unknown) => {
+            unfinished.delete(entry);
+            failed ??= { error };
+          },
+        );
+      }
+    } catch (error) {
+      loopFailure = { error };
+    }
+    // Pages chain their checkpoints, so the last one settles after all; its error is the earliest page's.
+    await checkpointed.catch(() => undefined);
+    if (failed) throw failed.error;
+    if (loopFailure) throw loopFailure.error;
+  };
+
   for (let attempt = 0; deltaLink === undefined; attempt += 1) {
     try {
-      for await (const page of deps.directoryReader.usersDelta(start)) {
-        result.pages += 1;
-        await planAndApply(page.users, page.removed);
-        if (page.nextLink) {
-          await saveState({ checkpointLink: page.nextLink, roundMode, roundStartedAt, roundResumed: resumed });
-        } else {
-          deltaLink = page.deltaLink;
-        }
-      }
+      await readRound();
       if (deltaLink === undefined) throw new Error('the delta round ended without a deltaLink');
     } catch (err) {
       if (!isAppError(err, 'DELTA_TOKEN_EXPIRED') || start.kind === 'initial' || attempt > 0) throw err;
@@ -201,6 +272,7 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
     else await execute(planSweep(await ensureLinks(), seen, deps.options));
   }
   await reconcileOutsideTheRound();
+  await deps.changes?.flush();
 
   await saveState({
     deltaLink,
@@ -243,5 +315,41 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
       else if (pendingIds.delete(id) && !request.dryRun) await deps.pendingUsers.remove(deps.tenantId, id); // gone, nothing of ours to undo
     }
     await planAndApply(users, removed);
+  }
+}
+
+/**
+ * The pages of a delta round with the next one already being read while the caller applies the current one,
+ * so the Graph round trip overlaps the PBX writes. Only reading runs ahead: the caller finishes a page (its
+ * writes, then its checkpoint) before it takes the next, and a failed read surfaces only when that page is
+ * asked for, after every earlier page was applied and checkpointed.
+ */
+async function* readAhead<T>(pages: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = pages[Symbol.asyncIterator]();
+  let next = iterator.next();
+  let finished = false;
+  try {
+    for (;;) {
+      const current = await next;
+      if (current.done) {
+        finished = true;
+        return;
+      }
+      next = iterator.next();
+      next.catch(() => undefined); // awaited when its turn comes; not an unhandled rejection meanwhile
+      yield current.value;
+    }
+  } catch (err) {
+    finished = true;
+    throw err;
+  } finally {
+    // The caller stopped early (its page failed): close the source once the read under way settles.
+    if (!finished)
+      void next
+        .then(
+          () => iterator.return?.(),
+          () => undefined,
+        )
+        .catch(() => undefined);
   }
 }

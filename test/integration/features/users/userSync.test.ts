@@ -3,7 +3,7 @@ import { UserSyncOptionsSchema } from '../../../../shared/features/users/usersOp
 import { AppError } from '../../../../shared/core/errors/AppError';
 import { processSyncJob } from '../../../../shared/app/processSyncJob';
 import { type Services } from '../../../../shared/app/Services';
-import { type LinkStore } from '../../../../shared/engine/LinkStore';
+import { type LinkStore, type LinkWriteResult, type UserLink } from '../../../../shared/engine/LinkStore';
 import { newRunId } from '../../../../shared/engine/newRunId';
 import { type SyncRun } from '../../../../shared/engine/RunStore';
 import { GraphSandbox, demoCompany, generateUsers, type SandboxUser } from '../../../../sandbox/graph';
@@ -188,15 +188,28 @@ describe('users → PortSIP extensions, end to end (sandbox Graph + sandbox Port
     const users = Array.from({ length: 30 }, (_, i) => person(guid(100 + i)));
     await freshTenant(users);
     let activeWrites = 0;
+    const real = services.links;
+    const crashIfActive = (link: UserLink) => {
+      if (link.state === 'active' && ++activeWrites > 10) throw new Error('process crashed');
+    };
     const crashingLinks: LinkStore = {
-      ...services.links,
-      listByTenant: (t) => services.links.listByTenant(t),
-      get: (t, id) => services.links.get(t, id),
-      delete: (t, id) => services.links.delete(t, id),
-      deleteAllForTenant: (t) => services.links.deleteAllForTenant(t),
-      upsert: async (link) => {
-        if (link.state === 'active' && ++activeWrites > 10) throw new Error('process crashed');
-        return services.links.upsert(link);
+      listByTenant: (t) => real.listByTenant(t),
+      get: (t, id) => real.get(t, id),
+      create: (link) => real.create(link),
+      update: async (link) => {
+        crashIfActive(link);
+        return real.update(link);
+      },
+      delete: (t, id, etag) => real.delete(t, id, etag),
+      deleteAllForTenant: (t) => real.deleteAllForTenant(t),
+      // The process dies part-way through the final link writes: the first 10 are stored, the others never are.
+      writeMany: async (t, writes) => {
+        const results: LinkWriteResult[] = [];
+        for (const write of writes) {
+          crashIfActive(write.link);
+          results.push(...(await real.writeMany(t, [write])));
+        }
+        return results;
       },
     };
     await expect(sync('full', { links: crashingLinks })).rejects.toThrow('process crashed');
