@@ -3,6 +3,7 @@ import { type Logger } from '../core/logging/Logger';
 import { loggerFor } from '../core/logging/loggerFor';
 import { errorResponse } from '../core/http/jsonResponses';
 import { type Services } from '../app/Services';
+import { listRunChanges } from './runChangeHandlers';
 import { getRun, listRuns } from './runHandlers';
 import { listSubscriptions, maintainSubscriptions } from './subscriptionHandlers';
 import { syncTenant } from './syncHandlers';
@@ -24,6 +25,7 @@ export const adminRoutes: AdminRoute[] = [
   { name: 'syncTenant', route: 'tenants/{id}/sync', methods: ['POST'], handle: syncTenant },
   { name: 'listRuns', route: 'tenants/{id}/runs', methods: ['GET'], handle: listRuns },
   { name: 'getRun', route: 'tenants/{id}/runs/{runId}', methods: ['GET'], handle: getRun },
+  { name: 'listRunChanges', route: 'tenants/{id}/runs/{runId}/changes', methods: ['GET'], handle: listRunChanges },
   { name: 'listSubscriptions', route: 'tenants/{id}/subscriptions', methods: ['GET'], handle: listSubscriptions },
   { name: 'maintainSubscriptions', route: 'tenants/{id}/subscriptions/maintain', methods: ['POST'], handle: maintainSubscriptions },
 ];

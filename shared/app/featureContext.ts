@@ -2,6 +2,7 @@ import { type Logger } from '../core/logging/Logger';
 import { type FeatureContext } from '../features/Feature';
 import { type Services, type TenantConnectors } from './Services';
 import { type TenantRecord } from './TenantStore';
+import { type RunChangeRecorder } from '../engine/RunChangeRecorder';
 
 /** The narrow dependencies a feature run gets, cut from the process's services. */
 export function featureContext<Options>(
@@ -10,6 +11,7 @@ export function featureContext<Options>(
   connectors: TenantConnectors,
   options: Options,
   log: Logger,
+  changes?: RunChangeRecorder,
 ): FeatureContext<Options> {
   return {
     tenantId: tenant.id,
@@ -21,5 +23,6 @@ export function featureContext<Options>(
     pendingUsers: services.pendingUsers,
     concurrency: Math.min(services.syncConcurrency, tenant.config.pbx.maxConcurrency),
     log,
+    changes,
   };
 }

@@ -51,6 +51,8 @@ const SettingsObjectSchema = z
         .url()
         .refine((v) => isHttpsOrLoopback(v), 'must be https (plain http only for 127.0.0.1 / localhost)'),
     ),
+    /** Days a run's per-item change list is kept (it names users: personal data); a daily timer purges older ones. */
+    RUN_CHANGES_RETENTION_DAYS: withDefault(z.coerce.number().int().min(1).max(3650), 30),
     /** Notifications for one tenant and resource within this window become one delta job. */
     NOTIFICATION_DEBOUNCE_MS: withDefault(z.coerce.number().int().min(100).max(60_000), 2000),
     /**

@@ -7,6 +7,7 @@ import { type PendingUserStore } from '../engine/PendingUserStore';
 import { type DirectoryReader } from '../graph/DirectoryReader';
 import { type PbxClient } from '../pbx/ports/PbxClient';
 import { type FeatureManifest } from './FeatureManifest';
+import { type RunChangeRecorder } from '../engine/RunChangeRecorder';
 
 /** A Graph change-notification subscription a feature needs while it is on. */
 export interface FeatureSubscription {
@@ -29,6 +30,8 @@ export interface FeatureContext<Options> {
   /** PBX writes in flight (the PBX client rate-limits on top). */
   concurrency: number;
   log: Logger;
+  /** The run's per-item change list; absent for dry runs. */
+  changes?: RunChangeRecorder | undefined;
 }
 
 /**

@@ -53,12 +53,23 @@ export interface SkipAction extends ActionBase {
 
 export type UserAction = CreateAction | AdoptAction | UpdateAction | DeleteAction | UnlinkAction | SkipAction;
 
+/** A user of the batch that needs no PBX write. */
+export interface QuietItem {
+  objectId: string;
+  userPrincipalName?: string | undefined;
+  link?: { pbxUserId?: string | undefined; extensionNumber: string } | undefined;
+  outcome: 'unchanged' | 'outOfScope';
+  reason?: string | undefined;
+}
+
 export interface UserPlan {
   actions: UserAction[];
   /** Linked users whose PBX record already matches (no write). */
   unchanged: number;
   /** Unlinked users the connector leaves alone, by reason (out of scope, disabled, deleted): no PBX record. */
   outOfScope: Record<string, number>;
+  /** Every user that needs no write, one by one (unchanged, or left alone with a reason): the run's change list. */
+  quiet: QuietItem[];
   /** Things worth telling that change nothing and count as nothing (the user is counted by its action). */
   notices: RunIssue[];
   /** Users seen in this batch (for the full-round sweep). */

@@ -48,6 +48,12 @@ export function removalAction(link: UserLink, policy: RemovalPolicy, reason: str
   return { ...base, kind: 'disable', pbxUserId: link.pbxUserId, changes: changedFields(link.fields, target), fields: target, reason };
 }
 
+/** A linked user whose PBX record already is what it should be: counted, listed, no write. */
+function noWrite(plan: UserPlan, objectId: string, upn: string | undefined, link: UserLink): void {
+  plan.unchanged += 1;
+  plan.quiet.push({ objectId, userPrincipalName: upn, link, outcome: 'unchanged' });
+}
+
 function emptyFields(): PbxUserFields {
   return { displayName: '', email: '', mobilePhone: '', workPhone: '', department: '', enabled: false };
 }
@@ -67,7 +73,7 @@ function planLinked(user: GraphUser, link: UserLink, options: UserSyncOptions, p
   }
   const desired = desiredPbxFields(user);
   if (link.hash === fieldsHash(desired)) {
-    plan.unchanged += 1;
+    noWrite(plan, user.id, upn, link);
   } else {
     plan.actions.push({
       kind: 'update',
@@ -180,8 +186,11 @@ function planUnlinked(user: GraphUser, existing: UserLink | undefined, input: Pl
  * Unchanged users cost nothing; users without a link are only ever created or adopted, never modified.
  */
 export function planUserChanges(input: PlanInput): UserPlan {
-  const plan: UserPlan = { actions: [], unchanged: 0, outOfScope: {}, notices: [], seen: [] };
-  const leftAlone = (reason: string) => (plan.outOfScope[reason] = (plan.outOfScope[reason] ?? 0) + 1);
+  const plan: UserPlan = { actions: [], unchanged: 0, outOfScope: {}, quiet: [], notices: [], seen: [] };
+  const leftAlone = (objectId: string, upn: string | undefined, reason: string) => {
+    plan.outOfScope[reason] = (plan.outOfScope[reason] ?? 0) + 1;
+    plan.quiet.push({ objectId, userPrincipalName: upn, outcome: 'outOfScope', reason });
+  };
   const { links, options } = input;
   // Graph may repeat an entity within a round; the last copy wins.
   const latest = new Map<string, GraphUser>();
@@ -191,21 +200,22 @@ export function planUserChanges(input: PlanInput): UserPlan {
     plan.seen.push(user.id);
     const link = links.get(user.id);
     const exclusion = scopeExclusionFor(user, options, input.groupMemberIds);
+    const upn = user.userPrincipalName ?? undefined;
     if (exclusion) {
-      if (!link) leftAlone(exclusion);
+      if (!link) leftAlone(user.id, upn, exclusion);
       else {
         const action = removalAction(link, options.onOutOfScope, 'user left the sync scope');
         if (action) plan.actions.push(action);
-        else plan.unchanged += 1;
+        else noWrite(plan, user.id, upn, link);
       }
       continue;
     }
     if (user.accountEnabled === false) {
-      if (!link) leftAlone('accountDisabled');
+      if (!link) leftAlone(user.id, upn, 'accountDisabled');
       else {
         const action = removalAction(link, options.onDisabled, 'user is disabled in Entra ID', desiredPbxFields(user, false));
         if (action) plan.actions.push(action);
-        else plan.unchanged += 1;
+        else noWrite(plan, user.id, upn, link);
       }
       continue;
     }
@@ -218,13 +228,13 @@ export function planUserChanges(input: PlanInput): UserPlan {
     plan.seen.push(removed.id);
     const link = links.get(removed.id);
     if (!link) {
-      leftAlone('deletedInEntra');
+      leftAlone(removed.id, undefined, 'deletedInEntra');
       continue;
     }
     const reason = removed.reason === 'deleted' ? 'user was permanently deleted' : 'user was deleted';
     const action = removalAction(link, options.onDeleted, reason);
     if (action) plan.actions.push(action);
-    else plan.unchanged += 1;
+    else noWrite(plan, removed.id, undefined, link);
   }
   return plan;
 }

@@ -1,0 +1,14 @@
+import { app, type InvocationContext, type Timer } from '@azure/functions';
+import { loggerFor } from '../shared/core/logging/loggerFor';
+import { loadAppSettings } from '../shared/config/AppSettings';
+import { getServices } from '../shared/app/getServices';
+import { purgeExpiredRunChanges } from '../shared/app/purgeExpiredRunChanges';
+
+export async function purgeRunChanges(_timer: Timer, context: InvocationContext): Promise<void> {
+  const { RUN_CHANGES_RETENTION_DAYS } = loadAppSettings();
+  const purged = await purgeExpiredRunChanges(await getServices(), new Date(), RUN_CHANGES_RETENTION_DAYS);
+  loggerFor(context).info('expired run changes purged', { ...purged, retentionDays: RUN_CHANGES_RETENTION_DAYS });
+}
+
+// Daily at 03:17 UTC (off the hour, away from other timers): run change lists hold personal data.
+app.timer('purgeRunChanges', { schedule: '0 17 3 * * *', handler: purgeRunChanges });
