@@ -3,18 +3,22 @@ import { type SubscriptionClient } from '../graph/SubscriptionClient';
 import { type NotificationIntake } from '../notifications/NotificationIntake';
 import { type DebouncedDeltaEnqueuer } from '../notifications/DebouncedDeltaEnqueuer';
 import { type PbxClient } from '../pbx/ports/PbxClient';
+import { type PbxProfile } from '../pbx/ports/PbxProfile';
 import { type JobQueue } from '../platform/queue/JobQueue';
 import { type SecretStore } from '../platform/secrets/SecretStore';
 import { type TableStores } from '../platform/tables/createTableStores';
 import { type SubscribedResource } from '../subscriptions/SubscriptionStore';
 import { type TenantRecord } from './TenantStore';
 import { type FeatureRegistry } from '../features/FeatureRegistry';
+import { type Lane } from '../features/FeatureManifest';
 
 /** The Graph and PBX adapters for one tenant. */
 export interface TenantConnectors {
   directoryReader: DirectoryReader;
   subscriptions: SubscriptionClient;
   pbx: PbxClient;
+  /** The PBX product's rules (limits, numbering, what an admin token may do). */
+  pbxProfile: PbxProfile;
 }
 
 /** Where Graph delivers, how bursts collapse and how long subscriptions live (from the app settings). */
@@ -32,7 +36,8 @@ export interface Services extends TableStores {
   queue: JobQueue;
   /** The features this process runs (router, scheduler, subscriptions and webhooks loop over them). */
   features: FeatureRegistry;
-  connectorsFor(tenant: TenantRecord): Promise<TenantConnectors>;
+  /** The tenant's adapters for a lane (default `directory`): each lane paces the PBX with its own share. */
+  connectorsFor(tenant: TenantRecord, lane?: Lane): Promise<TenantConnectors>;
   syncConcurrency: number;
   notifications: NotificationSettings;
   /** Debounced delta jobs, shared by the webhooks and subscription maintenance (catch-up after a create). */

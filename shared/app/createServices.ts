@@ -3,10 +3,12 @@ import { z } from 'zod';
 import { type AppSettings } from '../config/AppSettings';
 import { AppError } from '../core/errors/AppError';
 import { requireTenantCredential } from './requireTenantCredential';
+import { laneShare } from './laneShare';
+import { type Lane } from '../features/FeatureManifest';
 import { GraphDirectoryReader } from '../graph/GraphDirectoryReader';
 import { GraphSubscriptionClient } from '../graph/GraphSubscriptionClient';
 import { createGraphClient } from '../graph/createGraphClient';
-import { PortSipClient } from '../pbx/portsip/PortSipClient';
+import { createPbxConnection } from '../pbx/createPbxConnection';
 import { type JobQueue } from '../platform/queue/JobQueue';
 import { ServiceBusJobQueue } from '../platform/queue/ServiceBusJobQueue';
 import { KeyVaultSecretStore } from '../platform/secrets/KeyVaultSecretStore';
@@ -33,10 +35,14 @@ function parseJsonOrUndefined(text: string): unknown {
  * The Graph and PBX adapters for a tenant, cached per tenant and configuration version so PBX sessions and
  * Graph tokens are reused across jobs.
  */
-export function connectorFactory(secrets: SecretStore): (tenant: TenantRecord) => Promise<TenantConnectors> {
+export function connectorFactory(
+  secrets: SecretStore,
+  features: FeatureRegistry,
+): (tenant: TenantRecord, lane?: Lane) => Promise<TenantConnectors> {
   const cache = new Map<string, { etag: string; connectors: TenantConnectors }>();
-  return async (tenant) => {
-    const hit = cache.get(tenant.id);
+  return async (tenant, lane = 'directory') => {
+    const key = `${tenant.id}/${lane}`;
+    const hit = cache.get(key);
     if (hit && hit.etag === tenant.etag) return hit.connectors;
     const { microsoft365 } = tenant.config;
     const graphSetting = microsoft365.auth.kind === 'clientSecret' ? 'microsoft365.auth.secretName' : 'microsoft365.auth.certificateName';
@@ -50,20 +56,16 @@ export function connectorFactory(secrets: SecretStore): (tenant: TenantRecord) =
       }
       return parsed.data;
     });
+    // Each lane paces the PBX with its own share of the tenant's budget (laneShare).
+    const rateLimitPerMinute = Math.max(1, Math.floor(pbxConfig.rateLimitPerMinute * laneShare(tenant.config, lane, features)));
+    const pbx = await createPbxConnection(pbxConfig, credential, { rateLimitPerMinute });
     const connectors: TenantConnectors = {
       directoryReader: new GraphDirectoryReader(graph.client, graph.versionRoot, graph.requestCount),
       subscriptions: new GraphSubscriptionClient(graph.client),
-      pbx: new PortSipClient({
-        baseUrl: pbxConfig.baseUrl,
-        domain: pbxConfig.domain,
-        username: credential.username,
-        password: credential.password,
-        role: pbxConfig.role,
-        rateLimitPerMinute: pbxConfig.rateLimitPerMinute,
-        maxConcurrency: pbxConfig.maxConcurrency,
-      }),
+      pbx: pbx.users,
+      pbxProfile: pbx.profile,
     };
-    cache.set(tenant.id, { etag: tenant.etag, connectors });
+    cache.set(key, { etag: tenant.etag, connectors });
     return connectors;
   };
 }
@@ -120,7 +122,7 @@ export function assembleServices(parts: {
     secrets,
     queue,
     features,
-    connectorsFor: connectorFactory(secrets),
+    connectorsFor: connectorFactory(secrets, features),
     syncConcurrency: parts.syncConcurrency,
     ...notificationServices(parts.notifications, queue, stores.subscriptions, features),
   };

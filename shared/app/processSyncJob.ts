@@ -5,9 +5,11 @@ import { type FeatureSyncJob } from './jobs/SyncJob';
 import { type SyncRun } from '../engine/RunStore';
 import { queuedRun } from '../engine/queuedRun';
 import { newRunId } from '../engine/newRunId';
-import { type Services } from './Services';
+import { type Services, type TenantConnectors } from './Services';
 import { featureContext } from './featureContext';
+import { withWriterLease } from './withWriterLease';
 import { type Logger } from '../core/logging/Logger';
+import { RunChangeRecorder } from '../engine/RunChangeRecorder';
 
 /**
  * Runs one feature's sync job (the registry names the feature) and records it as a run. A retryable failure is rethrown so the queue redelivers the
@@ -51,47 +53,66 @@ export async function processSyncJob(services: Services, job: FeatureSyncJob, jo
     );
     return undefined;
   }
-  Object.assign(run, { status: 'running', startedAt: startedAt.toISOString(), error: undefined });
-  await save(services, run, !existing);
+  // One writer per tenant and lane, whatever started this job: without the lease nothing is written, and
+  // a queued job is delivered again later.
+  const leaseKey = { tenantId: tenant.id, lane: feature.manifest.lane };
+  return withWriterLease(services.leases, leaseKey, run.runId, logger, async () => {
+    Object.assign(run, { status: 'running', startedAt: startedAt.toISOString(), error: undefined });
+    await save(services, run, !existing);
 
-  try {
-    const connectors = await services.connectorsFor(tenant);
-    const result = await feature.sync(featureContext(services, tenant, connectors, options, logger), { mode: job.mode, dryRun: false });
-    const finishedAt = new Date();
-    const done: SyncRun = {
-      ...run,
-      status: result.counts.failed > 0 ? 'partial' : 'succeeded',
-      mode: result.mode,
-      finishedAt: finishedAt.toISOString(),
-      durationMs: finishedAt.getTime() - startedAt.getTime(),
-      counts: result.counts,
-      skippedByReason: result.skippedByReason,
-      outOfScopeByReason: result.outOfScopeByReason,
-      itemsRead: result.itemsRead,
-      issues: result.issues,
-      notes: result.notes,
-      pages: result.pages,
-      graphRequests: result.graphRequests,
-      pbxRequests: result.pbxRequests,
-    };
-    await services.runs.save(done);
-    logger.info(`run ${done.status}`, { ...done.counts, durationMs: done.durationMs, pbxRequests: done.pbxRequests });
-    return done;
-  } catch (caught) {
-    const err = ensureError(caught);
-    const retry = isRetryable(caught) && !isAppError(caught, 'INVALID');
-    const finishedAt = new Date();
-    await services.runs.save({
-      ...run,
-      status: 'failed',
-      finishedAt: finishedAt.toISOString(),
-      durationMs: finishedAt.getTime() - startedAt.getTime(),
-      error: retry ? `${err.message} (the job will be retried)` : err.message,
-    });
-    logger.error('run failed', { error: err.message, willRetry: retry });
-    if (retry) throw caught instanceof AppError ? caught : err;
-    return undefined;
-  }
+    let connectors: TenantConnectors | undefined;
+    let counters = { graph: 0, pbx: 0 };
+    try {
+      connectors = await services.connectorsFor(tenant, feature.manifest.lane);
+      const changes = new RunChangeRecorder(services.runChanges, { tenantId: tenant.id, runId: run.runId, dryRun: false });
+      counters = { graph: connectors.directoryReader.requestCount(), pbx: connectors.pbx.requestCount() };
+      const result = await feature.sync(featureContext(services, tenant, connectors, options, logger, changes), {
+        mode: job.mode,
+        dryRun: false,
+      });
+      const finishedAt = new Date();
+      const done: SyncRun = {
+        ...run,
+        status: result.counts.failed > 0 ? 'partial' : 'succeeded',
+        mode: result.mode,
+        finishedAt: finishedAt.toISOString(),
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+        counts: result.counts,
+        skippedByReason: result.skippedByReason,
+        outOfScopeByReason: result.outOfScopeByReason,
+        itemsRead: result.itemsRead,
+        issues: result.issues,
+        notes: result.notes,
+        pages: result.pages,
+        graphRequests: result.graphRequests,
+        pbxRequests: result.pbxRequests,
+      };
+      await services.runs.save(done);
+      logger.info(`run ${done.status}`, { ...done.counts, durationMs: done.durationMs, pbxRequests: done.pbxRequests });
+      return done;
+    } catch (caught) {
+      const err = ensureError(caught);
+      const retry = isRetryable(caught) && !isAppError(caught, 'INVALID');
+      const finishedAt = new Date();
+      await services.runs.save({
+        ...run,
+        status: 'failed',
+        finishedAt: finishedAt.toISOString(),
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+        // What the run did before it failed still counts (it may have written to the PBX).
+        ...(connectors
+          ? {
+              graphRequests: connectors.directoryReader.requestCount() - counters.graph,
+              pbxRequests: connectors.pbx.requestCount() - counters.pbx,
+            }
+          : {}),
+        error: retry ? `${err.message} (the job will be retried)` : err.message,
+      });
+      logger.error('run failed', { error: err.message, willRetry: retry });
+      if (retry) throw caught instanceof AppError ? caught : err;
+      return undefined;
+    }
+  });
 }
 
 async function save(services: Services, run: SyncRun, isNew: boolean): Promise<void> {

@@ -49,6 +49,12 @@ export const PortSipConfigSchema = z
     rateLimitPerMinute: z.number().int().min(60).max(1_000_000).default(10_000),
     /** Concurrent PBX requests in flight. */
     maxConcurrency: z.number().int().min(1).max(64).default(8),
+    /**
+     * The share of the rate limit the realtime lane (presence, calendar, call state) gets while the tenant
+     * has a realtime feature on; the directory lane (users, groups, contacts) gets the rest. A fixed split,
+     * because instances cannot share one token bucket. Without realtime features the directory lane has it all.
+     */
+    realtimeShare: z.number().min(0.05).max(0.95).default(0.2),
   })
   .strict();
 export type PortSipConfig = z.infer<typeof PortSipConfigSchema>;

@@ -22,6 +22,8 @@ const TABLE_NAMES = {
   pendingUsers: 'pendingusers',
   scheduleState: 'schedule',
   subscriptions: 'subscriptions',
+  runChanges: 'runchanges',
+  leases: 'leases',
 } as const;
 
 export type TableClients = Record<keyof typeof TABLE_NAMES, TableClient>;

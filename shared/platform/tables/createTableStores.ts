@@ -1,16 +1,20 @@
 import { type DeltaStateStore } from '../../engine/DeltaStateStore';
 import { type LinkStore } from '../../engine/LinkStore';
 import { type PendingUserStore } from '../../engine/PendingUserStore';
+import { type RunChangeStore } from '../../engine/RunChangeStore';
 import { type RunStore } from '../../engine/RunStore';
 import { type ScheduleStateStore } from '../../app/ScheduleStateStore';
 import { TableDeltaStateStore } from './TableDeltaStateStore';
 import { TableLinkStore } from './TableLinkStore';
 import { TablePendingUserStore } from './TablePendingUserStore';
+import { TableRunChangeStore } from './TableRunChangeStore';
 import { TableRunStore } from './TableRunStore';
 import { TableScheduleStateStore } from './TableScheduleStateStore';
 import { TableSubscriptionStore } from './TableSubscriptionStore';
 import { type SubscriptionStore } from '../../subscriptions/SubscriptionStore';
 import { TableTenantStore } from './TableTenantStore';
+import { TableWriterLeaseStore } from './TableWriterLeaseStore';
+import { type WriterLeaseStore } from '../../engine/WriterLease';
 import { type TenantStore } from '../../app/TenantStore';
 import { type TableStorageOptions, createTableClients } from './createTableClients';
 
@@ -22,6 +26,9 @@ export interface TableStores {
   pendingUsers: PendingUserStore;
   scheduleState: ScheduleStateStore;
   subscriptions: SubscriptionStore;
+  /** Runs' per-item change lists (personal data: purged after RUN_CHANGES_RETENTION_DAYS). */
+  runChanges: RunChangeStore;
+  leases: WriterLeaseStore;
 }
 
 /** Every Table Storage repository, over tables that exist once this resolves. */
@@ -35,5 +42,7 @@ export async function createTableStores(options: TableStorageOptions): Promise<T
     pendingUsers: new TablePendingUserStore(tables.pendingUsers),
     scheduleState: new TableScheduleStateStore(tables.scheduleState),
     subscriptions: new TableSubscriptionStore(tables.subscriptions),
+    runChanges: new TableRunChangeStore(tables.runChanges),
+    leases: new TableWriterLeaseStore(tables.leases),
   };
 }

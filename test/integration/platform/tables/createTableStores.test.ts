@@ -16,7 +16,17 @@ describe('createTableStores', () => {
     const service = TableServiceClient.fromConnectionString(testStorageConnectionString(), { allowInsecureConnection: true });
     const names: string[] = [];
     for await (const table of service.listTables()) if (table.name?.startsWith(prefix)) names.push(table.name.slice(prefix.length));
-    expect(names.sort()).toEqual(['deltastate', 'links', 'pendingusers', 'runs', 'schedule', 'subscriptions', 'tenants']);
+    expect(names.sort()).toEqual([
+      'deltastate',
+      'leases',
+      'links',
+      'pendingusers',
+      'runchanges',
+      'runs',
+      'schedule',
+      'subscriptions',
+      'tenants',
+    ]);
   });
 
   it('returns one client per store, named with the prefix', async () => {
@@ -24,8 +34,10 @@ describe('createTableStores', () => {
     const clients = await createTableClients({ connectionString: testStorageConnectionString(), tablePrefix: prefix });
     expect(Object.keys(clients).sort()).toEqual([
       'deltaStates',
+      'leases',
       'links',
       'pendingUsers',
+      'runChanges',
       'runs',
       'scheduleState',
       'subscriptions',
