@@ -14,7 +14,7 @@ import { deleteEntityIfExists } from './deleteEntityIfExists';
 import { jsonColumn } from './jsonColumn';
 import { listRows } from './listPartition';
 import { parseStoredRow } from './parseStoredRow';
-import { dayKey, itemKeyOf, runChangePartition, runChangeRowKey, runChangeRowRange, runIdOf } from './runChangeKeys';
+import { dayKey, itemKeyOf, runChangePartition, runPartitionPrefix, runChangeRowKey, runIdOf } from './runChangeKeys';
 import { tableCall } from './tableCall';
 
 /** Operations per entity-group transaction (the service's limit). */
@@ -58,22 +58,35 @@ export class TableRunChangeStore implements RunChangeStore {
   }
 
   async append(tenantId: string, runId: string, items: readonly KeyedRunChange[]): Promise<void> {
-    const partitionKey = runChangePartition(tenantId, runId);
     const what = `changes of run ${tenantId}/${runId}`;
-    for (let start = 0; start < items.length; start += MAX_TRANSACTION) {
-      const actions = items
-        .slice(start, start + MAX_TRANSACTION)
-        .map(({ key, change }): TransactionAction => ['upsert', toEntity(partitionKey, runChangeRowKey(runId, key), change), 'Replace']);
-      await tableCall(what, () => this.table.submitTransaction(actions));
+    // A transaction holds one partition: group by chunk, then at most 100 rows each.
+    const byPartition = new Map<string, KeyedRunChange[]>();
+    for (const item of items) {
+      const partitionKey = runChangePartition(tenantId, runId, item.key);
+      byPartition.set(partitionKey, [...(byPartition.get(partitionKey) ?? []), item]);
+    }
+    for (const [partitionKey, rows] of byPartition) {
+      for (let start = 0; start < rows.length; start += MAX_TRANSACTION) {
+        const actions = rows
+          .slice(start, start + MAX_TRANSACTION)
+          .map(({ key, change }): TransactionAction => ['upsert', toEntity(partitionKey, runChangeRowKey(runId, key), change), 'Replace']);
+        await tableCall(what, () => this.table.submitTransaction(actions));
+      }
     }
   }
 
   async list(tenantId: string, runId: string, query: RunChangeQuery): Promise<RunChangePage> {
     const what = `changes of run ${tenantId}/${runId}`;
-    const range = runChangeRowRange(runId);
-    let filter = odata`PartitionKey eq ${runChangePartition(tenantId, runId)} and RowKey lt ${range.end}`;
-    filter +=
-      query.after === undefined ? odata` and RowKey ge ${range.start}` : odata` and RowKey gt ${runChangeRowKey(runId, query.after)}`;
+    const prefix = runPartitionPrefix(tenantId, runId);
+    const end = `${prefix.slice(0, -1)}}`; // '}' follows '|': every partition of the run sorts before it
+    let filter: string;
+    if (query.after === undefined) filter = odata`(PartitionKey ge ${prefix} and PartitionKey lt ${end})`;
+    else {
+      const partition = runChangePartition(tenantId, runId, query.after);
+      filter =
+        odata`((PartitionKey eq ${partition} and RowKey gt ${runChangeRowKey(runId, query.after)})` +
+        odata` or (PartitionKey gt ${partition} and PartitionKey lt ${end}))`;
+    }
     // Outcome and feature are filtered by the service; the substring search (no OData for it) here.
     if (query.outcomes?.length) filter += ` and (${query.outcomes.map((outcome) => odata`outcome eq ${outcome}`).join(' or ')})`;
     if (query.feature !== undefined) filter += odata` and feature eq ${query.feature}`;

@@ -6,25 +6,31 @@ export function dayKey(time: Date): string {
   return time.toISOString().slice(0, 10).replaceAll('-', '');
 }
 
+/** Items per partition: small partitions keep writes cheap (the emulator scans a partition on every write). */
+export const ITEMS_PER_PARTITION = 500;
+
 /**
- * Run changes live in partition `<day the run was queued>|<tenant>` (the day read from the run id, so every
- * writer and reader of a run finds the same partition), row key `<run id>|<item key>`. A run's list is then
- * one row-key range of one partition, in insertion order; purging a day is one partition-key range query;
- * one tenant's busy day never shares a partition with another tenant.
+ * Run changes live in partitions `<day the run was queued>|<tenant>|<run id>|<chunk>` (the day read from the run
+ * id, so every writer and reader of a run finds the same partitions; the chunk from the item key's writer and
+ * sequence), row key `<run id>|<item key>`. A run's list is one partition-key range, in insertion order
+ * (chunks sort like the items in them); purging a day is one partition-key range query.
  */
-export function runChangePartition(tenantId: string, runId: string): string {
+export function runPartitionPrefix(tenantId: string, runId: string): string {
   const queuedAt = runIdTime(runId);
   if (!queuedAt) throw new AppError('INTERNAL', `run changes: invalid run id ${runId}`);
-  return `${dayKey(queuedAt)}|${tenantId}`;
+  return `${dayKey(queuedAt)}|${tenantId}|${runId}|`;
+}
+
+/** The partition of one item: the run's prefix and the item's chunk (`<writer>-<sequence / 500>`). */
+export function runChangePartition(tenantId: string, runId: string, itemKey: string): string {
+  const at = itemKey.lastIndexOf('-');
+  const sequence = at < 0 ? 0 : Number(itemKey.slice(at + 1)) || 0;
+  const writer = at < 0 ? itemKey : itemKey.slice(0, at);
+  return `${runPartitionPrefix(tenantId, runId)}${writer}-${String(Math.floor(sequence / ITEMS_PER_PARTITION)).padStart(6, '0')}`;
 }
 
 export function runChangeRowKey(runId: string, key: string): string {
   return `${runId}|${key}`;
-}
-
-/** The bounds of a run's rows in its partition: every `<run id>|…` row key is ≥ start and < end. */
-export function runChangeRowRange(runId: string): { start: string; end: string } {
-  return { start: `${runId}|`, end: `${runId}}` }; // '}' follows '|'
 }
 
 /** The item key of a row key; undefined for rows that are not run changes. */
