@@ -5,10 +5,9 @@ import { isAppError } from '../../../shared/core/errors/AppError';
 import { Logger } from '../../../shared/core/logging/Logger';
 import { newRunId } from '../../../shared/engine/newRunId';
 import { usersManifest } from '../../../shared/features/users/usersManifest';
-import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../../../shared/platform/local/sandboxTenantConfig';
 import { GraphSandbox, generateUsers } from '../../../sandbox/graph';
 import { PortSipSandbox } from '../../../sandbox/portsip';
-import { createTestServices } from '../../support/testServices';
+import { createSandboxTenant } from '../../support/sandboxTenant';
 
 let graph: GraphSandbox;
 let pbx: PortSipSandbox;
@@ -27,16 +26,7 @@ describe('one writer per tenant and lane, whatever the entry point', () => {
   it('a second sync started while the first creates extensions writes nothing, and no extension is doubled', async () => {
     const users = generateUsers(60, { seed: 5 });
     graph.seed(users, []);
-    const services = await createTestServices({
-      [SANDBOX_PBX_SECRET]: JSON.stringify({ username: pbx.credentials.username, password: pbx.credentials.password }),
-    });
-    const config = sandboxTenantConfig({
-      graphBaseUrl: graph.baseUrl,
-      graphToken: graph.token,
-      pbxBaseUrl: pbx.baseUrl,
-      pbxDomain: pbx.credentials.domain,
-    });
-    await services.tenants.create('race', config);
+    const { services } = await createSandboxTenant({ graph, pbx }, 'race');
     const job = () => featureSyncJob(usersManifest, { tenantId: 'race', runId: newRunId(), mode: 'full', trigger: 'cli' });
 
     const first = processSyncJob(services, job(), Logger.silent());

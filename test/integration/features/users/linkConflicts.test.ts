@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserSyncOptionsSchema } from '../../../../shared/features/users/usersOptions';
 import { type Services, type TenantConnectors } from '../../../../shared/app/Services';
 import { type PbxClient } from '../../../../shared/pbx/ports/PbxClient';
 import { type ApplyOutcome } from '../../../../shared/features/users/ApplyOutcome';
@@ -8,8 +7,7 @@ import { applyUserPlan } from '../../../../shared/features/users/applyUserPlan';
 import { runUserSync } from '../../../../shared/features/users/runUserSync';
 import { GraphSandbox, type SandboxUser } from '../../../../sandbox/graph';
 import { PortSipSandbox } from '../../../../sandbox/portsip';
-import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../../../../shared/platform/local/sandboxTenantConfig';
-import { createTestServices } from '../../../support/testServices';
+import { createSandboxTenant } from '../../../support/sandboxTenant';
 
 let graph: GraphSandbox;
 let pbx: PortSipSandbox;
@@ -43,16 +41,10 @@ const person = (n: number): SandboxUser => ({
 
 async function freshTenant(users: SandboxUser[]): Promise<void> {
   graph.seed(users, []);
-  services = await createTestServices({
-    [SANDBOX_PBX_SECRET]: JSON.stringify({ username: pbx.credentials.username, password: pbx.credentials.password }),
-  });
   tenantId = `race${++tenantSeq}`;
-  const config = sandboxTenantConfig(
-    { graphBaseUrl: graph.baseUrl, graphToken: graph.token, pbxBaseUrl: pbx.baseUrl, pbxDomain: pbx.credentials.domain },
-    UserSyncOptionsSchema.parse({}),
-  );
-  await services.tenants.create(tenantId, config);
-  connectors = await services.connectorsFor((await services.tenants.get(tenantId))!);
+  const created = await createSandboxTenant({ graph, pbx }, tenantId);
+  services = created.services;
+  connectors = await services.connectorsFor(created.tenant);
 }
 
 /** One applier, as a run would start it: its own view of the links, read when it started. */

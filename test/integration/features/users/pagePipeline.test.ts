@@ -8,8 +8,7 @@ import { type GraphUser, type UsersDeltaPage } from '../../../../shared/graph/Gr
 import { runUserSync } from '../../../../shared/features/users/runUserSync';
 import { GraphSandbox } from '../../../../sandbox/graph';
 import { PortSipSandbox } from '../../../../sandbox/portsip';
-import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../../../../shared/platform/local/sandboxTenantConfig';
-import { createTestServices } from '../../../support/testServices';
+import { createSandboxTenant } from '../../../support/sandboxTenant';
 
 let graph: GraphSandbox;
 let pbx: PortSipSandbox;
@@ -28,16 +27,10 @@ afterAll(async () => {
 });
 
 async function freshTenant(): Promise<void> {
-  services = await createTestServices({
-    [SANDBOX_PBX_SECRET]: JSON.stringify({ username: pbx.credentials.username, password: pbx.credentials.password }),
-  });
   tenantId = `pipe${++tenantSeq}`;
-  const config = sandboxTenantConfig(
-    { graphBaseUrl: graph.baseUrl, graphToken: graph.token, pbxBaseUrl: pbx.baseUrl, pbxDomain: pbx.credentials.domain },
-    UserSyncOptionsSchema.parse({}),
-  );
-  await services.tenants.create(tenantId, config);
-  connectors = await services.connectorsFor((await services.tenants.get(tenantId))!);
+  const created = await createSandboxTenant({ graph, pbx }, tenantId);
+  services = created.services;
+  connectors = await services.connectorsFor(created.tenant);
 }
 
 const guid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;

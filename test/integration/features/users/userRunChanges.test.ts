@@ -5,10 +5,9 @@ import { Logger } from '../../../../shared/core/logging/Logger';
 import { newRunId } from '../../../../shared/engine/newRunId';
 import { type RunChange } from '../../../../shared/engine/RunChange';
 import { usersManifest } from '../../../../shared/features/users/usersManifest';
-import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../../../../shared/platform/local/sandboxTenantConfig';
 import { GraphSandbox, demoCompany } from '../../../../sandbox/graph';
 import { PortSipSandbox } from '../../../../sandbox/portsip';
-import { createTestServices } from '../../../support/testServices';
+import { createSandboxTenant } from '../../../support/sandboxTenant';
 
 let graph: GraphSandbox;
 let pbx: PortSipSandbox;
@@ -26,11 +25,7 @@ describe("a run's per-item change list (users)", () => {
   it('lists every directory user once, with what happened to it, matching the run counts', async () => {
     const demo = demoCompany().users;
     graph.seed(demo, []);
-    const services = await createTestServices({
-      [SANDBOX_PBX_SECRET]: JSON.stringify({ username: pbx.credentials.username, password: pbx.credentials.password }),
-    });
-    const endpoints = { graphBaseUrl: graph.baseUrl, graphToken: graph.token, pbxBaseUrl: pbx.baseUrl, pbxDomain: pbx.credentials.domain };
-    await services.tenants.create('changes', sandboxTenantConfig(endpoints));
+    const { services } = await createSandboxTenant({ graph, pbx }, 'changes');
     const sync = async () => {
       const runId = newRunId();
       const run = await processSyncJob(

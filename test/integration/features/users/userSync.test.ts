@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { UserSyncOptionsSchema } from '../../../../shared/features/users/usersOptions';
 import { AppError } from '../../../../shared/core/errors/AppError';
 import { processSyncJob } from '../../../../shared/app/processSyncJob';
 import { type Services } from '../../../../shared/app/Services';
@@ -8,8 +7,7 @@ import { newRunId } from '../../../../shared/engine/newRunId';
 import { type SyncRun } from '../../../../shared/engine/RunStore';
 import { GraphSandbox, demoCompany, generateUsers, type SandboxUser } from '../../../../sandbox/graph';
 import { PortSipSandbox } from '../../../../sandbox/portsip';
-import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../../../../shared/platform/local/sandboxTenantConfig';
-import { createTestServices } from '../../../support/testServices';
+import { createSandboxTenant } from '../../../support/sandboxTenant';
 import { runUserSync } from '../../../../shared/features/users/runUserSync';
 import { Logger } from '../../../../shared/core/logging/Logger';
 import { featureSyncJob } from '../../../../shared/app/jobs/featureSyncJob';
@@ -33,15 +31,8 @@ afterAll(async () => {
 /** A fresh tenant (own tables) over fresh sandbox data for each test. */
 async function freshTenant(users: SandboxUser[], options: Record<string, unknown> = {}): Promise<void> {
   graph.seed(users, []);
-  services = await createTestServices({
-    [SANDBOX_PBX_SECRET]: JSON.stringify({ username: pbx.credentials.username, password: pbx.credentials.password }),
-  });
   tenantId = `t${++tenantSeq}`;
-  const config = sandboxTenantConfig(
-    { graphBaseUrl: graph.baseUrl, graphToken: graph.token, pbxBaseUrl: pbx.baseUrl, pbxDomain: pbx.credentials.domain },
-    UserSyncOptionsSchema.parse(options),
-  );
-  await services.tenants.create(tenantId, config);
+  services = (await createSandboxTenant({ graph, pbx }, tenantId, options)).services;
 }
 
 async function sync(mode: 'full' | 'delta' = 'delta', override?: Partial<Services>): Promise<SyncRun> {
