@@ -18,6 +18,7 @@ export function featureContext<Options>(
     options,
     directoryReader: connectors.directoryReader,
     pbx: connectors.pbx,
+    pbxProfile: connectors.pbxProfile,
     deltaStates: services.deltaStates,
     links: services.links,
     pendingUsers: services.pendingUsers,

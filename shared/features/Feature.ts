@@ -6,6 +6,7 @@ import { type LinkStore } from '../engine/LinkStore';
 import { type PendingUserStore } from '../engine/PendingUserStore';
 import { type DirectoryReader } from '../graph/DirectoryReader';
 import { type PbxClient } from '../pbx/ports/PbxClient';
+import { type PbxProfile } from '../pbx/ports/PbxProfile';
 import { type FeatureManifest } from './FeatureManifest';
 import { type RunChangeRecorder } from '../engine/RunChangeRecorder';
 
@@ -24,6 +25,8 @@ export interface FeatureContext<Options> {
   options: Options;
   directoryReader: DirectoryReader;
   pbx: PbxClient;
+  /** The PBX product's rules (limits, numbering, what an admin token may do). */
+  pbxProfile: PbxProfile;
   deltaStates: DeltaStateStore;
   links: LinkStore;
   pendingUsers: PendingUserStore;

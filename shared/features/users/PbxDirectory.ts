@@ -1,4 +1,6 @@
+import { AppError } from '../../core/errors/AppError';
 import { type PbxUser } from '../../pbx/ports/PbxClient';
+import { type PbxProfile } from '../../pbx/ports/PbxProfile';
 
 /**
  * A run's picture of the PBX, loaded once when a run may create or adopt users: which numbers and account
@@ -11,7 +13,12 @@ export class PbxDirectory {
   private readonly adoptableByEmail = new Map<string, PbxUser[]>();
   private nextCandidate: bigint | undefined;
 
-  constructor(users: Iterable<PbxUser>, nonUserNumbers: Iterable<string>, linkedPbxUserIds: ReadonlySet<string>) {
+  constructor(
+    private readonly profile: PbxProfile,
+    users: Iterable<PbxUser>,
+    nonUserNumbers: Iterable<string>,
+    linkedPbxUserIds: ReadonlySet<string>,
+  ) {
     for (const n of nonUserNumbers) this.usedNumbers.add(n);
     for (const user of users) {
       this.usedNumbers.add(user.extensionNumber);
@@ -36,10 +43,11 @@ export class PbxDirectory {
   allocateFrom(start: string): string {
     const first = BigInt(start);
     if (this.nextCandidate === undefined || this.nextCandidate < first) this.nextCandidate = first;
-    const maxLength = Math.max(start.length, 13);
+    // Numbers grow no longer than 13 digits (or the start's length) even where the product allows more.
+    const maxLength = Math.min(this.profile.extensionNumbers.maxLength, Math.max(start.length, 13));
     while (this.usedNumbers.has(this.nextCandidate.toString())) this.nextCandidate += 1n;
     const number = this.nextCandidate.toString();
-    if (number.length > maxLength) throw new Error(`no free extension number left after ${start}`);
+    if (number.length > maxLength) throw new AppError('INVALID', `no free extension number left after ${start}`);
     this.usedNumbers.add(number);
     this.nextCandidate += 1n;
     return number;
@@ -53,16 +61,20 @@ export class PbxDirectory {
     return user;
   }
 
-  /** A PortSIP account name derived from the address's local part, unique on the PBX. */
+  /** An account name derived from the address's local part, within the product's rule and unique on the PBX. */
   claimUserName(email: string, extensionNumber: string): string {
-    const RESERVED = new Set(['admin', 'system', 'administrator', 'root']);
+    const rule = this.profile.accountNames;
     let base = email
       .split('@')[0]!
       .normalize('NFKD')
       .replace(/[^A-Za-z0-9_\-'.]/g, '')
       .replace(/^\.+|\.+$/g, '');
-    base = base.slice(0, 50).replace(/\.+$/, '').toLowerCase();
-    if (!base || RESERVED.has(base)) base = `ext${extensionNumber}`;
+    // Room for the `_<number>` suffix a clash adds (13 digits at most, see allocateFrom).
+    base = base
+      .slice(0, rule.maxLength - 14)
+      .replace(/\.+$/, '')
+      .toLowerCase();
+    if (!base || rule.reserved.includes(base)) base = `ext${extensionNumber}`;
     let name = base;
     if (this.userNames.has(name)) name = `${base}_${extensionNumber}`;
     for (let i = 2; this.userNames.has(name); i += 1) name = `${base}_${extensionNumber}_${i}`;

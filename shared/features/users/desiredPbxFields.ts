@@ -1,9 +1,8 @@
 import { type GraphUser } from '../../graph/GraphUser';
 import { type PbxUserFields } from '../../pbx/ports/PbxClient';
+import { type PbxProfile } from '../../pbx/ports/PbxProfile';
+import { clipUserFields } from '../../pbx/ports/clipUserFields';
 import { usableEmail } from './usableEmail';
-
-// PortSIP v22.6 limits (docs/PORTSIP.md): display_name ≤128, phones ≤32, department ≤128.
-const clip = (value: string | null | undefined, max: number): string => (value ?? '').trim().slice(0, max);
 
 export function displayNameOf(user: GraphUser): string {
   const explicit = user.displayName?.trim();
@@ -15,19 +14,19 @@ export function displayNameOf(user: GraphUser): string {
 }
 
 /**
- * What the PBX extension should hold for this Entra user. A property that is null or missing in Graph maps
- * to '' so a cleared field clears on the PBX too.
+ * What the PBX extension should hold for this Entra user, cut to the product's limits. A property that is
+ * null or missing in Graph maps to '' so a cleared field clears on the PBX too.
  */
-export function desiredPbxFields(user: GraphUser, enabled = true): PbxUserFields {
-  return {
-    displayName: clip(displayNameOf(user), 128),
-    email: usableEmail(user) ?? '',
-    mobilePhone: clip(user.mobilePhone, 32),
-    workPhone: clip(
-      user.businessPhones?.find((p) => p.trim() !== ''),
-      32,
-    ),
-    department: clip(user.department, 128),
-    enabled,
-  };
+export function desiredPbxFields(user: GraphUser, profile: PbxProfile, enabled = true): PbxUserFields {
+  return clipUserFields(
+    {
+      displayName: displayNameOf(user),
+      email: usableEmail(user, profile.email) ?? '',
+      mobilePhone: user.mobilePhone ?? '',
+      workPhone: user.businessPhones?.find((p) => p.trim() !== '') ?? '',
+      department: user.department ?? '',
+      enabled,
+    },
+    profile.fieldLimits,
+  );
 }

@@ -1,6 +1,8 @@
 import { type GraphUser, type RemovedUser } from '../../graph/GraphUser';
 import { type RemovalPolicy, type UserSyncOptions } from './usersOptions';
 import { type PbxUserFields } from '../../pbx/ports/PbxClient';
+import { type PbxProfile } from '../../pbx/ports/PbxProfile';
+import { AppError } from '../../core/errors/AppError';
 import { type UserLink } from '../../engine/LinkStore';
 import { type PbxDirectory } from './PbxDirectory';
 import { type UserAction, type UserPlan } from './UserPlan';
@@ -17,6 +19,8 @@ export interface PlanInput {
   removed: RemovedUser[];
   links: ReadonlyMap<string, UserLink>;
   options: UserSyncOptions;
+  /** The PBX product's rules: field limits, the e-mail and name rules, account names. */
+  profile: PbxProfile;
   /** Required for GROUPS scope. */
   groupMemberIds?: ReadonlySet<string> | undefined;
   /** Required when a user may be created or adopted (see needsDirectory). */
@@ -29,7 +33,7 @@ export function needsDirectory(input: Omit<PlanInput, 'removed' | 'directory'>):
     (u) =>
       input.links.get(u.id)?.state !== 'active' &&
       u.accountEnabled !== false &&
-      !skipReasonFor(u) &&
+      !skipReasonFor(u, input.profile) &&
       isInScope(u, input.options, input.groupMemberIds),
   );
 }
@@ -58,9 +62,10 @@ function emptyFields(): PbxUserFields {
   return { displayName: '', email: '', mobilePhone: '', workPhone: '', department: '', enabled: false };
 }
 
-function planLinked(user: GraphUser, link: UserLink, options: UserSyncOptions, plan: UserPlan): void {
+function planLinked(user: GraphUser, link: UserLink, input: PlanInput, plan: UserPlan): void {
+  const { options, profile } = input;
   const upn = user.userPrincipalName ?? undefined;
-  const skip = skipReasonFor(user);
+  const skip = skipReasonFor(user, profile);
   if (skip) {
     plan.actions.push({
       kind: 'skip',
@@ -71,7 +76,7 @@ function planLinked(user: GraphUser, link: UserLink, options: UserSyncOptions, p
     });
     return;
   }
-  const desired = desiredPbxFields(user);
+  const desired = desiredPbxFields(user, profile);
   if (link.hash === fieldsHash(desired)) {
     noWrite(plan, user.id, upn, link);
   } else {
@@ -94,7 +99,7 @@ function planLinked(user: GraphUser, link: UserLink, options: UserSyncOptions, p
         action: 'notice',
         code: 'extensionNumberChanged',
         message:
-          `${options.numbering.property} now gives ${wanted}, but PortSIP cannot change ` +
+          `${options.numbering.property} now gives ${wanted}, but ${profile.productName} cannot change ` +
           `extension ${link.extensionNumber}; delete the extension to have it recreated`,
       });
     }
@@ -102,16 +107,16 @@ function planLinked(user: GraphUser, link: UserLink, options: UserSyncOptions, p
 }
 
 function planUnlinked(user: GraphUser, existing: UserLink | undefined, input: PlanInput, plan: UserPlan): void {
-  const { options, directory } = input;
+  const { options, directory, profile } = input;
   const upn = user.userPrincipalName ?? undefined;
-  const skip = skipReasonFor(user);
+  const skip = skipReasonFor(user, profile);
   if (skip) {
     plan.actions.push({ kind: 'skip', objectId: user.id, userPrincipalName: upn, ...skip });
     return;
   }
-  if (!directory) throw new Error('planning a create needs the PBX directory (see needsDirectory)');
-  const fields = desiredPbxFields(user);
-  const email = usableEmail(user)!;
+  if (!directory) throw new AppError('INTERNAL', 'planning a create needs the PBX directory (see needsDirectory)');
+  const fields = desiredPbxFields(user, profile);
+  const email = usableEmail(user, profile.email) ?? '';
 
   if (existing?.state === 'creating') {
     plan.actions.push({
@@ -213,13 +218,18 @@ export function planUserChanges(input: PlanInput): UserPlan {
     if (user.accountEnabled === false) {
       if (!link) leftAlone(user.id, upn, 'accountDisabled');
       else {
-        const action = removalAction(link, options.onDisabled, 'user is disabled in Entra ID', desiredPbxFields(user, false));
+        const action = removalAction(
+          link,
+          options.onDisabled,
+          'user is disabled in Entra ID',
+          desiredPbxFields(user, input.profile, false),
+        );
         if (action) plan.actions.push(action);
         else noWrite(plan, user.id, upn, link);
       }
       continue;
     }
-    if (link?.state === 'active') planLinked(user, link, options, plan);
+    if (link?.state === 'active') planLinked(user, link, input, plan);
     else planUnlinked(user, link, input, plan);
   }
 

@@ -3,6 +3,7 @@ import { isAppError } from '../../core/errors/AppError';
 import { type DeltaStart, type DirectoryReader } from '../../graph/DirectoryReader';
 import { type GraphUser, type RemovedUser } from '../../graph/GraphUser';
 import { type PbxClient, type PbxUser } from '../../pbx/ports/PbxClient';
+import { type PbxProfile } from '../../pbx/ports/PbxProfile';
 import { type DeltaState, type DeltaStateStore } from '../../engine/DeltaStateStore';
 import { type LinkStore, type UserLink } from '../../engine/LinkStore';
 import { type PendingUserStore } from '../../engine/PendingUserStore';
@@ -24,6 +25,8 @@ export interface UserSyncDeps {
   options: UserSyncOptions;
   directoryReader: DirectoryReader;
   pbx: PbxClient;
+  /** The PBX product's rules the planner applies. */
+  pbxProfile: PbxProfile;
   deltaStates: DeltaStateStore;
   links: LinkStore;
   pendingUsers: PendingUserStore;
@@ -77,7 +80,7 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
       const linkedIds = new Set([...links.values()].map((l) => l.pbxUserId).filter((id): id is string => !!id));
       const users: PbxUser[] = [];
       for await (const page of deps.pbx.listUsers()) users.push(...page);
-      directory = new PbxDirectory(users, await deps.pbx.listNonUserNumbers(), linkedIds);
+      directory = new PbxDirectory(deps.pbxProfile, users, await deps.pbx.listNonUserNumbers(), linkedIds);
     }
     return directory;
   };
@@ -142,8 +145,18 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
   const plan = async (users: GraphUser[], removed: RemovedUser[]): Promise<UserAction[]> => {
     if (users.length === 0 && removed.length === 0) return [];
     const links = await ensureLinks();
-    const dir = needsDirectory({ users, links, options: deps.options, groupMemberIds }) ? await ensureDirectory() : directory;
-    const planned = planUserChanges({ users, removed, links, options: deps.options, groupMemberIds, directory: dir });
+    const dir = needsDirectory({ users, links, options: deps.options, profile: deps.pbxProfile, groupMemberIds })
+      ? await ensureDirectory()
+      : directory;
+    const planned = planUserChanges({
+      users,
+      removed,
+      links,
+      options: deps.options,
+      profile: deps.pbxProfile,
+      groupMemberIds,
+      directory: dir,
+    });
     for (const id of planned.seen) {
       seen.add(id);
       read.add(id);

@@ -27,6 +27,13 @@ export interface PbxExtensionNumberRule {
   immutable: boolean;
 }
 
+/** How the connector names a new PBX account (the login name the product keeps beside the number). */
+export interface PbxAccountNameRule {
+  maxLength: number;
+  /** Names the product keeps for itself (compared in lower case); a user whose address gives one gets `ext<number>`. */
+  reserved: readonly string[];
+}
+
 /**
  * What the product's API offers with some token (an admin's or the user's own); whether the connector's admin
  * token may write it is in the `adminCan…` fields, and whether our adapter implements it is PbxConnection.
@@ -49,7 +56,13 @@ export interface PbxProfile {
   productName: string;
   fieldLimits: PbxFieldLimits;
   email: PbxEmailRule;
+  /**
+   * Users with neither a given name nor a surname are not synced (PortSIP's own Microsoft 365 integration
+   * skips them; the connector keeps that behaviour so a switch to it changes nothing).
+   */
+  requiresGivenNameOrSurname: boolean;
   extensionNumbers: PbxExtensionNumberRule;
+  accountNames: PbxAccountNameRule;
   /** Presence an admin token may set on another user: `dndOnly` = the DND flag but not the status. */
   adminCanWritePresence: 'dndOnly' | 'full' | 'none';
   /** Whether an admin token may write a user's personal contacts (else it takes the user's own session). */

@@ -10,8 +10,11 @@ export const portSipProfile: PbxProfile = {
   fieldLimits: { displayName: 128, mobilePhone: 32, workPhone: 32, department: 128 },
   // `email` is required on create and at most 128 characters.
   email: { required: true, maxLength: 128 },
+  requiresGivenNameOrSurname: true,
   // The spec's pattern is [0-9]{3,64}: leading zeros are not excluded (⚠ not tried on a live PBX).
   extensionNumbers: { minLength: 3, maxLength: 64, leadingZerosAllowed: true, immutable: true },
+  // `name`: 1–64 of A-Z a-z 0-9 _ - ' . (not starting or ending with a dot), fixed after creation.
+  accountNames: { maxLength: 64, reserved: ['admin', 'system', 'administrator', 'root'] },
   // An admin may set another user's `enable_dnd`, but `POST /api/user/presence` only sets the caller's own.
   adminCanWritePresence: 'dndOnly',
   // Personal contacts (`/api/user/contacts`) and the avatar (`POST /api/user`) exist for the signed-in user only.

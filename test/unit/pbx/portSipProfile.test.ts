@@ -13,7 +13,9 @@ describe('portSipProfile', () => {
       productName: 'PortSIP PBX v22',
       fieldLimits: { displayName: 128, mobilePhone: 32, workPhone: 32, department: 128 },
       email: { required: true, maxLength: 128 },
+      requiresGivenNameOrSurname: true,
       extensionNumbers: { minLength: 3, maxLength: 64, leadingZerosAllowed: true, immutable: true },
+      accountNames: { maxLength: 64, reserved: ['admin', 'system', 'administrator', 'root'] },
       adminCanWritePresence: 'dndOnly',
       adminCanWritePersonalContacts: false,
       adminCanSetAvatar: false,
@@ -21,8 +23,7 @@ describe('portSipProfile', () => {
     });
   });
 
-  // The users feature still applies its own copies of these limits; they must agree until it reads the profile.
-  it('agrees with the limits the users feature applies today', () => {
+  it('is what the users feature applies: fields cut to its limits, a longer address unusable', () => {
     const user = {
       id: 'u1',
       displayName: long(500),
@@ -33,7 +34,7 @@ describe('portSipProfile', () => {
       businessPhones: [long(500)],
       department: long(500),
     } as GraphUser;
-    const fields = desiredPbxFields(user);
+    const fields = desiredPbxFields(user, portSipProfile);
     expect(fields.displayName).toHaveLength(portSipProfile.fieldLimits.displayName);
     expect(fields.mobilePhone).toHaveLength(portSipProfile.fieldLimits.mobilePhone);
     expect(fields.workPhone).toHaveLength(portSipProfile.fieldLimits.workPhone);
@@ -41,7 +42,7 @@ describe('portSipProfile', () => {
 
     const at = (length: number) => `${long(length - '@contoso.com'.length)}@contoso.com`;
     const max = portSipProfile.email.maxLength;
-    expect(usableEmail({ id: 'u2', mail: at(max) })).toBe(at(max));
-    expect(usableEmail({ id: 'u3', mail: at(max + 1) })).toBeUndefined();
+    expect(usableEmail({ id: 'u2', mail: at(max) }, portSipProfile.email)).toBe(at(max));
+    expect(usableEmail({ id: 'u3', mail: at(max + 1) }, portSipProfile.email)).toBeUndefined();
   });
 });

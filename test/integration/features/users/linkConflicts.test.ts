@@ -159,6 +159,7 @@ describe('conditional link writes: two writers on one tenant (sandbox PortSIP + 
         options: tenant.config.users,
         directoryReader: connectors.directoryReader,
         pbx: connectors.pbx,
+        pbxProfile: connectors.pbxProfile,
         deltaStates: services.deltaStates,
         links: services.links,
         pendingUsers: services.pendingUsers,

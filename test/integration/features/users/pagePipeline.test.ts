@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/core/errors/AppError';
+import { portSipProfile } from '../../../../shared/pbx/portsip/portSipProfile';
 import { UserSyncOptionsSchema } from '../../../../shared/features/users/usersOptions';
 import { type Services, type TenantConnectors } from '../../../../shared/app/Services';
 import { type PbxClient } from '../../../../shared/pbx/ports/PbxClient';
@@ -83,6 +84,7 @@ const sync = (reader: DirectoryReader, pbxClient: PbxClient = connectors.pbx, mo
       options: UserSyncOptionsSchema.parse({}),
       directoryReader: reader,
       pbx: pbxClient,
+      pbxProfile: portSipProfile,
       deltaStates: services.deltaStates,
       links: services.links,
       pendingUsers: services.pendingUsers,

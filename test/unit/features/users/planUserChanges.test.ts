@@ -4,6 +4,8 @@ import { type GraphUser } from '../../../../shared/graph/GraphUser';
 import { type PbxUser } from '../../../../shared/pbx/ports/PbxClient';
 import { type UserLink } from '../../../../shared/engine/LinkStore';
 import { PbxDirectory } from '../../../../shared/features/users/PbxDirectory';
+import { portSipProfile } from '../../../../shared/pbx/portsip/portSipProfile';
+import { type PbxProfile } from '../../../../shared/pbx/ports/PbxProfile';
 import { desiredPbxFields } from '../../../../shared/features/users/desiredPbxFields';
 import { fieldsHash } from '../../../../shared/features/users/fieldsHash';
 import { planSweep, planUserChanges, type PlanInput, needsDirectory } from '../../../../shared/features/users/planUserChanges';
@@ -27,7 +29,7 @@ const user = (id: string, extra: Partial<GraphUser> = {}): GraphUser => ({
 });
 
 const linkFor = (u: GraphUser, extra: Partial<UserLink> = {}): UserLink => {
-  const fields = desiredPbxFields(u);
+  const fields = desiredPbxFields(u, portSipProfile);
   return {
     tenantId: 't',
     objectId: u.id,
@@ -57,13 +59,20 @@ const pbxUser = (id: string, ext: string, email: string): PbxUser => ({
 });
 
 const plan = (input: Partial<PlanInput> & { users: GraphUser[] }) =>
-  planUserChanges({ removed: [], links: new Map(), options: options(), directory: new PbxDirectory([], [], new Set()), ...input });
+  planUserChanges({
+    removed: [],
+    links: new Map(),
+    options: options(),
+    profile: portSipProfile,
+    directory: new PbxDirectory(portSipProfile, [], [], new Set()),
+    ...input,
+  });
 
 const kinds = (p: ReturnType<typeof plan>) => p.actions.map((a) => a.kind);
 
 describe('planUserChanges', () => {
   it('creates new users with numbers from the starting number, skipping every used number', () => {
-    const directory = new PbxDirectory([pbxUser('p1', '1000', 'x@y.com')], ['1001'], new Set());
+    const directory = new PbxDirectory(portSipProfile, [pbxUser('p1', '1000', 'x@y.com')], ['1001'], new Set());
     const p = plan({ users: [user('1'), user('2')], directory, options: options({ numbering: { mode: 'fromStart', start: '1000' } }) });
     expect(p.actions.map((a) => (a.kind === 'create' ? a.user.extensionNumber : a.kind))).toEqual(['1002', '1003']);
     const create = p.actions[0];
@@ -109,7 +118,7 @@ describe('planUserChanges', () => {
 
   it('re-enables a user that was disabled by policy once Entra enables it again', () => {
     const u = user('1');
-    const disabledFields = { ...desiredPbxFields(u), enabled: false };
+    const disabledFields = { ...desiredPbxFields(u, portSipProfile), enabled: false };
     const link = linkFor(u, { fields: disabledFields, hash: fieldsHash(disabledFields) });
     const p = plan({ users: [u], links: new Map([[u.id, link]]) });
     expect(p.actions).toEqual([expect.objectContaining({ kind: 'update', changes: { enabled: true } })]);
@@ -117,7 +126,7 @@ describe('planUserChanges', () => {
 
   it('does not create disabled users and does not write a user already disabled', () => {
     const u = user('1', { accountEnabled: false });
-    const disabledFields = desiredPbxFields(u, false);
+    const disabledFields = desiredPbxFields(u, portSipProfile, false);
     const link = linkFor(user('1'), { fields: disabledFields, hash: fieldsHash(disabledFields) });
     expect(plan({ users: [u] }).actions).toEqual([]);
     const p = plan({ users: [u], links: new Map([[u.id, link]]) });
@@ -193,7 +202,7 @@ describe('planUserChanges', () => {
   });
 
   it('fromProperty numbering normalises digits and reports collisions instead of overwriting', () => {
-    const directory = new PbxDirectory([pbxUser('p1', '2001', 'other@x.com')], [], new Set());
+    const directory = new PbxDirectory(portSipProfile, [pbxUser('p1', '2001', 'other@x.com')], [], new Set());
     const opts = options({ numbering: { mode: 'fromProperty', property: 'extensionAttribute1' } });
     const p = plan({
       users: [
@@ -230,7 +239,7 @@ describe('planUserChanges', () => {
 
   it('adopts an unlinked PBX user with the same email (once) instead of creating a duplicate', () => {
     const existing = pbxUser('p7', '1500', 'ANN1@contoso.com');
-    const directory = new PbxDirectory([existing], [], new Set());
+    const directory = new PbxDirectory(portSipProfile, [existing], [], new Set());
     const p = plan({ users: [user('1'), user('1b', { mail: 'ann1@contoso.com' })], directory, options: options({ adoptByEmail: true }) });
     expect(p.actions[0]).toMatchObject({
       kind: 'adopt',
@@ -247,12 +256,12 @@ describe('planUserChanges', () => {
       kinds(
         plan({
           users: [user('1')],
-          directory: new PbxDirectory([existing], [], new Set(['p7'])),
+          directory: new PbxDirectory(portSipProfile, [existing], [], new Set(['p7'])),
           options: options({ adoptByEmail: true }),
         }),
       ),
     ).toEqual(['create']);
-    expect(kinds(plan({ users: [user('1')], directory: new PbxDirectory([existing], [], new Set()) }))).toEqual(['create']);
+    expect(kinds(plan({ users: [user('1')], directory: new PbxDirectory(portSipProfile, [existing], [], new Set()) }))).toEqual(['create']);
   });
 
   it('resumes an interrupted create with the reserved number and account name', () => {
@@ -322,7 +331,7 @@ describe('planUserChanges', () => {
 
   it('counts a linked user already in its removal state as unchanged, not as missing', () => {
     const u = user('1');
-    const disabledFields = { ...desiredPbxFields(u), enabled: false };
+    const disabledFields = { ...desiredPbxFields(u, portSipProfile), enabled: false };
     const link = linkFor(u, { fields: disabledFields, hash: fieldsHash(disabledFields) });
     const p = plan({
       users: [],
@@ -335,7 +344,7 @@ describe('planUserChanges', () => {
   });
 
   it('gives unique PBX account names', () => {
-    const directory = new PbxDirectory([{ ...pbxUser('p1', '900', 'a@b.com'), userName: 'ann1' }], [], new Set());
+    const directory = new PbxDirectory(portSipProfile, [{ ...pbxUser('p1', '900', 'a@b.com'), userName: 'ann1' }], [], new Set());
     const p = plan({ users: [user('1')], directory });
     expect(p.actions[0]).toMatchObject({ user: { userName: 'ann1_1000' } });
   });
@@ -364,7 +373,46 @@ describe('needsDirectory', () => {
       user('3', { accountEnabled: false }),
       user('4', { userType: 'Guest' }),
     ];
-    expect(needsDirectory({ users: notCreatable, links, options: options() })).toBe(false);
-    expect(needsDirectory({ users: [...notCreatable, user('5')], links, options: options() })).toBe(true);
+    expect(needsDirectory({ users: notCreatable, links, options: options(), profile: portSipProfile })).toBe(false);
+    expect(needsDirectory({ users: [...notCreatable, user('5')], links, options: options(), profile: portSipProfile })).toBe(true);
+  });
+});
+
+describe('the PBX profile sets the product rules the planner applies', () => {
+  // A made-up product: names and addresses optional, short fields, short account names, 'ann' reserved.
+  const lenient: PbxProfile = {
+    ...portSipProfile,
+    requiresGivenNameOrSurname: false,
+    email: { required: false, maxLength: 20 },
+    fieldLimits: { ...portSipProfile.fieldLimits, displayName: 5, department: 3 },
+    accountNames: { maxLength: 20, reserved: ['ann1'] },
+  };
+  const withProfile = (profile: PbxProfile, users: GraphUser[]) =>
+    planUserChanges({
+      users,
+      removed: [],
+      links: new Map(),
+      options: options(),
+      profile,
+      directory: new PbxDirectory(profile, [], [], new Set()),
+    });
+
+  it('skips a nameless user only where the product requires a name', () => {
+    const nameless = user('1', { givenName: null, surname: null });
+    expect(withProfile(portSipProfile, [nameless]).actions[0]).toMatchObject({ kind: 'skip', code: 'missingName' });
+    expect(withProfile(lenient, [nameless]).actions[0]).toMatchObject({ kind: 'create' });
+  });
+
+  it('skips a user without a usable address only where the product requires one; too long is unusable, not cut', () => {
+    const longMail = user('1', { mail: 'a-rather-long-address@contoso.com', userPrincipalName: 'x#EXT#@contoso.onmicrosoft.com' });
+    expect(withProfile(portSipProfile, [longMail]).actions[0]).toMatchObject({ kind: 'create', user: { email: longMail.mail } });
+    expect(withProfile(lenient, [longMail]).actions[0]).toMatchObject({ kind: 'create', user: { email: '', userName: 'ext1000' } });
+  });
+
+  it("cuts fields to the product's limits and keeps account names within its rule", () => {
+    const action = withProfile(lenient, [user('1')]).actions[0];
+    expect(action).toMatchObject({ kind: 'create', user: { displayName: 'Ann L', department: 'Sal', userName: 'ext1000' } });
+    const portSip = withProfile(portSipProfile, [user('1')]).actions[0];
+    expect(portSip).toMatchObject({ kind: 'create', user: { displayName: 'Ann Lee1', department: 'Sales', userName: 'ann1' } });
   });
 });
