@@ -13,6 +13,7 @@ export interface AdminRoute {
   name: string;
   route: string;
   methods: HttpMethod[];
+  /** Given the process's services; each handler declares (and uses) only the part it needs. */
   handle(services: Services, request: HttpRequest, log: Logger): Promise<HttpResponseInit>;
 }
 

@@ -11,13 +11,16 @@ import { runIdParam, tenantIdParam } from './pathParams';
  * — what the run did to each item, in order: `{ value: RunChange[], continuationToken? }`. A page may be short
  * (a search examines a bounded number of items per call) while a continuationToken says there is more.
  */
-export async function listRunChanges(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
+export async function listRunChanges(
+  deps: Pick<Services, 'tenants' | 'runs' | 'runChanges'>,
+  request: HttpRequest,
+): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
   const runId = runIdParam(request);
   const query = parseRunChangeQuery(request.query);
   // The same answer as GET …/runs/{runId}: a run of an unknown (or deleted) tenant does not exist.
-  const run = (await services.tenants.get(id)) ? await services.runs.get(id, runId) : null;
+  const run = (await deps.tenants.get(id)) ? await deps.runs.get(id, runId) : null;
   if (!run) throw new AppError('NOT_FOUND', `run ${runId} does not exist for tenant ${id}`);
-  const page = await services.runChanges.list(id, runId, query);
+  const page = await deps.runChanges.list(id, runId, query);
   return json(200, { value: page.items, ...(page.next === undefined ? {} : { continuationToken: encodeRunChangeToken(page.next) }) });
 }

@@ -4,26 +4,26 @@ import { json } from '../core/http/jsonResponses';
 import { type Services } from '../app/Services';
 import { runIdParam, tenantIdParam } from './pathParams';
 
-async function requireTenant(services: Services, id: string): Promise<void> {
-  if (!(await services.tenants.get(id))) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
+async function requireTenant(deps: Pick<Services, 'tenants'>, id: string): Promise<void> {
+  if (!(await deps.tenants.get(id))) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
 }
 
-export async function getRun(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
+export async function getRun(deps: Pick<Services, 'tenants' | 'runs'>, request: HttpRequest): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
   const runId = runIdParam(request);
-  await requireTenant(services, id);
-  const run = await services.runs.get(id, runId);
+  await requireTenant(deps, id);
+  const run = await deps.runs.get(id, runId);
   if (!run) throw new AppError('NOT_FOUND', `run ${runId} does not exist for tenant ${id}`);
   return json(200, run);
 }
 
 /** GET /tenants/{id}/runs?limit=N — newest first (default 20, at most 100). */
-export async function listRuns(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
+export async function listRuns(deps: Pick<Services, 'tenants' | 'runs'>, request: HttpRequest): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
   const limitText = request.query.get('limit') ?? '20';
   const limit = Number(limitText);
   if (!/^\d+$/.test(limitText) || limit < 1 || limit > 100)
     throw new AppError('INVALID', 'query parameter limit must be an integer from 1 to 100');
-  await requireTenant(services, id);
-  return json(200, { value: await services.runs.list(id, limit) });
+  await requireTenant(deps, id);
+  return json(200, { value: await deps.runs.list(id, limit) });
 }

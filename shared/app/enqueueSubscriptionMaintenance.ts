@@ -3,12 +3,15 @@ import { type SubscriptionJob } from './jobs/SyncJob';
 import { type Services } from './Services';
 import { type Logger } from '../core/logging/Logger';
 
+/** Queuing one tenant's upkeep needs only the queue. */
+export type EnqueueSubscriptionMaintenanceDeps = Pick<Services, 'queue'>;
+
 /**
  * Queues a `maintain` subscription job for a tenant. The message id is per tenant and `slot` (a timer
  * occurrence, a configuration version), so overlapping timers or a retried request queue it once.
  */
 export async function enqueueSubscriptionMaintenance(
-  services: Services,
+  deps: EnqueueSubscriptionMaintenanceDeps,
   tenantId: string,
   slot: string,
   trigger: SubscriptionJob['trigger'],
@@ -24,21 +27,25 @@ export async function enqueueSubscriptionMaintenance(
     trigger,
     requestedAt: now.toISOString(),
   };
-  await services.queue.enqueue(job, { messageId: jobId });
+  await deps.queue.enqueue(job, { messageId: jobId });
 }
 
 /**
  * Called by the renewSubscriptions timer: one maintenance job per tenant (disabled ones too, so their
  * subscriptions are removed). Renewal decisions are made in the job, from the subscription table.
  */
-export async function enqueueAllSubscriptionMaintenance(services: Services, now: Date, log: Logger): Promise<string[]> {
+export async function enqueueAllSubscriptionMaintenance(
+  deps: Pick<Services, 'tenants'> & EnqueueSubscriptionMaintenanceDeps,
+  now: Date,
+  log: Logger,
+): Promise<string[]> {
   const queued: string[] = [];
   const slot = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
-  for (const tenant of await services.tenants.list({
+  for (const tenant of await deps.tenants.list({
     onInvalid: (id, err) => log.warn('tenant skipped: its stored configuration is invalid', { tenant: id, error: err.message }),
   })) {
     try {
-      await enqueueSubscriptionMaintenance(services, tenant.id, slot, 'scheduled', now);
+      await enqueueSubscriptionMaintenance(deps, tenant.id, slot, 'scheduled', now);
       queued.push(tenant.id);
     } catch (err) {
       log.error('could not queue subscription maintenance', { tenant: tenant.id, error: ensureError(err).message });

@@ -1,10 +1,13 @@
 import { ensureError } from '../core/errors/ensureError';
 import { isRetryable } from '../core/errors/isRetryable';
 import { type SubscriptionJob } from './jobs/SyncJob';
-import { type SubscriptionChanges, TenantSubscriptions } from '../subscriptions/TenantSubscriptions';
-import { forgetTenantSubscriptions } from '../subscriptions/forgetTenantSubscriptions';
+import { type SubscriptionChanges, type SubscriptionUpkeepDeps, TenantSubscriptions } from '../subscriptions/TenantSubscriptions';
+import { type ForgetTenantSubscriptionsDeps, forgetTenantSubscriptions } from '../subscriptions/forgetTenantSubscriptions';
 import { type Services } from './Services';
 import { type Logger } from '../core/logging/Logger';
+
+/** What a subscription job uses: the tenant and its adapters, then the upkeep's (or forgetting's) dependencies. */
+export type SubscriptionJobDeps = Pick<Services, 'tenants' | 'connectorsFor'> & SubscriptionUpkeepDeps & ForgetTenantSubscriptionsDeps;
 
 /**
  * Runs a subscription job in the tenant's session. Retryable failures (Graph or storage unavailable) are
@@ -12,21 +15,21 @@ import { type Logger } from '../core/logging/Logger';
  * next maintenance run tries again.
  */
 export async function processSubscriptionJob(
-  services: Services,
+  deps: SubscriptionJobDeps,
   job: SubscriptionJob,
   jobLog: Logger,
 ): Promise<SubscriptionChanges | undefined> {
   const logger = jobLog.with({ tenant: job.tenantId, job: job.jobId, feature: 'subscriptions' });
-  const tenant = await services.tenants.get(job.tenantId);
+  const tenant = await deps.tenants.get(job.tenantId);
   if (!tenant) {
     // Deleted tenant: without its configuration Graph cannot be called; its subscriptions expire there.
-    await forgetTenantSubscriptions(services, job.tenantId);
+    await forgetTenantSubscriptions(deps, job.tenantId);
     logger.info('the tenant no longer exists; its subscription records were removed');
     return undefined;
   }
   try {
-    const connectors = await services.connectorsFor(tenant);
-    const subscriptions = new TenantSubscriptions(services, tenant, connectors.subscriptions, logger);
+    const connectors = await deps.connectorsFor(tenant);
+    const subscriptions = new TenantSubscriptions(deps, tenant, connectors.subscriptions, logger);
     const changes =
       job.action === 'maintain'
         ? await subscriptions.maintain()

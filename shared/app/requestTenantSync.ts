@@ -2,7 +2,10 @@ import { type TenantRecord } from './TenantStore';
 import { type RunTrigger } from '../engine/RunStore';
 import { type EnqueueOptions } from '../platform/queue/JobQueue';
 import { type Services } from './Services';
-import { requestSync } from './requestSync';
+import { type RequestSyncDeps, requestSync } from './requestSync';
+
+/** The features that are on (`features`), and what requesting each run uses. */
+export type RequestTenantSyncDeps = Pick<Services, 'features'> & RequestSyncDeps;
 
 /**
  * Queues a run of every feature that is on for the tenant and takes part in its reconcile (or of the one
@@ -10,12 +13,12 @@ import { requestSync } from './requestSync';
  * per-slot id), so overlapping callers queue each run once.
  */
 export async function requestTenantSync(
-  services: Services,
+  deps: RequestTenantSyncDeps,
   tenant: TenantRecord,
   request: { mode: 'full' | 'delta'; trigger: RunTrigger; feature?: string | undefined; now?: Date },
   messageIdOf?: (feature: string) => string,
 ): Promise<{ feature: string; runId: string }[]> {
-  const features = services.features
+  const features = deps.features
     .enabledFor(tenant.config)
     .map(({ feature }) => feature)
     .filter((feature) => (request.feature ? feature.manifest.name === request.feature : feature.reconcileOnSchedule));
@@ -24,7 +27,7 @@ export async function requestTenantSync(
     const name = feature.manifest.name;
     const options: EnqueueOptions = messageIdOf ? { messageId: messageIdOf(name) } : {};
     const { runId } = await requestSync(
-      services,
+      deps,
       { tenantId: tenant.id, feature: name, mode: request.mode, trigger: request.trigger, ...(request.now ? { now: request.now } : {}) },
       options,
     );

@@ -76,7 +76,8 @@ function assertStepsCanRun(owner: string, migrations: ConfigMigrations<unknown>,
   for (const key of Object.keys(migrations)) {
     const from = Number(key);
     if (!Number.isInteger(from) || from < 1 || from >= currentVersion) {
-      throw new Error(
+      throw new AppError(
+        'INTERNAL',
         `${owner} has a migration from version ${key}, which never runs with schema version ${currentVersion}: ` +
           'steps go from 1 up to the version before the current one (raise TENANT_CONFIG_SCHEMA_VERSION with a new step)',
       );

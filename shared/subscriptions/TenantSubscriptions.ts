@@ -19,6 +19,10 @@ export const FALLBACK_LIFETIME_MINUTES = 4230;
  * other actions ran, so the job is retried). */
 export type SubscriptionChanges = Record<'created' | 'renewed' | 'recreated' | 'removed' | 'orphansDeleted' | 'errors', string[]>;
 
+/** What a tenant's subscription upkeep uses: the table, the clientState secrets, the endpoints and lifetimes,
+ * the features (what to subscribe to) and the catch-up delta requests. */
+export type SubscriptionUpkeepDeps = Pick<Services, 'subscriptions' | 'secrets' | 'notifications' | 'features' | 'deltaRequests'>;
+
 const noChanges = (): SubscriptionChanges => ({ created: [], renewed: [], recreated: [], removed: [], orphansDeleted: [], errors: [] });
 
 /**
@@ -31,19 +35,19 @@ export class TenantSubscriptions {
   private readonly wanted: WantedSubscription[];
 
   constructor(
-    private readonly services: Services,
+    private readonly deps: SubscriptionUpkeepDeps,
     private readonly tenant: TenantRecord,
     private readonly client: SubscriptionClient,
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.wanted = wantedSubscriptions(tenant.config, services.notifications, services.features);
+    this.wanted = wantedSubscriptions(tenant.config, deps.notifications, deps.features);
   }
 
   /** Creates what is missing, renews what expires within half its lifetime, removes the rest. */
   async maintain(): Promise<SubscriptionChanges> {
     const changes = noChanges();
-    const existing = await this.services.subscriptions.listForTenant(this.tenant.id);
+    const existing = await this.deps.subscriptions.listForTenant(this.tenant.id);
     const plan = planSubscriptions(this.wanted, existing, this.now());
     const retryable: Error[] = [];
     const attempt = async (what: string, action: () => Promise<unknown>) => {
@@ -106,12 +110,12 @@ export class TenantSubscriptions {
   /** The tenant is being deleted: every subscription goes, at Graph and here. */
   async removeAll(): Promise<string[]> {
     const removed: string[] = [];
-    for (const record of await this.services.subscriptions.listForTenant(this.tenant.id)) removed.push(await this.remove(record));
+    for (const record of await this.deps.subscriptions.listForTenant(this.tenant.id)) removed.push(await this.remove(record));
     return removed;
   }
 
   private async ownRecord(subscriptionId: string): Promise<SubscriptionRecord | null> {
-    const record = await this.services.subscriptions.get(subscriptionId);
+    const record = await this.deps.subscriptions.get(subscriptionId);
     return record && record.tenantId === this.tenant.id ? record : null;
   }
 
@@ -126,7 +130,7 @@ export class TenantSubscriptions {
   private async create(wanted: WantedSubscription): Promise<SubscriptionRecord> {
     const clientState = newClientState();
     const clientStateSecretName = `graph-client-state-${this.tenant.id}-${randomBytes(6).toString('hex')}`;
-    await this.services.secrets.setSecret(clientStateSecretName, clientState);
+    await this.deps.secrets.setSecret(clientStateSecretName, clientState);
     const request = {
       resource: wanted.graphResource,
       changeType: wanted.changeType,
@@ -148,7 +152,7 @@ export class TenantSubscriptions {
         created = await this.client.create({ ...request, expirationDateTime: this.expiry(FALLBACK_LIFETIME_MINUTES) });
       }
     } catch (err) {
-      await this.services.secrets.deleteSecret(clientStateSecretName).catch(() => undefined);
+      await this.deps.secrets.deleteSecret(clientStateSecretName).catch(() => undefined);
       throw err;
     }
     const now = this.now().toISOString();
@@ -167,11 +171,11 @@ export class TenantSubscriptions {
       createdAt: now,
     };
     try {
-      await this.services.subscriptions.save(record);
+      await this.deps.subscriptions.save(record);
     } catch (err) {
       // Unrecorded, its notifications would be dropped as unknown until it expired: take it back.
       await this.client.delete(created.id).catch(() => undefined);
-      await this.services.secrets.deleteSecret(clientStateSecretName).catch(() => undefined);
+      await this.deps.secrets.deleteSecret(clientStateSecretName).catch(() => undefined);
       throw err;
     }
     this.log.info('subscription created', {
@@ -181,8 +185,8 @@ export class TenantSubscriptions {
       expires: created.expirationDateTime,
     });
     // Changes made before this subscription listened are picked up by one delta round.
-    const { manifest } = this.services.features.get(wanted.resource);
-    await this.services.deltaRequests.request(this.tenant.id, manifest, 'lifecycle');
+    const { manifest } = this.deps.features.get(wanted.resource);
+    await this.deps.deltaRequests.request(this.tenant.id, manifest, 'lifecycle');
     return record;
   }
 
@@ -193,7 +197,7 @@ export class TenantSubscriptions {
   ): Promise<{ subscriptionId: string; recreated: boolean }> {
     try {
       const renewed = await this.client.renew(record.subscriptionId, this.expiry(wanted.lifetimeMinutes));
-      await this.services.subscriptions.save({ ...record, expiresAt: renewed.expirationDateTime, renewedAt: this.now().toISOString() });
+      await this.deps.subscriptions.save({ ...record, expiresAt: renewed.expirationDateTime, renewedAt: this.now().toISOString() });
       return { subscriptionId: record.subscriptionId, recreated: false };
     } catch (err) {
       if (!isAppError(err, 'NOT_FOUND') && !isLifetimeRefusal(err)) throw err;
@@ -220,8 +224,8 @@ export class TenantSubscriptions {
         error: ensureError(err).message,
       });
     }
-    await this.services.subscriptions.remove(record.subscriptionId);
-    await this.services.secrets.deleteSecret(record.clientStateSecretName).catch((err: unknown) => {
+    await this.deps.subscriptions.remove(record.subscriptionId);
+    await this.deps.secrets.deleteSecret(record.clientStateSecretName).catch((err: unknown) => {
       if (!isAppError(err, 'NOT_FOUND')) throw err;
     });
     return record.subscriptionId;
@@ -236,7 +240,7 @@ export class TenantSubscriptions {
     const deleted: string[] = [];
     for (const subscription of await this.client.list()) {
       if (!urls.has(subscription.notificationUrl) || Date.parse(subscription.expirationDateTime) <= this.now().getTime()) continue;
-      if (await this.services.subscriptions.get(subscription.id)) continue;
+      if (await this.deps.subscriptions.get(subscription.id)) continue;
       await this.client.delete(subscription.id);
       deleted.push(subscription.id);
     }

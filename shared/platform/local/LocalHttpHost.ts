@@ -1,6 +1,7 @@
 import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { AppError } from '../../core/errors/AppError';
 
 export interface LocalRoute {
   name: string;
@@ -100,7 +101,7 @@ export class LocalHttpHost {
   /** The port it listens on (useful after listen(0)). */
   get port(): number {
     const address = this.server?.address();
-    if (!address || typeof address === 'string') throw new Error('the local host is not listening');
+    if (!address || typeof address === 'string') throw new AppError('INTERNAL', 'the local host is not listening');
     return address.port;
   }
 

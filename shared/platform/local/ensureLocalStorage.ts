@@ -6,6 +6,7 @@ import { portInUseMessage } from './portInUse';
 import { portIsFree } from './portIsFree';
 import { processIsAlive } from './processIsAlive';
 import { azuriteConnectionString, startAzurite } from './startAzurite';
+import { AppError } from '../../core/errors/AppError';
 
 export interface LocalStorage {
   connectionString: string;
@@ -41,7 +42,8 @@ export async function ensureLocalStorage(
   const recorded = readAzuriteState(statePath);
   if (recorded && processIsAlive(recorded.pid) && (await azuriteAnswers(recorded.port))) {
     if (recorded.port !== port)
-      throw new Error(
+      throw new AppError(
+        'CONFIG',
         `this checkout's Azurite (pid ${recorded.pid}) already runs on port ` +
           `${recorded.port}; stop it or set AZURITE_TABLE_PORT=${recorded.port}`,
       );
@@ -51,7 +53,7 @@ export async function ensureLocalStorage(
       stop: async () => undefined,
     };
   }
-  if (!(await portIsFree(port))) throw new Error(portInUseMessage(port, 'AZURITE_TABLE_PORT'));
+  if (!(await portIsFree(port))) throw new AppError('CONFIG', portInUseMessage(port, 'AZURITE_TABLE_PORT'));
 
   const azurite = await startAzurite({ location, port });
   writeAzuriteState(statePath, { pid: azurite.pid, port, location });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '../../core/errors/AppError';
 
 /**
  * The ports `npm start` and `npm run sync` listen on, each with the variable that moves it; the one list the
@@ -51,6 +52,6 @@ export function localPorts(env: Record<string, string | undefined>): LocalPorts 
     SANDBOX_PBX_PORT: env.SANDBOX_PBX_PORT,
     AZURITE_TABLE_PORT: env.AZURITE_TABLE_PORT,
   });
-  if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join('; '));
+  if (!parsed.success) throw new AppError('CONFIG', parsed.error.issues.map((issue) => issue.message).join('; '));
   return parsed.data;
 }

@@ -1,4 +1,5 @@
 import { type LocalPortVariable } from './localPorts';
+import { AppError } from '../../core/errors/AppError';
 
 /** The one line a user sees for a busy port: which port, which variable moves it. */
 export function portInUseMessage(port: number, variable: LocalPortVariable): string {
@@ -12,9 +13,11 @@ export function portInUseMessage(port: number, variable: LocalPortVariable): str
 export function explainListenError(port: number, variable: LocalPortVariable): (err: unknown) => never {
   return (err: unknown) => {
     const code = (err as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'EADDRINUSE') throw new Error(portInUseMessage(port, variable), { cause: err });
+    if (code === 'EADDRINUSE') throw new AppError('CONFIG', portInUseMessage(port, variable), { cause: err });
     if (code === 'EACCES')
-      throw new Error(`port ${port} may not be opened by this user (${variable}); set ${variable}=<port above 1023>`, { cause: err });
+      throw new AppError('CONFIG', `port ${port} may not be opened by this user (${variable}); set ${variable}=<port above 1023>`, {
+        cause: err,
+      });
     throw err;
   };
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AppError } from '../../core/errors/AppError';
 
 export interface RunningAzurite {
   /** The Azurite process (a child of this one). */
@@ -36,7 +37,7 @@ export async function freePort(): Promise<number> {
 async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Azurite exited early with code ${child.exitCode}`);
+    if (child.exitCode !== null) throw new AppError('INTERNAL', `Azurite exited early with code ${child.exitCode}`);
     try {
       await fetch(`http://127.0.0.1:${port}/`);
       return;
@@ -44,7 +45,7 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  throw new Error(`Azurite did not listen on ${port} within ${timeoutMs} ms`);
+  throw new AppError('INTERNAL', `Azurite did not listen on ${port} within ${timeoutMs} ms`);
 }
 
 /** Starts Azurite's Table service (from the azurite npm package) on a free port with a throwaway folder. */
@@ -78,7 +79,7 @@ export async function startAzurite(options: { location?: string; port?: number }
   } catch (err) {
     process.off('exit', killOnExit);
     child.kill();
-    throw new Error(`${(err as Error).message}\n${stderr}`, { cause: err });
+    throw new AppError('INTERNAL', `${(err as Error).message}\n${stderr}`, { cause: err });
   }
   return {
     pid: child.pid!,
