@@ -3,15 +3,25 @@ import { type FeatureContext } from '../features/Feature';
 import { type Services, type TenantConnectors } from './Services';
 import { type TenantRecord } from './TenantStore';
 import { type RunChangeRecorder } from '../engine/RunChangeRecorder';
+import { type LinkEventLog } from '../engine/LinkEventLog';
+import { LinkEventingLinkStore } from '../engine/LinkEventingLinkStore';
+import { linkedUsersOf } from '../engine/LinkedUsers';
 
-/** The narrow dependencies a feature run gets, cut from the process's services. */
+/** What a feature run is cut from: the stores and settings of the process (not the whole bag). */
+export type FeatureContextDeps = Pick<Services, 'deltaStates' | 'links' | 'pendingUsers' | 'syncConcurrency'>;
+
+/**
+ * The narrow dependencies a feature run gets. With a LinkEventLog, every link write the run makes is
+ * reported to it (see LinkEventingLinkStore); dry runs write nothing and pass none.
+ */
 export function featureContext<Options>(
-  services: Services,
+  deps: FeatureContextDeps,
   tenant: TenantRecord,
   connectors: TenantConnectors,
   options: Options,
   log: Logger,
   changes?: RunChangeRecorder,
+  linkEvents?: LinkEventLog,
 ): FeatureContext<Options> {
   return {
     tenantId: tenant.id,
@@ -19,10 +29,11 @@ export function featureContext<Options>(
     directoryReader: connectors.directoryReader,
     pbx: connectors.pbx,
     pbxProfile: connectors.pbxProfile,
-    deltaStates: services.deltaStates,
-    links: services.links,
-    pendingUsers: services.pendingUsers,
-    concurrency: Math.min(services.syncConcurrency, tenant.config.pbx.maxConcurrency),
+    deltaStates: deps.deltaStates,
+    links: linkEvents ? new LinkEventingLinkStore(deps.links, linkEvents) : deps.links,
+    linkedUsers: linkedUsersOf(deps.links, tenant.id),
+    pendingUsers: deps.pendingUsers,
+    concurrency: Math.min(deps.syncConcurrency, tenant.config.pbx.maxConcurrency),
     log,
     changes,
   };

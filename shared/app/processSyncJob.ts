@@ -6,17 +6,24 @@ import { type SyncRun } from '../engine/RunStore';
 import { queuedRun } from '../engine/queuedRun';
 import { newRunId } from '../engine/newRunId';
 import { type Services, type TenantConnectors } from './Services';
-import { featureContext } from './featureContext';
+import { type FeatureContextDeps, featureContext } from './featureContext';
 import { withWriterLease } from './withWriterLease';
 import { type Logger } from '../core/logging/Logger';
 import { RunChangeRecorder } from '../engine/RunChangeRecorder';
+import { LinkEventLog } from '../engine/LinkEventLog';
+import { type DispatchLinkEventsDeps, dispatchLinkEvents } from './dispatchLinkEvents';
+
+/** What running a sync job uses: the stores a run is recorded in, the lease, the adapters, the feature's context. */
+export type ProcessSyncJobDeps = Pick<Services, 'features' | 'tenants' | 'runs' | 'runChanges' | 'leases' | 'connectorsFor'> &
+  FeatureContextDeps &
+  DispatchLinkEventsDeps;
 
 /**
  * Runs one feature's sync job (the registry names the feature) and records it as a run. A retryable failure is rethrown so the queue redelivers the
  * job (the checkpoint did not move, so nothing is lost); a final one (bad credentials, missing permission,
  * bad configuration) is recorded on the run and not retried.
  */
-export async function processSyncJob(services: Services, job: FeatureSyncJob, jobLog: Logger): Promise<SyncRun | undefined> {
+export async function processSyncJob(services: ProcessSyncJobDeps, job: FeatureSyncJob, jobLog: Logger): Promise<SyncRun | undefined> {
   let logger = jobLog.with({ tenant: job.tenantId, job: job.jobId, run: job.runId, feature: job.feature });
   const feature = services.features.get(job.feature);
   const tenant = await services.tenants.get(job.tenantId);
@@ -56,7 +63,8 @@ export async function processSyncJob(services: Services, job: FeatureSyncJob, jo
   // One writer per tenant and lane, whatever started this job: without the lease nothing is written, and
   // a queued job is delivered again later.
   const leaseKey = { tenantId: tenant.id, lane: feature.manifest.lane };
-  return withWriterLease(services.leases, leaseKey, run.runId, logger, async () => {
+  const linkEvents = new LinkEventLog(tenant.id, job.feature);
+  const outcome = await withWriterLease(services.leases, leaseKey, run.runId, logger, async () => {
     Object.assign(run, { status: 'running', startedAt: startedAt.toISOString(), error: undefined });
     await save(services, run, !existing);
 
@@ -66,7 +74,8 @@ export async function processSyncJob(services: Services, job: FeatureSyncJob, jo
       connectors = await services.connectorsFor(tenant, feature.manifest.lane);
       const changes = new RunChangeRecorder(services.runChanges, { tenantId: tenant.id, runId: run.runId, dryRun: false });
       counters = { graph: connectors.directoryReader.requestCount(), pbx: connectors.pbx.requestCount() };
-      const result = await feature.sync(featureContext(services, tenant, connectors, options, logger, changes), {
+      const context = featureContext(services, tenant, connectors, options, logger, changes, linkEvents);
+      const result = await feature.sync(context, {
         mode: job.mode,
         dryRun: false,
       });
@@ -112,10 +121,14 @@ export async function processSyncJob(services: Services, job: FeatureSyncJob, jo
       if (retry) throw caught instanceof AppError ? caught : err;
       return undefined;
     }
+  }).finally(async () => {
+    // Links written before a failure are as real as those of a finished run: other features hear of both.
+    if (!linkEvents.isEmpty) await dispatchLinkEvents(services, tenant.config, linkEvents.snapshot(), logger);
   });
+  return outcome;
 }
 
-async function save(services: Services, run: SyncRun, isNew: boolean): Promise<void> {
+async function save(services: Pick<Services, 'runs'>, run: SyncRun, isNew: boolean): Promise<void> {
   if (isNew) await services.runs.create(run);
   else await services.runs.save(run);
 }

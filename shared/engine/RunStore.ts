@@ -1,5 +1,10 @@
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed';
-export type RunTrigger = 'manual' | 'scheduled' | 'notification' | 'lifecycle' | 'startup' | 'cli';
+/**
+ * What started a run. `linkEvents`: another feature's run linked, unlinked or renumbered something this
+ * feature reacts to (Feature.onLinkEvents).
+ */
+export const RUN_TRIGGERS = ['manual', 'scheduled', 'notification', 'lifecycle', 'startup', 'cli', 'linkEvents'] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 export interface RunCounts {
   created: number;

@@ -3,6 +3,8 @@ import { type Logger } from '../core/logging/Logger';
 import { type FeatureRunResult } from '../engine/FeatureRunResult';
 import { type DeltaStateStore } from '../engine/DeltaStateStore';
 import { type LinkStore } from '../engine/LinkStore';
+import { type LinkedUsers } from '../engine/LinkedUsers';
+import { type LinkEventBatch } from '../engine/LinkEvent';
 import { type PendingUserStore } from '../engine/PendingUserStore';
 import { type DirectoryReader } from '../graph/DirectoryReader';
 import { type PbxClient } from '../pbx/ports/PbxClient';
@@ -28,7 +30,13 @@ export interface FeatureContext<Options> {
   /** The PBX product's rules (limits, numbering, what an admin token may do). */
   pbxProfile: PbxProfile;
   deltaStates: DeltaStateStore;
+  /**
+   * The users feature's links, writable: only the users feature writes them (a test keeps it so). Every
+   * other feature reads them through `linkedUsers`.
+   */
   links: LinkStore;
+  /** Read-only port on the users feature's links: who is synced, under which extension. */
+  linkedUsers: LinkedUsers;
   pendingUsers: PendingUserStore;
   /** PBX writes in flight (the PBX client rate-limits on top). */
   concurrency: number;
@@ -49,6 +57,12 @@ export interface Feature<Options = unknown> {
   reconcileOnSchedule: boolean;
   /** The subscriptions whose notifications ask for this feature's delta run. */
   subscriptions(options: Options): FeatureSubscription[];
+  /**
+   * How this feature reacts when another feature's run linked, unlinked or renumbered something (groups
+   * re-checks members whose extension appeared): the run it asks for, or undefined for none. Pure: it
+   * decides from the batch and its options; the engine queues the run after the other feature's run.
+   */
+  onLinkEvents?(batch: LinkEventBatch, options: Options): { mode: 'full' | 'delta' } | undefined;
   /** One run (or, with dryRun, its preview: nothing written anywhere). */
   sync(context: FeatureContext<Options>, request: { mode: 'full' | 'delta'; dryRun: boolean }): Promise<FeatureRunResult>;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RUN_TRIGGERS } from '../../engine/RunStore';
 import { TenantIdSchema } from '../../config/TenantConfig';
 import { FeatureNameSchema, LaneSchema } from '../../features/FeatureName';
 
@@ -7,7 +8,7 @@ const JobBase = {
   tenantId: TenantIdSchema,
   /** The tenant's queue session is tenant + lane: one writer per tenant and lane. */
   lane: LaneSchema,
-  trigger: z.enum(['manual', 'scheduled', 'notification', 'lifecycle', 'startup', 'cli']),
+  trigger: z.enum(RUN_TRIGGERS),
   requestedAt: z.string().datetime(),
 };
 

@@ -1,6 +1,6 @@
 import { type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { type RunCounts, type RunIssue, type RunStore, type SyncRun } from '../../engine/RunStore';
+import { RUN_TRIGGERS, type RunCounts, type RunIssue, type RunStore, type SyncRun } from '../../engine/RunStore';
 import { MAX_TABLE_STRING, checkedTableString } from './checkedTableString';
 import { findEntity } from './findEntity';
 import { jsonColumn } from './jsonColumn';
@@ -34,7 +34,7 @@ const RowSchema = z.object({
   rowKey: z.string(),
   feature: z.string().optional(),
   status: z.enum(['queued', 'running', 'succeeded', 'partial', 'failed']),
-  trigger: z.enum(['manual', 'scheduled', 'notification', 'lifecycle', 'startup', 'cli']),
+  trigger: z.enum(RUN_TRIGGERS),
   mode: z.enum(['full', 'delta']),
   dryRun: z.boolean(),
   queuedAt: z.string(),

@@ -1,0 +1,40 @@
+import { ensureError } from '../core/errors/ensureError';
+import { type Logger } from '../core/logging/Logger';
+import { type LinkEventBatch } from '../engine/LinkEvent';
+import { type TenantConfig } from '../config/TenantConfig';
+import { type RequestSyncDeps, requestSync } from './requestSync';
+import { type Services } from './Services';
+
+export type DispatchLinkEventsDeps = RequestSyncDeps & Pick<Services, 'deltaRequests'>;
+
+/**
+ * Hands one run's link events to every other feature that is on for the tenant and reacts to them, and
+ * queues the runs they ask for: a delta through the debounced enqueuer (a burst of runs, or a notification
+ * in the same window, costs one job), a full run as its own run. A failed send is logged, not thrown: the
+ * run that wrote the links succeeded, and the reacting feature's scheduled reconcile catches up.
+ * Returns the features that asked for a run.
+ */
+export async function dispatchLinkEvents(
+  deps: DispatchLinkEventsDeps,
+  config: TenantConfig,
+  batch: LinkEventBatch,
+  log: Logger,
+): Promise<string[]> {
+  const asked: string[] = [];
+  for (const { feature, options } of deps.features.enabledFor(config)) {
+    if (feature.manifest.name === batch.feature || !feature.onLinkEvents) continue;
+    const request = feature.onLinkEvents(batch, options);
+    if (!request) continue;
+    asked.push(feature.manifest.name);
+    try {
+      if (request.mode === 'delta') await deps.deltaRequests.request(batch.tenantId, feature.manifest, 'linkEvents');
+      else await requestSync(deps, { tenantId: batch.tenantId, feature: feature.manifest.name, mode: 'full', trigger: 'linkEvents' });
+    } catch (caught) {
+      log.warn('could not queue the run a link event asked for; the scheduled reconcile will catch up', {
+        feature: feature.manifest.name,
+        error: ensureError(caught).message,
+      });
+    }
+  }
+  return asked;
+}
