@@ -4,6 +4,7 @@ import { loadAppSettings } from '../shared/config/AppSettings';
 import { Logger } from '../shared/core/logging/Logger';
 import { ensureError } from '../shared/core/errors/ensureError';
 import { InProcessJobQueue } from '../shared/platform/queue/InProcessJobQueue';
+import { AppError } from '../shared/core/errors/AppError';
 import { createServices } from '../shared/app/createServices';
 import { processSyncJob } from '../shared/app/processSyncJob';
 import { newRunId } from '../shared/engine/newRunId';
@@ -46,15 +47,18 @@ async function syncWith(args: SyncOptions, env: Record<string, string | undefine
   });
   const services = await createServices(settings, { queue: new InProcessJobQueue() });
   const tenant = await services.tenants.get(args.tenant);
-  if (!tenant) throw new Error(`tenant ${args.tenant} does not exist`);
+  if (!tenant) throw new AppError('NOT_FOUND', `tenant ${args.tenant} does not exist`);
   if (args.feature !== undefined && !services.features.has(args.feature)) {
-    throw new Error(`no feature named ${args.feature}; known: ${services.features.features.map((f) => f.manifest.name).join(', ')}`);
+    throw new AppError(
+      'INVALID',
+      `no feature named ${args.feature}; known: ${services.features.features.map((f) => f.manifest.name).join(', ')}`,
+    );
   }
   const features = services.features
     .enabledFor(tenant.config)
     .filter(({ feature }) => (args.feature ? feature.manifest.name === args.feature : feature.reconcileOnSchedule));
   if (features.length === 0)
-    throw new Error(`tenant ${tenant.id} has ${args.feature ? `its ${args.feature} feature` : 'every feature'} off`);
+    throw new AppError('INVALID', `tenant ${tenant.id} has ${args.feature ? `its ${args.feature} feature` : 'every feature'} off`);
   // Every log line to stderr: stdout carries only the JSON summary.
   const log = new Logger(stderrLogSink('debug'), 'cli');
   const results: unknown[] = [];

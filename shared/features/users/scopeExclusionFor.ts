@@ -1,5 +1,6 @@
 import { type UserSyncOptions } from './usersOptions';
 import { type GraphUser } from '../../graph/GraphUser';
+import { AppError } from '../../core/errors/AppError';
 
 /** Why a user is outside the sync scope; reported per run so every directory user is accounted for. */
 export type ScopeExclusion = 'guest' | 'notIncluded' | 'excluded' | 'notInGroups';
@@ -24,7 +25,7 @@ export function scopeExclusionFor(
     case 'EXCLUDE':
       return refs().some((r) => scope.users.includes(r)) ? 'excluded' : undefined;
     case 'GROUPS':
-      if (!groupMemberIds) throw new Error('GROUPS scope needs the group member ids');
+      if (!groupMemberIds) throw new AppError('INTERNAL', 'GROUPS scope needs the group member ids');
       return groupMemberIds.has(user.id.toLowerCase()) ? undefined : 'notInGroups';
   }
 }
