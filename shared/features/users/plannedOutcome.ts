@@ -1,6 +1,7 @@
 import { type RunCounts } from '../../engine/RunStore';
 import { type ApplyOutcome, addCount } from './ApplyOutcome';
 import { type UserAction } from './UserPlan';
+import { countSkip } from './applySkip';
 
 const COUNT_OF: Record<Exclude<UserAction['kind'], 'skip'>, keyof RunCounts> = {
   create: 'created',
@@ -15,13 +16,8 @@ const COUNT_OF: Record<Exclude<UserAction['kind'], 'skip'>, keyof RunCounts> = {
 export function plannedOutcome(actions: readonly UserAction[]): ApplyOutcome {
   const outcome: ApplyOutcome = { counts: {}, issues: [] };
   for (const action of actions) {
-    if (action.kind !== 'skip') {
-      addCount(outcome, COUNT_OF[action.kind]);
-      continue;
-    }
-    addCount(outcome, 'skipped');
-    const { objectId, userPrincipalName, code, message } = action;
-    outcome.issues.push({ objectId, userPrincipalName, action: 'skip', code, message });
+    if (action.kind === 'skip') countSkip(outcome, action);
+    else addCount(outcome, COUNT_OF[action.kind]);
   }
   return outcome;
 }

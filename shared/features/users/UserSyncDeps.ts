@@ -1,0 +1,32 @@
+import { type Logger } from '../../core/logging/Logger';
+import { type DeltaStateStore } from '../../engine/DeltaStateStore';
+import { type LinkStore } from '../../engine/LinkStore';
+import { type PendingUserStore } from '../../engine/PendingUserStore';
+import { type RunChangeRecorder } from '../../engine/RunChangeRecorder';
+import { type DirectoryReader } from '../../graph/DirectoryReader';
+import { type PbxClient } from '../../pbx/ports/PbxClient';
+import { type PbxProfile } from '../../pbx/ports/PbxProfile';
+import { type UserSyncOptions } from './usersOptions';
+
+export interface UserSyncDeps {
+  tenantId: string;
+  options: UserSyncOptions;
+  directoryReader: DirectoryReader;
+  pbx: PbxClient;
+  /** The PBX product's rules the planner applies. */
+  pbxProfile: PbxProfile;
+  deltaStates: DeltaStateStore;
+  links: LinkStore;
+  pendingUsers: PendingUserStore;
+  /** PBX writes in flight (the PBX client rate-limits on top). */
+  concurrency: number;
+  log?: Logger | undefined;
+  now?: () => Date;
+  /** The run's per-item change list (absent for dry runs and callers that keep none). */
+  changes?: RunChangeRecorder | undefined;
+}
+
+export interface UserSyncRequest {
+  mode: 'full' | 'delta';
+  dryRun: boolean;
+}

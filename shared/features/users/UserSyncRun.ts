@@ -1,0 +1,162 @@
+import { emptyCounts } from '../../engine/RunStore';
+import { type UserLink } from '../../engine/LinkStore';
+import { RunTally } from '../../engine/RunTally';
+import { type WriteTurn } from '../../engine/runPagePipeline';
+import { type GraphUser, type RemovedUser } from '../../graph/GraphUser';
+import { type PbxUser } from '../../pbx/ports/PbxClient';
+import { type ApplyOutcome } from './ApplyOutcome';
+import { PbxDirectory } from './PbxDirectory';
+import { type UserAction } from './UserPlan';
+import { type UserSyncDeps, type UserSyncRequest } from './UserSyncDeps';
+import { type UserSyncResult } from './UserSyncResult';
+import { applyUserPlan } from './applyUserPlan';
+import { needsDirectory, planUserChanges } from './planUserChanges';
+import { plannedOutcome } from './plannedOutcome';
+import { appliedRunChanges, quietRunChanges } from './userRunChanges';
+
+/**
+ * What one users run knows across its pages: the links and the PBX directory (each read once, only when
+ * a batch needs them, then kept in step with the run's own writes), the users read so far, and the result.
+ * The round's pages, the sweep and the reconcile after the round all plan and apply through it, so they
+ * see each other's writes without reading them back.
+ */
+export class UserSyncRun {
+  readonly result: UserSyncResult;
+  /** Users this run has dealt with (read, or removed as group leavers): the full-round sweep spares them. */
+  readonly seen = new Set<string>();
+  /** Distinct users read from Graph (the run's itemsRead). */
+  private readonly read = new Set<string>();
+  private readonly tally: RunTally;
+  private linkCache: Map<string, UserLink> | undefined;
+  private directory: PbxDirectory | undefined;
+
+  private constructor(
+    readonly deps: UserSyncDeps,
+    readonly request: UserSyncRequest,
+    /** GROUPS scope: the members of the synced groups, read once per run (lower-case ids). */
+    readonly groupMemberIds: Set<string> | undefined,
+    /** Users whose last write failed for good; a success clears them. */
+    readonly pendingIds: Set<string>,
+    readonly now: () => Date,
+  ) {
+    this.result = {
+      mode: request.mode,
+      counts: emptyCounts(),
+      issues: [],
+      skippedByReason: {},
+      outOfScopeByReason: {},
+      itemsRead: 0,
+      notes: [],
+      pages: 0,
+      graphRequests: 0,
+      pbxRequests: 0,
+    };
+    if (request.dryRun) this.result.plannedActions = [];
+    this.tally = new RunTally(this.result);
+  }
+
+  /** Reads what every run needs up front: the synced groups' members and the pending users. */
+  static async open(deps: UserSyncDeps, request: UserSyncRequest): Promise<UserSyncRun> {
+    let groupMemberIds: Set<string> | undefined;
+    if (deps.options.scope.mode === 'GROUPS') {
+      groupMemberIds = new Set<string>();
+      for (const groupId of deps.options.scope.groups) {
+        for (const id of await deps.directoryReader.listGroupMemberUserIds(groupId)) groupMemberIds.add(id.toLowerCase());
+      }
+    }
+    const pendingIds = new Set((await deps.pendingUsers.list(deps.tenantId)).map((p) => p.objectId));
+    return new UserSyncRun(deps, request, groupMemberIds, pendingIds, deps.now ?? (() => new Date()));
+  }
+
+  async links(): Promise<Map<string, UserLink>> {
+    this.linkCache ??= new Map((await this.deps.links.listByTenant(this.deps.tenantId)).map((l) => [l.objectId, l]));
+    return this.linkCache;
+  }
+
+  /** Every PBX user and number, read only for the first batch that needs them (a quiet delta run never does). */
+  private async pbxDirectory(): Promise<PbxDirectory> {
+    if (!this.directory) {
+      const { pbx, pbxProfile } = this.deps;
+      const links = await this.links();
+      const linkedIds = new Set([...links.values()].map((l) => l.pbxUserId).filter((id): id is string => !!id));
+      const users: PbxUser[] = [];
+      for await (const page of pbx.listUsers()) users.push(...page);
+      this.directory = new PbxDirectory(pbxProfile, users, await pbx.listNonUserNumbers(), linkedIds);
+    }
+    return this.directory;
+  }
+
+  /** Plans one batch of Graph changes and counts what needs no write; returns the writes it needs. */
+  async plan(users: GraphUser[], removed: RemovedUser[]): Promise<UserAction[]> {
+    if (users.length === 0 && removed.length === 0) return [];
+    const { options, pbxProfile: profile, changes } = this.deps;
+    const { groupMemberIds } = this;
+    const links = await this.links();
+    const directory = needsDirectory({ users, links, options, profile, groupMemberIds }) ? await this.pbxDirectory() : this.directory;
+    const planned = planUserChanges({ users, removed, links, options, profile, groupMemberIds, directory });
+    for (const id of planned.seen) {
+      this.seen.add(id);
+      this.read.add(id);
+    }
+    this.tally.addOutOfScope(planned.outOfScope);
+    this.tally.merge({ counts: { unchanged: planned.unchanged }, issues: planned.notices });
+    if (!this.request.dryRun) changes?.add(quietRunChanges(planned.quiet));
+    return planned.actions;
+  }
+
+  /**
+   * Applies actions; a dry run only counts them, so its counts read like the run's would. `turn` chains a
+   * page's PBX writes after the previous page's.
+   */
+  async apply(actions: UserAction[], turn?: WriteTurn): Promise<ApplyOutcome> {
+    if (this.request.dryRun || actions.length === 0) {
+      turn?.started(); // nothing to write: the next page need not wait
+      this.result.plannedActions?.push(...actions);
+      return plannedOutcome(actions);
+    }
+    const { deps } = this;
+    const { numbering } = deps.options;
+    const linkCache = await this.links();
+    return applyUserPlan(actions, {
+      tenantId: deps.tenantId,
+      pbx: deps.pbx,
+      links: deps.links,
+      pendingUsers: deps.pendingUsers,
+      linkCache,
+      concurrency: deps.concurrency,
+      pendingIds: this.pendingIds,
+      nextFreeNumber: numbering.mode === 'fromStart' && this.directory ? () => this.directory!.allocateFrom(numbering.start) : undefined,
+      now: this.now,
+      ...(turn ? { pbxTurn: turn.ready, onPbxWritesStarted: turn.started } : {}),
+    });
+  }
+
+  /**
+   * Adds an applied batch to the result and its change list, written before the checkpoint that covers it.
+   * Throws the batch's retryable failure, so that checkpoint is not saved.
+   */
+  async settle(actions: readonly UserAction[], outcome: ApplyOutcome): Promise<void> {
+    this.tally.merge(outcome);
+    const { changes } = this.deps;
+    if (!changes || this.request.dryRun) return;
+    changes.add(appliedRunChanges(actions, outcome));
+    await changes.flush();
+  }
+
+  /** Plans nothing: applies and settles actions decided outside a page (sweep, group leavers). */
+  async execute(actions: UserAction[]): Promise<void> {
+    await this.settle(actions, await this.apply(actions));
+  }
+
+  async planAndApply(users: GraphUser[], removed: RemovedUser[]): Promise<void> {
+    await this.execute(await this.plan(users, removed));
+  }
+
+  /** The result, with what only the end of the run knows. */
+  finish(requestsBefore: { graph: number; pbx: number }): UserSyncResult {
+    this.result.itemsRead = this.read.size;
+    this.result.graphRequests = this.deps.directoryReader.requestCount() - requestsBefore.graph;
+    this.result.pbxRequests = this.deps.pbx.requestCount() - requestsBefore.pbx;
+    return this.result;
+  }
+}

@@ -1,0 +1,42 @@
+import { type UserLink } from '../../engine/LinkStore';
+import { type GraphUser, type RemovedUser } from '../../graph/GraphUser';
+import { type UserAction } from './UserPlan';
+import { type UserSyncRun } from './UserSyncRun';
+import { removalAction } from './planUserChanges';
+
+/**
+ * Changes that a users delta round cannot show: group membership (GROUPS scope; a membership change does
+ * not touch the user object) and users whose last write failed for good (re-read by id every run until
+ * they succeed). Users the round already read are left out: they are settled.
+ */
+export async function reconcileOutsideTheRound(run: UserSyncRun): Promise<void> {
+  const { deps, request, seen, pendingIds, groupMemberIds } = run;
+  const toRead = new Set([...pendingIds].filter((id) => !seen.has(id)));
+  if (groupMemberIds) {
+    const links = await run.links();
+    for (const id of groupMemberIds) if (!links.has(id) && !seen.has(id)) toRead.add(id);
+    await run.execute(groupLeavers(run, groupMemberIds, links.values()));
+  }
+  if (toRead.size === 0) return;
+  const users: GraphUser[] = [];
+  const removed: RemovedUser[] = [];
+  for (const id of toRead) {
+    const user = await deps.directoryReader.getUser(id);
+    if (user) users.push(user);
+    else if ((await run.links()).has(id)) removed.push({ id, reason: 'deleted' });
+    else if (pendingIds.delete(id) && !request.dryRun) await deps.pendingUsers.remove(deps.tenantId, id); // gone, nothing of ours to undo
+  }
+  await run.planAndApply(users, removed);
+}
+
+/** Linked users no longer in the synced groups (and not read this run): the out-of-scope policy applies. */
+function groupLeavers(run: UserSyncRun, members: Set<string>, links: Iterable<UserLink>): UserAction[] {
+  const leavers: UserAction[] = [];
+  for (const link of links) {
+    if (members.has(link.objectId.toLowerCase()) || run.seen.has(link.objectId)) continue;
+    const action = removalAction(link, run.deps.options.onOutOfScope, 'user is no longer a member of the synced groups');
+    if (action) leavers.push(action);
+    run.seen.add(link.objectId);
+  }
+  return leavers;
+}
