@@ -1,4 +1,4 @@
-import { type RunCounts, type RunIssue } from './RunStore';
+import { type RunCounts, type RunIssue, emptyCounts } from './RunStore';
 
 /** What one feature run did, recorded on its run: every source item read lands in exactly one count. */
 export interface FeatureRunResult {
@@ -15,4 +15,20 @@ export interface FeatureRunResult {
   pbxRequests: number;
   /** Dry runs only: every action the run would have taken (the feature's own action type). */
   plannedActions?: unknown[];
+}
+
+/** A run that has done nothing yet: the start every feature run adds to. */
+export function emptyFeatureRunResult(mode: 'full' | 'delta'): Omit<FeatureRunResult, 'plannedActions'> {
+  return {
+    mode,
+    counts: emptyCounts(),
+    issues: [],
+    skippedByReason: {},
+    outOfScopeByReason: {},
+    itemsRead: 0,
+    notes: [],
+    pages: 0,
+    graphRequests: 0,
+    pbxRequests: 0,
+  };
 }

@@ -1,4 +1,4 @@
-import { emptyCounts } from '../../engine/RunStore';
+import { emptyFeatureRunResult } from '../../engine/FeatureRunResult';
 import { type UserLink } from '../../engine/LinkStore';
 import { RunTally } from '../../engine/RunTally';
 import { type WriteTurn } from '../../engine/runPagePipeline';
@@ -39,18 +39,7 @@ export class UserSyncRun {
     readonly pendingIds: Set<string>,
     readonly now: () => Date,
   ) {
-    this.result = {
-      mode: request.mode,
-      counts: emptyCounts(),
-      issues: [],
-      skippedByReason: {},
-      outOfScopeByReason: {},
-      itemsRead: 0,
-      notes: [],
-      pages: 0,
-      graphRequests: 0,
-      pbxRequests: 0,
-    };
+    this.result = emptyFeatureRunResult(request.mode);
     if (request.dryRun) this.result.plannedActions = [];
     this.tally = new RunTally(this.result);
   }

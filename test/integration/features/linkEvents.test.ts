@@ -6,7 +6,7 @@ import { requestSync } from '../../../shared/app/requestSync';
 import { type SyncJob } from '../../../shared/app/jobs/SyncJob';
 import { type LinkEventBatch } from '../../../shared/engine/LinkEvent';
 import { type LinkedUser } from '../../../shared/engine/LinkedUsers';
-import { emptyCounts } from '../../../shared/engine/RunStore';
+import { emptyFeatureRunResult } from '../../../shared/engine/FeatureRunResult';
 import { type Feature } from '../../../shared/features/Feature';
 import { FeatureRegistry } from '../../../shared/features/FeatureRegistry';
 import { usersFeature } from '../../../shared/features/users/usersFeature';
@@ -44,18 +44,7 @@ function rosterFeature(reactsTo: LinkEventBatch['events'][number]['kind'][]) {
     },
     async sync(context, request) {
       seen.push(await context.linkedUsers.list());
-      return {
-        mode: request.mode,
-        counts: emptyCounts(),
-        issues: [],
-        skippedByReason: {},
-        outOfScopeByReason: {},
-        itemsRead: 0,
-        notes: [],
-        pages: 0,
-        graphRequests: 0,
-        pbxRequests: 0,
-      };
+      return emptyFeatureRunResult(request.mode);
     },
   };
   return { feature, heard, seen };

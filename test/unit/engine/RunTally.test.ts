@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type FeatureRunResult } from '../../../shared/engine/FeatureRunResult';
-import { MAX_RUN_ISSUES, emptyCounts } from '../../../shared/engine/RunStore';
+import { type FeatureRunResult, emptyFeatureRunResult } from '../../../shared/engine/FeatureRunResult';
+import { MAX_RUN_ISSUES } from '../../../shared/engine/RunStore';
 import { RunTally } from '../../../shared/engine/RunTally';
 
-const emptyResult = (): FeatureRunResult => ({
-  mode: 'full',
-  counts: emptyCounts(),
-  issues: [],
-  skippedByReason: {},
-  outOfScopeByReason: {},
-  itemsRead: 0,
-  notes: [],
-  pages: 0,
-  graphRequests: 0,
-  pbxRequests: 0,
-});
+const emptyResult = (): FeatureRunResult => emptyFeatureRunResult('full');
 
 describe('RunTally', () => {
   it('adds counts and issues, and counts skips by reason', () => {
