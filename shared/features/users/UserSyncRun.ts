@@ -1,6 +1,7 @@
 import { emptyFeatureRunResult } from '../../engine/FeatureRunResult';
 import { type UserLink } from '../../engine/LinkStore';
 import { RunTally } from '../../engine/RunTally';
+import { runWithConcurrency } from '../../engine/runWithConcurrency';
 import { type WriteTurn } from '../../engine/runPagePipeline';
 import { type GraphUser, type RemovedUser } from '../../graph/GraphUser';
 import { type PbxUser } from '../../pbx/ports/PbxClient';
@@ -13,6 +14,10 @@ import { applyUserPlan } from './applyUserPlan';
 import { needsDirectory, planUserChanges } from './planUserChanges';
 import { plannedOutcome } from './plannedOutcome';
 import { appliedRunChanges, quietRunChanges } from './userRunChanges';
+
+/** Beyond this many unread links in one batch, listing them all is cheaper than point reads. */
+const POINT_READ_LIMIT = 100;
+const POINT_READ_CONCURRENCY = 16;
 
 /**
  * What one users run knows across its pages: the links and the PBX directory (each read once, only when
@@ -27,7 +32,11 @@ export class UserSyncRun {
   /** Distinct users read from Graph (the run's itemsRead). */
   private readonly read = new Set<string>();
   private readonly tally: RunTally;
-  private linkCache: Map<string, UserLink> | undefined;
+  /** The links this run has read (or written): all of the tenant's once `linksComplete`. */
+  private readonly linkCache = new Map<string, UserLink>();
+  private linksComplete = false;
+  /** Users whose link was looked up by a point read (found or not), so they are not read again. */
+  private readonly linksLookedUp = new Set<string>();
   private directory: PbxDirectory | undefined;
 
   private constructor(
@@ -57,8 +66,32 @@ export class UserSyncRun {
     return new UserSyncRun(deps, request, groupMemberIds, pendingIds, deps.now ?? (() => new Date()));
   }
 
+  /** Every link of the tenant, listed once (the sweep, GROUPS scope and a create's PBX directory need them all). */
   async links(): Promise<Map<string, UserLink>> {
-    this.linkCache ??= new Map((await this.deps.links.listByTenant(this.deps.tenantId)).map((l) => [l.objectId, l]));
+    if (!this.linksComplete) {
+      // What this run already holds is at least as new as the table (this run is the tenant's only writer).
+      for (const link of await this.deps.links.listByTenant(this.deps.tenantId)) {
+        if (!this.linkCache.has(link.objectId) && !this.linksLookedUp.has(link.objectId)) this.linkCache.set(link.objectId, link);
+      }
+      this.linksComplete = true;
+    }
+    return this.linkCache;
+  }
+
+  /**
+   * The links of these users. A small batch (a notification's delta round: a handful of users) is read by
+   * point reads, so a quiet tenant's change does not cost listing every link of a large tenant; a large one
+   * lists them all once. The map answers for these users either way (absent = no link).
+   */
+  async linksOf(objectIds: Iterable<string>): Promise<Map<string, UserLink>> {
+    if (this.linksComplete) return this.linkCache;
+    const missing = [...new Set(objectIds)].filter((id) => !this.linkCache.has(id) && !this.linksLookedUp.has(id));
+    if (missing.length > POINT_READ_LIMIT) return this.links();
+    await runWithConcurrency(missing, POINT_READ_CONCURRENCY, async (id) => {
+      const link = await this.deps.links.get(this.deps.tenantId, id);
+      this.linksLookedUp.add(id);
+      if (link && !this.linkCache.has(id)) this.linkCache.set(id, link);
+    });
     return this.linkCache;
   }
 
@@ -80,7 +113,7 @@ export class UserSyncRun {
     if (users.length === 0 && removed.length === 0) return [];
     const { options, pbxProfile: profile, changes } = this.deps;
     const { groupMemberIds } = this;
-    const links = await this.links();
+    const links = await this.linksOf([...users.map((u) => u.id), ...removed.map((r) => r.id)]);
     const directory = needsDirectory({ users, links, options, profile, groupMemberIds }) ? await this.pbxDirectory() : this.directory;
     const planned = planUserChanges({ users, removed, links, options, profile, groupMemberIds, directory });
     for (const id of planned.seen) {
@@ -105,7 +138,8 @@ export class UserSyncRun {
     }
     const { deps } = this;
     const { numbering } = deps.options;
-    const linkCache = await this.links();
+    // Every action is about a user whose link was read when it was planned (linksOf, links).
+    const linkCache = this.linkCache;
     return applyUserPlan(actions, {
       tenantId: deps.tenantId,
       pbx: deps.pbx,

@@ -23,7 +23,7 @@ export async function reconcileOutsideTheRound(run: UserSyncRun): Promise<void> 
   for (const id of toRead) {
     const user = await deps.directoryReader.getUser(id);
     if (user) users.push(user);
-    else if ((await run.links()).has(id)) removed.push({ id, reason: 'deleted' });
+    else if ((await run.linksOf([id])).has(id)) removed.push({ id, reason: 'deleted' });
     else if (pendingIds.delete(id) && !request.dryRun) await deps.pendingUsers.remove(deps.tenantId, id); // gone, nothing of ours to undo
   }
   await run.planAndApply(users, removed);

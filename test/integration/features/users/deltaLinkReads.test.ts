@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Logger } from '../../../../shared/core/logging/Logger';
+import { processJob } from '../../../../shared/app/processJob';
+import { requestSync } from '../../../../shared/app/requestSync';
+import { GraphSandbox } from '../../../../sandbox/graph';
+import { type SandboxUser } from '../../../../sandbox/graph/SandboxUser';
+import { PortSipSandbox } from '../../../../sandbox/portsip';
+import { createSandboxTenant } from '../../../support/sandboxTenant';
+
+let graph: GraphSandbox;
+let pbx: PortSipSandbox;
+beforeAll(async () => {
+  graph = await GraphSandbox.start();
+  pbx = await PortSipSandbox.start({ rateLimitPerMinute: 600_000 });
+});
+afterAll(async () => {
+  await graph?.stop();
+  await pbx?.stop();
+});
+
+const person = (n: number): SandboxUser => ({
+  id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  givenName: 'Quiet',
+  surname: `User ${n}`,
+  displayName: `Quiet User ${n}`,
+  userPrincipalName: `quiet${n}@contoso.com`,
+  mail: `quiet${n}@contoso.com`,
+  businessPhones: [],
+  accountEnabled: true,
+  userType: 'Member',
+  department: 'Sales',
+});
+
+describe("a notification's small delta round reads only the links it needs", () => {
+  it('updates and deletes through point reads, without listing every link of the tenant', async () => {
+    const users = Array.from({ length: 30 }, (_, i) => person(i + 1));
+    graph.seed(users, []);
+    const { services } = await createSandboxTenant({ graph, pbx }, 'quiet', { onDeleted: 'delete' });
+    const run = async (mode: 'full' | 'delta') => {
+      const { job, runId } = await requestSync(services, { tenantId: 'quiet', feature: 'users', mode, trigger: 'manual' });
+      await processJob(services, job, Logger.silent());
+      return (await services.runs.get('quiet', runId))!;
+    };
+    expect((await run('full')).counts.created).toBe(30);
+
+    const list = vi.spyOn(services.links, 'listByTenant');
+    const get = vi.spyOn(services.links, 'get');
+    graph.updateUser(users[3]!.id, { department: 'Finance' });
+    graph.softDeleteUser(users[7]!.id);
+    const delta = await run('delta');
+    expect(delta.counts).toMatchObject({ updated: 1, deleted: 1, failed: 0 });
+    expect(list).not.toHaveBeenCalled();
+    expect(get.mock.calls.map((c) => c[1]).sort()).toEqual([users[3]!.id, users[7]!.id].sort());
+    expect(pbx.listUsers().find((u) => u.email === users[3]!.mail)).toMatchObject({ department: 'Finance' });
+    expect(pbx.listUsers()).toHaveLength(29);
+  });
+});
