@@ -11,6 +11,7 @@ import { type TenantRecord } from '../app/TenantStore';
 import { planSubscriptions } from './planSubscriptions';
 import { type WantedSubscription, wantedSubscriptions } from './wantedSubscriptions';
 import { type Logger } from '../core/logging/Logger';
+import { type FeatureManifest } from '../features/FeatureManifest';
 
 /** Used when Graph refuses the configured lifetime as too long (the documented caps have changed over time). */
 export const FALLBACK_LIFETIME_MINUTES = 4230;
@@ -20,8 +21,12 @@ export const FALLBACK_LIFETIME_MINUTES = 4230;
 export type SubscriptionChanges = Record<'created' | 'renewed' | 'recreated' | 'removed' | 'orphansDeleted' | 'errors', string[]>;
 
 /** What a tenant's subscription upkeep uses: the table, the clientState secrets, the endpoints and lifetimes,
- * the features (what to subscribe to) and the catch-up delta requests. */
-export type SubscriptionUpkeepDeps = Pick<Services, 'subscriptions' | 'secrets' | 'notifications' | 'features' | 'deltaRequests'>;
+ * the features (what to subscribe to), the catch-up delta requests, and the webhook's cache of subscription
+ * ids with the queue for a late catch-up (see `create`). */
+export type SubscriptionUpkeepDeps = Pick<
+  Services,
+  'subscriptions' | 'secrets' | 'notifications' | 'features' | 'deltaRequests' | 'queue' | 'webhook'
+>;
 
 const noChanges = (): SubscriptionChanges => ({ created: [], renewed: [], recreated: [], removed: [], orphansDeleted: [], errors: [] });
 
@@ -128,6 +133,7 @@ export class TenantSubscriptions {
   }
 
   private async create(wanted: WantedSubscription): Promise<SubscriptionRecord> {
+    const startedAt = this.now();
     const clientState = newClientState();
     const clientStateSecretName = `graph-client-state-${this.tenant.id}-${randomBytes(6).toString('hex')}`;
     await this.deps.secrets.setSecret(clientStateSecretName, clientState);
@@ -184,10 +190,48 @@ export class TenantSubscriptions {
       resource: wanted.graphResource,
       expires: created.expirationDateTime,
     });
+    // This process's webhook caches the record at once. A webhook instance elsewhere can only have
+    // taken the id for unknown if this create took long (its negative cache needs two misses 10 s apart,
+    // and the first cannot come before the create started): then it may drop the new subscription's
+    // notifications until its entry expires, so a second catch-up delta is queued for after that moment.
+    const unknownPossibleUntil = this.deps.webhook.subscriptionSaved(record, startedAt, this.now());
     // Changes made before this subscription listened are picked up by one delta round.
     const { manifest } = this.deps.features.get(wanted.resource);
     await this.deps.deltaRequests.request(this.tenant.id, manifest, 'lifecycle');
+    if (unknownPossibleUntil) {
+      // The subscription exists either way; without this job the scheduled reconcile is the safety net.
+      await this.lateCatchUp(manifest, unknownPossibleUntil, created.id).catch((err: unknown) =>
+        this.log.warn('could not queue the late catch-up delta', { tenant: this.tenant.id, error: ensureError(err).message }),
+      );
+    }
     return record;
+  }
+
+  /**
+   * A catch-up delta delivered at `at`, straight to the queue (the delta requests have no "not before"): one
+   * message id per subscription, so a repeated upkeep queues it once.
+   */
+  private async lateCatchUp(manifest: FeatureManifest, at: Date, subscriptionId: string): Promise<void> {
+    const messageId = `catchup:${this.tenant.id}:${manifest.name}:${subscriptionId}`.slice(0, 128);
+    const scheduledEnqueueTime = new Date(at.getTime() + 1000);
+    await this.deps.queue.enqueue(
+      {
+        kind: 'sync',
+        jobId: messageId,
+        tenantId: this.tenant.id,
+        feature: manifest.name,
+        lane: manifest.lane,
+        mode: 'delta',
+        trigger: 'lifecycle',
+        requestedAt: this.now().toISOString(),
+      },
+      { messageId, scheduledEnqueueTime },
+    );
+    this.log.info('slow subscription create: a second catch-up delta is queued', {
+      tenant: this.tenant.id,
+      subscription: subscriptionId,
+      at: scheduledEnqueueTime.toISOString(),
+    });
   }
 
   /** Renews; a subscription Graph no longer has (404), or an expiry it refuses (400), is recreated. */

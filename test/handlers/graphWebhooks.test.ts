@@ -1,23 +1,30 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { clientStateHash } from '../../shared/graph/clientState';
-import { DebouncedDeltaEnqueuer } from '../../shared/notifications/DebouncedDeltaEnqueuer';
 import { NotificationIntake } from '../../shared/notifications/NotificationIntake';
+import { CachedSubscriptionLookup } from '../../shared/notifications/CachedSubscriptionLookup';
 import { graphWebhookHandler } from '../../shared/notifications/graphWebhookHandler';
 import { InProcessJobQueue } from '../../shared/platform/queue/InProcessJobQueue';
 import { TEST_DIRECTORY_ID, subscriptionRecord } from '../support/subscriptionRecord';
 import { defaultFeatureRegistry } from '../../shared/features/defaultFeatureRegistry';
+import { recordingDeltaRequests } from '../support/recordingDeltaRequests';
 
 const DIRECTORY = TEST_DIRECTORY_ID;
-const record = subscriptionRecord({ clientStateHash: clientStateHash('secret-state') });
+const SUBSCRIPTION = '7e0d2c4a-9f1b-4c3d-8e5f-a1b2c3d4e5f6';
+const record = subscriptionRecord({ subscriptionId: SUBSCRIPTION, clientStateHash: clientStateHash('secret-state') });
 
 function setup() {
   const queue = new InProcessJobQueue();
   const intake = new NotificationIntake({
-    lookup: { get: async (id) => (id === record.subscriptionId ? record : null) },
+    lookup: new CachedSubscriptionLookup({
+      get: async (id) => (id === record.subscriptionId ? record : null),
+      listForTenant: async () => [],
+      save: async () => undefined,
+      remove: async () => undefined,
+    }),
     features: defaultFeatureRegistry(),
     queue,
-    deltas: new DebouncedDeltaEnqueuer(queue, 2000),
+    deltas: recordingDeltaRequests(queue),
     debounceMs: 2000,
   });
   let initialised = 0;
@@ -44,7 +51,7 @@ function setup() {
 }
 
 const item = (overrides: Record<string, unknown> = {}) => ({
-  subscriptionId: 'sub-1',
+  subscriptionId: SUBSCRIPTION,
   changeType: 'updated',
   resource: 'Users/abc',
   resourceData: { id: 'abc' },
@@ -93,7 +100,7 @@ describe('graphNotifications / graphLifecycle HTTP handler', () => {
   it('answers 202 but queues nothing for forged or unknown items', async () => {
     const { call, queue } = setup();
     const response = await call({
-      body: JSON.stringify({ value: [item({ clientState: 'forged' }), item({ subscriptionId: 'someone-else' })] }),
+      body: JSON.stringify({ value: [item({ clientState: 'forged' }), item({ subscriptionId: '00000000-1111-4222-8333-444444444444' })] }),
     });
     expect(response.status).toBe(202);
     expect(response.json).toEqual({ accepted: 0, dropped: { clientStateMismatch: 1, unknownSubscription: 1 }, jobsEnqueued: 0 });

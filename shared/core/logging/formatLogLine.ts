@@ -1,23 +1,37 @@
-import { escapeLogText } from './escapeLogText';
+import { escapeLogName, escapeLogText } from './escapeLogText';
 import { type LogFields, type LogRecord } from './LogRecord';
 
-function definedFields(fields: LogFields): [string, string | number | boolean | null][] {
-  return Object.entries(fields).filter((entry): entry is [string, string | number | boolean | null] => entry[1] !== undefined);
+/** Longest message a line carries (messages are sentences from code, but may embed values from outside). */
+const MAX_MESSAGE = 4 * 512;
+
+/**
+ * The fields to write, every name and string value escaped (escapeLogText): names may come from outside
+ * too (a spread object), and every sink writes through here, so nothing reaches a line unescaped.
+ */
+function safeFields(fields: LogFields): [string, string | number | boolean | null][] {
+  const out: [string, string | number | boolean | null][] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    out.push([escapeLogName(name), typeof value === 'string' ? escapeLogText(value) : value]);
+  }
+  return out;
 }
+
+const RESERVED = new Set(['time', 'level', 'source', 'message']);
 
 /**
  * One JSON object per line, for Application Insights and any log query: `time`, `level`, `source`,
- * `message`, then the fields. JSON escapes control characters; the line separators JSON leaves alone are
- * escaped too, and long values are cut.
+ * `message`, then the fields. JSON escapes control characters; the line separators and the rest of what
+ * escapeLogText covers are escaped too, and long values are cut. A field cannot overwrite the four above.
  */
 export function jsonLogLine(record: LogRecord): string {
   const body: Record<string, unknown> = {
     time: record.time.toISOString(),
     level: record.level,
-    source: record.source,
-    message: escapeLogText(record.message, 4 * 512),
+    source: escapeLogText(record.source, 64),
+    message: escapeLogText(record.message, MAX_MESSAGE),
   };
-  for (const [name, value] of definedFields(record.fields)) body[name] = typeof value === 'string' ? escapeLogText(value) : value;
+  for (const [name, value] of safeFields(record.fields)) body[RESERVED.has(name) ? `field.${name}` : name] = value;
   return JSON.stringify(body);
 }
 
@@ -25,9 +39,9 @@ const quoted = (value: string) => (/^[^\s"=]*$/.test(value) && value !== '' ? va
 
 /** A readable, timestamped line for a terminal: `time LEVEL [source] message tenant=… run=…`. */
 export function textLogLine(record: LogRecord): string {
-  const fields = definedFields(record.fields)
-    .map(([name, value]) => `${name}=${typeof value === 'string' ? quoted(escapeLogText(value)) : String(value)}`)
+  const fields = safeFields(record.fields)
+    .map(([name, value]) => `${quoted(name)}=${typeof value === 'string' ? quoted(value) : String(value)}`)
     .join(' ');
   const head = `${record.time.toISOString()} ${record.level.toUpperCase().padEnd(5)} [${escapeLogText(record.source, 64)}]`;
-  return `${head} ${escapeLogText(record.message, 4 * 512)}${fields ? ` ${fields}` : ''}`;
+  return `${head} ${escapeLogText(record.message, MAX_MESSAGE)}${fields ? ` ${fields}` : ''}`;
 }

@@ -32,9 +32,9 @@ beforeEach(async () => {
     microsoft365: {
       directoryId: DIRECTORY,
       applicationId: '22222222-2222-4222-8222-222222222222',
-      auth: { kind: 'certificate', certificateName: 'graph' },
+      auth: { kind: 'certificate' },
     },
-    pbx: { kind: 'portsip', baseUrl: 'https://pbx.contoso.example:8887', domain: 'contoso.example', credentialSecretName: 'pbx' },
+    pbx: { kind: 'portsip', baseUrl: 'https://pbx.contoso.example:8887', domain: 'contoso.example' },
   });
   tenant = await services.tenants.create('contoso', config);
 });
@@ -78,7 +78,7 @@ describe('TenantSubscriptions (our table as the truth; Graph faked at the port)'
     const [old] = await services.subscriptions.listForTenant('contoso');
     client.live.clear();
     advanceMinutes(16 * 24 * 60);
-    // The catch-up lands in the current debounce window's job (queued, or collapsed into it).
+    // The catch-up is queued, or covered by a delta job already pending.
     const catchUps = vi.spyOn(services.deltaRequests, 'request');
     const changes = await subscriptionsOf().maintain();
     expect(changes.recreated).toHaveLength(1);
