@@ -6,10 +6,12 @@ import { percentiles } from './percentiles';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Change → PBX latency: `changes` users are edited in the sandbox Graph at `perSecond`; each is timed from
- * the moment its notification reaches the webhook to the moment the PBX holds the new value.
+ * Change → PBX latency: `changes` users are edited in the sandbox Graph at `perSecond` (all at once when
+ * `perSecond` is Infinity: a burst); each is timed from the moment its notification reaches the webhook to the
+ * moment the PBX holds the new value. `deltaJobs` counts the jobs the notifications queued (DeltaDemand: one at
+ * once, and at most one pending behind each running one).
  */
-async function changeLatency(rig: NotificationRig, changes: number, perSecond: number) {
+async function changeLatency(rig: NotificationRig, changes: number, perSecond: number, label = 'v2') {
   // Only users the connector manages (the generated tenant also holds guests, disabled and nameless users).
   const linked = new Set(rig.pbx.listUsers().map((u) => u.ms365_binding));
   const users = rig.graph
@@ -23,7 +25,7 @@ async function changeLatency(rig: NotificationRig, changes: number, perSecond: n
   rig.setArrivalObserver((ids, at) => {
     for (const id of ids) if (wanted.has(id) && !arrivals.has(id)) arrivals.set(id, at);
   });
-  const runsBefore = rig.services.queue.stats().enqueued;
+  const jobsBefore = rig.services.queue.stats().enqueued;
   const poll = setInterval(() => {
     for (const u of rig.pbx.listUsers()) {
       const id = u.ms365_binding;
@@ -35,7 +37,7 @@ async function changeLatency(rig: NotificationRig, changes: number, perSecond: n
     const target = started + (i * 1000) / perSecond;
     const wait = target - performance.now();
     if (wait > 0) await sleep(wait);
-    const department = `Bench ${i} v2`;
+    const department = `Bench ${i} ${label}`;
     wanted.set(users[i]!.id, department);
     rig.graph.updateUser(users[i]!.id, { department });
   }
@@ -45,11 +47,11 @@ async function changeLatency(rig: NotificationRig, changes: number, perSecond: n
   const latencies = [...landed].filter(([id]) => arrivals.has(id)).map(([id, at]) => at - arrivals.get(id)!);
   return {
     changes: users.length,
-    perSecond,
+    perSecond: Number.isFinite(perSecond) ? perSecond : 'all at once',
     landedOnPbx: landed.size,
     notificationArrived: arrivals.size,
     latencyMs: percentiles(latencies),
-    deltaJobs: rig.services.queue.stats().enqueued - runsBefore,
+    deltaJobs: rig.services.queue.stats().enqueued - jobsBefore,
   };
 }
 
@@ -91,10 +93,16 @@ async function webhookLatency(rig: NotificationRig, perSecond: number, seconds: 
     inFlight.push(
       (async () => {
         const sent = performance.now();
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-        await response.arrayBuffer();
-        latencies.push(performance.now() - sent);
-        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+        try {
+          const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+          await response.arrayBuffer();
+          latencies.push(performance.now() - sent);
+          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+        } catch (err) {
+          // A refused or reset connection is an answer too (counted, not timed), not the end of the run.
+          const code = (err as { cause?: { code?: string } }).cause?.code ?? 'fetchFailed';
+          statuses[code] = (statuses[code] ?? 0) + 1;
+        }
       })(),
     );
   }
@@ -118,6 +126,7 @@ export async function runNotificationBench(options: {
   changesPerSecond: number;
   webhookPerSecond: number;
   webhookSeconds: number;
+  /** Only the window in which repeated lifecycle events collapse (NOTIFICATION_DEBOUNCE_MS); delta jobs are not delayed. */
   debounceMs: number;
 }) {
   const rig = await startNotificationRig({
@@ -129,12 +138,15 @@ export async function runNotificationBench(options: {
   try {
     const change = await changeLatency(rig, options.changes, options.changesPerSecond);
     await rig.services.queue.idle();
+    const burst = await changeLatency(rig, Math.min(100, options.changes), Infinity, 'burst');
+    await rig.services.queue.idle();
+    console.error(JSON.stringify({ changeToPbx: change, burstToPbx: burst }));
     const webhook = await webhookLatency(rig, options.webhookPerSecond, options.webhookSeconds);
     await rig.services.queue.idle();
     return {
       users: options.users,
-      debounceMs: options.debounceMs,
       changeToPbx: change,
+      burstToPbx: burst,
       webhook,
       droppedByWebhook: rig.services.webhook.stats.dropped,
     };

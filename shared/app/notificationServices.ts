@@ -1,6 +1,7 @@
 import { type AppSettings } from '../config/AppSettings';
 import { CachedSubscriptionLookup } from '../notifications/CachedSubscriptionLookup';
-import { DebouncedDeltaEnqueuer } from '../notifications/DebouncedDeltaEnqueuer';
+import { DeltaDemand } from '../notifications/DeltaDemand';
+import { type DeltaDemandStore } from '../notifications/DeltaDemandStore';
 import { NotificationIntake } from '../notifications/NotificationIntake';
 import { webhookRoutes } from '../notifications/webhookRoutes';
 import { type JobQueue } from '../platform/queue/JobQueue';
@@ -27,14 +28,15 @@ export function notificationSettingsFrom(
   };
 }
 
-/** The notification parts of Services over a queue and the subscription table. */
+/** The notification parts of Services over a queue, the subscription table and the delta demand table. */
 export function notificationServices(
   notifications: NotificationSettings,
   queue: JobQueue,
   subscriptions: SubscriptionStore,
   features: FeatureRegistry,
+  deltaDemand: DeltaDemandStore,
 ): Pick<Services, 'notifications' | 'deltaRequests' | 'webhook'> {
-  const deltaRequests = new DebouncedDeltaEnqueuer(queue, notifications.debounceMs);
+  const deltaRequests = new DeltaDemand({ store: deltaDemand, queue });
   const webhook = new NotificationIntake({
     lookup: new CachedSubscriptionLookup(subscriptions),
     features,

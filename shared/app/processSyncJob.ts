@@ -26,6 +26,9 @@ export type ProcessSyncJobDeps = Pick<Services, 'features' | 'tenants' | 'runs' 
 export async function processSyncJob(services: ProcessSyncJobDeps, job: FeatureSyncJob, jobLog: Logger): Promise<SyncRun | undefined> {
   let logger = jobLog.with({ tenant: job.tenantId, job: job.jobId, run: job.runId, feature: job.feature });
   const feature = services.features.get(job.feature);
+  // The job a notification queued is no longer pending once it starts, before its round reads anything: a
+  // change notified from now on queues the next one, which waits behind this job in the session (DeltaDemand).
+  if (job.mode === 'delta') await services.deltaRequests.jobStarting(job);
   const tenant = await services.tenants.get(job.tenantId);
   if (!tenant) {
     logger.info('the tenant no longer exists; job dropped');

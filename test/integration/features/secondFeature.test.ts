@@ -13,6 +13,7 @@ import { usersFeature } from '../../../shared/features/users/usersFeature';
 import { TenantSubscriptions } from '../../../shared/subscriptions/TenantSubscriptions';
 import { FakeSubscriptionClient } from '../../support/FakeSubscriptionClient';
 import { createTestServices } from '../../support/testServices';
+import { writeSandboxTenantSecrets } from '../../../shared/platform/local/sandboxTenantConfig';
 
 /**
  * A second, minimal feature registered from outside: nothing in the router, scheduler, subscription upkeep
@@ -50,16 +51,21 @@ const config = TenantConfigSchema.parse({
   microsoft365: {
     directoryId: DIRECTORY,
     applicationId: '22222222-2222-4222-8222-222222222222',
-    auth: { kind: 'sandbox', token: 't', graphBaseUrl: 'http://127.0.0.1:9' },
+    auth: { kind: 'sandbox', graphBaseUrl: 'http://127.0.0.1:9' },
   },
-  pbx: { kind: 'portsip', baseUrl: 'http://127.0.0.1:9', domain: 'contoso.example', credentialSecretName: 'pbx' },
+  pbx: { kind: 'portsip', baseUrl: 'http://127.0.0.1:9', domain: 'contoso.example' },
 });
 
 async function setup() {
   const echo = echoFeature();
   const features = new FeatureRegistry([usersFeature, echo.feature]);
-  const pbxSecret = JSON.stringify({ username: 'admin', password: 'not-used-here' });
-  const services = await createTestServices({ pbx: pbxSecret }, { publicBaseUrl: 'https://fn.example', features, debounceMs: 200 });
+  const services = await createTestServices({}, { publicBaseUrl: 'https://fn.example', features, debounceMs: 200 });
+  await writeSandboxTenantSecrets(
+    services.secrets,
+    'contoso',
+    { graphBaseUrl: 'http://127.0.0.1:9', graphToken: 't', pbxBaseUrl: 'http://127.0.0.1:9', pbxDomain: 'contoso.example' },
+    { username: 'admin', password: 'not-used-here' },
+  );
   const tenant = await services.tenants.create('contoso', config);
   return { echo, services, tenant };
 }
@@ -107,9 +113,9 @@ describe('a second feature plugs into the engine through the registry alone', ()
     const echoRecord = (await services.subscriptions.listForTenant('contoso')).find((r) => r.resource === 'echo')!;
     expect(echoRecord).toMatchObject({ graphResource: 'communications/echoes' });
 
+    // The catch-ups start (the worker ends their pending state), so the notification's own job is sent.
+    for (const job of sent) if (job.kind === 'sync') await services.deltaRequests.jobStarting(job);
     sent.length = 0;
-    // Past the catch-up's debounce window, so the notification's own job is sent.
-    await new Promise((resolve) => setTimeout(resolve, 250));
     const clientState = await services.secrets.getSecret(echoRecord.clientStateSecretName);
     const result = await services.webhook.accept([
       {
