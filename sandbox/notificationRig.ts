@@ -15,7 +15,7 @@ import { requestSync } from '../shared/app/requestSync';
 import { type Services } from '../shared/app/Services';
 import { createTableStores } from '../shared/platform/tables/createTableStores';
 import { type SyncRun } from '../shared/engine/RunStore';
-import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../shared/platform/local/sandboxTenantConfig';
+import { sandboxTenantConfig, writeSandboxTenantSecrets } from '../shared/platform/local/sandboxTenantConfig';
 import { LocalHttpHost } from '../shared/platform/local/LocalHttpHost';
 import { GraphSandbox, type GraphSandboxOptions, type SandboxUser } from './graph';
 import { PortSipSandbox } from './portsip';
@@ -82,9 +82,7 @@ export async function startNotificationRig(options: NotificationRigOptions): Pro
   await host.listen(0);
   const log = options.log ?? Logger.silent();
   const stores = await createTableStores({ connectionString: options.storageConnectionString, tablePrefix: options.tablePrefix });
-  const secrets = new LocalSecretStore(join(mkdtempSync(join(tmpdir(), 'rig-')), 'secrets.json'), {
-    [SANDBOX_PBX_SECRET]: JSON.stringify({ username: pbx.credentials.username, password: pbx.credentials.password }),
-  });
+  const secrets = new LocalSecretStore(join(mkdtempSync(join(tmpdir(), 'rig-')), 'secrets.json'));
   const queue = new InProcessJobQueue({ retryDelayMs: () => 50 });
   const notifications = notificationSettingsFrom({
     PUBLIC_BASE_URL: `http://127.0.0.1:${host.port}`,
@@ -97,15 +95,9 @@ export async function startNotificationRig(options: NotificationRigOptions): Pro
 
   const tenantId = 'rig';
   graph.seed(options.users, []);
-  await services.tenants.create(
-    tenantId,
-    sandboxTenantConfig({
-      graphBaseUrl: graph.baseUrl,
-      graphToken: graph.token,
-      pbxBaseUrl: pbx.baseUrl,
-      pbxDomain: pbx.credentials.domain,
-    }),
-  );
+  const endpoints = { graphBaseUrl: graph.baseUrl, graphToken: graph.token, pbxBaseUrl: pbx.baseUrl, pbxDomain: pbx.credentials.domain };
+  await writeSandboxTenantSecrets(secrets, tenantId, endpoints, pbx.credentials);
+  await services.tenants.create(tenantId, sandboxTenantConfig(endpoints));
 
   const rig: NotificationRig = {
     graph,

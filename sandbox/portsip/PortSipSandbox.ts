@@ -131,6 +131,17 @@ export class PortSipSandbox {
     return record && copyPbxUser(record.user);
   }
 
+  /**
+   * The portal and SIP passwords (and voicemail PIN) the client gave an extension when it created it, for tests
+   * that prove those values leak nowhere; undefined for an unknown id or a user added by hand.
+   */
+  userSecrets(id: string): { password: string; extensionPassword: string; voicemailPin: string | undefined } | undefined {
+    const record = this.tenant.users.get(id);
+    if (!record?.passwords) return undefined;
+    const pin = record.settings.voicemail_pin;
+    return { password: record.passwords.password, extensionPassword: record.passwords.extension_password, voicemailPin: pin ?? undefined };
+  }
+
   findByExtension(extensionNumber: string): SandboxPbxUser | undefined {
     const record = this.tenant.users.withExtension(extensionNumber);
     return record && copyPbxUser(record.user);

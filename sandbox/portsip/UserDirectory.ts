@@ -8,6 +8,12 @@ import { type UserSettings } from './userSettings';
 export interface UserRecord {
   readonly user: SandboxPbxUser;
   settings: UserSettings;
+  /**
+   * The portal and SIP passwords given at creation. PortSIP v22.3+ returns both in `GET /api/users/{id}`, so
+   * the sandbox does too: a client must not let them reach its logs, errors or records. (Absent for users an
+   * administrator added by hand through the sandbox's own API.)
+   */
+  passwords?: { password: string; extension_password: string } | undefined;
 }
 
 const fold = (text: string) => text.toLowerCase();

@@ -46,8 +46,9 @@ export function createUser(tenant: PbxTenant, body: unknown): string {
       ms365_binding: null,
       sync_type: null,
     },
-    // Passwords are checked, not kept: the sandbox has no per-user sign-in.
     settings: UserSettingsSchema.parse(b),
+    // Kept only because PortSIP v22.3+ shows them in GET /api/users/{id}; the sandbox has no per-user sign-in.
+    passwords: { password: b.password, extension_password: b.extension_password },
   });
   return id;
 }

@@ -25,7 +25,16 @@ export function userSummary({ user }: UserRecord): Record<string, unknown> {
   };
 }
 
-/** GET /api/users/{id}: every create field except the two passwords, plus what the PBX adds. */
+/**
+ * GET /api/users/{id}: every create field, plus what the PBX adds. Like PortSIP v22.3+, that includes the portal
+ * `password` and the SIP `extension_password` (null for a user made without them); the list view never has them.
+ */
 export function userDetail(record: UserRecord): Record<string, unknown> {
-  return { ...userSummary(record), ...settingsForDisplay(record.settings), profile: null };
+  return {
+    ...userSummary(record),
+    ...settingsForDisplay(record.settings),
+    password: record.passwords?.password ?? null,
+    extension_password: record.passwords?.extension_password ?? null,
+    profile: null,
+  };
 }

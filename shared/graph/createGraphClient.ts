@@ -8,7 +8,6 @@ import {
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { type TenantConfig } from '../config/TenantConfig';
 import { cloudEndpoints } from '../config/nationalClouds';
-import { type SecretStore } from '../platform/secrets/SecretStore';
 import { BearerTokenMiddleware } from './BearerTokenMiddleware';
 import { type GraphConnection } from './GraphConnection';
 import { RequestCountingMiddleware } from './RequestCountingMiddleware';
@@ -28,7 +27,11 @@ const FIRST_RETRY_DELAY_SECONDS = 1;
  */
 export async function createGraphClient(options: {
   microsoft365: TenantConfig['microsoft365'];
-  secrets: SecretStore;
+  /**
+   * The tenant's Graph secret for its auth kind, as the caller read it from the tenant's own secrets: the
+   * client secret, the certificate PEM (private key + certificate) or the sandbox token.
+   */
+  credentialSecret: string;
   maxRetries?: number;
 }): Promise<GraphConnection> {
   const { microsoft365 } = options;
@@ -37,10 +40,11 @@ export async function createGraphClient(options: {
   let provider: AuthenticationProvider;
   if (auth.kind === 'sandbox') {
     baseUrl = auth.graphBaseUrl;
-    provider = { getAccessToken: async () => auth.token };
+    const token = options.credentialSecret;
+    provider = { getAccessToken: async () => token };
   } else {
     baseUrl = cloudEndpoints[microsoft365.nationalCloud].graphBaseUrl;
-    const credential = await createGraphCredential({ ...microsoft365, auth }, options.secrets);
+    const credential = await createGraphCredential({ ...microsoft365, auth }, options.credentialSecret);
     provider = new TokenCredentialAuthenticationProvider(credential, { scopes: [`${baseUrl}/.default`] });
   }
   const maxRetries = Math.max(0, Math.min(10, Math.floor(options.maxRetries ?? 6)));

@@ -3,31 +3,30 @@ import { ClientCertificateCredential, ClientSecretCredential, type TokenCredenti
 import { type GraphAuth, type TenantConfig } from '../config/TenantConfig';
 import { cloudEndpoints } from '../config/nationalClouds';
 import { AppError } from '../core/errors/AppError';
-import { type SecretStore } from '../platform/secrets/SecretStore';
 
 /** The tenant's microsoft365 section with an auth kind that signs in to Entra ID (not the sandbox). */
 type EntraAppConfig = TenantConfig['microsoft365'] & { auth: Exclude<GraphAuth, { kind: 'sandbox' }> };
 
 /**
- * The app-only credential for a tenant's Entra app in its national cloud, with the secret material read
- * from Key Vault. A certificate that is not a PEM with both a private key and a certificate is a CONFIG
- * error here, rather than an obscure failure at the first token request.
+ * The app-only credential for a tenant's Entra app in its national cloud, from the secret material the caller
+ * read from the tenant's own secrets (`secret`: the client secret, or the certificate PEM). A certificate that
+ * is not a PEM with both a private key and a certificate is NOT_READY here, rather than an obscure failure at
+ * the first token request.
  */
-export async function createGraphCredential(microsoft365: EntraAppConfig, secrets: SecretStore): Promise<TokenCredential> {
+export async function createGraphCredential(microsoft365: EntraAppConfig, secret: string): Promise<TokenCredential> {
   const { directoryId, applicationId, auth } = microsoft365;
   const { authorityHost } = cloudEndpoints[microsoft365.nationalCloud];
   if (auth.kind === 'clientSecret') {
-    return new ClientSecretCredential(directoryId, applicationId, await secrets.getSecret(auth.secretName), { authorityHost });
+    return new ClientSecretCredential(directoryId, applicationId, secret, { authorityHost });
   }
-  const pem = await secrets.getCertificatePem(auth.certificateName);
+  const pem = secret;
   try {
     createPrivateKey(pem);
     new X509Certificate(pem);
   } catch {
     throw new AppError(
       'NOT_READY',
-      `certificate ${auth.certificateName} must be a PEM holding the private ` +
-        `key and the certificate (export it from Key Vault with its key)`,
+      'the Graph certificate must be a PEM holding the private key and the certificate ' + '(export it from Key Vault with its key)',
     );
   }
   return new ClientCertificateCredential(directoryId, applicationId, { certificate: pem }, { authorityHost });

@@ -1,4 +1,5 @@
 import { type PbxConfig } from '../config/TenantConfig';
+import { isHttpsOrLoopbackUrl, urlOrigin } from '../config/isLoopbackUrl';
 import { AppError } from '../core/errors/AppError';
 import { type PbxCredential } from './PbxCredential';
 import { type PbxConnection } from './ports/PbxConnection';
@@ -16,6 +17,32 @@ export interface PbxConnectionOptions {
 }
 
 /**
+ * Refuses to hand a credential to an adapter that would send it anywhere but the origin it was written for, or
+ * over plain http to a host that is not this machine. The configuration schema already refuses such URLs and
+ * the credential is checked where it is read; this is the last gate before a connection exists.
+ */
+function assertCredentialMaySendTo(baseUrl: string, credential: PbxCredential): void {
+  let origin: string;
+  try {
+    origin = urlOrigin(baseUrl);
+  } catch {
+    throw new AppError('CONFIG', 'pbx.baseUrl is not a URL');
+  }
+  if (!isHttpsOrLoopbackUrl(baseUrl)) {
+    throw new AppError(
+      'NOT_READY',
+      `pbx.baseUrl ${origin} is not https; the PBX credential is only sent over https (or to a loopback host)`,
+    );
+  }
+  if (credential.origin !== origin) {
+    throw new AppError(
+      'NOT_READY',
+      `the PBX URL changed (the PBX credential was written for ${credential.origin}, pbx.baseUrl is now ${origin}); write the PBX credential again`,
+    );
+  }
+}
+
+/**
  * The adapter for the tenant's PBX product. The switch is exhaustive: a new `pbx.kind` in the tenant
  * configuration does not compile until it has a case here, and a kind unknown at run time (a row written by a
  * newer build) is a CONFIG error rather than a silent default. Async although PortSIP needs no I/O here: a 3CX
@@ -26,6 +53,7 @@ export async function createPbxConnection(
   credential: PbxCredential,
   options: PbxConnectionOptions = {},
 ): Promise<PbxConnection> {
+  assertCredentialMaySendTo(config.baseUrl, credential);
   switch (config.kind) {
     case 'portsip':
       return {

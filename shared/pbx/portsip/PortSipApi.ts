@@ -11,6 +11,8 @@ export interface PortSipCall {
   body?: unknown;
   /** Values in the body that must never reach an error message. */
   secrets?: readonly string[];
+  /** Who the call is about (an account name): in error messages, but never in a 401/403's. */
+  subject?: string;
 }
 
 /**
@@ -35,7 +37,8 @@ export class PortSipApi {
       if (answer.status >= 200 && answer.status < 300) return answer.body;
       throw portSipErrorFor(answer.status, answer.body, call.what, {
         retryAfterMs: parseRetryAfter(answer.retryAfter),
-        secrets: call.secrets,
+        secrets: [...(call.secrets ?? []), token],
+        subject: call.subject,
       });
     }
   }

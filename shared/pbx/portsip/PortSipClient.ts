@@ -130,7 +130,8 @@ export class PortSipClient implements PbxUsers {
       if (value !== '') body[name] = value;
     }
     const created = await this.api.read(CreatedSchema, 'POST', '/users', {
-      what: `creating extension ${user.extensionNumber} (${user.userName})`,
+      what: `creating extension ${user.extensionNumber}`,
+      subject: user.userName,
       body,
       secrets: [credentials.password, credentials.extensionPassword, credentials.voicemailPin],
     });

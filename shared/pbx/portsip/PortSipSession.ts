@@ -73,7 +73,8 @@ export class PortSipSession {
   private async signIn(): Promise<TokenAnswer> {
     const { username, password, domain } = this.credentials;
     const answer = await this.sender.send('POST', '/auth/sign_in', { username, password, domain });
-    const who = `${username} on ${domain}`;
+    // Messages name the tenant domain, never the service account's user name (nor, of course, its password).
+    const who = `the service account of ${domain}`;
     if (isSuccess(answer.status)) {
       if (TwoFactorAnswerSchema.safeParse(answer.body).success) {
         throw new AppError(
@@ -86,7 +87,7 @@ export class PortSipSession {
       return parsePortSipBody(TokenAnswerSchema, answer.body, 'POST /api/auth/sign_in');
     }
     const failure = portSipErrorFor(answer.status, answer.body, `signing in to PortSIP as ${who}`, {
-      secrets: [password],
+      secrets: [password, username],
       retryAfterMs: parseRetryAfter(answer.retryAfter),
     });
     if (failure.code === 'THROTTLED' || failure.code === 'TRANSIENT') throw failure;

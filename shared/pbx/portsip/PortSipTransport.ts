@@ -78,10 +78,23 @@ export class PortSipTransport {
         headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(this.options.timeoutMs),
+        // Never follow a redirect: a 307/308 would re-send the sign-in body (the admin password) or the bearer
+        // token to wherever it points. The credential goes to the configured origin and nowhere else.
+        redirect: 'manual',
       });
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel();
+        throw new AppError(
+          'CONFIG',
+          `PortSIP ${method} /api${path.split('?')[0]} answered ${response.status} (a redirect); the connector follows no ` +
+            'redirects, so set pbx.baseUrl to the URL the PBX serves its API on',
+          { upstreamStatus: response.status },
+        );
+      }
       const text = await response.text();
       return { status: response.status, body: parseBody(text), retryAfter: response.headers.get('retry-after') };
     } catch (failure) {
+      if (failure instanceof AppError) throw failure;
       return { failure };
     } finally {
       this.options.limiter.release();

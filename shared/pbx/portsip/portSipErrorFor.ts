@@ -22,9 +22,16 @@ const ALREADY_USED = new RegExp(
 
 export interface PortSipErrorOptions {
   retryAfterMs?: number | undefined;
-  /** Values we sent that must never reach a message (generated passwords, the sign-in password). */
+  /** Values we sent that must never reach a message (generated passwords, the sign-in password, the token). */
   secrets?: readonly string[] | undefined;
+  /**
+   * Who the call was about (an account name, e.g. "alice"), shown after `what` — except on a 401 or 403,
+   * whose messages name no user name, account name, password or token.
+   */
+  subject?: string | undefined;
 }
+
+const isAuthFailure = (code: ErrorCode) => code === 'UNAUTHORIZED' || code === 'FORBIDDEN';
 
 function codeFor(status: number, upstreamCode: string | undefined, text: string): ErrorCode {
   if (status === 429) return 'THROTTLED';
@@ -50,10 +57,14 @@ export function portSipErrorFor(status: number, body: unknown, what: string, opt
   const detail = redactSecrets(first?.detail, secrets);
   const detailText = detail === undefined ? '' : typeof detail === 'string' ? detail : JSON.stringify(detail);
   const code = codeFor(status, upstreamCode, `${upstreamMessage ?? ''} ${detailText}`);
-  const said = `PortSIP answered ${status}${upstreamCode ? ` ${upstreamCode}` : ''}${upstreamMessage ? ` (${upstreamMessage})` : ''}`;
-  const message = code === 'THROTTLED' ? `${what}: PortSIP is throttling requests (${status}); retry later` : `${what}: ${said}`;
+  // A refusal's own words may echo the account it refused (or the token): keep only its status and code.
+  const authFailure = isAuthFailure(code);
+  const shownMessage = authFailure ? undefined : upstreamMessage;
+  const doing = options.subject && !authFailure ? `${what} (${options.subject})` : what;
+  const said = `PortSIP answered ${status}${upstreamCode ? ` ${upstreamCode}` : ''}${shownMessage ? ` (${shownMessage})` : ''}`;
+  const message = code === 'THROTTLED' ? `${doing}: PortSIP is throttling requests (${status}); retry later` : `${doing}: ${said}`;
   const errorOptions: AppErrorOptions = { upstreamStatus: status, upstreamCode };
-  if (detail !== undefined) errorOptions.details = detail;
+  if (detail !== undefined && !authFailure) errorOptions.details = detail;
   if (code === 'THROTTLED' || code === 'TRANSIENT') errorOptions.retryAfterMs = options.retryAfterMs;
   return new AppError(code, message, errorOptions);
 }

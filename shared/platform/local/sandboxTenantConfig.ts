@@ -1,20 +1,41 @@
 import { type TenantConfig, type TenantConfigInput, TenantConfigSchema } from '../../config/TenantConfig';
+import { type SecretStore } from '../secrets/SecretStore';
+import { writeGraphSecret, writePbxCredential } from '../secrets/tenantSecrets';
 
-export const SANDBOX_PBX_SECRET = 'sandbox-pbx-admin';
+/** Where the sandboxes listen, and what signs in to them. */
+export interface SandboxEndpoints {
+  graphBaseUrl: string;
+  /** The sandbox Graph's bearer token: kept as the tenant's Graph secret, never in its configuration. */
+  graphToken: string;
+  pbxBaseUrl: string;
+  pbxDomain: string;
+}
 
 /** A tenant wired to the sandbox Graph tenant and sandbox PBX (fixed ids; the sandbox token only works there). */
-export function sandboxTenantConfig(
-  endpoints: { graphBaseUrl: string; graphToken: string; pbxBaseUrl: string; pbxDomain: string },
-  users: TenantConfigInput['users'] = {},
-): TenantConfig {
+export function sandboxTenantConfig(endpoints: SandboxEndpoints, users: TenantConfigInput['users'] = {}): TenantConfig {
   return TenantConfigSchema.parse({
     displayName: 'Contoso Demo (sandbox)',
     microsoft365: {
       directoryId: '00000000-0000-4000-8000-00000000c0de',
       applicationId: '00000000-0000-4000-8000-0000000000a1',
-      auth: { kind: 'sandbox', token: endpoints.graphToken, graphBaseUrl: endpoints.graphBaseUrl },
+      auth: { kind: 'sandbox', graphBaseUrl: endpoints.graphBaseUrl },
     },
-    pbx: { kind: 'portsip', baseUrl: endpoints.pbxBaseUrl, domain: endpoints.pbxDomain, credentialSecretName: SANDBOX_PBX_SECRET },
+    pbx: { kind: 'portsip', baseUrl: endpoints.pbxBaseUrl, domain: endpoints.pbxDomain },
     users,
   });
+}
+
+/**
+ * Writes a sandbox tenant's secrets under the names the connector derives from its id, as an operator would
+ * with PUT /api/tenants/{id}/secrets/pbx and …/graph: the sandbox Graph token, and the sandbox PBX admin bound
+ * to the sandbox PBX's origin.
+ */
+export async function writeSandboxTenantSecrets(
+  secrets: SecretStore,
+  tenantId: string,
+  endpoints: SandboxEndpoints,
+  pbxAdmin: { username: string; password: string },
+): Promise<void> {
+  await writeGraphSecret(secrets, tenantId, 'sandbox', endpoints.graphToken);
+  await writePbxCredential(secrets, tenantId, endpoints.pbxBaseUrl, pbxAdmin);
 }

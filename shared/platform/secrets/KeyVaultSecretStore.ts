@@ -1,29 +1,54 @@
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { TokenCredential } from '@azure/identity';
-import { AppError } from '../../core/errors/AppError';
-import { type SecretStore } from './SecretStore';
+import { AppError, isAppError } from '../../core/errors/AppError';
+import { type SecretInfo, type SecretStore } from './SecretStore';
 import { keyVaultErrorFor } from './keyVaultErrorFor';
 
 /** The SecretClient calls this store makes (a fake of this shape stands in for Key Vault in tests). */
 export interface KeyVaultSecretsClient {
-  getSecret(name: string): Promise<{ value?: string | undefined; properties: { contentType?: string | undefined } }>;
+  getSecret(
+    name: string,
+  ): Promise<{ value?: string | undefined; properties: { contentType?: string | undefined; updatedOn?: Date | undefined } }>;
   setSecret(name: string, value: string): Promise<unknown>;
   beginDeleteSecret(name: string): Promise<{ pollUntilDone(): Promise<unknown> }>;
   beginRecoverDeletedSecret(name: string): Promise<{ pollUntilDone(): Promise<unknown> }>;
+  /** 404 once the deleted secret is gone for good (purged, or never deleted). */
+  getDeletedSecret(name: string): Promise<unknown>;
+  purgeDeletedSecret(name: string): Promise<unknown>;
+}
+
+export interface KeyVaultSecretStoreOptions {
+  /** How long to wait between checks that a purge has finished; default 1,000 ms (tests: 0). */
+  purgePollMs?: number;
+  /** How many checks before giving up on a purge; default 30. */
+  purgePolls?: number;
 }
 
 const PEM = 'application/x-pem-file';
 const PKCS12 = 'application/x-pkcs12';
 
-/** Key Vault adapter (managed identity in Azure). Values never appear in errors or logs. */
+/**
+ * Key Vault adapter (managed identity in Azure). Values never appear in errors or logs.
+ *
+ * Soft delete: a deleted secret keeps its name (deleted but recoverable) for the vault's retention period, and
+ * writing that name answers 409 ObjectIsDeletedButRecoverable — e.g. when a tenant is deleted and created again.
+ * A write then recovers the deleted secret and writes the new value over it; when the identity may not recover
+ * (403), it purges the deleted secret (allowed unless the vault has purge protection) and writes once the purge
+ * is done. Each way is tried once: a write never loops on 409.
+ */
 export class KeyVaultSecretStore implements SecretStore {
   private readonly client: KeyVaultSecretsClient;
+  private readonly purgePollMs: number;
+  private readonly purgePolls: number;
 
   constructor(vaultUrl: string, credential: TokenCredential);
-  constructor(client: KeyVaultSecretsClient);
-  constructor(vault: string | KeyVaultSecretsClient, credential?: TokenCredential) {
+  constructor(client: KeyVaultSecretsClient, options?: KeyVaultSecretStoreOptions);
+  constructor(vault: string | KeyVaultSecretsClient, second?: TokenCredential | KeyVaultSecretStoreOptions) {
+    const options = typeof vault === 'string' ? {} : ((second as KeyVaultSecretStoreOptions | undefined) ?? {});
+    this.purgePollMs = options.purgePollMs ?? 1000;
+    this.purgePolls = options.purgePolls ?? 30;
     if (typeof vault !== 'string') this.client = vault;
-    else if (credential) this.client = new SecretClient(vault, credential);
+    else if (second) this.client = new SecretClient(vault, second as TokenCredential);
     else throw new AppError('CONFIG', 'KeyVaultSecretStore needs a credential for the vault URL');
   }
 
@@ -34,17 +59,29 @@ export class KeyVaultSecretStore implements SecretStore {
   }
 
   async setSecret(name: string, value: string): Promise<void> {
+    const what = `secret ${name}`;
+    try {
+      await this.client.setSecret(name, value);
+      return;
+    } catch (err) {
+      if (!isStatus(err, 409)) throw keyVaultErrorFor(err, what);
+      // Most likely the name is held by a soft-deleted secret; free it (or learn that the conflict is another one).
+      await this.freeDeletedName(name, err);
+    }
     try {
       await this.client.setSecret(name, value);
     } catch (err) {
-      if (!isStatus(err, 409)) throw keyVaultErrorFor(err, `secret ${name}`);
-      // A soft-deleted secret blocks its name until recovered (or purged); recover it, then write the new version.
-      await this.recover(name, err);
-      try {
-        await this.client.setSecret(name, value);
-      } catch (retryErr) {
-        throw keyVaultErrorFor(retryErr, `secret ${name}`);
-      }
+      throw keyVaultErrorFor(err, what);
+    }
+  }
+
+  async describeSecret(name: string): Promise<SecretInfo | undefined> {
+    try {
+      const secret = await this.read(name, `secret ${name}`);
+      return secret.properties.updatedOn ? { updatedOn: secret.properties.updatedOn } : {};
+    } catch (err) {
+      if (isAppError(err, 'NOT_FOUND')) return undefined;
+      throw err;
     }
   }
 
@@ -90,16 +127,49 @@ export class KeyVaultSecretStore implements SecretStore {
     }
   }
 
-  private async recover(name: string, conflict: unknown): Promise<void> {
+  /**
+   * Makes a soft-deleted secret's name writable: recover it (the write that follows replaces its value), else
+   * purge it and wait until Key Vault has let the name go. `conflict` is the 409 that brought us here; when
+   * nothing deleted holds the name, that conflict is the one reported.
+   */
+  private async freeDeletedName(name: string, conflict: unknown): Promise<void> {
+    const what = `secret ${name}`;
     try {
       await (await this.client.beginRecoverDeletedSecret(name)).pollUntilDone();
+      return;
     } catch (err) {
-      // Nothing deleted to recover: the conflict was something else; report that one.
-      throw keyVaultErrorFor(isStatus(err, 404) ? conflict : err, `secret ${name}`);
+      if (isStatus(err, 404)) throw keyVaultErrorFor(conflict, what);
+      if (!isStatus(err, 403)) throw keyVaultErrorFor(err, what);
     }
+    try {
+      await this.client.purgeDeletedSecret(name);
+    } catch (err) {
+      if (isStatus(err, 404)) return;
+      throw new AppError(
+        'CONFLICT',
+        `${what} is deleted but recoverable in Key Vault, and the connector's identity may neither recover nor purge it ` +
+          `(${statusOf(err) ?? 'no status'}); recover it (az keyvault secret recover) or purge it, then write it again`,
+        { upstreamStatus: statusOf(err) },
+      );
+    }
+    for (let poll = 0; poll < this.purgePolls; poll++) {
+      try {
+        await this.client.getDeletedSecret(name);
+      } catch (err) {
+        if (isStatus(err, 404)) return;
+        throw keyVaultErrorFor(err, what);
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.purgePollMs));
+    }
+    throw new AppError('TRANSIENT', `${what}: Key Vault is still purging the deleted secret; try again in a minute`);
   }
 }
 
+function statusOf(err: unknown): number | undefined {
+  const status = typeof err === 'object' && err !== null ? (err as { statusCode?: unknown }).statusCode : undefined;
+  return typeof status === 'number' ? status : undefined;
+}
+
 function isStatus(err: unknown, status: number): boolean {
-  return typeof err === 'object' && err !== null && (err as { statusCode?: unknown }).statusCode === status;
+  return statusOf(err) === status;
 }

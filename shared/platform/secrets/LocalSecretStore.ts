@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'n
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../core/errors/AppError';
-import { type SecretStore } from './SecretStore';
+import { type SecretInfo, type SecretStore } from './SecretStore';
 
 const FileSchema = z.record(z.string(), z.string());
 
@@ -10,7 +10,8 @@ const FileSchema = z.record(z.string(), z.string());
  * Secrets for local runs (there is no Key Vault emulator): a JSON file mapping names to values, readable
  * only by its owner (0600) and kept out of git (.local/ is ignored). Certificates are PEM strings under
  * their name. `seed` values are written into the file when the store is built (they win over stored ones).
- * File access is synchronous so concurrent calls never interleave a read-modify-write.
+ * File access is synchronous so concurrent calls never interleave a read-modify-write. A deleted name is gone
+ * at once (no soft delete), so delete-then-write works as it does on Key Vault through KeyVaultSecretStore.
  */
 export class LocalSecretStore implements SecretStore {
   constructor(
@@ -35,6 +36,11 @@ export class LocalSecretStore implements SecretStore {
     if (!(name in values)) return;
     delete values[name];
     this.write(values);
+  }
+
+  /** The local file keeps no times: an existing secret is reported without `updatedOn`. */
+  async describeSecret(name: string): Promise<SecretInfo | undefined> {
+    return Object.hasOwn(this.read(), name) ? {} : undefined;
   }
 
   async getCertificatePem(name: string): Promise<string> {

@@ -4,7 +4,6 @@ import { type DeltaStart } from '../../../shared/graph/DirectoryReader';
 import { GraphDirectoryReader } from '../../../shared/graph/GraphDirectoryReader';
 import { type UsersDeltaPage } from '../../../shared/graph/GraphUser';
 import { createGraphClient } from '../../../shared/graph/createGraphClient';
-import { LocalSecretStore } from '../../../shared/platform/secrets/LocalSecretStore';
 import { GraphSandbox, generateUsers } from '../../../sandbox/graph';
 import { appErrorOf } from '../../support/appErrorOf';
 
@@ -15,12 +14,12 @@ async function readerFor(options: { token?: string; maxRetries?: number } = {}):
   const microsoft365 = TenantConfigSchema.shape.microsoft365.parse({
     directoryId: '00000000-0000-4000-8000-000000000001',
     applicationId: '00000000-0000-4000-8000-000000000002',
-    auth: { kind: 'sandbox', token: options.token ?? graph.token, graphBaseUrl: graph.baseUrl },
+    auth: { kind: 'sandbox', graphBaseUrl: graph.baseUrl },
   });
-  // The sandbox kind reads no secrets.
+  // The sandbox kind's secret is its token.
   const connection = await createGraphClient({
     microsoft365,
-    secrets: new LocalSecretStore('/nonexistent/secrets.json'),
+    credentialSecret: options.token ?? graph.token,
     ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
   });
   expect(connection.baseUrl).toBe(graph.baseUrl);

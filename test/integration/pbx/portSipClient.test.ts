@@ -200,7 +200,8 @@ describe('PortSipClient against the sandbox PortSIP', () => {
     });
     const err = await appErrorOf(wrong.getUser('x'));
     expect(err.code).toBe('UNAUTHORIZED');
-    expect(err.message).toContain('syncadmin on sandbox.pbx.local');
+    expect(err.message).toContain('the service account of sandbox.pbx.local');
+    expect(err.message).not.toContain('syncadmin');
     expect(err.message).not.toContain('Wrong#Pass1');
   });
 

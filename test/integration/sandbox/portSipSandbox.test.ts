@@ -226,7 +226,7 @@ describe('PortSipSandbox: tenant facts', () => {
 });
 
 describe('PortSipSandbox: creating users', () => {
-  it('creates a user (201 {id}, an opaque base64 id) and shows every create field but the passwords', async () => {
+  it('creates a user (201 {id}, an opaque base64 id) and shows every create field, the passwords too (as PortSIP v22.3+ does)', async () => {
     await start();
     const token = await signIn();
     const reply = await call('POST', '/api/users', {
@@ -260,7 +260,14 @@ describe('PortSipSandbox: creating users', () => {
       avatar_file_url: null,
     });
     expect(detail.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    for (const secret of ['password', 'extension_password', 'unknown_field', 'ms365_binding']) expect(detail).not.toHaveProperty(secret);
+    const sent = newUser(1);
+    expect(detail).toMatchObject({ password: sent.password, extension_password: sent.extension_password });
+    expect(pbx!.userSecrets(id)).toEqual({ password: sent.password, extensionPassword: sent.extension_password, voicemailPin: '258147' });
+    for (const field of ['unknown_field', 'ms365_binding']) expect(detail).not.toHaveProperty(field);
+    // The list view and the sandbox's own view never show them.
+    const listed = (await call('GET', '/api/users', { token })).body as { items: Record<string, unknown>[] };
+    expect(listed.items[0]).not.toHaveProperty('password');
+    expect(JSON.stringify(pbx!.getUser(id))).not.toContain(String(sent.password));
     expect(pbx!.getUser(id)).toMatchObject({ name: 'user1', ms365_binding: null, department: null });
     expect(pbx!.stats.writes).toBe(1);
   });

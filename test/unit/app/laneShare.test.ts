@@ -12,9 +12,9 @@ const config = (realtimeShare?: number) =>
     microsoft365: {
       directoryId: '11111111-1111-4111-8111-111111111111',
       applicationId: '22222222-2222-4222-8222-222222222222',
-      auth: { kind: 'clientSecret', secretName: 'g' },
+      auth: { kind: 'clientSecret' },
     },
-    pbx: { kind: 'portsip', baseUrl: 'https://pbx.example.com', domain: 'd', credentialSecretName: 'p', realtimeShare },
+    pbx: { kind: 'portsip', baseUrl: 'https://pbx.example.com', domain: 'd', realtimeShare },
   });
 
 const realtimeFeature = (on: boolean): Feature =>

@@ -13,68 +13,69 @@ const stored = { versionIfMissing: 1 };
 const isObject = (value: unknown): value is RawConfigObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * A hypothetical version 3, registered through the same fields the real steps use: the tenant renames
+ * A hypothetical version 4, registered through the same fields the real steps use: the tenant renames
  * `displayName` to `name`, the users feature splits `onDeleted` in two, and a new `contacts` feature appears.
  */
-const usersV3 = UserSyncOptionsSchema.omit({ onDeleted: true }).extend({
+const usersV4 = UserSyncOptionsSchema.omit({ onDeleted: true }).extend({
   onSoftDeleted: RemovalPolicySchema.default('disable'),
   onHardDeleted: RemovalPolicySchema.default('delete'),
 });
-const TenantConfigV3Schema = TenantConfigSchema.omit({ displayName: true }).extend({
-  schemaVersion: z.literal(3),
+const TenantConfigV4Schema = TenantConfigSchema.omit({ displayName: true }).extend({
+  schemaVersion: z.literal(4),
   name: z.string().min(1),
-  users: usersV3.default(usersV3.parse({})),
+  users: usersV4.default(usersV4.parse({})),
   contacts: z.object({ enabled: z.boolean() }).strict(),
 });
-const migrateToV3 = createTenantConfigMigrator({
-  currentVersion: 3,
+const migrateToV4 = createTenantConfigMigrator({
+  currentVersion: 4,
   tenantMigrations: {
     ...tenantConfigMigrations,
-    2: ({ displayName, ...config }) => ({ ...config, name: displayName }),
+    3: ({ displayName, ...config }) => ({ ...config, name: displayName }),
   },
   features: [
     {
       ...usersManifest,
       migrations: {
         ...usersManifest.migrations,
-        2: (users) => {
+        3: (users) => {
           if (!isObject(users) || !('onDeleted' in users)) return users;
           const { onDeleted, ...rest } = users;
           return { ...rest, onSoftDeleted: onDeleted, onHardDeleted: onDeleted };
         },
       },
     },
-    // A feature new in version 3: older configurations get its section with the behaviour they had (off).
-    { name: 'contacts', migrations: { 2: (contacts) => contacts ?? { enabled: false } } },
+    // A feature new in version 4: older configurations get its section with the behaviour they had (off).
+    { name: 'contacts', migrations: { 3: (contacts) => contacts ?? { enabled: false } } },
   ],
 });
 
 describe('createTenantConfigMigrator', () => {
-  it('runs a registered version 2 → 3 step of the tenant and of each feature after the real 1 → 2 steps', () => {
-    const migrated = migrateToV3(tenantConfigFixture('full'), stored);
+  it('runs a registered version 3 → 4 step of the tenant and of each feature after the real 1 → 2 → 3 steps', () => {
+    const migrated = migrateToV4(tenantConfigFixture('full'), stored);
     const { displayName, users, ...unchanged } = expectedTenantConfigs.full;
     const { onDeleted, ...otherUserOptions } = users;
-    expect(TenantConfigV3Schema.parse(migrated)).toEqual({
+    expect(TenantConfigV4Schema.parse(migrated)).toEqual({
       ...unchanged,
-      schemaVersion: 3,
+      schemaVersion: 4,
       name: displayName,
       users: { ...otherUserOptions, onSoftDeleted: onDeleted, onHardDeleted: onDeleted },
       contacts: { enabled: false },
     });
   });
 
-  it('starts from the stored version: a version-2 configuration only takes the 2 → 3 steps', () => {
-    const v2 = { ...tenantConfigFixture('minimal'), schemaVersion: 2 };
-    const migrated = migrateToV3(v2, stored) as RawConfigObject;
-    expect(migrated).toMatchObject({ schemaVersion: 3, name: 'Contoso', contacts: { enabled: false } });
+  it('starts from the stored version: a version-3 configuration only takes the 3 → 4 steps', () => {
+    const { name, contacts: _contacts, ...current } = migrateToV4(tenantConfigFixture('minimal'), stored) as RawConfigObject;
+    const v3: RawConfigObject = { ...current, schemaVersion: 3, displayName: name };
+    const migrated = migrateToV4(v3, stored) as RawConfigObject;
+    expect(migrated).toMatchObject({ schemaVersion: 4, name: 'Contoso', contacts: { enabled: false } });
     expect(migrated).not.toHaveProperty('displayName');
-    expect(migrateToV3(migrated, stored)).toEqual(migrated);
+    expect(migrateToV4(migrated, stored)).toEqual(migrated);
   });
 
   it('leaves a section it does not recognise for validation to report', () => {
-    const migrated = migrateToV3({ ...tenantConfigFixture('minimal'), users: 'garbage' }, stored);
-    expect(migrated).toMatchObject({ users: 'garbage', schemaVersion: 3 });
-    expect(TenantConfigV3Schema.safeParse(migrated).error?.issues.map((i) => i.path.join('.'))).toEqual(['users']);
+    const migrated = migrateToV4({ ...tenantConfigFixture('minimal'), users: 'garbage' }, stored);
+    expect(migrated).toMatchObject({ users: 'garbage', schemaVersion: 4 });
+    expect(TenantConfigV4Schema.safeParse(migrated).error?.issues.map((i) => i.path.join('.'))).toEqual(['users']);
   });
 
   it('applies the steps of one version in order: the tenant step, then the features in manifest order', () => {

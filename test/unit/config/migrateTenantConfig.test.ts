@@ -19,11 +19,11 @@ function appErrorOf(work: () => unknown): AppError {
 }
 
 describe('migrateTenantConfig', () => {
-  it('starts at version 2', () => {
-    expect(TENANT_CONFIG_SCHEMA_VERSION).toBe(2);
+  it('is at version 3 (configurations name no secrets)', () => {
+    expect(TENANT_CONFIG_SCHEMA_VERSION).toBe(3);
   });
 
-  it.each(tenantConfigFixtureNames)('migrates the version-1 fixture %s into a valid current configuration', (name) => {
+  it.each(tenantConfigFixtureNames)('migrates the stored fixture %s into a valid current configuration', (name) => {
     const migrated = migrateTenantConfig(tenantConfigFixture(name), stored);
     expect(TenantConfigSchema.parse(migrated)).toEqual(expectedTenantConfigs[name]);
   });
@@ -45,21 +45,53 @@ describe('migrateTenantConfig', () => {
   it('migrates a hand-written version-1 row with its defaults left out; validation fills them in', () => {
     const { displayName, microsoft365, pbx } = tenantConfigFixture('minimal');
     const migrated = migrateTenantConfig({ displayName, microsoft365, pbx }, stored);
-    expect(migrated).toEqual({ displayName, microsoft365, pbx, schemaVersion: 2 });
+    expect(migrated).toEqual({
+      displayName,
+      microsoft365: { ...(microsoft365 as object), auth: { kind: 'certificate' } },
+      pbx: Object.fromEntries(Object.entries(pbx as object).filter(([key]) => key !== 'credentialSecretName')),
+      schemaVersion: 3,
+    });
     expect(TenantConfigSchema.parse(migrated)).toEqual(expectedTenantConfigs.minimal);
+  });
+
+  it('2 → 3 drops every field that named a secret (or held the sandbox token), whatever secret it named', () => {
+    const migrated = migrateTenantConfig(tenantConfigFixture('v2-certificate'), stored) as Record<string, any>;
+    expect(JSON.stringify(migrated)).not.toMatch(/contoso-pbx-admin|contoso-graph|credentialSecretName|certificateName/);
+    expect(migrated.pbx).not.toHaveProperty('credentialSecretName');
+    expect(migrated.microsoft365.auth).toEqual({ kind: 'certificate' });
+    const clientSecret = migrateTenantConfig(tenantConfigFixture('full'), stored) as Record<string, any>;
+    expect(clientSecret.microsoft365.auth).toEqual({ kind: 'clientSecret' });
+    const sandbox = migrateTenantConfig(tenantConfigFixture('v2-sandbox'), stored) as Record<string, any>;
+    expect(sandbox.microsoft365.auth).toEqual({ kind: 'sandbox', graphBaseUrl: 'http://127.0.0.1:7081' });
+    expect(JSON.stringify(sandbox)).not.toContain('sandbox-graph-token');
+  });
+
+  it('2 → 3 leaves what it does not recognise for validation to report', () => {
+    const odd = { schemaVersion: 2, displayName: 'x', microsoft365: 'garbage', pbx: ['not', 'an', 'object'] };
+    expect(migrateTenantConfig(odd, stored)).toEqual({ ...odd, schemaVersion: 3 });
+    const unknownKind = { schemaVersion: 2, microsoft365: { auth: { kind: 'federated', secretName: 'x' } } };
+    expect(migrateTenantConfig(unknownKind, stored)).toEqual({ ...unknownKind, schemaVersion: 3 });
+  });
+
+  it('a current (version-3) body that still names a secret is refused, not silently obeyed', () => {
+    const body = migrateTenantConfig(tenantConfigFixture('minimal'), stored) as Record<string, any>;
+    const naming = { ...body, pbx: { ...body.pbx, credentialSecretName: 'contoso-pbx-admin' } };
+    expect(TenantConfigSchema.safeParse(naming).success).toBe(false);
+    const namingGraph = { ...body, microsoft365: { ...body.microsoft365, auth: { kind: 'clientSecret', secretName: 'x' } } };
+    expect(TenantConfigSchema.safeParse(namingGraph).success).toBe(false);
   });
 
   it('takes a configuration without schemaVersion as the version the caller names', () => {
     const body = { displayName: 'x' };
-    expect(migrateTenantConfig(body, { versionIfMissing: TENANT_CONFIG_SCHEMA_VERSION })).toEqual({ displayName: 'x', schemaVersion: 2 });
-    expect(migrateTenantConfig({ ...body, schemaVersion: 1 }, { versionIfMissing: 2 })).toEqual({ displayName: 'x', schemaVersion: 2 });
+    expect(migrateTenantConfig(body, { versionIfMissing: TENANT_CONFIG_SCHEMA_VERSION })).toEqual({ displayName: 'x', schemaVersion: 3 });
+    expect(migrateTenantConfig({ ...body, schemaVersion: 1 }, { versionIfMissing: 3 })).toEqual({ displayName: 'x', schemaVersion: 3 });
   });
 
   it('refuses a version newer than the code knows, naming both versions', () => {
-    const err = appErrorOf(() => migrateTenantConfig({ ...tenantConfigFixture('minimal'), schemaVersion: 3 }, stored));
+    const err = appErrorOf(() => migrateTenantConfig({ ...tenantConfigFixture('minimal'), schemaVersion: 4 }, stored));
     expect(err.code).toBe('UNPROCESSABLE');
     expect(err.message).toBe(
-      'schemaVersion 3 is newer than this connector knows (2); update the connector, or send a version-2 configuration',
+      'schemaVersion 4 is newer than this connector knows (3); update the connector, or send a version-3 configuration',
     );
     expect(err.details).toEqual([{ path: 'schemaVersion', message: err.message }]);
   });
@@ -67,7 +99,7 @@ describe('migrateTenantConfig', () => {
   it.each([0, -1, 1.5, '2', null, true])('refuses schemaVersion %j', (schemaVersion) => {
     const err = appErrorOf(() => migrateTenantConfig({ displayName: 'x', schemaVersion }, stored));
     expect(err.code).toBe('UNPROCESSABLE');
-    expect(err.message).toBe('schemaVersion must be an integer from 1 to 2');
+    expect(err.message).toBe('schemaVersion must be an integer from 1 to 3');
   });
 
   it.each([null, 'text', 42, [1, 2]])('passes %j through for validation to report', (raw) => {

@@ -13,9 +13,9 @@ const body = {
   microsoft365: {
     directoryId: '11111111-2222-3333-4444-555555555555',
     applicationId: '66666666-7777-8888-9999-000000000000',
-    auth: { kind: 'certificate', certificateName: 'graph-cert' },
+    auth: { kind: 'certificate' },
   },
-  pbx: { kind: 'portsip', baseUrl: 'https://pbx.contoso.com:8887', domain: 'contoso.pbx', credentialSecretName: 'pbx-admin' },
+  pbx: { kind: 'portsip', baseUrl: 'https://pbx.contoso.com:8887', domain: 'contoso.pbx' },
 };
 
 const put = (json: unknown) =>
@@ -30,21 +30,21 @@ const issuePaths = (result: { error?: { issues: { path: PropertyKey[] }[] } | un
   result.error?.issues.map((i) => i.path.join('.'));
 
 describe('StoredTenantConfigSchema', () => {
-  it.each(tenantConfigFixtureNames)('reads the version-1 row %s as the current configuration', (name) => {
+  it.each(tenantConfigFixtureNames)('reads the stored row %s as the current configuration', (name) => {
     expect(StoredTenantConfigSchema.parse(tenantConfigFixture(name))).toEqual(expectedTenantConfigs[name]);
   });
 
   it('turns a row written by a newer connector into an issue on schemaVersion', () => {
     const result = StoredTenantConfigSchema.safeParse({ ...tenantConfigFixture('minimal'), schemaVersion: 7 });
     expect(issuePaths(result)).toEqual(['schemaVersion']);
-    expect(result.error?.issues[0]?.message).toMatch(/^schemaVersion 7 is newer than this connector knows \(2\)/);
+    expect(result.error?.issues[0]?.message).toMatch(/^schemaVersion 7 is newer than this connector knows \(3\)/);
   });
 });
 
 describe('TenantConfigRequestSchema', () => {
   it('takes a body without schemaVersion as the current version, and answers with it', () => {
-    expect(TenantConfigRequestSchema.parse(body).schemaVersion).toBe(2);
-    expect(TenantConfigRequestSchema.parse({ ...body, schemaVersion: 2 })).toEqual(TenantConfigRequestSchema.parse(body));
+    expect(TenantConfigRequestSchema.parse(body).schemaVersion).toBe(3);
+    expect(TenantConfigRequestSchema.parse({ ...body, schemaVersion: 3 })).toEqual(TenantConfigRequestSchema.parse(body));
   });
 
   it('migrates a body written for version 1', () => {
@@ -52,10 +52,10 @@ describe('TenantConfigRequestSchema', () => {
   });
 
   it('refuses a body for a newer version with 422 naming the versions', async () => {
-    const err = await appErrorOf(readJsonBody(put({ ...body, schemaVersion: 3 }), TenantConfigRequestSchema));
+    const err = await appErrorOf(readJsonBody(put({ ...body, schemaVersion: 4 }), TenantConfigRequestSchema));
     expect(err.code).toBe('UNPROCESSABLE');
     expect(httpStatusFor(err)).toBe(422);
-    expect(err.message).toContain('schemaVersion: schemaVersion 3 is newer than this connector knows (2)');
+    expect(err.message).toContain('schemaVersion: schemaVersion 4 is newer than this connector knows (3)');
     expect(err.details).toEqual([expect.objectContaining({ path: 'schemaVersion' })]);
   });
 
@@ -69,7 +69,7 @@ describe('TenantConfigSchema', () => {
   it('refuses an older schemaVersion: those go through the migration, never straight to validation', () => {
     const result = TenantConfigSchema.safeParse({ ...body, schemaVersion: 1 });
     expect(issuePaths(result)).toEqual(['schemaVersion']);
-    expect(result.error?.issues[0]?.message).toBe('must be 2 (older versions are migrated first)');
+    expect(result.error?.issues[0]?.message).toBe('must be 3 (older versions are migrated first)');
   });
 
   it('tells PBX products apart by kind', () => {

@@ -1,9 +1,7 @@
 import { ClientCertificateCredential, ClientSecretCredential } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
 import { TenantConfigSchema } from '../../../shared/config/TenantConfig';
-import { AppError } from '../../../shared/core/errors/AppError';
 import { createGraphCredential } from '../../../shared/graph/createGraphCredential';
-import { type SecretStore } from '../../../shared/platform/secrets/SecretStore';
 
 // A throwaway self-signed test certificate with its key (not used anywhere else).
 const PEM = `-----BEGIN PRIVATE KEY-----
@@ -24,17 +22,6 @@ QsQl2C52xDRinwc=
 -----END CERTIFICATE-----
 `;
 
-function secretsWith(values: Record<string, string>): SecretStore & { asked: string[] } {
-  const asked: string[] = [];
-  const read = async (name: string) => {
-    asked.push(name);
-    const value = values[name];
-    if (value === undefined) throw new AppError('NOT_FOUND', `no secret ${name}`);
-    return value;
-  };
-  return { asked, getSecret: read, getCertificatePem: read, setSecret: async () => {}, deleteSecret: async () => {} };
-}
-
 function microsoft365(auth: unknown, nationalCloud = 'GLOBAL') {
   const parsed = TenantConfigSchema.shape.microsoft365.parse({
     directoryId: '00000000-0000-4000-8000-000000000001',
@@ -47,34 +34,24 @@ function microsoft365(auth: unknown, nationalCloud = 'GLOBAL') {
 }
 
 describe('createGraphCredential', () => {
-  it('builds a certificate credential from the PEM in Key Vault', async () => {
-    const secrets = secretsWith({ 'graph-cert': PEM });
-    const credential = await createGraphCredential(microsoft365({ kind: 'certificate', certificateName: 'graph-cert' }, 'USGOV'), secrets);
+  it('builds a certificate credential from the PEM the caller read', async () => {
+    const credential = await createGraphCredential(microsoft365({ kind: 'certificate' }, 'USGOV'), PEM);
     expect(credential).toBeInstanceOf(ClientCertificateCredential);
-    expect(secrets.asked).toEqual(['graph-cert']);
   });
 
-  it('builds a client secret credential from the secret in Key Vault', async () => {
-    const secrets = secretsWith({ 'graph-secret': 'value' });
-    expect(await createGraphCredential(microsoft365({ kind: 'clientSecret', secretName: 'graph-secret' }), secrets)).toBeInstanceOf(
-      ClientSecretCredential,
-    );
-    expect(secrets.asked).toEqual(['graph-secret']);
+  it('builds a client secret credential from the secret the caller read', async () => {
+    expect(await createGraphCredential(microsoft365({ kind: 'clientSecret' }), 'value')).toBeInstanceOf(ClientSecretCredential);
   });
 
   it('rejects a certificate without its private key as NOT_READY, without echoing it', async () => {
     const certificateOnly = PEM.slice(PEM.indexOf('-----BEGIN CERTIFICATE-----'));
-    const error = await createGraphCredential(
-      microsoft365({ kind: 'certificate', certificateName: 'graph-cert' }),
-      secretsWith({ 'graph-cert': certificateOnly }),
-    ).catch((e: unknown) => e);
+    const error = await createGraphCredential(microsoft365({ kind: 'certificate' }), certificateOnly).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'NOT_READY' });
     expect((error as Error).message).not.toContain('BEGIN');
   });
 
-  it('passes NOT_FOUND through when the secret is missing', async () => {
-    await expect(
-      createGraphCredential(microsoft365({ kind: 'clientSecret', secretName: 'missing' }), secretsWith({})),
-    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  it('takes no secret name from the configuration: the auth kinds carry none', () => {
+    expect(() => microsoft365({ kind: 'clientSecret', secretName: 'another-tenants-secret' })).toThrow();
+    expect(() => microsoft365({ kind: 'certificate', certificateName: 'another-tenants-cert' })).toThrow();
   });
 });

@@ -117,7 +117,8 @@ describe('PortSipSession', () => {
     const err = await appErrorOf(new PortSipSession(credentials, sender).token());
     expect(err.code).toBe('UNAUTHORIZED');
     expect(err.upstreamStatus).toBe(400);
-    expect(err.message).toContain('syncadmin on contoso.pbx');
+    expect(err.message).toContain('the service account of contoso.pbx');
+    expect(err.message).not.toContain('syncadmin');
     expect(err.message).not.toContain('S3cret!Pass');
   });
 

@@ -7,12 +7,15 @@ import { portSipProfile } from '../../../shared/pbx/portsip/portSipProfile';
 import { appErrorOf } from '../../support/appErrorOf';
 import { type FakePortSip, startFakePortSip } from './fakePortSipServer';
 
-const credential = { username: 'syncadmin', password: 'Admin!Pass#1' };
+const admin = { username: 'syncadmin', password: 'Admin!Pass#1' };
+const OFFICIAL = 'https://pbx.contoso.com:8887';
+/** The credential as written for the PBX at `baseUrl` (bound to its origin). */
+const credentialFor = (baseUrl: string) => ({ ...admin, origin: new URL(baseUrl).origin });
+const credential = credentialFor(OFFICIAL);
 
 // A Record over every kind: a new kind in the tenant configuration does not compile until it has a config here.
 const configFor: Record<PbxKind, (baseUrl: string) => PbxConfig> = {
-  portsip: (baseUrl) =>
-    PbxConfigSchema.parse({ kind: 'portsip', baseUrl, domain: 'contoso.pbx', credentialSecretName: 'pbx-admin', role: 'QueueManager' }),
+  portsip: (baseUrl) => PbxConfigSchema.parse({ kind: 'portsip', baseUrl, domain: 'contoso.pbx', role: 'QueueManager' }),
 };
 
 let fake: FakePortSip | undefined;
@@ -50,7 +53,7 @@ describe('createPbxConnection', () => {
       seen.push(new URL(input).pathname);
       return fetch(input, init);
     };
-    const { users } = await createPbxConnection(configFor.portsip(fake.baseUrl), credential, { fetch: recording });
+    const { users } = await createPbxConnection(configFor.portsip(fake.baseUrl), credentialFor(fake.baseUrl), { fetch: recording });
     const created = await users.createUser({
       userName: 'kim',
       extensionNumber: '1001',
@@ -62,14 +65,41 @@ describe('createPbxConnection', () => {
       enabled: true,
     });
     expect(created).toEqual({ id: 'new-1' });
-    expect(fake.requests[0]).toMatchObject({ path: '/auth/sign_in', body: { ...credential, domain: 'contoso.pbx' } });
+    expect(fake.requests[0]).toMatchObject({ path: '/auth/sign_in', body: { ...admin, domain: 'contoso.pbx' } });
     expect(fake.apiRequests().at(-1)).toMatchObject({ method: 'POST', path: '/users', body: { role: 'QueueManager', name: 'kim' } });
     expect(users.requestCount()).toBe(3);
     expect(seen).toEqual(['/api/auth/sign_in', '/api/tenant/password_policy', '/api/users']);
   });
 
+  it('refuses a credential written for another origin: NOT_READY, and not one request is sent', async () => {
+    const sent: string[] = [];
+    const recording: typeof fetch = (input) => {
+      sent.push(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+      return Promise.reject(new Error('must not be called'));
+    };
+    for (const elsewhere of ['https://attacker.example:8887', 'https://pbx.contoso.com:9999', 'http://127.0.0.1:8887']) {
+      const err = await appErrorOf(createPbxConnection(configFor.portsip(elsewhere), credential, { fetch: recording }));
+      expect(err.code).toBe('NOT_READY');
+      expect(err.message).toContain('the PBX URL changed');
+      expect(err.message).not.toContain(admin.password);
+      expect(err.message).not.toContain(admin.username);
+    }
+    expect(sent).toEqual([]);
+  });
+
+  it('refuses plain http to a host that is not this machine, even with a matching credential', async () => {
+    const plain = { kind: 'portsip', baseUrl: 'http://pbx.contoso.com:8887', domain: 'contoso.pbx' } as unknown as PbxConfig;
+    const err = await appErrorOf(createPbxConnection(plain, credentialFor('http://pbx.contoso.com:8887')));
+    expect(err.code).toBe('NOT_READY');
+    expect(err.message).toContain('https');
+    expect(PbxConfigSchema.safeParse({ kind: 'portsip', baseUrl: 'http://pbx.contoso.com:8887', domain: 'd' }).success).toBe(false);
+    expect(PbxConfigSchema.safeParse({ kind: 'portsip', baseUrl: 'http://127.0.0.1:8887', domain: 'd' }).success).toBe(true);
+    expect(PbxConfigSchema.safeParse({ kind: 'portsip', baseUrl: 'http://localhost:8887', domain: 'd' }).success).toBe(true);
+    expect(PbxConfigSchema.safeParse({ kind: 'portsip', baseUrl: 'https://u:p@pbx.contoso.com', domain: 'd' }).success).toBe(false);
+  });
+
   it('refuses a kind it has no adapter for (a row from a newer build) with CONFIG', async () => {
-    const fromNewerBuild = { kind: '3cx', baseUrl: 'https://pbx.contoso.com' } as unknown as PbxConfig;
+    const fromNewerBuild = { kind: '3cx', baseUrl: 'https://pbx.contoso.com:8887' } as unknown as PbxConfig;
     const err = await appErrorOf(createPbxConnection(fromNewerBuild, credential));
     expect(err.code).toBe('CONFIG');
     expect(err.message).toContain('"3cx"');

@@ -31,6 +31,17 @@ describe('LocalSecretStore', () => {
     expect(readdirSync(join(file, '..'))).toEqual(['secrets.json']);
   });
 
+  it('behaves as Key Vault does for a deleted tenant created again: delete, then write the same name at once', async () => {
+    const store = new LocalSecretStore(tempFile());
+    await store.setSecret('tenant-acme-pbx', 'old');
+    expect(await store.describeSecret('tenant-acme-pbx')).toEqual({});
+    await store.deleteSecret('tenant-acme-pbx');
+    expect(await store.describeSecret('tenant-acme-pbx')).toBeUndefined();
+    await store.setSecret('tenant-acme-pbx', 'new');
+    expect(await store.getSecret('tenant-acme-pbx')).toBe('new');
+    expect(await store.describeSecret('constructor')).toBeUndefined();
+  });
+
   it('reads nothing and writes nothing while the file does not exist', async () => {
     const file = tempFile();
     const store = new LocalSecretStore(file);

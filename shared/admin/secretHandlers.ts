@@ -1,0 +1,114 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { z } from 'zod';
+import { type Services } from '../app/Services';
+import { type TenantRecord } from '../app/TenantStore';
+import { AppError, isAppError } from '../core/errors/AppError';
+import { json } from '../core/http/jsonResponses';
+import { readJsonBody } from '../core/http/readJsonBody';
+import { describeTenantSecrets, graphSecretFieldByKind, writeGraphSecret, writePbxCredential } from '../platform/secrets/tenantSecrets';
+import { allowOnlyQuery, tenantIdParam } from './pathParams';
+
+/**
+ * The tenant's secrets, write-only: PUT stores a value under the name the connector derives from the tenant id
+ * (tenant-<id>-pbx, tenant-<id>-graph, tenant-<id>-graph-cert) and answers 204; no route ever returns a value.
+ * A route acts on its own tenant's names only: the path's tenant id is the one input to the name.
+ */
+export type SecretHandlerDeps = Pick<Services, 'tenants' | 'secrets'>;
+
+/** `PUT /api/tenants/{id}/secrets/pbx`: a PortSIP tenant admin without two-factor authentication. */
+const PbxSecretBodySchema = z
+  .object({
+    username: z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
+    password: z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'),
+  })
+  .strict();
+
+const secretText = (max: number) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+/** `PUT /api/tenants/{id}/secrets/graph`: the one field the tenant's auth kind uses. */
+const GraphSecretBodySchema = z
+  .object({
+    /** auth kind `clientSecret`: the Entra app's client secret value. */
+    clientSecret: secretText(1024).optional(),
+    /** auth kind `certificate`: the private key and the certificate, PEM. */
+    certificatePem: secretText(64 * 1024).optional(),
+    /** auth kind `sandbox`: the sandbox Graph's bearer token. */
+    token: secretText(4096).optional(),
+  })
+  .strict();
+
+/** The tenant; 404 when it does not exist; NOT_READY when its stored configuration no longer validates. */
+async function existingTenant(deps: Pick<Services, 'tenants'>, id: string): Promise<TenantRecord> {
+  let tenant: TenantRecord | null;
+  try {
+    tenant = await deps.tenants.get(id);
+  } catch (err) {
+    if (!isAppError(err, 'CONFIG')) throw err;
+    throw new AppError(
+      'NOT_READY',
+      `tenant ${id} has a stored configuration that no longer validates; fix it with PUT /api/tenants/${id} first`,
+    );
+  }
+  if (!tenant) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
+  return tenant;
+}
+
+/**
+ * PUT …/secrets/pbx: stores the PBX admin credential bound to the origin of the tenant's current `pbx.baseUrl`
+ * (the adapter sends it nowhere else; a later URL change needs it written again). 204.
+ */
+export async function putPbxSecret(deps: SecretHandlerDeps, request: HttpRequest): Promise<HttpResponseInit> {
+  const id = tenantIdParam(request);
+  allowOnlyQuery(request, []);
+  const body = await readJsonBody(request, PbxSecretBodySchema);
+  const tenant = await existingTenant(deps, id);
+  await writePbxCredential(deps.secrets, id, tenant.config.pbx.baseUrl, body);
+  return { status: 204 };
+}
+
+/** PUT …/secrets/graph: stores the Graph secret of the tenant's auth kind (client secret, certificate PEM, sandbox token). 204. */
+export async function putGraphSecret(deps: SecretHandlerDeps, request: HttpRequest): Promise<HttpResponseInit> {
+  const id = tenantIdParam(request);
+  allowOnlyQuery(request, []);
+  const body = await readJsonBody(request, GraphSecretBodySchema);
+  const tenant = await existingTenant(deps, id);
+  const kind = tenant.config.microsoft365.auth.kind;
+  const field = graphSecretFieldByKind[kind];
+  const others = Object.keys(body).filter((key) => key !== field);
+  const value = body[field];
+  if (value === undefined || others.length > 0) {
+    const message = `tenant ${id} signs in to Graph with auth kind ${kind}: send only {"${field}": "…"}`;
+    throw new AppError('UNPROCESSABLE', `the body is invalid: ${message}`, {
+      details: [{ path: value === undefined ? field : (others[0] ?? field), message }],
+    });
+  }
+  if (kind === 'certificate') assertPemCertificateWithKey(value);
+  await writeGraphSecret(deps.secrets, id, kind, value);
+  return { status: 204 };
+}
+
+/** GET …/secrets: which of the tenant's secrets exist, when written, and (PBX) for which origin. Never a value. */
+export async function listSecrets(deps: SecretHandlerDeps, request: HttpRequest): Promise<HttpResponseInit> {
+  const id = tenantIdParam(request);
+  allowOnlyQuery(request, []);
+  const tenant = await existingTenant(deps, id);
+  const value = await describeTenantSecrets(deps.secrets, id, {
+    pbxBaseUrl: tenant.config.pbx.baseUrl,
+    graphAuthKind: tenant.config.microsoft365.auth.kind,
+  });
+  return json(200, { value });
+}
+
+/** A certificate the connector cannot sign in with is refused now (422), not at the next sync; the text is never quoted. */
+function assertPemCertificateWithKey(pem: string): void {
+  try {
+    createPrivateKey(pem);
+    new X509Certificate(pem);
+  } catch {
+    const message = 'must be PEM text holding both the private key and the certificate';
+    throw new AppError('UNPROCESSABLE', `the body is invalid: certificatePem: ${message}`, {
+      details: [{ path: 'certificatePem', message }],
+    });
+  }
+}
