@@ -1,9 +1,10 @@
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed';
 /**
- * What started a run. `linkEvents`: another feature's run linked, unlinked or renumbered something this
- * feature reacts to (Feature.onLinkEvents).
+ * What started a run. `manual`: an operator (admin API); `pbx`: the PBX with its tenant key (PBX API);
+ * `linkEvents`: another feature's run linked, unlinked or renumbered something this feature reacts to
+ * (Feature.onLinkEvents).
  */
-export const RUN_TRIGGERS = ['manual', 'scheduled', 'notification', 'lifecycle', 'startup', 'cli', 'linkEvents'] as const;
+export const RUN_TRIGGERS = ['manual', 'pbx', 'scheduled', 'notification', 'lifecycle', 'startup', 'cli', 'linkEvents'] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 export interface RunCounts {

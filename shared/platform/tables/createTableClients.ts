@@ -24,6 +24,8 @@ const TABLE_NAMES = {
   subscriptions: 'subscriptions',
   runChanges: 'runchanges',
   leases: 'leases',
+  deltaDemand: 'deltademand',
+  pbxKeys: 'pbxkeys',
 } as const;
 
 export type TableClients = Record<keyof typeof TABLE_NAMES, TableClient>;

@@ -14,6 +14,10 @@ import { TableSubscriptionStore } from './TableSubscriptionStore';
 import { type SubscriptionStore } from '../../subscriptions/SubscriptionStore';
 import { TableTenantStore } from './TableTenantStore';
 import { TableWriterLeaseStore } from './TableWriterLeaseStore';
+import { TableDeltaDemandStore } from './TableDeltaDemandStore';
+import { type DeltaDemandStore } from '../../notifications/DeltaDemandStore';
+import { TablePbxKeyStore } from './TablePbxKeyStore';
+import { type PbxKeyStore } from '../../app/PbxKeyStore';
 import { type WriterLeaseStore } from '../../engine/WriterLease';
 import { type TenantStore } from '../../app/TenantStore';
 import { type TableStorageOptions, createTableClients } from './createTableClients';
@@ -29,6 +33,10 @@ export interface TableStores {
   /** Runs' per-item change lists (personal data: purged after RUN_CHANGES_RETENTION_DAYS). */
   runChanges: RunChangeStore;
   leases: WriterLeaseStore;
+  /** Whether each tenant's feature has a delta job pending (DeltaDemand), shared by every instance. */
+  deltaDemand: DeltaDemandStore;
+  /** Tenant-scoped API keys of the PBX routes (hashes only). */
+  pbxKeys: PbxKeyStore;
 }
 
 /** Every Table Storage repository, over tables that exist once this resolves. */
@@ -44,5 +52,7 @@ export async function createTableStores(options: TableStorageOptions): Promise<T
     subscriptions: new TableSubscriptionStore(tables.subscriptions),
     runChanges: new TableRunChangeStore(tables.runChanges),
     leases: new TableWriterLeaseStore(tables.leases),
+    deltaDemand: new TableDeltaDemandStore(tables.deltaDemand),
+    pbxKeys: new TablePbxKeyStore(tables.pbxKeys),
   };
 }

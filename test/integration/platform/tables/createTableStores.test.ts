@@ -17,9 +17,11 @@ describe('createTableStores', () => {
     const names: string[] = [];
     for await (const table of service.listTables()) if (table.name?.startsWith(prefix)) names.push(table.name.slice(prefix.length));
     expect(names.sort()).toEqual([
+      'deltademand',
       'deltastate',
       'leases',
       'links',
+      'pbxkeys',
       'pendingusers',
       'runchanges',
       'runs',
@@ -33,9 +35,11 @@ describe('createTableStores', () => {
     const prefix = uniqueTablePrefix();
     const clients = await createTableClients({ connectionString: testStorageConnectionString(), tablePrefix: prefix });
     expect(Object.keys(clients).sort()).toEqual([
+      'deltaDemand',
       'deltaStates',
       'leases',
       'links',
+      'pbxKeys',
       'pendingUsers',
       'runChanges',
       'runs',

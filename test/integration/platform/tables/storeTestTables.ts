@@ -20,9 +20,9 @@ export function tenantConfig(overrides: Partial<TenantConfigInput> = {}): Tenant
     microsoft365: {
       directoryId: '11111111-1111-4111-8111-111111111111',
       applicationId: '22222222-2222-4222-8222-222222222222',
-      auth: { kind: 'certificate', certificateName: 'contoso-graph' },
+      auth: { kind: 'certificate' },
     },
-    pbx: { kind: 'portsip', baseUrl: 'https://pbx.contoso.example:8887', domain: 'contoso.example', credentialSecretName: 'contoso-pbx' },
+    pbx: { kind: 'portsip', baseUrl: 'https://pbx.contoso.example:8887', domain: 'contoso.example' },
     ...overrides,
   });
 }
