@@ -11,11 +11,12 @@ import { type Services } from '../shared/app/Services';
 import { createTableStores } from '../shared/platform/tables/createTableStores';
 import { newRunId } from '../shared/engine/newRunId';
 import { type SyncRun } from '../shared/engine/RunStore';
-import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../shared/platform/local/sandboxTenantConfig';
+import { sandboxTenantConfig, writeSandboxTenantSecrets } from '../shared/platform/local/sandboxTenantConfig';
 import { startAzurite } from '../shared/platform/local/startAzurite';
 import { optionsOrExit } from '../shared/platform/local/optionsOrExit';
 import { type BenchOptions, parseBenchOptions } from './benchOptions';
 import { runNotificationBench } from './notificationBench';
+import { isWebhookFloodRun, runWebhookFloodBench } from './webhookFloodBench';
 import { Logger } from '../shared/core/logging/Logger';
 import { stderrLogSink } from '../shared/core/logging/logSinks';
 import { featureSyncJob } from '../shared/app/jobs/featureSyncJob';
@@ -26,7 +27,9 @@ import { usersManifest } from '../shared/features/users/usersManifest';
  * - sync: an initial sync of N sandbox users and no-change re-syncs, over real HTTP and Azurite, reporting
  *   wall time, requests, the rate-limit bound and peak memory;
  * - notifications: change → PBX latency after the notification arrives (1,000 changes) and the webhook's
- *   latency at 200 requests/s for 30 s (notificationBench.ts).
+ *   latency at 200 requests/s for 30 s (notificationBench.ts);
+ * - webhookFlood: real notifications and the handshake while forged batches flood the webhook
+ *   (webhookFloodBench.ts; its own options).
  */
 function ask<T>(child: ChildProcess, message: object): Promise<T> {
   return new Promise((resolve) => {
@@ -60,6 +63,8 @@ class PeakMemory {
 }
 
 async function main(): Promise<void> {
+  // `--only webhookFlood` has options of its own (webhookFloodBench.ts).
+  if (isWebhookFloodRun(process.argv.slice(2))) return runWebhookFloodBench(process.argv.slice(2));
   const options = optionsOrExit(parseBenchOptions(process.argv.slice(2)));
   if (options.only !== 'notifications') await syncBench(options);
   if (options.only !== 'sync') await notificationsBench(options);
@@ -94,15 +99,15 @@ async function syncBench(options: BenchOptions): Promise<void> {
     credentials: { username: string; password: string; domain: string };
   }>((resolve) => child.once('message', (m) => resolve(m as never)));
   const stores = await createTableStores({ connectionString: azurite.connectionString, tablePrefix: 'bench' });
-  const secrets = new LocalSecretStore(join(mkdtempSync(join(tmpdir(), 'bench-')), 'secrets.json'), {
-    [SANDBOX_PBX_SECRET]: JSON.stringify({ username: sandbox.credentials.username, password: sandbox.credentials.password }),
-  });
-  const config = sandboxTenantConfig({
+  const secrets = new LocalSecretStore(join(mkdtempSync(join(tmpdir(), 'bench-')), 'secrets.json'));
+  const endpoints = {
     graphBaseUrl: sandbox.graphBaseUrl,
     graphToken: sandbox.graphToken,
     pbxBaseUrl: sandbox.pbxBaseUrl,
     pbxDomain: sandbox.credentials.domain,
-  });
+  };
+  await writeSandboxTenantSecrets(secrets, 'bench', endpoints, sandbox.credentials);
+  const config = sandboxTenantConfig(endpoints);
   config.pbx.rateLimitPerMinute = pbxRate;
   await stores.tenants.create('bench', config);
   const services: Services = assembleServices({

@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { adminHandler, adminRoutes } from '../../shared/admin/adminRoutes';
 import { loadAppSettings } from '../../shared/config/AppSettings';
 import { InProcessJobQueue } from '../../shared/platform/queue/InProcessJobQueue';
-import { LocalSecretStore } from '../../shared/platform/secrets/LocalSecretStore';
 import { createServices } from '../../shared/app/createServices';
 import { enqueueDueReconciles } from '../../shared/app/enqueueDueReconciles';
 import { setServices } from '../../shared/app/getServices';
@@ -12,15 +11,17 @@ import { type Services } from '../../shared/app/Services';
 import { enqueueAllSubscriptionMaintenance } from '../../shared/app/enqueueSubscriptionMaintenance';
 import { graphWebhookHandler } from '../../shared/notifications/graphWebhookHandler';
 import { webhookRoutes } from '../../shared/notifications/webhookRoutes';
+import { pbxHandler, pbxRoutes } from '../../shared/pbxApi/pbxRoutes';
 import { forgetTenantSubscriptions } from '../../shared/subscriptions/forgetTenantSubscriptions';
 import { requestTenantSync } from '../../shared/app/requestTenantSync';
 import { GraphSandbox, demoCompany } from '../../sandbox/graph';
 import { PortSipSandbox } from '../../sandbox/portsip';
 import { LocalHttpHost } from '../../shared/platform/local/LocalHttpHost';
+import { localAdminKey } from '../../shared/platform/local/localAdminKey';
 import { ensureLocalStorage } from '../../shared/platform/local/ensureLocalStorage';
 import { type LocalPorts, localPorts } from '../../shared/platform/local/localPorts';
 import { explainListenError } from '../../shared/platform/local/portInUse';
-import { SANDBOX_PBX_SECRET, sandboxTenantConfig } from '../../shared/platform/local/sandboxTenantConfig';
+import { sandboxTenantConfig, writeSandboxTenantSecrets } from '../../shared/platform/local/sandboxTenantConfig';
 import { type StopStack } from '../../shared/platform/local/StopStack';
 import { Logger } from '../../shared/core/logging/Logger';
 import { consoleLogSink } from '../../shared/core/logging/logSinks';
@@ -65,6 +66,8 @@ async function startSequence(
   const useSandbox = (env.CONNECTOR_SANDBOX ?? 'true') !== 'false';
   const localDir = options.localDir ?? resolve('.local');
   mkdirSync(localDir, { recursive: true });
+  // The admin routes ask for this key, as Azure asks for a function key; the Graph webhooks stay anonymous.
+  const adminKey = localAdminKey(env, localDir);
 
   const storage = await ensureLocalStorage(env, { localDir });
   stops.add('storage', storage.stop);
@@ -85,18 +88,34 @@ async function startSequence(
   const services = await createServices(settings, { queue });
   setServices(services);
 
-  if (useSandbox) await startSandboxes(services, settings.LOCAL_SECRETS_FILE, ports, stops, log);
+  if (useSandbox) await startSandboxes(services, ports, stops, log);
 
   queue.start((job) => processJob(services, job, logger.with({ feature: 'syncWorker' })));
-  const host = new LocalHttpHost([
-    ...adminRoutes.map((route) => ({ ...route, handler: adminHandler(route, async () => services) })),
-    ...webhookRoutes.map((route) => ({ ...route, handler: graphWebhookHandler(async () => services.webhook) })),
-  ]);
+  const publicHost = settings.PUBLIC_BASE_URL ? new URL(settings.PUBLIC_BASE_URL).host : undefined;
+  const host = new LocalHttpHost(
+    [
+      ...adminRoutes.map((route) => ({ ...route, authLevel: 'function' as const, handler: adminHandler(route, async () => services) })),
+      ...webhookRoutes.map((route) => ({
+        ...route,
+        authLevel: 'anonymous' as const,
+        handler: graphWebhookHandler(async () => services.webhook),
+      })),
+      // The PBX's own routes check its tenant key in code (anonymous to the host, as in Azure).
+      ...pbxRoutes.map((route) => ({ ...route, authLevel: 'anonymous' as const, handler: pbxHandler(route, async () => services) })),
+    ],
+    { adminKey: adminKey.off ? 'off' : adminKey.key, publicHosts: publicHost ? [publicHost] : [] },
+  );
   await host.listen(ports.PORT).catch(explainListenError(ports.PORT, 'PORT'));
   stops.add('the HTTP host', () => host.close());
   log(
     `http      admin API on http://127.0.0.1:${ports.PORT}/api (GET ` +
       `/tenants, POST /tenants/{id}/sync[?dryRun=true], GET /tenants/{id}/runs)`,
+  );
+  log(
+    adminKey.off
+      ? 'key       off (LOCAL_ADMIN_KEY=off): any program on this machine can call the admin API'
+      : `key       admin key ${adminKey.key} (${adminKey.created ? 'new, ' : ''}in ${adminKey.file}); send it as ` +
+          `-H "x-functions-key: $(cat ${shortPath(adminKey.file)})" or ?code=`,
   );
 
   const onInvalid = (id: string, err: Error) =>
@@ -134,14 +153,14 @@ async function startSequence(
   return { ports };
 }
 
+/** A path relative to the working directory when it lies below it (what a README command would say), else absolute. */
+function shortPath(path: string): string {
+  const below = relative(process.cwd(), path);
+  return below && !below.startsWith('..') ? below : path;
+}
+
 /** Both sandboxes on their ports, the demo company, and the demo tenant pointed at them (empty, so no old links). */
-async function startSandboxes(
-  services: Services,
-  secretsFile: string | undefined,
-  ports: LocalPorts,
-  stops: StopStack,
-  log: (message: string) => void,
-): Promise<void> {
+async function startSandboxes(services: Services, ports: LocalPorts, stops: StopStack, log: (message: string) => void): Promise<void> {
   const graph = await GraphSandbox.start({ port: ports.SANDBOX_GRAPH_PORT }).catch(
     explainListenError(ports.SANDBOX_GRAPH_PORT, 'SANDBOX_GRAPH_PORT'),
   );
@@ -152,16 +171,11 @@ async function startSandboxes(
   stops.add('the sandbox PBX', () => pbx.stop());
   const demo = demoCompany();
   graph.seed(demo.users, demo.groups);
-  await new LocalSecretStore(secretsFile!).setSecret(
-    SANDBOX_PBX_SECRET,
-    JSON.stringify({ username: pbx.credentials.username, password: pbx.credentials.password }),
-  );
-  const config = sandboxTenantConfig({
-    graphBaseUrl: graph.baseUrl,
-    graphToken: graph.token,
-    pbxBaseUrl: pbx.baseUrl,
-    pbxDomain: pbx.credentials.domain,
-  });
+  const endpoints = { graphBaseUrl: graph.baseUrl, graphToken: graph.token, pbxBaseUrl: pbx.baseUrl, pbxDomain: pbx.credentials.domain };
+  // The demo tenant's secrets under the names the connector derives from its id (tenant-demo-pbx, tenant-demo-graph),
+  // through the same store the connector reads (the local file, or Key Vault when KEY_VAULT_URI is set).
+  await writeSandboxTenantSecrets(services.secrets, 'demo', endpoints, pbx.credentials);
+  const config = sandboxTenantConfig(endpoints);
   const existing = await services.tenants.get('demo');
   if (existing) await services.tenants.replace('demo', config);
   else await services.tenants.create('demo', config);

@@ -6,8 +6,10 @@ import { type Services } from '../app/Services';
 import { listRunChanges } from './runChangeHandlers';
 import { getRun, listRuns } from './runHandlers';
 import { listSubscriptions, maintainSubscriptions } from './subscriptionHandlers';
+import { createPbxKey, listPbxKeys, revokePbxKey } from './pbxKeyHandlers';
 import { syncTenant } from './syncHandlers';
 import { deleteTenant, getTenant, listTenants, putTenant } from './tenantHandlers';
+import { listSecrets, putGraphSecret, putPbxSecret } from './secretHandlers';
 
 export interface AdminRoute {
   name: string;
@@ -29,6 +31,13 @@ export const adminRoutes: AdminRoute[] = [
   { name: 'listRunChanges', route: 'tenants/{id}/runs/{runId}/changes', methods: ['GET'], handle: listRunChanges },
   { name: 'listSubscriptions', route: 'tenants/{id}/subscriptions', methods: ['GET'], handle: listSubscriptions },
   { name: 'maintainSubscriptions', route: 'tenants/{id}/subscriptions/maintain', methods: ['POST'], handle: maintainSubscriptions },
+  { name: 'createPbxKey', route: 'tenants/{id}/pbx-keys', methods: ['POST'], handle: createPbxKey },
+  { name: 'listPbxKeys', route: 'tenants/{id}/pbx-keys', methods: ['GET'], handle: listPbxKeys },
+  { name: 'revokePbxKey', route: 'tenants/{id}/pbx-keys/{keyId}', methods: ['DELETE'], handle: revokePbxKey },
+  // The tenant's own secrets, write-only (values are never returned; names derive from the tenant id).
+  { name: 'listSecrets', route: 'tenants/{id}/secrets', methods: ['GET'], handle: listSecrets },
+  { name: 'putPbxSecret', route: 'tenants/{id}/secrets/pbx', methods: ['PUT'], handle: putPbxSecret },
+  { name: 'putGraphSecret', route: 'tenants/{id}/secrets/graph', methods: ['PUT'], handle: putGraphSecret },
 ];
 
 /** Wraps a route handler: errors become JSON answers with the right status (errorResponse). */

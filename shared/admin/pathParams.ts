@@ -22,3 +22,21 @@ export function booleanQuery(request: HttpRequest, name: string): boolean {
   if (value === 'true' || value === '') return true;
   throw new AppError('INVALID', `query parameter ${name} must be true or false`);
 }
+
+/**
+ * Refuses (400) a query parameter the route does not know (a typo such as `dryrun=true` would otherwise
+ * be ignored, and run a real sync) or one given twice (`limit=1&limit=500`: which one counts?). `code` is
+ * always allowed: it is the function key, which Azure Functions accepts in the query string. Names in
+ * `repeatable` may repeat (a list, e.g. `outcome`).
+ */
+export function allowOnlyQuery(request: HttpRequest, names: readonly string[], repeatable: readonly string[] = []): void {
+  const seen = new Set<string>();
+  for (const name of request.query.keys()) {
+    if (name !== 'code' && !names.includes(name)) {
+      const known = names.length ? `it knows ${names.join(', ')}` : 'it takes none';
+      throw new AppError('INVALID', `unknown query parameter ${JSON.stringify(name.slice(0, 64))}: ${known}`);
+    }
+    if (seen.has(name) && !repeatable.includes(name)) throw new AppError('INVALID', `query parameter ${name} is given more than once`);
+    seen.add(name);
+  }
+}

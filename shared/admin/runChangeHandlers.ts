@@ -4,7 +4,7 @@ import { json } from '../core/http/jsonResponses';
 import { type Services } from '../app/Services';
 import { parseRunChangeQuery } from '../engine/parseRunChangeQuery';
 import { encodeRunChangeToken } from '../engine/runChangeToken';
-import { runIdParam, tenantIdParam } from './pathParams';
+import { allowOnlyQuery, runIdParam, tenantIdParam } from './pathParams';
 
 /**
  * GET /tenants/{id}/runs/{runId}/changes[?limit=1..500&continuationToken=…&outcome=created,failed&feature=…&q=…]
@@ -17,6 +17,7 @@ export async function listRunChanges(
 ): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
   const runId = runIdParam(request);
+  allowOnlyQuery(request, ['limit', 'continuationToken', 'outcome', 'feature', 'q'], ['outcome']);
   const query = parseRunChangeQuery(request.query);
   // The same answer as GET …/runs/{runId}: a run of an unknown (or deleted) tenant does not exist.
   const run = (await deps.tenants.get(id)) ? await deps.runs.get(id, runId) : null;

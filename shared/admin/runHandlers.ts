@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { AppError } from '../core/errors/AppError';
 import { json } from '../core/http/jsonResponses';
 import { type Services } from '../app/Services';
-import { runIdParam, tenantIdParam } from './pathParams';
+import { allowOnlyQuery, runIdParam, tenantIdParam } from './pathParams';
 
 async function requireTenant(deps: Pick<Services, 'tenants'>, id: string): Promise<void> {
   if (!(await deps.tenants.get(id))) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
@@ -11,6 +11,7 @@ async function requireTenant(deps: Pick<Services, 'tenants'>, id: string): Promi
 export async function getRun(deps: Pick<Services, 'tenants' | 'runs'>, request: HttpRequest): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
   const runId = runIdParam(request);
+  allowOnlyQuery(request, []);
   await requireTenant(deps, id);
   const run = await deps.runs.get(id, runId);
   if (!run) throw new AppError('NOT_FOUND', `run ${runId} does not exist for tenant ${id}`);
@@ -20,6 +21,7 @@ export async function getRun(deps: Pick<Services, 'tenants' | 'runs'>, request: 
 /** GET /tenants/{id}/runs?limit=N — newest first (default 20, at most 100). */
 export async function listRuns(deps: Pick<Services, 'tenants' | 'runs'>, request: HttpRequest): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
+  allowOnlyQuery(request, ['limit']);
   const limitText = request.query.get('limit') ?? '20';
   const limit = Number(limitText);
   if (!/^\d+$/.test(limitText) || limit < 1 || limit > 100)

@@ -1,11 +1,12 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { AppError } from '../core/errors/AppError';
+import { type RunTrigger } from '../engine/RunStore';
 import { type Logger } from '../core/logging/Logger';
 import { json } from '../core/http/jsonResponses';
 import { type Services } from '../app/Services';
 import { featureContext } from '../app/featureContext';
 import { type RequestTenantSyncDeps, requestTenantSync } from '../app/requestTenantSync';
-import { booleanQuery, tenantIdParam } from './pathParams';
+import { allowOnlyQuery, booleanQuery, tenantIdParam } from './pathParams';
 
 function modeQuery(request: HttpRequest): 'full' | 'delta' {
   const mode = request.query.get('mode') ?? 'full';
@@ -35,9 +36,42 @@ export type SyncTenantDeps = Pick<Services, 'tenants' | 'features' | 'connectors
  */
 export async function syncTenant(deps: SyncTenantDeps, request: HttpRequest, log: Logger): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
-  const dryRun = booleanQuery(request, 'dryRun');
-  const mode = modeQuery(request);
-  const only = featureQuery(deps, request);
+  return syncNow(deps, id, syncNowQuery(deps, request), log, (runId) => `/api/tenants/${id}/runs/${runId}`);
+}
+
+/** What "Sync now" was asked for: `mode` (default full), `dryRun`, and one `feature` or every one in the reconcile. */
+export interface SyncNowOptions {
+  mode: 'full' | 'delta';
+  dryRun: boolean;
+  feature: string | undefined;
+}
+
+/** "Sync now"'s query string (`mode`, `dryRun`, `feature`): 400 for an unknown, repeated or bad parameter. */
+export function syncNowQuery(deps: Pick<Services, 'features'>, request: HttpRequest): SyncNowOptions {
+  allowOnlyQuery(request, ['mode', 'dryRun', 'feature']);
+  return { dryRun: booleanQuery(request, 'dryRun'), mode: modeQuery(request), feature: featureQuery(deps, request) };
+}
+
+/** Who asks: the trigger its runs are recorded with, and whether a dry run lists each planned action. */
+export interface SyncNowCaller {
+  trigger: RunTrigger;
+  /** Each planned action names the user (UPN, fields): operators see it, the PBX API gets counts only. */
+  planDetail: boolean;
+}
+
+/**
+ * "Sync now" for one tenant, shared by the admin API and the PBX API (shared/pbxApi): the dry run's plan
+ * (200), or the queued runs (202), each with the `location` where it can be followed (`locationOf`).
+ */
+export async function syncNow(
+  deps: SyncTenantDeps,
+  id: string,
+  options: SyncNowOptions,
+  log: Logger,
+  locationOf: (runId: string) => string,
+  caller: SyncNowCaller = { trigger: 'manual', planDetail: true },
+): Promise<HttpResponseInit> {
+  const { mode, dryRun, feature: only } = options;
   const tenant = await deps.tenants.get(id);
   if (!tenant) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
   const enabled = deps.features
@@ -51,13 +85,14 @@ export async function syncTenant(deps: SyncTenantDeps, request: HttpRequest, log
     const results = [];
     for (const { feature, options } of enabled) {
       const context = featureContext(deps, tenant, connectors, options, log.with({ feature: feature.manifest.name }));
-      results.push({ feature: feature.manifest.name, ...(await feature.sync(context, { mode, dryRun: true })) });
+      const { plannedActions, ...preview } = await feature.sync(context, { mode, dryRun: true });
+      results.push({ feature: feature.manifest.name, ...preview, ...(caller.planDetail ? { plannedActions } : {}) });
     }
     return json(200, results.length === 1 ? { dryRun: true, ...results[0] } : { dryRun: true, results });
   }
-  const runs = (await requestTenantSync(deps, tenant, { mode, trigger: 'manual', feature: only })).map((run) => ({
+  const runs = (await requestTenantSync(deps, tenant, { mode, trigger: caller.trigger, feature: only })).map((run) => ({
     ...run,
-    location: `/api/tenants/${id}/runs/${run.runId}`,
+    location: locationOf(run.runId),
   }));
   const first = runs[0]!;
   return json(202, { runId: first.runId, status: 'queued', mode, location: first.location, runs }, { location: first.location });

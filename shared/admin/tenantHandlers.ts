@@ -5,14 +5,24 @@ import { json } from '../core/http/jsonResponses';
 import { readJsonBody } from '../core/http/readJsonBody';
 import { type TenantRecord } from '../app/TenantStore';
 import { type Services } from '../app/Services';
-import { tenantIdParam } from './pathParams';
+import { allowOnlyQuery, tenantIdParam } from './pathParams';
+import { redactSecrets, restoreRedactedSecrets } from './redactSecrets';
+import { type IfMatch, matchingEtag, parseIfMatch } from '../core/http/ifMatch';
 import { ensureError } from '../core/errors/ensureError';
 import { type EnqueueSubscriptionMaintenanceDeps, enqueueSubscriptionMaintenance } from '../app/enqueueSubscriptionMaintenance';
 import { type SubscriptionUpkeepDeps, TenantSubscriptions } from '../subscriptions/TenantSubscriptions';
 import { type ForgetTenantSubscriptionsDeps, forgetTenantSubscriptions } from '../subscriptions/forgetTenantSubscriptions';
 import { Logger } from '../core/logging/Logger';
+import { deleteTenantSecrets } from '../platform/secrets/tenantSecrets';
 
-const view = (t: TenantRecord) => ({ id: t.id, config: t.config, etag: t.etag, createdAt: t.createdAt, updatedAt: t.updatedAt });
+/** A tenant as the API shows it: secret values in its configuration (the sandbox Graph `token`) read "***". */
+const view = (t: TenantRecord) => ({
+  id: t.id,
+  config: redactSecrets(t.config),
+  etag: t.etag,
+  createdAt: t.createdAt,
+  updatedAt: t.updatedAt,
+});
 
 export async function listTenants(deps: Pick<Services, 'tenants'>): Promise<HttpResponseInit> {
   const invalid: { id: string; error: string }[] = [];
@@ -23,6 +33,7 @@ export async function listTenants(deps: Pick<Services, 'tenants'>): Promise<Http
 
 export async function getTenant(deps: Pick<Services, 'tenants'>, request: HttpRequest): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
+  allowOnlyQuery(request, []);
   const tenant = await deps.tenants.get(id);
   if (!tenant) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
   return json(200, view(tenant), { etag: tenant.etag });
@@ -38,32 +49,65 @@ async function tenantOrInvalid(deps: Pick<Services, 'tenants'>, id: string): Pro
   }
 }
 
+// The shape of a Table Storage ETag: the only kind worth sending to the store for a row we cannot read.
+const TABLE_ETAG = /^W\/"datetime'[0-9A-Za-z%.:-]{1,64}'"$/;
+
+/**
+ * The ETag a conditional write of an existing tenant uses: none without If-Match; the current one when
+ * If-Match is `*` or lists it (weak comparison), so the store still refuses a write that lost a race;
+ * otherwise 412. For a row whose configuration no longer validates the current ETag is unknown here, so
+ * a Table-shaped tag goes to the store to decide.
+ */
+function writeCondition(id: string, tenant: TenantRecord | 'invalid', ifMatch: IfMatch | undefined): string | undefined {
+  if (!ifMatch) return undefined;
+  if (tenant === 'invalid') {
+    if (ifMatch.any) return '*';
+    const tag = ifMatch.tags.find((t) => TABLE_ETAG.test(t));
+    if (tag) return tag;
+    throw new AppError('PRECONDITION_FAILED', `tenant ${id}: If-Match does not match its current ETag`);
+  }
+  const etag = matchingEtag(ifMatch, tenant.etag);
+  if (etag === undefined)
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      `tenant ${id} was changed: If-Match does not match its current ETag ${tenant.etag}; GET it again`,
+    );
+  return etag;
+}
+
 /**
  * PUT: creates (201) or replaces (200) a tenant; If-Match makes a replace conditional. A body without
  * schemaVersion is today's shape; an older version is migrated; a newer one is refused (422).
  */
 export async function putTenant(
-  deps: Pick<Services, 'tenants'> & EnqueueSubscriptionMaintenanceDeps,
+  deps: Pick<Services, 'tenants' | 'secrets'> & EnqueueSubscriptionMaintenanceDeps,
   request: HttpRequest,
 ): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
-  const config = await readJsonBody(request, TenantConfigRequestSchema);
-  const ifMatch = request.headers.get('if-match') ?? undefined;
+  allowOnlyQuery(request, []);
+  const ifMatch = parseIfMatch(request.headers.get('if-match'));
+  const body = await readJsonBody(request, TenantConfigRequestSchema);
   const existing = await tenantOrInvalid(deps, id);
   if (!existing) {
-    if (ifMatch) throw new AppError('PRECONDITION_FAILED', `tenant ${id} does not exist`);
-    const created = await deps.tenants.create(id, config);
+    if (ifMatch)
+      throw new AppError('PRECONDITION_FAILED', `tenant ${id} does not exist, so If-Match cannot match; send no If-Match to create it`);
+    // A new tenant starts without secrets: anything under its derived names is left over, never inherited.
+    await deleteTenantSecrets(deps.secrets, id);
+    const created = await deps.tenants.create(id, restoreRedactedSecrets(body, undefined));
     await enqueueSubscriptionMaintenance(deps, id, created.etag, 'manual');
     return json(201, view(created), { etag: created.etag, location: `/api/tenants/${id}` });
   }
-  const replaced = await deps.tenants.replace(id, config, ifMatch);
+  const condition = writeCondition(id, existing, ifMatch);
+  // A body read back from a GET says "***" for a secret: keep the stored one (only where nothing beside it changed).
+  const config = restoreRedactedSecrets(body, existing === 'invalid' ? undefined : existing.config);
+  const replaced = await deps.tenants.replace(id, config, condition);
   // Subscriptions follow the new options (created, or removed when the tenant or its user sync is off).
   await enqueueSubscriptionMaintenance(deps, id, replaced.etag, 'manual');
   return json(200, view(replaced), { etag: replaced.etag });
 }
 
 /** What deleting a tenant uses: the tenant tables, its adapters, and removing (or forgetting) its subscriptions. */
-export type DeleteTenantDeps = Pick<Services, 'tenants' | 'links' | 'deltaStates' | 'connectorsFor'> &
+export type DeleteTenantDeps = Pick<Services, 'tenants' | 'links' | 'deltaStates' | 'connectorsFor' | 'pbxKeys'> &
   SubscriptionUpkeepDeps &
   ForgetTenantSubscriptionsDeps;
 
@@ -73,11 +117,11 @@ export type DeleteTenantDeps = Pick<Services, 'tenants' | 'links' | 'deltaStates
  */
 export async function deleteTenant(deps: DeleteTenantDeps, request: HttpRequest, log: Logger = Logger.silent()): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
-  const ifMatch = request.headers.get('if-match') ?? undefined;
+  allowOnlyQuery(request, []);
+  const ifMatch = parseIfMatch(request.headers.get('if-match'));
   const tenant = await tenantOrInvalid(deps, id);
   if (!tenant) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
-  if (tenant !== 'invalid' && ifMatch && ifMatch !== '*' && ifMatch !== tenant.etag)
-    throw new AppError('PRECONDITION_FAILED', `tenant ${id} was changed since ${ifMatch}`);
+  const condition = writeCondition(id, tenant, ifMatch);
   try {
     if (tenant === 'invalid') throw new AppError('CONFIG', 'its stored configuration is invalid');
     const connectors = await deps.connectorsFor(tenant);
@@ -89,8 +133,12 @@ export async function deleteTenant(deps: DeleteTenantDeps, request: HttpRequest,
     });
     await forgetTenantSubscriptions(deps, id);
   }
-  await deps.tenants.delete(id, ifMatch);
+  // Its secrets go first, so a tenant created again with this id never inherits them (Key Vault soft delete
+  // included: the store frees the name when it is written again). A failure leaves the tenant, to delete again.
+  await deleteTenantSecrets(deps.secrets, id);
+  await deps.tenants.delete(id, condition);
   await deps.links.deleteAllForTenant(id);
   await deps.deltaStates.clearTenant(id);
+  await deps.pbxKeys.removeAllForTenant(id); // its PBX API keys stop working with it
   return { status: 204 };
 }

@@ -1,7 +1,7 @@
 import { type DirectoryReader } from '../graph/DirectoryReader';
 import { type SubscriptionClient } from '../graph/SubscriptionClient';
 import { type NotificationIntake } from '../notifications/NotificationIntake';
-import { type DebouncedDeltaEnqueuer } from '../notifications/DebouncedDeltaEnqueuer';
+import { type DeltaDemand } from '../notifications/DeltaDemand';
 import { type PbxClient } from '../pbx/ports/PbxClient';
 import { type PbxProfile } from '../pbx/ports/PbxProfile';
 import { type JobQueue } from '../platform/queue/JobQueue';
@@ -21,10 +21,11 @@ export interface TenantConnectors {
   pbxProfile: PbxProfile;
 }
 
-/** Where Graph delivers, how bursts collapse and how long subscriptions live (from the app settings). */
+/** Where Graph delivers, how repeated lifecycle events collapse and how long subscriptions live (from the app settings). */
 export interface NotificationSettings {
   /** Unset when PUBLIC_BASE_URL is: no subscriptions, changes arrive with the scheduled reconcile. */
   endpoints?: { notificationUrl: string; lifecycleNotificationUrl: string } | undefined;
+  /** Repeated lifecycle events of one subscription within this window become one subscription job. */
   debounceMs: number;
   /** Lifetimes set by app settings (SUBSCRIPTION_LIFETIME_MINUTES_<FEATURE>), by feature; else the feature's maximum. */
   lifetimeMinutes: Partial<Record<SubscribedResource, number>>;
@@ -40,8 +41,11 @@ export interface Services extends TableStores {
   connectorsFor(tenant: TenantRecord, lane?: Lane): Promise<TenantConnectors>;
   syncConcurrency: number;
   notifications: NotificationSettings;
-  /** Debounced delta jobs, shared by the webhooks and subscription maintenance (catch-up after a create). */
-  deltaRequests: DebouncedDeltaEnqueuer;
+  /**
+   * Delta jobs on demand (at most one running and one pending per tenant and feature), shared by the webhooks,
+   * subscription maintenance (catch-up after a create), link events and the worker (which ends the pending state).
+   */
+  deltaRequests: DeltaDemand;
   /** The webhooks' per-process state: subscription cache and counters. */
   webhook: NotificationIntake;
 }

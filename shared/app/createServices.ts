@@ -1,5 +1,5 @@
+import { createHash } from 'node:crypto';
 import { DefaultAzureCredential } from '@azure/identity';
-import { z } from 'zod';
 import { type AppSettings } from '../config/AppSettings';
 import { AppError } from '../core/errors/AppError';
 import { requireTenantCredential } from './requireTenantCredential';
@@ -14,6 +14,7 @@ import { ServiceBusJobQueue } from '../platform/queue/ServiceBusJobQueue';
 import { KeyVaultSecretStore } from '../platform/secrets/KeyVaultSecretStore';
 import { LocalSecretStore } from '../platform/secrets/LocalSecretStore';
 import { type SecretStore } from '../platform/secrets/SecretStore';
+import { readGraphSecret, readPbxCredential } from '../platform/secrets/tenantSecrets';
 import { type TableStores, createTableStores } from '../platform/tables/createTableStores';
 import { type TenantRecord } from './TenantStore';
 import { type NotificationSettings, type Services, type TenantConnectors } from './Services';
@@ -21,51 +22,48 @@ import { notificationServices, notificationSettingsFrom } from './notificationSe
 import { type FeatureRegistry } from '../features/FeatureRegistry';
 import { defaultFeatureRegistry } from '../features/defaultFeatureRegistry';
 
-const PbxCredentialSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
-
-function parseJsonOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
+/** A digest of what a cache entry was built from, so a rewritten secret is picked up at once (never kept in clear). */
+const fingerprint = (...parts: string[]) => createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 
 /**
- * The Graph and PBX adapters for a tenant, cached per tenant and configuration version so PBX sessions and
- * Graph tokens are reused across jobs.
+ * The Graph and PBX adapters for a tenant, cached per tenant, configuration version and secret values, so PBX
+ * sessions and Graph tokens are reused across jobs and a credential written again is used by the next job.
+ *
+ * Every secret read here is the tenant's own, under the name the connector derives from the tenant id; the
+ * configuration names none. The PBX credential is only used when it was written for the origin of the
+ * tenant's current `pbx.baseUrl` (readPbxCredential, and again createPbxConnection): a changed URL is NOT_READY
+ * until the credential is written again, so editing a configuration never sends a credential somewhere new.
  */
 export function connectorFactory(
   secrets: SecretStore,
   features: FeatureRegistry,
 ): (tenant: TenantRecord, lane?: Lane) => Promise<TenantConnectors> {
-  const cache = new Map<string, { etag: string; connectors: TenantConnectors }>();
+  const cache = new Map<string, { version: string; connectors: TenantConnectors }>();
   return async (tenant, lane = 'directory') => {
     const key = `${tenant.id}/${lane}`;
-    const hit = cache.get(key);
-    if (hit && hit.etag === tenant.etag) return hit.connectors;
     const { microsoft365 } = tenant.config;
-    const graphSetting = microsoft365.auth.kind === 'clientSecret' ? 'microsoft365.auth.secretName' : 'microsoft365.auth.certificateName';
-    const graph = await requireTenantCredential(tenant.id, graphSetting, () => createGraphClient({ microsoft365, secrets }));
     const pbxConfig = tenant.config.pbx;
-    const credential = await requireTenantCredential(tenant.id, 'pbx.credentialSecretName', async () => {
-      const text = await secrets.getSecret(pbxConfig.credentialSecretName);
-      const parsed = PbxCredentialSchema.safeParse(parseJsonOrUndefined(text));
-      if (!parsed.success) {
-        throw new AppError('NOT_READY', `secret ${pbxConfig.credentialSecretName} must hold JSON {"username": "...", "password": "..."}`);
-      }
-      return parsed.data;
-    });
+    const graphKind = microsoft365.auth.kind === 'certificate' ? 'graphCertificate' : 'graph';
+    const graphSecret = await requireTenantCredential(tenant.id, graphKind, () =>
+      readGraphSecret(secrets, tenant.id, microsoft365.auth.kind),
+    );
+    const credential = await requireTenantCredential(tenant.id, 'pbx', () => readPbxCredential(secrets, tenant.id, pbxConfig.baseUrl));
+    const version = fingerprint(tenant.etag, graphSecret, credential.username, credential.password, credential.origin);
+    const hit = cache.get(key);
+    if (hit && hit.version === version) return hit.connectors;
+    const graph = await requireTenantCredential(tenant.id, graphKind, () =>
+      createGraphClient({ microsoft365, credentialSecret: graphSecret }),
+    );
     // Each lane paces the PBX with its own share of the tenant's budget (laneShare).
     const rateLimitPerMinute = Math.max(1, Math.floor(pbxConfig.rateLimitPerMinute * laneShare(tenant.config, lane, features)));
-    const pbx = await createPbxConnection(pbxConfig, credential, { rateLimitPerMinute });
+    const pbx = await requireTenantCredential(tenant.id, 'pbx', () => createPbxConnection(pbxConfig, credential, { rateLimitPerMinute }));
     const connectors: TenantConnectors = {
       directoryReader: new GraphDirectoryReader(graph.client, graph.versionRoot, graph.requestCount),
       subscriptions: new GraphSubscriptionClient(graph.client),
       pbx: pbx.users,
       pbxProfile: pbx.profile,
     };
-    cache.set(key, { etag: tenant.etag, connectors });
+    cache.set(key, { version, connectors });
     return connectors;
   };
 }
@@ -124,6 +122,6 @@ export function assembleServices(parts: {
     features,
     connectorsFor: connectorFactory(secrets, features),
     syncConcurrency: parts.syncConcurrency,
-    ...notificationServices(parts.notifications, queue, stores.subscriptions, features),
+    ...notificationServices(parts.notifications, queue, stores.subscriptions, features, stores.deltaDemand),
   };
 }

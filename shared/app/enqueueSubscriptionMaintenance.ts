@@ -8,7 +8,8 @@ export type EnqueueSubscriptionMaintenanceDeps = Pick<Services, 'queue'>;
 
 /**
  * Queues a `maintain` subscription job for a tenant. The message id is per tenant and `slot` (a timer
- * occurrence, a configuration version), so overlapping timers or a retried request queue it once.
+ * occurrence, a configuration version, an admin request's window), so overlapping timers or a retried
+ * request queue it once. Returns the job id (= message id).
  */
 export async function enqueueSubscriptionMaintenance(
   deps: EnqueueSubscriptionMaintenanceDeps,
@@ -16,7 +17,7 @@ export async function enqueueSubscriptionMaintenance(
   slot: string,
   trigger: SubscriptionJob['trigger'],
   now = new Date(),
-): Promise<void> {
+): Promise<string> {
   const jobId = `maintain:${tenantId}:${slot}`.slice(0, 128);
   const job: SubscriptionJob = {
     kind: 'subscriptions',
@@ -28,6 +29,7 @@ export async function enqueueSubscriptionMaintenance(
     requestedAt: now.toISOString(),
   };
   await deps.queue.enqueue(job, { messageId: jobId });
+  return jobId;
 }
 
 /**

@@ -1,32 +1,43 @@
 import { z } from 'zod';
 import { guid } from './guid';
-import { isLoopbackUrl } from './isLoopbackUrl';
-import { CronExpressionParser } from 'cron-parser';
+import { isHttpsOrLoopbackUrl, isLoopbackUrl } from './isLoopbackUrl';
+import { cronScheduleProblem } from './cronSchedule';
 import { NationalCloudSchema } from './nationalClouds';
 import { featureOptionSections } from '../features/featureManifests';
 import { TENANT_CONFIG_SCHEMA_VERSION } from './tenantConfigSchemaVersion';
-
-/** Key Vault secret / certificate names: 1-127 characters, alphanumerics and dashes. */
-const secretName = z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, 'must be a Key Vault name (1-127 letters, digits, dashes)');
 
 const httpUrl = z
   .string()
   .url('must be an absolute URL')
   .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
+  .refine(hasOnlyOriginAndPath, 'must not carry a user name, password, query or fragment')
   .transform((u) => u.replace(/\/+$/, ''));
+
+function hasOnlyOriginAndPath(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return !parsed.username && !parsed.password && !parsed.search && !parsed.hash;
+  } catch {
+    return false;
+  }
+}
 
 export const TenantIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'tenant id must be 1-63 lowercase letters, digits or dashes, starting with a letter or digit');
 
+/**
+ * How the connector signs in to Graph. The configuration names no secret: the connector keeps the material
+ * under names it derives from the tenant id (tenant-<id>-graph-cert for `certificate`, tenant-<id>-graph for
+ * `clientSecret` and the sandbox token), written with PUT /api/tenants/{id}/secrets/graph.
+ */
 export const GraphAuthSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('certificate'), certificateName: secretName }).strict(),
-  z.object({ kind: z.literal('clientSecret'), secretName }).strict(),
+  z.object({ kind: z.literal('certificate') }).strict(),
+  z.object({ kind: z.literal('clientSecret') }).strict(),
   z
     .object({
+      /** A fixed bearer token (kept as the tenant's Graph secret) that only the sandbox Graph server accepts. */
       kind: z.literal('sandbox'),
-      /** A fixed bearer token that only the sandbox Graph server accepts. */
-      token: z.string().min(1),
       /** Where the sandbox Graph server listens; must be loopback so this kind never reaches a real tenant. */
       graphBaseUrl: httpUrl.refine(isLoopbackUrl, 'the sandbox auth kind only talks to a loopback Graph server'),
     })
@@ -37,12 +48,14 @@ export type GraphAuth = z.infer<typeof GraphAuthSchema>;
 export const PortSipConfigSchema = z
   .object({
     kind: z.literal('portsip'),
-    /** e.g. https://pbx.example.com:8887 (the adapter appends /api). */
-    baseUrl: httpUrl,
+    /**
+     * e.g. https://pbx.example.com:8887 (the adapter appends /api). https only: the admin credential travels
+     * in the sign-in body; plain http only for a loopback host (the sandbox). The credential (written with
+     * PUT /api/tenants/{id}/secrets/pbx, kept as tenant-<id>-pbx) is bound to this URL's origin.
+     */
+    baseUrl: httpUrl.refine(isHttpsOrLoopbackUrl, 'must be an https URL (plain http only for a loopback host such as 127.0.0.1)'),
     /** The PortSIP tenant SIP domain the admin signs in to. */
     domain: z.string().min(1).max(280),
-    /** Key Vault secret holding JSON {"username": "...", "password": "..."} of a tenant admin. */
-    credentialSecretName: secretName,
     /** PortSIP role given to users the connector creates. Read the valid names from GET /api/roles. */
     role: z.string().min(1).max(64).default('StandardUser'),
     /** Client-side rate limit; PortSIP v22.1.7+ defaults to 10,000 requests per minute (configurable server-side). */
@@ -63,14 +76,11 @@ export type PortSipConfig = z.infer<typeof PortSipConfigSchema>;
 export const PbxConfigSchema = z.discriminatedUnion('kind', [PortSipConfigSchema]);
 export type PbxConfig = z.infer<typeof PbxConfigSchema>;
 
-const cron = z.string().refine((expr) => {
-  try {
-    CronExpressionParser.parse(expr);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be a valid cron expression (e.g. "30 0 * * *")');
+/** Five fields, valid, and at most one full reconcile every MIN_SCHEDULE_INTERVAL_MINUTES (cronSchedule.ts). */
+const cron = z.string().superRefine((expr, ctx) => {
+  const problem = cronScheduleProblem(expr);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 const timeZone = z.string().refine((tz) => {
   try {

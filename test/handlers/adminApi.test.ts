@@ -44,9 +44,9 @@ const validTenant = {
   microsoft365: {
     directoryId: '11111111-2222-3333-4444-555555555555',
     applicationId: '66666666-7777-8888-9999-000000000000',
-    auth: { kind: 'certificate', certificateName: 'graph-cert' },
+    auth: { kind: 'certificate' },
   },
-  pbx: { kind: 'portsip', baseUrl: 'https://pbx.contoso.com:8887', domain: 'contoso.pbx', credentialSecretName: 'pbx-admin' },
+  pbx: { kind: 'portsip', baseUrl: 'https://pbx.contoso.com:8887', domain: 'contoso.pbx' },
 };
 
 describe('admin API handlers', () => {
@@ -70,13 +70,13 @@ describe('admin API handlers', () => {
     expect(replaced.body.config.displayName).toBe('Contoso Ltd');
   });
 
-  it('answers a dry run for a tenant whose certificate is missing with 409 NOT_READY naming it and its setting', async () => {
+  it('answers a dry run for a tenant whose certificate is not written with 409 NOT_READY naming its secret and the route that writes it', async () => {
     await call('putTenant', { method: 'PUT', params: { id: 'no-cert' }, body: JSON.stringify(validTenant) });
     const res = await call('syncTenant', { method: 'POST', params: { id: 'no-cert' }, query: 'dryRun=true' });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('NOT_READY');
-    expect(res.body.error.message).toContain('graph-cert');
-    expect(res.body.error.message).toContain('microsoft365.auth.certificateName');
+    expect(res.body.error.message).toContain('tenant-no-cert-graph-cert');
+    expect(res.body.error.message).toContain('PUT /api/tenants/no-cert/secrets/graph');
   });
 
   it('refuses a replace with a stale If-Match (412)', async () => {
@@ -109,7 +109,7 @@ describe('admin API handlers', () => {
       params: { id: 'sneaky' },
       body: JSON.stringify({
         ...validTenant,
-        microsoft365: { ...validTenant.microsoft365, auth: { kind: 'sandbox', token: 'x', graphBaseUrl: 'https://graph.microsoft.com' } },
+        microsoft365: { ...validTenant.microsoft365, auth: { kind: 'sandbox', graphBaseUrl: 'https://graph.microsoft.com' } },
       }),
     });
     expect(res.status).toBe(422);

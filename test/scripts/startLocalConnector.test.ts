@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,8 +50,15 @@ describe('startLocalConnector (npm start)', () => {
     const pid = azuritePid(localDir);
     expect(processIsAlive(pid)).toBe(true);
     expect(logs.some((line) => line.startsWith('first sync of demo (users): succeeded'))).toBe(true);
-    const tenants = await fetch(`http://127.0.0.1:${ports.PORT}/api/tenants`);
+    // The admin API asks for the local admin key, made at first start in .local/admin-key (0600) and printed.
+    const key = readFileSync(join(localDir, 'admin-key'), 'utf8').trim();
+    expect(statSync(join(localDir, 'admin-key')).mode & 0o777).toBe(0o600);
+    expect(logs.some((line) => line.includes(key) && line.includes('x-functions-key'))).toBe(true);
+    expect((await fetch(`http://127.0.0.1:${ports.PORT}/api/tenants`)).status).toBe(401);
+    const tenants = await fetch(`http://127.0.0.1:${ports.PORT}/api/tenants`, { headers: { 'x-functions-key': key } });
     expect(tenants.status).toBe(200);
+    // The sandbox Graph token is a secret: never in an answer.
+    expect(JSON.stringify(await tenants.json())).not.toMatch(/"token":"(?!\*\*\*)/);
     const view = await fetch(`http://127.0.0.1:${ports.SANDBOX_PBX_PORT}/_sandbox`);
     expect(((await view.json()) as { counts: { users: number } }).counts.users).toBeGreaterThan(0);
 
@@ -89,5 +96,21 @@ describe('startLocalConnector (npm start)', () => {
       'SANDBOX_GRAPH_PORT must be from 1 to 65535',
     );
     expect(existsSync(join(localDir, 'azurite.json'))).toBe(false);
+  });
+});
+
+describe('startLocalConnector: the local admin key setting', () => {
+  it('LOCAL_ADMIN_KEY=off serves the admin API without a key and says so; another value fails before anything starts', async () => {
+    const { localDir, ports, env, stops, logs, options } = await setup();
+    await expect(startLocalConnector({ ...env, LOCAL_ADMIN_KEY: 'maybe' }, stops, options)).rejects.toThrow(
+      'LOCAL_ADMIN_KEY must be "off" or unset',
+    );
+    expect(existsSync(join(localDir, 'azurite.json'))).toBe(false);
+    const second = new StopStack();
+    cleanups.push(() => second.stopAll());
+    await startLocalConnector({ ...env, LOCAL_ADMIN_KEY: 'off', CONNECTOR_SANDBOX: 'false' }, second, options);
+    expect(logs.some((line) => line.includes('LOCAL_ADMIN_KEY=off'))).toBe(true);
+    expect((await fetch(`http://127.0.0.1:${ports.PORT}/api/tenants`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${ports.PORT}/api/tenants`, { headers: { origin: 'http://evil.example' } })).status).toBe(403);
   });
 });

@@ -2,12 +2,28 @@ import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/fu
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../core/errors/AppError';
+import { checkAdminKey, checkHost, checkOrigin, checkTarget, isValidPercentEncoding } from './localRequestGuards';
 
 export interface LocalRoute {
   name: string;
   route: string;
   methods: string[];
+  /**
+   * As in Azure: `function` routes need the host's admin key (when it has one), `anonymous` ones do not (the
+   * Graph webhooks: Graph cannot send a key). Default `function`.
+   */
+  authLevel?: 'anonymous' | 'function';
   handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+}
+
+export interface LocalHttpHostOptions {
+  /**
+   * The key `function` routes require (x-functions-key header or ?code=), or 'off'. Default 'off', for hosts
+   * that serve only anonymous routes (test rigs); npm start passes the local admin key (localAdminKey.ts).
+   */
+  adminKey?: string;
+  /** Host names (host[:port], as in PUBLIC_BASE_URL) the anonymous routes also answer, e.g. a tunnel's. */
+  publicHosts?: string[];
 }
 
 interface CompiledRoute extends LocalRoute {
@@ -38,7 +54,10 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'tooLarge'> {
 }
 
 function send(res: ServerResponse, response: HttpResponseInit): void {
-  const headers: Record<string, string> = {};
+  // No CORS headers, ever; answers are not for caches or for sniffing.
+  const headers: Record<string, string> = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+  // Refused before its body was read (no key, too large): close, so the unread rest cannot pass as a next request.
+  if (!res.req.complete) headers.connection = 'close';
   for (const [k, v] of Object.entries((response.headers as Record<string, string> | undefined) ?? {})) headers[k.toLowerCase()] = String(v);
   let payload: string | Uint8Array | undefined;
   if (response.jsonBody !== undefined) {
@@ -55,10 +74,10 @@ function invalid(message: string): HttpResponseInit {
   return { status: 400, jsonBody: { error: { code: 'INVALID', message } } };
 }
 
-/** The request's URL, or undefined when its Host header cannot be a host (e.g. `[bad`). */
-function requestUrl(req: IncomingMessage): URL | undefined {
+/** The request's URL on a Host already checked, or undefined when it still does not parse. */
+function requestUrl(target: string, host: string): URL | undefined {
   try {
-    return new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    return new URL(target, `http://${host}`);
   } catch {
     return undefined;
   }
@@ -75,14 +94,21 @@ function decodeParams(keys: string[], match: RegExpExecArray): Record<string, st
 
 /**
  * Serves Functions HTTP handlers on a local port, the way `func start` does, for machines without Core
- * Tools: same routes under /api, real HttpRequest and InvocationContext objects.
+ * Tools: same routes under /api, real HttpRequest and InvocationContext objects. Before a handler runs, the
+ * request must name this host (loopback Host with its port: no DNS rebinding), come from no other web
+ * origin, carry the admin key on `function` routes, and be well-formed (localRequestGuards.ts); every
+ * refusal is a 4xx with a JSON error saying why.
  */
 export class LocalHttpHost {
   private readonly routes: CompiledRoute[];
+  private readonly adminKey: string;
+  private readonly publicHosts: string[];
   private server?: Server;
 
-  constructor(routes: LocalRoute[]) {
+  constructor(routes: LocalRoute[], options: LocalHttpHostOptions = {}) {
     this.routes = routes.map(compile);
+    this.adminKey = options.adminKey ?? 'off';
+    this.publicHosts = options.publicHosts ?? [];
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<void> {
@@ -112,9 +138,19 @@ export class LocalHttpHost {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // A client error, not ours: say so (400) instead of failing in new URL() or decodeURIComponent() (500).
-    const url = requestUrl(req);
-    if (!url) return send(res, invalid('the Host header is not a valid host'));
+    // Client errors, not ours: each is a 4xx saying what was wrong, never a 500 from new URL() or decodeURIComponent().
+    const port = this.port;
+    const badTarget = checkTarget(req.url);
+    if (badTarget) return send(res, badTarget);
+    const host = checkHost(req.headers.host, port, this.publicHosts);
+    if ('refusal' in host) return send(res, host.refusal);
+    const foreign = checkOrigin(req.headers, port);
+    if (foreign) return send(res, foreign);
+    const url = requestUrl(req.url!, req.headers.host!);
+    if (!url) return send(res, invalid('the request URL is not valid'));
+    if (!isValidPercentEncoding(url.pathname)) return send(res, invalid(`the path ${url.pathname} is not valid percent-encoding`));
+    if (!isValidPercentEncoding(url.search.slice(1)))
+      return send(res, invalid(`the query string ${url.search.slice(0, 200)} is not valid percent-encoding`));
     const matches = this.routes.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).filter((x) => x.m);
     if (matches.length === 0)
       return send(res, { status: 404, jsonBody: { error: { code: 'NOT_FOUND', message: `no route for ${url.pathname}` } } });
@@ -123,7 +159,18 @@ export class LocalHttpHost {
       return send(res, {
         status: 405,
         jsonBody: { error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed on ${url.pathname}` } },
+        headers: { allow: [...new Set(matches.flatMap((x) => x.r.methods))].join(', ') },
       });
+    const anonymous = hit.r.authLevel === 'anonymous';
+    // A tunnel's public name reaches the webhooks only; the admin API stays on loopback names.
+    if (!anonymous && host.ok !== 'loopback') {
+      const loopbackOnly = checkHost(req.headers.host, port, []);
+      return send(res, 'refusal' in loopbackOnly ? loopbackOnly.refusal : invalid('the Host header is not allowed'));
+    }
+    if (!anonymous && this.adminKey !== 'off') {
+      const unauthorized = checkAdminKey(req.headers, url.searchParams, this.adminKey);
+      if (unauthorized) return send(res, unauthorized);
+    }
     const body = await readBody(req);
     if (body === 'tooLarge')
       return send(res, { status: 413, jsonBody: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'the body is too large' } } });

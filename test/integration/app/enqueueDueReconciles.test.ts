@@ -15,9 +15,9 @@ const tenant = (cron: string, timeZone: string, enabled = true) =>
     microsoft365: {
       directoryId: '11111111-2222-3333-4444-555555555555',
       applicationId: '66666666-7777-8888-9999-000000000000',
-      auth: { kind: 'clientSecret', secretName: 'graph-secret' },
+      auth: { kind: 'clientSecret' },
     },
-    pbx: { kind: 'portsip', baseUrl: 'https://pbx.example.com:8887', domain: 'example.pbx', credentialSecretName: 'pbx-admin' },
+    pbx: { kind: 'portsip', baseUrl: 'https://pbx.example.com:8887', domain: 'example.pbx' },
     schedule: { cron, timeZone },
   });
 
@@ -49,10 +49,10 @@ describe('scheduledSync: enqueueDueReconciles', () => {
   it('does not run a new tenant for an occurrence that passed before it was created', async () => {
     const services = await createTestServices();
     const created = new Date();
-    await services.tenants.create('fresh', tenant('* * * * *', 'UTC'));
-    // Every minute is an occurrence: the one just before the tenant existed is not due, the next one is.
+    await services.tenants.create('fresh', tenant('*/15 * * * *', 'UTC'));
+    // Every quarter hour is an occurrence: the one just before the tenant existed is not due, the next one is.
     expect(await enqueueDueReconciles(services, created, Logger.silent())).toEqual([]);
-    expect(await enqueueDueReconciles(services, new Date(created.getTime() + 61_000), Logger.silent())).toEqual(['fresh']);
+    expect(await enqueueDueReconciles(services, new Date(created.getTime() + 15 * 60_000 + 1000), Logger.silent())).toEqual(['fresh']);
   });
 });
 

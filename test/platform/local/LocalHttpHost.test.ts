@@ -54,7 +54,12 @@ describe('LocalHttpHost', () => {
     const host = await startHost();
     const reply = await get(host.port, '/api/tenants/t1', { host: '[bad' });
     expect(reply.status).toBe(400);
-    expect(reply.body).toEqual({ error: { code: 'INVALID', message: 'the Host header is not a valid host' } });
+    expect(reply.body).toEqual({
+      error: {
+        code: 'INVALID',
+        message: `the Host header "[bad" is not a valid host; use one of localhost:${host.port}, 127.0.0.1:${host.port}, [::1]:${host.port}`,
+      },
+    });
   });
 
   it('still serves the next request on the same host', async () => {
