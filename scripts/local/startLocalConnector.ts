@@ -135,7 +135,7 @@ async function startSequence(
     await queue.idle({ withinMs: 0 });
     log(
       `notify    Graph change notifications → ${services.notifications.endpoints.notificationUrl} ` +
-        `(bursts collapse over ${services.notifications.debounceMs} ms)`,
+        '(a change queues its delta at once; a burst shares the one pending delta)',
     );
   } else {
     log('notify    off (set PUBLIC_BASE_URL to a public https URL); changes arrive with the scheduled reconcile');

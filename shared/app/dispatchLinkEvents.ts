@@ -9,8 +9,8 @@ export type DispatchLinkEventsDeps = RequestSyncDeps & Pick<Services, 'deltaRequ
 
 /**
  * Hands one run's link events to every other feature that is on for the tenant and reacts to them, and
- * queues the runs they ask for: a delta through the debounced enqueuer (a burst of runs, or a notification
- * in the same window, costs one job), a full run as its own run. A failed send is logged, not thrown: the
+ * queues the runs they ask for: a delta through the delta demand (while one is pending, a burst of runs or
+ * notifications adds nothing), a full run as its own run. A failed send is logged, not thrown: the
  * run that wrote the links succeeded, and the reacting feature's scheduled reconcile catches up.
  * Returns the features that asked for a run.
  */
