@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type CommandLine, parseCommandLine } from '../shared/platform/local/parseCommandLine';
 
 export const BENCH_USAGE = [
-  'usage: npm run bench -- [--only sync|notifications] [--users N] [--pbx-rate R]',
+  'usage: npm run bench -- [--only sync|notifications|webhookFlood (its own options: webhookFloodBench.ts)] [--users N] [--pbx-rate R]',
   '         [--notify-users N] [--changes N] [--changes-per-second N] [--webhook-rps N] [--webhook-seconds N] [--debounce-ms N]',
   '  sync:          --users (10000) sandbox users, PBX rate limit --pbx-rate (10000) requests/minute',
   '  notifications: --notify-users (2000), --changes (1000) at --changes-per-second (20), webhook load',

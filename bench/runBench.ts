@@ -23,7 +23,7 @@ import { featureSyncJob } from '../shared/app/jobs/featureSyncJob';
 import { usersManifest } from '../shared/features/users/usersManifest';
 
 /**
- * npm run bench [-- --users N --pbx-rate R] [--only sync|notifications] (all options: benchOptions.ts, --help):
+ * npm run bench [-- --users N --pbx-rate R] [--only sync|notifications|webhookFlood] (all options: benchOptions.ts, --help):
  * - sync: an initial sync of N sandbox users and no-change re-syncs, over real HTTP and Azurite, reporting
  *   wall time, requests, the rate-limit bound and peak memory;
  * - notifications: change → PBX latency after the notification arrives (1,000 changes) and the webhook's
@@ -68,6 +68,8 @@ async function main(): Promise<void> {
   const options = optionsOrExit(parseBenchOptions(process.argv.slice(2)));
   if (options.only !== 'notifications') await syncBench(options);
   if (options.only !== 'sync') await notificationsBench(options);
+  // The whole bench also floods the webhook, with the flood's default options.
+  if (options.only === undefined) await runWebhookFloodBench([]);
 }
 
 async function notificationsBench(options: BenchOptions): Promise<void> {
