@@ -1,32 +1,16 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { clientStateHash } from '../../shared/graph/clientState';
-import { NotificationIntake } from '../../shared/notifications/NotificationIntake';
-import { CachedSubscriptionLookup } from '../../shared/notifications/CachedSubscriptionLookup';
 import { graphWebhookHandler } from '../../shared/notifications/graphWebhookHandler';
-import { InProcessJobQueue } from '../../shared/platform/queue/InProcessJobQueue';
 import { TEST_DIRECTORY_ID, subscriptionRecord } from '../support/subscriptionRecord';
-import { defaultFeatureRegistry } from '../../shared/features/defaultFeatureRegistry';
-import { recordingDeltaRequests } from '../support/recordingDeltaRequests';
+import { tableFreeIntake } from '../support/recordingDeltaRequests';
 
 const DIRECTORY = TEST_DIRECTORY_ID;
 const SUBSCRIPTION = '7e0d2c4a-9f1b-4c3d-8e5f-a1b2c3d4e5f6';
 const record = subscriptionRecord({ subscriptionId: SUBSCRIPTION, clientStateHash: clientStateHash('secret-state') });
 
 function setup() {
-  const queue = new InProcessJobQueue();
-  const intake = new NotificationIntake({
-    lookup: new CachedSubscriptionLookup({
-      get: async (id) => (id === record.subscriptionId ? record : null),
-      listForTenant: async () => [],
-      save: async () => undefined,
-      remove: async () => undefined,
-    }),
-    features: defaultFeatureRegistry(),
-    queue,
-    deltas: recordingDeltaRequests(queue),
-    debounceMs: 2000,
-  });
+  const { intake, queue } = tableFreeIntake((id) => (id === record.subscriptionId ? record : null));
   let initialised = 0;
   const handler = graphWebhookHandler(async () => {
     initialised += 1;

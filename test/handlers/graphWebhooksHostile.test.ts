@@ -2,14 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { clientStateHash } from '../../shared/graph/clientState';
-import { CachedSubscriptionLookup } from '../../shared/notifications/CachedSubscriptionLookup';
-import { NotificationIntake } from '../../shared/notifications/NotificationIntake';
-import { graphWebhookHandler } from '../../shared/notifications/graphWebhookHandler';
 import { webhookRoutes } from '../../shared/notifications/webhookRoutes';
-import { InProcessJobQueue } from '../../shared/platform/queue/InProcessJobQueue';
-import { defaultFeatureRegistry } from '../../shared/features/defaultFeatureRegistry';
 import { TEST_DIRECTORY_ID, subscriptionRecord } from '../support/subscriptionRecord';
-import { recordingDeltaRequests } from '../support/recordingDeltaRequests';
+import { tableFreeIntake } from '../support/recordingDeltaRequests';
 
 /**
  * Hostile input against both anonymous webhook endpoints, through the real handler with real HttpRequest
@@ -21,24 +16,11 @@ const STATE = 'the-real-client-state-0123456789abcdefghijkl';
 const record = subscriptionRecord({ subscriptionId: REAL, clientStateHash: clientStateHash(STATE) });
 
 function setup() {
-  const queue = new InProcessJobQueue();
   const reads: string[] = [];
-  const intake = new NotificationIntake({
-    lookup: new CachedSubscriptionLookup({
-      get: async (id) => {
-        reads.push(id);
-        return id === REAL ? record : null;
-      },
-      listForTenant: async () => [],
-      save: async () => undefined,
-      remove: async () => undefined,
-    }),
-    features: defaultFeatureRegistry(),
-    queue,
-    deltas: recordingDeltaRequests(queue),
-    debounceMs: 2000,
+  const { handler, queue } = tableFreeIntake((id) => {
+    reads.push(id);
+    return id === REAL ? record : null;
   });
-  const handler = graphWebhookHandler(async () => intake);
   return { handler, queue, reads };
 }
 

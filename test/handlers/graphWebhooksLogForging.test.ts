@@ -3,12 +3,7 @@ import { HttpRequest, InvocationContext } from '@azure/functions';
 import { afterEach, describe, expect, it } from 'vitest';
 import { escapeLogText } from '../../shared/core/logging/escapeLogText';
 import { setLogFormat } from '../../shared/core/logging/logSinks';
-import { CachedSubscriptionLookup } from '../../shared/notifications/CachedSubscriptionLookup';
-import { NotificationIntake } from '../../shared/notifications/NotificationIntake';
-import { graphWebhookHandler } from '../../shared/notifications/graphWebhookHandler';
-import { InProcessJobQueue } from '../../shared/platform/queue/InProcessJobQueue';
-import { defaultFeatureRegistry } from '../../shared/features/defaultFeatureRegistry';
-import { recordingDeltaRequests } from '../support/recordingDeltaRequests';
+import { tableFreeIntake } from '../support/recordingDeltaRequests';
 
 /**
  * Log forging through the anonymous webhook: values from outside (here subscription ids, the only ones the
@@ -30,20 +25,7 @@ const HOSTILE_IDS = [
 ];
 
 function setup() {
-  const queue = new InProcessJobQueue();
-  const intake = new NotificationIntake({
-    lookup: new CachedSubscriptionLookup({
-      get: async () => null,
-      listForTenant: async () => [],
-      save: async () => undefined,
-      remove: async () => undefined,
-    }),
-    features: defaultFeatureRegistry(),
-    queue,
-    deltas: recordingDeltaRequests(queue),
-    debounceMs: 2000,
-  });
-  const handler = graphWebhookHandler(async () => intake);
+  const { handler, queue } = tableFreeIntake(() => null);
   const lines: string[] = [];
   const context = () =>
     new InvocationContext({

@@ -1,3 +1,9 @@
+import { defaultFeatureRegistry } from '../../shared/features/defaultFeatureRegistry';
+import { CachedSubscriptionLookup } from '../../shared/notifications/CachedSubscriptionLookup';
+import { NotificationIntake } from '../../shared/notifications/NotificationIntake';
+import { graphWebhookHandler } from '../../shared/notifications/graphWebhookHandler';
+import { InProcessJobQueue } from '../../shared/platform/queue/InProcessJobQueue';
+import { type SubscriptionRecord } from '../../shared/subscriptions/SubscriptionStore';
 import { type FeatureSyncJob } from '../../shared/app/jobs/SyncJob';
 import { type Lane } from '../../shared/features/FeatureManifest';
 import { type JobQueue } from '../../shared/platform/queue/JobQueue';
@@ -36,4 +42,25 @@ export function recordingDeltaRequests(queue: JobQueue) {
       }
     },
   };
+}
+
+/**
+ * A webhook intake over a subscription table that is only `find` (no Azurite), the default features, an
+ * in-process queue (not started) and recordingDeltaRequests: what the webhook handler tests drive.
+ */
+export function tableFreeIntake(find: (subscriptionId: string) => SubscriptionRecord | null) {
+  const queue = new InProcessJobQueue();
+  const intake = new NotificationIntake({
+    lookup: new CachedSubscriptionLookup({
+      get: async (id) => find(id),
+      listForTenant: async () => [],
+      save: async () => undefined,
+      remove: async () => undefined,
+    }),
+    features: defaultFeatureRegistry(),
+    queue,
+    deltas: recordingDeltaRequests(queue),
+    debounceMs: 2000,
+  });
+  return { intake, queue, handler: graphWebhookHandler(async () => intake) };
 }

@@ -13,6 +13,7 @@ import { usersFeature } from '../../../shared/features/users/usersFeature';
 import { GraphSandbox } from '../../../sandbox/graph';
 import { type SandboxUser } from '../../../sandbox/graph/SandboxUser';
 import { PortSipSandbox } from '../../../sandbox/portsip';
+import { numberedUser } from '../../support/numberedUser';
 import { createSandboxTenant } from '../../support/sandboxTenant';
 
 let graph: GraphSandbox;
@@ -50,18 +51,7 @@ function rosterFeature(reactsTo: LinkEventBatch['events'][number]['kind'][]) {
   return { feature, heard, seen };
 }
 
-const person = (n: number): SandboxUser => ({
-  id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-  givenName: 'Link',
-  surname: `User ${n}`,
-  displayName: `Link User ${n}`,
-  userPrincipalName: `link${n}@contoso.com`,
-  mail: `link${n}@contoso.com`,
-  businessPhones: [],
-  accountEnabled: true,
-  userType: 'Member',
-  department: 'Sales',
-});
+const person = (n: number): SandboxUser => numberedUser(n, 'Link');
 
 let tenantSeq = 0;
 async function setup(reactsTo: LinkEventBatch['events'][number]['kind'][]) {

@@ -5,6 +5,7 @@ import { requestSync } from '../../../../shared/app/requestSync';
 import { GraphSandbox } from '../../../../sandbox/graph';
 import { type SandboxUser } from '../../../../sandbox/graph/SandboxUser';
 import { PortSipSandbox } from '../../../../sandbox/portsip';
+import { numberedUser } from '../../../support/numberedUser';
 import { createSandboxTenant } from '../../../support/sandboxTenant';
 
 let graph: GraphSandbox;
@@ -18,18 +19,7 @@ afterAll(async () => {
   await pbx?.stop();
 });
 
-const person = (n: number): SandboxUser => ({
-  id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-  givenName: 'Quiet',
-  surname: `User ${n}`,
-  displayName: `Quiet User ${n}`,
-  userPrincipalName: `quiet${n}@contoso.com`,
-  mail: `quiet${n}@contoso.com`,
-  businessPhones: [],
-  accountEnabled: true,
-  userType: 'Member',
-  department: 'Sales',
-});
+const person = (n: number): SandboxUser => numberedUser(n, 'Quiet');
 
 describe("a notification's small delta round reads only the links it needs", () => {
   it('updates and deletes through point reads, without listing every link of the tenant', async () => {

@@ -7,6 +7,7 @@ import { applyUserPlan } from '../../../../shared/features/users/applyUserPlan';
 import { runUserSync } from '../../../../shared/features/users/runUserSync';
 import { GraphSandbox, type SandboxUser } from '../../../../sandbox/graph';
 import { PortSipSandbox } from '../../../../sandbox/portsip';
+import { numberedGuid as guid, numberedUser } from '../../../support/numberedUser';
 import { createSandboxTenant } from '../../../support/sandboxTenant';
 
 let graph: GraphSandbox;
@@ -25,19 +26,7 @@ afterAll(async () => {
   await pbx?.stop();
 });
 
-const guid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const person = (n: number): SandboxUser => ({
-  id: guid(n),
-  givenName: 'Race',
-  surname: `User ${n}`,
-  displayName: `Race User ${n}`,
-  userPrincipalName: `race${n}@contoso.com`,
-  mail: `race${n}@contoso.com`,
-  businessPhones: [],
-  accountEnabled: true,
-  userType: 'Member',
-  department: 'Sales',
-});
+const person = (n: number): SandboxUser => numberedUser(n, 'Race');
 
 async function freshTenant(users: SandboxUser[]): Promise<void> {
   graph.seed(users, []);
