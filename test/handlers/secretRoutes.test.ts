@@ -2,26 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Services } from '../../shared/app/Services';
 import { tenantSecretNames } from '../../shared/platform/secrets/tenantSecretNames';
 import { createTestServices } from '../support/testServices';
+import { TEST_CERTIFICATE_PEM } from '../fixtures/testCertificate';
 import { adminCaller } from '../support/adminCall';
-
-// A throwaway self-signed test certificate with its key (the one createGraphCredential.test.ts uses).
-const PEM = `-----BEGIN PRIVATE KEY-----
-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg3P2MjTkSFE0NWhtN
-NiVUmQr87V4jD5+bbP/tboOsb8ehRANCAAROVcZx8vN5xbR8CsZ5hOAJO0iKMN/c
-NZTEqO5f10JHOz/kOGeBy5/cwb3A/GDTT8S45gnYSOw7p3I2Sn93Fu7u
------END PRIVATE KEY-----
------BEGIN CERTIFICATE-----
-MIIBhzCCAS2gAwIBAgIUI/mRbpjIEkRbYaG72b9t1nGqXQIwCgYIKoZIzj0EAwIw
-GTEXMBUGA1UEAwwOY29ubmVjdG9yLXRlc3QwHhcNMjYxMTIzMDAwNjQ3WhcNMzYx
-MTIwMDAwNjQ3WjAZMRcwFQYDVQQDDA5jb25uZWN0b3ItdGVzdDBZMBMGByqGSM49
-AgEGCCqGSM49AwEHA0IABE5VxnHy83nFtHwKxnmE4Ak7SIow39w1lMSo7l/XQkc7
-P+Q4Z4HLn9zBvcD8YNNPxLjmCdhI7DuncjZKf3cW7u6jUzBRMB0GA1UdDgQWBBQ8
-ec9Wvnh8sjOvCq2SeOn3W4C+lzAfBgNVHSMEGDAWgBQ8ec9Wvnh8sjOvCq2SeOn3
-W4C+lzAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIQD8XcOxbNx1
-K0UbTuxHs4P5RYh6s0xN6N9GkPPAh+6ewwIgBnAcxrdxGf12lXne0f5JDHfxQk+z
-QsQl2C52xDRinwc=
------END CERTIFICATE-----
-`;
 
 const PASSWORD = 'Pbx!Admin#Secret-7781';
 const CLIENT_SECRET = 'graph~client~secret~55aa';
@@ -92,17 +74,19 @@ describe('PUT /api/tenants/{id}/secrets/graph', () => {
       204,
     );
     expect(await services.secrets.getSecret('tenant-secret-graph')).toBe(CLIENT_SECRET);
-    expect((await call('putGraphSecret', { method: 'PUT', params: { id: 'cert' }, body: { certificatePem: PEM } })).status).toBe(204);
-    expect(await services.secrets.getCertificatePem('tenant-cert-graph-cert')).toBe(PEM);
+    expect(
+      (await call('putGraphSecret', { method: 'PUT', params: { id: 'cert' }, body: { certificatePem: TEST_CERTIFICATE_PEM } })).status,
+    ).toBe(204);
+    expect(await services.secrets.getCertificatePem('tenant-cert-graph-cert')).toBe(TEST_CERTIFICATE_PEM);
   });
 
   it('answers 422 for the field of another auth kind, or both, or a PEM without its key — quoting no value', async () => {
     for (const [id, body] of [
       ['cert', { clientSecret: CLIENT_SECRET }],
-      ['secret', { certificatePem: PEM }],
+      ['secret', { certificatePem: TEST_CERTIFICATE_PEM }],
       ['secret', { clientSecret: CLIENT_SECRET, token: CLIENT_SECRET }],
       ['secret', {}],
-      ['cert', { certificatePem: PEM.slice(PEM.indexOf('-----BEGIN CERTIFICATE-----')) }],
+      ['cert', { certificatePem: TEST_CERTIFICATE_PEM.slice(TEST_CERTIFICATE_PEM.indexOf('-----BEGIN CERTIFICATE-----')) }],
     ] as const) {
       const res = await call('putGraphSecret', { method: 'PUT', params: { id }, body });
       expect(res.status).toBe(422);

@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { TenantConfigSchema } from '../../../shared/config/TenantConfig';
 import { AppError } from '../../../shared/core/errors/AppError';
 import { clientStateMatches } from '../../../shared/graph/clientState';
 import { type InProcessJobQueue } from '../../../shared/platform/queue/InProcessJobQueue';
@@ -10,6 +9,7 @@ import { FALLBACK_LIFETIME_MINUTES, TenantSubscriptions } from '../../../shared/
 import { createTestServices } from '../../support/testServices';
 import { FakeSubscriptionClient } from '../../support/FakeSubscriptionClient';
 import { Logger } from '../../../shared/core/logging/Logger';
+import { contosoTenantConfig } from '../../support/contosoTenantConfig';
 import { capturingLogger } from '../../support/capturingLogger';
 
 const DIRECTORY = '11111111-1111-4111-8111-111111111111';
@@ -27,16 +27,7 @@ beforeEach(async () => {
   services = await createTestServices({}, { publicBaseUrl: 'https://fn.example', lifetimeMinutes: 41_700 });
   now = new Date('2026-11-23T12:00:00.000Z');
   client = new FakeSubscriptionClient(() => now);
-  const config = TenantConfigSchema.parse({
-    displayName: 'Contoso',
-    microsoft365: {
-      directoryId: DIRECTORY,
-      applicationId: '22222222-2222-4222-8222-222222222222',
-      auth: { kind: 'certificate' },
-    },
-    pbx: { kind: 'portsip', baseUrl: 'https://pbx.contoso.example:8887', domain: 'contoso.example' },
-  });
-  tenant = await services.tenants.create('contoso', config);
+  tenant = await services.tenants.create('contoso', contosoTenantConfig(DIRECTORY));
 });
 
 describe('TenantSubscriptions (our table as the truth; Graph faked at the port)', () => {

@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { TenantConfigSchema } from '../../../shared/config/TenantConfig';
 import { type InProcessJobQueue } from '../../../shared/platform/queue/InProcessJobQueue';
 import { type Services } from '../../../shared/app/Services';
 import { type SyncJob } from '../../../shared/app/jobs/SyncJob';
@@ -9,6 +8,7 @@ import { TenantSubscriptions } from '../../../shared/subscriptions/TenantSubscri
 import { UNKNOWN_TTL_MS } from '../../../shared/notifications/UnknownSubscriptionCache';
 import { createTestServices } from '../../support/testServices';
 import { FakeSubscriptionClient } from '../../support/FakeSubscriptionClient';
+import { contosoTenantConfig } from '../../support/contosoTenantConfig';
 import { Logger } from '../../../shared/core/logging/Logger';
 
 /**
@@ -26,16 +26,7 @@ beforeEach(async () => {
   services = await createTestServices({}, { publicBaseUrl: 'https://fn.example', lifetimeMinutes: 41_700 });
   now = new Date('2026-11-23T12:00:00.000Z');
   client = new FakeSubscriptionClient(() => now);
-  const config = TenantConfigSchema.parse({
-    displayName: 'Contoso',
-    microsoft365: {
-      directoryId: DIRECTORY,
-      applicationId: '22222222-2222-4222-8222-222222222222',
-      auth: { kind: 'certificate' },
-    },
-    pbx: { kind: 'portsip', baseUrl: 'https://pbx.contoso.example:8887', domain: 'contoso.example' },
-  });
-  tenant = await services.tenants.create('contoso', config);
+  tenant = await services.tenants.create('contoso', contosoTenantConfig(DIRECTORY));
   sent = [];
   const enqueue = services.queue.enqueue.bind(services.queue);
   services.queue.enqueue = async (job, options = {}) => {
