@@ -55,8 +55,9 @@ describe('admin API handlers', () => {
     expect(created.status).toBe(201);
     expect(created.body.config.users).toMatchObject({
       scope: { mode: 'ALL' },
-      onDeleted: 'delete',
-      numbering: { mode: 'fromStart', start: '1000' },
+      onSoftDeleted: 'disable',
+      onHardDeleted: 'delete',
+      numbering: { mode: 'fromStart', start: '1000', quarantineDays: 30 },
     });
     const read = await call('getTenant', { method: 'GET', params: { id: 'contoso' } });
     expect(read.status).toBe(200);

@@ -7,7 +7,8 @@ export function optionsHash(options: UserSyncOptions): string {
     syncGuests: options.syncGuests,
     scope: options.scope,
     onDisabled: options.onDisabled,
-    onDeleted: options.onDeleted,
+    onSoftDeleted: options.onSoftDeleted,
+    onHardDeleted: options.onHardDeleted,
     onOutOfScope: options.onOutOfScope,
   };
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);

@@ -241,8 +241,10 @@ export function planUserChanges(input: PlanInput): UserPlan {
       leftAlone(removed.id, undefined, 'deletedInEntra');
       continue;
     }
-    const reason = removed.reason === 'deleted' ? 'user was permanently deleted' : 'user was deleted';
-    const action = removalAction(link, options.onDeleted, reason);
+    // Delta says `deleted` for a permanent delete and `changed` for a soft one (the user is restorable).
+    const hard = removed.reason === 'deleted';
+    const reason = hard ? 'user was permanently deleted' : 'user was deleted (restorable)';
+    const action = removalAction(link, hard ? options.onHardDeleted : options.onSoftDeleted, reason);
     if (action) plan.actions.push(action);
     else noWrite(plan, removed.id, undefined, link);
   }
@@ -257,7 +259,8 @@ export function planSweep(links: ReadonlyMap<string, UserLink>, seen: ReadonlySe
   const actions: UserAction[] = [];
   for (const link of links.values()) {
     if (seen.has(link.objectId)) continue;
-    const action = removalAction(link, options.onDeleted, 'user no longer exists in Entra ID (full reconcile)');
+    // Not knowing yet whether the user is restorable, the softer policy applies.
+    const action = removalAction(link, options.onSoftDeleted, 'user no longer returned by Entra ID (full reconcile)');
     if (action) actions.push(action);
   }
   return actions;

@@ -61,7 +61,7 @@ async function setup(reactsTo: LinkEventBatch['events'][number]['kind'][]) {
   const { services } = await createSandboxTenant(
     { graph, pbx },
     `links${++tenantSeq}`,
-    {},
+    { onSoftDeleted: 'delete' },
     {
       features: new FeatureRegistry([usersFeature, roster.feature]),
     },

@@ -5,77 +5,58 @@ import { createTenantConfigMigrator } from '../../../shared/config/createTenantC
 import { TenantConfigSchema } from '../../../shared/config/TenantConfig';
 import { tenantConfigMigrations } from '../../../shared/config/tenantConfigMigrations';
 import { usersManifest } from '../../../shared/features/users/usersManifest';
-import { RemovalPolicySchema, UserSyncOptionsSchema } from '../../../shared/features/users/usersOptions';
 import { tenantConfigFixture } from '../../fixtures/tenantConfigs/tenantConfigFixture';
 import { expectedTenantConfigs } from '../../fixtures/tenantConfigs/expectedTenantConfigs';
 
 const stored = { versionIfMissing: 1 };
-const isObject = (value: unknown): value is RawConfigObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * A hypothetical version 4, registered through the same fields the real steps use: the tenant renames
- * `displayName` to `name`, the users feature splits `onDeleted` in two, and a new `contacts` feature appears.
+ * A hypothetical version 5, registered through the same fields the real steps use: the tenant renames
+ * `displayName` to `name`, and a new `contacts` feature appears.
  */
-const usersV4 = UserSyncOptionsSchema.omit({ onDeleted: true }).extend({
-  onSoftDeleted: RemovalPolicySchema.default('disable'),
-  onHardDeleted: RemovalPolicySchema.default('delete'),
-});
-const TenantConfigV4Schema = TenantConfigSchema.omit({ displayName: true }).extend({
-  schemaVersion: z.literal(4),
+const TenantConfigV5Schema = TenantConfigSchema.omit({ displayName: true }).extend({
+  schemaVersion: z.literal(5),
   name: z.string().min(1),
-  users: usersV4.default(usersV4.parse({})),
   contacts: z.object({ enabled: z.boolean() }).strict(),
 });
-const migrateToV4 = createTenantConfigMigrator({
-  currentVersion: 4,
+const migrateToV5 = createTenantConfigMigrator({
+  currentVersion: 5,
   tenantMigrations: {
     ...tenantConfigMigrations,
-    3: ({ displayName, ...config }) => ({ ...config, name: displayName }),
+    4: ({ displayName, ...config }) => ({ ...config, name: displayName }),
   },
   features: [
-    {
-      ...usersManifest,
-      migrations: {
-        ...usersManifest.migrations,
-        3: (users) => {
-          if (!isObject(users) || !('onDeleted' in users)) return users;
-          const { onDeleted, ...rest } = users;
-          return { ...rest, onSoftDeleted: onDeleted, onHardDeleted: onDeleted };
-        },
-      },
-    },
-    // A feature new in version 4: older configurations get its section with the behaviour they had (off).
-    { name: 'contacts', migrations: { 3: (contacts) => contacts ?? { enabled: false } } },
+    usersManifest,
+    // A feature new in version 5: older configurations get its section with the behaviour they had (off).
+    { name: 'contacts', migrations: { 4: (contacts) => contacts ?? { enabled: false } } },
   ],
 });
 
 describe('createTenantConfigMigrator', () => {
-  it('runs a registered version 3 → 4 step of the tenant and of each feature after the real 1 → 2 → 3 steps', () => {
-    const migrated = migrateToV4(tenantConfigFixture('full'), stored);
-    const { displayName, users, ...unchanged } = expectedTenantConfigs.full;
-    const { onDeleted, ...otherUserOptions } = users;
-    expect(TenantConfigV4Schema.parse(migrated)).toEqual({
+  it('runs a registered version 4 → 5 step of the tenant and of each feature after the real 1 → … → 4 steps', () => {
+    const migrated = migrateToV5(tenantConfigFixture('full'), stored);
+    const { displayName, ...unchanged } = expectedTenantConfigs.full;
+    expect(TenantConfigV5Schema.parse(migrated)).toEqual({
       ...unchanged,
-      schemaVersion: 4,
+      schemaVersion: 5,
       name: displayName,
-      users: { ...otherUserOptions, onSoftDeleted: onDeleted, onHardDeleted: onDeleted },
       contacts: { enabled: false },
     });
   });
 
-  it('starts from the stored version: a version-3 configuration only takes the 3 → 4 steps', () => {
-    const { name, contacts: _contacts, ...current } = migrateToV4(tenantConfigFixture('minimal'), stored) as RawConfigObject;
-    const v3: RawConfigObject = { ...current, schemaVersion: 3, displayName: name };
-    const migrated = migrateToV4(v3, stored) as RawConfigObject;
-    expect(migrated).toMatchObject({ schemaVersion: 4, name: 'Contoso', contacts: { enabled: false } });
+  it('starts from the stored version: a version-4 configuration only takes the 4 → 5 steps', () => {
+    const { name, contacts: _contacts, ...current } = migrateToV5(tenantConfigFixture('minimal'), stored) as RawConfigObject;
+    const v4: RawConfigObject = { ...current, schemaVersion: 4, displayName: name };
+    const migrated = migrateToV5(v4, stored) as RawConfigObject;
+    expect(migrated).toMatchObject({ schemaVersion: 5, name: 'Contoso', contacts: { enabled: false } });
     expect(migrated).not.toHaveProperty('displayName');
-    expect(migrateToV4(migrated, stored)).toEqual(migrated);
+    expect(migrateToV5(migrated, stored)).toEqual(migrated);
   });
 
   it('leaves a section it does not recognise for validation to report', () => {
-    const migrated = migrateToV4({ ...tenantConfigFixture('minimal'), users: 'garbage' }, stored);
-    expect(migrated).toMatchObject({ users: 'garbage', schemaVersion: 4 });
-    expect(TenantConfigV4Schema.safeParse(migrated).error?.issues.map((i) => i.path.join('.'))).toEqual(['users']);
+    const migrated = migrateToV5({ ...tenantConfigFixture('minimal'), users: 'garbage' }, stored);
+    expect(migrated).toMatchObject({ users: 'garbage', schemaVersion: 5 });
+    expect(TenantConfigV5Schema.safeParse(migrated).error?.issues.map((i) => i.path.join('.'))).toEqual(['users']);
   });
 
   it('applies the steps of one version in order: the tenant step, then the features in manifest order', () => {

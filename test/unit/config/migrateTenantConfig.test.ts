@@ -19,8 +19,8 @@ function appErrorOf(work: () => unknown): AppError {
 }
 
 describe('migrateTenantConfig', () => {
-  it('is at version 3 (configurations name no secrets)', () => {
-    expect(TENANT_CONFIG_SCHEMA_VERSION).toBe(3);
+  it('is at version 4 (users onDeleted split into soft and hard)', () => {
+    expect(TENANT_CONFIG_SCHEMA_VERSION).toBe(4);
   });
 
   it.each(tenantConfigFixtureNames)('migrates the stored fixture %s into a valid current configuration', (name) => {
@@ -49,7 +49,7 @@ describe('migrateTenantConfig', () => {
       displayName,
       microsoft365: { ...(microsoft365 as object), auth: { kind: 'certificate' } },
       pbx: Object.fromEntries(Object.entries(pbx as object).filter(([key]) => key !== 'credentialSecretName')),
-      schemaVersion: 3,
+      schemaVersion: 4,
     });
     expect(TenantConfigSchema.parse(migrated)).toEqual(expectedTenantConfigs.minimal);
   });
@@ -68,9 +68,9 @@ describe('migrateTenantConfig', () => {
 
   it('2 → 3 leaves what it does not recognise for validation to report', () => {
     const odd = { schemaVersion: 2, displayName: 'x', microsoft365: 'garbage', pbx: ['not', 'an', 'object'] };
-    expect(migrateTenantConfig(odd, stored)).toEqual({ ...odd, schemaVersion: 3 });
+    expect(migrateTenantConfig(odd, stored)).toEqual({ ...odd, schemaVersion: 4 });
     const unknownKind = { schemaVersion: 2, microsoft365: { auth: { kind: 'federated', secretName: 'x' } } };
-    expect(migrateTenantConfig(unknownKind, stored)).toEqual({ ...unknownKind, schemaVersion: 3 });
+    expect(migrateTenantConfig(unknownKind, stored)).toEqual({ ...unknownKind, schemaVersion: 4 });
   });
 
   it('a current (version-3) body that still names a secret is refused, not silently obeyed', () => {
@@ -83,15 +83,15 @@ describe('migrateTenantConfig', () => {
 
   it('takes a configuration without schemaVersion as the version the caller names', () => {
     const body = { displayName: 'x' };
-    expect(migrateTenantConfig(body, { versionIfMissing: TENANT_CONFIG_SCHEMA_VERSION })).toEqual({ displayName: 'x', schemaVersion: 3 });
-    expect(migrateTenantConfig({ ...body, schemaVersion: 1 }, { versionIfMissing: 3 })).toEqual({ displayName: 'x', schemaVersion: 3 });
+    expect(migrateTenantConfig(body, { versionIfMissing: TENANT_CONFIG_SCHEMA_VERSION })).toEqual({ displayName: 'x', schemaVersion: 4 });
+    expect(migrateTenantConfig({ ...body, schemaVersion: 1 }, { versionIfMissing: 3 })).toEqual({ displayName: 'x', schemaVersion: 4 });
   });
 
   it('refuses a version newer than the code knows, naming both versions', () => {
-    const err = appErrorOf(() => migrateTenantConfig({ ...tenantConfigFixture('minimal'), schemaVersion: 4 }, stored));
+    const err = appErrorOf(() => migrateTenantConfig({ ...tenantConfigFixture('minimal'), schemaVersion: 5 }, stored));
     expect(err.code).toBe('UNPROCESSABLE');
     expect(err.message).toBe(
-      'schemaVersion 4 is newer than this connector knows (3); update the connector, or send a version-3 configuration',
+      'schemaVersion 5 is newer than this connector knows (4); update the connector, or send a version-4 configuration',
     );
     expect(err.details).toEqual([{ path: 'schemaVersion', message: err.message }]);
   });
@@ -99,7 +99,26 @@ describe('migrateTenantConfig', () => {
   it.each([0, -1, 1.5, '2', null, true])('refuses schemaVersion %j', (schemaVersion) => {
     const err = appErrorOf(() => migrateTenantConfig({ displayName: 'x', schemaVersion }, stored));
     expect(err.code).toBe('UNPROCESSABLE');
-    expect(err.message).toBe('schemaVersion must be an integer from 1 to 3');
+    expect(err.message).toBe('schemaVersion must be an integer from 1 to 4');
+  });
+
+  it('3 → 4 splits users onDeleted: a stored delete keeps deciding permanent deletes, soft deletes disable', () => {
+    const v3 = (onDeleted: string) => ({ schemaVersion: 3, displayName: 'x', users: { onDeleted, adoptByEmail: true } });
+    expect((migrateTenantConfig(v3('delete'), stored) as Record<string, any>).users).toEqual({
+      adoptByEmail: true,
+      onSoftDeleted: 'disable',
+      onHardDeleted: 'delete',
+    });
+    expect((migrateTenantConfig(v3('retain'), stored) as Record<string, any>).users).toMatchObject({
+      onSoftDeleted: 'retain',
+      onHardDeleted: 'retain',
+    });
+    expect((migrateTenantConfig(v3('disable'), stored) as Record<string, any>).users).toMatchObject({
+      onSoftDeleted: 'disable',
+      onHardDeleted: 'disable',
+    });
+    // A version-3 row without users keeps having none (the defaults apply at validation).
+    expect(migrateTenantConfig({ schemaVersion: 3, displayName: 'x' }, stored)).toEqual({ schemaVersion: 4, displayName: 'x' });
   });
 
   it.each([null, 'text', 42, [1, 2]])('passes %j through for validation to report', (raw) => {

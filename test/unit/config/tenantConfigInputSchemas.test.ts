@@ -37,14 +37,14 @@ describe('StoredTenantConfigSchema', () => {
   it('turns a row written by a newer connector into an issue on schemaVersion', () => {
     const result = StoredTenantConfigSchema.safeParse({ ...tenantConfigFixture('minimal'), schemaVersion: 7 });
     expect(issuePaths(result)).toEqual(['schemaVersion']);
-    expect(result.error?.issues[0]?.message).toMatch(/^schemaVersion 7 is newer than this connector knows \(3\)/);
+    expect(result.error?.issues[0]?.message).toMatch(/^schemaVersion 7 is newer than this connector knows \(4\)/);
   });
 });
 
 describe('TenantConfigRequestSchema', () => {
   it('takes a body without schemaVersion as the current version, and answers with it', () => {
-    expect(TenantConfigRequestSchema.parse(body).schemaVersion).toBe(3);
-    expect(TenantConfigRequestSchema.parse({ ...body, schemaVersion: 3 })).toEqual(TenantConfigRequestSchema.parse(body));
+    expect(TenantConfigRequestSchema.parse(body).schemaVersion).toBe(4);
+    expect(TenantConfigRequestSchema.parse({ ...body, schemaVersion: 4 })).toEqual(TenantConfigRequestSchema.parse(body));
   });
 
   it('migrates a body written for version 1', () => {
@@ -52,10 +52,10 @@ describe('TenantConfigRequestSchema', () => {
   });
 
   it('refuses a body for a newer version with 422 naming the versions', async () => {
-    const err = await appErrorOf(readJsonBody(put({ ...body, schemaVersion: 4 }), TenantConfigRequestSchema));
+    const err = await appErrorOf(readJsonBody(put({ ...body, schemaVersion: 5 }), TenantConfigRequestSchema));
     expect(err.code).toBe('UNPROCESSABLE');
     expect(httpStatusFor(err)).toBe(422);
-    expect(err.message).toContain('schemaVersion: schemaVersion 4 is newer than this connector knows (3)');
+    expect(err.message).toContain('schemaVersion: schemaVersion 5 is newer than this connector knows (4)');
     expect(err.details).toEqual([expect.objectContaining({ path: 'schemaVersion' })]);
   });
 
@@ -69,7 +69,7 @@ describe('TenantConfigSchema', () => {
   it('refuses an older schemaVersion: those go through the migration, never straight to validation', () => {
     const result = TenantConfigSchema.safeParse({ ...body, schemaVersion: 1 });
     expect(issuePaths(result)).toEqual(['schemaVersion']);
-    expect(result.error?.issues[0]?.message).toBe('must be 3 (older versions are migrated first)');
+    expect(result.error?.issues[0]?.message).toBe('must be 4 (older versions are migrated first)');
   });
 
   it('tells PBX products apart by kind', () => {

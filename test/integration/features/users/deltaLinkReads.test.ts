@@ -25,7 +25,7 @@ describe("a notification's small delta round reads only the links it needs", () 
   it('updates and deletes through point reads, without listing every link of the tenant', async () => {
     const users = Array.from({ length: 30 }, (_, i) => person(i + 1));
     graph.seed(users, []);
-    const { services } = await createSandboxTenant({ graph, pbx }, 'quiet', { onDeleted: 'delete' });
+    const { services } = await createSandboxTenant({ graph, pbx }, 'quiet', { onSoftDeleted: 'delete' });
     const run = async (mode: 'full' | 'delta') => {
       const { job, runId } = await requestSync(services, { tenantId: 'quiet', feature: 'users', mode, trigger: 'manual' });
       await processJob(services, job, Logger.silent());

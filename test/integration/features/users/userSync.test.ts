@@ -162,12 +162,13 @@ describe('users → PortSIP extensions, end to end (sandbox Graph + sandbox Port
     graph.hardDeleteUser(guid(4));
     graph.softDeleteUser(guid(5));
     const run = await sync('delta');
-    expect(run.counts).toMatchObject({ created: 1, updated: 1, disabled: 1, deleted: 2 });
+    // The permanently deleted user loses the extension; the soft-deleted (restorable) one keeps it, disabled.
+    expect(run.counts).toMatchObject({ created: 1, updated: 1, disabled: 2, deleted: 1 });
     expect(await extOf(guid(1))).toMatchObject({ display_name: 'Renamed Person' });
     expect((await extOf(guid(1)))?.mobile_phone ?? '').toBe('');
     expect((await extOf(guid(2)))?.enabled).toBe(false);
     expect(pbx.getUser(deletedPbxId)).toBeUndefined();
-    expect(await services.links.get(tenantId, guid(5))).toBeNull();
+    expect((await extOf(guid(5)))?.enabled).toBe(false);
     expect(pbxUsersByEntraId().get(guid(6))).toHaveLength(1);
 
     graph.updateUser(guid(2), { accountEnabled: true });

@@ -144,7 +144,7 @@ describe('planUserChanges', () => {
       users: [],
       removed: [{ id: '1', reason: 'deleted' }],
       links: new Map([[u.id, linkFor(u)]]),
-      options: options({ onDeleted: policy }),
+      options: options({ onHardDeleted: policy }),
     });
     expect(kinds(p)).toEqual([kind]);
   });
@@ -337,7 +337,7 @@ describe('planUserChanges', () => {
       users: [],
       removed: [{ id: '1', reason: 'changed' }],
       links: new Map([[u.id, link]]),
-      options: options({ onDeleted: 'disable' }),
+      options: options({ onSoftDeleted: 'disable' }),
     });
     expect(p.actions).toEqual([]);
     expect(p.unchanged).toBe(1);
@@ -359,7 +359,7 @@ describe('planSweep', () => {
       [b.id, linkFor(b)],
     ]);
     const actions = planSweep(links, new Set(['1']), options());
-    expect(actions.map((x) => [x.objectId, x.kind])).toEqual([['2', 'delete']]);
+    expect(actions.map((x) => [x.objectId, x.kind])).toEqual([['2', 'disable']]);
   });
 });
 
