@@ -6,7 +6,8 @@ interface Tracked {
   user: SandboxUser;
   createdSeq: number;
   propSeq: Map<string, number>;
-  removed?: { seq: number; reason: 'changed' | 'deleted' } | undefined;
+  /** `at` (epoch ms) is the deletedDateTime the deleted items show. */
+  removed?: { seq: number; reason: 'changed' | 'deleted'; at: number } | undefined;
   restoredSeq: number;
 }
 
@@ -54,11 +55,11 @@ export class ChangeTracker {
     }
   }
 
-  remove(id: string, reason: 'changed' | 'deleted'): void {
+  remove(id: string, reason: 'changed' | 'deleted', at: number = Date.now()): void {
     const t = this.users.get(id);
     if (!t || t.removed?.reason === 'deleted') throw new SandboxNotFoundError(`no user ${id}`);
     if (t.removed?.reason === reason) throw new SandboxConflictError(`user ${id} is already deleted`);
-    t.removed = { seq: this.next(id), reason };
+    t.removed = { seq: this.next(id), reason, at };
     if (reason === 'deleted') this.forgetUpn(t.user);
   }
 
@@ -89,6 +90,20 @@ export class ChangeTracker {
   findLive(idOrUpn: string): SandboxUser | undefined {
     const t = this.users.get(idOrUpn) ?? this.users.get(this.idByUpn.get(idOrUpn.toLowerCase()) ?? '');
     return t && !t.removed ? t.user : undefined;
+  }
+
+  /** Users deleted and still restorable (the directory's deleted items), oldest id first for stable paging. */
+  softDeleted(): { user: SandboxUser; deletedAt: number }[] {
+    return [...this.users.values()]
+      .filter((t) => t.removed?.reason === 'changed')
+      .map((t) => ({ user: t.user, deletedAt: t.removed!.at }))
+      .sort((a, b) => (a.user.id < b.user.id ? -1 : a.user.id > b.user.id ? 1 : 0));
+  }
+
+  /** One soft-deleted user by object id, or undefined when it is live, purged or unknown. */
+  findSoftDeleted(id: string): { user: SandboxUser; deletedAt: number } | undefined {
+    const t = this.users.get(id);
+    return t?.removed?.reason === 'changed' ? { user: t.user, deletedAt: t.removed.at } : undefined;
   }
 
   liveUsers(): SandboxUser[] {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type AddressInfo } from 'node:net';
 import { ChangeTracker } from './ChangeTracker';
 import { type DeltaExpiryKind, DeltaRounds } from './DeltaRounds';
+import { DeletedItemsRoutes } from './deletedItemsRoutes';
 import { FaultQueue } from './FaultQueue';
 import { GroupDirectory } from './GroupDirectory';
 import { copyUser, type SandboxGroup, type SandboxUser } from './SandboxUser';
@@ -46,6 +47,13 @@ export interface GraphSandboxOptions {
   retryDelaysMs?: number[];
   /** Called after every notification POST attempt (benchmarks); its exceptions are ignored. */
   onDelivery?: (event: NotificationDeliveryEvent) => void;
+  /**
+   * Refuse an OData cast on a transitive member list (`/groups/{id}/transitiveMembers/microsoft.graph.user`)
+   * that lacks the advanced query parameters (`ConsistencyLevel: eventual` and `$count=true`) with 400
+   * `Request_UnsupportedQuery`, as Graph's documentation says and a strict tenant does; default true. Can be
+   * changed later through `enforceAdvancedQueries`.
+   */
+  enforceAdvancedQueries?: boolean;
 }
 
 export interface GraphSandboxStats {
@@ -65,7 +73,7 @@ const notFound = (id: string) => `Resource '${id}' does not exist or one of its 
 /**
  * A Microsoft Graph tenant on localhost for tests, benchmarks and `npm start`: users delta with paging,
  * opaque tokens, `$select`, `@removed`, expired tokens (400 syncStateNotFound / 410 + Location), group
- * membership, users by id or UPN, injected 429 / 5xx, and subscriptions whose change notifications are
+ * membership, users by id or UPN, deleted items (list, by id, restore, purge), injected 429 / 5xx, and subscriptions whose change notifications are
  * really POSTed to their endpoints. Graph routes live under `/v1.0`, the unauthenticated control API for
  * demos under `/_sandbox/`.
  */
@@ -77,10 +85,14 @@ export class GraphSandbox {
   private readonly groups = new GroupDirectory((id) => this.tracker.isLive(id));
   private readonly pendingFaults = new FaultQueue();
   private latencyMs: number;
+  /** See GraphSandboxOptions.enforceAdvancedQueries; false answers like a lenient tenant. */
+  enforceAdvancedQueries: boolean;
   /** The directory id change and lifecycle notifications carry. */
   readonly tenantId: string;
   private readonly registry: SubscriptionRegistry;
   private readonly subscriptionNotifications: SandboxNotifications;
+  private readonly now: () => number;
+  private readonly deletedItems: DeletedItemsRoutes;
 
   /**
    * Change notifications: switches for the next N items, lifecycle events, and direct sends. Items go to
@@ -106,9 +118,18 @@ export class GraphSandbox {
     this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     this.token = options.token ?? 'sandbox-graph-token';
     this.latencyMs = options.latencyMs ?? 0;
+    this.enforceAdvancedQueries = options.enforceAdvancedQueries ?? true;
     this.delta = new DeltaRounds(this.tracker, options.pageSize ?? 200);
     this.tenantId = options.tenantId ?? '00000000-0000-4000-8000-00000000c0de';
     const now = options.now ?? Date.now;
+    this.now = now;
+    this.deletedItems = new DeletedItemsRoutes({
+      baseUrl: this.baseUrl,
+      softDeleted: () => this.tracker.softDeleted(),
+      findSoftDeleted: (id) => this.tracker.findSoftDeleted(id),
+      restore: (id) => this.restoreUser(id),
+      purge: (id) => this.hardDeleteUser(id),
+    });
     this.registry = new SubscriptionRegistry({ now, maxLifetimeMinutes: options.maxLifetimeMinutes ?? 41_760, quota: SUBSCRIPTION_QUOTA });
     const delivery = new NotificationDelivery(options);
     this.subscriptionNotifications = new SandboxNotifications({
@@ -160,6 +181,7 @@ export class GraphSandbox {
     this.tracker.reset(users);
     this.delta.reset();
     this.groups.reset(groups);
+    this.deletedItems.clear();
   }
 
   // Every mutator below notifies the subscriptions that cover the user. Creation, update, soft delete and
@@ -174,8 +196,9 @@ export class GraphSandbox {
     this.notifyChange(id, 'updated');
   }
 
+  /** The user moves to the deleted items (restorable); delta reports `@removed` reason `changed`. */
   softDeleteUser(id: string): void {
-    this.tracker.remove(id, 'changed');
+    this.tracker.remove(id, 'changed', this.now());
     this.notifyChange(id, 'updated');
   }
 
@@ -184,8 +207,9 @@ export class GraphSandbox {
     this.notifyChange(id, 'updated');
   }
 
+  /** A live or soft-deleted (purge) user is gone for good; delta reports `@removed` reason `deleted`. */
   hardDeleteUser(id: string): void {
-    this.tracker.remove(id, 'deleted');
+    this.tracker.remove(id, 'deleted', this.now());
     this.notifyChange(id, 'deleted');
   }
 
@@ -246,13 +270,15 @@ export class GraphSandbox {
       validate: (u: string) => this.subscriptionNotifications.validate(u),
     };
     if (await handleSubscriptionRoute(subscriptionDeps, method, path, req, res)) return;
+    if (this.deletedItems.handle(method, path, url, res)) return;
     if (method !== 'GET') return sendGraphError(res, 405, 'Request_BadRequest', 'The sandbox only serves GET on Graph routes.');
 
     if (path === '/users/delta' || path === '/users/microsoft.graph.delta') return this.usersDelta(url, res);
     const userMatch = /^\/users\/([^/]+)$/.exec(path);
     if (userMatch) return this.userById(decodeURIComponent(userMatch[1]!), url, res);
     const membersMatch = /^\/groups\/([^/]+)\/(transitiveMembers|members)\/microsoft\.graph\.user$/.exec(path);
-    if (membersMatch) return this.groupMembers(decodeURIComponent(membersMatch[1]!), membersMatch[2] === 'transitiveMembers', url, res);
+    if (membersMatch)
+      return this.groupMembers(decodeURIComponent(membersMatch[1]!), membersMatch[2] === 'transitiveMembers', url, res, req);
     return sendGraphError(res, 400, 'BadRequest', `Resource not found for the segment '${path}'.`);
   }
 
@@ -293,7 +319,20 @@ export class GraphSandbox {
     });
   }
 
-  private groupMembers(groupId: string, transitive: boolean, url: URL, res: ServerResponse): void {
+  private groupMembers(groupId: string, transitive: boolean, url: URL, res: ServerResponse, req: IncomingMessage): void {
+    const counted = url.searchParams.get('$count')?.toLowerCase() === 'true';
+    if (transitive && this.enforceAdvancedQueries) {
+      // An OData cast on a transitive list is an advanced query: both the header and $count=true, or 400.
+      const eventual = String(req.headers.consistencylevel ?? '').toLowerCase() === 'eventual';
+      if (!eventual || !counted)
+        return sendGraphError(
+          res,
+          400,
+          'Request_UnsupportedQuery',
+          'OData cast on transitiveMembers is not supported because the required parameters might be missing. ' +
+            'Try adding $count=true query parameter and ConsistencyLevel:eventual header.',
+        );
+    }
     const rawTop = url.searchParams.get('$top');
     const top = Number(rawTop ?? 100);
     if (!Number.isInteger(top) || top < 1 || top > 999) {
@@ -311,7 +350,10 @@ export class GraphSandbox {
       '@odata.context': `${this.baseUrl}/v1.0/$metadata#users(id)`,
       value: page.ids.map((id) => ({ '@odata.type': '#microsoft.graph.user', id })),
     };
-    if (page.skipToken) body['@odata.nextLink'] = `${this.baseUrl}${url.pathname}?$select=id&$top=${page.top}&$skiptoken=${page.skipToken}`;
+    // Graph's nextLink keeps the request's query options, $count=true among them.
+    const count = counted ? '&$count=true' : '';
+    if (page.skipToken)
+      body['@odata.nextLink'] = `${this.baseUrl}${url.pathname}?$select=id&$top=${page.top}${count}&$skiptoken=${page.skipToken}`;
     sendJson(res, 200, body);
   }
 }

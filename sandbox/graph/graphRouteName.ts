@@ -3,6 +3,9 @@ export function graphRouteName(method: string, pathname: string): string {
   const path = pathname.replace(/^\/v1\.0/, '').replace(/\/microsoft\.graph\.delta$/, '/delta');
   if (path === '/users/delta') return `${method} /users/delta`;
   if (/^\/users\/[^/]+$/.test(path)) return `${method} /users/{id}`;
+  if (/^\/directory\/deletedItems\/(?!microsoft\.graph\.user$)[^/]+\/restore$/.test(path))
+    return `${method} /directory/deletedItems/{id}/restore`;
+  if (/^\/directory\/deletedItems\/(?!microsoft\.graph\.user$)[^/]+$/.test(path)) return `${method} /directory/deletedItems/{id}`;
   if (/^\/subscriptions\/[^/]+\/reauthorize$/.test(path)) return `${method} /subscriptions/{id}/reauthorize`;
   if (/^\/subscriptions\/[^/]+$/.test(path)) return `${method} /subscriptions/{id}`;
   const members = /^\/groups\/[^/]+\/(transitiveMembers|members)(\/.*)?$/.exec(path);

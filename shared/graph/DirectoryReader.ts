@@ -15,6 +15,13 @@ export interface DirectoryReader {
   listGroupMemberUserIds(groupId: string): Promise<string[]>;
   /** One user with the selected properties, or null when it does not exist (any more). */
   getUser(id: string): Promise<GraphUser | null>;
+  /**
+   * Object ids (lower case) of the users in the directory's deleted items: deleted, still restorable (for
+   * 30 days). A user in neither /users nor here was permanently deleted (or never existed).
+   */
+  listDeletedUserIds(): Promise<Set<string>>;
+  /** Whether one user is in the deleted items (restorable); false when it is not there (purged or never deleted). */
+  isDeletedUser(id: string): Promise<boolean>;
   /** Requests sent so far (for run statistics and benchmarks). */
   requestCount: () => number;
 }

@@ -15,6 +15,15 @@ const MembersPageSchema = z.object({
   '@odata.nextLink': z.string().url().optional(),
 });
 
+/** A page of `GET /directory/deletedItems/microsoft.graph.user` (only `id` and `deletedDateTime` selected). */
+const DeletedUsersPageSchema = z.object({
+  value: z.array(z.object({ id: z.string().min(1), deletedDateTime: z.string().nullable().optional() }).passthrough()),
+  '@odata.nextLink': z.string().url().optional(),
+});
+
+/** `GET /directory/deletedItems/{id}`: a directoryObject; only its id is read. */
+const DeletedItemSchema = z.object({ id: z.string().min(1) }).passthrough();
+
 /**
  * The DirectoryReader adapter over Microsoft Graph for one tenant. Retries of 429/503/504 happen in the
  * client's middleware (createGraphClient); what reaches here is final for the call.
@@ -74,11 +83,25 @@ export class GraphDirectoryReader implements DirectoryReader {
     }
   }
 
+  /**
+   * An OData cast on a transitive member list is an advanced query: Graph's documentation requires
+   * `ConsistencyLevel: eventual` and `$count=true` (a strict tenant answers 400 Request_UnsupportedQuery
+   * without them). The header goes with every page; `$count=true` is in the first URL and Graph keeps it in
+   * its nextLinks. The answer comes from the index, which can lag a recent membership change by a little.
+   */
   async listGroupMemberUserIds(groupId: string): Promise<string[]> {
     const ids: string[] = [];
-    let path: string | undefined = `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?$select=id&$top=999`;
+    const what = `reading the members of group ${groupId}`;
+    let path: string | undefined =
+      `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?$count=true&$select=id&$top=999`;
     while (path) {
-      const parsed = MembersPageSchema.safeParse(await this.get(path, `reading the members of group ${groupId}`));
+      let body: unknown;
+      try {
+        body = await this.client.api(path).header('ConsistencyLevel', 'eventual').get();
+      } catch (err) {
+        throw graphErrorFor(err, what);
+      }
+      const parsed = MembersPageSchema.safeParse(body);
       if (!parsed.success)
         throw new AppError('INTERNAL', `unexpected group members page from Graph: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       for (const member of parsed.data.value) ids.push(member.id);
@@ -86,6 +109,34 @@ export class GraphDirectoryReader implements DirectoryReader {
       path = next ? this.followedPath(next, 'nextLink') : undefined;
     }
     return ids;
+  }
+
+  async listDeletedUserIds(): Promise<Set<string>> {
+    const ids = new Set<string>();
+    let path: string | undefined = '/directory/deletedItems/microsoft.graph.user?$select=id,deletedDateTime&$top=999';
+    while (path) {
+      const parsed = DeletedUsersPageSchema.safeParse(await this.get(path, 'reading the deleted users'));
+      if (!parsed.success)
+        throw new AppError('INTERNAL', `unexpected deleted users page from Graph: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      for (const item of parsed.data.value) ids.add(item.id.toLowerCase());
+      const next = parsed.data['@odata.nextLink'];
+      path = next ? this.followedPath(next, 'nextLink') : undefined;
+    }
+    return ids;
+  }
+
+  async isDeletedUser(id: string): Promise<boolean> {
+    let body: unknown;
+    try {
+      body = await this.get(`/directory/deletedItems/${encodeURIComponent(id)}?$select=id`, `reading deleted item ${id}`);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'NOT_FOUND') return false;
+      throw err;
+    }
+    const parsed = DeletedItemSchema.safeParse(body);
+    if (!parsed.success)
+      throw new AppError('INTERNAL', `unexpected deleted item from Graph: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    return parsed.data.id.toLowerCase() === id.toLowerCase();
   }
 
   async getUser(id: string): Promise<GraphUser | null> {

@@ -23,7 +23,9 @@ export async function reconcileOutsideTheRound(run: UserSyncRun): Promise<void> 
   for (const id of toRead) {
     const user = await deps.directoryReader.getUser(id);
     if (user) users.push(user);
-    else if ((await run.linksOf([id])).has(id)) removed.push({ id, reason: 'deleted' });
+    // Gone from /users: restorable while in the deleted items (as delta's `changed`), else purged (`deleted`).
+    else if ((await run.linksOf([id])).has(id))
+      removed.push({ id, reason: (await deps.directoryReader.isDeletedUser(id)) ? 'changed' : 'deleted' });
     else if (pendingIds.delete(id) && !request.dryRun) await deps.pendingUsers.remove(deps.tenantId, id); // gone, nothing of ours to undo
   }
   await run.planAndApply(users, removed);

@@ -6,7 +6,7 @@ import { type UserSyncDeps, type UserSyncRequest } from './UserSyncDeps';
 import { type UserSyncResult } from './UserSyncResult';
 import { UserSyncRun } from './UserSyncRun';
 import { optionsHash } from './optionsHash';
-import { planSweep } from './planUserChanges';
+import { planSweep, sweepCandidates } from './planUserChanges';
 import { reconcileOutsideTheRound } from './reconcileOutsideTheRound';
 
 export type { UserSyncDeps, UserSyncRequest } from './UserSyncDeps';
@@ -58,12 +58,18 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
 }
 
 /**
- * After a whole full round was read, every linked user it did not see is gone from the directory. A
- * resumed round did not read the pages before its checkpoint, so its sweep would delete those users.
+ * After a whole full round was read, every linked user it did not see is gone from /users: still in the
+ * deleted items (restorable) → onSoftDeleted, else (purged) → onHardDeleted. A resumed round did not read the pages before its checkpoint, so its sweep would delete those users.
  */
 async function sweep(run: UserSyncRun, round: DeltaRoundEnd): Promise<void> {
   if (round.mode !== 'full') return;
   if (round.resumed)
     run.result.notes.push('full-round sweep skipped: the round was resumed after an interruption; the next full reconcile will sweep');
-  else await run.execute(planSweep(await run.links(), run.seen, run.deps.options));
+  else {
+    const links = await run.links();
+    // Graph is asked only when the round left someone out; the deleted items decide soft or hard.
+    const stillDeleted =
+      sweepCandidates(links, run.seen).length > 0 ? await run.deps.directoryReader.listDeletedUserIds() : new Set<string>();
+    await run.execute(planSweep(links, run.seen, run.deps.options, stillDeleted));
+  }
 }

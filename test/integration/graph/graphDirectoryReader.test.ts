@@ -158,13 +158,20 @@ describe('GraphDirectoryReader over the sandbox Graph', () => {
     expect(await appErrorOf(stranger.getUser('anyone'))).toMatchObject({ code: 'UNAUTHORIZED', upstreamStatus: 401 });
   });
 
-  it('lists transitive user members across pages; NOT_FOUND for a missing group', async () => {
+  it('lists transitive user members across pages as an advanced query (the sandbox refuses it otherwise); NOT_FOUND for a missing group', async () => {
     const users = generateUsers(1200, { seed: 8 });
     const inner = users.slice(0, 1100).map((u) => u.id);
     graph.seed(users, [
       { id: 'g-outer', displayName: 'Outer', memberIds: [users[1150]!.id, 'g-inner'] },
       { id: 'g-inner', displayName: 'Inner', memberIds: inner },
     ]);
+    // Strict like a tenant that enforces Graph's documented rule: without ConsistencyLevel + $count=true → 400.
+    expect(graph.enforceAdvancedQueries).toBe(true);
+    const plain = await fetch(`${graph.baseUrl}/v1.0/groups/g-outer/transitiveMembers/microsoft.graph.user?$select=id&$top=999`, {
+      headers: { authorization: `Bearer ${graph.token}` },
+    });
+    expect(plain.status).toBe(400);
+    expect(((await plain.json()) as { error: { code: string } }).error.code).toBe('Request_UnsupportedQuery');
     const { result: ids, requests } = await counted(() => reader.listGroupMemberUserIds('g-outer'));
     expect(requests).toBe(2);
     expect(ids.sort()).toEqual([...inner, users[1150]!.id].sort());
@@ -185,5 +192,22 @@ describe('GraphDirectoryReader over the sandbox Graph', () => {
     graph.hardDeleteUser(users[2]!.id);
     expect(await reader.getUser(users[1]!.id)).toBeNull();
     expect(await reader.getUser(users[2]!.id)).toBeNull();
+  });
+
+  it('lists the deleted (restorable) users page by page, and answers per id; purged users are in neither', async () => {
+    const users = generateUsers(1_200, { seed: 5 });
+    graph.seed(users);
+    const soft = users.slice(0, 1_001).map((u) => u.id);
+    for (const id of soft) graph.softDeleteUser(id);
+    graph.hardDeleteUser(users[1_000]!.id); // purged after the soft delete
+    graph.hardDeleteUser(users[1_100]!.id); // deleted for good at once
+    const { result: ids, requests } = await counted(() => reader.listDeletedUserIds());
+    expect(requests).toBe(2); // $top=999: 1,000 deleted items are two pages
+    expect(ids).toEqual(new Set(soft.slice(0, 1_000).map((id) => id.toLowerCase())));
+
+    const one = await counted(() => reader.isDeletedUser(users[0]!.id));
+    expect(one).toEqual({ result: true, requests: 1 });
+    for (const id of [users[1_000]!.id, users[1_100]!.id, users[1_150]!.id, '00000000-0000-4000-8000-0000000fffff'])
+      expect(await reader.isDeletedUser(id)).toBe(false);
   });
 });

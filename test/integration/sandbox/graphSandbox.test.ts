@@ -19,6 +19,12 @@ beforeEach(() => graph.stats.reset());
 const get = (url: string, token: string | null = graph.token) =>
   fetch(url.startsWith('http') ? url : `${graph.baseUrl}${url}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
+/** A GET with the advanced query header (`ConsistencyLevel: eventual`). */
+const advancedGet = (url: string) =>
+  fetch(url.startsWith('http') ? url : `${graph.baseUrl}${url}`, {
+    headers: { authorization: `Bearer ${graph.token}`, consistencylevel: 'eventual' },
+  });
+
 async function getJson<T>(url: string): Promise<T> {
   const res = await get(url);
   expect(res.status, await res.clone().text()).toBe(200);
@@ -291,10 +297,12 @@ describe('GraphSandbox wire behaviour', () => {
       { id: 'inner', displayName: 'Inner', memberIds: [...users.slice(50, 250).map((u) => u.id), 'outer'] },
     ]);
     const seen: string[] = [];
-    let next: string | undefined = '/v1.0/groups/outer/transitiveMembers/microsoft.graph.user?$select=id&$top=60';
+    let next: string | undefined = '/v1.0/groups/outer/transitiveMembers/microsoft.graph.user?$select=id&$top=60&$count=true';
     let pages = 0;
     while (next) {
-      const page: { value: Array<{ '@odata.type': string; id: string }>; '@odata.nextLink'?: string } = await getJson(next);
+      const res = await advancedGet(next);
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as { value: Array<{ '@odata.type': string; id: string }>; '@odata.nextLink'?: string };
       pages += 1;
       expect(page.value.length).toBeLessThanOrEqual(60);
       expect(page.value.every((m) => m['@odata.type'] === '#microsoft.graph.user')).toBe(true);
@@ -309,8 +317,27 @@ describe('GraphSandbox wire behaviour', () => {
     );
     expect(direct.value).toHaveLength(100);
     expect(direct['@odata.nextLink']).toBeUndefined();
-    expect((await get('/v1.0/groups/missing/transitiveMembers/microsoft.graph.user')).status).toBe(404);
+    expect((await advancedGet('/v1.0/groups/missing/transitiveMembers/microsoft.graph.user?$count=true')).status).toBe(404);
     expect(graph.stats.byRoute['GET /groups/{id}/transitiveMembers/microsoft.graph.user']).toBe(6); // five pages plus the 404
+  });
+
+  it('refuses a cast on transitive members without ConsistencyLevel: eventual and $count=true, like a strict tenant (switchable)', async () => {
+    graph.seed(generateUsers(3, { seed: 13 }), [{ id: 'g', displayName: 'G', memberIds: [] }]);
+    const path = '/v1.0/groups/g/transitiveMembers/microsoft.graph.user?$select=id';
+    for (const res of [await get(path), await get(`${path}&$count=true`), await advancedGet(path)]) {
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { code: string; message: string; innerError: Record<string, string> } };
+      expect(body.error).toMatchObject({ code: 'Request_UnsupportedQuery', innerError: { 'request-id': expect.any(String) } });
+      expect(body.error.message).toContain('ConsistencyLevel:eventual');
+    }
+    expect((await advancedGet(`${path}&$count=true`)).status).toBe(200);
+    expect((await get('/v1.0/groups/g/members/microsoft.graph.user?$select=id')).status).toBe(200); // direct members: no cast rule
+    graph.enforceAdvancedQueries = false;
+    try {
+      expect((await get(path)).status).toBe(200);
+    } finally {
+      graph.enforceAdvancedQueries = true;
+    }
   });
 });
 

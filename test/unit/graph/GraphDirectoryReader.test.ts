@@ -12,11 +12,13 @@ const ROOT = 'https://graph.microsoft.com';
 class RecordingTransport implements Middleware {
   readonly urls: string[] = [];
   readonly authorizations: (string | null)[] = [];
+  readonly consistencyLevels: (string | null)[] = [];
   constructor(private readonly answers: { status?: number; body: unknown }[]) {}
 
   async execute(context: Context): Promise<void> {
     this.urls.push(String(context.request));
     this.authorizations.push(new Headers(context.options?.headers).get('Authorization'));
+    this.consistencyLevels.push(new Headers(context.options?.headers).get('ConsistencyLevel'));
     const answer = this.answers.shift() ?? { status: 500, body: { error: { code: 'noAnswer', message: 'no canned answer' } } };
     context.response = new Response(JSON.stringify(answer.body), {
       status: answer.status ?? 200,
@@ -97,21 +99,35 @@ describe('GraphDirectoryReader (request shapes)', () => {
     expect(transport.urls).toHaveLength(0);
   });
 
-  it('pages transitive user members with $select=id&$top=999', async () => {
+  it('pages transitive user members as an advanced query: $count=true, ConsistencyLevel: eventual on every page', async () => {
+    const next = `${ROOT}/v1.0/groups/g1/transitiveMembers/microsoft.graph.user?$count=true&$select=id&$top=999&$skiptoken=X1`;
     const { reader, transport } = readerOver([
-      {
-        body: {
-          value: [{ '@odata.type': '#microsoft.graph.user', id: 'a' }],
-          '@odata.nextLink': `${ROOT}/v1.0/groups/g1/transitiveMembers/microsoft.graph.user?$select=id&$top=999&$skiptoken=X1`,
-        },
-      },
+      { body: { '@odata.count': 2, value: [{ '@odata.type': '#microsoft.graph.user', id: 'a' }], '@odata.nextLink': next } },
       { body: { value: [{ id: 'b' }] } },
     ]);
     expect(await reader.listGroupMemberUserIds('g1')).toEqual(['a', 'b']);
-    expect(transport.urls).toEqual([
-      `${ROOT}/v1.0/groups/g1/transitiveMembers/microsoft.graph.user?$select=id&$top=999`,
-      `${ROOT}/v1.0/groups/g1/transitiveMembers/microsoft.graph.user?$select=id&$top=999&$skiptoken=X1`,
+    expect(transport.urls).toEqual([`${ROOT}/v1.0/groups/g1/transitiveMembers/microsoft.graph.user?$count=true&$select=id&$top=999`, next]);
+    expect(transport.consistencyLevels).toEqual(['eventual', 'eventual']);
+    expect(transport.authorizations).toEqual(['Bearer token-1', 'Bearer token-1']);
+  });
+
+  it('sends no ConsistencyLevel header on delta or user reads (they need the consistent store)', async () => {
+    const { reader, transport } = readerOver([
+      { body: { value: [], '@odata.deltaLink': `${ROOT}/v1.0/users/delta?$deltatoken=1` } },
+      { body: { id: 'u1' } },
     ]);
+    await drain(reader.usersDelta({ kind: 'initial' }));
+    await reader.getUser('u1');
+    expect(transport.consistencyLevels).toEqual([null, null]);
+  });
+
+  it('maps a refused member listing to an AppError naming the group', async () => {
+    const { reader } = readerOver([
+      { status: 400, body: { error: { code: 'Request_UnsupportedQuery', message: 'required parameters might be missing' } } },
+    ]);
+    const err = await appErrorOf(reader.listGroupMemberUserIds('g9'));
+    expect(err.upstreamStatus).toBe(400);
+    expect(err.message).toContain('g9');
   });
 
   it('reads one user with the selected properties, null on 404', async () => {
@@ -124,5 +140,30 @@ describe('GraphDirectoryReader (request shapes)', () => {
     expect(transport.urls[0]).toBe(`${ROOT}/v1.0/users/u1?$select=${USER_SELECT.join(',')}`);
     expect(await reader.getUser('u2')).toBeNull();
     expect(await appErrorOf(reader.getUser('u3'))).toMatchObject({ code: 'FORBIDDEN', upstreamStatus: 403 });
+  });
+
+  it('lists deleted users by id across pages (lower-cased) and refuses a malformed page', async () => {
+    const next = `${ROOT}/v1.0/directory/deletedItems/microsoft.graph.user?$skiptoken=X1`;
+    const { reader, transport } = readerOver([
+      { body: { value: [{ id: 'AAA-1', deletedDateTime: '2026-01-01T00:00:00Z' }], '@odata.nextLink': next } },
+      { body: { value: [{ id: 'bbb-2', deletedDateTime: null }] } },
+      { body: { value: [{ displayName: 'no id' }] } },
+    ]);
+    expect(await reader.listDeletedUserIds()).toEqual(new Set(['aaa-1', 'bbb-2']));
+    expect(transport.urls).toEqual([`${ROOT}/v1.0/directory/deletedItems/microsoft.graph.user?$select=id,deletedDateTime&$top=999`, next]);
+    expect(reader.requestCount()).toBe(2);
+    expect(await appErrorOf(reader.listDeletedUserIds())).toMatchObject({ code: 'INTERNAL' });
+  });
+
+  it('answers whether one user is in the deleted items: true when found, false on 404, errors otherwise', async () => {
+    const { reader, transport } = readerOver([
+      { body: { '@odata.type': '#microsoft.graph.user', id: 'u1' } },
+      { status: 404, body: { error: { code: 'Request_ResourceNotFound', message: "Resource 'u2' does not exist" } } },
+      { status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges' } } },
+    ]);
+    expect(await reader.isDeletedUser('u1')).toBe(true);
+    expect(transport.urls[0]).toBe(`${ROOT}/v1.0/directory/deletedItems/u1?$select=id`);
+    expect(await reader.isDeletedUser('u2')).toBe(false);
+    expect(await appErrorOf(reader.isDeletedUser('u3'))).toMatchObject({ code: 'FORBIDDEN' });
   });
 });

@@ -62,6 +62,8 @@ function scriptedRound(pages: GraphUser[][]): DirectoryReader & { nextLinks: str
     },
     listGroupMemberUserIds: () => Promise.resolve([]),
     getUser: () => Promise.resolve(null),
+    listDeletedUserIds: () => Promise.resolve(new Set<string>()),
+    isDeletedUser: () => Promise.resolve(false),
     requestCount: () => 0,
   };
 }
