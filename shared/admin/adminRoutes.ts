@@ -7,6 +7,7 @@ import { listRunChanges } from './runChangeHandlers';
 import { getRun, listRuns } from './runHandlers';
 import { listSubscriptions, maintainSubscriptions } from './subscriptionHandlers';
 import { createPbxKey, listPbxKeys, revokePbxKey } from './pbxKeyHandlers';
+import { listQuarantine, releaseQuarantinedNumber } from './quarantineHandlers';
 import { syncTenant } from './syncHandlers';
 import { deleteTenant, getTenant, listTenants, putTenant } from './tenantHandlers';
 import { listSecrets, putGraphSecret, putPbxSecret } from './secretHandlers';
@@ -34,6 +35,9 @@ export const adminRoutes: AdminRoute[] = [
   { name: 'createPbxKey', route: 'tenants/{id}/pbx-keys', methods: ['POST'], handle: createPbxKey },
   { name: 'listPbxKeys', route: 'tenants/{id}/pbx-keys', methods: ['GET'], handle: listPbxKeys },
   { name: 'revokePbxKey', route: 'tenants/{id}/pbx-keys/{keyId}', methods: ['DELETE'], handle: revokePbxKey },
+  // Numbers freed by deletes, kept from reuse until their release date; an admin may release one early.
+  { name: 'listQuarantine', route: 'tenants/{id}/quarantine', methods: ['GET'], handle: listQuarantine },
+  { name: 'releaseQuarantinedNumber', route: 'tenants/{id}/quarantine/{number}', methods: ['DELETE'], handle: releaseQuarantinedNumber },
   // The tenant's own secrets, write-only (values are never returned; names derive from the tenant id).
   { name: 'listSecrets', route: 'tenants/{id}/secrets', methods: ['GET'], handle: listSecrets },
   { name: 'putPbxSecret', route: 'tenants/{id}/secrets/pbx', methods: ['PUT'], handle: putPbxSecret },

@@ -107,7 +107,7 @@ export async function putTenant(
 }
 
 /** What deleting a tenant uses: the tenant tables, its adapters, and removing (or forgetting) its subscriptions. */
-export type DeleteTenantDeps = Pick<Services, 'tenants' | 'links' | 'deltaStates' | 'connectorsFor' | 'pbxKeys'> &
+export type DeleteTenantDeps = Pick<Services, 'tenants' | 'links' | 'deltaStates' | 'connectorsFor' | 'pbxKeys' | 'numberQuarantine'> &
   SubscriptionUpkeepDeps &
   ForgetTenantSubscriptionsDeps;
 
@@ -140,5 +140,6 @@ export async function deleteTenant(deps: DeleteTenantDeps, request: HttpRequest,
   await deps.links.deleteAllForTenant(id);
   await deps.deltaStates.clearTenant(id);
   await deps.pbxKeys.removeAllForTenant(id); // its PBX API keys stop working with it
+  await deps.numberQuarantine.deleteAllForTenant(id);
   return { status: 204 };
 }

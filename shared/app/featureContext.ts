@@ -8,7 +8,7 @@ import { LinkEventingLinkStore } from '../engine/LinkEventingLinkStore';
 import { linkedUsersOf } from '../engine/LinkedUsers';
 
 /** What a feature run is cut from: the stores and settings of the process (not the whole bag). */
-export type FeatureContextDeps = Pick<Services, 'deltaStates' | 'links' | 'pendingUsers' | 'syncConcurrency'>;
+export type FeatureContextDeps = Pick<Services, 'deltaStates' | 'links' | 'pendingUsers' | 'numberQuarantine' | 'syncConcurrency'>;
 
 /**
  * The narrow dependencies a feature run gets. With a LinkEventLog, every link write the run makes is
@@ -33,6 +33,7 @@ export function featureContext<Options>(
     links: linkEvents ? new LinkEventingLinkStore(deps.links, linkEvents) : deps.links,
     linkedUsers: linkedUsersOf(deps.links, tenant.id),
     pendingUsers: deps.pendingUsers,
+    numberQuarantine: deps.numberQuarantine,
     concurrency: Math.min(deps.syncConcurrency, tenant.config.pbx.maxConcurrency),
     log,
     changes,

@@ -4,6 +4,7 @@ import { type FeatureRunResult } from '../engine/FeatureRunResult';
 import { type DeltaStateStore } from '../engine/DeltaStateStore';
 import { type LinkStore } from '../engine/LinkStore';
 import { type LinkedUsers } from '../engine/LinkedUsers';
+import { type NumberQuarantineStore } from '../engine/NumberQuarantineStore';
 import { type LinkEventBatch } from '../engine/LinkEvent';
 import { type PendingUserStore } from '../engine/PendingUserStore';
 import { type DirectoryReader } from '../graph/DirectoryReader';
@@ -38,6 +39,8 @@ export interface FeatureContext<Options> {
   /** Read-only port on the users feature's links: who is synced, under which extension. */
   linkedUsers: LinkedUsers;
   pendingUsers: PendingUserStore;
+  /** Numbers freed by a delete, kept from reuse until their release date (the users feature writes them). */
+  numberQuarantine: NumberQuarantineStore;
   /** PBX writes in flight (the PBX client rate-limits on top). */
   concurrency: number;
   log: Logger;

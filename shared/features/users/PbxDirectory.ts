@@ -1,6 +1,13 @@
 import { AppError } from '../../core/errors/AppError';
 import { type PbxUser } from '../../pbx/ports/PbxClient';
 import { type PbxProfile } from '../../pbx/ports/PbxProfile';
+import { type QuarantinedNumber } from '../../engine/NumberQuarantineStore';
+
+/** A number in quarantine as planning sees it: until when, and for whom (that user may have it back). */
+export type QuarantineHold = Pick<QuarantinedNumber, 'number' | 'releaseAt' | 'objectId'>;
+
+/** What adopt-by-email found for an address: the one unlinked user to adopt, or several (adopt none). */
+export type EmailClaim = { kind: 'adopt'; user: PbxUser } | { kind: 'ambiguous'; extensionNumbers: string[] };
 
 /**
  * A run's picture of the PBX, loaded once when a run may create or adopt users: which numbers and account
@@ -11,6 +18,8 @@ export class PbxDirectory {
   private readonly usedNumbers = new Set<string>();
   private readonly userNames = new Set<string>();
   private readonly adoptableByEmail = new Map<string, PbxUser[]>();
+  /** Numbers freed by a delete and not yet released: taken for everyone but the user who held them. */
+  private readonly quarantined = new Map<string, QuarantineHold>();
   private nextCandidate: bigint | undefined;
 
   constructor(
@@ -18,7 +27,10 @@ export class PbxDirectory {
     users: Iterable<PbxUser>,
     nonUserNumbers: Iterable<string>,
     linkedPbxUserIds: ReadonlySet<string>,
+    /** The tenant's active quarantine (see NumberQuarantineStore.activeNumbers). */
+    quarantined: Iterable<QuarantineHold> = [],
   ) {
+    for (const hold of quarantined) this.quarantined.set(hold.number, hold);
     for (const n of nonUserNumbers) this.usedNumbers.add(n);
     for (const user of users) {
       this.usedNumbers.add(user.extensionNumber);
@@ -35,17 +47,28 @@ export class PbxDirectory {
     return this.usedNumbers.has(n);
   }
 
+  /**
+   * The quarantine that keeps `n` from this user, or undefined when it does not: the number is not
+   * quarantined, or was freed by this same Entra user (`objectId`), who may have it back.
+   */
+  quarantineOf(n: string, objectId: string): QuarantineHold | undefined {
+    const hold = this.quarantined.get(n);
+    if (!hold || (hold.objectId && hold.objectId.toLowerCase() === objectId.toLowerCase())) return undefined;
+    return hold;
+  }
+
   claimNumber(n: string): void {
     this.usedNumbers.add(n);
   }
 
-  /** The next number ≥ start that nothing on the PBX (or earlier in this run) uses. */
+  /** The next number ≥ start that nothing on the PBX (or earlier in this run) uses and no quarantine holds. */
   allocateFrom(start: string): string {
     const first = BigInt(start);
     if (this.nextCandidate === undefined || this.nextCandidate < first) this.nextCandidate = first;
     // Numbers grow no longer than 13 digits (or the start's length) even where the product allows more.
     const maxLength = Math.min(this.profile.extensionNumbers.maxLength, Math.max(start.length, 13));
-    while (this.usedNumbers.has(this.nextCandidate.toString())) this.nextCandidate += 1n;
+    while (this.usedNumbers.has(this.nextCandidate.toString()) || this.quarantined.has(this.nextCandidate.toString()))
+      this.nextCandidate += 1n;
     const number = this.nextCandidate.toString();
     if (number.length > maxLength) throw new AppError('INVALID', `no free extension number left after ${start}`);
     this.usedNumbers.add(number);
@@ -53,12 +76,18 @@ export class PbxDirectory {
     return number;
   }
 
-  /** Takes (once) an unlinked PBX user with this email, for adopt-by-email. */
-  claimByEmail(email: string): PbxUser | undefined {
-    const list = this.adoptableByEmail.get(email.toLowerCase());
-    const user = list?.shift();
-    if (list && list.length === 0) this.adoptableByEmail.delete(email.toLowerCase());
-    return user;
+  /**
+   * Takes (once) the unlinked PBX user with this email, for adopt-by-email. When several unlinked users
+   * share the address the match is ambiguous: none is taken, and every later claim of the run (any batch)
+   * answers the same, so neither is ever adopted by guesswork. `undefined`: no unlinked user has it.
+   */
+  claimByEmail(email: string): EmailClaim | undefined {
+    const key = email.toLowerCase();
+    const list = this.adoptableByEmail.get(key);
+    if (!list || list.length === 0) return undefined;
+    if (list.length > 1) return { kind: 'ambiguous', extensionNumbers: list.map((u) => u.extensionNumber) };
+    this.adoptableByEmail.delete(key);
+    return { kind: 'adopt', user: list[0]! };
   }
 
   /** An account name derived from the address's local part, within the product's rule and unique on the PBX. */

@@ -1,6 +1,7 @@
 import { type Logger } from '../../core/logging/Logger';
 import { type DeltaStateStore } from '../../engine/DeltaStateStore';
 import { type LinkStore } from '../../engine/LinkStore';
+import { type NumberQuarantineStore } from '../../engine/NumberQuarantineStore';
 import { type PendingUserStore } from '../../engine/PendingUserStore';
 import { type RunChangeRecorder } from '../../engine/RunChangeRecorder';
 import { type DirectoryReader } from '../../graph/DirectoryReader';
@@ -18,6 +19,11 @@ export interface UserSyncDeps {
   deltaStates: DeltaStateStore;
   links: LinkStore;
   pendingUsers: PendingUserStore;
+  /**
+   * Numbers freed by a delete, kept from reuse for `numbering.quarantineDays`. Absent: nothing is quarantined
+   * or honoured (callers that keep none, e.g. some tests); every feature context has it.
+   */
+  numberQuarantine?: NumberQuarantineStore | undefined;
   /** PBX writes in flight (the PBX client rate-limits on top). */
   concurrency: number;
   log?: Logger | undefined;

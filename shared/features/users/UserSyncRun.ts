@@ -1,5 +1,7 @@
 import { emptyFeatureRunResult } from '../../engine/FeatureRunResult';
 import { type UserLink } from '../../engine/LinkStore';
+import { type QuarantinedNumber } from '../../engine/NumberQuarantineStore';
+import { ensureError } from '../../core/errors/ensureError';
 import { RunTally } from '../../engine/RunTally';
 import { runWithConcurrency } from '../../engine/runWithConcurrency';
 import { type WriteTurn } from '../../engine/runPagePipeline';
@@ -103,9 +105,27 @@ export class UserSyncRun {
       const linkedIds = new Set([...links.values()].map((l) => l.pbxUserId).filter((id): id is string => !!id));
       const users: PbxUser[] = [];
       for await (const page of pbx.listUsers()) users.push(...page);
-      this.directory = new PbxDirectory(pbxProfile, users, await pbx.listNonUserNumbers(), linkedIds);
+      const quarantined = await this.activeQuarantine();
+      this.directory = new PbxDirectory(pbxProfile, users, await pbx.listNonUserNumbers(), linkedIds, quarantined);
     }
     return this.directory;
+  }
+
+  /**
+   * The numbers deletes freed that are still kept from reuse, read once per run with the PBX directory.
+   * `quarantineDays: 0` turns quarantine off: rows stored before are not honoured either. Expired rows are
+   * purged here, lazily and best-effort (not by a dry run, which writes nothing).
+   */
+  private async activeQuarantine(): Promise<QuarantinedNumber[]> {
+    const { numberQuarantine, tenantId, options, log } = this.deps;
+    if (!numberQuarantine) return [];
+    const now = this.now();
+    if (!this.request.dryRun) {
+      await numberQuarantine.purgeExpired(tenantId, now).catch((err: unknown) => {
+        log?.warn('could not purge expired quarantined numbers; the next run tries again', { error: ensureError(err).message });
+      });
+    }
+    return options.numbering.quarantineDays > 0 ? numberQuarantine.activeNumbers(tenantId, now) : [];
   }
 
   /** Plans one batch of Graph changes and counts what needs no write; returns the writes it needs. */
@@ -148,6 +168,7 @@ export class UserSyncRun {
       linkCache,
       concurrency: deps.concurrency,
       pendingIds: this.pendingIds,
+      quarantine: deps.numberQuarantine ? { store: deps.numberQuarantine, days: numbering.quarantineDays } : undefined,
       nextFreeNumber: numbering.mode === 'fromStart' && this.directory ? () => this.directory!.allocateFrom(numbering.start) : undefined,
       now: this.now,
       ...(turn ? { pbxTurn: turn.ready, onPbxWritesStarted: turn.started } : {}),

@@ -26,6 +26,7 @@ const TABLE_NAMES = {
   leases: 'leases',
   deltaDemand: 'deltademand',
   pbxKeys: 'pbxkeys',
+  numberQuarantine: 'numberquarantine',
 } as const;
 
 export type TableClients = Record<keyof typeof TABLE_NAMES, TableClient>;

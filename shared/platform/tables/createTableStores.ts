@@ -20,6 +20,8 @@ import { TablePbxKeyStore } from './TablePbxKeyStore';
 import { type PbxKeyStore } from '../../app/PbxKeyStore';
 import { type WriterLeaseStore } from '../../engine/WriterLease';
 import { type TenantStore } from '../../app/TenantStore';
+import { type NumberQuarantineStore } from '../../engine/NumberQuarantineStore';
+import { TableNumberQuarantineStore } from './TableNumberQuarantineStore';
 import { type TableStorageOptions, createTableClients } from './createTableClients';
 
 export interface TableStores {
@@ -37,6 +39,8 @@ export interface TableStores {
   deltaDemand: DeltaDemandStore;
   /** Tenant-scoped API keys of the PBX routes (hashes only). */
   pbxKeys: PbxKeyStore;
+  /** Numbers freed by a delete, kept from reuse until their release date (users.numbering.quarantineDays). */
+  numberQuarantine: NumberQuarantineStore;
 }
 
 /** Every Table Storage repository, over tables that exist once this resolves. */
@@ -54,5 +58,6 @@ export async function createTableStores(options: TableStorageOptions): Promise<T
     leases: new TableWriterLeaseStore(tables.leases),
     deltaDemand: new TableDeltaDemandStore(tables.deltaDemand),
     pbxKeys: new TablePbxKeyStore(tables.pbxKeys),
+    numberQuarantine: new TableNumberQuarantineStore(tables.numberQuarantine),
   };
 }

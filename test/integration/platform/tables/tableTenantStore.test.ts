@@ -135,7 +135,7 @@ describe('TableTenantStore', () => {
   it('stores the current schemaVersion with every configuration it writes', async () => {
     const { tenants, rawTable } = await freshStores();
     await tenants.create('acme', tenantConfig());
-    expect(JSON.parse(await storedConfigText(rawTable, 'acme'))).toMatchObject({ schemaVersion: 3 });
+    expect(JSON.parse(await storedConfigText(rawTable, 'acme'))).toMatchObject({ schemaVersion: 4 });
   });
 
   it('reads a row written before schemaVersion existed as the migrated current configuration, without rewriting it', async () => {
@@ -159,7 +159,7 @@ describe('TableTenantStore', () => {
     await plantRow(rawTable, 'broken', { ...tenantConfigFixture('groups-scope'), users: { scope: { mode: 'GROUPS', groups: [] } } });
     await plantRow(rawTable, 'fine', tenantConfigFixture('groups-scope'));
     const err = await rejection(tenants.get('future'), 'CONFIG');
-    expect(err.message).toContain('config.schemaVersion: schemaVersion 99 is newer than this connector knows (3)');
+    expect(err.message).toContain('config.schemaVersion: schemaVersion 99 is newer than this connector knows (4)');
     const invalid: string[] = [];
     const listed = await tenants.list({ onInvalid: (id, e) => invalid.push(`${id}: ${e.code}`) });
     expect(listed.map((t) => [t.id, t.config])).toEqual([['fine', expectedTenantConfigs['groups-scope']]]);
