@@ -1,6 +1,7 @@
 import { BUILT_IN_ROLES } from './builtInRoles';
 import { NumberHolders, type NumberHolderType } from './NumberHolders';
 import { type PasswordPolicy, SANDBOX_PASSWORD_POLICY } from './passwordRules';
+import { Providers } from './Providers';
 import { ResourceIds } from './ResourceIds';
 import { type SessionTokens } from './SessionTokens';
 import { UserDirectory } from './UserDirectory';
@@ -27,6 +28,7 @@ export class PbxTenant {
   readonly users = new UserDirectory();
   readonly holders = new NumberHolders();
   readonly ids = new ResourceIds();
+  readonly providers = new Providers();
   passwordPolicy: PasswordPolicy = { ...SANDBOX_PASSWORD_POLICY };
 
   constructor(

@@ -184,6 +184,39 @@ export class PortSipSandbox {
     });
   }
 
+  /**
+   * A provider (SIP trunk) with its DID pool (`did_numbers`, e.g. "14255550100;14255550110-14255550199"), as an
+   * administrator sets one up; `callerIdMustBeDid` makes the PBX refuse a user's outbound caller ID on this
+   * trunk that is not one of its DIDs. Returns its id.
+   */
+  addProvider(provider: { id?: string; name: string; didNumbers?: string; callerIdMustBeDid?: boolean }): string {
+    const id = provider.id ?? this.tenant.ids.next();
+    if (this.tenant.providers.get(id)) throw new Error(`the provider ${id} already exists`);
+    this.tenant.providers.add({
+      id,
+      name: provider.name,
+      did_numbers: provider.didNumbers ?? '',
+      callerIdMustBeDid: provider.callerIdMustBeDid ?? false,
+    });
+    return id;
+  }
+
+  /** An extension's `outbound_caller_ids` as GET /api/users/{id} shows them (copies); undefined for an unknown id. */
+  outboundCallerIds(userId: string): Array<Record<string, unknown>> | undefined {
+    const record = this.tenant.users.get(userId);
+    return record && (record.settings.outbound_caller_ids ?? []).map((entry) => ({ ...entry }));
+  }
+
+  /** An administrator editing an extension's outbound caller IDs by hand (the whole list; no REST validation). */
+  setOutboundCallerIds(
+    userId: string,
+    entries: Array<{ provider_id: string; caller_id: string; preferred?: boolean; description?: string }>,
+  ): void {
+    const record = this.tenant.users.get(userId);
+    if (!record) throw new Error(`no user ${userId}`);
+    record.settings = { ...record.settings, outbound_caller_ids: entries.map((entry) => ({ ...entry })) };
+  }
+
   setPasswordPolicy(policy: Partial<PasswordPolicy>): void {
     this.tenant.passwordPolicy = { ...this.tenant.passwordPolicy, ...policy };
   }

@@ -26,6 +26,7 @@ export function createUser(tenant: PbxTenant, body: unknown): string {
   }
   const pin = pinProblem(b.voicemail_pin);
   if (pin) throw validationFailed('voicemail_pin', pin);
+  tenant.providers.checkCallerIds(b.outbound_caller_ids);
 
   const id = tenant.ids.next();
   tenant.users.add({

@@ -23,6 +23,7 @@ export function updateUser(tenant: PbxTenant, record: UserRecord, body: unknown)
     const problem = b.voicemail_pin ? pinProblem(b.voicemail_pin) : 'is required';
     if (problem) throw validationFailed('voicemail_pin', problem);
   }
+  tenant.providers.checkCallerIds(b.outbound_caller_ids);
   // Everything is checked before anything changes: a refused update leaves the user as it was.
   const { user } = record;
   if (b.email !== undefined) tenant.users.changeEmail(record, b.email);

@@ -23,6 +23,20 @@ const flag = z.boolean().nullish();
 const jsonObject = z.record(z.string(), z.unknown()).nullish();
 const jsonObjects = z.array(z.record(z.string(), z.unknown())).nullish();
 
+/** `outbound_caller_ids[]`: the spec's fields and limits; other fields (v22.6 `display_name`) are kept as given. */
+const outboundCallerIds = z
+  .array(
+    z
+      .object({
+        provider_id: z.string({ error: 'is required' }).min(1, 'must not be empty'),
+        caller_id: z.string({ error: 'is required' }).min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+        preferred: flag,
+        description: z.string().max(1024, 'must be at most 1024 characters').nullish(),
+      })
+      .loose(),
+  )
+  .nullish();
+
 /**
  * The user's call settings from the spec (create, update and GET by id share them). The sync does not use
  * them; the sandbox checks their types, keeps them and returns them, so a client sending one wrongly fails
@@ -37,7 +51,7 @@ export const UserSettingsSchema = z.object({
   anonymous_outbound_calls: flag,
   delivery_outbound_cid: flag,
   sms: z.enum(['DISABLE', 'ALLOW', 'ALLOW_WITH_SENDER_ID']).nullish(),
-  outbound_caller_ids: jsonObjects,
+  outbound_caller_ids: outboundCallerIds,
   custom_options: z.string().nullish(),
   office_hours: jsonObject,
   ...(Object.fromEntries(FORWARD_RULES.map((name) => [name, jsonObject])) as Record<(typeof FORWARD_RULES)[number], typeof jsonObject>),

@@ -1,5 +1,6 @@
 import { AppError } from '../../core/errors/AppError';
 import { type LinkStore, type LinkWrite, type UserLink } from '../../engine/LinkStore';
+import { type NumberQuarantineStore } from '../../engine/NumberQuarantineStore';
 import { type PendingUserStore } from '../../engine/PendingUserStore';
 import { type RunCounts } from '../../engine/RunStore';
 import { type PbxClient, type PbxNewUser, type PbxUserFields } from '../../pbx/ports/PbxClient';
@@ -17,6 +18,8 @@ export interface ApplyDeps {
   concurrency: number;
   /** Users in the pending (retry) set at the start of the run; a success clears their entry. */
   pendingIds: Set<string>;
+  /** Where a delete puts the number it frees, and for how many days (absent or 0: no quarantine). */
+  quarantine?: { store: NumberQuarantineStore; days: number } | undefined;
   /** Another free number for fromStart numbering when the PBX says ours is taken. */
   nextFreeNumber?: (() => string) | undefined;
   now?: (() => Date) | undefined;
@@ -79,6 +82,6 @@ export function syncedFields(fields: PbxUserFields): Pick<UserLink, 'fields' | '
 }
 
 export function fieldsOf(user: PbxNewUser): PbxUserFields {
-  const { displayName, email, mobilePhone, workPhone, department, enabled } = user;
-  return { displayName, email, mobilePhone, workPhone, department, enabled };
+  const { displayName, email, mobilePhone, workPhone, department, enabled, outboundCallerId } = user;
+  return { displayName, email, mobilePhone, workPhone, department, enabled, outboundCallerId: outboundCallerId ?? null };
 }

@@ -1,5 +1,6 @@
 import { type GraphUser } from '../../graph/GraphUser';
 import { type PbxUserFields } from '../../pbx/ports/PbxClient';
+import { type PbxCallerId } from '../../pbx/ports/PbxCallerId';
 import { type PbxProfile } from '../../pbx/ports/PbxProfile';
 import { clipUserFields } from '../../pbx/ports/clipUserFields';
 import { usableEmail } from './usableEmail';
@@ -15,9 +16,15 @@ export function displayNameOf(user: GraphUser): string {
 
 /**
  * What the PBX extension should hold for this Entra user, cut to the product's limits. A property that is
- * null or missing in Graph maps to '' so a cleared field clears on the PBX too.
+ * null or missing in Graph maps to '' so a cleared field clears on the PBX too. `outboundCallerId` is the
+ * value outboundCallerIdFor computed (null: none of ours, e.g. the option is off or the number unusable).
  */
-export function desiredPbxFields(user: GraphUser, profile: PbxProfile, enabled = true): PbxUserFields {
+export function desiredPbxFields(
+  user: GraphUser,
+  profile: PbxProfile,
+  enabled = true,
+  outboundCallerId: PbxCallerId | null = null,
+): PbxUserFields {
   return clipUserFields(
     {
       displayName: displayNameOf(user),
@@ -26,6 +33,7 @@ export function desiredPbxFields(user: GraphUser, profile: PbxProfile, enabled =
       workPhone: user.businessPhones?.find((p) => p.trim() !== '') ?? '',
       department: user.department ?? '',
       enabled,
+      outboundCallerId,
     },
     profile.fieldLimits,
   );

@@ -1,19 +1,38 @@
 import { createHash } from 'node:crypto';
 import { type PbxUserFields } from '../../pbx/ports/PbxClient';
+import { sameCallerId } from '../../pbx/ports/PbxCallerId';
 
-const ORDER: (keyof PbxUserFields)[] = ['displayName', 'email', 'mobilePhone', 'workPhone', 'department', 'enabled'];
+/** The plain fields, in hash order. `outboundCallerId` is compared and hashed apart (an object; absent ≡ null). */
+const ORDER: (keyof Omit<PbxUserFields, 'outboundCallerId'>)[] = [
+  'displayName',
+  'email',
+  'mobilePhone',
+  'workPhone',
+  'department',
+  'enabled',
+];
 
-/** A stable hash of the managed fields: equal hash means the PBX needs no write. */
+/**
+ * A stable hash of the managed fields: equal hash means the PBX needs no write. Without an outbound caller ID
+ * the hash is exactly what it was before the field existed, so links stored earlier (which lack it) still
+ * match a user with the option off: turning the option on is what rewrites them, not an upgrade.
+ */
 export function fieldsHash(fields: PbxUserFields): string {
-  const canonical = JSON.stringify(ORDER.map((key) => fields[key]));
+  const values: unknown[] = ORDER.map((key) => fields[key]);
+  const callerId = fields.outboundCallerId;
+  if (callerId) values.push(['outboundCallerId', callerId.providerId, callerId.callerId]);
+  const canonical = JSON.stringify(values);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
 
-/** Only the fields whose value differs (what an update sends). */
+/** Only the fields whose value differs (what an update sends). An unknown `current` sends everything that may differ. */
 export function changedFields(current: PbxUserFields | undefined, desired: PbxUserFields): Partial<PbxUserFields> {
   const changes: Partial<PbxUserFields> = {};
   for (const key of ORDER) {
     if (!current || current[key] !== desired[key]) (changes as Record<string, unknown>)[key] = desired[key];
   }
+  // An unknown current state with no caller ID wanted sends nothing: removing one costs a read of the PBX user.
+  const wanted = desired.outboundCallerId ?? null;
+  if (current ? !sameCallerId(current.outboundCallerId, wanted) : wanted !== null) changes.outboundCallerId = wanted;
   return changes;
 }

@@ -10,6 +10,8 @@ export function optionsHash(options: UserSyncOptions): string {
     onSoftDeleted: options.onSoftDeleted,
     onHardDeleted: options.onHardDeleted,
     onOutOfScope: options.onOutOfScope,
+    // Only when set: a tenant without the option keeps the hash it had before the option existed (no reconcile).
+    ...(options.outboundCallerId ? { outboundCallerId: options.outboundCallerId } : {}),
   };
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
 }

@@ -8,7 +8,8 @@ import { type PbxDirectory } from './PbxDirectory';
 import { type UserAction, type UserPlan } from './UserPlan';
 import { changedFields, fieldsHash } from './fieldsHash';
 import { desiredPbxFields } from './desiredPbxFields';
-import { extensionFromProperty } from './extensionFromProperty';
+import { plannedCallerId } from './plannedCallerId';
+import { PROPERTY_NUMBER_DIGITS, extensionFromProperty } from './extensionFromProperty';
 import { isInScope } from './isInScope';
 import { scopeExclusionFor } from './scopeExclusionFor';
 import { skipReasonFor } from './skipReasonFor';
@@ -76,7 +77,7 @@ function planLinked(user: GraphUser, link: UserLink, input: PlanInput, plan: Use
     });
     return;
   }
-  const desired = desiredPbxFields(user, profile);
+  const desired = desiredPbxFields(user, profile, true, plannedCallerId(user, options, plan));
   if (link.hash === fieldsHash(desired)) {
     noWrite(plan, user.id, upn, link);
   } else {
@@ -90,7 +91,7 @@ function planLinked(user: GraphUser, link: UserLink, input: PlanInput, plan: Use
     });
   }
   if (options.numbering.mode === 'fromProperty') {
-    const wanted = extensionFromProperty(user, options.numbering.property, options.numbering.lastDigits);
+    const wanted = extensionFromProperty(user, options.numbering.property, options.numbering.lastDigits, profile.extensionNumbers);
     if (wanted && wanted !== link.extensionNumber) {
       // A notice, not a skip: the user is still synced (and counted) under the number it has.
       plan.notices.push({
@@ -115,7 +116,7 @@ function planUnlinked(user: GraphUser, existing: UserLink | undefined, input: Pl
     return;
   }
   if (!directory) throw new AppError('INTERNAL', 'planning a create needs the PBX directory (see needsDirectory)');
-  const fields = desiredPbxFields(user, profile);
+  const fields = desiredPbxFields(user, profile, true, plannedCallerId(user, options, plan));
   const email = usableEmail(user, profile.email) ?? '';
 
   if (existing?.state === 'creating') {
@@ -131,8 +132,23 @@ function planUnlinked(user: GraphUser, existing: UserLink | undefined, input: Pl
   }
 
   if (options.adoptByEmail) {
-    const match = directory.claimByEmail(email);
-    if (match) {
+    const claim = directory.claimByEmail(email);
+    if (claim?.kind === 'ambiguous') {
+      // Adopting one by guesswork could take over the wrong person's extension; creating a third would double it.
+      const numbers = claim.extensionNumbers;
+      plan.actions.push({
+        kind: 'skip',
+        objectId: user.id,
+        userPrincipalName: upn,
+        code: 'ambiguousAdoption',
+        message:
+          `${numbers.length} unlinked PBX extensions (${numbers.join(', ')}) share this user's email address; ` +
+          'none adopted, none created (leave the address on one of them to have it adopted)',
+      });
+      return;
+    }
+    if (claim) {
+      const match = claim.user;
       const current: PbxUserFields = { ...match };
       plan.actions.push({
         kind: 'adopt',
@@ -152,14 +168,16 @@ function planUnlinked(user: GraphUser, existing: UserLink | undefined, input: Pl
   if (options.numbering.mode === 'fromStart') {
     extensionNumber = directory.allocateFrom(options.numbering.start);
   } else {
-    const wanted = extensionFromProperty(user, options.numbering.property, options.numbering.lastDigits);
+    const wanted = extensionFromProperty(user, options.numbering.property, options.numbering.lastDigits, profile.extensionNumbers);
     if (!wanted) {
+      const { min, max } = PROPERTY_NUMBER_DIGITS;
+      const zeros = profile.extensionNumbers.leadingZerosAllowed ? '' : ', no leading zero';
       plan.actions.push({
         kind: 'skip',
         objectId: user.id,
         userPrincipalName: upn,
         code: 'noExtensionNumber',
-        message: `${options.numbering.property} holds no usable extension number (3-13 digits)`,
+        message: `${options.numbering.property} holds no usable extension number (${min}-${max} digits${zeros})`,
       });
       return;
     }
@@ -170,6 +188,21 @@ function planUnlinked(user: GraphUser, existing: UserLink | undefined, input: Pl
         userPrincipalName: upn,
         code: 'extensionCollision',
         message: `extension ${wanted} (from ${options.numbering.property}) is already in use on the PBX; not overwritten`,
+      });
+      return;
+    }
+    const hold = directory.quarantineOf(wanted, user.id);
+    if (hold) {
+      // Freed by another user's delete: not handed to someone else before its release date.
+      plan.actions.push({
+        kind: 'skip',
+        objectId: user.id,
+        userPrincipalName: upn,
+        code: 'numberQuarantined',
+        message:
+          `extension ${wanted} (from ${options.numbering.property}) was freed by a delete and is quarantined until ` +
+          `${hold.releaseAt}; not given to another user before then (an admin can release it early: ` +
+          `DELETE /api/tenants/{id}/quarantine/${wanted})`,
       });
       return;
     }
@@ -222,7 +255,7 @@ export function planUserChanges(input: PlanInput): UserPlan {
           link,
           options.onDisabled,
           'user is disabled in Entra ID',
-          desiredPbxFields(user, input.profile, false),
+          desiredPbxFields(user, input.profile, false, plannedCallerId(user, options)),
         );
         if (action) plan.actions.push(action);
         else noWrite(plan, user.id, upn, link);
@@ -252,16 +285,30 @@ export function planUserChanges(input: PlanInput): UserPlan {
 }
 
 /**
- * After a complete full round: linked users that Graph no longer returned are gone from the directory.
- * Only called when every page of the round was read in this run, never on partial information.
+ * After a complete full round: linked users that Graph no longer returned are gone from /users. Only called
+ * when every page of the round was read in this run, never on partial information. Missing from /users is
+ * not a permanent delete: a user still in the directory's deleted items (`stillDeleted`, lower-case object
+ * ids) can be restored, so `onSoftDeleted` applies; one that is not there was purged (or its delete was
+ * never seen), so `onHardDeleted` applies.
  */
-export function planSweep(links: ReadonlyMap<string, UserLink>, seen: ReadonlySet<string>, options: UserSyncOptions): UserAction[] {
+export function planSweep(
+  links: ReadonlyMap<string, UserLink>,
+  seen: ReadonlySet<string>,
+  options: UserSyncOptions,
+  stillDeleted: ReadonlySet<string>,
+): UserAction[] {
   const actions: UserAction[] = [];
-  for (const link of links.values()) {
-    if (seen.has(link.objectId)) continue;
-    // Not knowing yet whether the user is restorable, the softer policy applies.
-    const action = removalAction(link, options.onSoftDeleted, 'user no longer returned by Entra ID (full reconcile)');
+  for (const link of sweepCandidates(links, seen)) {
+    const restorable = stillDeleted.has(link.objectId.toLowerCase());
+    const action = restorable
+      ? removalAction(link, options.onSoftDeleted, 'user is in the deleted items, restorable (full reconcile)')
+      : removalAction(link, options.onHardDeleted, 'user no longer in Entra ID, not in the deleted items (full reconcile)');
     if (action) actions.push(action);
   }
   return actions;
+}
+
+/** Linked users a complete full round did not return: the ones planSweep decides on. */
+export function sweepCandidates(links: ReadonlyMap<string, UserLink>, seen: ReadonlySet<string>): UserLink[] {
+  return [...links.values()].filter((link) => !seen.has(link.objectId));
 }

@@ -1,3 +1,5 @@
+import { type PbxCallerId } from './PbxCallerId';
+
 /**
  * The fields the users feature owns on a PBX extension, and the only ones `PbxUsers` writes. Presence (DND,
  * status) is not here on purpose: it belongs to `PbxPresence` (see PbxFieldOwners). Empty string means "cleared".
@@ -9,4 +11,10 @@ export interface PbxUserFields {
   workPhone: string;
   department: string;
   enabled: boolean;
+  /**
+   * The connector's own entry in the extension's outbound caller IDs (one provider, E.164), or null for none.
+   * Absent means null too: links stored before the option existed, and PBX list items, which do not show it.
+   * Writing it replaces or removes only the connector's entry; entries an admin added stay (see the adapter).
+   */
+  outboundCallerId?: PbxCallerId | null | undefined;
 }

@@ -1,4 +1,4 @@
-import { type z } from 'zod';
+import { z } from 'zod';
 import { isAppError } from '../../core/errors/AppError';
 import { TokenBucketRateLimiter } from '../../core/http/TokenBucketRateLimiter';
 import { type PbxFieldsNotOwnedBy } from '../ports/PbxFieldOwners';
@@ -7,7 +7,9 @@ import { type PbxNumberOwner, type PbxNumberType } from '../ports/PbxNumberOwner
 import { type PbxUser } from '../ports/PbxUser';
 import { type PbxUserChanges } from '../ports/PbxUserChanges';
 import { type PbxUsers } from '../ports/PbxUsers';
+import { type PbxCallerId } from '../ports/PbxCallerId';
 import { generateCredentials } from './generateCredentials';
+import { callerIdRefusal, newEntry, withOurCallerId } from './outboundCallerIds';
 import { PortSipApi } from './PortSipApi';
 import {
   CreatedSchema,
@@ -16,6 +18,7 @@ import {
   NumberOwnerSchema,
   type PasswordPolicy,
   PasswordPolicySchema,
+  OutboundCallerIdEntrySchema,
   PortSipUserSchema,
 } from './portSipSchemas';
 import { PortSipSession } from './PortSipSession';
@@ -52,6 +55,7 @@ const NUMBER_HOLDER_LISTS = ['/ring_groups', '/call_queues', '/conference_rooms'
 const NUMBER_TYPES: readonly PbxNumberType[] = ['EXTENSION', 'RING_GROUP', 'CALL_QUEUE', 'CONFERENCE_ROOM', 'VIRTUAL_RECEPTIONIST'];
 
 const id = (value: string) => encodeURIComponent(value);
+const CallerIdsSchema = z.object({ outbound_caller_ids: z.array(OutboundCallerIdEntrySchema).nullish() });
 
 async function nullIfNotFound<T>(work: Promise<T>): Promise<T | null> {
   try {
@@ -129,20 +133,45 @@ export class PortSipClient implements PbxUsers {
     )) {
       if (value !== '') body[name] = value;
     }
-    const created = await this.api.read(CreatedSchema, 'POST', '/users', {
-      what: `creating extension ${user.extensionNumber}`,
-      subject: user.userName,
-      body,
-      secrets: [credentials.password, credentials.extensionPassword, credentials.voicemailPin],
-    });
-    return { id: created.id };
+    // A new user has no caller IDs yet: ours is the list.
+    if (user.outboundCallerId) body.outbound_caller_ids = [newEntry(user.outboundCallerId, [])];
+    try {
+      const created = await this.api.read(CreatedSchema, 'POST', '/users', {
+        what: `creating extension ${user.extensionNumber}`,
+        subject: user.userName,
+        body,
+        secrets: [credentials.password, credentials.extensionPassword, credentials.voicemailPin],
+      });
+      return { id: created.id };
+    } catch (err) {
+      throw callerIdRefusal(err, user.outboundCallerId);
+    }
   }
 
   async updateUser(userId: string, changes: PbxUserChanges): Promise<void> {
+    const { outboundCallerId, ...plain } = changes;
     // Only PbxUserFields are mapped, so a presence key smuggled past the types (enable_dnd…) is never sent.
-    const body = toPortSipUserFields(changes);
+    const body: Record<string, unknown> = toPortSipUserFields(plain);
+    if (outboundCallerId !== undefined) {
+      const callerIds = await this.callerIdsWith(userId, outboundCallerId);
+      if (callerIds) body.outbound_caller_ids = callerIds;
+    }
     if (Object.keys(body).length === 0) return;
-    await this.api.call('POST', `/users/${id(userId)}`, { what: `updating user ${userId}`, body });
+    try {
+      await this.api.call('POST', `/users/${id(userId)}`, { what: `updating user ${userId}`, body });
+    } catch (err) {
+      throw callerIdRefusal(err, body.outbound_caller_ids ? outboundCallerId : undefined);
+    }
+  }
+
+  /**
+   * Read-modify-write of the user's `outbound_caller_ids` (PortSIP replaces the whole list): the list as it is
+   * now with only our entry set or removed (outboundCallerIds.ts), or undefined when it already is so.
+   * ⚠ An admin's edit between this read and our write would be lost; the window is one request long.
+   */
+  private async callerIdsWith(userId: string, wanted: PbxCallerId | null): Promise<unknown[] | undefined> {
+    const current = await this.api.read(CallerIdsSchema, 'GET', `/users/${id(userId)}`, { what: `reading user ${userId}` });
+    return withOurCallerId(current.outbound_caller_ids ?? [], wanted);
   }
 
   async deleteUser(userId: string): Promise<void> {

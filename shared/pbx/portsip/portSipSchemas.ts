@@ -18,6 +18,20 @@ export type TokenAnswer = z.infer<typeof TokenAnswerSchema>;
 /** `POST /api/auth/sign_in` answers oneOf: a token, or this when the account has two-factor authentication on. */
 export const TwoFactorAnswerSchema = z.object({ two_factor_enabled: z.literal(true) });
 
+/**
+ * One entry of a user's `outbound_caller_ids` (`GET /api/users/{id}`; list items do not carry the list). Other
+ * fields (v22.6 adds `display_name`) pass through untouched, so an entry we keep is sent back as it came.
+ */
+export const OutboundCallerIdEntrySchema = z
+  .object({
+    provider_id: z.string(),
+    caller_id: z.string(),
+    preferred: z.boolean().nullish(),
+    description: z.string().nullish(),
+  })
+  .loose();
+export type OutboundCallerIdEntry = z.infer<typeof OutboundCallerIdEntrySchema>;
+
 /** A user from `GET /api/users/{id}` or an item of `GET /api/users` (the summary has the same fields we use). */
 export const PortSipUserSchema = z.object({
   id: z.string().min(1),
@@ -33,6 +47,8 @@ export const PortSipUserSchema = z.object({
     .boolean()
     .nullish()
     .transform((v) => v ?? true),
+  // Only a read by id has it (absent in list items: unknown, not empty).
+  outbound_caller_ids: z.array(OutboundCallerIdEntrySchema).nullish(),
 });
 export type PortSipUser = z.infer<typeof PortSipUserSchema>;
 

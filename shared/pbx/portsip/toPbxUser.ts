@@ -1,4 +1,5 @@
 import { type PbxUser } from '../ports/PbxUser';
+import { ourCallerId } from './outboundCallerIds';
 import { type PortSipUser } from './portSipSchemas';
 
 /** A validated PortSIP user (blank fields already '') as the port's PbxUser. */
@@ -13,5 +14,7 @@ export function toPbxUser(user: PortSipUser): PbxUser {
     workPhone: user.work_phone,
     department: user.department,
     enabled: user.enabled,
+    // A read by id shows the list (null: none); list items do not, and then it stays unknown (absent).
+    ...(user.outbound_caller_ids !== undefined ? { outboundCallerId: ourCallerId(user.outbound_caller_ids ?? []) } : {}),
   };
 }

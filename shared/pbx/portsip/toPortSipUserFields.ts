@@ -1,6 +1,9 @@
 import { type PbxUserFields } from '../ports/PbxUserFields';
 
-const FIELD_NAMES: Record<keyof PbxUserFields, string> = {
+/** The plain fields; `outboundCallerId` is a read-modify-write of `outbound_caller_ids` (outboundCallerIds.ts). */
+type PlainField = Exclude<keyof PbxUserFields, 'outboundCallerId'>;
+
+const FIELD_NAMES: Record<PlainField, string> = {
   displayName: 'display_name',
   email: 'email',
   mobilePhone: 'mobile_phone',
@@ -13,12 +16,9 @@ const FIELD_NAMES: Record<keyof PbxUserFields, string> = {
  * The given fields, and only those, under PortSIP's names. An empty string is kept: it is how a cleared
  * field is sent (⚠ PortSIP only documents that blank fields come back as null).
  */
-export function toPortSipUserFields(fields: { [K in keyof PbxUserFields]?: PbxUserFields[K] | undefined }): Record<
-  string,
-  string | boolean
-> {
+export function toPortSipUserFields(fields: { [K in PlainField]?: PbxUserFields[K] | undefined }): Record<string, string | boolean> {
   const body: Record<string, string | boolean> = {};
-  for (const key of Object.keys(FIELD_NAMES) as (keyof PbxUserFields)[]) {
+  for (const key of Object.keys(FIELD_NAMES) as PlainField[]) {
     const value = fields[key];
     if (value !== undefined) body[FIELD_NAMES[key]] = value;
   }

@@ -25,6 +25,8 @@ const FieldsSchema = z.object({
   workPhone: z.string(),
   department: z.string(),
   enabled: z.boolean(),
+  // Absent on links written before the option existed: the same as null (no caller ID of ours).
+  outboundCallerId: z.object({ providerId: z.string(), callerId: z.string() }).nullish(),
 }) satisfies z.ZodType<PbxUserFields>;
 
 const RowSchema = z.object({

@@ -71,6 +71,7 @@ describe('PortSipClient against the sandbox PortSIP', () => {
       workPhone: '+1 425 555 0100',
       department: 'Sales',
       enabled: true,
+      outboundCallerId: null, // a read by id shows the caller ID list: none of ours
     });
     expect(sandbox.getUser(id)).toMatchObject({ role: 'StandardUser', mobile_phone: null });
 
@@ -90,6 +91,30 @@ describe('PortSipClient against the sandbox PortSIP', () => {
     expect(await client.getUser(id)).toBeNull();
     expect(sandbox.listUsers()).toHaveLength(0);
     expect(client.requestCount()).toBe(sandbox.stats.requests);
+  });
+
+  it('writes the caller ID as a read-modify-write of outbound_caller_ids: one POST with the other fields, none when nothing changes', async () => {
+    const { client, sandbox, exchanges } = await setup();
+    const trunk = sandbox.addProvider({ name: 'Trunk' });
+    const { id } = await client.createUser({ ...newUser(2), outboundCallerId: { providerId: trunk, callerId: '+14255550100' } });
+    const admins = { provider_id: trunk, caller_id: '+18005550100', description: 'hotline' };
+    sandbox.setOutboundCallerIds(id, [...(sandbox.outboundCallerIds(id) as (typeof admins)[]), admins]);
+    expect(await client.getUser(id)).toMatchObject({ outboundCallerId: { providerId: trunk, callerId: '+14255550100' } });
+
+    exchanges.length = 0;
+    await client.updateUser(id, { department: 'Ops', outboundCallerId: { providerId: trunk, callerId: '+12065550199' } });
+    expect(exchanges.map((e) => `${e.method} ${e.status}`)).toEqual(['GET 200', 'POST 200']);
+    expect(exchanges[1]?.body).toEqual({
+      department: 'Ops',
+      outbound_caller_ids: [expect.objectContaining({ caller_id: '+12065550199', preferred: true }), admins],
+    });
+
+    exchanges.length = 0;
+    await client.updateUser(id, { outboundCallerId: { providerId: trunk, callerId: '+12065550199' } });
+    expect(exchanges.map((e) => e.method)).toEqual(['GET']); // already so: read, nothing written
+
+    await client.updateUser(id, { outboundCallerId: null });
+    expect(sandbox.outboundCallerIds(id)).toEqual([admins]);
   });
 
   it('pages through more than 100 users and finds every number held by something else', async () => {

@@ -737,3 +737,55 @@ describe('PortSipSandbox: protocol', () => {
     expect(pbx!.listUsers()).toEqual([]);
   });
 });
+
+describe('PortSIP sandbox: providers (trunks) and outbound caller IDs', () => {
+  it('keeps outbound_caller_ids on create and update, shows them on GET, and checks provider and DID rule', async () => {
+    const sandbox = await start();
+    const token = await signIn();
+    const open = sandbox.addProvider({ name: 'Open trunk', didNumbers: '14255550100' });
+    const strict = sandbox.addProvider({ name: 'Strict trunk', didNumbers: '14255550100-14255550199;3000', callerIdMustBeDid: true });
+    const entry = { provider_id: strict, caller_id: '+14255550142', preferred: true, description: 'office', display_name: 'Ann' };
+    const id = await createUser(token, newUser(1, { outbound_caller_ids: [entry] }));
+    expect(((await call('GET', `/api/users/${id}`, { token })).body as Record<string, unknown>).outbound_caller_ids).toEqual([entry]);
+
+    // Any number on a trunk without the rule; only DIDs on one with it.
+    const update = (list: unknown) => call('POST', `/api/users/${id}`, { token, body: { outbound_caller_ids: list } });
+    expect((await update([entry, { provider_id: open, caller_id: '+18005550100' }])).status).toBe(200);
+    expect(sandbox.outboundCallerIds(id)).toEqual([entry, { provider_id: open, caller_id: '+18005550100' }]);
+    const refused = await update([{ provider_id: strict, caller_id: '+12065550199' }]);
+    expectError(refused, 400, 'VALIDATE_FAILED', 'outbound_caller_ids.0.caller_id');
+    expect(errorOf(refused).message).toContain('is not a DID of the trunk Strict trunk');
+    expect(sandbox.outboundCallerIds(id)).toHaveLength(2); // a refused update changes nothing
+    expectError(await update([{ provider_id: 'nope', caller_id: '+1' }]), 400, 'VALIDATE_FAILED', 'outbound_caller_ids.0.provider_id');
+    expectError(await update([{ provider_id: open }]), 400, 'VALIDATE_FAILED', 'outbound_caller_ids.0.caller_id');
+    expectError(
+      await update([{ provider_id: open, caller_id: '1'.repeat(65) }]),
+      400,
+      'VALIDATE_FAILED',
+      'outbound_caller_ids.0.caller_id',
+    );
+    expectError(
+      await call('POST', '/api/users', {
+        token,
+        body: newUser(2, { outbound_caller_ids: [{ provider_id: strict, caller_id: '+15550000' }] }),
+      }),
+      400,
+      'VALIDATE_FAILED',
+      'outbound_caller_ids.0.caller_id',
+    );
+    expect(sandbox.listUsers()).toHaveLength(1);
+    expect((await update([])).status).toBe(200);
+    expect(sandbox.outboundCallerIds(id)).toEqual([]);
+
+    const providers = await call('GET', '/api/providers', { token });
+    expect(providers.body).toEqual({
+      count: 2,
+      items: [
+        { id: open, name: 'Open trunk', enabled: true, did_numbers: '14255550100' },
+        { id: strict, name: 'Strict trunk', enabled: true, did_numbers: '14255550100-14255550199;3000' },
+      ],
+    });
+    expect((await call('GET', `/api/providers/${strict}`, { token })).body).toMatchObject({ name: 'Strict trunk' });
+    expectError(await call('GET', '/api/providers/nope', { token }), 404, 'NOT_FOUND');
+  });
+});

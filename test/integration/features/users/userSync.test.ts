@@ -228,6 +228,8 @@ describe('users → PortSIP extensions, end to end (sandbox Graph + sandbox Port
         ...real.directoryReader,
         requestCount: () => real.directoryReader.requestCount(),
         getUser: (id: string) => real.directoryReader.getUser(id),
+        listDeletedUserIds: () => real.directoryReader.listDeletedUserIds(),
+        isDeletedUser: (id: string) => real.directoryReader.isDeletedUser(id),
         listGroupMemberUserIds: (id: string) => real.directoryReader.listGroupMemberUserIds(id),
         async *usersDelta(start: Parameters<typeof real.directoryReader.usersDelta>[0]) {
           for await (const page of real.directoryReader.usersDelta(start)) {

@@ -8,7 +8,13 @@ import { portSipProfile } from '../../../../shared/pbx/portsip/portSipProfile';
 import { type PbxProfile } from '../../../../shared/pbx/ports/PbxProfile';
 import { desiredPbxFields } from '../../../../shared/features/users/desiredPbxFields';
 import { fieldsHash } from '../../../../shared/features/users/fieldsHash';
-import { planSweep, planUserChanges, type PlanInput, needsDirectory } from '../../../../shared/features/users/planUserChanges';
+import {
+  planSweep,
+  planUserChanges,
+  type PlanInput,
+  needsDirectory,
+  sweepCandidates,
+} from '../../../../shared/features/users/planUserChanges';
 
 const options = (overrides: Partial<Record<keyof UserSyncOptions, unknown>> = {}): UserSyncOptions =>
   UserSyncOptionsSchema.parse(overrides);
@@ -351,15 +357,78 @@ describe('planUserChanges', () => {
 });
 
 describe('planSweep', () => {
-  it('applies the deletion policy to linked users a full round did not return', () => {
-    const a = user('1');
-    const b = user('2');
-    const links = new Map([
-      [a.id, linkFor(a)],
-      [b.id, linkFor(b)],
+  const ids = {
+    seen: '00000000-0000-4000-8000-000000000001',
+    restorable: '00000000-0000-4000-8000-0000000000AB',
+    purged: '00000000-0000-4000-8000-000000000003',
+  };
+  const links = () => new Map(Object.values(ids).map((id) => [id, linkFor(user(id))]));
+
+  it('applies the soft-delete policy to a missing user still in the deleted items, the hard-delete policy otherwise', () => {
+    // Deleted-item ids come in lower case; the link keeps Graph's spelling.
+    const actions = planSweep(links(), new Set([ids.seen]), options(), new Set([ids.restorable.toLowerCase()]));
+    expect(actions.map((x) => [x.objectId, x.kind])).toEqual([
+      [ids.restorable, 'disable'],
+      [ids.purged, 'delete'],
     ]);
-    const actions = planSweep(links, new Set(['1']), options());
-    expect(actions.map((x) => [x.objectId, x.kind])).toEqual([['2', 'disable']]);
+    expect(actions[0]).toMatchObject({ fields: { enabled: false }, reason: expect.stringContaining('restorable') });
+  });
+
+  it('deletes nothing that is still restorable, whatever the hard-delete policy', () => {
+    const all = new Set(Object.values(ids).map((id) => id.toLowerCase()));
+    const actions = planSweep(links(), new Set([ids.seen]), options({ onSoftDeleted: 'retain', onHardDeleted: 'delete' }), all);
+    expect(actions.map((x) => x.kind)).toEqual(['unlink', 'unlink']);
+  });
+
+  it('follows the configured policies for each side', () => {
+    const stillDeleted = new Set([ids.restorable.toLowerCase()]);
+    const actions = planSweep(links(), new Set([ids.seen]), options({ onSoftDeleted: 'delete', onHardDeleted: 'retain' }), stillDeleted);
+    expect(actions.map((x) => [x.objectId, x.kind])).toEqual([
+      [ids.restorable, 'delete'],
+      [ids.purged, 'unlink'],
+    ]);
+  });
+
+  it('leaves an already-disabled restorable user unwritten, and has no candidates when the round saw everyone', () => {
+    const u = user(ids.restorable);
+    const disabledFields = { ...desiredPbxFields(u, portSipProfile), enabled: false };
+    const disabled = new Map([[u.id, linkFor(u, { fields: disabledFields, hash: fieldsHash(disabledFields) })]]);
+    expect(planSweep(disabled, new Set(), options(), new Set([u.id.toLowerCase()]))).toEqual([]);
+    expect(planSweep(disabled, new Set(), options(), new Set()).map((x) => x.kind)).toEqual(['delete']);
+    expect(sweepCandidates(links(), new Set(Object.values(ids)))).toEqual([]);
+  });
+});
+
+describe('soft delete, hard delete and restore in a delta batch', () => {
+  it('applies onSoftDeleted to `@removed` reason changed and onHardDeleted to reason deleted', () => {
+    const soft = user('1');
+    const hard = user('2');
+    const p = plan({
+      users: [],
+      removed: [
+        { id: '1', reason: 'changed' },
+        { id: '2', reason: 'deleted' },
+      ],
+      links: new Map([
+        [soft.id, linkFor(soft)],
+        [hard.id, linkFor(hard)],
+      ]),
+      options: options({ onSoftDeleted: 'disable', onHardDeleted: 'delete' }),
+    });
+    expect(p.actions.map((x) => [x.objectId, x.kind])).toEqual([
+      ['1', 'disable'],
+      ['2', 'delete'],
+    ]);
+  });
+
+  it('re-enables a restored user on its disabled extension (same PBX id, no create)', () => {
+    const u = user('1');
+    const disabledFields = { ...desiredPbxFields(u, portSipProfile), enabled: false };
+    const link = linkFor(u, { fields: disabledFields, hash: fieldsHash(disabledFields) });
+    const p = plan({ users: [u], links: new Map([[u.id, link]]) });
+    expect(p.actions).toEqual([
+      expect.objectContaining({ kind: 'update', pbxUserId: link.pbxUserId, fields: expect.objectContaining({ enabled: true }) }),
+    ]);
   });
 });
 
