@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Logger } from '../../../shared/core/logging/Logger';
 import { processJob } from '../../../shared/app/processJob';
@@ -10,22 +10,12 @@ import { emptyFeatureRunResult } from '../../../shared/engine/FeatureRunResult';
 import { type Feature } from '../../../shared/features/Feature';
 import { FeatureRegistry } from '../../../shared/features/FeatureRegistry';
 import { usersFeature } from '../../../shared/features/users/usersFeature';
-import { GraphSandbox } from '../../../sandbox/graph';
 import { type SandboxUser } from '../../../sandbox/graph/SandboxUser';
-import { PortSipSandbox } from '../../../sandbox/portsip';
 import { numberedUser } from '../../support/numberedUser';
+import { useSandboxes } from '../../support/useSandboxes';
 import { createSandboxTenant } from '../../support/sandboxTenant';
 
-let graph: GraphSandbox;
-let pbx: PortSipSandbox;
-beforeAll(async () => {
-  graph = await GraphSandbox.start();
-  pbx = await PortSipSandbox.start({ rateLimitPerMinute: 600_000 });
-});
-afterAll(async () => {
-  await graph?.stop();
-  await pbx?.stop();
-});
+const sandboxes = useSandboxes();
 
 /**
  * A stand-in for groups: it reacts to the users feature's link events by asking for a delta run, and in its
@@ -56,10 +46,10 @@ const person = (n: number): SandboxUser => numberedUser(n, 'Link');
 let tenantSeq = 0;
 async function setup(reactsTo: LinkEventBatch['events'][number]['kind'][]) {
   const users = [1, 2, 3, 4].map(person);
-  graph.seed(users, []);
+  sandboxes.graph.seed(users, []);
   const roster = rosterFeature(reactsTo);
   const { services } = await createSandboxTenant(
-    { graph, pbx },
+    sandboxes,
     `links${++tenantSeq}`,
     { onSoftDeleted: 'delete' },
     {
@@ -109,11 +99,11 @@ describe('features react to the users feature through link events and read it th
     expect(sent).toEqual([]); // linked was heard, but this roster asks for a run only on unlinked
     roster.heard.length = 0;
 
-    graph.updateUser(users[0]!.id, { department: 'Elsewhere' });
+    sandboxes.graph.updateUser(users[0]!.id, { department: 'Elsewhere' });
     await runUsers('delta');
     expect(roster.heard).toEqual([]);
 
-    graph.softDeleteUser(users[1]!.id);
+    sandboxes.graph.softDeleteUser(users[1]!.id);
     await runUsers('delta');
     expect(roster.heard).toEqual([expect.objectContaining({ counts: { linked: 0, unlinked: 1, numberChanged: 0 } })]);
     expect(roster.heard[0]!.events).toEqual([expect.objectContaining({ kind: 'unlinked', sourceId: users[1]!.id })]);

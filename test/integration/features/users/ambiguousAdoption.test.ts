@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { featureSyncJob } from '../../../../shared/app/jobs/featureSyncJob';
 import { processSyncJob } from '../../../../shared/app/processSyncJob';
 import { Logger } from '../../../../shared/core/logging/Logger';
@@ -6,23 +6,12 @@ import { newRunId } from '../../../../shared/engine/newRunId';
 import { type RunChange } from '../../../../shared/engine/RunChange';
 import { type SyncRun } from '../../../../shared/engine/RunStore';
 import { usersManifest } from '../../../../shared/features/users/usersManifest';
-import { GraphSandbox } from '../../../../sandbox/graph';
-import { PortSipSandbox } from '../../../../sandbox/portsip';
 import { numberedGuid, numberedUser } from '../../../support/numberedUser';
+import { useSandboxes } from '../../../support/useSandboxes';
 import { createSandboxTenant } from '../../../support/sandboxTenant';
 
-let graph: GraphSandbox;
-let pbx: PortSipSandbox;
-
-beforeAll(async () => {
-  // Two users per delta page: the two Entra users that share an address land in different batches of one run.
-  graph = await GraphSandbox.start({ pageSize: 2 });
-  pbx = await PortSipSandbox.start({ rateLimitPerMinute: 600_000 });
-});
-afterAll(async () => {
-  await graph?.stop();
-  await pbx?.stop();
-});
+// Two users per delta page: the two Entra users that share an address land in different batches of one run.
+const sandboxes = useSandboxes({ pageSize: 2 });
 
 describe('adoptByEmail when two unmanaged PBX extensions share the address (sandbox Graph + sandbox PortSIP + Azurite)', () => {
   it('adopts neither, creates nothing for the user, reports ambiguousAdoption, in every batch and every run', async () => {
@@ -33,16 +22,16 @@ describe('adoptByEmail when two unmanaged PBX extensions share the address (sand
       numberedUser(703, 'Filler'),
       numberedUser(704, 'Anna', { mail: shared.toUpperCase() }), // a later page, the same address
     ];
-    graph.seed(users, []);
-    const { services } = await createSandboxTenant({ graph, pbx }, 'ambiguous', {
+    sandboxes.graph.seed(users, []);
+    const { services } = await createSandboxTenant(sandboxes, 'ambiguous', {
       adoptByEmail: true,
       numbering: { mode: 'fromStart', start: '3000' },
     });
     const twins = [
-      pbx.addUser({ name: 'ann.desk', extension_number: '7701', email: shared, display_name: 'Ann (desk phone)' }),
-      pbx.addUser({ name: 'ann.old', extension_number: '7702', email: 'Ann.Shared@contoso.com', display_name: 'Ann (old)' }),
+      sandboxes.pbx.addUser({ name: 'ann.desk', extension_number: '7701', email: shared, display_name: 'Ann (desk phone)' }),
+      sandboxes.pbx.addUser({ name: 'ann.old', extension_number: '7702', email: 'Ann.Shared@contoso.com', display_name: 'Ann (old)' }),
     ];
-    const before = pbx.listUsers().length;
+    const before = sandboxes.pbx.listUsers().length;
 
     const sync = async (): Promise<{ run: SyncRun; items: RunChange[] }> => {
       const runId = newRunId();
@@ -79,9 +68,10 @@ describe('adoptByEmail when two unmanaged PBX extensions share the address (sand
       ]);
 
       // The twins are untouched and unbound; only the two fillers were created; no link for the sharers.
-      for (const twin of twins) expect(pbx.getUser(twin.id)).toMatchObject({ display_name: twin.display_name, ms365_binding: null });
-      expect(pbx.listUsers()).toHaveLength(before + 2);
-      expect(pbx.listUsers().filter((u) => u.email.toLowerCase() === shared)).toHaveLength(2);
+      for (const twin of twins)
+        expect(sandboxes.pbx.getUser(twin.id)).toMatchObject({ display_name: twin.display_name, ms365_binding: null });
+      expect(sandboxes.pbx.listUsers()).toHaveLength(before + 2);
+      expect(sandboxes.pbx.listUsers().filter((u) => u.email.toLowerCase() === shared)).toHaveLength(2);
       expect(await services.links.get('ambiguous', numberedGuid(701))).toBeFalsy();
       expect(await services.links.get('ambiguous', numberedGuid(704))).toBeFalsy();
     }

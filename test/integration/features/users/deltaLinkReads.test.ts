@@ -1,31 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Logger } from '../../../../shared/core/logging/Logger';
 import { processJob } from '../../../../shared/app/processJob';
 import { requestSync } from '../../../../shared/app/requestSync';
-import { GraphSandbox } from '../../../../sandbox/graph';
 import { type SandboxUser } from '../../../../sandbox/graph/SandboxUser';
-import { PortSipSandbox } from '../../../../sandbox/portsip';
 import { numberedUser } from '../../../support/numberedUser';
+import { useSandboxes } from '../../../support/useSandboxes';
 import { createSandboxTenant } from '../../../support/sandboxTenant';
 
-let graph: GraphSandbox;
-let pbx: PortSipSandbox;
-beforeAll(async () => {
-  graph = await GraphSandbox.start();
-  pbx = await PortSipSandbox.start({ rateLimitPerMinute: 600_000 });
-});
-afterAll(async () => {
-  await graph?.stop();
-  await pbx?.stop();
-});
+const sandboxes = useSandboxes();
 
 const person = (n: number): SandboxUser => numberedUser(n, 'Quiet');
 
 describe("a notification's small delta round reads only the links it needs", () => {
   it('updates and deletes through point reads, without listing every link of the tenant', async () => {
     const users = Array.from({ length: 30 }, (_, i) => person(i + 1));
-    graph.seed(users, []);
-    const { services } = await createSandboxTenant({ graph, pbx }, 'quiet', { onSoftDeleted: 'delete' });
+    sandboxes.graph.seed(users, []);
+    const { services } = await createSandboxTenant(sandboxes, 'quiet', { onSoftDeleted: 'delete' });
     const run = async (mode: 'full' | 'delta') => {
       const { job, runId } = await requestSync(services, { tenantId: 'quiet', feature: 'users', mode, trigger: 'manual' });
       await processJob(services, job, Logger.silent());
@@ -35,13 +25,13 @@ describe("a notification's small delta round reads only the links it needs", () 
 
     const list = vi.spyOn(services.links, 'listByTenant');
     const get = vi.spyOn(services.links, 'get');
-    graph.updateUser(users[3]!.id, { department: 'Finance' });
-    graph.softDeleteUser(users[7]!.id);
+    sandboxes.graph.updateUser(users[3]!.id, { department: 'Finance' });
+    sandboxes.graph.softDeleteUser(users[7]!.id);
     const delta = await run('delta');
     expect(delta.counts).toMatchObject({ updated: 1, deleted: 1, failed: 0 });
     expect(list).not.toHaveBeenCalled();
     expect(get.mock.calls.map((c) => c[1]).sort()).toEqual([users[3]!.id, users[7]!.id].sort());
-    expect(pbx.listUsers().find((u) => u.email === users[3]!.mail)).toMatchObject({ department: 'Finance' });
-    expect(pbx.listUsers()).toHaveLength(29);
+    expect(sandboxes.pbx.listUsers().find((u) => u.email === users[3]!.mail)).toMatchObject({ department: 'Finance' });
+    expect(sandboxes.pbx.listUsers()).toHaveLength(29);
   });
 });

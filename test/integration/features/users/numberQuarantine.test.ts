@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { processSyncJob } from '../../../../shared/app/processSyncJob';
 import { type Services } from '../../../../shared/app/Services';
 import { newRunId } from '../../../../shared/engine/newRunId';
@@ -6,32 +6,22 @@ import { type SyncRun } from '../../../../shared/engine/RunStore';
 import { Logger } from '../../../../shared/core/logging/Logger';
 import { featureSyncJob } from '../../../../shared/app/jobs/featureSyncJob';
 import { usersManifest } from '../../../../shared/features/users/usersManifest';
-import { GraphSandbox } from '../../../../sandbox/graph';
-import { PortSipSandbox } from '../../../../sandbox/portsip';
 import { createSandboxTenant } from '../../../support/sandboxTenant';
 import { numberedGuid, numberedUser } from '../../../support/numberedUser';
+import { useSandboxes } from '../../../support/useSandboxes';
 import { adminCaller } from '../../../support/adminCall';
 
-let graph: GraphSandbox;
-let pbx: PortSipSandbox;
 let services: Services;
 let tenantId: string;
 let tenantSeq = 0;
 const admin = adminCaller(() => services);
 
-beforeAll(async () => {
-  graph = await GraphSandbox.start({ pageSize: 50 });
-  pbx = await PortSipSandbox.start({ rateLimitPerMinute: 600_000 });
-});
-afterAll(async () => {
-  await graph?.stop();
-  await pbx?.stop();
-});
+const sandboxes = useSandboxes({ pageSize: 50 });
 
 async function freshTenant(users: ReturnType<typeof numberedUser>[], options: Record<string, unknown>): Promise<void> {
-  graph.seed(users, []);
+  sandboxes.graph.seed(users, []);
   tenantId = `q${++tenantSeq}`;
-  services = (await createSandboxTenant({ graph, pbx }, tenantId, options)).services;
+  services = (await createSandboxTenant(sandboxes, tenantId, options)).services;
 }
 
 async function sync(mode: 'full' | 'delta' = 'delta'): Promise<SyncRun> {
@@ -44,7 +34,7 @@ async function sync(mode: 'full' | 'delta' = 'delta'): Promise<SyncRun> {
 
 const numberOf = async (n: number) => (await services.links.get(tenantId, numberedGuid(n)))?.extensionNumber;
 /** The PBX extension holding a number (the sandbox PBX is shared by the tests: numbers are per domain). */
-const holderOf = (number: string) => pbx.listUsers().find((u) => u.extension_number === number);
+const holderOf = (number: string) => sandboxes.pbx.listUsers().find((u) => u.extension_number === number);
 
 describe('number quarantine, end to end (sandbox Graph + sandbox PortSIP + Azurite + admin API)', () => {
   it('a hard delete quarantines the freed number: new users do not get it until an admin releases it', async () => {
@@ -53,7 +43,7 @@ describe('number quarantine, end to end (sandbox Graph + sandbox PortSIP + Azuri
     await sync('full');
     expect([await numberOf(1), await numberOf(2)]).toEqual(['61000', '61001']);
 
-    graph.hardDeleteUser(numberedGuid(1));
+    sandboxes.graph.hardDeleteUser(numberedGuid(1));
     expect((await sync()).counts).toMatchObject({ deleted: 1 });
     expect(holderOf('61000')).toBeUndefined(); // free on the PBX…
 
@@ -65,7 +55,7 @@ describe('number quarantine, end to end (sandbox Graph + sandbox PortSIP + Azuri
     const held = Date.parse(row.releaseAt) - Date.parse(row.quarantinedAt);
     expect(held).toBe(30 * 86_400_000); // the default quarantineDays
 
-    graph.addUser(numberedUser(3, 'Cem'));
+    sandboxes.graph.addUser(numberedUser(3, 'Cem'));
     expect((await sync()).counts).toMatchObject({ created: 1 });
     expect(await numberOf(3)).toBe('61002'); // …but kept from the next hire
     expect(holderOf('61000')).toBeUndefined();
@@ -73,7 +63,7 @@ describe('number quarantine, end to end (sandbox Graph + sandbox PortSIP + Azuri
     expect((await admin('releaseQuarantinedNumber', { method: 'DELETE', params: { id: tenantId, number: '61000' } })).status).toBe(204);
     expect((await admin('listQuarantine', { method: 'GET', params: { id: tenantId } })).body.value).toEqual([]);
 
-    graph.addUser(numberedUser(4, 'Dee'));
+    sandboxes.graph.addUser(numberedUser(4, 'Dee'));
     expect((await sync()).counts).toMatchObject({ created: 1 });
     expect(await numberOf(4)).toBe('61000');
     expect(holderOf('61000')?.ms365_binding).toBe(numberedGuid(4));
@@ -85,10 +75,10 @@ describe('number quarantine, end to end (sandbox Graph + sandbox PortSIP + Azuri
     });
     await sync('full');
     expect(await numberOf(11)).toBe('62000');
-    graph.hardDeleteUser(numberedGuid(11));
+    sandboxes.graph.hardDeleteUser(numberedGuid(11));
     expect((await sync()).counts).toMatchObject({ deleted: 1 });
     expect(await services.numberQuarantine.list(tenantId)).toEqual([]);
-    graph.addUser(numberedUser(13, 'Gus'));
+    sandboxes.graph.addUser(numberedUser(13, 'Gus'));
     await sync();
     expect(await numberOf(13)).toBe('62000');
   });
@@ -102,12 +92,12 @@ describe('number quarantine, end to end (sandbox Graph + sandbox PortSIP + Azuri
     });
     await sync('full');
     expect(await numberOf(21)).toBe('63000');
-    graph.hardDeleteUser(numberedGuid(21));
-    graph.softDeleteUser(numberedGuid(22)); // restorable, but this tenant deletes the extension at once
+    sandboxes.graph.hardDeleteUser(numberedGuid(21));
+    sandboxes.graph.softDeleteUser(numberedGuid(22)); // restorable, but this tenant deletes the extension at once
     expect((await sync()).counts).toMatchObject({ deleted: 2 });
 
     // Someone else whose property names 63000: skipped, and told when the number is released.
-    graph.addUser(withNumber(23, 'Jon', '63000'));
+    sandboxes.graph.addUser(withNumber(23, 'Jon', '63000'));
     const run = await sync();
     expect(run.skippedByReason).toEqual({ numberQuarantined: 1 });
     const issue = run.issues.find((i) => i.objectId === numberedGuid(23))!;
@@ -115,7 +105,7 @@ describe('number quarantine, end to end (sandbox Graph + sandbox PortSIP + Azuri
     expect(holderOf('63000')).toBeUndefined();
 
     // The same Entra user (same object id) coming back gets its own number.
-    graph.restoreUser(numberedGuid(22));
+    sandboxes.graph.restoreUser(numberedGuid(22));
     expect((await sync()).counts).toMatchObject({ created: 1 });
     expect(await numberOf(22)).toBe('63001');
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { processSyncJob } from '../../../../shared/app/processSyncJob';
 import { featureSyncJob } from '../../../../shared/app/jobs/featureSyncJob';
 import { type Services } from '../../../../shared/app/Services';
@@ -7,25 +7,15 @@ import { newRunId } from '../../../../shared/engine/newRunId';
 import { type SyncRun } from '../../../../shared/engine/RunStore';
 import { usersManifest } from '../../../../shared/features/users/usersManifest';
 import { CONNECTOR_CALLER_ID_MARK } from '../../../../shared/pbx/portsip/outboundCallerIds';
-import { GraphSandbox } from '../../../../sandbox/graph';
-import { PortSipSandbox } from '../../../../sandbox/portsip';
 import { numberedGuid, numberedUser } from '../../../support/numberedUser';
+import { useSandboxes } from '../../../support/useSandboxes';
 import { createSandboxTenant } from '../../../support/sandboxTenant';
 
-let graph: GraphSandbox;
-let pbx: PortSipSandbox;
 let services: Services;
 let tenantId: string;
 let tenantSeq = 0;
 
-beforeAll(async () => {
-  graph = await GraphSandbox.start();
-  pbx = await PortSipSandbox.start({ rateLimitPerMinute: 600_000 });
-});
-afterAll(async () => {
-  await graph?.stop();
-  await pbx?.stop();
-});
+const sandboxes = useSandboxes();
 
 async function sync(mode: 'full' | 'delta' = 'delta'): Promise<SyncRun> {
   const runId = newRunId();
@@ -33,22 +23,22 @@ async function sync(mode: 'full' | 'delta' = 'delta'): Promise<SyncRun> {
   return (await services.runs.get(tenantId, runId))!;
 }
 
-const pbxUserOf = (n: number) => pbx.listUsers().find((u) => u.ms365_binding === numberedGuid(n))!;
-const callerIdsOf = (n: number) => pbx.outboundCallerIds(pbxUserOf(n).id);
+const pbxUserOf = (n: number) => sandboxes.pbx.listUsers().find((u) => u.ms365_binding === numberedGuid(n))!;
+const callerIdsOf = (n: number) => sandboxes.pbx.outboundCallerIds(pbxUserOf(n).id);
 const ours = (providerId: string, callerId: string): unknown =>
   expect.objectContaining({ provider_id: providerId, caller_id: callerId, description: CONNECTOR_CALLER_ID_MARK });
 
 describe('office phone as outbound caller ID (sandbox Graph + sandbox PortSIP + Azurite)', () => {
   it("sets it on create, changes it with the office phone, removes it when cleared, and keeps an admin's own entry throughout", async () => {
-    const trunk = pbx.addProvider({ name: `Trunk ${++tenantSeq}`, didNumbers: '14255550100-14255550199;12065550199' });
-    const other = pbx.addProvider({ name: `Other ${tenantSeq}` });
-    graph.seed([
+    const trunk = sandboxes.pbx.addProvider({ name: `Trunk ${++tenantSeq}`, didNumbers: '14255550100-14255550199;12065550199' });
+    const other = sandboxes.pbx.addProvider({ name: `Other ${tenantSeq}` });
+    sandboxes.graph.seed([
       numberedUser(1, 'Ann', { businessPhones: ['(425) 555-0101'] }),
       numberedUser(2, 'Bob', { businessPhones: [] }),
       numberedUser(3, 'Cat', { businessPhones: ['call reception'] }),
     ]);
     tenantId = `cid${tenantSeq}`;
-    ({ services } = await createSandboxTenant({ graph, pbx }, tenantId, {
+    ({ services } = await createSandboxTenant(sandboxes, tenantId, {
       outboundCallerId: { property: 'businessPhones', providerId: trunk, defaultCountry: 'US' },
     }));
 
@@ -68,42 +58,46 @@ describe('office phone as outbound caller ID (sandbox Graph + sandbox PortSIP + 
 
     // An admin adds their own caller ID to Ann by hand.
     const admins = { provider_id: other, caller_id: '+18005550123', preferred: false, description: 'Support hotline' };
-    pbx.setOutboundCallerIds(pbxUserOf(1).id, [...callerIdsOf(1)!.map((e) => ({ ...(e as typeof admins) })), admins]);
+    sandboxes.pbx.setOutboundCallerIds(pbxUserOf(1).id, [...callerIdsOf(1)!.map((e) => ({ ...(e as typeof admins) })), admins]);
 
     // Unchanged users cost nothing: no write, the admin's entry untouched.
-    pbx.stats.reset();
+    sandboxes.pbx.stats.reset();
     const quiet = await sync('full');
     expect(quiet.counts).toMatchObject({ unchanged: 3, updated: 0 });
-    expect(pbx.stats.writes).toBe(0);
+    expect(sandboxes.pbx.stats.writes).toBe(0);
 
     // The office phone changes: ours follows, theirs stays.
-    graph.updateUser(numberedGuid(1), { businessPhones: ['+1 206 555 0199'] });
+    sandboxes.graph.updateUser(numberedGuid(1), { businessPhones: ['+1 206 555 0199'] });
     const changed = await sync();
     expect(changed.counts).toMatchObject({ updated: 1, failed: 0 });
     expect(callerIdsOf(1)).toEqual([ours(trunk, '+12065550199'), admins]);
 
     // Cleared: only ours goes.
-    graph.updateUser(numberedGuid(1), { businessPhones: [] });
+    sandboxes.graph.updateUser(numberedGuid(1), { businessPhones: [] });
     const cleared = await sync();
     expect(cleared.counts).toMatchObject({ updated: 1, failed: 0 });
     expect(callerIdsOf(1)).toEqual([admins]);
     expect(pbxUserOf(1).work_phone).toBeNull();
 
     // And back: ours is added again beside theirs.
-    graph.updateUser(numberedGuid(1), { businessPhones: ['425 555 0102'] });
+    sandboxes.graph.updateUser(numberedGuid(1), { businessPhones: ['425 555 0102'] });
     await sync();
     expect(callerIdsOf(1)).toEqual([admins, ours(trunk, '+14255550102')]);
   });
 
   it("a number that is not one of the trunk's DIDs fails that user with a clear message; the others sync", async () => {
-    const trunk = pbx.addProvider({ name: `Strict ${++tenantSeq}`, didNumbers: '14255550100-14255550199', callerIdMustBeDid: true });
-    graph.seed([
+    const trunk = sandboxes.pbx.addProvider({
+      name: `Strict ${++tenantSeq}`,
+      didNumbers: '14255550100-14255550199',
+      callerIdMustBeDid: true,
+    });
+    sandboxes.graph.seed([
       numberedUser(11, 'Dan', { businessPhones: ['+1 425 555 0111'] }),
       numberedUser(12, 'Eve', { businessPhones: ['+1 206 555 0112'] }), // not a DID of the trunk
       numberedUser(13, 'Fay', { businessPhones: [] }),
     ]);
     tenantId = `cid${tenantSeq}`;
-    ({ services } = await createSandboxTenant({ graph, pbx }, tenantId, {
+    ({ services } = await createSandboxTenant(sandboxes, tenantId, {
       outboundCallerId: { property: 'businessPhones', providerId: trunk, defaultCountry: 'US' },
     }));
 
@@ -120,7 +114,7 @@ describe('office phone as outbound caller ID (sandbox Graph + sandbox PortSIP + 
     ]);
 
     // An update to a number outside the pool fails the same way, and leaves the extension's caller ID as it was.
-    graph.updateUser(numberedGuid(11), { businessPhones: ['+1 206 555 0111'] });
+    sandboxes.graph.updateUser(numberedGuid(11), { businessPhones: ['+1 206 555 0111'] });
     const update = await sync();
     expect(update.issues).toEqual(
       expect.arrayContaining([expect.objectContaining({ objectId: numberedGuid(11), code: 'outboundCallerIdRejected' })]),
@@ -128,8 +122,8 @@ describe('office phone as outbound caller ID (sandbox Graph + sandbox PortSIP + 
     expect(callerIdsOf(11)).toEqual([ours(trunk, '+14255550111')]);
 
     // Fixed in Entra: the failed user is retried and created.
-    graph.updateUser(numberedGuid(12), { businessPhones: ['+1 425 555 0112'] });
-    graph.updateUser(numberedGuid(11), { businessPhones: ['+1 425 555 0110'] });
+    sandboxes.graph.updateUser(numberedGuid(12), { businessPhones: ['+1 425 555 0112'] });
+    sandboxes.graph.updateUser(numberedGuid(11), { businessPhones: ['+1 425 555 0110'] });
     const fixed = await sync();
     expect(fixed.counts).toMatchObject({ failed: 0 });
     expect(callerIdsOf(12)).toEqual([ours(trunk, '+14255550112')]);

@@ -4,7 +4,7 @@ import { planUserChanges } from '../../../../shared/features/users/planUserChang
 import { plannedOutcome } from '../../../../shared/features/users/plannedOutcome';
 import { UserSyncOptionsSchema } from '../../../../shared/features/users/usersOptions';
 import { type GraphUser } from '../../../../shared/graph/GraphUser';
-import { type PbxUser } from '../../../../shared/pbx/ports/PbxClient';
+import { existingPbxUser } from '../../../support/usersPlanning';
 import { portSipProfile } from '../../../../shared/pbx/portsip/portSipProfile';
 
 const user = (id: string, mail: string): GraphUser => ({
@@ -21,17 +21,7 @@ const user = (id: string, mail: string): GraphUser => ({
   userType: 'Member',
 });
 
-const pbxUser = (id: string, ext: string, email: string): PbxUser => ({
-  id,
-  userName: `u${ext}`,
-  extensionNumber: ext,
-  email,
-  displayName: 'Existing',
-  mobilePhone: '',
-  workPhone: '',
-  department: '',
-  enabled: true,
-});
+const pbxUser = existingPbxUser;
 
 const options = UserSyncOptionsSchema.parse({ adoptByEmail: true, numbering: { mode: 'fromStart', start: '1000' } });
 /** One batch of a run: the run keeps one PbxDirectory across its batches, as UserSyncRun does. */

@@ -5,22 +5,10 @@ import { planUserChanges } from '../../../../shared/features/users/planUserChang
 import { UserSyncOptionsSchema } from '../../../../shared/features/users/usersOptions';
 import { type GraphUser } from '../../../../shared/graph/GraphUser';
 import { portSipProfile } from '../../../../shared/pbx/portsip/portSipProfile';
+import { annUser } from '../../../support/usersPlanning';
 import { type PbxProfile } from '../../../../shared/pbx/ports/PbxProfile';
 
-const user = (id: string, extra: Partial<GraphUser> = {}): GraphUser => ({
-  id,
-  givenName: 'Ann',
-  surname: `Lee${id}`,
-  displayName: `Ann Lee${id}`,
-  userPrincipalName: `ann${id}@contoso.com`,
-  mail: `ann${id}@contoso.com`,
-  businessPhones: [],
-  mobilePhone: null,
-  department: 'Sales',
-  accountEnabled: true,
-  userType: 'Member',
-  ...extra,
-});
+const user = annUser;
 
 const phone = (p: string) => user('1', { businessPhones: [p] });
 const attribute = (value: string) => user('1', { onPremisesExtensionAttributes: { extensionAttribute1: value } });

@@ -3,13 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { desiredPbxFields } from '../../../../shared/features/users/desiredPbxFields';
 import { changedFields, fieldsHash } from '../../../../shared/features/users/fieldsHash';
 import { optionsHash } from '../../../../shared/features/users/optionsHash';
-import { PbxDirectory } from '../../../../shared/features/users/PbxDirectory';
-import { planUserChanges, type PlanInput } from '../../../../shared/features/users/planUserChanges';
+import { type PlanInput } from '../../../../shared/features/users/planUserChanges';
 import { type UserSyncOptions, UserSyncOptionsSchema } from '../../../../shared/features/users/usersOptions';
 import { type UserLink } from '../../../../shared/engine/LinkStore';
 import { type GraphUser } from '../../../../shared/graph/GraphUser';
 import { portSipProfile } from '../../../../shared/pbx/portsip/portSipProfile';
 import { type PbxCallerId } from '../../../../shared/pbx/ports/PbxCallerId';
+import { planWithDefaults } from '../../../support/usersPlanning';
 import { type PbxUserFields } from '../../../../shared/pbx/ports/PbxUserFields';
 
 const CALLER_ID = { property: 'businessPhones', providerId: 'trunk-1', defaultCountry: 'US' };
@@ -47,15 +47,7 @@ const linkWith = (fields: PbxUserFields, hash = fieldsHash(fields)): UserLink =>
   updatedAt: '2026-01-01T00:00:00Z',
 });
 
-const plan = (input: Partial<PlanInput> & { users: GraphUser[] }) =>
-  planUserChanges({
-    removed: [],
-    links: new Map(),
-    options: options(),
-    profile: portSipProfile,
-    directory: new PbxDirectory(portSipProfile, [], [], new Set()),
-    ...input,
-  });
+const plan = (input: Partial<PlanInput> & { users: GraphUser[] }) => planWithDefaults({ options: options(), ...input });
 
 /** The links of before this field existed: six fields, hashed as a six-element array. */
 function legacyLink(u: GraphUser): UserLink {

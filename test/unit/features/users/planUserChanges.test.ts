@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { type UserSyncOptions, UserSyncOptionsSchema } from '../../../../shared/features/users/usersOptions';
 import { type GraphUser } from '../../../../shared/graph/GraphUser';
-import { type PbxUser } from '../../../../shared/pbx/ports/PbxClient';
 import { type UserLink } from '../../../../shared/engine/LinkStore';
 import { PbxDirectory } from '../../../../shared/features/users/PbxDirectory';
 import { portSipProfile } from '../../../../shared/pbx/portsip/portSipProfile';
 import { type PbxProfile } from '../../../../shared/pbx/ports/PbxProfile';
 import { desiredPbxFields } from '../../../../shared/features/users/desiredPbxFields';
 import { fieldsHash } from '../../../../shared/features/users/fieldsHash';
+import { existingPbxUser, planWithDefaults } from '../../../support/usersPlanning';
 import {
   planSweep,
   planUserChanges,
@@ -52,27 +52,9 @@ const linkFor = (u: GraphUser, extra: Partial<UserLink> = {}): UserLink => {
   };
 };
 
-const pbxUser = (id: string, ext: string, email: string): PbxUser => ({
-  id,
-  userName: `u${ext}`,
-  extensionNumber: ext,
-  email,
-  displayName: 'Existing',
-  mobilePhone: '',
-  workPhone: '',
-  department: '',
-  enabled: true,
-});
+const pbxUser = existingPbxUser;
 
-const plan = (input: Partial<PlanInput> & { users: GraphUser[] }) =>
-  planUserChanges({
-    removed: [],
-    links: new Map(),
-    options: options(),
-    profile: portSipProfile,
-    directory: new PbxDirectory(portSipProfile, [], [], new Set()),
-    ...input,
-  });
+const plan = (input: Partial<PlanInput> & { users: GraphUser[] }) => planWithDefaults({ options: options(), ...input });
 
 const kinds = (p: ReturnType<typeof plan>) => p.actions.map((a) => a.kind);
 
