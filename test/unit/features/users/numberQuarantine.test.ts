@@ -13,6 +13,7 @@ import { PbxDirectory, type QuarantineHold } from '../../../../shared/features/u
 import { portSipProfile } from '../../../../shared/pbx/portsip/portSipProfile';
 import { planUserChanges } from '../../../../shared/features/users/planUserChanges';
 import { type ApplyDeps, applyUserPlan } from '../../../../shared/features/users/applyUserPlan';
+import { annUser } from '../../../support/usersPlanning';
 import { type DeleteAction } from '../../../../shared/features/users/UserPlan';
 
 const RELEASE = '2026-04-01T00:00:00.000Z';
@@ -23,20 +24,8 @@ const directoryWith = (holds: QuarantineHold[], usedNumbers: string[] = []) =>
 const options = (overrides: Partial<Record<keyof UserSyncOptions, unknown>> = {}): UserSyncOptions =>
   UserSyncOptionsSchema.parse(overrides);
 
-const user = (id: string, extensionAttribute1?: string): GraphUser => ({
-  id,
-  givenName: 'Ann',
-  surname: `Lee${id}`,
-  displayName: `Ann Lee${id}`,
-  userPrincipalName: `ann${id}@contoso.com`,
-  mail: `ann${id}@contoso.com`,
-  businessPhones: [],
-  mobilePhone: null,
-  department: 'Sales',
-  accountEnabled: true,
-  userType: 'Member',
-  ...(extensionAttribute1 ? { onPremisesExtensionAttributes: { extensionAttribute1 } } : {}),
-});
+const user = (id: string, extensionAttribute1?: string): GraphUser =>
+  annUser(id, extensionAttribute1 ? { onPremisesExtensionAttributes: { extensionAttribute1 } } : {});
 
 const fromProperty = options({ numbering: { mode: 'fromProperty', property: 'extensionAttribute1' } });
 const outcomes = (p: ReturnType<typeof planUserChanges>) =>

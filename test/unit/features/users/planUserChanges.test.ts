@@ -7,7 +7,7 @@ import { portSipProfile } from '../../../../shared/pbx/portsip/portSipProfile';
 import { type PbxProfile } from '../../../../shared/pbx/ports/PbxProfile';
 import { desiredPbxFields } from '../../../../shared/features/users/desiredPbxFields';
 import { fieldsHash } from '../../../../shared/features/users/fieldsHash';
-import { existingPbxUser, planWithDefaults } from '../../../support/usersPlanning';
+import { annUser, existingPbxUser, planWithDefaults } from '../../../support/usersPlanning';
 import {
   planSweep,
   planUserChanges,
@@ -19,20 +19,7 @@ import {
 const options = (overrides: Partial<Record<keyof UserSyncOptions, unknown>> = {}): UserSyncOptions =>
   UserSyncOptionsSchema.parse(overrides);
 
-const user = (id: string, extra: Partial<GraphUser> = {}): GraphUser => ({
-  id,
-  givenName: 'Ann',
-  surname: `Lee${id}`,
-  displayName: `Ann Lee${id}`,
-  userPrincipalName: `ann${id}@contoso.com`,
-  mail: `ann${id}@contoso.com`,
-  businessPhones: ['+1 425 555 0100'],
-  mobilePhone: null,
-  department: 'Sales',
-  accountEnabled: true,
-  userType: 'Member',
-  ...extra,
-});
+const user = (id: string, extra: Partial<GraphUser> = {}): GraphUser => annUser(id, { businessPhones: ['+1 425 555 0100'], ...extra });
 
 const linkFor = (u: GraphUser, extra: Partial<UserLink> = {}): UserLink => {
   const fields = desiredPbxFields(u, portSipProfile);
