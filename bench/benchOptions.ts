@@ -6,7 +6,7 @@ export const BENCH_USAGE = [
   '         [--notify-users N] [--changes N] [--changes-per-second N] [--webhook-rps N] [--webhook-seconds N] [--debounce-ms N]',
   '  sync:          --users (10000) sandbox users, PBX rate limit --pbx-rate (10000) requests/minute',
   '  notifications: --notify-users (2000), --changes (1000) at --changes-per-second (20), webhook load',
-  '                 --webhook-rps (200) for --webhook-seconds (30), debounce window --debounce-ms (2000)',
+  '                 --webhook-rps (200) for --webhook-seconds (30), lifecycle-event window --debounce-ms (2000)',
 ].join('\n');
 
 /** A whole number written in digits, within bounds; its default when the option is absent. */

@@ -46,7 +46,7 @@ type DeltaRequest = { tenantId: string; feature: FeatureManifest; trigger: 'noti
 /**
  * What both webhook endpoints do with a batch: check each item against our subscription table, drop (and
  * count) the ones that are not ours, and turn the rest into jobs. Change notifications and `missed` become
- * the debounced delta job of their tenant and resource; `reauthorizationRequired` and `subscriptionRemoved`
+ * their tenant and resource's delta demand (one pending job at most); `reauthorizationRequired` and `subscriptionRemoved`
  * become subscription jobs in the tenant's session. Nothing here calls Graph or the PBX.
  *
  * Anyone can post here, so nothing one item does can fail or hold up another: items are checked by shape
