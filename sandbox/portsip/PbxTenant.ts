@@ -1,4 +1,5 @@
 import { BUILT_IN_ROLES } from './builtInRoles';
+import { GroupDirectory } from './GroupDirectory';
 import { NumberHolders, type NumberHolderType } from './NumberHolders';
 import { type PasswordPolicy, SANDBOX_PASSWORD_POLICY } from './passwordRules';
 import { Providers } from './Providers';
@@ -23,10 +24,11 @@ export interface NumberOwner {
 // System-admin names, refused for any user (reference/portsip.md §1).
 const RESERVED_NAMES = new Set(['admin', 'system', 'administrator', 'root']);
 
-/** Everything one sandbox tenant holds: its admin, sessions, extensions, number holders and policy. */
+/** Everything one sandbox tenant holds: its admin, sessions, extensions, user groups, number holders and policy. */
 export class PbxTenant {
   readonly users = new UserDirectory();
   readonly holders = new NumberHolders();
+  readonly groups = new GroupDirectory();
   readonly ids = new ResourceIds();
   readonly providers = new Providers();
   passwordPolicy: PasswordPolicy = { ...SANDBOX_PASSWORD_POLICY };

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type AddressInfo } from 'node:net';
 import { authRoutes } from './authRoutes';
 import { FaultQueue } from './FaultQueue';
+import { groupRoutes } from './groupRoutes';
 import { faultAnswer, throttledAnswer } from './faultAnswer';
 import { type NumberHolderType } from './NumberHolders';
 import { type PasswordPolicy } from './passwordRules';
@@ -60,8 +61,9 @@ const bearerOf = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header
  * A PortSIP v22 PBX on 127.0.0.1 for integration tests, benchmarks and `npm start`, speaking the official
  * REST API (only GET and POST; `{"errors":[…]}` bodies) for what user sync needs: tenant-admin sign-in with
  * expiring, rotating tokens; users with PortSIP's validation rules; extension numbers and their other
- * holders; Microsoft 365 binding; a rate limit answered with 429; and injected faults. The API is at /api;
- * a read-only view of what it holds (no secrets, no sign-in) is at /_sandbox.
+ * holders; user groups and their members; Microsoft 365 binding; a rate limit answered with 429; and
+ * injected faults. The API is at /api; a read-only view of what it holds (no secrets, no sign-in) is at
+ * /_sandbox.
  */
 export class PortSipSandbox {
   readonly baseUrl: string;
@@ -85,7 +87,12 @@ export class PortSipSandbox {
       domain: options.domain ?? 'sandbox.pbx.local',
     };
     this.tenant = new PbxTenant({ ...this.credentials }, new SessionTokens(options.tokenTtlSeconds ?? 3600));
-    this.routes = new RouteTable([...authRoutes(this.tenant), ...userRoutes(this.tenant), ...tenantRoutes(this.tenant)]);
+    this.routes = new RouteTable([
+      ...authRoutes(this.tenant),
+      ...userRoutes(this.tenant),
+      ...groupRoutes(this.tenant),
+      ...tenantRoutes(this.tenant),
+    ]);
     this.bucket = new TokenBucket(options.rateLimitPerMinute ?? 10_000);
     this.latencyMs = options.latencyMs ?? 0;
     const queue = this.pendingFaults;
@@ -215,6 +222,17 @@ export class PortSipSandbox {
     const record = this.tenant.users.get(userId);
     if (!record) throw new Error(`no user ${userId}`);
     record.settings = { ...record.settings, outbound_caller_ids: entries.map((entry) => ({ ...entry })) };
+  }
+
+  /** A user group with its members' extension numbers (a copy); undefined for an unknown id. */
+  getGroup(id: string): { id: string; name: string; description: string | null; members: string[] } | undefined {
+    const record = this.tenant.groups.get(id);
+    if (!record) return undefined;
+    const members = [...record.members].flatMap((userId) => {
+      const user = this.tenant.users.get(userId)?.user;
+      return user ? [user.extension_number] : [];
+    });
+    return { id: record.id, name: record.name, description: record.description, members };
   }
 
   setPasswordPolicy(policy: Partial<PasswordPolicy>): void {

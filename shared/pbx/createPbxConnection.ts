@@ -55,20 +55,20 @@ export async function createPbxConnection(
 ): Promise<PbxConnection> {
   assertCredentialMaySendTo(config.baseUrl, credential);
   switch (config.kind) {
-    case 'portsip':
-      return {
-        profile: portSipProfile,
-        users: new PortSipClient({
-          baseUrl: config.baseUrl,
-          domain: config.domain,
-          username: credential.username,
-          password: credential.password,
-          role: config.role,
-          rateLimitPerMinute: options.rateLimitPerMinute ?? config.rateLimitPerMinute,
-          maxConcurrency: config.maxConcurrency,
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-        }),
-      };
+    case 'portsip': {
+      const client = new PortSipClient({
+        baseUrl: config.baseUrl,
+        domain: config.domain,
+        username: credential.username,
+        password: credential.password,
+        role: config.role,
+        rateLimitPerMinute: options.rateLimitPerMinute ?? config.rateLimitPerMinute,
+        maxConcurrency: config.maxConcurrency,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      });
+      // One session, rate limit and request count for every port of this connection.
+      return { profile: portSipProfile, users: client, groups: client.groups() };
+    }
     default: {
       // On `kind`, not `config`: a one-member union does not narrow the object itself to never.
       const unknownKind: never = config.kind;

@@ -1,8 +1,9 @@
 import { type PbxGroup, type PbxGroupFields } from './PbxGroup';
 
 /**
- * Port (not implemented yet): extension groups and their members, members named by extension number because
- * that is how both PortSIP (`/api/groups/{id}/members/{number}`) and 3CX (`Members[].Number`) address them.
+ * Port (implemented by PortSIP: shared/pbx/portsip/PortSipGroups.ts): extension groups and their members,
+ * members named by extension number because that is how both PortSIP (`/api/groups/{id}/members/{number}`)
+ * and 3CX (`Members[].Number`) address them.
  * Add and remove are single-member calls so a planner sends diffs; an adapter whose PBX only replaces the
  * whole list (3CX) reads, edits and writes it back (docs/PBX-PORTS.md).
  */

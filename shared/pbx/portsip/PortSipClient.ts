@@ -11,9 +11,10 @@ import { type PbxCallerId } from '../ports/PbxCallerId';
 import { generateCredentials } from './generateCredentials';
 import { callerIdRefusal, newEntry, withOurCallerId } from './outboundCallerIds';
 import { PortSipApi } from './PortSipApi';
+import { PortSipGroups } from './PortSipGroups';
+import { portSipPages } from './portSipPages';
 import {
   CreatedSchema,
-  listPageSchema,
   NumberHolderSchema,
   NumberOwnerSchema,
   type PasswordPolicy,
@@ -49,7 +50,6 @@ export interface PortSipClientOptions {
   fetch?: typeof fetch;
 }
 
-const PAGE_SIZE = 100; // PortSIP's maximum `top`
 // The non-user things that hold extension numbers (virtual receptionists live at /ivrs in v22).
 const NUMBER_HOLDER_LISTS = ['/ring_groups', '/call_queues', '/conference_rooms', '/ivrs'];
 const NUMBER_TYPES: readonly PbxNumberType[] = ['EXTENSION', 'RING_GROUP', 'CALL_QUEUE', 'CONFERENCE_ROOM', 'VIRTUAL_RECEPTIONIST'];
@@ -210,34 +210,17 @@ export class PortSipClient implements PbxUsers {
     return numbers;
   }
 
-  /**
-   * Every item of a PortSIP list, page by page. `skip` advances by what came back (a server may cap `top`
-   * below 100) and items are de-duplicated by key, so that ⚠ a 1-based `skip` (the docs' prose, against the
-   * spec) costs one repeated item per page instead of a lost one. Stops at `count`, at an empty page, or at a
-   * page with nothing new.
-   */
-  private async *pages<T extends z.ZodType>(
+  private pages<T extends z.ZodType>(
     path: string,
     item: T,
     what: string,
     keyOf: (item: z.output<T>) => string,
   ): AsyncIterable<z.output<T>[]> {
-    const schema = listPageSchema(item);
-    const seen = new Set<string>();
-    let unkeyed = 0;
-    for (let skip = 0; ;) {
-      const page = await this.api.read(schema, 'GET', `${path}?skip=${skip}&top=${PAGE_SIZE}`, { what });
-      const items = page.items as z.output<T>[];
-      const fresh = items.filter((entry) => {
-        const key = keyOf(entry) || `#${(unkeyed += 1)}`;
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      });
-      if (fresh.length > 0) yield fresh;
-      skip += items.length;
-      const complete = typeof page.count === 'number' ? seen.size >= page.count : items.length < PAGE_SIZE;
-      if (items.length === 0 || fresh.length === 0 || complete) return;
-    }
+    return portSipPages(this.api, path, item, what, keyOf);
+  }
+
+  /** The PbxGroups port over this client's session, rate limit and request count. */
+  groups(): PortSipGroups {
+    return new PortSipGroups(this.api, () => this.transport.requestCount());
   }
 }

@@ -87,3 +87,9 @@ export type PasswordPolicy = z.infer<typeof PasswordPolicySchema>;
 export const ErrorBodySchema = z.object({
   errors: z.array(z.object({ code: z.string(), message: z.string().nullish(), detail: z.unknown().optional() })).min(1),
 });
+
+/** An item of `GET /api/groups` (and the fields we use of `GET /api/groups/{id}`). */
+export const PortSipGroupSchema = z.object({ id: z.string().min(1), name: z.string(), description: text });
+
+/** `GET /api/groups/{id}/members`: no paging, no `count`. */
+export const GroupMembersSchema = z.object({ items: z.array(z.object({ extension_number: z.string() })).nullish() });

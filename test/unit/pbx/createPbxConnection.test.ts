@@ -3,6 +3,7 @@ import { type PbxConfig, PbxConfigSchema } from '../../../shared/config/TenantCo
 import { createPbxConnection } from '../../../shared/pbx/createPbxConnection';
 import { type PbxKind } from '../../../shared/pbx/ports/PbxProfile';
 import { PortSipClient } from '../../../shared/pbx/portsip/PortSipClient';
+import { PortSipGroups } from '../../../shared/pbx/portsip/PortSipGroups';
 import { portSipProfile } from '../../../shared/pbx/portsip/portSipProfile';
 import { appErrorOf } from '../../support/appErrorOf';
 import { type FakePortSip, startFakePortSip } from './fakePortSipServer';
@@ -35,11 +36,12 @@ describe('createPbxConnection', () => {
     }
   });
 
-  it('gives PortSIP its profile and a PortSipClient; the future ports are absent until implemented', async () => {
+  it('gives PortSIP its profile, a PortSipClient and PortSipGroups; the future ports are absent until implemented', async () => {
     const connection = await createPbxConnection(configFor.portsip('https://pbx.contoso.com:8887'), credential);
     expect(connection.profile).toBe(portSipProfile);
     expect(connection.users).toBeInstanceOf(PortSipClient);
-    expect(Object.keys(connection).sort()).toEqual(['profile', 'users']);
+    expect(connection.groups).toBeInstanceOf(PortSipGroups);
+    expect(Object.keys(connection).sort()).toEqual(['groups', 'profile', 'users']);
   });
 
   it("wires the tenant's domain and role and the credential into the PortSIP adapter", async () => {
