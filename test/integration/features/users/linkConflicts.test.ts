@@ -1,37 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Services, type TenantConnectors } from '../../../../shared/app/Services';
 import { type PbxClient } from '../../../../shared/pbx/ports/PbxClient';
 import { type ApplyOutcome } from '../../../../shared/features/users/ApplyOutcome';
 import { type CreateAction } from '../../../../shared/features/users/UserPlan';
 import { applyUserPlan } from '../../../../shared/features/users/applyUserPlan';
 import { runUserSync } from '../../../../shared/features/users/runUserSync';
-import { GraphSandbox, type SandboxUser } from '../../../../sandbox/graph';
-import { PortSipSandbox } from '../../../../sandbox/portsip';
+import { type SandboxUser } from '../../../../sandbox/graph';
 import { numberedGuid as guid, numberedUser } from '../../../support/numberedUser';
+import { useSandboxes } from '../../../support/useSandboxes';
 import { createSandboxTenant } from '../../../support/sandboxTenant';
 
-let graph: GraphSandbox;
-let pbx: PortSipSandbox;
 let services: Services;
 let connectors: TenantConnectors;
 let tenantSeq = 0;
 let tenantId: string;
 
-beforeAll(async () => {
-  graph = await GraphSandbox.start({ pageSize: 50 });
-  pbx = await PortSipSandbox.start({ rateLimitPerMinute: 600_000 });
-});
-afterAll(async () => {
-  await graph?.stop();
-  await pbx?.stop();
-});
+const sandboxes = useSandboxes({ pageSize: 50 });
 
 const person = (n: number): SandboxUser => numberedUser(n, 'Race');
 
 async function freshTenant(users: SandboxUser[]): Promise<void> {
-  graph.seed(users, []);
+  sandboxes.graph.seed(users, []);
   tenantId = `race${++tenantSeq}`;
-  const created = await createSandboxTenant({ graph, pbx }, tenantId);
+  const created = await createSandboxTenant(sandboxes, tenantId);
   services = created.services;
   connectors = await services.connectorsFor(created.tenant);
 }
@@ -63,7 +54,7 @@ function overriding(real: PbxClient, overrides: Partial<PbxClient>): PbxClient {
   });
 }
 
-const extensionsOf = (objectId: string) => pbx.listUsers().filter((u) => u.ms365_binding === objectId);
+const extensionsOf = (objectId: string) => sandboxes.pbx.listUsers().filter((u) => u.ms365_binding === objectId);
 
 const createAction = (n: number): CreateAction => ({
   kind: 'create',

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/core/errors/AppError';
 import { portSipProfile } from '../../../../shared/pbx/portsip/portSipProfile';
 import { UserSyncOptionsSchema } from '../../../../shared/features/users/usersOptions';
@@ -7,29 +7,20 @@ import { type PbxClient } from '../../../../shared/pbx/ports/PbxClient';
 import { type DeltaStart, type DirectoryReader } from '../../../../shared/graph/DirectoryReader';
 import { type GraphUser, type UsersDeltaPage } from '../../../../shared/graph/GraphUser';
 import { runUserSync } from '../../../../shared/features/users/runUserSync';
-import { GraphSandbox } from '../../../../sandbox/graph';
-import { PortSipSandbox } from '../../../../sandbox/portsip';
+
+import { useSandboxes } from '../../../support/useSandboxes';
 import { createSandboxTenant } from '../../../support/sandboxTenant';
 
-let graph: GraphSandbox;
-let pbx: PortSipSandbox;
 let services: Services;
 let connectors: TenantConnectors;
 let tenantSeq = 0;
 let tenantId: string;
 
-beforeAll(async () => {
-  graph = await GraphSandbox.start({ pageSize: 50 });
-  pbx = await PortSipSandbox.start({ rateLimitPerMinute: 600_000 });
-});
-afterAll(async () => {
-  await graph?.stop();
-  await pbx?.stop();
-});
+const sandboxes = useSandboxes({ pageSize: 50 });
 
 async function freshTenant(): Promise<void> {
   tenantId = `pipe${++tenantSeq}`;
-  const created = await createSandboxTenant({ graph, pbx }, tenantId);
+  const created = await createSandboxTenant(sandboxes, tenantId);
   services = created.services;
   connectors = await services.connectorsFor(created.tenant);
 }
@@ -95,7 +86,7 @@ const sync = (reader: DirectoryReader, pbxClient: PbxClient = connectors.pbx, mo
     { mode, dryRun: false },
   );
 
-const extensionsOf = (objectId: string) => pbx.listUsers().filter((u) => u.ms365_binding === objectId);
+const extensionsOf = (objectId: string) => sandboxes.pbx.listUsers().filter((u) => u.ms365_binding === objectId);
 
 describe('the page pipeline (pages overlap; checkpoints do not)', () => {
   it('a retryable failure on a page keeps the checkpoint before it, though the next page was under way; the replay converges', async () => {

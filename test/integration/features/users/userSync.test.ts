@@ -1,38 +1,29 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/core/errors/AppError';
 import { processSyncJob } from '../../../../shared/app/processSyncJob';
 import { type Services } from '../../../../shared/app/Services';
 import { type LinkStore, type LinkWriteResult, type UserLink } from '../../../../shared/engine/LinkStore';
 import { newRunId } from '../../../../shared/engine/newRunId';
 import { type SyncRun } from '../../../../shared/engine/RunStore';
-import { GraphSandbox, demoCompany, generateUsers, type SandboxUser } from '../../../../sandbox/graph';
-import { PortSipSandbox } from '../../../../sandbox/portsip';
+import { demoCompany, generateUsers, type SandboxUser } from '../../../../sandbox/graph';
 import { createSandboxTenant } from '../../../support/sandboxTenant';
 import { runUserSync } from '../../../../shared/features/users/runUserSync';
 import { Logger } from '../../../../shared/core/logging/Logger';
 import { featureSyncJob } from '../../../../shared/app/jobs/featureSyncJob';
+import { useSandboxes } from '../../../support/useSandboxes';
 import { usersManifest } from '../../../../shared/features/users/usersManifest';
 
-let graph: GraphSandbox;
-let pbx: PortSipSandbox;
 let services: Services;
 let tenantSeq = 0;
 let tenantId: string;
 
-beforeAll(async () => {
-  graph = await GraphSandbox.start({ pageSize: 50 });
-  pbx = await PortSipSandbox.start({ rateLimitPerMinute: 600_000 });
-});
-afterAll(async () => {
-  await graph?.stop();
-  await pbx?.stop();
-});
+const sandboxes = useSandboxes({ pageSize: 50 });
 
 /** A fresh tenant (own tables) over fresh sandbox data for each test. */
 async function freshTenant(users: SandboxUser[], options: Record<string, unknown> = {}): Promise<void> {
-  graph.seed(users, []);
+  sandboxes.graph.seed(users, []);
   tenantId = `t${++tenantSeq}`;
-  services = (await createSandboxTenant({ graph, pbx }, tenantId, options)).services;
+  services = (await createSandboxTenant(sandboxes, tenantId, options)).services;
 }
 
 async function sync(mode: 'full' | 'delta' = 'delta', override?: Partial<Services>): Promise<SyncRun> {
@@ -45,7 +36,7 @@ async function sync(mode: 'full' | 'delta' = 'delta', override?: Partial<Service
 /** PBX users created or adopted for this tenant's Entra users, by Entra object id. */
 function pbxUsersByEntraId(): Map<string, string[]> {
   const map = new Map<string, string[]>();
-  for (const u of pbx.listUsers()) if (u.ms365_binding) map.set(u.ms365_binding, [...(map.get(u.ms365_binding) ?? []), u.id]);
+  for (const u of sandboxes.pbx.listUsers()) if (u.ms365_binding) map.set(u.ms365_binding, [...(map.get(u.ms365_binding) ?? []), u.id]);
   return map;
 }
 
@@ -75,19 +66,19 @@ const guid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0
 
 describe('users → PortSIP extensions, end to end (sandbox Graph + sandbox PortSIP + Azurite)', () => {
   beforeEach(() => {
-    pbx.stats.reset();
-    graph.stats.reset();
+    sandboxes.pbx.stats.reset();
+    sandboxes.graph.stats.reset();
   });
 
   it('initial sync creates one bound extension per eligible user and reports the skipped ones', async () => {
-    const before = pbx.listUsers().length;
+    const before = sandboxes.pbx.listUsers().length;
     const users = generateUsers(240, { seed: 7 });
     await freshTenant(users);
     const run = await sync('full');
     expect(run.status).toBe('succeeded');
     const expected = eligible(users);
     expect(run.counts.created).toBe(expected.length);
-    expect(pbx.listUsers().length - before).toBe(expected.length);
+    expect(sandboxes.pbx.listUsers().length - before).toBe(expected.length);
     const byEntra = pbxUsersByEntraId();
     for (const u of expected) expect(byEntra.get(u.id)).toHaveLength(1);
     expect(run.skippedByReason.missingName).toBeGreaterThan(0);
@@ -139,39 +130,39 @@ describe('users → PortSIP extensions, end to end (sandbox Graph + sandbox Port
   it('a second run with no change makes zero PBX writes (delta and full)', async () => {
     await freshTenant(generateUsers(120, { seed: 3 }));
     await sync('full');
-    pbx.stats.reset();
+    sandboxes.pbx.stats.reset();
     const delta = await sync('delta');
     expect(delta.status).toBe('succeeded');
-    expect(pbx.stats.writes).toBe(0);
+    expect(sandboxes.pbx.stats.writes).toBe(0);
     expect(delta.pages).toBe(1);
     const full = await sync('full');
-    expect(pbx.stats.writes).toBe(0);
-    expect(full.counts.unchanged).toBe(eligible(graph.listUsers()).length);
+    expect(sandboxes.pbx.stats.writes).toBe(0);
+    expect(full.counts.unchanged).toBe(eligible(sandboxes.graph.listUsers()).length);
   });
 
   it('incremental sync carries adds, renames, cleared fields, disables and deletes', async () => {
     const users = [1, 2, 3, 4, 5].map((n) => person(guid(n), { mobilePhone: '+1 555 0000' }));
     await freshTenant(users);
     await sync('full');
-    const extOf = async (id: string) => pbx.getUser((await services.links.get(tenantId, id))!.pbxUserId!);
+    const extOf = async (id: string) => sandboxes.pbx.getUser((await services.links.get(tenantId, id))!.pbxUserId!);
     const deletedPbxId = (await services.links.get(tenantId, guid(4)))!.pbxUserId!;
 
-    graph.addUser(person(guid(6)));
-    graph.updateUser(guid(1), { displayName: 'Renamed Person', mobilePhone: null });
-    graph.updateUser(guid(2), { accountEnabled: false });
-    graph.hardDeleteUser(guid(4));
-    graph.softDeleteUser(guid(5));
+    sandboxes.graph.addUser(person(guid(6)));
+    sandboxes.graph.updateUser(guid(1), { displayName: 'Renamed Person', mobilePhone: null });
+    sandboxes.graph.updateUser(guid(2), { accountEnabled: false });
+    sandboxes.graph.hardDeleteUser(guid(4));
+    sandboxes.graph.softDeleteUser(guid(5));
     const run = await sync('delta');
     // The permanently deleted user loses the extension; the soft-deleted (restorable) one keeps it, disabled.
     expect(run.counts).toMatchObject({ created: 1, updated: 1, disabled: 2, deleted: 1 });
     expect(await extOf(guid(1))).toMatchObject({ display_name: 'Renamed Person' });
     expect((await extOf(guid(1)))?.mobile_phone ?? '').toBe('');
     expect((await extOf(guid(2)))?.enabled).toBe(false);
-    expect(pbx.getUser(deletedPbxId)).toBeUndefined();
+    expect(sandboxes.pbx.getUser(deletedPbxId)).toBeUndefined();
     expect((await extOf(guid(5)))?.enabled).toBe(false);
     expect(pbxUsersByEntraId().get(guid(6))).toHaveLength(1);
 
-    graph.updateUser(guid(2), { accountEnabled: true });
+    sandboxes.graph.updateUser(guid(2), { accountEnabled: true });
     const again = await sync('delta');
     expect(again.counts.updated).toBe(1);
     expect((await extOf(guid(2)))?.enabled).toBe(true);
@@ -259,15 +250,15 @@ describe('users → PortSIP extensions, end to end (sandbox Graph + sandbox Port
     await freshTenant(users);
     await sync('full');
     for (const kind of ['syncStateNotFound', 'gone'] as const) {
-      graph.faults.expireDeltaTokens(kind);
-      graph.updateUser(guid(201), { department: `Dept ${kind}` });
-      pbx.stats.reset();
+      sandboxes.graph.faults.expireDeltaTokens(kind);
+      sandboxes.graph.updateUser(guid(201), { department: `Dept ${kind}` });
+      sandboxes.pbx.stats.reset();
       const run = await sync('delta');
       expect(run.status).toBe('succeeded');
       expect(run.mode).toBe('full');
       expect(run.notes.join(' ')).toMatch(/expired/);
       expect(run.counts).toMatchObject({ updated: 1, deleted: 0, created: 0 });
-      expect(pbx.stats.writes).toBe(1);
+      expect(sandboxes.pbx.stats.writes).toBe(1);
     }
     expect(pbxUsersByEntraId().size).toBeGreaterThanOrEqual(60);
   });
@@ -275,39 +266,44 @@ describe('users → PortSIP extensions, end to end (sandbox Graph + sandbox Port
   it('Graph 429 and PBX 429/503 are retried and nothing is lost', async () => {
     const users = Array.from({ length: 40 }, (_, i) => person(guid(300 + i)));
     await freshTenant(users);
-    graph.faults.throttleNext(2, 1);
-    pbx.faults.throttleNext(3, 1);
-    pbx.faults.failNext(2, 503);
+    sandboxes.graph.faults.throttleNext(2, 1);
+    sandboxes.pbx.faults.throttleNext(3, 1);
+    sandboxes.pbx.faults.failNext(2, 503);
     const run = await sync('full');
     expect(run.status).toBe('succeeded');
     expect(run.counts.created).toBe(40);
     const byEntra = pbxUsersByEntraId();
     for (const u of users) expect(byEntra.get(u.id)).toHaveLength(1);
-    expect(graph.stats.requests).toBeGreaterThan(run.pages);
+    expect(sandboxes.graph.stats.requests).toBeGreaterThan(run.pages);
   });
 
   it('adopts an existing extension by email and never touches extensions it does not manage', async () => {
     const users = [person(guid(400)), person(guid(401))];
     await freshTenant(users, { adoptByEmail: true });
-    const adoptable = pbx.addUser({
+    const adoptable = sandboxes.pbx.addUser({
       name: 'legacy400',
       extension_number: '7400',
       email: users[0]!.mail!.toUpperCase(),
       display_name: 'Old Name',
     });
-    const foreign = pbx.addUser({ name: 'reception', extension_number: '7999', email: 'reception@contoso.com', display_name: 'Reception' });
+    const foreign = sandboxes.pbx.addUser({
+      name: 'reception',
+      extension_number: '7999',
+      email: 'reception@contoso.com',
+      display_name: 'Reception',
+    });
     const run = await sync('full');
     expect(run.counts).toMatchObject({ adopted: 1, created: 1 });
-    expect(pbx.getUser(adoptable.id)).toMatchObject({ display_name: users[0]!.displayName, ms365_binding: guid(400) });
-    graph.hardDeleteUser(guid(401));
+    expect(sandboxes.pbx.getUser(adoptable.id)).toMatchObject({ display_name: users[0]!.displayName, ms365_binding: guid(400) });
+    sandboxes.graph.hardDeleteUser(guid(401));
     await sync('full');
-    expect(pbx.getUser(foreign.id)).toMatchObject({ display_name: 'Reception', enabled: true, ms365_binding: null });
+    expect(sandboxes.pbx.getUser(foreign.id)).toMatchObject({ display_name: 'Reception', enabled: true, ms365_binding: null });
   });
 
   it('a PBX validation error for one user is reported, does not block the others, and is retried next run', async () => {
     const users = [person(guid(500)), person(guid(501), { displayName: 'x'.repeat(200) }), person(guid(502))];
     await freshTenant(users);
-    pbx.faults.failNextMatching('POST', /^\/api\/users$/, 1, 400);
+    sandboxes.pbx.faults.failNextMatching('POST', /^\/api\/users$/, 1, 400);
     const run = await sync('full');
     expect(run.status).toBe('partial');
     expect(run.counts.failed).toBe(1);
@@ -324,7 +320,7 @@ describe('users → PortSIP extensions, end to end (sandbox Graph + sandbox Port
     await freshTenant(generateUsers(50, { seed: 11 }));
     const tenant = (await services.tenants.get(tenantId))!;
     const connectors = await services.connectorsFor(tenant);
-    pbx.stats.reset();
+    sandboxes.pbx.stats.reset();
     const result = await runUserSync(
       {
         tenantId,
@@ -339,8 +335,8 @@ describe('users → PortSIP extensions, end to end (sandbox Graph + sandbox Port
       },
       { mode: 'full', dryRun: true },
     );
-    expect(result.plannedActions!.filter((a) => a.kind === 'create').length).toBe(eligible(graph.listUsers()).length);
-    expect(pbx.stats.writes).toBe(0);
+    expect(result.plannedActions!.filter((a) => a.kind === 'create').length).toBe(eligible(sandboxes.graph.listUsers()).length);
+    expect(sandboxes.pbx.stats.writes).toBe(0);
     expect(await services.deltaStates.get(tenantId, 'users')).toBeNull();
     expect(await services.links.listByTenant(tenantId)).toHaveLength(0);
   });
