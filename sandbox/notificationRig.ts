@@ -17,10 +17,11 @@ import { createTableStores } from '../shared/platform/tables/createTableStores';
 import { type SyncRun } from '../shared/engine/RunStore';
 import { sandboxTenantConfig, writeSandboxTenantSecrets } from '../shared/platform/local/sandboxTenantConfig';
 import { LocalHttpHost } from '../shared/platform/local/LocalHttpHost';
-import { GraphSandbox, type GraphSandboxOptions, type SandboxUser } from './graph';
+import { GraphSandbox, type GraphSandboxOptions, type SandboxGroup, type SandboxUser } from './graph';
 import { PortSipSandbox } from './portsip';
 import { Logger } from '../shared/core/logging/Logger';
 import { usersManifest } from '../shared/features/users/usersManifest';
+import { GroupSyncOptionsSchema } from '../shared/features/groups/groupsOptions';
 
 export interface NotificationRig {
   graph: GraphSandbox;
@@ -28,8 +29,8 @@ export interface NotificationRig {
   services: Services & { queue: InProcessJobQueue };
   host: LocalHttpHost;
   tenantId: string;
-  /** Runs a sync through the queue (as "Sync now" does) and waits for it. */
-  syncNow(mode: 'full' | 'delta'): Promise<SyncRun>;
+  /** Runs a sync through the queue (as "Sync now" does; users unless another feature is named) and waits for it. */
+  syncNow(mode: 'full' | 'delta', feature?: string): Promise<SyncRun>;
   /** Queues subscription maintenance for the tenant and waits for it (and its catch-up). */
   maintainSubscriptions(): Promise<void>;
   /** Told the user ids (resourceData.id) of every notification POST as it arrives; undefined stops it. */
@@ -41,6 +42,10 @@ export interface NotificationRigOptions {
   storageConnectionString: string;
   tablePrefix: string;
   users: SandboxUser[];
+  /** Entra groups in the sandbox tenant (default none). */
+  groups?: SandboxGroup[];
+  /** Turns the groups feature on with these options (default off). */
+  groupsOptions?: Record<string, unknown>;
   debounceMs?: number;
   graph?: GraphSandboxOptions;
   pbxRateLimitPerMinute?: number;
@@ -50,7 +55,8 @@ export interface NotificationRigOptions {
 /**
  * The whole notification path on this machine, as `npm start` wires it: sandbox Graph delivering real
  * notifications over HTTP to the webhook handlers on a local host, the in-process queue running the sync
- * worker's jobs, Azurite tables and the sandbox PBX. The tenant is synced once and subscribed.
+ * worker's jobs, Azurite tables and the sandbox PBX. The tenant is synced once (users; groups follow through
+ * the users run's link events when they are on) and subscribed.
  */
 export async function startNotificationRig(options: NotificationRigOptions): Promise<NotificationRig> {
   const graph = await GraphSandbox.start({ pageSize: 200, ...options.graph });
@@ -94,10 +100,12 @@ export async function startNotificationRig(options: NotificationRigOptions): Pro
   queue.start((job) => processJob(running, job, log));
 
   const tenantId = 'rig';
-  graph.seed(options.users, []);
+  graph.seed(options.users, options.groups ?? []);
   const endpoints = { graphBaseUrl: graph.baseUrl, graphToken: graph.token, pbxBaseUrl: pbx.baseUrl, pbxDomain: pbx.credentials.domain };
   await writeSandboxTenantSecrets(secrets, tenantId, endpoints, pbx.credentials);
-  await services.tenants.create(tenantId, sandboxTenantConfig(endpoints));
+  const config = sandboxTenantConfig(endpoints);
+  if (options.groupsOptions) config.groups = GroupSyncOptionsSchema.parse({ ...options.groupsOptions, enabled: true });
+  await services.tenants.create(tenantId, config);
 
   const rig: NotificationRig = {
     graph,
@@ -105,8 +113,8 @@ export async function startNotificationRig(options: NotificationRigOptions): Pro
     services,
     host,
     tenantId,
-    async syncNow(mode) {
-      const { runId } = await requestSync(running, { tenantId, feature: usersManifest.name, mode, trigger: 'manual' });
+    async syncNow(mode, feature = usersManifest.name) {
+      const { runId } = await requestSync(running, { tenantId, feature, mode, trigger: 'manual' });
       await queue.idle({ withinMs: 0 });
       while ((await running.runs.get(tenantId, runId))?.status === 'queued') await queue.idle();
       return (await running.runs.get(tenantId, runId))!;

@@ -66,7 +66,14 @@ async function syncWith(args: SyncOptions, env: Record<string, string | undefine
   for (const { feature, options } of features) {
     if (args.dryRun) {
       const connectors = await services.connectorsFor(tenant);
-      const context = featureContext(services, tenant, connectors, options, log.with({ feature: feature.manifest.name }));
+      const context = featureContext(
+        services,
+        tenant,
+        connectors,
+        options,
+        feature.manifest.name,
+        log.with({ feature: feature.manifest.name }),
+      );
       results.push({ dryRun: true, feature: feature.manifest.name, ...(await feature.sync(context, { mode: args.mode, dryRun: true })) });
       continue;
     }

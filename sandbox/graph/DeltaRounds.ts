@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { BoundedMap } from './BoundedMap';
 import { type ChangeTracker } from './ChangeTracker';
+import { type DeltaExpiryKind, type DeltaTokenRequest, DeltaTokens, type RefusedToken } from './DeltaTokens';
 import { projectUser, type UserSelection } from './userProjection';
 
-export type DeltaExpiryKind = 'syncStateNotFound' | 'gone';
+export type { DeltaExpiryKind } from './DeltaTokens';
 
 /** Who is in a round is fixed when it starts, so changes made while it is paged land in the next round. */
 interface RoundSnapshot {
@@ -15,28 +14,14 @@ interface RoundSnapshot {
 interface PageCursor {
   round: RoundSnapshot;
   offset: number;
-  serial: number;
 }
 
-interface DeltaState {
-  startSeq: number;
-  selection: UserSelection;
-  serial: number;
-}
-
+/** One page of a round (users or groups), or why its token is refused. */
 export type DeltaPage =
   | { kind: 'page'; selection: UserSelection; value: Record<string, unknown>[]; skipToken?: string; deltaToken?: string }
-  | { kind: 'expired'; expiry: DeltaExpiryKind; selection: UserSelection }
-  | { kind: 'unknownToken' };
+  | RefusedToken<UserSelection>;
 
-export interface DeltaRequest {
-  skipToken: string | null;
-  deltaToken: string | null;
-  /** Only used by a round's first request; later requests take it from their token, as Graph does. */
-  selection: UserSelection;
-}
-
-const TOKEN_LIMIT = 20_000;
+export type DeltaRequest = DeltaTokenRequest<UserSelection>;
 
 /**
  * Users delta rounds behind opaque `$skiptoken` / `$deltatoken` values (random ids mapped to state held
@@ -44,10 +29,7 @@ const TOKEN_LIMIT = 20_000;
  * after that is O(page). Links stay replayable (a client may resume from a saved nextLink).
  */
 export class DeltaRounds {
-  private readonly cursors = new BoundedMap<string, PageCursor>(TOKEN_LIMIT);
-  private readonly states = new BoundedMap<string, DeltaState>(TOKEN_LIMIT);
-  private serial = 0;
-  private expiry: { upTo: number; kind: DeltaExpiryKind } = { upTo: 0, kind: 'syncStateNotFound' };
+  private readonly tokens = new DeltaTokens<PageCursor, UserSelection>();
 
   constructor(
     private readonly tracker: ChangeTracker,
@@ -55,13 +37,12 @@ export class DeltaRounds {
   ) {}
 
   reset(): void {
-    this.cursors.clear();
-    this.states.clear();
+    this.tokens.reset();
   }
 
   /** Every token issued so far stops working; later ones are fine. */
   expireIssuedTokens(kind: DeltaExpiryKind): void {
-    this.expiry = { upTo: this.serial, kind };
+    this.tokens.expireIssued(kind);
   }
 
   /** `$deltatoken=latest`: a deltaLink from now, with no data. */
@@ -70,26 +51,13 @@ export class DeltaRounds {
   }
 
   page(request: DeltaRequest): DeltaPage {
-    let cursor: PageCursor;
-    if (request.skipToken) {
-      const found = this.cursors.get(request.skipToken);
-      if (!found) return { kind: 'unknownToken' };
-      if (found.serial <= this.expiry.upTo) return { kind: 'expired', expiry: this.expiry.kind, selection: found.round.selection };
-      cursor = found;
-    } else if (request.deltaToken) {
-      const state = this.states.get(request.deltaToken);
-      if (!state) return { kind: 'unknownToken' };
-      if (state.serial <= this.expiry.upTo) return { kind: 'expired', expiry: this.expiry.kind, selection: state.selection };
-      cursor = this.startRound(state.startSeq, state.selection);
-    } else {
-      cursor = this.startRound(null, request.selection);
-    }
-    return this.render(cursor);
+    const found = this.tokens.cursorFor(request, (since, selection) => this.startRound(since, selection));
+    return found.kind === 'cursor' ? this.render(found.cursor) : found;
   }
 
   private startRound(since: number | null, selection: UserSelection): PageCursor {
     const round = { ids: this.tracker.idsForRound(since, selection.properties), selection, startSeq: this.tracker.sequence };
-    return { round, offset: 0, serial: 0 };
+    return { round, offset: 0 };
   }
 
   private render({ round, offset }: PageCursor): DeltaPage {
@@ -105,20 +73,13 @@ export class DeltaRounds {
       );
     }
     if (end < round.ids.length) {
-      const skipToken = newToken();
-      this.cursors.set(skipToken, { round, offset: end, serial: ++this.serial });
+      const skipToken = this.tokens.issueSkipToken({ round, offset: end });
       return { kind: 'page', selection: round.selection, value, skipToken };
     }
     return { kind: 'page', selection: round.selection, value, deltaToken: this.issueDeltaToken(round.startSeq, round.selection) };
   }
 
   private issueDeltaToken(startSeq: number, selection: UserSelection): string {
-    const token = newToken();
-    this.states.set(token, { startSeq, selection, serial: ++this.serial });
-    return token;
+    return this.tokens.issueDeltaToken({ startSeq, selection });
   }
-}
-
-function newToken(): string {
-  return randomBytes(18).toString('base64url');
 }

@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { ChangeTracker } from './ChangeTracker';
-import { type DeltaExpiryKind, DeltaRounds } from './DeltaRounds';
+import { type DeltaExpiryKind, type DeltaPage, type DeltaRequest, DeltaRounds } from './DeltaRounds';
 import { DeletedItemsRoutes } from './deletedItemsRoutes';
 import { FaultQueue } from './FaultQueue';
-import { GroupDirectory } from './GroupDirectory';
-import { copyUser, type SandboxGroup, type SandboxUser } from './SandboxUser';
+import { GroupDeltaRounds } from './GroupDeltaRounds';
+import { GroupDirectory, type GroupListing } from './GroupDirectory';
+import { type GroupPatch, GroupTracker } from './GroupTracker';
+import { copyUser, DEFAULT_GROUP_PROPERTIES, type SandboxGroup, type SandboxUser } from './SandboxUser';
 import { graphRouteName } from './graphRouteName';
 import { sendGraphError, sendJson } from './graphErrors';
 import { handleControlRequest } from './sandboxControlRoutes';
@@ -14,9 +16,10 @@ import { type NotificationControls, SandboxNotifications } from './SandboxNotifi
 import { type SandboxSubscription } from './SandboxSubscription';
 import { SubscriptionRegistry } from './SubscriptionRegistry';
 import { handleSubscriptionRoute } from './subscriptionRoutes';
-import { projectUser, userSelection } from './userProjection';
+import { projectProperties, projectUser, selectionOf, type UserSelection, userSelection } from './userProjection';
 
 export type { SandboxGroup, SandboxUser } from './SandboxUser';
+export type { GroupPatch } from './GroupTracker';
 export type { SandboxSubscription } from './SandboxSubscription';
 export type { NotificationDeliveryEvent, NotificationItem, NotificationStats } from './NotificationDelivery';
 export type { NotificationControls } from './SandboxNotifications';
@@ -27,8 +30,13 @@ export interface GraphSandboxOptions {
   port?: number;
   /** The bearer token every Graph request must carry; default 'sandbox-graph-token'. */
   token?: string;
-  /** Users per delta page; default 200. */
+  /** Users (and groups) per delta page; default 200. */
   pageSize?: number;
+  /**
+   * `members@delta` entries per groups delta page; default 100. A group with more continues on the next
+   * page (repeated, with the next slice), as Graph does with large groups.
+   */
+  groupMembersPerPage?: number;
   /** Added to every Graph response; default 0. */
   latencyMs?: number;
   /** The directory id notifications carry; default '00000000-0000-4000-8000-00000000c0de'. */
@@ -48,10 +56,11 @@ export interface GraphSandboxOptions {
   /** Called after every notification POST attempt (benchmarks); its exceptions are ignored. */
   onDelivery?: (event: NotificationDeliveryEvent) => void;
   /**
-   * Refuse an OData cast on a transitive member list (`/groups/{id}/transitiveMembers/microsoft.graph.user`)
-   * that lacks the advanced query parameters (`ConsistencyLevel: eventual` and `$count=true`) with 400
-   * `Request_UnsupportedQuery`, as Graph's documentation says and a strict tenant does; default true. Can be
-   * changed later through `enforceAdvancedQueries`.
+   * Refuse an OData cast on a transitive list (`/groups/{id}/transitiveMembers/microsoft.graph.user`,
+   * `/groups/{id}/transitiveMemberOf/microsoft.graph.group`) that lacks the advanced query parameters
+   * (`ConsistencyLevel: eventual` and `$count=true`) with 400 `Request_UnsupportedQuery`, as Graph's
+   * documentation says and a strict tenant does; default true. Can be changed later through
+   * `enforceAdvancedQueries`.
    */
   enforceAdvancedQueries?: boolean;
 }
@@ -71,18 +80,24 @@ const SUBSCRIPTION_QUOTA = 100;
 const notFound = (id: string) => `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`;
 
 /**
- * A Microsoft Graph tenant on localhost for tests, benchmarks and `npm start`: users delta with paging,
- * opaque tokens, `$select`, `@removed`, expired tokens (400 syncStateNotFound / 410 + Location), group
- * membership, users by id or UPN, deleted items (list, by id, restore, purge), injected 429 / 5xx, and subscriptions whose change notifications are
- * really POSTed to their endpoints. Graph routes live under `/v1.0`, the unauthenticated control API for
- * demos under `/_sandbox/`.
+ * A Microsoft Graph tenant on localhost for tests, benchmarks and `npm start`: users and groups delta with
+ * paging, opaque tokens, `$select`, `@removed`, `members@delta` split over pages, expired tokens (400
+ * syncStateNotFound / 410 + Location), groups by id with direct and transitive members and ancestors, users
+ * by id or UPN, deleted items (list, by id, restore, purge), injected 429 / 5xx, and subscriptions to users
+ * and groups whose change notifications are really POSTed to their endpoints. Graph routes live under
+ * `/v1.0`, the unauthenticated control API for demos under `/_sandbox/`.
  */
 export class GraphSandbox {
   readonly baseUrl: string;
   readonly token: string;
   private readonly tracker = new ChangeTracker();
   private readonly delta: DeltaRounds;
-  private readonly groups = new GroupDirectory((id) => this.tracker.isLive(id));
+  private readonly groupTracker = new GroupTracker({
+    isKnownUser: (id) => this.tracker.find(id) !== undefined,
+    isLiveUser: (id) => this.tracker.isLive(id),
+  });
+  private readonly groupDelta: GroupDeltaRounds;
+  private readonly groups = new GroupDirectory(this.groupTracker, (id) => this.tracker.isLive(id));
   private readonly pendingFaults = new FaultQueue();
   private latencyMs: number;
   /** See GraphSandboxOptions.enforceAdvancedQueries; false answers like a lenient tenant. */
@@ -103,7 +118,11 @@ export class GraphSandbox {
   readonly faults = {
     throttleNext: (count: number, retryAfterSeconds = 1): void => this.pendingFaults.throttleNext(count, retryAfterSeconds),
     failNext: (count: number, status = 503): void => this.pendingFaults.failNext(count, status),
-    expireDeltaTokens: (kind: DeltaExpiryKind): void => this.delta.expireIssuedTokens(kind),
+    /** Users and groups tokens alike. */
+    expireDeltaTokens: (kind: DeltaExpiryKind): void => {
+      this.delta.expireIssuedTokens(kind);
+      this.groupDelta.expireIssuedTokens(kind);
+    },
     setLatency: (ms: number): void => {
       this.latencyMs = ms;
     },
@@ -120,6 +139,10 @@ export class GraphSandbox {
     this.latencyMs = options.latencyMs ?? 0;
     this.enforceAdvancedQueries = options.enforceAdvancedQueries ?? true;
     this.delta = new DeltaRounds(this.tracker, options.pageSize ?? 200);
+    this.groupDelta = new GroupDeltaRounds(this.groupTracker, {
+      pageSize: options.pageSize ?? 200,
+      membersPerPage: options.groupMembersPerPage ?? 100,
+    });
     this.tenantId = options.tenantId ?? '00000000-0000-4000-8000-00000000c0de';
     const now = options.now ?? Date.now;
     this.now = now;
@@ -180,7 +203,9 @@ export class GraphSandbox {
   seed(users: SandboxUser[], groups: SandboxGroup[] = []): void {
     this.tracker.reset(users);
     this.delta.reset();
-    this.groups.reset(groups);
+    this.groupTracker.reset(groups);
+    this.groupDelta.reset();
+    this.groups.reset();
     this.deletedItems.clear();
   }
 
@@ -233,12 +258,59 @@ export class GraphSandbox {
     this.subscriptionNotifications.userChanged(userId, changeType);
   }
 
+  // Group mutators notify `groups` subscriptions. As for users, everything but permanent deletion arrives
+  // as `updated`: creation, property and membership changes, soft delete and restore.
   addGroup(group: SandboxGroup): void {
-    this.groups.add(group);
+    this.groupTracker.add(group);
+    this.subscriptionNotifications.groupChanged(group.id, 'updated');
   }
 
+  updateGroup(id: string, patch: GroupPatch): void {
+    this.groupTracker.update(id, patch);
+    this.subscriptionNotifications.groupChanged(id, 'updated');
+  }
+
+  /** `memberId` may name a user or a group (nesting); adding a member twice is a conflict, as in Graph. */
+  addGroupMember(groupId: string, memberId: string): void {
+    this.groupTracker.addMember(groupId, memberId);
+    this.subscriptionNotifications.groupChanged(groupId, 'updated');
+  }
+
+  removeGroupMember(groupId: string, memberId: string): void {
+    this.groupTracker.removeMember(groupId, memberId);
+    this.subscriptionNotifications.groupChanged(groupId, 'updated');
+  }
+
+  /** Replaces the member list; delta reports the difference. */
   setGroupMembers(groupId: string, memberIds: string[]): void {
-    this.groups.setMembers(groupId, memberIds);
+    this.groupTracker.setMembers(groupId, memberIds);
+    this.subscriptionNotifications.groupChanged(groupId, 'updated');
+  }
+
+  /** Microsoft 365 groups only (Entra's rule): restorable; delta reports `@removed` reason `changed`. */
+  softDeleteGroup(id: string): void {
+    this.groupTracker.remove(id, 'changed');
+    this.subscriptionNotifications.groupChanged(id, 'updated');
+  }
+
+  restoreGroup(id: string): void {
+    this.groupTracker.restore(id);
+    this.subscriptionNotifications.groupChanged(id, 'updated');
+  }
+
+  /** A live or soft-deleted group is gone for good; delta reports `@removed` reason `deleted`. */
+  hardDeleteGroup(id: string): void {
+    this.groupTracker.remove(id, 'deleted');
+    this.subscriptionNotifications.groupChanged(id, 'deleted');
+  }
+
+  /** A live group (a copy, with its type properties and current member ids); undefined when deleted or unknown. */
+  getGroup(id: string): SandboxGroup | undefined {
+    return this.groupTracker.find(id);
+  }
+
+  listGroups(): SandboxGroup[] {
+    return this.groupTracker.liveGroups();
   }
 
   listUsers(): SandboxUser[] {
@@ -273,35 +345,52 @@ export class GraphSandbox {
     if (this.deletedItems.handle(method, path, url, res)) return;
     if (method !== 'GET') return sendGraphError(res, 405, 'Request_BadRequest', 'The sandbox only serves GET on Graph routes.');
 
-    if (path === '/users/delta' || path === '/users/microsoft.graph.delta') return this.usersDelta(url, res);
+    if (path === '/users/delta' || path === '/users/microsoft.graph.delta') return this.deltaRoute('users', url, res);
+    if (path === '/groups/delta' || path === '/groups/microsoft.graph.delta') return this.deltaRoute('groups', url, res);
     const userMatch = /^\/users\/([^/]+)$/.exec(path);
     if (userMatch) return this.userById(decodeURIComponent(userMatch[1]!), url, res);
-    const membersMatch = /^\/groups\/([^/]+)\/(transitiveMembers|members)\/microsoft\.graph\.user$/.exec(path);
-    if (membersMatch)
-      return this.groupMembers(decodeURIComponent(membersMatch[1]!), membersMatch[2] === 'transitiveMembers', url, res, req);
+    const groupMatch = /^\/groups\/([^/]+)$/.exec(path);
+    if (groupMatch) return this.groupById(decodeURIComponent(groupMatch[1]!), url, res);
+    const listingMatch =
+      /^\/groups\/([^/]+)\/(?:(transitiveMembers|members)\/microsoft\.graph\.user|(transitiveMemberOf)\/microsoft\.graph\.group)$/.exec(
+        path,
+      );
+    if (listingMatch) {
+      const listing = (listingMatch[2] ?? listingMatch[3]) as GroupListing;
+      return this.groupListing(decodeURIComponent(listingMatch[1]!), listing, url, res, req);
+    }
+    const userGroupsMatch = /^\/users\/([^/]+)\/transitiveMemberOf\/microsoft\.graph\.group$/.exec(path);
+    if (userGroupsMatch) return this.groupListing(decodeURIComponent(userGroupsMatch[1]!), 'userTransitiveMemberOf', url, res, req);
     return sendGraphError(res, 400, 'BadRequest', `Resource not found for the segment '${path}'.`);
   }
 
-  private usersDelta(url: URL, res: ServerResponse): void {
-    const link = (query: string) => `${this.baseUrl}/v1.0/users/delta?${query}`;
-    const context = (query: string | null) => `${this.baseUrl}/v1.0/$metadata#users${query ? `(${query})` : ''}`;
+  /** `/users/delta` and `/groups/delta`: the same token rules; each collection has its own rounds and default set. */
+  private deltaRoute(collection: 'users' | 'groups', url: URL, res: ServerResponse): void {
+    const rounds: { latest(selection: UserSelection): string; page(request: DeltaRequest): DeltaPage } =
+      collection === 'users' ? this.delta : this.groupDelta;
+    // Groups without $select: the modelled properties, no `members@delta` (only `members` in $select asks for it).
+    const selectionFor = (u: URL) => (collection === 'users' ? userSelection(u) : selectionOf(u, DEFAULT_GROUP_PROPERTIES));
+    const link = (query: string) => `${this.baseUrl}/v1.0/${collection}/delta?${query}`;
+    const context = (query: string | null) => `${this.baseUrl}/v1.0/$metadata#${collection}${query ? `(${query})` : ''}`;
     const deltaToken = url.searchParams.get('$deltatoken');
     if (deltaToken === 'latest') {
-      const selection = userSelection(url);
-      const token = this.delta.latest(selection);
+      const selection = selectionFor(url);
+      const token = rounds.latest(selection);
       return sendJson(res, 200, {
         '@odata.context': context(selection.query),
         value: [],
         '@odata.deltaLink': link(`$deltatoken=${token}`),
       });
     }
-    const page = this.delta.page({ skipToken: url.searchParams.get('$skiptoken'), deltaToken, selection: userSelection(url) });
+    const page = rounds.page({ skipToken: url.searchParams.get('$skiptoken'), deltaToken, selection: selectionFor(url) });
     if (page.kind === 'unknownToken') return sendGraphError(res, 400, 'syncStateNotFound', 'The sync state is not found or has expired.');
     if (page.kind === 'expired') {
       if (page.expiry === 'syncStateNotFound')
         return sendGraphError(res, 400, 'syncStateNotFound', 'The sync state generation is not found or has expired.');
       const restart =
-        page.selection.query === null ? `${this.baseUrl}/v1.0/users/delta` : link(`$select=${encodeURIComponent(page.selection.query)}`);
+        page.selection.query === null
+          ? `${this.baseUrl}/v1.0/${collection}/delta`
+          : link(`$select=${encodeURIComponent(page.selection.query)}`);
       return sendGraphError(res, 410, 'resyncRequired', 'The delta state was reset; restart from the Location URL.', { Location: restart });
     }
     const body: Record<string, unknown> = { '@odata.context': context(page.selection.query), value: page.value };
@@ -319,9 +408,19 @@ export class GraphSandbox {
     });
   }
 
-  private groupMembers(groupId: string, transitive: boolean, url: URL, res: ServerResponse, req: IncomingMessage): void {
+  private groupById(id: string, url: URL, res: ServerResponse): void {
+    const group = this.groupTracker.properties(id);
+    if (!group) return sendGraphError(res, 404, 'Request_ResourceNotFound', notFound(id));
+    sendJson(res, 200, {
+      '@odata.context': `${this.baseUrl}/v1.0/$metadata#groups/$entity`,
+      ...projectProperties(group, selectionOf(url, DEFAULT_GROUP_PROPERTIES).properties),
+    });
+  }
+
+  /** Direct or transitive user members, or (transitiveMemberOf) the groups a group is nested in. */
+  private groupListing(groupId: string, listing: GroupListing, url: URL, res: ServerResponse, req: IncomingMessage): void {
     const counted = url.searchParams.get('$count')?.toLowerCase() === 'true';
-    if (transitive && this.enforceAdvancedQueries) {
+    if (listing !== 'members' && this.enforceAdvancedQueries) {
       // An OData cast on a transitive list is an advanced query: both the header and $count=true, or 400.
       const eventual = String(req.headers.consistencylevel ?? '').toLowerCase() === 'eventual';
       if (!eventual || !counted)
@@ -329,7 +428,7 @@ export class GraphSandbox {
           res,
           400,
           'Request_UnsupportedQuery',
-          'OData cast on transitiveMembers is not supported because the required parameters might be missing. ' +
+          `OData cast on ${listing === 'userTransitiveMemberOf' ? 'transitiveMemberOf' : listing} is not supported because the required parameters might be missing. ` +
             'Try adding $count=true query parameter and ConsistencyLevel:eventual header.',
         );
     }
@@ -343,12 +442,13 @@ export class GraphSandbox {
         `Invalid page size specified: '${rawTop}'. Must be between 1 and 999 inclusive.`,
       );
     }
-    const page = this.groups.page({ groupId, transitive, skipToken: url.searchParams.get('$skiptoken'), top });
+    const page = this.groups.page({ groupId, listing, skipToken: url.searchParams.get('$skiptoken'), top });
     if (page.kind === 'noGroup') return sendGraphError(res, 404, 'Request_ResourceNotFound', notFound(groupId));
     if (page.kind === 'unknownToken') return sendGraphError(res, 400, 'Request_BadRequest', 'The skip token is invalid or has expired.');
+    const collection = listing === 'transitiveMemberOf' || listing === 'userTransitiveMemberOf' ? 'group' : 'user';
     const body: Record<string, unknown> = {
-      '@odata.context': `${this.baseUrl}/v1.0/$metadata#users(id)`,
-      value: page.ids.map((id) => ({ '@odata.type': '#microsoft.graph.user', id })),
+      '@odata.context': `${this.baseUrl}/v1.0/$metadata#${collection}s(id)`,
+      value: page.ids.map((id) => ({ '@odata.type': `#microsoft.graph.${collection}`, id })),
     };
     // Graph's nextLink keeps the request's query options, $count=true among them.
     const count = counted ? '&$count=true' : '';

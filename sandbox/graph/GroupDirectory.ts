@@ -1,63 +1,55 @@
 import { randomBytes } from 'node:crypto';
 import { BoundedMap } from './BoundedMap';
-import { groupMemberUserIds } from './groupMemberUserIds';
-import { SandboxNotFoundError } from './sandboxErrors';
-import { type SandboxGroup } from './SandboxUser';
+import { type GroupTracker } from './GroupTracker';
 
 interface MemberCursor {
   groupId: string;
+  listing: GroupListing;
   ids: string[];
   offset: number;
   top: number;
 }
 
+/**
+ * `members` / `transitiveMembers`: user ids (the user cast); `transitiveMemberOf`: ancestor group ids (the
+ * group cast); `userTransitiveMemberOf`: the groups a user is in, directly or through nested groups (the
+ * listing is then of a user: `groupId` names the user).
+ */
+export type GroupListing = 'members' | 'transitiveMembers' | 'transitiveMemberOf' | 'userTransitiveMemberOf';
+
 export interface MemberPageRequest {
   groupId: string;
-  transitive: boolean;
+  listing: GroupListing;
   skipToken: string | null;
   top: number;
 }
 
 export type MemberPage = { kind: 'page'; ids: string[]; top: number; skipToken?: string } | { kind: 'noGroup' } | { kind: 'unknownToken' };
 
-/** The tenant's groups and paged (transitive) member listings behind opaque skip tokens. */
+/** Paged listings of the live groups' members and ancestors behind opaque skip tokens. */
 export class GroupDirectory {
-  private readonly groups = new Map<string, SandboxGroup>();
   private readonly cursors = new BoundedMap<string, MemberCursor>(10_000);
 
-  constructor(private readonly isLiveUser: (id: string) => boolean) {}
+  constructor(
+    private readonly groups: GroupTracker,
+    private readonly isLiveUser: (id: string) => boolean,
+  ) {}
 
-  reset(groups: SandboxGroup[]): void {
-    this.groups.clear();
+  reset(): void {
     this.cursors.clear();
-    for (const g of groups) this.add(g);
-  }
-
-  add(group: SandboxGroup): void {
-    this.groups.set(group.id, { ...group, memberIds: [...group.memberIds] });
-  }
-
-  setMembers(groupId: string, memberIds: string[]): void {
-    const group = this.groups.get(groupId);
-    if (!group) throw new SandboxNotFoundError(`no group ${groupId}`);
-    group.memberIds = [...memberIds];
   }
 
   page(request: MemberPageRequest): MemberPage {
-    if (!this.groups.has(request.groupId)) return { kind: 'noGroup' };
+    const live = request.listing === 'userTransitiveMemberOf' ? this.isLiveUser(request.groupId) : this.groups.isLive(request.groupId);
+    if (!live) return { kind: 'noGroup' };
     let cursor: MemberCursor;
     if (request.skipToken) {
       const found = this.cursors.get(request.skipToken);
-      if (!found || found.groupId !== request.groupId) return { kind: 'unknownToken' };
+      if (!found || found.groupId !== request.groupId || found.listing !== request.listing) return { kind: 'unknownToken' };
       cursor = found;
     } else {
       // Resolved once per listing, so each following page costs O(page).
-      cursor = {
-        groupId: request.groupId,
-        ids: groupMemberUserIds(this.groups, request.groupId, request.transitive, this.isLiveUser),
-        offset: 0,
-        top: request.top,
-      };
+      cursor = { groupId: request.groupId, listing: request.listing, ids: this.resolve(request), offset: 0, top: request.top };
     }
     const end = Math.min(cursor.offset + cursor.top, cursor.ids.length);
     const ids = cursor.ids.slice(cursor.offset, end);
@@ -65,5 +57,11 @@ export class GroupDirectory {
     const skipToken = randomBytes(18).toString('base64url');
     this.cursors.set(skipToken, { ...cursor, offset: end });
     return { kind: 'page', ids, top: cursor.top, skipToken };
+  }
+
+  private resolve({ groupId, listing }: MemberPageRequest): string[] {
+    // The tracker indexes every member's parents, users' as well as groups'.
+    if (listing === 'transitiveMemberOf' || listing === 'userTransitiveMemberOf') return this.groups.ancestorIds(groupId);
+    return this.groups.memberUserIds(groupId, listing === 'transitiveMembers');
   }
 }

@@ -1,8 +1,8 @@
 import { type NotificationDelivery, type NotificationItem } from './NotificationDelivery';
 import { SandboxConflictError, SandboxNotFoundError } from './sandboxErrors';
-import { type SandboxSubscription } from './SandboxSubscription';
+import { type DirectoryCollection, type SandboxSubscription } from './SandboxSubscription';
 import { type SubscriptionRegistry } from './SubscriptionRegistry';
-import { type LifecycleEventName, type LifecycleTenantField, lifecycleItem, userChangeItem } from './notificationItems';
+import { type LifecycleEventName, type LifecycleTenantField, directoryChangeItem, lifecycleItem } from './notificationItems';
 import { validateEndpoint } from './validateEndpoint';
 
 /** `GraphSandbox.notifications`: what tests and demos can do to change notifications. */
@@ -47,7 +47,7 @@ export interface SandboxNotificationsOptions {
 }
 
 /**
- * Connects the directory to subscriptions: turns a user change into items for the subscriptions that
+ * Connects the directory to subscriptions: turns a user or group change into items for the subscriptions that
  * cover it, runs endpoint handshakes (counted), and offers the controls tests use to misbehave like Graph.
  */
 export class SandboxNotifications implements NotificationControls {
@@ -89,9 +89,18 @@ export class SandboxNotifications implements NotificationControls {
 
   /** A user changed: one item per live subscription that covers the user and asked for this change type. */
   userChanged(userId: string, changeType: 'updated' | 'deleted'): void {
+    this.objectChanged('users', userId, changeType);
+  }
+
+  /** A group changed (properties, members, deletion or restore): as for users, for `groups` subscriptions. */
+  groupChanged(groupId: string, changeType: 'updated' | 'deleted'): void {
+    this.objectChanged('groups', groupId, changeType);
+  }
+
+  private objectChanged(collection: DirectoryCollection, id: string, changeType: 'updated' | 'deleted'): void {
     const { registry, delivery, tenantId } = this.options;
-    for (const s of registry.listening(userId, changeType))
-      delivery.enqueue(s.notificationUrl, userChangeItem(s, userId, changeType, tenantId));
+    for (const s of registry.listening(collection, id, changeType))
+      delivery.enqueue(s.notificationUrl, directoryChangeItem(s, collection, id, changeType, tenantId));
   }
 
   /** Graph's handshake against an endpoint, counted in the stats. */

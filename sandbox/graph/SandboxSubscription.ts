@@ -16,12 +16,15 @@ export function copySubscription(s: SandboxSubscription): SandboxSubscription {
   return { ...s };
 }
 
-/** The user a subscription's resource covers: every user (`users`) or one (`users/{id}`). */
-export function coversUser(s: SandboxSubscription, userId: string): boolean {
+/** The directory collections the sandbox's subscriptions can watch. */
+export type DirectoryCollection = 'users' | 'groups';
+
+/** Whether a subscription's resource covers an object: its whole collection (`users`) or that one (`users/{id}`). */
+export function coversObject(s: SandboxSubscription, collection: DirectoryCollection, id: string): boolean {
   const path = s.resource.replace(/^\//, '');
-  if (path.toLowerCase() === 'users') return true;
-  const one = /^users\/([^/]+)$/i.exec(path);
-  return one !== null && one[1]!.toLowerCase() === userId.toLowerCase();
+  if (path.toLowerCase() === collection) return true;
+  const one = /^(users|groups)\/([^/]+)$/i.exec(path);
+  return one !== null && one[1]!.toLowerCase() === collection && one[2]!.toLowerCase() === id.toLowerCase();
 }
 
 /** Graph's JSON for a subscription. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GraphRequestError } from './GraphRequestError';
-import { type SandboxSubscription, copySubscription, coversUser } from './SandboxSubscription';
+import { type DirectoryCollection, type SandboxSubscription, copySubscription, coversObject } from './SandboxSubscription';
 import { type NewSubscriptionBody } from './subscriptionSchemas';
 
 /** Graph raises an expiry under 45 minutes to now + 45 minutes. */
@@ -36,11 +36,11 @@ export class SubscriptionRegistry {
   /** Checks a create request before the endpoint handshake; returns the resolved expiry (epoch ms). */
   checkNew(body: NewSubscriptionBody): number {
     const resource = body.resource.replace(/^\//, '');
-    if (!/^users(\/[^/]+)?$/i.test(resource)) {
+    if (!/^(users|groups)(\/[^/]+)?$/i.test(resource)) {
       throw new GraphRequestError(
         400,
         'InvalidRequest',
-        `resource not supported by the sandbox: '${body.resource}' (supported: users, users/{id})`,
+        `resource not supported by the sandbox: '${body.resource}' (supported: users, users/{id}, groups, groups/{id})`,
       );
     }
     const expiresAt = this.resolveExpiry(body.expirationDateTime);
@@ -113,9 +113,9 @@ export class SubscriptionRegistry {
     return [...this.subscriptions.values()].map(copySubscription);
   }
 
-  /** Live subscriptions that cover this user and asked for this change type. */
-  listening(userId: string, changeType: 'updated' | 'deleted'): SandboxSubscription[] {
-    return this.active().filter((s) => coversUser(s, userId) && s.changeType.split(',').includes(changeType));
+  /** Live subscriptions that cover this user or group and asked for this change type. */
+  listening(collection: DirectoryCollection, id: string, changeType: 'updated' | 'deleted'): SandboxSubscription[] {
+    return this.active().filter((s) => coversObject(s, collection, id) && s.changeType.split(',').includes(changeType));
   }
 
   private active(): SandboxSubscription[] {

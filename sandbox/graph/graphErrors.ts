@@ -16,3 +16,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
+
+/** The control API's answer to a method its route does not take. */
+export function sendMethodNotAllowed(res: ServerResponse, method: string, path: string): void {
+  sendGraphError(res, 405, 'MethodNotAllowed', `${method} is not supported on ${path}`);
+}

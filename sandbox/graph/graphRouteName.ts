@@ -1,14 +1,17 @@
 /** A stable name per Graph route for request statistics ('GET /users/delta', 'GET /users/{id}', ...). */
 export function graphRouteName(method: string, pathname: string): string {
   const path = pathname.replace(/^\/v1\.0/, '').replace(/\/microsoft\.graph\.delta$/, '/delta');
-  if (path === '/users/delta') return `${method} /users/delta`;
+  if (path === '/users/delta' || path === '/groups/delta') return `${method} ${path}`;
   if (/^\/users\/[^/]+$/.test(path)) return `${method} /users/{id}`;
+  if (/^\/groups\/[^/]+$/.test(path)) return `${method} /groups/{id}`;
   if (/^\/directory\/deletedItems\/(?!microsoft\.graph\.user$)[^/]+\/restore$/.test(path))
     return `${method} /directory/deletedItems/{id}/restore`;
   if (/^\/directory\/deletedItems\/(?!microsoft\.graph\.user$)[^/]+$/.test(path)) return `${method} /directory/deletedItems/{id}`;
   if (/^\/subscriptions\/[^/]+\/reauthorize$/.test(path)) return `${method} /subscriptions/{id}/reauthorize`;
   if (/^\/subscriptions\/[^/]+$/.test(path)) return `${method} /subscriptions/{id}`;
-  const members = /^\/groups\/[^/]+\/(transitiveMembers|members)(\/.*)?$/.exec(path);
+  const members = /^\/groups\/[^/]+\/(transitiveMembers|members|transitiveMemberOf)(\/.*)?$/.exec(path);
   if (members) return `${method} /groups/{id}/${members[1]}${members[2] ?? ''}`;
+  const userGroups = /^\/users\/[^/]+\/(transitiveMemberOf)(\/.*)?$/.exec(path);
+  if (userGroups) return `${method} /users/{id}/${userGroups[1]}${userGroups[2] ?? ''}`;
   return `${method} ${path}`;
 }

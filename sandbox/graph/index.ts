@@ -2,6 +2,7 @@ export { GraphSandbox } from './GraphSandbox';
 export type {
   GraphSandboxOptions,
   GraphSandboxStats,
+  GroupPatch,
   LifecycleEventName,
   LifecycleTenantField,
   NotificationControls,

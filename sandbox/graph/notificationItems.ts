@@ -1,19 +1,29 @@
-import { type SandboxSubscription } from './SandboxSubscription';
+import { type DirectoryCollection, type SandboxSubscription } from './SandboxSubscription';
 import { type NotificationItem } from './NotificationDelivery';
 
-/** A basic change notification for a user, exactly as Graph shapes it (users never carry resource data). */
-export function userChangeItem(
+const RESOURCE_NAMES: Record<DirectoryCollection, { path: string; type: string }> = {
+  users: { path: 'Users', type: '#Microsoft.Graph.User' },
+  groups: { path: 'Groups', type: '#Microsoft.Graph.Group' },
+};
+
+/**
+ * A basic change notification for a user or group, exactly as Graph shapes it (directory objects never
+ * carry resource data beyond their id).
+ */
+export function directoryChangeItem(
   s: SandboxSubscription,
-  userId: string,
+  collection: DirectoryCollection,
+  id: string,
   changeType: 'updated' | 'deleted',
   tenantId: string,
 ): NotificationItem {
+  const { path, type } = RESOURCE_NAMES[collection];
   return {
     subscriptionId: s.id,
     subscriptionExpirationDateTime: new Date(s.expiresAt).toISOString(),
     changeType,
-    resource: `Users/${userId}`,
-    resourceData: { '@odata.type': '#Microsoft.Graph.User', '@odata.id': `Users/${userId}`, id: userId, organizationId: tenantId },
+    resource: `${path}/${id}`,
+    resourceData: { '@odata.type': type, '@odata.id': `${path}/${id}`, id, organizationId: tenantId },
     clientState: s.clientState,
     tenantId,
   };

@@ -1,13 +1,14 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { GraphSandbox } from './GraphSandbox';
-import { sendGraphError, sendJson } from './graphErrors';
+import { sendGraphError, sendJson, sendMethodNotAllowed } from './graphErrors';
+import { handleGroupControlRoute } from './groupControlRoutes';
 import { BadBodyError, readJsonBody } from './readJsonBody';
 import { FaultsSchema, LifecycleRequestSchema, NewUserSchema, NotificationFaultsSchema, UserPatchSchema } from './sandboxControlSchemas';
 import { SandboxConflictError, SandboxNotFoundError } from './sandboxErrors';
 
 /**
- * A small control API for manual demos (loopback only, no auth): edit users, inject faults and watch what
+ * A small control API for manual demos (loopback only, no auth): edit users and groups, inject faults and watch what
  * the connector does. Its requests are not Graph traffic, so they skip faults, latency and stats.
  */
 export async function handleControlRequest(sandbox: GraphSandbox, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -65,8 +66,9 @@ async function route(sandbox: GraphSandbox, req: IncomingMessage, res: ServerRes
       res.writeHead(204).end();
       return;
     }
-    return notAllowed(res, method, path);
+    return sendMethodNotAllowed(res, method, path);
   }
+  if (await handleGroupControlRoute(sandbox, req, res, url)) return;
   if (path === '/_sandbox/users' && method === 'GET') return sendJson(res, 200, { value: sandbox.listUsers() });
   if (path === '/_sandbox/users' && method === 'POST') {
     const body = await readJsonBody(req, NewUserSchema);
@@ -84,7 +86,7 @@ async function route(sandbox: GraphSandbox, req: IncomingMessage, res: ServerRes
   if (!userMatch) return sendGraphError(res, 404, 'NotFound', `no control route ${method} ${path}`);
   const id = decodeURIComponent(userMatch[1]!);
   if (userMatch[2]) {
-    if (method !== 'POST') return notAllowed(res, method, path);
+    if (method !== 'POST') return sendMethodNotAllowed(res, method, path);
     sandbox.restoreUser(id);
     return sendJson(res, 200, sandbox.getUser(id));
   }
@@ -103,9 +105,5 @@ async function route(sandbox: GraphSandbox, req: IncomingMessage, res: ServerRes
     res.writeHead(204).end();
     return;
   }
-  return notAllowed(res, method, path);
-}
-
-function notAllowed(res: ServerResponse, method: string, path: string): void {
-  sendGraphError(res, 405, 'MethodNotAllowed', `${method} is not supported on ${path}`);
+  return sendMethodNotAllowed(res, method, path);
 }

@@ -9,12 +9,12 @@ const endpointUrl = z.string().refine((value) => {
   return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
 }, 'must be an https URL (the sandbox also allows http on 127.0.0.1, localhost or [::1])');
 
-/** Users only support `updated` and `deleted` (creation arrives as `updated`). */
+/** Users and groups only support `updated` and `deleted` (creation arrives as `updated`). */
 const changeType = z
   .string()
   .refine(
     (v) => v.split(',').every((t) => t === 'updated' || t === 'deleted'),
-    'users support only the change types updated and deleted, comma separated',
+    'users and groups support only the change types updated and deleted, comma separated',
   );
 
 const expirationDateTime = z.iso.datetime({ offset: true });

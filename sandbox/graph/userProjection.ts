@@ -9,19 +9,29 @@ export interface UserSelection {
 
 /** `$select`, else Graph's default set; `id` always comes back. */
 export function userSelection(url: URL): UserSelection {
+  return selectionOf(url, DEFAULT_USER_PROPERTIES);
+}
+
+/** `$select`, else the resource's `defaults`; `id` always comes back. (Users and groups alike.) */
+export function selectionOf(url: URL, defaults: readonly string[]): UserSelection {
   const query = url.searchParams.get('$select');
   const props = query
     ? query
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean)
-    : DEFAULT_USER_PROPERTIES;
+    : [...defaults];
   return { properties: props.includes('id') ? props : ['id', ...props], query };
 }
 
 /** Graph omits properties that were never set and sends null for cleared ones. */
 export function projectUser(user: SandboxUser, properties: readonly string[]): Record<string, unknown> {
-  const source = user as unknown as Record<string, unknown>;
+  return projectProperties(user, properties);
+}
+
+/** The named properties of a directory object that are set (users and groups alike). */
+export function projectProperties(object: object, properties: readonly string[]): Record<string, unknown> {
+  const source = object as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const p of properties) {
     const value = source[p];

@@ -3,6 +3,15 @@ import { type AddressInfo } from 'node:net';
 import { authRoutes } from './authRoutes';
 import { FaultQueue } from './FaultQueue';
 import { groupRoutes } from './groupRoutes';
+import { type GroupRecord } from './GroupDirectory';
+
+/** A user group as tests see it: members by extension number. */
+export interface SandboxPbxGroupView {
+  id: string;
+  name: string;
+  description: string | null;
+  members: string[];
+}
 import { faultAnswer, throttledAnswer } from './faultAnswer';
 import { type NumberHolderType } from './NumberHolders';
 import { type PasswordPolicy } from './passwordRules';
@@ -225,9 +234,42 @@ export class PortSipSandbox {
   }
 
   /** A user group with its members' extension numbers (a copy); undefined for an unknown id. */
-  getGroup(id: string): { id: string; name: string; description: string | null; members: string[] } | undefined {
+  getGroup(id: string): SandboxPbxGroupView | undefined {
     const record = this.tenant.groups.get(id);
     if (!record) return undefined;
+    return this.groupView(record);
+  }
+
+  /** Every user group (copies), in creation order. */
+  listGroups(): SandboxPbxGroupView[] {
+    return this.tenant.groups.all().map((record) => this.groupView(record));
+  }
+
+  /** A group made by the PBX admin (not through the API), with members by extension number. */
+  addGroup(name: string, memberExtensions: string[] = []): SandboxPbxGroupView {
+    const members = new Set(this.userIdsOf(memberExtensions));
+    const record = { id: this.tenant.ids.next(), name, description: null, outbound_caller_ids: [], members };
+    this.tenant.groups.add(record);
+    return this.groupView(record);
+  }
+
+  /** Replaces a group's members, as the PBX admin would in the portal. */
+  setGroupMembers(id: string, memberExtensions: string[]): void {
+    const record = this.tenant.groups.get(id);
+    if (!record) throw new Error(`no group ${id}`);
+    record.members.clear();
+    for (const id of this.userIdsOf(memberExtensions)) record.members.add(id);
+  }
+
+  private userIdsOf(extensions: string[]): string[] {
+    return extensions.map((number) => {
+      const user = this.findByExtension(number);
+      if (!user) throw new Error(`no extension ${number}`);
+      return user.id;
+    });
+  }
+
+  private groupView(record: GroupRecord): SandboxPbxGroupView {
     const members = [...record.members].flatMap((userId) => {
       const user = this.tenant.users.get(userId)?.user;
       return user ? [user.extension_number] : [];

@@ -84,7 +84,14 @@ export async function syncNow(
     const connectors = await deps.connectorsFor(tenant);
     const results = [];
     for (const { feature, options } of enabled) {
-      const context = featureContext(deps, tenant, connectors, options, log.with({ feature: feature.manifest.name }));
+      const context = featureContext(
+        deps,
+        tenant,
+        connectors,
+        options,
+        feature.manifest.name,
+        log.with({ feature: feature.manifest.name }),
+      );
       const { plannedActions, ...preview } = await feature.sync(context, { mode, dryRun: true });
       results.push({ feature: feature.manifest.name, ...preview, ...(caller.planDetail ? { plannedActions } : {}) });
     }

@@ -107,7 +107,10 @@ export async function putTenant(
 }
 
 /** What deleting a tenant uses: the tenant tables, its adapters, and removing (or forgetting) its subscriptions. */
-export type DeleteTenantDeps = Pick<Services, 'tenants' | 'links' | 'deltaStates' | 'connectorsFor' | 'pbxKeys' | 'numberQuarantine'> &
+export type DeleteTenantDeps = Pick<
+  Services,
+  'tenants' | 'links' | 'deltaStates' | 'connectorsFor' | 'pbxKeys' | 'numberQuarantine' | 'groupLinks' | 'groupMembers' | 'linkEventInbox'
+> &
   SubscriptionUpkeepDeps &
   ForgetTenantSubscriptionsDeps;
 
@@ -141,5 +144,8 @@ export async function deleteTenant(deps: DeleteTenantDeps, request: HttpRequest,
   await deps.deltaStates.clearTenant(id);
   await deps.pbxKeys.removeAllForTenant(id); // its PBX API keys stop working with it
   await deps.numberQuarantine.deleteAllForTenant(id);
+  await deps.groupLinks.deleteAllForTenant(id);
+  await deps.groupMembers.deleteAllForTenant(id);
+  await deps.linkEventInbox.deleteAllForTenant(id);
   return { status: 204 };
 }

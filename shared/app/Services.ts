@@ -4,6 +4,7 @@ import { type NotificationIntake } from '../notifications/NotificationIntake';
 import { type DeltaDemand } from '../notifications/DeltaDemand';
 import { type PbxClient } from '../pbx/ports/PbxClient';
 import { type PbxProfile } from '../pbx/ports/PbxProfile';
+import { type PbxGroups } from '../pbx/ports/PbxGroups';
 import { type JobQueue } from '../platform/queue/JobQueue';
 import { type SecretStore } from '../platform/secrets/SecretStore';
 import { type TableStores } from '../platform/tables/createTableStores';
@@ -17,6 +18,8 @@ export interface TenantConnectors {
   directoryReader: DirectoryReader;
   subscriptions: SubscriptionClient;
   pbx: PbxClient;
+  /** The PBX's extension groups, when the tenant's PBX adapter implements them. */
+  pbxGroups?: PbxGroups | undefined;
   /** The PBX product's rules (limits, numbering, what an admin token may do). */
   pbxProfile: PbxProfile;
 }

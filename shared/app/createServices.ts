@@ -61,6 +61,7 @@ export function connectorFactory(
       directoryReader: new GraphDirectoryReader(graph.client, graph.versionRoot, graph.requestCount),
       subscriptions: new GraphSubscriptionClient(graph.client),
       pbx: pbx.users,
+      pbxGroups: pbx.groups,
       pbxProfile: pbx.profile,
     };
     cache.set(key, { version, connectors });

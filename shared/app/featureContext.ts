@@ -8,7 +8,10 @@ import { LinkEventingLinkStore } from '../engine/LinkEventingLinkStore';
 import { linkedUsersOf } from '../engine/LinkedUsers';
 
 /** What a feature run is cut from: the stores and settings of the process (not the whole bag). */
-export type FeatureContextDeps = Pick<Services, 'deltaStates' | 'links' | 'pendingUsers' | 'numberQuarantine' | 'syncConcurrency'>;
+export type FeatureContextDeps = Pick<
+  Services,
+  'deltaStates' | 'links' | 'pendingUsers' | 'numberQuarantine' | 'syncConcurrency' | 'groupLinks' | 'groupMembers' | 'linkEventInbox'
+>;
 
 /**
  * The narrow dependencies a feature run gets. With a LinkEventLog, every link write the run makes is
@@ -19,6 +22,7 @@ export function featureContext<Options>(
   tenant: TenantRecord,
   connectors: TenantConnectors,
   options: Options,
+  feature: string,
   log: Logger,
   changes?: RunChangeRecorder,
   linkEvents?: LinkEventLog,
@@ -33,6 +37,13 @@ export function featureContext<Options>(
     links: linkEvents ? new LinkEventingLinkStore(deps.links, linkEvents) : deps.links,
     linkedUsers: linkedUsersOf(deps.links, tenant.id),
     pendingUsers: deps.pendingUsers,
+    pbxGroups: connectors.pbxGroups,
+    groupLinks: deps.groupLinks,
+    groupMembers: deps.groupMembers,
+    linkEventInbox: {
+      list: (limit) => deps.linkEventInbox.list(tenant.id, feature, limit),
+      remove: (ids) => deps.linkEventInbox.remove(tenant.id, feature, ids),
+    },
     numberQuarantine: deps.numberQuarantine,
     concurrency: Math.min(deps.syncConcurrency, tenant.config.pbx.maxConcurrency),
     log,

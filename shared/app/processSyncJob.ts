@@ -77,7 +77,7 @@ export async function processSyncJob(services: ProcessSyncJobDeps, job: FeatureS
       connectors = await services.connectorsFor(tenant, feature.manifest.lane);
       const changes = new RunChangeRecorder(services.runChanges, { tenantId: tenant.id, runId: run.runId, dryRun: false });
       counters = { graph: connectors.directoryReader.requestCount(), pbx: connectors.pbx.requestCount() };
-      const context = featureContext(services, tenant, connectors, options, logger, changes, linkEvents);
+      const context = featureContext(services, tenant, connectors, options, job.feature, logger, changes, linkEvents);
       const result = await feature.sync(context, {
         mode: job.mode,
         dryRun: false,

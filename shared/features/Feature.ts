@@ -12,6 +12,10 @@ import { type PbxClient } from '../pbx/ports/PbxClient';
 import { type PbxProfile } from '../pbx/ports/PbxProfile';
 import { type FeatureManifest } from './FeatureManifest';
 import { type RunChangeRecorder } from '../engine/RunChangeRecorder';
+import { type GroupLinkStore } from '../engine/GroupLinkStore';
+import { type GroupMembershipStore } from '../engine/GroupMembershipStore';
+import { type InboxLinkEvent } from '../engine/LinkEventInbox';
+import { type PbxGroups } from '../pbx/ports/PbxGroups';
 
 /** A Graph change-notification subscription a feature needs while it is on. */
 export interface FeatureSubscription {
@@ -39,6 +43,13 @@ export interface FeatureContext<Options> {
   /** Read-only port on the users feature's links: who is synced, under which extension. */
   linkedUsers: LinkedUsers;
   pendingUsers: PendingUserStore;
+  /** The PBX's extension groups; absent when the tenant's PBX adapter does not implement them. */
+  pbxGroups?: PbxGroups | undefined;
+  /** The groups feature's links and memberships (only it writes them; a test keeps it so). */
+  groupLinks: GroupLinkStore;
+  groupMembers: GroupMembershipStore;
+  /** Link events other features' runs left for this feature (see Feature.onLinkEvents), oldest first. */
+  linkEventInbox: FeatureLinkEventInbox;
   /** Numbers freed by a delete, kept from reuse until their release date (the users feature writes them). */
   numberQuarantine: NumberQuarantineStore;
   /** PBX writes in flight (the PBX client rate-limits on top). */
@@ -46,6 +57,22 @@ export interface FeatureContext<Options> {
   log: Logger;
   /** The run's per-item change list; absent for dry runs. */
   changes?: RunChangeRecorder | undefined;
+}
+
+/** A feature's own view of the link event inbox: it removes what it has applied. */
+export interface FeatureLinkEventInbox {
+  list(limit?: number): Promise<InboxLinkEvent[]>;
+  remove(ids: readonly string[]): Promise<void>;
+}
+
+/** What a feature asks for when another feature's links changed. */
+export interface LinkEventReaction {
+  mode: 'full' | 'delta';
+  /**
+   * Keep the batch's events in this feature's inbox for the run to apply one by one (only for a batch that
+   * is not truncated; a full run needs none).
+   */
+  keepEvents?: boolean | undefined;
 }
 
 /**
@@ -65,7 +92,7 @@ export interface Feature<Options = unknown> {
    * re-checks members whose extension appeared): the run it asks for, or undefined for none. Pure: it
    * decides from the batch and its options; the engine queues the run after the other feature's run.
    */
-  onLinkEvents?(batch: LinkEventBatch, options: Options): { mode: 'full' | 'delta' } | undefined;
+  onLinkEvents?(batch: LinkEventBatch, options: Options): LinkEventReaction | undefined;
   /** One run (or, with dryRun, its preview: nothing written anywhere). */
   sync(context: FeatureContext<Options>, request: { mode: 'full' | 'delta'; dryRun: boolean }): Promise<FeatureRunResult>;
 }

@@ -1,4 +1,5 @@
 import { FeatureRegistry } from './FeatureRegistry';
+import { groupsFeature } from './groups/groupsFeature';
 import { usersFeature } from './users/usersFeature';
 
 /**
@@ -6,5 +7,5 @@ import { usersFeature } from './users/usersFeature';
  * manifests for the configuration schema). A new feature adds itself to both lists; nothing else names it.
  */
 export function defaultFeatureRegistry(): FeatureRegistry {
-  return new FeatureRegistry([usersFeature]);
+  return new FeatureRegistry([usersFeature, groupsFeature]);
 }

@@ -1,17 +1,19 @@
 import { type z } from 'zod';
+import { groupsManifest } from './groups/groupsManifest';
 import { usersManifest } from './users/usersManifest';
 
 /**
  * The registry of features, part one: their manifests. A new feature adds its manifest here and its
  * runtime to featureRegistry.ts; nothing else names it.
  */
-export const featureManifests = [usersManifest] as const;
+export const featureManifests = [usersManifest, groupsManifest] as const;
 
 type Manifest = (typeof featureManifests)[number];
 
 /** The tenant configuration's feature sections: `{ [name]: options schema with its defaults }`. */
 export function featureOptionSections(): { [M in Manifest as M['name']]: z.ZodDefault<M['options']> } {
-  return Object.fromEntries(featureManifests.map((manifest) => [manifest.name, manifest.options.default(manifest.options.parse({}))])) as {
+  const section = (manifest: Manifest) => [manifest.name, (manifest.options as z.ZodType).default(manifest.options.parse({}))];
+  return Object.fromEntries(featureManifests.map(section)) as {
     [M in Manifest as M['name']]: z.ZodDefault<M['options']>;
   };
 }

@@ -1,7 +1,11 @@
+import { type GraphGroup, type GroupsDeltaPage } from './GraphGroup';
 import { type GraphUser, type UsersDeltaPage } from './GraphUser';
 
 /** Where a users delta round starts: a fresh full round, or a saved nextLink/deltaLink. */
 export type DeltaStart = { kind: 'initial' } | { kind: 'link'; url: string };
+
+/** Groups rounds may also start from now (`$deltatoken=latest`): a deltaLink and no data. */
+export type GroupsDeltaStart = DeltaStart | { kind: 'latest' };
 
 /**
  * Port: what the sync engine reads from Microsoft Graph for one tenant.
@@ -11,8 +15,22 @@ export type DeltaStart = { kind: 'initial' } | { kind: 'link'; url: string };
 export interface DirectoryReader {
   /** Yields each page of the round; the last page carries the deltaLink. */
   usersDelta(start: DeltaStart): AsyncIterable<UsersDeltaPage>;
-  /** Object ids of the users that are (transitive) members of a group. NOT_FOUND if the group is gone. */
-  listGroupMemberUserIds(groupId: string): Promise<string[]>;
+  /**
+   * Yields each page of a groups round (`/groups/delta`, the GROUP_SELECT properties and `members@delta`);
+   * the last page carries the deltaLink.
+   */
+  groupsDelta(start: GroupsDeltaStart): AsyncIterable<GroupsDeltaPage>;
+  /** One group with the GROUP_SELECT properties, or null when it does not exist (any more). */
+  getGroup(id: string): Promise<GraphGroup | null>;
+  /**
+   * Object ids of the users that are members of a group: `transitive` (the default) counts members of
+   * nested groups too, `direct` only the group's own. NOT_FOUND if the group is gone.
+   */
+  listGroupMemberUserIds(groupId: string, membership?: 'direct' | 'transitive'): Promise<string[]>;
+  /** Object ids of every group the user is a member of, directly or through nested groups. NOT_FOUND if the user is gone. */
+  listUserGroupIds(userId: string): Promise<string[]>;
+  /** Object ids of every group this group is nested in, directly or through others (none: []). NOT_FOUND if it is gone. */
+  listGroupAncestorIds(groupId: string): Promise<string[]>;
   /** One user with the selected properties, or null when it does not exist (any more). */
   getUser(id: string): Promise<GraphUser | null>;
   /**

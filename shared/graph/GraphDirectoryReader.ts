@@ -1,14 +1,20 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { AppError } from '../core/errors/AppError';
-import { type DeltaStart, type DirectoryReader } from './DirectoryReader';
+import { type DeltaStart, type DirectoryReader, type GroupsDeltaStart } from './DirectoryReader';
+import { GROUP_SELECT, type GraphGroup, type GroupsDeltaPage } from './GraphGroup';
 import { type GraphUser, GraphUserSchema, USER_SELECT, type UsersDeltaPage } from './GraphUser';
 import { graphErrorFor } from './graphErrorFor';
+import { GraphGroupSchema, graphGroupOf, parseGroupsDeltaPage } from './parseGroupsDeltaPage';
 import { parseUsersDeltaPage } from './parseUsersDeltaPage';
 
 // accountEnabled, userType, department, employeeId and onPremisesExtensionAttributes are not in Graph's
 // default user set, so every property is named (and $select also decides which changes delta reports).
 const SELECT = `$select=${USER_SELECT.join(',')}`;
+
+const GROUP_READ_SELECT = `$select=${GROUP_SELECT.join(',')}`;
+// `members` in a groups delta $select turns on `members@delta` (who joined or left since the token).
+const GROUP_DELTA_SELECT = `$select=${[...GROUP_SELECT, 'members'].join(',')}`;
 
 const MembersPageSchema = z.object({
   value: z.array(z.object({ id: z.string().min(1) }).passthrough()),
@@ -55,19 +61,48 @@ export class GraphDirectoryReader implements DirectoryReader {
     return path;
   }
 
-  private async get(path: string, what: string): Promise<unknown> {
+  /** `eventual` sends `ConsistencyLevel: eventual`, which advanced queries need (see listIdPages). */
+  private async get(path: string, what: string, consistency: 'strong' | 'eventual' = 'strong'): Promise<unknown> {
     try {
-      return await this.client.api(path).get();
+      const request = this.client.api(path);
+      return await (consistency === 'eventual' ? request.header('ConsistencyLevel', 'eventual') : request).get();
     } catch (err) {
       throw graphErrorFor(err, what);
     }
   }
 
+  /** A GET whose 404 means "not there (any more)": `{ found: false }` instead of NOT_FOUND. */
+  private async getIfFound(path: string, what: string): Promise<{ found: true; body: unknown } | { found: false }> {
+    try {
+      return { found: true, body: await this.get(path, what) };
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'NOT_FOUND') return { found: false };
+      throw err;
+    }
+  }
+
   /** Fetches one page at a time, only when the caller asks for it, so memory stays flat for any tenant size. */
-  async *usersDelta(start: DeltaStart): AsyncIterable<UsersDeltaPage> {
+  usersDelta(start: DeltaStart): AsyncIterable<UsersDeltaPage> {
+    return this.deltaRound(start, `/users/delta?${SELECT}`, parseUsersDeltaPage, 'reading the users delta');
+  }
+
+  /** Like usersDelta; a large group comes back on several pages, each with another slice of its members. */
+  groupsDelta(start: GroupsDeltaStart): AsyncIterable<GroupsDeltaPage> {
+    const first = `/groups/delta?${GROUP_DELTA_SELECT}`;
+    // `latest`: a deltaLink from now and no data (Graph's "sync from now" for directory objects).
+    const from: DeltaStart = start.kind === 'latest' ? { kind: 'link', url: `${this.versionRoot}${first}&$deltatoken=latest` } : start;
+    return this.deltaRound(from, first, parseGroupsDeltaPage, 'reading the groups delta');
+  }
+
+  private async *deltaRound<Page extends { nextLink?: string | undefined }>(
+    start: DeltaStart,
+    initialPath: string,
+    parse: (body: unknown) => Page,
+    what: string,
+  ): AsyncIterable<Page> {
     let path: string;
     if (start.kind === 'initial') {
-      path = `/users/delta?${SELECT}`;
+      path = initialPath;
     } else {
       const saved = this.pathOf(start.url);
       // A link saved for another endpoint (the tenant moved national cloud, the sandbox moved) cannot resume.
@@ -76,7 +111,7 @@ export class GraphDirectoryReader implements DirectoryReader {
       path = saved;
     }
     for (;;) {
-      const page = parseUsersDeltaPage(await this.get(path, 'reading the users delta'));
+      const page = parse(await this.get(path, what));
       yield page;
       if (!page.nextLink) return;
       path = this.followedPath(page.nextLink, 'nextLink');
@@ -84,26 +119,46 @@ export class GraphDirectoryReader implements DirectoryReader {
   }
 
   /**
-   * An OData cast on a transitive member list is an advanced query: Graph's documentation requires
-   * `ConsistencyLevel: eventual` and `$count=true` (a strict tenant answers 400 Request_UnsupportedQuery
-   * without them). The header goes with every page; `$count=true` is in the first URL and Graph keeps it in
-   * its nextLinks. The answer comes from the index, which can lag a recent membership change by a little.
+   * Transitive members come from an OData cast on a transitive list, an advanced query; direct members
+   * need none (see listIdPages).
    */
-  async listGroupMemberUserIds(groupId: string): Promise<string[]> {
+  listGroupMemberUserIds(groupId: string, membership: 'direct' | 'transitive' = 'transitive'): Promise<string[]> {
+    const group = `/groups/${encodeURIComponent(groupId)}`;
+    const what = `reading the ${membership} members of group ${groupId}`;
+    return membership === 'direct'
+      ? this.listIdPages(`${group}/members/microsoft.graph.user?$select=id&$top=999`, what, 'strong')
+      : this.listIdPages(`${group}/transitiveMembers/microsoft.graph.user?$count=true&$select=id&$top=999`, what, 'eventual');
+  }
+
+  listUserGroupIds(userId: string): Promise<string[]> {
+    return this.listIdPages(
+      `/users/${encodeURIComponent(userId)}/transitiveMemberOf/microsoft.graph.group?$count=true&$select=id&$top=999`,
+      `reading the groups of user ${userId}`,
+      'eventual',
+    );
+  }
+
+  listGroupAncestorIds(groupId: string): Promise<string[]> {
+    return this.listIdPages(
+      `/groups/${encodeURIComponent(groupId)}/transitiveMemberOf/microsoft.graph.group?$count=true&$select=id&$top=999`,
+      `reading the groups that group ${groupId} is nested in`,
+      'eventual',
+    );
+  }
+
+  /**
+   * The ids of a paged object list. An OData cast on a transitive list is an advanced query: Graph's
+   * documentation requires `ConsistencyLevel: eventual` and `$count=true` (a strict tenant answers 400
+   * Request_UnsupportedQuery without them). The header goes with every page; `$count=true` is in the first
+   * URL and Graph keeps it in its nextLinks. The answer comes from the index, which can lag a recent change.
+   */
+  private async listIdPages(firstPath: string, what: string, consistency: 'strong' | 'eventual'): Promise<string[]> {
     const ids: string[] = [];
-    const what = `reading the members of group ${groupId}`;
-    let path: string | undefined =
-      `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?$count=true&$select=id&$top=999`;
+    let path: string | undefined = firstPath;
     while (path) {
-      let body: unknown;
-      try {
-        body = await this.client.api(path).header('ConsistencyLevel', 'eventual').get();
-      } catch (err) {
-        throw graphErrorFor(err, what);
-      }
-      const parsed = MembersPageSchema.safeParse(body);
+      const parsed = MembersPageSchema.safeParse(await this.get(path, what, consistency));
       if (!parsed.success)
-        throw new AppError('INTERNAL', `unexpected group members page from Graph: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+        throw new AppError('INTERNAL', `${what}: unexpected page from Graph: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       for (const member of parsed.data.value) ids.push(member.id);
       const next = parsed.data['@odata.nextLink'];
       path = next ? this.followedPath(next, 'nextLink') : undefined;
@@ -126,28 +181,30 @@ export class GraphDirectoryReader implements DirectoryReader {
   }
 
   async isDeletedUser(id: string): Promise<boolean> {
-    let body: unknown;
-    try {
-      body = await this.get(`/directory/deletedItems/${encodeURIComponent(id)}?$select=id`, `reading deleted item ${id}`);
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'NOT_FOUND') return false;
-      throw err;
-    }
-    const parsed = DeletedItemSchema.safeParse(body);
+    const answer = await this.getIfFound(`/directory/deletedItems/${encodeURIComponent(id)}?$select=id`, `reading deleted item ${id}`);
+    if (!answer.found) return false;
+    const parsed = DeletedItemSchema.safeParse(answer.body);
     if (!parsed.success)
       throw new AppError('INTERNAL', `unexpected deleted item from Graph: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     return parsed.data.id.toLowerCase() === id.toLowerCase();
   }
 
+  async getGroup(id: string): Promise<GraphGroup | null> {
+    const answer = await this.getIfFound(`/groups/${encodeURIComponent(id)}?${GROUP_READ_SELECT}`, `reading group ${id}`);
+    if (!answer.found) return null;
+    const parsed = GraphGroupSchema.safeParse(answer.body);
+    if (!parsed.success)
+      throw new AppError(
+        'INTERNAL',
+        `unexpected group from Graph: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+      );
+    return graphGroupOf(parsed.data);
+  }
+
   async getUser(id: string): Promise<GraphUser | null> {
-    let body: unknown;
-    try {
-      body = await this.get(`/users/${encodeURIComponent(id)}?${SELECT}`, `reading user ${id}`);
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
-      throw err;
-    }
-    const parsed = GraphUserSchema.safeParse(body);
+    const answer = await this.getIfFound(`/users/${encodeURIComponent(id)}?${SELECT}`, `reading user ${id}`);
+    if (!answer.found) return null;
+    const parsed = GraphUserSchema.safeParse(answer.body);
     if (!parsed.success)
       throw new AppError(
         'INTERNAL',

@@ -12,6 +12,7 @@ import { PbxDirectory } from './PbxDirectory';
 import { type UserAction } from './UserPlan';
 import { type UserSyncDeps, type UserSyncRequest } from './UserSyncDeps';
 import { type UserSyncResult } from './UserSyncResult';
+import { ScopeMembership } from './ScopeMembership';
 import { applyUserPlan } from './applyUserPlan';
 import { needsDirectory, planUserChanges } from './planUserChanges';
 import { plannedOutcome } from './plannedOutcome';
@@ -44,8 +45,8 @@ export class UserSyncRun {
   private constructor(
     readonly deps: UserSyncDeps,
     readonly request: UserSyncRequest,
-    /** GROUPS scope: the members of the synced groups, read once per run (lower-case ids). */
-    readonly groupMemberIds: Set<string> | undefined,
+    /** GROUPS scope: who is a member of the synced groups (lower-case ids), as far as this run knows. */
+    readonly scope: ScopeMembership | undefined,
     /** Users whose last write failed for good; a success clears them. */
     readonly pendingIds: Set<string>,
     readonly now: () => Date,
@@ -55,17 +56,11 @@ export class UserSyncRun {
     this.tally = new RunTally(this.result);
   }
 
-  /** Reads what every run needs up front: the synced groups' members and the pending users. */
-  static async open(deps: UserSyncDeps, request: UserSyncRequest): Promise<UserSyncRun> {
-    let groupMemberIds: Set<string> | undefined;
-    if (deps.options.scope.mode === 'GROUPS') {
-      groupMemberIds = new Set<string>();
-      for (const groupId of deps.options.scope.groups) {
-        for (const id of await deps.directoryReader.listGroupMemberUserIds(groupId)) groupMemberIds.add(id.toLowerCase());
-      }
-    }
+  /** Reads what every run needs up front: the GROUPS scope's membership changes and the pending users. */
+  static async open(deps: UserSyncDeps, request: UserSyncRequest, optionsHash: string): Promise<UserSyncRun> {
+    const scope = await ScopeMembership.open(deps, request, optionsHash);
     const pendingIds = new Set((await deps.pendingUsers.list(deps.tenantId)).map((p) => p.objectId));
-    return new UserSyncRun(deps, request, groupMemberIds, pendingIds, deps.now ?? (() => new Date()));
+    return new UserSyncRun(deps, request, scope, pendingIds, deps.now ?? (() => new Date()));
   }
 
   /** Every link of the tenant, listed once (the sweep, GROUPS scope and a create's PBX directory need them all). */
@@ -132,7 +127,8 @@ export class UserSyncRun {
   async plan(users: GraphUser[], removed: RemovedUser[]): Promise<UserAction[]> {
     if (users.length === 0 && removed.length === 0) return [];
     const { options, pbxProfile: profile, changes } = this.deps;
-    const { groupMemberIds } = this;
+    await this.scope?.check(users.map((u) => u.id));
+    const groupMemberIds = this.scope?.members;
     const links = await this.linksOf([...users.map((u) => u.id), ...removed.map((r) => r.id)]);
     const directory = needsDirectory({ users, links, options, profile, groupMemberIds }) ? await this.pbxDirectory() : this.directory;
     const planned = planUserChanges({ users, removed, links, options, profile, groupMemberIds, directory });

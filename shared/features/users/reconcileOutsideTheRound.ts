@@ -6,16 +6,25 @@ import { removalAction } from './planUserChanges';
 
 /**
  * Changes that a users delta round cannot show: group membership (GROUPS scope; a membership change does
- * not touch the user object) and users whose last write failed for good (re-read by id every run until
+ * not touch the user object: ScopeMembership knows who joined or left) and users whose last write failed for good (re-read by id every run until
  * they succeed). Users the round already read are left out: they are settled.
  */
 export async function reconcileOutsideTheRound(run: UserSyncRun): Promise<void> {
-  const { deps, request, seen, pendingIds, groupMemberIds } = run;
+  const { deps, request, seen, pendingIds, scope } = run;
   const toRead = new Set([...pendingIds].filter((id) => !seen.has(id)));
-  if (groupMemberIds) {
+  if (scope?.complete) {
     const links = await run.links();
-    for (const id of groupMemberIds) if (!links.has(id) && !seen.has(id)) toRead.add(id);
-    await run.execute(groupLeavers(run, groupMemberIds, links.values()));
+    for (const id of scope.members) if (!links.has(id) && !seen.has(id)) toRead.add(id);
+    await run.execute(groupLeavers(run, scope.members, links.values()));
+  } else if (scope) {
+    // Only the users whose membership changed: members are read (a rejoining user may be re-enabled), the
+    // others, if synced, leave.
+    const candidates = [...scope.candidates].filter((id) => !seen.has(id));
+    await scope.check(candidates);
+    const links = await run.linksOf(candidates);
+    for (const id of candidates) if (scope.members.has(id)) toRead.add(id);
+    const candidateLinks = candidates.flatMap((id) => links.get(id) ?? []);
+    await run.execute(groupLeavers(run, scope.members, candidateLinks));
   }
   if (toRead.size === 0) return;
   const users: GraphUser[] = [];

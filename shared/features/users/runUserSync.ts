@@ -20,7 +20,7 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
   const log = deps.log ?? Logger.silent();
   const requestsBefore = { graph: deps.directoryReader.requestCount(), pbx: deps.pbx.requestCount() };
   const hash = optionsHash(deps.options);
-  const run = await UserSyncRun.open(deps, request);
+  const run = await UserSyncRun.open(deps, request, hash);
   const { result } = run;
 
   const state = await DeltaRoundState.load(
@@ -54,6 +54,8 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
   await reconcileOutsideTheRound(run);
   await deps.changes?.flush();
   await state.complete(round.deltaLink, now().toISOString());
+  // After the users round: a crash in between reads the same membership changes again, which changes nothing.
+  await run.scope?.completeRound();
   return run.finish(requestsBefore);
 }
 

@@ -8,7 +8,11 @@ export const usersFeature: Feature<UserSyncOptions> = {
   manifest: usersManifest,
   optionsFor: (config) => (config.users.enabled ? config.users : undefined),
   reconcileOnSchedule: true,
-  // Creation and soft delete arrive as `updated`, permanent deletion as `deleted` (Graph's rule for users).
-  subscriptions: () => [{ graphResource: 'users', changeType: 'updated,deleted', maxLifetimeMinutes: 41_760 }],
+  // Creation and soft delete arrive as `updated`, permanent deletion as `deleted` (Graph's rule for users and
+  // groups). A GROUPS scope also follows membership changes, which do not touch the user objects.
+  subscriptions: (options) => [
+    { graphResource: 'users', changeType: 'updated,deleted', maxLifetimeMinutes: 41_760 },
+    ...(options.scope.mode === 'GROUPS' ? [{ graphResource: 'groups', changeType: 'updated,deleted', maxLifetimeMinutes: 41_760 }] : []),
+  ],
   sync: (context, request) => runUserSync(context, request),
 };

@@ -63,6 +63,8 @@ export interface PbxProfile {
   requiresGivenNameOrSurname: boolean;
   extensionNumbers: PbxExtensionNumberRule;
   accountNames: PbxAccountNameRule;
+  /** Longest extension-group name the product takes (longer Entra names are shortened with a stable suffix). */
+  groupNameMaxLength: number;
   /** Presence an admin token may set on another user: `dndOnly` = the DND flag but not the status. */
   adminCanWritePresence: 'dndOnly' | 'full' | 'none';
   /** Whether an admin token may write a user's personal contacts (else it takes the user's own session). */

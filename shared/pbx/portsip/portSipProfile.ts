@@ -20,6 +20,8 @@ export const portSipProfile: PbxProfile = {
   // Personal contacts (`/api/user/contacts`) and the avatar (`POST /api/user`) exist for the signed-in user only.
   adminCanWritePersonalContacts: false,
   adminCanSetAvatar: false,
+  // `POST /api/groups`: name 1–64 characters.
+  groupNameMaxLength: 64,
   // Extension groups, company contacts, per-user contacts and presence, webhooks and WSI for call events.
   supports: { groups: true, companyContacts: true, personalContacts: true, presence: true, callEvents: true },
 };

@@ -27,6 +27,9 @@ const TABLE_NAMES = {
   deltaDemand: 'deltademand',
   pbxKeys: 'pbxkeys',
   numberQuarantine: 'numberquarantine',
+  groupLinks: 'grouplinks',
+  groupMembers: 'groupmembers',
+  linkEventInbox: 'linkeventinbox',
 } as const;
 
 export type TableClients = Record<keyof typeof TABLE_NAMES, TableClient>;

@@ -22,6 +22,12 @@ import { type WriterLeaseStore } from '../../engine/WriterLease';
 import { type TenantStore } from '../../app/TenantStore';
 import { type NumberQuarantineStore } from '../../engine/NumberQuarantineStore';
 import { TableNumberQuarantineStore } from './TableNumberQuarantineStore';
+import { type GroupLinkStore } from '../../engine/GroupLinkStore';
+import { TableGroupLinkStore } from './TableGroupLinkStore';
+import { type GroupMembershipStore } from '../../engine/GroupMembershipStore';
+import { TableGroupMembershipStore } from './TableGroupMembershipStore';
+import { type LinkEventInbox } from '../../engine/LinkEventInbox';
+import { TableLinkEventInbox } from './TableLinkEventInbox';
 import { type TableStorageOptions, createTableClients } from './createTableClients';
 
 export interface TableStores {
@@ -41,6 +47,12 @@ export interface TableStores {
   pbxKeys: PbxKeyStore;
   /** Numbers freed by a delete, kept from reuse until their release date (users.numbering.quarantineDays). */
   numberQuarantine: NumberQuarantineStore;
+  /** Entra group ↔ PBX group links (only the groups feature writes them). */
+  groupLinks: GroupLinkStore;
+  /** Group memberships as the groups feature last applied them, listed by group or by user. */
+  groupMembers: GroupMembershipStore;
+  /** Link events kept for a feature that handles them one by one (groups), oldest first. */
+  linkEventInbox: LinkEventInbox;
 }
 
 /** Every Table Storage repository, over tables that exist once this resolves. */
@@ -59,5 +71,8 @@ export async function createTableStores(options: TableStorageOptions): Promise<T
     deltaDemand: new TableDeltaDemandStore(tables.deltaDemand),
     pbxKeys: new TablePbxKeyStore(tables.pbxKeys),
     numberQuarantine: new TableNumberQuarantineStore(tables.numberQuarantine),
+    groupLinks: new TableGroupLinkStore(tables.groupLinks),
+    groupMembers: new TableGroupMembershipStore(tables.groupMembers),
+    linkEventInbox: new TableLinkEventInbox(tables.linkEventInbox),
   };
 }

@@ -255,10 +255,10 @@ describe('sandbox Graph: creating subscriptions', () => {
       expect(answer.status, JSON.stringify(overrides)).toBe(400);
       expect(answer.body.error.innerError).toHaveProperty('request-id');
     }
-    const groups = await subscribe({ resource: 'groups' });
-    expect(groups.status).toBe(400);
-    expect(groups.body.error.code).toBe('InvalidRequest');
-    expect(groups.body.error.message).toContain('resource not supported by the sandbox');
+    const devices = await subscribe({ resource: 'devices' });
+    expect(devices.status).toBe(400);
+    expect(devices.body.error.code).toBe('InvalidRequest');
+    expect(devices.body.error.message).toContain('resource not supported by the sandbox');
     expect(receiver.received).toEqual([]);
     expect(graph.subscriptions()).toEqual([]);
   });

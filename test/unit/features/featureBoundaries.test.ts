@@ -62,4 +62,16 @@ describe('feature boundaries', () => {
       .map((file) => relative(ROOT, file));
     expect(writers).toEqual([]);
   });
+
+  it("only the groups feature touches the groups' links and memberships", () => {
+    const touching = featureFolders
+      .filter((name) => name !== 'groups')
+      .flatMap((name) => sourceFiles(join(FEATURES, name)))
+      .filter((file) => /\.group(Links|Members)\b|\bGroup(Link|Membership)Store\b/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(ROOT, file));
+    expect(touching).toEqual([]);
+    // The test can fail: the groups feature itself does touch them.
+    const groupsFiles = sourceFiles(join(FEATURES, 'groups')).filter((file) => /\.groupLinks\b/.test(readFileSync(file, 'utf8')));
+    expect(groupsFiles.length).toBeGreaterThan(0);
+  });
 });

@@ -19,6 +19,7 @@ describe('portSipProfile', () => {
       adminCanWritePresence: 'dndOnly',
       adminCanWritePersonalContacts: false,
       adminCanSetAvatar: false,
+      groupNameMaxLength: 64,
       supports: { groups: true, companyContacts: true, personalContacts: true, presence: true, callEvents: true },
     });
   });

@@ -52,6 +52,12 @@ function scriptedRound(pages: GraphUser[][]): DirectoryReader & { nextLinks: str
       }
     },
     listGroupMemberUserIds: () => Promise.resolve([]),
+    groupsDelta: () => {
+      throw new Error('not used by a users run');
+    },
+    getGroup: () => Promise.resolve(null),
+    listGroupAncestorIds: () => Promise.resolve([]),
+    listUserGroupIds: () => Promise.resolve([]),
     getUser: () => Promise.resolve(null),
     listDeletedUserIds: () => Promise.resolve(new Set<string>()),
     isDeletedUser: () => Promise.resolve(false),

@@ -152,11 +152,22 @@ describe('soft delete is not hard delete (sandbox Graph + sandbox PortSIP + Azur
     const blind = {
       ...real,
       directoryReader: {
-        requestCount: () => reader.requestCount(),
-        getUser: (id: string) => reader.getUser(id),
-        listGroupMemberUserIds: (id: string) => reader.listGroupMemberUserIds(id),
-        listDeletedUserIds: () => reader.listDeletedUserIds(),
-        isDeletedUser: (id: string) => reader.isDeletedUser(id),
+        // The real reader's methods, bound (it is a class), with usersDelta replaced below.
+        ...(Object.fromEntries(
+          (
+            [
+              'requestCount',
+              'getUser',
+              'listGroupMemberUserIds',
+              'listDeletedUserIds',
+              'isDeletedUser',
+              'groupsDelta',
+              'getGroup',
+              'listGroupAncestorIds',
+              'listUserGroupIds',
+            ] as const
+          ).map((name) => [name, reader[name].bind(reader)]),
+        ) as Omit<typeof reader, 'usersDelta'>),
         async *usersDelta(start: Parameters<typeof reader.usersDelta>[0]) {
           for await (const page of reader.usersDelta(start)) yield { ...page, removed: [] };
         },

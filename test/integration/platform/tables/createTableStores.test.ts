@@ -19,7 +19,10 @@ describe('createTableStores', () => {
     expect(names.sort()).toEqual([
       'deltademand',
       'deltastate',
+      'grouplinks',
+      'groupmembers',
       'leases',
+      'linkeventinbox',
       'links',
       'numberquarantine',
       'pbxkeys',
@@ -38,7 +41,10 @@ describe('createTableStores', () => {
     expect(Object.keys(clients).sort()).toEqual([
       'deltaDemand',
       'deltaStates',
+      'groupLinks',
+      'groupMembers',
       'leases',
+      'linkEventInbox',
       'links',
       'numberQuarantine',
       'pbxKeys',

@@ -1,0 +1,9 @@
+import { type FeatureManifest } from '../FeatureManifest';
+import { GroupSyncOptionsSchema } from './groupsOptions';
+
+/** Groups → PBX extension groups, with their members. */
+export const groupsManifest = {
+  name: 'groups',
+  lane: 'directory',
+  options: GroupSyncOptionsSchema,
+} as const satisfies FeatureManifest;
