@@ -13,6 +13,7 @@ const VIEW_ROUTES = [
   { method: 'GET', path: '/_sandbox', shows: 'this index' },
   { method: 'GET', path: '/_sandbox/users', shows: 'every PBX user as stored, in creation order' },
   { method: 'GET', path: '/_sandbox/users/{id}', shows: 'one PBX user' },
+  { method: 'GET', path: '/_sandbox/groups', shows: 'every user group with its members by extension number, in creation order' },
 ];
 
 /**
@@ -33,7 +34,7 @@ export function sandboxViewAnswer(tenant: PbxTenant, method: string, url: URL): 
 
 function route(tenant: PbxTenant, method: string, path: string): ViewAnswer {
   const userMatch = /^\/_sandbox\/users\/([^/]+)$/.exec(path);
-  const known = path === '/_sandbox' || path === '/_sandbox/' || path === '/_sandbox/users' || userMatch;
+  const known = path === '/_sandbox' || path === '/_sandbox/' || path === '/_sandbox/users' || path === '/_sandbox/groups' || userMatch;
   if (!known) throw notFound(`no sandbox view ${path}; GET /_sandbox lists them`);
   if (method !== 'GET')
     return {
@@ -47,6 +48,15 @@ function route(tenant: PbxTenant, method: string, path: string): ViewAnswer {
     if (!record) throw notFound(`no user ${id}`);
     return { status: 200, body: sandboxUserView(record.user) };
   }
+  if (path === '/_sandbox/groups') {
+    const groups = tenant.groups.all().map((group) => ({
+      id: group.id,
+      name: group.name,
+      description: group.description,
+      members: [...group.members].flatMap((userId) => tenant.users.get(userId)?.user.extension_number ?? []),
+    }));
+    return { status: 200, body: { count: groups.length, value: groups } };
+  }
   const users = tenant.users.all().map((record) => record.user);
   if (path === '/_sandbox/users') return { status: 200, body: { count: users.length, value: users.map(sandboxUserView) } };
   return {
@@ -58,11 +68,12 @@ function route(tenant: PbxTenant, method: string, path: string): ViewAnswer {
         users: users.length,
         enabledUsers: users.filter((user) => user.enabled).length,
         boundToMicrosoft365: users.filter((user) => user.ms365_binding !== null).length,
+        groups: tenant.groups.all().length,
         numberHolders: Object.fromEntries(NUMBER_HOLDER_LISTS.map((list) => [list.type, tenant.holders.ofType(list.type).length])),
       },
       routes: VIEW_ROUTES,
       api: 'the PortSIP REST API is under /api (sign in with the tenant admin)',
-      note: 'read-only; groups and contacts will appear here once the sandbox holds them',
+      note: 'read-only; contacts will appear here once the sandbox holds them',
     },
   };
 }

@@ -1,3 +1,4 @@
+import { GroupSyncOptionsSchema } from '../../shared/features/groups/groupsOptions';
 import { mkdirSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { adminHandler, adminRoutes } from '../../shared/admin/adminRoutes';
@@ -175,17 +176,21 @@ async function startSandboxes(services: Services, ports: LocalPorts, stops: Stop
   // The demo tenant's secrets under the names the connector derives from its id (tenant-demo-pbx, tenant-demo-graph),
   // through the same store the connector reads (the local file, or Key Vault when KEY_VAULT_URI is set).
   await writeSandboxTenantSecrets(services.secrets, 'demo', endpoints, pbx.credentials);
-  const config = sandboxTenantConfig(endpoints);
+  // The demo shows groups too: the demo company's departments become PBX extension groups.
+  const config = { ...sandboxTenantConfig(endpoints), groups: GroupSyncOptionsSchema.parse({ enabled: true }) };
   const existing = await services.tenants.get('demo');
   if (existing) await services.tenants.replace('demo', config);
   else await services.tenants.create('demo', config);
   // Both sandboxes start empty each time, so forget what earlier runs linked.
   await services.links.deleteAllForTenant('demo');
-  await services.deltaStates.clear('demo', 'users');
+  await services.groupLinks.deleteAllForTenant('demo');
+  await services.groupMembers.deleteAllForTenant('demo');
+  await services.linkEventInbox.deleteAllForTenant('demo');
+  await services.deltaStates.clearTenant('demo');
   await forgetTenantSubscriptions(services, 'demo');
   log(
     `graph     sandbox tenant "Contoso Demo" with ${demo.users.length} ` +
-      `users on ${graph.baseUrl} (edit users: ${graph.baseUrl}/_sandbox/users)`,
+      `users and ${demo.groups.length} groups on ${graph.baseUrl} (edit users: ${graph.baseUrl}/_sandbox/users, groups: ${graph.baseUrl}/_sandbox/groups)`,
   );
   log(`pbx       sandbox PortSIP on ${pbx.baseUrl} (domain ${pbx.credentials.domain}; look inside: ${pbx.baseUrl}/_sandbox)`);
 }

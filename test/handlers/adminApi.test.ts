@@ -104,6 +104,22 @@ describe('admin API handlers', () => {
     expect(await services.tenants.get('bad')).toBeNull();
   });
 
+  it('takes a groups section and names each bad groups field with 422', async () => {
+    const groups = { enabled: true, scope: { mode: 'CHOSEN', groups: ['9b2f6a1c-0d4e-4b8f-a1c2-3d4e5f6a7b8c'] }, membership: 'TRANSITIVE' };
+    const ok = await call('putTenant', { method: 'PUT', params: { id: 'with-groups' }, body: JSON.stringify({ ...validTenant, groups }) });
+    expect(ok.status).toBe(201);
+    expect((await services.tenants.get('with-groups'))!.config.groups).toEqual({ ...groups, onDeleted: 'delete', onOutOfScope: 'delete' });
+    const bad = {
+      ...validTenant,
+      groups: { scope: { mode: 'TYPES', types: ['DISTRIBUTION'] }, membership: 'NESTED', onDeleted: 'disable' },
+    };
+    const res = await call('putTenant', { method: 'PUT', params: { id: 'bad-groups' }, body: JSON.stringify(bad) });
+    expect(res.status).toBe(422);
+    const paths = (res.body.error.details as { path: string }[]).map((d) => d.path);
+    expect(paths).toEqual(expect.arrayContaining(['groups.scope.types.0', 'groups.membership', 'groups.onDeleted']));
+    expect(await services.tenants.get('bad-groups')).toBeNull();
+  });
+
   it('rejects a sandbox auth kind that points at a non-loopback Graph (422)', async () => {
     const res = await call('putTenant', {
       method: 'PUT',

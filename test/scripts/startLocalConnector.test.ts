@@ -50,6 +50,8 @@ describe('startLocalConnector (npm start)', () => {
     const pid = azuritePid(localDir);
     expect(processIsAlive(pid)).toBe(true);
     expect(logs.some((line) => line.startsWith('first sync of demo (users): succeeded'))).toBe(true);
+    // The demo company's departments become PBX extension groups.
+    expect(logs.some((line) => /^first sync of demo \(groups\): succeeded/.test(line))).toBe(true);
     // The admin API asks for the local admin key, made at first start in .local/admin-key (0600) and printed.
     const key = readFileSync(join(localDir, 'admin-key'), 'utf8').trim();
     expect(statSync(join(localDir, 'admin-key')).mode & 0o777).toBe(0o600);

@@ -100,23 +100,29 @@ describe('the sandbox PBX view (/_sandbox)', () => {
   });
 
   it('GET /_sandbox is an index: counts, routes and what comes later', async () => {
-    await createUsersThroughTheApi();
+    const { alice } = await createUsersThroughTheApi();
     pbx.addNumberHolder('2000', 'RING_GROUP');
+    const aliceNumber = pbx.getUser(alice)!.extension_number;
+    const group = pbx.addGroup('Front desk', [aliceNumber]);
     const reply = await call('GET', '/_sandbox');
     expect(reply.status).toBe(200);
     expect(reply.body.counts).toEqual({
       users: 2,
       enabledUsers: 1,
       boundToMicrosoft365: 1,
+      groups: 1,
       numberHolders: { RING_GROUP: 1, CALL_QUEUE: 0, CONFERENCE_ROOM: 0, VIRTUAL_RECEPTIONIST: 0 },
     });
     expect(reply.body.routes.map((r: { method: string; path: string }) => `${r.method} ${r.path}`)).toEqual([
       'GET /_sandbox',
       'GET /_sandbox/users',
       'GET /_sandbox/users/{id}',
+      'GET /_sandbox/groups',
     ]);
-    expect(reply.body.note).toMatch(/groups and contacts/);
+    expect(reply.body.note).toMatch(/contacts/);
     expectNoSecret(reply.text);
+    const groups = await call('GET', '/_sandbox/groups');
+    expect(groups.body).toEqual({ count: 1, value: [{ id: group.id, name: 'Front desk', description: null, members: [aliceNumber] }] });
   });
 
   it.each(['POST', 'PUT', 'PATCH', 'DELETE'])('%s is 405: the view is read-only', async (method) => {
@@ -132,7 +138,7 @@ describe('the sandbox PBX view (/_sandbox)', () => {
   });
 
   it('an unknown view is 404, and the view is not PBX traffic (not in its stats)', async () => {
-    const reply = await call('GET', '/_sandbox/groups');
+    const reply = await call('GET', '/_sandbox/contacts');
     expect(reply.status).toBe(404);
     expect(reply.body.errors[0].message).toContain('GET /_sandbox lists them');
     expect(pbx.stats.requests).toBe(0);
