@@ -20,20 +20,20 @@ const CHECK_CONCURRENCY = 8;
  *   nested groups changing or groups deleted, which a user-by-user check cannot follow; the first run);
  * - otherwise: the groups round names the users whose membership changed (`candidates`); they and the users
  *   of the users round are checked one by one (their groups, nested ones included, against the scope).
- * The groups round's deltaLink is saved only when the run completes (`complete()`), so a failed run reads the
+ * The groups round's deltaLink is saved only when the run completes (`completeRound()`), so a failed run reads the
  * same membership changes again.
  */
 export class ScopeMembership {
   /** Members of the scope (lower-case ids) among the users known: all of them when `complete`. */
   readonly members = new Set<string>();
   private readonly checked = new Set<string>();
+  private everyMemberRead = false;
 
   private constructor(
     private readonly deps: UserSyncDeps,
     private readonly scopeGroups: ReadonlySet<string>,
     private readonly state: DeltaRoundState,
     private readonly deltaLink: string,
-    readonly complete: boolean,
     /** Users whose membership of some group changed since the last run (empty when complete). */
     readonly candidates: ReadonlySet<string>,
   ) {}
@@ -61,15 +61,27 @@ export class ScopeMembership {
       candidates = read.mode === 'full' ? candidates : userCandidates(read.round);
       complete = read.mode === 'full' || changesNesting(read.round) || candidates.size > CHECK_LIMIT;
     }
-    const membership = new ScopeMembership(deps, scopeGroups, state, deltaLink, complete, complete ? new Set() : candidates);
+    const membership = new ScopeMembership(deps, scopeGroups, state, deltaLink, complete ? new Set() : candidates);
     if (complete) await membership.readAllMembers();
     return membership;
   }
 
-  /** Makes `members` answer for these users: checks the ones not known yet (nothing to do when complete). */
+  /** Every member of the scope groups was read: `members` answers for anyone. */
+  get complete(): boolean {
+    return this.everyMemberRead;
+  }
+
+  /**
+   * Makes `members` answer for these users: checks the ones not known yet, one by one; for more than a
+   * hundred (a users round with many changes) reading every member is cheaper, and then answers for all.
+   */
   async check(userIds: Iterable<string>): Promise<void> {
-    if (this.complete) return;
+    if (this.everyMemberRead) return;
     const unknown = [...new Set([...userIds].map((id) => id.toLowerCase()))].filter((id) => !this.checked.has(id));
+    if (unknown.length > CHECK_LIMIT) {
+      await this.readAllMembers();
+      return;
+    }
     await runEachOrThrow(unknown, CHECK_CONCURRENCY, async (id) => {
       try {
         const groups = await this.deps.directoryReader.listUserGroupIds(id);
@@ -88,9 +100,11 @@ export class ScopeMembership {
   }
 
   private async readAllMembers(): Promise<void> {
+    this.members.clear();
     for (const groupId of this.scopeGroups) {
       for (const id of await this.deps.directoryReader.listGroupMemberUserIds(groupId)) this.members.add(id.toLowerCase());
     }
+    this.everyMemberRead = true;
   }
 }
 
