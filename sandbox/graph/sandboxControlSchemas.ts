@@ -73,34 +73,27 @@ export const LifecycleRequestSchema = z
 /** A member id: a user's or a group's object id (the sandbox does not insist that it exists yet). */
 const memberId = z.string().min(1).max(128);
 
+/** A group's Graph properties as the control API takes them. */
+const groupProperties = {
+  displayName: z.string().min(1).max(256),
+  // `Unified` makes a Microsoft 365 group, `DynamicMembership` a rule-based one.
+  groupTypes: z
+    .array(z.enum(['Unified', 'DynamicMembership']))
+    .max(2)
+    .optional(),
+  securityEnabled: z.boolean().optional(),
+  mailEnabled: z.boolean().optional(),
+};
+
 /** A control-API group edit: its Graph properties; at least one. */
 export const GroupPatchSchema = z
-  .object({
-    displayName: z.string().min(1).max(256).optional(),
-    // `Unified` makes a Microsoft 365 group, `DynamicMembership` a rule-based one.
-    groupTypes: z
-      .array(z.enum(['Unified', 'DynamicMembership']))
-      .max(2)
-      .optional(),
-    securityEnabled: z.boolean().optional(),
-    mailEnabled: z.boolean().optional(),
-  })
+  .object({ ...groupProperties, displayName: groupProperties.displayName.optional() })
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'name at least one property');
 
 /** `POST /_sandbox/groups`: without type properties, a security group. */
 export const NewGroupSchema = z
-  .object({
-    id: z.uuid().optional(),
-    displayName: z.string().min(1).max(256),
-    groupTypes: z
-      .array(z.enum(['Unified', 'DynamicMembership']))
-      .max(2)
-      .optional(),
-    securityEnabled: z.boolean().optional(),
-    mailEnabled: z.boolean().optional(),
-    memberIds: z.array(memberId).max(10_000).optional(),
-  })
+  .object({ id: z.uuid().optional(), ...groupProperties, memberIds: z.array(memberId).max(10_000).optional() })
   .strict();
 
 /** `POST /_sandbox/groups/{id}/members`: one member to add. */

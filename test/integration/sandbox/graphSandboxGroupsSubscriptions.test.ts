@@ -1,51 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GraphSandbox } from '../../../sandbox/graph';
+import { WebhookReceiver } from '../../support/webhookReceiver';
 
+/** [changeType, resource] of the items one path received, in arrival order. */
 type Json = Record<string, unknown>;
 
-/** A webhook endpoint that passes Graph's handshake and keeps the notification items POSTed to each path. */
-class Receiver {
-  readonly items = new Map<string, Json[]>();
-  private constructor(private readonly server: Server) {}
-
-  static async start(): Promise<Receiver> {
-    const server = createServer();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const receiver = new Receiver(server);
-    const record = async (req: IncomingMessage, res: ServerResponse) => {
-      let body = '';
-      for await (const chunk of req) body += String(chunk);
-      const url = new URL(req.url!, 'http://x');
-      const token = url.searchParams.get('validationToken');
-      if (token !== null) return res.writeHead(200, { 'content-type': 'text/plain' }).end(token);
-      const items = receiver.items.get(url.pathname) ?? [];
-      items.push(...(JSON.parse(body) as { value: Json[] }).value);
-      receiver.items.set(url.pathname, items);
-      res.writeHead(202).end();
-    };
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => void record(req, res));
-    return receiver;
-  }
-
-  url(path: string): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
-  }
-
-  /** [changeType, resource] of the items one path received, in arrival order. */
-  changes(path: string): [unknown, unknown][] {
-    return (this.items.get(path) ?? []).map((i) => [i.changeType, i.resource]);
-  }
-
-  stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((r) => this.server.close(() => r()));
-  }
-}
+const changes = (path: string): [unknown, unknown][] => receiver!.items(path).map((i) => [i.changeType, i.resource]);
 
 let graph: GraphSandbox | undefined;
-let receiver: Receiver | undefined;
+let receiver: WebhookReceiver | undefined;
 
 afterEach(async () => {
   await graph?.stop();
@@ -75,7 +38,7 @@ async function subscribe(resource: string, path: string, changeType = 'updated,d
 describe('sandbox Graph: group change notifications', () => {
   it('notifies groups subscriptions of every group change (deletion for good as deleted), never users subscriptions', async () => {
     graph = await GraphSandbox.start({ batchWindowMs: 5 });
-    receiver = await Receiver.start();
+    receiver = await WebhookReceiver.start();
     graph.seed(
       [{ id: 'u1', userPrincipalName: 'u1@contoso.com', businessPhones: [], accountEnabled: true, userType: 'Member' }],
       [{ id: 'G', displayName: 'G', groupTypes: ['Unified'], memberIds: [] }],
@@ -96,12 +59,12 @@ describe('sandbox Graph: group change notifications', () => {
     await graph.flushNotifications();
 
     const g: [unknown, unknown] = ['updated', 'Groups/G'];
-    expect(receiver.changes('/groups')).toEqual([['updated', 'Groups/H'], g, g, g, g, g, g, ['deleted', 'Groups/H']]);
-    expect(receiver.changes('/one')).toEqual([g, g, g, g, g, g]);
-    expect(receiver.changes('/deleted-only')).toEqual([['deleted', 'Groups/H']]);
-    expect(receiver.changes('/users')).toEqual([]);
+    expect(changes('/groups')).toEqual([['updated', 'Groups/H'], g, g, g, g, g, g, ['deleted', 'Groups/H']]);
+    expect(changes('/one')).toEqual([g, g, g, g, g, g]);
+    expect(changes('/deleted-only')).toEqual([['deleted', 'Groups/H']]);
+    expect(changes('/users')).toEqual([]);
 
-    expect(receiver.items.get('/groups')![0]).toEqual({
+    expect(receiver.items('/groups')[0]).toEqual({
       subscriptionId: all,
       subscriptionExpirationDateTime: expect.any(String),
       changeType: 'updated',
@@ -114,20 +77,20 @@ describe('sandbox Graph: group change notifications', () => {
 
   it('sends nothing for seeding, and user changes reach users subscriptions only', async () => {
     graph = await GraphSandbox.start({ batchWindowMs: 5 });
-    receiver = await Receiver.start();
+    receiver = await WebhookReceiver.start();
     graph.seed([], []);
     await subscribe('groups', '/groups');
     await subscribe('users', '/users');
     graph.seed([], [{ id: 'G', displayName: 'G', memberIds: [] }]);
     graph.addUser({ id: 'u9', userPrincipalName: 'u9@contoso.com', businessPhones: [], accountEnabled: true, userType: 'Member' });
     await graph.flushNotifications();
-    expect(receiver.changes('/groups')).toEqual([]);
-    expect(receiver.changes('/users')).toEqual([['updated', 'Users/u9']]);
+    expect(changes('/groups')).toEqual([]);
+    expect(changes('/users')).toEqual([['updated', 'Users/u9']]);
   });
 
   it('refuses resources the sandbox does not model', async () => {
     graph = await GraphSandbox.start();
-    receiver = await Receiver.start();
+    receiver = await WebhookReceiver.start();
     const response = await fetch(`${graph.baseUrl}/v1.0/subscriptions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${graph.token}`, 'content-type': 'application/json' },

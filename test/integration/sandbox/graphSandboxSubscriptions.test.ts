@@ -1,73 +1,8 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebhookReceiver as Receiver, type Responder, correctEndpoint, tokenOf } from '../../support/webhookReceiver';
 import { GraphSandbox, type GraphSandboxOptions, type NotificationDeliveryEvent, type SandboxUser } from '../../../sandbox/graph';
 
 type Json = Record<string, unknown>;
-
-interface Received {
-  method: string;
-  /** Path and query exactly as sent. */
-  url: string;
-  contentType: string;
-  body: string;
-}
-
-type Responder = (req: IncomingMessage, res: ServerResponse, body: string) => void;
-
-const tokenOf = (req: IncomingMessage) => new URL(req.url!, 'http://x').searchParams.get('validationToken');
-
-/** Answers handshakes as a correct endpoint does (200, text/plain, the decoded token) and everything else 202. */
-const correctEndpoint: Responder = (req, res) => {
-  const token = tokenOf(req);
-  if (token !== null) res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(token);
-  else res.writeHead(202).end();
-};
-
-/** A webhook receiver on a free port that records every request. */
-class Receiver {
-  readonly received: Received[] = [];
-  respond: Responder = correctEndpoint;
-  private constructor(private readonly server: Server) {}
-
-  static async start(): Promise<Receiver> {
-    const server = createServer();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const receiver = new Receiver(server);
-    const record = async (req: IncomingMessage, res: ServerResponse) => {
-      let body = '';
-      for await (const chunk of req) body += String(chunk);
-      receiver.received.push({ method: req.method!, url: req.url!, contentType: req.headers['content-type'] ?? '', body });
-      receiver.respond(req, res, body);
-    };
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => void record(req, res));
-    return receiver;
-  }
-
-  url(path = '/hook'): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
-  }
-
-  handshakes(): Received[] {
-    return this.received.filter((r) => r.url.includes('validationToken='));
-  }
-
-  /** The `value` arrays of the POSTs (not handshakes) to paths starting with `prefix`, in arrival order. */
-  posts(prefix = '/hook'): Json[][] {
-    return this.received
-      .filter((r) => r.url.startsWith(prefix) && !r.url.includes('validationToken='))
-      .map((r) => (JSON.parse(r.body) as { value: Json[] }).value);
-  }
-
-  items(prefix = '/hook'): Json[] {
-    return this.posts(prefix).flat();
-  }
-
-  stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((r) => this.server.close(() => r()));
-  }
-}
 
 const user = (n: number): SandboxUser => ({
   id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
