@@ -163,13 +163,7 @@ export class GroupSyncRun {
       return link;
     }
     const choice = pbxGroupName(displayName, groupId, this.context.pbxProfile.groupNameMaxLength, (name) => names.has(name.toLowerCase()));
-    if (choice.clashed)
-      this.issue({
-        objectId: groupId,
-        action: 'create',
-        code: 'groupNameClash',
-        message: `another PBX group is already named "${displayName}": this group is created as "${choice.name}"`,
-      });
+    if (choice.clashed) this.nameClash(groupId, 'create', displayName, choice.name);
     if (this.dryRun) {
       this.plan({ kind: 'create', groupId, name: choice.name });
       names.set(choice.name.toLowerCase(), `planned-${groupId}`);
@@ -192,6 +186,7 @@ export class GroupSyncRun {
       return holder !== undefined && holder !== link.pbxGroupId;
     };
     const choice = pbxGroupName(displayName, link.groupId, this.context.pbxProfile.groupNameMaxLength, takenByOther);
+    if (choice.clashed) this.nameClash(link.groupId, 'rename', displayName, choice.name);
     if (choice.name !== link.pbxName) {
       if (this.dryRun) this.plan({ kind: 'rename', groupId: link.groupId, pbxGroupId: link.pbxGroupId!, name: choice.name });
       else await this.pbxGroups.updateGroup(link.pbxGroupId!, { name: choice.name });
@@ -367,6 +362,16 @@ export class GroupSyncRun {
     if (!this.dryRun) await this.context.groupLinks.put(saved);
     this.groupLinksById.set(link.groupId, saved);
     return saved;
+  }
+
+  /** The name the group should have belongs to a PBX group the connector does not manage for it. */
+  private nameClash(groupId: string, action: 'create' | 'rename', displayName: string, name: string): void {
+    this.issue({
+      objectId: groupId,
+      action,
+      code: 'groupNameClash',
+      message: `another PBX group is already named "${displayName}": this group is named "${name}"`,
+    });
   }
 
   /** Issues are capped so a run record stays small however many groups fail. */

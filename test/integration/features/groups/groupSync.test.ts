@@ -227,6 +227,13 @@ describe('groups → PBX extension groups', () => {
     expect(ours!.id).not.toBe(admins.id);
     expect(ours!.name).toMatch(new RegExp(`^${name} \\([0-9a-f]{6}\\)$`));
     expect(sandboxes.pbx.getGroup(admins.id)).toMatchObject({ name, members: [] });
+    // Renamed to another admin group's name: the suffix again, reported again.
+    const other = unique('Treasury');
+    sandboxes.pbx.addGroup(other);
+    sandboxes.graph.updateGroup(groupId(1), { displayName: other });
+    const renamed = await t.run('groups', 'delta');
+    expect(renamed.issues).toEqual([expect.objectContaining({ objectId: groupId(1), action: 'rename', code: 'groupNameClash' })]);
+    expect((await t.pbxGroupOf(1))!.name).toMatch(new RegExp(`^${other} \\([0-9a-f]{6}\\)$`));
     // Deleting ours leaves theirs.
     sandboxes.graph.hardDeleteGroup(groupId(1));
     await t.run('groups', 'delta');
