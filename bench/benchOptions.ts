@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { type CommandLine, parseCommandLine } from '../shared/platform/local/parseCommandLine';
 
 export const BENCH_USAGE = [
-  'usage: npm run bench -- [--only sync|notifications|webhookFlood (its own options: webhookFloodBench.ts)] [--users N] [--pbx-rate R]',
-  '         [--notify-users N] [--changes N] [--changes-per-second N] [--webhook-rps N] [--webhook-seconds N] [--debounce-ms N]',
+  'usage: npm run bench -- [--only sync|groups|notifications|webhookFlood (its own options: webhookFloodBench.ts)] [--users N]',
+  '         [--pbx-rate R] [--groups N] [--memberships N] [--group-users N] [--notify-users N] [--changes N]',
+  '         [--changes-per-second N] [--webhook-rps N] [--webhook-seconds N] [--debounce-ms N]',
   '  sync:          --users (10000) sandbox users, PBX rate limit --pbx-rate (10000) requests/minute',
+  '  groups:        --groups (300) groups holding --memberships (10000) of the synced users of --group-users (5000)',
   '  notifications: --notify-users (2000), --changes (1000) at --changes-per-second (20), webhook load',
   '                 --webhook-rps (200) for --webhook-seconds (30), lifecycle-event window --debounce-ms (2000)',
 ].join('\n');
@@ -20,9 +22,12 @@ const count = (min: number, max: number, fallback: number) =>
 
 const BenchOptionsSchema = z
   .object({
-    only: z.enum(['sync', 'notifications'], { error: 'must be sync or notifications' }).optional(),
+    only: z.enum(['sync', 'groups', 'notifications'], { error: 'must be sync, groups or notifications' }).optional(),
     users: count(1, 1_000_000, 10_000),
     'pbx-rate': count(1, 1_000_000, 10_000),
+    groups: count(1, 100_000, 300),
+    memberships: count(1, 10_000_000, 10_000),
+    'group-users': count(1, 1_000_000, 5000),
     'notify-users': count(1, 1_000_000, 2000),
     changes: count(1, 1_000_000, 1000),
     'changes-per-second': count(1, 100_000, 20),
@@ -34,6 +39,9 @@ const BenchOptionsSchema = z
     only: o.only,
     users: o.users,
     pbxRate: o['pbx-rate'],
+    groups: o.groups,
+    memberships: o.memberships,
+    groupUsers: o['group-users'],
     notifyUsers: o['notify-users'],
     changes: o.changes,
     changesPerSecond: o['changes-per-second'],
@@ -53,6 +61,9 @@ export function parseBenchOptions(argv: readonly string[]): CommandLine<BenchOpt
       only: text,
       users: text,
       'pbx-rate': text,
+      groups: text,
+      memberships: text,
+      'group-users': text,
       'notify-users': text,
       changes: text,
       'changes-per-second': text,

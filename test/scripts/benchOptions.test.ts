@@ -5,6 +5,9 @@ const DEFAULTS = {
   only: undefined,
   users: 10_000,
   pbxRate: 10_000,
+  groups: 300,
+  memberships: 10_000,
+  groupUsers: 5000,
   notifyUsers: 2000,
   changes: 1000,
   changesPerSecond: 20,
@@ -23,6 +26,9 @@ describe('parseBenchOptions', () => {
       '--only=notifications',
       '--users=50',
       '--pbx-rate=600',
+      '--groups=3',
+      '--memberships=40',
+      '--group-users=20',
       '--notify-users=10',
       '--changes=5',
       '--changes-per-second=2',
@@ -36,6 +42,9 @@ describe('parseBenchOptions', () => {
         only: 'notifications',
         users: 50,
         pbxRate: 600,
+        groups: 3,
+        memberships: 40,
+        groupUsers: 20,
         notifyUsers: 10,
         changes: 5,
         changesPerSecond: 2,
@@ -56,7 +65,7 @@ describe('parseBenchOptions', () => {
   });
 
   it.each([
-    [['--only', 'bogus'], /^--only: must be sync or notifications$/],
+    [['--only', 'bogus'], /^--only: must be sync, groups or notifications$/],
     [['--users', 'many'], /^--users: must be a whole number$/],
     [['--users', '0'], /^--users: must be at least 1$/],
     [['--users', '1.5'], /^--users: must be a whole number$/],

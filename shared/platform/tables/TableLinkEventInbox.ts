@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { type TableClient, type TransactionAction, odata } from '@azure/data-tables';
+import { type TableClient, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
 import { AppError } from '../../core/errors/AppError';
 import { type LinkEvent } from '../../engine/LinkEvent';
 import { type InboxLinkEvent, type LinkEventInbox } from '../../engine/LinkEventInbox';
 import { checkedKeyPart } from './checkedKeyPart';
 import { checkedTableString } from './checkedTableString';
-import { deleteRowsIfExist } from './deleteRowsIfExist';
+import { deletePartitionsUnder, deleteRowsIfExist } from './deleteRowsIfExist';
 import { jsonColumn } from './jsonColumn';
-import { listPartition, listRows } from './listPartition';
+import { listPartition } from './listPartition';
 import { parseStoredRow } from './parseStoredRow';
 import { submitInTransactions } from './submitInTransactions';
 
@@ -104,17 +104,6 @@ export class TableLinkEventInbox implements LinkEventInbox {
 
   /** Every feature's partition of the tenant, keys only (so rows that no longer parse go too). */
   async deleteAllForTenant(tenantId: string): Promise<void> {
-    const what = `link events of ${tenantId}`;
-    const first = `${checkedKeyPart(tenantId, 'tenant id')}|`;
-    // '}' is the character after '|': the range holds exactly the partition keys that start with `<tenant id>|`.
-    const filter = odata`PartitionKey ge ${first} and PartitionKey lt ${`${tenantId}}`}`;
-    const rowKeysByPartition = new Map<string, string[]>();
-    for await (const row of listRows(this.table, filter, what, { select: [] })) {
-      const partitionKey = String(row.partitionKey);
-      const rowKeys = rowKeysByPartition.get(partitionKey) ?? [];
-      rowKeys.push(String(row.rowKey));
-      rowKeysByPartition.set(partitionKey, rowKeys);
-    }
-    for (const [partitionKey, rowKeys] of rowKeysByPartition) await deleteRowsIfExist(this.table, partitionKey, rowKeys, what);
+    await deletePartitionsUnder(this.table, checkedKeyPart(tenantId, 'tenant id'), `link events of ${tenantId}`);
   }
 }

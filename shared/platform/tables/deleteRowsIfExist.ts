@@ -1,7 +1,7 @@
-import { type TableClient, type TransactionAction } from '@azure/data-tables';
+import { type TableClient, type TransactionAction, odata } from '@azure/data-tables';
 import { isAppError } from '../../core/errors/AppError';
 import { deleteEntityIfExists } from './deleteEntityIfExists';
-import { listPartition } from './listPartition';
+import { listPartition, listRows } from './listPartition';
 import { transactionBatches } from './submitInTransactions';
 import { tableCall } from './tableCall';
 
@@ -26,4 +26,20 @@ export async function deletePartition(table: TableClient, partitionKey: string, 
   const rowKeys: string[] = [];
   for await (const row of listPartition(table, partitionKey, what, { select: [] })) rowKeys.push(String(row.rowKey));
   await deleteRowsIfExist(table, partitionKey, rowKeys, what);
+}
+
+/**
+ * Deletes every row of every partition whose key is `<prefix>|…` (a tenant's partitions, when the key starts with
+ * its id); reads keys only. '}' is the character after '|': the range holds exactly those partition keys.
+ */
+export async function deletePartitionsUnder(table: TableClient, prefix: string, what: string): Promise<void> {
+  const filter = odata`PartitionKey ge ${`${prefix}|`} and PartitionKey lt ${`${prefix}}`}`;
+  const rowKeysByPartition = new Map<string, string[]>();
+  for await (const row of listRows(table, filter, what, { select: [] })) {
+    const partitionKey = String(row.partitionKey);
+    const rowKeys = rowKeysByPartition.get(partitionKey) ?? [];
+    rowKeys.push(String(row.rowKey));
+    rowKeysByPartition.set(partitionKey, rowKeys);
+  }
+  for (const [partitionKey, rowKeys] of rowKeysByPartition) await deleteRowsIfExist(table, partitionKey, rowKeys, what);
 }
