@@ -27,6 +27,8 @@ export type GroupAction =
 
 /** Beyond this many users to look up, listing every link is cheaper than point reads. */
 const POINT_READ_LIMIT = 100;
+/** Groups applied side by side in one run. */
+const GROUP_CONCURRENCY = 4;
 const DESCRIPTION = 'Synced from Microsoft 365 by the connector: members and name follow the Entra group.';
 
 /**
@@ -39,9 +41,9 @@ export class GroupSyncRun {
   private readonly groupLinksById = new Map<string, GroupLink>();
   private readonly outcomes = new Map<string, { outcome: GroupOutcome; label?: string | undefined; pbxId?: string | undefined }>();
   /** PBX group names (lower case) → id, read once when a create or rename needs them. */
-  private pbxNames: Map<string, string> | undefined;
+  private pbxNames: Promise<Map<string, string>> | undefined;
   /** Every linked user's extension, once a batch was too large for point reads. */
-  private allLinked: Map<string, string> | undefined;
+  private allLinked: Promise<Map<string, string>> | undefined;
   private readonly linkedLookups = new Map<string, string>();
   private readonly now: () => Date;
 
@@ -68,9 +70,11 @@ export class GroupSyncRun {
       if (link) await this.guarded(groupId, link.displayName, () => this.release(link, options.onDeleted, 'deleted'));
     }
     const dirty = new Set<string>();
-    for (const group of round.groups.values()) {
-      await this.guarded(group.id, group.properties?.displayName ?? undefined, () => this.applyGroup(group, round, mode, dirty));
-    }
+    // A few groups at a time, so one group's storage writes overlap another's PBX writes (the PBX client paces
+    // them all within the tenant's rate limit).
+    await runEachOrThrow([...round.groups.values()], GROUP_CONCURRENCY, (group) =>
+      this.guarded(group.id, group.properties?.displayName ?? undefined, () => this.applyGroup(group, round, mode, dirty)),
+    );
     if (mode === 'full') {
       for (const link of [...this.groupLinksById.values()]) {
         if (!round.groups.has(link.groupId) && !round.removed.has(link.groupId))
@@ -163,10 +167,11 @@ export class GroupSyncRun {
       return link;
     }
     const choice = pbxGroupName(displayName, groupId, this.context.pbxProfile.groupNameMaxLength, (name) => names.has(name.toLowerCase()));
+    // Taken at once (before anything is awaited): a group created beside this one cannot choose the same name.
+    names.set(choice.name.toLowerCase(), `planned-${groupId}`);
     if (choice.clashed) this.nameClash(groupId, 'create', displayName, choice.name);
     if (this.dryRun) {
       this.plan({ kind: 'create', groupId, name: choice.name });
-      names.set(choice.name.toLowerCase(), `planned-${groupId}`);
       this.record(groupId, 'created', displayName);
       return this.linkFor(groupId, { state: 'active', pbxGroupId: `planned-${groupId}`, pbxName: choice.name, displayName });
     }
@@ -188,10 +193,10 @@ export class GroupSyncRun {
     const choice = pbxGroupName(displayName, link.groupId, this.context.pbxProfile.groupNameMaxLength, takenByOther);
     if (choice.clashed) this.nameClash(link.groupId, 'rename', displayName, choice.name);
     if (choice.name !== link.pbxName) {
-      if (this.dryRun) this.plan({ kind: 'rename', groupId: link.groupId, pbxGroupId: link.pbxGroupId!, name: choice.name });
-      else await this.pbxGroups.updateGroup(link.pbxGroupId!, { name: choice.name });
       names.delete(link.pbxName.toLowerCase());
       names.set(choice.name.toLowerCase(), link.pbxGroupId!);
+      if (this.dryRun) this.plan({ kind: 'rename', groupId: link.groupId, pbxGroupId: link.pbxGroupId!, name: choice.name });
+      else await this.pbxGroups.updateGroup(link.pbxGroupId!, { name: choice.name });
     }
     return this.saveLink({ ...link, pbxName: choice.name, displayName });
   }
@@ -337,17 +342,20 @@ export class GroupSyncRun {
     return new Map(userIds.flatMap((id) => (this.linkedLookups.get(id) ? [[id, this.linkedLookups.get(id)!] as const] : [])));
   }
 
-  private async linkedExtensions(): Promise<Map<string, string>> {
-    this.allLinked ??= new Map((await this.context.linkedUsers.list()).map((u) => [u.objectId.toLowerCase(), u.extensionNumber]));
+  /** Read once, shared by groups applied side by side (the promise, so two of them never both read). */
+  private linkedExtensions(): Promise<Map<string, string>> {
+    this.allLinked ??= this.context.linkedUsers
+      .list()
+      .then((users) => new Map(users.map((u) => [u.objectId.toLowerCase(), u.extensionNumber])));
     return this.allLinked;
   }
 
-  private async pbxGroupNames(): Promise<Map<string, string>> {
-    if (!this.pbxNames) {
+  private pbxGroupNames(): Promise<Map<string, string>> {
+    this.pbxNames ??= (async () => {
       const names = new Map<string, string>();
       for await (const page of this.pbxGroups.listGroups()) for (const group of page) names.set(group.name.toLowerCase(), group.id);
-      this.pbxNames = names;
-    }
+      return names;
+    })();
     return this.pbxNames;
   }
 
