@@ -241,6 +241,19 @@ describe('groups → PBX extension groups', () => {
     expect(sandboxes.pbx.getGroup(ours!.id)).toBeUndefined();
   });
 
+  it('two Entra groups with one name, created side by side, get two PBX groups with distinct names', async () => {
+    const name = unique('Twins');
+    sandboxes.graph.seed([user(1), user(2)], [group(1, name, [numberedGuid(1)]), group(2, name, [numberedGuid(2)])]);
+    const t = await setup({});
+    const run = await t.run('groups', 'full');
+    expect(run.counts).toMatchObject({ created: 2, failed: 0 });
+    const names = [(await t.pbxGroupOf(1))!.name, (await t.pbxGroupOf(2))!.name].sort();
+    expect(names[0]).toBe(name);
+    expect(names[1]).toMatch(new RegExp(`^${name} \\([0-9a-f]{6}\\)$`));
+    expect(sandboxes.pbx.listGroups().filter((g) => g.name.startsWith(name))).toHaveLength(2);
+    expect(run.issues.map((i) => i.code)).toEqual(['groupNameClash']);
+  });
+
   it('a user synced after their groups is placed in them; renumbered and unsynced users move and leave', async () => {
     const late = numberedUser(3, 'Grp', { givenName: null, surname: null, displayName: 'No Name' });
     sandboxes.graph.seed(
