@@ -1,21 +1,17 @@
-import { TableServiceClient } from '@azure/data-tables';
 import { describe, expect, it } from 'vitest';
 import { createTableClients } from '../../../../shared/platform/tables/createTableClients';
 import { createTableStores } from '../../../../shared/platform/tables/createTableStores';
 import { azuriteConnectionString, freePort } from '../../../../shared/platform/local/startAzurite';
-import { testStorageConnectionString, uniqueTablePrefix } from '../../../support/storage';
-import { rejection } from './storeTestTables';
+import { freshStores, freshTablePrefix, rejection, tableNamesWithPrefix, testTableStorage } from './storeTestTables';
 
 describe('createTableStores', () => {
   it('creates every table with the prefix, and tolerates tables that already exist', async () => {
-    const prefix = uniqueTablePrefix();
-    const first = await createTableStores({ connectionString: testStorageConnectionString(), tablePrefix: prefix });
+    const prefix = freshTablePrefix();
+    const first = await createTableStores(testTableStorage(prefix));
     await first.scheduleState.setLastFire('acme', '2026-01-01T00:00:00.000Z');
-    const second = await createTableStores({ connectionString: testStorageConnectionString(), tablePrefix: prefix });
+    const second = await createTableStores(testTableStorage(prefix));
     expect(await second.scheduleState.getLastFire('acme')).toBe('2026-01-01T00:00:00.000Z');
-    const service = TableServiceClient.fromConnectionString(testStorageConnectionString(), { allowInsecureConnection: true });
-    const names: string[] = [];
-    for await (const table of service.listTables()) if (table.name?.startsWith(prefix)) names.push(table.name.slice(prefix.length));
+    const names = (await tableNamesWithPrefix(prefix)).map((name) => name.slice(prefix.length));
     expect(names.sort()).toEqual([
       'deltademand',
       'deltastate',
@@ -36,8 +32,8 @@ describe('createTableStores', () => {
   });
 
   it('returns one client per store, named with the prefix', async () => {
-    const prefix = uniqueTablePrefix();
-    const clients = await createTableClients({ connectionString: testStorageConnectionString(), tablePrefix: prefix });
+    const prefix = freshTablePrefix();
+    const clients = await createTableClients(testTableStorage(prefix));
     expect(Object.keys(clients).sort()).toEqual([
       'deltaDemand',
       'deltaStates',
@@ -60,7 +56,7 @@ describe('createTableStores', () => {
 
   it('refuses a prefix that makes invalid table names', async () => {
     for (const tablePrefix of ['1abc', 'a-b', 'x'.repeat(60)]) {
-      const err = await rejection(createTableStores({ connectionString: testStorageConnectionString(), tablePrefix }), 'CONFIG');
+      const err = await rejection(createTableStores(testTableStorage(tablePrefix)), 'CONFIG');
       expect(err.message).toContain('table prefix');
     }
   });
@@ -79,5 +75,19 @@ describe('createTableStores', () => {
       'TRANSIENT',
     );
     expect(err.message).toContain('could not be reached');
+  });
+});
+
+// On a real account every table left behind stays (and costs), so the suites' own clean-up is under test too.
+describe('the tables of a test', () => {
+  let prefixOfFinishedTest = '';
+
+  it('are created under a prefix of their own', async () => {
+    prefixOfFinishedTest = (await freshStores()).prefix;
+    expect(await tableNamesWithPrefix(prefixOfFinishedTest)).toHaveLength(15);
+  });
+
+  it('are deleted once that test finishes', async () => {
+    expect(await tableNamesWithPrefix(prefixOfFinishedTest)).toEqual([]);
   });
 });
