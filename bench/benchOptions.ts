@@ -2,14 +2,26 @@ import { z } from 'zod';
 import { type CommandLine, parseCommandLine } from '../shared/platform/local/parseCommandLine';
 
 export const BENCH_USAGE = [
-  'usage: npm run bench -- [--only sync|groups|notifications|webhookFlood (its own options: webhookFloodBench.ts)] [--users N]',
-  '         [--pbx-rate R] [--groups N] [--memberships N] [--group-users N] [--notify-users N] [--changes N]',
+  'usage: npm run bench -- [--only sync|groups|notifications|tenants|webhookFlood (its own options: webhookFloodBench.ts)]',
+  '         [--users N] [--pbx-rate R] [--groups N] [--memberships N] [--group-users N] [--notify-users N] [--changes N]',
   '         [--changes-per-second N] [--webhook-rps N] [--webhook-seconds N] [--debounce-ms N]',
+  '         [--tenants N] [--tenant-users N] [--sessions N,N,…]',
   '  sync:          --users (10000) sandbox users, PBX rate limit --pbx-rate (10000) requests/minute',
   '  groups:        --groups (300) groups holding --memberships (10000) of the synced users of --group-users (5000)',
   '  notifications: --notify-users (2000), --changes (1000) at --changes-per-second (20), webhook load',
   '                 --webhook-rps (200) for --webhook-seconds (30), lifecycle-event window --debounce-ms (2000)',
+  '  tenants:       only with --only tenants: --tenants (40) of --tenant-users (250) users each, one',
+  '                 queue run per --sessions level (1,4,8,16), each tenant at its own PBX limit --pbx-rate',
 ].join('\n');
+
+/** A comma-separated list of whole numbers, each within bounds; its default when the option is absent. */
+const counts = (min: number, max: number, fallback: string) =>
+  z
+    .string()
+    .regex(/^[0-9]+(,[0-9]+)*$/, 'must be whole numbers separated by commas')
+    .default(fallback)
+    .transform((text) => text.split(',').map(Number))
+    .refine((list) => list.every((n) => n >= min && n <= max), `must each be from ${min} to ${max}`);
 
 /** A whole number written in digits, within bounds; its default when the option is absent. */
 const count = (min: number, max: number, fallback: number) =>
@@ -22,7 +34,7 @@ const count = (min: number, max: number, fallback: number) =>
 
 const BenchOptionsSchema = z
   .object({
-    only: z.enum(['sync', 'groups', 'notifications'], { error: 'must be sync, groups or notifications' }).optional(),
+    only: z.enum(['sync', 'groups', 'notifications', 'tenants'], { error: 'must be sync, groups, notifications or tenants' }).optional(),
     users: count(1, 1_000_000, 10_000),
     'pbx-rate': count(1, 1_000_000, 10_000),
     groups: count(1, 100_000, 300),
@@ -34,6 +46,9 @@ const BenchOptionsSchema = z
     'webhook-rps': count(1, 100_000, 200),
     'webhook-seconds': count(1, 3600, 30),
     'debounce-ms': count(0, 600_000, 2000),
+    tenants: count(1, 10_000, 40),
+    'tenant-users': count(1, 100_000, 250),
+    sessions: counts(1, 1000, '1,4,8,16'),
   })
   .transform((o) => ({
     only: o.only,
@@ -48,6 +63,9 @@ const BenchOptionsSchema = z
     webhookPerSecond: o['webhook-rps'],
     webhookSeconds: o['webhook-seconds'],
     debounceMs: o['debounce-ms'],
+    tenants: o.tenants,
+    tenantUsers: o['tenant-users'],
+    sessions: o.sessions,
   }));
 
 export type BenchOptions = z.output<typeof BenchOptionsSchema>;
@@ -70,6 +88,9 @@ export function parseBenchOptions(argv: readonly string[]): CommandLine<BenchOpt
       'webhook-rps': text,
       'webhook-seconds': text,
       'debounce-ms': text,
+      tenants: text,
+      'tenant-users': text,
+      sessions: text,
     },
     schema: BenchOptionsSchema,
   });

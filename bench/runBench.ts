@@ -4,18 +4,21 @@ import { type BenchOptions, parseBenchOptions } from './benchOptions';
 import { runNotificationBench } from './notificationBench';
 import { isWebhookFloodRun, runWebhookFloodBench } from './webhookFloodBench';
 import { runGroupsBench } from './groupsBench';
+import { runTenantsBench } from './tenantsBench';
 import { measureFeatureRun } from './measureFeatureRun';
 import { startSandboxRig } from './sandboxRig';
 import { usersManifest } from '../shared/features/users/usersManifest';
 
 /**
- * npm run bench [-- --users N --pbx-rate R] [--only sync|groups|notifications|webhookFlood] (all options: benchOptions.ts, --help):
+ * npm run bench [-- --users N --pbx-rate R] [--only sync|groups|notifications|tenants|webhookFlood] (all options: benchOptions.ts, --help):
  * - sync: an initial sync of N sandbox users and no-change re-syncs, over real HTTP and Azurite, reporting
  *   wall time, requests, the rate-limit bound and peak memory;
  * - groups: the same for the groups feature: the first run of 300 groups with 10,000 memberships and
  *   no-change re-runs (groupsBench.ts);
  * - notifications: change → PBX latency after the notification arrives (1,000 changes) and the webhook's
  *   latency at 200 requests/s for 30 s (notificationBench.ts);
+ * - tenants (only when asked for: it takes minutes): many tenants' initial users syncs through one in-process
+ *   queue at several session limits, reporting throughput, per-tenant finish times and peak memory (tenantsBench.ts);
  * - webhookFlood: real notifications and the handshake while forged batches flood the webhook
  *   (webhookFloodBench.ts; its own options).
  */
@@ -28,6 +31,13 @@ async function main(): Promise<void> {
   if (runs('groups'))
     await runGroupsBench({ groups: options.groups, memberships: options.memberships, users: options.groupUsers, pbxRate: options.pbxRate });
   if (runs('notifications')) await notificationsBench(options);
+  if (options.only === 'tenants')
+    await runTenantsBench({
+      tenants: options.tenants,
+      tenantUsers: options.tenantUsers,
+      sessions: options.sessions,
+      pbxRate: options.pbxRate,
+    });
   // The whole bench also floods the webhook, with the flood's default options.
   if (options.only === undefined) await runWebhookFloodBench([]);
 }

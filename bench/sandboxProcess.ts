@@ -1,48 +1,67 @@
 import { GraphSandbox, type SandboxGroup, generateUsers } from '../sandbox/graph';
 import { PortSipSandbox } from '../sandbox/portsip';
 
+/** Sums a count over every tenant's sandbox. */
+const total = <T>(items: readonly T[], count: (item: T) => number) => items.reduce((sum, item) => sum + count(item), 0);
+
 /**
  * The sandboxes in their own process for benchmarks, so the connector's measured memory is its own.
- * argv: users, PBX requests per minute. Talks to the parent over IPC: `stats`, `reset`, `addGroups` (Entra
- * groups added to the tenant, e.g. once the parent knows which users were synced) and `stop`.
+ * argv: users, PBX requests per minute, tenants (default 1). Each tenant gets its own sandbox Graph tenant
+ * with `users` generated users (the same seed, so every tenant has the same work) and its own sandbox PBX
+ * with its own rate limit, as two customers never share a directory or a PBX. Talks to the parent over IPC:
+ * `stats` (summed over the tenants), `reset`, `addGroups` (Entra groups added to the first tenant, e.g. once
+ * the parent knows which users were synced) and `stop`.
  */
 async function main(): Promise<void> {
   const users = Number(process.argv[2] ?? 10_000);
   const rate = Number(process.argv[3] ?? 10_000);
-  const graph = await GraphSandbox.start({ pageSize: 200 });
-  const pbx = await PortSipSandbox.start({ rateLimitPerMinute: rate });
-  const seeded = generateUsers(users, { seed: 42 });
-  graph.seed(seeded);
+  const tenantCount = Number(process.argv[4] ?? 1);
+  const tenants = await Promise.all(
+    Array.from({ length: tenantCount }, async () => {
+      const graph = await GraphSandbox.start({ pageSize: 200 });
+      const pbx = await PortSipSandbox.start({ rateLimitPerMinute: rate });
+      graph.seed(generateUsers(users, { seed: 42 }));
+      return { graph, pbx };
+    }),
+  );
   process.on('message', (message: { cmd: string; groups?: SandboxGroup[] }) => {
     if (message.cmd === 'stats') {
-      const pbxGroups = pbx.listGroups();
+      const pbxGroups = tenants.flatMap(({ pbx }) => pbx.listGroups());
+      const pbxByRoute: Record<string, number> = {};
+      for (const { pbx } of tenants)
+        for (const [route, requests] of Object.entries(pbx.stats.byRoute)) pbxByRoute[route] = (pbxByRoute[route] ?? 0) + requests;
       process.send!({
-        graphRequests: graph.stats.requests,
-        pbxRequests: pbx.stats.requests,
-        pbxWrites: pbx.stats.writes,
-        pbxByRoute: pbx.stats.byRoute,
-        pbxThrottled: pbx.stats.throttled,
-        pbxUsers: pbx.listUsers().length,
+        graphRequests: total(tenants, ({ graph }) => graph.stats.requests),
+        pbxRequests: total(tenants, ({ pbx }) => pbx.stats.requests),
+        pbxWrites: total(tenants, ({ pbx }) => pbx.stats.writes),
+        pbxByRoute,
+        pbxThrottled: total(tenants, ({ pbx }) => pbx.stats.throttled),
+        pbxUsers: total(tenants, ({ pbx }) => pbx.listUsers().length),
         pbxGroups: pbxGroups.length,
-        pbxGroupMembers: pbxGroups.reduce((sum, group) => sum + group.members.length, 0),
+        pbxGroupMembers: total(pbxGroups, (group) => group.members.length),
       });
     } else if (message.cmd === 'reset') {
-      graph.stats.reset();
-      pbx.stats.reset();
+      for (const { graph, pbx } of tenants) {
+        graph.stats.reset();
+        pbx.stats.reset();
+      }
       process.send!({ ok: true });
     } else if (message.cmd === 'addGroups') {
-      for (const group of message.groups ?? []) graph.addGroup(group);
+      for (const group of message.groups ?? []) tenants[0]!.graph.addGroup(group);
       process.send!({ ok: true });
     } else if (message.cmd === 'stop') {
-      void Promise.all([graph.stop(), pbx.stop()]).then(() => process.send!({ ok: true }, () => process.exit(0)));
+      void Promise.all(tenants.flatMap(({ graph, pbx }) => [graph.stop(), pbx.stop()])).then(() =>
+        process.send!({ ok: true }, () => process.exit(0)),
+      );
     }
   });
   process.send!({
-    graphBaseUrl: graph.baseUrl,
-    graphToken: graph.token,
-    pbxBaseUrl: pbx.baseUrl,
-    credentials: pbx.credentials,
-    users: seeded.length,
+    tenants: tenants.map(({ graph, pbx }) => ({
+      graphBaseUrl: graph.baseUrl,
+      graphToken: graph.token,
+      pbxBaseUrl: pbx.baseUrl,
+      credentials: pbx.credentials,
+    })),
   });
 }
 

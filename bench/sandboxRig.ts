@@ -34,14 +34,18 @@ export function ask<T>(child: ChildProcess, message: object): Promise<T> {
 }
 
 /**
- * What the sync benches run against: Azurite, the sandbox Graph tenant (`users` generated users) and PBX
- * (limited to `pbxRate` requests a minute) in a child process, and the connector's services with one sandbox
- * tenant whose PBX pacing matches that limit. The queue is never started: the benches run jobs themselves.
+ * What the sync benches run against: Azurite, per tenant a sandbox Graph tenant (`users` generated users) and
+ * PBX (limited to `pbxRate` requests a minute) in a child process, and the connector's services with that many
+ * sandbox tenants whose PBX pacing matches that limit. The queue is not started: the single-tenant benches run
+ * jobs themselves, the multi-tenant one starts it with the worker's dispatch.
  */
 export interface SandboxRig {
+  /** The first (for the single-tenant benches, the only) tenant. */
   tenantId: string;
+  tenantIds: string[];
   sandbox: ChildProcess;
   services: Services;
+  queue: InProcessJobQueue;
   pbxRate: number;
   stop(): Promise<void>;
 }
@@ -49,45 +53,63 @@ export interface SandboxRig {
 export async function startSandboxRig(options: {
   users: number;
   pbxRate: number;
-  /** Changes to the tenant's configuration before it is created. */
+  /** Connector tenants, each with its own sandbox Graph tenant and PBX (default 1). */
+  tenants?: number;
+  /** The queue's sessions run at once (its default when absent). */
+  maxConcurrentSessions?: number;
+  /** Changes to each tenant's configuration before it is created. */
   configure?: (config: TenantConfig) => void;
 }): Promise<SandboxRig> {
   const { users, pbxRate } = options;
-  const tenantId = 'bench';
+  const tenantCount = options.tenants ?? 1;
+  const tenantIds =
+    tenantCount === 1 ? ['bench'] : Array.from({ length: tenantCount }, (_, k) => `bench-${String(k + 1).padStart(4, '0')}`);
   const azurite = await startAzurite();
-  const sandbox = fork(join(__dirname, 'sandboxProcess.js'), [String(users), String(pbxRate)], { stdio: 'inherit' });
+  const sandbox = fork(join(__dirname, 'sandboxProcess.js'), [String(users), String(pbxRate), String(tenantCount)], {
+    stdio: 'inherit',
+  });
   const started = await new Promise<{
-    graphBaseUrl: string;
-    graphToken: string;
-    pbxBaseUrl: string;
-    credentials: { username: string; password: string; domain: string };
+    tenants: {
+      graphBaseUrl: string;
+      graphToken: string;
+      pbxBaseUrl: string;
+      credentials: { username: string; password: string; domain: string };
+    }[];
   }>((resolve) => sandbox.once('message', (m) => resolve(m as never)));
   const stores = await createTableStores({ connectionString: azurite.connectionString, tablePrefix: 'bench' });
   const secrets = new LocalSecretStore(join(mkdtempSync(join(tmpdir(), 'bench-')), 'secrets.json'));
-  const endpoints = {
-    graphBaseUrl: started.graphBaseUrl,
-    graphToken: started.graphToken,
-    pbxBaseUrl: started.pbxBaseUrl,
-    pbxDomain: started.credentials.domain,
-  };
-  await writeSandboxTenantSecrets(secrets, tenantId, endpoints, started.credentials);
-  const config = sandboxTenantConfig(endpoints);
-  config.pbx.rateLimitPerMinute = pbxRate;
-  options.configure?.(config);
-  await stores.tenants.create(tenantId, config);
+  for (const [k, tenantId] of tenantIds.entries()) {
+    const tenant = started.tenants[k]!;
+    const endpoints = {
+      graphBaseUrl: tenant.graphBaseUrl,
+      graphToken: tenant.graphToken,
+      pbxBaseUrl: tenant.pbxBaseUrl,
+      pbxDomain: tenant.credentials.domain,
+    };
+    await writeSandboxTenantSecrets(secrets, tenantId, endpoints, tenant.credentials);
+    const config = sandboxTenantConfig(endpoints);
+    config.pbx.rateLimitPerMinute = pbxRate;
+    options.configure?.(config);
+    await stores.tenants.create(tenantId, config);
+  }
+  const { maxConcurrentSessions } = options;
+  const queue = new InProcessJobQueue(maxConcurrentSessions === undefined ? {} : { maxConcurrentSessions });
   const services = assembleServices({
     stores,
     secrets,
-    queue: new InProcessJobQueue(),
+    queue,
     syncConcurrency: 8,
     notifications: notificationSettingsFrom({ NOTIFICATION_DEBOUNCE_MS: 2000 }),
   });
   return {
-    tenantId,
+    tenantId: tenantIds[0]!,
+    tenantIds,
     sandbox,
     services,
+    queue,
     pbxRate,
     stop: async () => {
+      await queue.close();
       await ask(sandbox, { cmd: 'stop' }).catch(() => undefined);
       sandbox.kill();
       await azurite.stop();

@@ -1,6 +1,10 @@
 import { loadAppSettings } from '../config/AppSettings';
 import { createServices } from './createServices';
 import { type Services } from './Services';
+import { startTelemetry } from '../platform/telemetry/startTelemetry';
+
+// Every function module imports this one, so telemetry starts once per process, before any invocation.
+startTelemetry();
 
 let services: Promise<Services> | undefined;
 

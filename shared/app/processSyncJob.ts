@@ -12,6 +12,9 @@ import { type Logger } from '../core/logging/Logger';
 import { RunChangeRecorder } from '../engine/RunChangeRecorder';
 import { LinkEventLog } from '../engine/LinkEventLog';
 import { type DispatchLinkEventsDeps, dispatchLinkEvents } from './dispatchLinkEvents';
+import { SpanKind, type Span } from '@opentelemetry/api';
+import { SpanAttribute, recordSpanFailure, withSpan } from '../platform/telemetry/tracing';
+import { jobSpanAttributes } from '../platform/telemetry/jobTraceContext';
 
 /** What running a sync job uses: the stores a run is recorded in, the lease, the adapters, the feature's context. */
 export type ProcessSyncJobDeps = Pick<Services, 'features' | 'tenants' | 'runs' | 'runChanges' | 'leases' | 'connectorsFor'> &
@@ -24,6 +27,12 @@ export type ProcessSyncJobDeps = Pick<Services, 'features' | 'tenants' | 'runs' 
  * bad configuration) is recorded on the run and not retried.
  */
 export async function processSyncJob(services: ProcessSyncJobDeps, job: FeatureSyncJob, jobLog: Logger): Promise<SyncRun | undefined> {
+  return withSpan('sync run', { kind: SpanKind.CONSUMER, attributes: jobSpanAttributes(job) }, (span) =>
+    runSyncJob(services, job, jobLog, span),
+  );
+}
+
+async function runSyncJob(services: ProcessSyncJobDeps, job: FeatureSyncJob, jobLog: Logger, span: Span): Promise<SyncRun | undefined> {
   let logger = jobLog.with({ tenant: job.tenantId, job: job.jobId, run: job.runId, feature: job.feature });
   const feature = services.features.get(job.feature);
   // The job a notification queued is no longer pending once it starts, before its round reads anything: a
@@ -48,6 +57,7 @@ export async function processSyncJob(services: ProcessSyncJobDeps, job: FeatureS
     });
   // A job queued without a run id (a notification's delta) gets one here; its lines carry it from now on.
   logger = logger.with({ run: run.runId });
+  span.setAttribute(SpanAttribute.runId, run.runId);
   const options = tenant.config.enabled ? feature.optionsFor(tenant.config) : undefined;
   if (options === undefined) {
     await save(
@@ -121,6 +131,8 @@ export async function processSyncJob(services: ProcessSyncJobDeps, job: FeatureS
         error: retry ? `${err.message} (the job will be retried)` : err.message,
       });
       logger.error('run failed', { error: err.message, willRetry: retry });
+      // A retried failure is recorded as it leaves the span; a final one is not rethrown, so record it here.
+      if (!retry) recordSpanFailure(span, err);
       if (retry) throw caught instanceof AppError ? caught : err;
       return undefined;
     }

@@ -6,6 +6,7 @@ import { AppError } from '../core/errors/AppError';
 import { errorResponse, json } from '../core/http/jsonResponses';
 import { readJsonBody } from '../core/http/readJsonBody';
 import { type NotificationIntake, type RetryReason } from './NotificationIntake';
+import { recordSpanFailure, withSpan } from '../platform/telemetry/tracing';
 
 /** Graph's tokens are a few hundred characters; anything far longer is not a handshake. */
 const MAX_VALIDATION_TOKEN = 2048;
@@ -60,31 +61,38 @@ export function graphWebhookHandler(intake: () => Promise<NotificationIntake>) {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const handshake = validationHandshake(request);
     if (handshake) return handshake;
-    const log = loggerFor(context);
-    try {
-      if (request.method !== 'POST') throw new AppError('INVALID', 'Graph delivers notifications with POST');
-      const body = await readJsonBody(request, EnvelopeSchema, MAX_NOTIFICATION_BODY_BYTES);
-      if (body.value.length > MAX_NOTIFICATIONS_PER_BATCH) {
-        throw new AppError(
-          'PAYLOAD_TOO_LARGE',
-          `a batch carries at most ${MAX_NOTIFICATIONS_PER_BATCH} notifications; this one has ${body.value.length}`,
-        );
+    // The batch's trace: the enqueue spans of the jobs it queues are its children, and their sync runs follow.
+    return withSpan('webhook notifications', {}, async (span) => {
+      const log = loggerFor(context);
+      try {
+        if (request.method !== 'POST') throw new AppError('INVALID', 'Graph delivers notifications with POST');
+        const body = await readJsonBody(request, EnvelopeSchema, MAX_NOTIFICATION_BODY_BYTES);
+        if (body.value.length > MAX_NOTIFICATIONS_PER_BATCH) {
+          throw new AppError(
+            'PAYLOAD_TOO_LARGE',
+            `a batch carries at most ${MAX_NOTIFICATIONS_PER_BATCH} notifications; this one has ${body.value.length}`,
+          );
+        }
+        span.setAttribute('messaging.batch.message_count', body.value.length);
+        const result = await (await intake()).accept(body.value, log);
+        span.setAttributes({ 'notifications.accepted': result.accepted, 'notifications.jobs_enqueued': result.jobsEnqueued });
+        if (result.accepted === 0 && result.dropped.invalid === body.value.length) {
+          throw new AppError(
+            'UNPROCESSABLE',
+            'no item of the batch is a Graph notification (subscriptionId and tenantId or organizationId must be GUIDs)',
+          );
+        }
+        const counts = { accepted: result.accepted, dropped: result.dropped, jobsEnqueued: result.jobsEnqueued };
+        if (result.retry) {
+          const { code, message, retryAfterSeconds } = RETRY_MESSAGES[result.retry];
+          span.setAttribute('notifications.retry', result.retry);
+          return json(503, { error: { code, message }, ...counts }, { 'retry-after': String(retryAfterSeconds) });
+        }
+        return json(202, counts);
+      } catch (err) {
+        recordSpanFailure(span, err);
+        return errorResponse(err, log);
       }
-      const result = await (await intake()).accept(body.value, log);
-      if (result.accepted === 0 && result.dropped.invalid === body.value.length) {
-        throw new AppError(
-          'UNPROCESSABLE',
-          'no item of the batch is a Graph notification (subscriptionId and tenantId or organizationId must be GUIDs)',
-        );
-      }
-      const counts = { accepted: result.accepted, dropped: result.dropped, jobsEnqueued: result.jobsEnqueued };
-      if (result.retry) {
-        const { code, message, retryAfterSeconds } = RETRY_MESSAGES[result.retry];
-        return json(503, { error: { code, message }, ...counts }, { 'retry-after': String(retryAfterSeconds) });
-      }
-      return json(202, counts);
-    } catch (err) {
-      return errorResponse(err, log);
-    }
+    });
   };
 }

@@ -14,6 +14,9 @@ const DEFAULTS = {
   webhookPerSecond: 200,
   webhookSeconds: 30,
   debounceMs: 2000,
+  tenants: 40,
+  tenantUsers: 250,
+  sessions: [1, 4, 8, 16],
 };
 
 describe('parseBenchOptions', () => {
@@ -35,6 +38,9 @@ describe('parseBenchOptions', () => {
       '--webhook-rps=7',
       '--webhook-seconds=3',
       '--debounce-ms=0',
+      '--tenants=3',
+      '--tenant-users=7',
+      '--sessions=2,5',
     ];
     expect(parseBenchOptions(argv)).toEqual({
       kind: 'run',
@@ -51,6 +57,9 @@ describe('parseBenchOptions', () => {
         webhookPerSecond: 7,
         webhookSeconds: 3,
         debounceMs: 0,
+        tenants: 3,
+        tenantUsers: 7,
+        sessions: [2, 5],
       },
     });
     expect(parseBenchOptions(['--only', 'sync', '--users', '100'])).toEqual({
@@ -65,7 +74,9 @@ describe('parseBenchOptions', () => {
   });
 
   it.each([
-    [['--only', 'bogus'], /^--only: must be sync, groups or notifications$/],
+    [['--only', 'bogus'], /^--only: must be sync, groups, notifications or tenants$/],
+    [['--sessions', '4,'], /^--sessions: must be whole numbers separated by commas$/],
+    [['--sessions', '4,0'], /^--sessions: must each be from 1 to 1000$/],
     [['--users', 'many'], /^--users: must be a whole number$/],
     [['--users', '0'], /^--users: must be at least 1$/],
     [['--users', '1.5'], /^--users: must be a whole number$/],
@@ -81,6 +92,7 @@ describe('parseBenchOptions', () => {
 
   it('the usage names every option', () => {
     const flags = ['--only', '--users', '--pbx-rate', '--notify-users', '--changes', '--changes-per-second', '--webhook-rps'];
-    for (const flag of [...flags, '--webhook-seconds', '--debounce-ms']) expect(BENCH_USAGE).toContain(`${flag} `);
+    for (const flag of [...flags, '--webhook-seconds', '--debounce-ms', '--tenants', '--tenant-users', '--sessions'])
+      expect(BENCH_USAGE).toContain(`${flag} `);
   });
 });

@@ -3,6 +3,12 @@ import { RUN_TRIGGERS } from '../../engine/RunStore';
 import { TenantIdSchema } from '../../config/TenantConfig';
 import { FeatureNameSchema, LaneSchema } from '../../features/FeatureName';
 
+/**
+ * The W3C trace context of the code that queued the job (version 00 only), so the worker's spans continue its
+ * trace. Telemetry only: it never takes part in the message id or duplicate detection.
+ */
+export const TraceparentSchema = z.string().regex(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/);
+
 const JobBase = {
   jobId: z.string().min(1).max(128),
   tenantId: TenantIdSchema,
@@ -10,6 +16,7 @@ const JobBase = {
   lane: LaneSchema,
   trigger: z.enum(RUN_TRIGGERS),
   requestedAt: z.string().datetime(),
+  traceparent: TraceparentSchema.optional(),
 };
 
 /** Run one feature's sync for a tenant (users → extensions, …); the feature registry routes it. */

@@ -1,6 +1,8 @@
 import { AppError } from '../../core/errors/AppError';
 import { type TokenBucketRateLimiter } from '../../core/http/TokenBucketRateLimiter';
 import { retryDelay } from '../../core/http/retryDelay';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { withSpan } from '../../platform/telemetry/tracing';
 
 export type PortSipMethod = 'GET' | 'POST';
 
@@ -40,8 +42,12 @@ function describeFailure(failure: unknown, timeoutMs: number): string {
  */
 export class PortSipTransport {
   private sent = 0;
+  /** Host and port of the PBX API, for the span of each exchange. */
+  private readonly serverAddress: string;
 
-  constructor(private readonly options: PortSipTransportOptions) {}
+  constructor(private readonly options: PortSipTransportOptions) {
+    this.serverAddress = new URL(options.apiRoot).host;
+  }
 
   /** HTTP requests sent so far, sign-ins and retries included. */
   requestCount(): number {
@@ -73,32 +79,44 @@ export class PortSipTransport {
     await this.options.limiter.acquire();
     try {
       this.sent += 1;
-      const response = await this.options.fetch(`${this.options.apiRoot}${path}`, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-        // Never follow a redirect: a 307/308 would re-send the sign-in body (the admin password) or the bearer
-        // token to wherever it points. The credential goes to the configured origin and nowhere else.
-        redirect: 'manual',
+      // fetch (undici) is not auto-instrumented, so each PBX exchange gets its own client span. The path is
+      // recorded without its query string, and neither headers nor bodies are (the sign-in carries the password).
+      const attributes = { 'http.request.method': method, 'url.path': `/api${path.split('?')[0]}`, 'server.address': this.serverAddress };
+      return await withSpan('pbx request', { kind: SpanKind.CLIENT, attributes }, async (span) => {
+        const answer = await this.request(method, path, body, headers);
+        span.setAttribute('http.response.status_code', answer.status);
+        if (answer.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: `PortSIP answered ${answer.status}` });
+        return answer;
       });
-      if (response.status >= 300 && response.status < 400) {
-        await response.body?.cancel();
-        throw new AppError(
-          'CONFIG',
-          `PortSIP ${method} /api${path.split('?')[0]} answered ${response.status} (a redirect); the connector follows no ` +
-            'redirects, so set pbx.baseUrl to the URL the PBX serves its API on',
-          { upstreamStatus: response.status },
-        );
-      }
-      const text = await response.text();
-      return { status: response.status, body: parseBody(text), retryAfter: response.headers.get('retry-after') };
     } catch (failure) {
       if (failure instanceof AppError) throw failure;
       return { failure };
     } finally {
       this.options.limiter.release();
     }
+  }
+
+  private async request(method: PortSipMethod, path: string, body: unknown, headers: Record<string, string>): Promise<PortSipAnswer> {
+    const response = await this.options.fetch(`${this.options.apiRoot}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(this.options.timeoutMs),
+      // Never follow a redirect: a 307/308 would re-send the sign-in body (the admin password) or the bearer
+      // token to wherever it points. The credential goes to the configured origin and nowhere else.
+      redirect: 'manual',
+    });
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel();
+      throw new AppError(
+        'CONFIG',
+        `PortSIP ${method} /api${path.split('?')[0]} answered ${response.status} (a redirect); the connector follows no ` +
+          'redirects, so set pbx.baseUrl to the URL the PBX serves its API on',
+        { upstreamStatus: response.status },
+      );
+    }
+    const text = await response.text();
+    return { status: response.status, body: parseBody(text), retryAfter: response.headers.get('retry-after') };
   }
 }
 

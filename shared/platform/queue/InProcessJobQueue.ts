@@ -8,6 +8,8 @@ import { type QueueStats } from './QueueStats';
 import { checkEnqueueOptions } from './checkEnqueueOptions';
 import { parseSyncJob } from '../../app/jobs/parseSyncJob';
 import { type SyncJob, sessionOf } from '../../app/jobs/SyncJob';
+import { enqueueInSpan } from '../telemetry/jobTraceContext';
+import { outsideAnyTrace } from '../telemetry/tracing';
 
 interface QueuedMessage {
   job: SyncJob;
@@ -68,18 +70,20 @@ export class InProcessJobQueue implements JobQueue {
     if (this.closed) throw new AppError('TRANSIENT', 'the in-process job queue is closed');
     const valid = parseSyncJob(job);
     checkEnqueueOptions(options);
-    const now = this.now();
     const messageId = options.messageId ?? valid.jobId;
-    this.forgetExpiredMessageIds(now);
-    if (this.seenMessageIds.has(messageId)) {
-      this.counters.deduplicated += 1;
-      return;
-    }
-    this.seenMessageIds.set(messageId, now);
-    const availableAt = Math.max(now, options.scheduledEnqueueTime?.getTime() ?? now);
-    this.insert(sessionOf(valid), { job: valid, messageId, sequence: this.sequence++, availableAt, retryAt: 0, deliveryCount: 0 });
-    this.counters.enqueued += 1;
-    this.pump();
+    await enqueueInSpan(valid, messageId, async (traced) => {
+      const now = this.now();
+      this.forgetExpiredMessageIds(now);
+      if (this.seenMessageIds.has(messageId)) {
+        this.counters.deduplicated += 1;
+        return;
+      }
+      this.seenMessageIds.set(messageId, now);
+      const availableAt = Math.max(now, options.scheduledEnqueueTime?.getTime() ?? now);
+      this.insert(sessionOf(traced), { job: traced, messageId, sequence: this.sequence++, availableAt, retryAt: 0, deliveryCount: 0 });
+      this.counters.enqueued += 1;
+      this.pump();
+    });
   }
 
   /** Begins consuming. Only one handler, like one processor per queue. */
@@ -188,7 +192,9 @@ export class InProcessJobQueue implements JobQueue {
     this.activeSessions.add(sessionId);
     message.deliveryCount += 1;
     this.counters.delivered += 1;
-    const run: Promise<void> = this.settle(sessionId, message).then(() => {
+    // Like a Service Bus delivery, the handler starts outside the trace of whatever woke the queue; the job's
+    // own traceparent says which trace it continues.
+    const run: Promise<void> = outsideAnyTrace(() => this.settle(sessionId, message)).then(() => {
       this.inFlight.delete(run);
       this.pump();
     });

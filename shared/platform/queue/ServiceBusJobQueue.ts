@@ -8,7 +8,8 @@ import { type SyncJob } from '../../app/jobs/SyncJob';
 import { checkEnqueueOptions } from './checkEnqueueOptions';
 import { parseSyncJob } from '../../app/jobs/parseSyncJob';
 import { serviceBusErrorFor } from './serviceBusErrorFor';
-import { toServiceBusMessage } from './toServiceBusMessage';
+import { messageIdOf, toServiceBusMessage } from './toServiceBusMessage';
+import { enqueueInSpan } from '../telemetry/jobTraceContext';
 
 /**
  * The Azure Service Bus adapter of the JobQueue port. The queue must be session-enabled (sessionId =
@@ -44,12 +45,14 @@ export class ServiceBusJobQueue implements JobQueue {
 
   async enqueue(job: SyncJob, options: EnqueueOptions = {}): Promise<void> {
     checkEnqueueOptions(options);
-    const message = toServiceBusMessage(parseSyncJob(job), options);
-    try {
-      await this.sender.sendMessages(message);
-    } catch (err) {
-      throw serviceBusErrorFor(err, this.queueName);
-    }
+    const valid = parseSyncJob(job);
+    await enqueueInSpan(valid, messageIdOf(valid, options), async (traced) => {
+      try {
+        await this.sender.sendMessages(toServiceBusMessage(traced, options));
+      } catch (err) {
+        throw serviceBusErrorFor(err, this.queueName);
+      }
+    });
   }
 
   async close(): Promise<void> {

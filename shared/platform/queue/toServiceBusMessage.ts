@@ -2,6 +2,11 @@ import type { ServiceBusMessage } from '@azure/service-bus';
 import { type EnqueueOptions } from './JobQueue';
 import { type SyncJob, sessionOf } from '../../app/jobs/SyncJob';
 
+/** The message id duplicate detection keys on: the caller's, else the job id (never the traceparent). */
+export function messageIdOf(job: SyncJob, options: EnqueueOptions = {}): string {
+  return options.messageId ?? job.jobId;
+}
+
 /**
  * The Service Bus message of a job: session per tenant and lane (one writer per tenant and lane), message id for duplicate
  * detection, and the routing facts as application properties so they show in the portal and in filters.
@@ -11,7 +16,7 @@ export function toServiceBusMessage(job: SyncJob, options: EnqueueOptions = {}):
     body: job,
     contentType: 'application/json',
     sessionId: sessionOf(job),
-    messageId: options.messageId ?? job.jobId,
+    messageId: messageIdOf(job, options),
     ...(options.scheduledEnqueueTime ? { scheduledEnqueueTimeUtc: options.scheduledEnqueueTime } : {}),
     applicationProperties: {
       tenantId: job.tenantId,
