@@ -1,15 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type PbxUser } from '../../../shared/pbx/ports/PbxClient';
 import { PortSipClient, type PortSipClientOptions } from '../../../shared/pbx/portsip/PortSipClient';
+import { recordingPortSipClient } from '../../support/recordingPortSipClient';
 import { PortSipSandbox, type PortSipSandboxOptions } from '../../../sandbox/portsip';
 import { appErrorOf } from '../../support/appErrorOf';
-
-interface Exchange {
-  method: string;
-  path: string;
-  body: unknown;
-  status: number;
-}
 
 let pbx: PortSipSandbox | undefined;
 afterEach(async () => {
@@ -20,29 +14,7 @@ afterEach(async () => {
 /** A sandbox PBX and a client for it whose fetch records every exchange. */
 async function setup(sandbox: PortSipSandboxOptions = {}, client: Partial<PortSipClientOptions> = {}) {
   pbx = await PortSipSandbox.start(sandbox);
-  const exchanges: Exchange[] = [];
-  const recordingFetch: typeof fetch = async (input, init) => {
-    const response = await fetch(input, init);
-    exchanges.push({
-      method: init?.method ?? 'GET',
-      path: new URL(input).pathname,
-      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
-      status: response.status,
-    });
-    return response;
-  };
-  const { username, password, domain } = pbx.credentials;
-  const portSip = new PortSipClient({
-    baseUrl: pbx.baseUrl,
-    domain,
-    username,
-    password,
-    role: 'StandardUser',
-    rateLimitPerMinute: 600_000,
-    maxConcurrency: 8,
-    fetch: recordingFetch,
-    ...client,
-  });
+  const { client: portSip, exchanges } = recordingPortSipClient(pbx, client);
   return { client: portSip, sandbox: pbx, exchanges };
 }
 

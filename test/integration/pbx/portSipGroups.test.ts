@@ -1,15 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type PbxGroup } from '../../../shared/pbx/ports/PbxGroup';
-import { PortSipClient } from '../../../shared/pbx/portsip/PortSipClient';
 import { type PortSipGroups } from '../../../shared/pbx/portsip/PortSipGroups';
 import { PortSipSandbox } from '../../../sandbox/portsip';
 import { appErrorOf } from '../../support/appErrorOf';
-
-interface Exchange {
-  method: string;
-  path: string;
-  status: number;
-}
+import { type PortSipExchange, recordingPortSipClient } from '../../support/recordingPortSipClient';
 
 let pbx: PortSipSandbox | undefined;
 afterEach(async () => {
@@ -18,26 +12,10 @@ afterEach(async () => {
 });
 
 /** A sandbox PBX with extensions 1001-1003 and the groups port of a client whose fetch records every exchange. */
-async function setup(): Promise<{ groups: PortSipGroups; sandbox: PortSipSandbox; exchanges: Exchange[] }> {
+async function setup(): Promise<{ groups: PortSipGroups; sandbox: PortSipSandbox; exchanges: PortSipExchange[] }> {
   pbx = await PortSipSandbox.start();
   for (const n of [1, 2, 3]) pbx.addUser({ name: `user${n}`, extension_number: String(1000 + n), email: `user${n}@contoso.com` });
-  const exchanges: Exchange[] = [];
-  const recordingFetch: typeof fetch = async (input, init) => {
-    const response = await fetch(input, init);
-    exchanges.push({ method: init?.method ?? 'GET', path: new URL(input).pathname, status: response.status });
-    return response;
-  };
-  const { username, password, domain } = pbx.credentials;
-  const client = new PortSipClient({
-    baseUrl: pbx.baseUrl,
-    domain,
-    username,
-    password,
-    role: 'StandardUser',
-    rateLimitPerMinute: 600_000,
-    maxConcurrency: 8,
-    fetch: recordingFetch,
-  });
+  const { client, exchanges } = recordingPortSipClient(pbx);
   return { groups: client.groups(), sandbox: pbx, exchanges };
 }
 
