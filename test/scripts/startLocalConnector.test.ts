@@ -20,12 +20,11 @@ afterEach(async () => {
 async function setup() {
   const localDir = mkdtempSync(join(tmpdir(), 'start-local-'));
   cleanups.push(async () => rmSync(localDir, { recursive: true, force: true }));
-  const ports = {
-    PORT: await freePort(),
-    SANDBOX_GRAPH_PORT: await freePort(),
-    SANDBOX_PBX_PORT: await freePort(),
-    AZURITE_TABLE_PORT: await freePort(),
-  };
+  // A port freed by freePort can be handed out again at once: draw until the four differ.
+  const distinct = new Set<number>();
+  while (distinct.size < 4) distinct.add(await freePort());
+  const [PORT, SANDBOX_GRAPH_PORT, SANDBOX_PBX_PORT, AZURITE_TABLE_PORT] = [...distinct] as [number, number, number, number];
+  const ports = { PORT, SANDBOX_GRAPH_PORT, SANDBOX_PBX_PORT, AZURITE_TABLE_PORT };
   const env = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)]));
   const stops = new StopStack();
   cleanups.push(() => stops.stopAll());
