@@ -1,15 +1,16 @@
-import { SecretClient } from '@azure/keyvault-secrets';
+import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
 import type { TokenCredential } from '@azure/identity';
 import { AppError, isAppError } from '../../core/errors/AppError';
-import { type SecretInfo, type SecretStore } from './SecretStore';
+import { type SecretInfo, type SecretStore, type SetSecretOptions } from './SecretStore';
 import { keyVaultErrorFor } from './keyVaultErrorFor';
 
 /** The SecretClient calls this store makes (a fake of this shape stands in for Key Vault in tests). */
 export interface KeyVaultSecretsClient {
-  getSecret(
-    name: string,
-  ): Promise<{ value?: string | undefined; properties: { contentType?: string | undefined; updatedOn?: Date | undefined } }>;
-  setSecret(name: string, value: string): Promise<unknown>;
+  getSecret(name: string): Promise<{
+    value?: string | undefined;
+    properties: { contentType?: string | undefined; updatedOn?: Date | undefined; expiresOn?: Date | undefined };
+  }>;
+  setSecret(name: string, value: string, options?: { expiresOn?: Date }): Promise<unknown>;
   beginDeleteSecret(name: string): Promise<{ pollUntilDone(): Promise<unknown> }>;
   beginRecoverDeletedSecret(name: string): Promise<{ pollUntilDone(): Promise<unknown> }>;
   /** 404 once the deleted secret is gone for good (purged, or never deleted). */
@@ -41,14 +42,19 @@ export class KeyVaultSecretStore implements SecretStore {
   private readonly purgePollMs: number;
   private readonly purgePolls: number;
 
-  constructor(vaultUrl: string, credential: TokenCredential);
+  /** `clientOptions` go to the SecretClient as they are (e.g. `tlsOptions` to trust a local stand-in's certificate). */
+  constructor(vaultUrl: string, credential: TokenCredential, clientOptions?: SecretClientOptions);
   constructor(client: KeyVaultSecretsClient, options?: KeyVaultSecretStoreOptions);
-  constructor(vault: string | KeyVaultSecretsClient, second?: TokenCredential | KeyVaultSecretStoreOptions) {
+  constructor(
+    vault: string | KeyVaultSecretsClient,
+    second?: TokenCredential | KeyVaultSecretStoreOptions,
+    clientOptions?: SecretClientOptions,
+  ) {
     const options = typeof vault === 'string' ? {} : ((second as KeyVaultSecretStoreOptions | undefined) ?? {});
     this.purgePollMs = options.purgePollMs ?? 1000;
     this.purgePolls = options.purgePolls ?? 30;
     if (typeof vault !== 'string') this.client = vault;
-    else if (second) this.client = new SecretClient(vault, second as TokenCredential);
+    else if (second) this.client = new SecretClient(vault, second as TokenCredential, clientOptions);
     else throw new AppError('CONFIG', 'KeyVaultSecretStore needs a credential for the vault URL');
   }
 
@@ -58,10 +64,12 @@ export class KeyVaultSecretStore implements SecretStore {
     return secret.value;
   }
 
-  async setSecret(name: string, value: string): Promise<void> {
+  async setSecret(name: string, value: string, options: SetSecretOptions = {}): Promise<void> {
     const what = `secret ${name}`;
+    const write = () =>
+      options.expiresOn ? this.client.setSecret(name, value, { expiresOn: options.expiresOn }) : this.client.setSecret(name, value);
     try {
-      await this.client.setSecret(name, value);
+      await write();
       return;
     } catch (err) {
       if (!isStatus(err, 409)) throw keyVaultErrorFor(err, what);
@@ -69,7 +77,7 @@ export class KeyVaultSecretStore implements SecretStore {
       await this.freeDeletedName(name, err);
     }
     try {
-      await this.client.setSecret(name, value);
+      await write();
     } catch (err) {
       throw keyVaultErrorFor(err, what);
     }
@@ -78,7 +86,8 @@ export class KeyVaultSecretStore implements SecretStore {
   async describeSecret(name: string): Promise<SecretInfo | undefined> {
     try {
       const secret = await this.read(name, `secret ${name}`);
-      return secret.properties.updatedOn ? { updatedOn: secret.properties.updatedOn } : {};
+      const { updatedOn, expiresOn } = secret.properties;
+      return { ...(updatedOn ? { updatedOn } : {}), ...(expiresOn ? { expiresOn } : {}) };
     } catch (err) {
       if (isAppError(err, 'NOT_FOUND')) return undefined;
       throw err;

@@ -1,10 +1,17 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../core/errors/AppError';
-import { type SecretInfo, type SecretStore } from './SecretStore';
+import { type SecretInfo, type SecretStore, type SetSecretOptions } from './SecretStore';
+import { OwnerOnlyJsonFile } from '../ownerOnlyJsonFile';
 
-const FileSchema = z.record(z.string(), z.string());
+/**
+ * A value is stored as the plain string when it has no metadata (the file format of earlier versions, which they
+ * still read), and as `{ value, expiresOn }` when it was written with an expiry.
+ */
+const EntrySchema = z.union([z.string(), z.object({ value: z.string(), expiresOn: z.iso.datetime().optional() }).strict()]);
+const FileSchema = z.record(z.string(), EntrySchema);
+type Entry = z.infer<typeof EntrySchema>;
+
+const valueOf = (entry: Entry): string => (typeof entry === 'string' ? entry : entry.value);
 
 /** Key Vault's object names: 1–127 letters, digits and dashes (anything else is a 400 there, CONFIG through keyVaultErrorFor). */
 const KEY_VAULT_NAME = /^[0-9A-Za-z-]{1,127}$/;
@@ -21,78 +28,58 @@ const KEY_VAULT_VALUE_MAX_BYTES = 25 * 1024;
  * name or value that works locally also works in Azure (test/contracts/secrets checks both against one contract).
  */
 export class LocalSecretStore implements SecretStore {
-  constructor(
-    private readonly filePath: string,
-    seed: Record<string, string> = {},
-  ) {
+  private readonly file: OwnerOnlyJsonFile<Record<string, Entry>>;
+
+  constructor(filePath: string, seed: Record<string, string> = {}) {
+    this.file = new OwnerOnlyJsonFile(
+      filePath,
+      'local secret file',
+      FileSchema,
+      'a JSON object mapping names to string values (or { value, expiresOn } objects)',
+      () => ({}),
+    );
     for (const [name, value] of Object.entries(seed)) checkWrite(name, value);
-    if (Object.keys(seed).length > 0) this.write({ ...this.read(), ...seed });
+    // Seeds carry no expiry, so they are written in the plain form.
+    if (Object.keys(seed).length > 0) this.file.write({ ...this.file.read(), ...seed });
   }
 
   async getSecret(name: string): Promise<string> {
     checkName(name);
-    const value = this.read()[name];
-    if (value === undefined) throw new AppError('NOT_FOUND', `secret ${name} does not exist in the local secret file`);
-    return value;
+    const entry = this.file.read()[name];
+    if (entry === undefined) throw new AppError('NOT_FOUND', `secret ${name} does not exist in the local secret file`);
+    return valueOf(entry);
   }
 
-  async setSecret(name: string, value: string): Promise<void> {
+  async setSecret(name: string, value: string, options: SetSecretOptions = {}): Promise<void> {
     checkWrite(name, value);
-    this.write({ ...this.read(), [name]: value });
+    const { expiresOn } = options;
+    if (expiresOn !== undefined && Number.isNaN(expiresOn.getTime()))
+      throw new AppError('INVALID', `secret ${name}: expiresOn is not a valid date`);
+    this.file.write({ ...this.file.read(), [name]: expiresOn ? { value, expiresOn: expiresOn.toISOString() } : value });
   }
 
   async deleteSecret(name: string): Promise<void> {
     checkName(name);
-    const values = this.read();
+    const values = this.file.read();
     if (!(name in values)) return;
     delete values[name];
-    this.write(values);
+    this.file.write(values);
   }
 
-  /** The local file keeps no times: an existing secret is reported without `updatedOn`. */
+  /** The local file keeps no write times: an existing secret is reported without `updatedOn`, with `expiresOn` when set. */
   async describeSecret(name: string): Promise<SecretInfo | undefined> {
     checkName(name);
-    return Object.hasOwn(this.read(), name) ? {} : undefined;
+    const values = this.file.read();
+    if (!Object.hasOwn(values, name)) return undefined;
+    const entry = values[name]!;
+    return typeof entry !== 'string' && entry.expiresOn ? { expiresOn: new Date(entry.expiresOn) } : {};
   }
 
   async getCertificatePem(name: string): Promise<string> {
     checkName(name);
-    const value = this.read()[name];
-    if (value === undefined) throw new AppError('NOT_FOUND', `certificate ${name} does not exist in the local secret file`);
-    return value;
-  }
-
-  private read(): Record<string, string> {
-    let text: string;
-    try {
-      text = readFileSync(this.filePath, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw new AppError(
-        'CONFIG',
-        `local secret file ${this.filePath} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'unknown error'})`,
-      );
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // JSON.parse quotes the text near the error: that could be a secret, so its message is not kept.
-      throw new AppError('CONFIG', `local secret file ${this.filePath} is not valid JSON`);
-    }
-    const values = FileSchema.safeParse(parsed);
-    if (!values.success)
-      throw new AppError('CONFIG', `local secret file ${this.filePath} must be a JSON object mapping names to string values`);
-    return values.data;
-  }
-
-  /** Writes a sibling temp file and renames it over the old one, so a crash never leaves half a file. */
-  private write(values: Record<string, string>): void {
-    mkdirSync(dirname(this.filePath), { recursive: true, mode: 0o700 });
-    const temp = `${this.filePath}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(values, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(temp, 0o600);
-    renameSync(temp, this.filePath);
+    const entry = this.file.read()[name];
+    if (entry === undefined) throw new AppError('NOT_FOUND', `certificate ${name} does not exist in the local secret file`);
+    return valueOf(entry);
   }
 }
 

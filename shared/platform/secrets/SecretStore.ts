@@ -2,6 +2,16 @@
 export interface SecretInfo {
   /** When its current value was written, where the store knows it (Key Vault does; the local file does not). */
   updatedOn?: Date | undefined;
+  /** When the value stops being valid, if it was written with an expiry (e.g. an Entra client secret's end date). */
+  expiresOn?: Date | undefined;
+}
+
+export interface SetSecretOptions {
+  /**
+   * When the value stops being valid, kept beside it (Key Vault: the secret's `exp` attribute, whole seconds) so
+   * the status page can warn before a client secret expires. A write without it clears an earlier expiry.
+   */
+  expiresOn?: Date | undefined;
 }
 
 /**
@@ -12,10 +22,10 @@ export interface SecretStore {
   /** The secret's value; AppError NOT_FOUND when it does not exist. */
   getSecret(name: string): Promise<string>;
   /** Writes the value; a name freed by deleteSecret can be written again at once (Key Vault's soft delete included). */
-  setSecret(name: string, value: string): Promise<void>;
+  setSecret(name: string, value: string, options?: SetSecretOptions): Promise<void>;
   /** Removes the secret; no error when it does not exist. */
   deleteSecret(name: string): Promise<void>;
-  /** Whether the secret exists (undefined when not) and when it was written, without returning its value. */
+  /** Whether the secret exists (undefined when not), when it was written and when it expires, without its value. */
   describeSecret(name: string): Promise<SecretInfo | undefined>;
   /**
    * A certificate with its private key, as PEM (key + certificate chain). Key Vault keeps the private key

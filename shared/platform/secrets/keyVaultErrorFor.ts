@@ -10,9 +10,14 @@ interface KeyVaultFailure {
 
 /**
  * Maps a Key Vault failure to our error codes; `what` names the item ("secret pbx-admin"). The SDK error is
- * deliberately not kept as `cause`: its request may carry the secret value being written.
+ * deliberately not kept as `cause`: its request may carry the secret value being written. `roles` names what the
+ * identity needs when access is denied (certificates need other roles than secrets).
  */
-export function keyVaultErrorFor(err: unknown, what: string): AppError {
+export function keyVaultErrorFor(
+  err: unknown,
+  what: string,
+  roles = 'the Key Vault Secrets User role (Secrets Officer to write)',
+): AppError {
   if (err instanceof AppError) return err;
   const failure: KeyVaultFailure = typeof err === 'object' && err !== null ? err : {};
   const status = typeof failure.statusCode === 'number' && failure.statusCode > 0 ? failure.statusCode : undefined;
@@ -37,8 +42,7 @@ export function keyVaultErrorFor(err: unknown, what: string): AppError {
   if (status === 401 || status === 403) {
     return new AppError(
       'CONFIG',
-      `${what}: Key Vault denied access${detail}; give the identity the Key Vault ` +
-        `Secrets User role (Secrets Officer to write), and check the item is enabled`,
+      `${what}: Key Vault denied access${detail}; give the identity ${roles}, and check the item is enabled`,
       options,
     );
   }

@@ -15,18 +15,28 @@ export interface TenantSecretNames {
   graph: string;
   /** The Entra app's certificate with its private key, PEM (auth kind `certificate`; a Key Vault certificate works too). */
   graphCertificate: string;
+  /** The certificate the connector makes and renews itself (auth kind `managedCertificate`): a Key Vault certificate. */
+  graphManagedCertificate: string;
 }
 
+/** The operator's multi-tenant app's certificate (auth kind `sharedApp`): one for every tenant, not a tenant's own. */
+export const SHARED_APP_CERTIFICATE_NAME = 'shared-app-graph-managed';
+
 /**
- * `tenant-<id>-pbx`, `tenant-<id>-graph`, `tenant-<id>-graph-cert`. Tenant ids are lowercase letters, digits and
+ * `tenant-<id>-pbx`, `tenant-<id>-graph`, `tenant-<id>-graph-cert`, `tenant-<id>-graph-managed`. Tenant ids are lowercase letters, digits and
  * dashes (≤ 63), so every name is a valid Key Vault name (≤ 127, alphanumerics and dashes). Each kind ends in its
- * own last word (pbx, graph, cert), so two different tenants can never derive the same name, whatever their ids.
- * Other connector secrets (clientStates: `graph-client-state-…`) do not start with `tenant-`.
+ * own last word (pbx, graph, cert, managed), so two different tenants can never derive the same name, whatever their ids.
+ * Other connector secrets (clientStates: `graph-client-state-…`, the shared app's certificate) do not start with `tenant-`.
  */
 export function tenantSecretNames(tenantId: string): TenantSecretNames {
   if (!TenantIdSchema.safeParse(tenantId).success) throw new AppError('INTERNAL', 'a secret name was asked for an invalid tenant id');
   const prefix = `tenant-${tenantId}`;
-  return { pbx: `${prefix}-pbx`, graph: `${prefix}-graph`, graphCertificate: `${prefix}-graph-cert` };
+  return {
+    pbx: `${prefix}-pbx`,
+    graph: `${prefix}-graph`,
+    graphCertificate: `${prefix}-graph-cert`,
+    graphManagedCertificate: `${prefix}-graph-managed`,
+  };
 }
 
 /** The admin route that writes a secret of this kind (for NOT_READY messages). */

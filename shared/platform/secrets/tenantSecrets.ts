@@ -54,13 +54,19 @@ export async function readPbxCredential(secrets: SecretStore, tenantId: string, 
 export const graphSecretFieldByKind = { clientSecret: 'clientSecret', certificate: 'certificatePem', sandbox: 'token' } as const;
 
 /** Stores the tenant's Graph secret material for its auth kind: the client secret, the certificate PEM or the sandbox token. */
-export async function writeGraphSecret(secrets: SecretStore, tenantId: string, kind: GraphAuth['kind'], value: string): Promise<void> {
+export async function writeGraphSecret(
+  secrets: SecretStore,
+  tenantId: string,
+  kind: keyof typeof graphSecretFieldByKind,
+  value: string,
+  options: { expiresOn?: Date } = {},
+): Promise<void> {
   const names = tenantSecretNames(tenantId);
-  await secrets.setSecret(kind === 'certificate' ? names.graphCertificate : names.graph, value);
+  await secrets.setSecret(kind === 'certificate' ? names.graphCertificate : names.graph, value, options);
 }
 
 /** The tenant's Graph secret material for its auth kind (NOT_FOUND when not written). */
-export async function readGraphSecret(secrets: SecretStore, tenantId: string, kind: GraphAuth['kind']): Promise<string> {
+export async function readGraphSecret(secrets: SecretStore, tenantId: string, kind: keyof typeof graphSecretFieldByKind): Promise<string> {
   const names = tenantSecretNames(tenantId);
   return kind === 'certificate' ? secrets.getCertificatePem(names.graphCertificate) : secrets.getSecret(names.graph);
 }
@@ -110,7 +116,10 @@ export async function describeTenantSecrets(
   const graphViews = await Promise.all(
     (['graph', 'graphCertificate'] as const).map(async (kind): Promise<TenantSecretView> => {
       const info = await secrets.describeSecret(names[kind]);
-      const used = kind === 'graphCertificate' ? config.graphAuthKind === 'certificate' : config.graphAuthKind !== 'certificate';
+      const used =
+        kind === 'graphCertificate'
+          ? config.graphAuthKind === 'certificate'
+          : config.graphAuthKind === 'clientSecret' || config.graphAuthKind === 'sandbox';
       return {
         kind,
         name: names[kind],

@@ -1,9 +1,9 @@
 import { randomBytes, createPrivateKey, X509Certificate } from 'node:crypto';
 import { inspect } from 'node:util';
 import { afterAll, expect, it } from 'vitest';
-import { AppError } from '../../../shared/core/errors/AppError';
 import { type SecretStore } from '../../../shared/platform/secrets/SecretStore';
 import { TEST_CERTIFICATE_PEM } from '../../fixtures/testCertificate';
+import { refusal } from '../../support/refusal';
 
 /**
  * The behaviour every SecretStore implementation owes its callers, written once and run against each one
@@ -20,6 +20,7 @@ export type SecretStoreClause =
   | 'describeExistence'
   | 'updatedOnAtWrite'
   | 'updatedOnMovesForward'
+  | 'expiresOn'
   | 'invalidNames'
   | 'tooLargeValue'
   | 'valuesNotInErrors'
@@ -105,7 +106,7 @@ export function secretStoreContract(makeHarness: () => SecretStoreHarness): void
   });
 
   clause('getMissing', 'get of a name never written fails with NOT_FOUND', async () => {
-    await expectRefusal(store.getSecret(secretName('never-written')), 'NOT_FOUND');
+    await refusal(store.getSecret(secretName('never-written')), 'NOT_FOUND');
   });
 
   clause('deleteIdempotent', 'delete removes the secret and is idempotent (a missing name is no error)', async () => {
@@ -114,14 +115,14 @@ export function secretStoreContract(makeHarness: () => SecretStoreHarness): void
     await store.setSecret(name, 'value');
     await store.deleteSecret(name);
     await expect(store.deleteSecret(name)).resolves.toBeUndefined();
-    await expectRefusal(store.getSecret(name), 'NOT_FOUND');
+    await refusal(store.getSecret(name), 'NOT_FOUND');
   });
 
   clause('setAfterDelete', 'a deleted name can be written again at once (Key Vault soft delete included)', async () => {
     const name = secretName('rewritten-after-delete');
     await store.setSecret(name, 'old tenant');
     await store.deleteSecret(name);
-    await expectRefusal(store.getSecret(name), 'NOT_FOUND');
+    await refusal(store.getSecret(name), 'NOT_FOUND');
     await store.setSecret(name, 'new tenant');
     expect(await store.getSecret(name)).toBe('new tenant');
   });
@@ -161,6 +162,20 @@ export function secretStoreContract(makeHarness: () => SecretStoreHarness): void
     expect(second!.getTime()).toBeGreaterThan(first!.getTime());
   });
 
+  clause('expiresOn', 'setSecret with expiresOn keeps it for describeSecret; a write without one clears it', async () => {
+    const name = secretName('expiring');
+    // Whole seconds: Key Vault keeps `exp` in seconds, and the value must come back exactly.
+    const expiresOn = new Date(Math.floor(Date.now() / 1000) * 1000 + 45 * 86_400_000);
+    await store.setSecret(name, 'expiring value', { expiresOn });
+    expect(await store.getSecret(name)).toBe('expiring value');
+    const info = await store.describeSecret(name);
+    expect(info?.expiresOn).toBeInstanceOf(Date);
+    expect(info!.expiresOn!.toISOString()).toBe(expiresOn.toISOString());
+    await store.setSecret(name, 'value without expiry');
+    expect(await store.getSecret(name)).toBe('value without expiry');
+    expect((await store.describeSecret(name))?.expiresOn).toBeUndefined();
+  });
+
   clause(
     'invalidNames',
     'names of 1–127 letters, digits and dashes work; any other name is refused with CONFIG by every call',
@@ -172,26 +187,26 @@ export function secretStoreContract(makeHarness: () => SecretStoreHarness): void
       await store.setSecret(mixedCase, 'value');
       expect(await store.getSecret(mixedCase)).toBe('value');
       for (const name of INVALID_NAMES) {
-        await expectRefusal(store.setSecret(name, 'value'), 'CONFIG');
-        await expectRefusal(store.getSecret(name), 'CONFIG');
-        await expectRefusal(store.describeSecret(name), 'CONFIG');
-        await expectRefusal(store.deleteSecret(name), 'CONFIG');
-        await expectRefusal(store.getCertificatePem(name), 'CONFIG');
+        await refusal(store.setSecret(name, 'value'), 'CONFIG');
+        await refusal(store.getSecret(name), 'CONFIG');
+        await refusal(store.describeSecret(name), 'CONFIG');
+        await refusal(store.deleteSecret(name), 'CONFIG');
+        await refusal(store.getCertificatePem(name), 'CONFIG');
       }
     },
   );
 
   clause('tooLargeValue', 'a value over 25 KB is refused with CONFIG and nothing is written', async () => {
     const name = secretName('too-large');
-    await expectRefusal(store.setSecret(name, 'v'.repeat(VALUE_MAX_BYTES + 1)), 'CONFIG');
-    await expectRefusal(store.getSecret(name), 'NOT_FOUND');
+    await refusal(store.setSecret(name, 'v'.repeat(VALUE_MAX_BYTES + 1)), 'CONFIG');
+    await refusal(store.getSecret(name), 'NOT_FOUND');
   });
 
   clause('valuesNotInErrors', 'a refused value never appears in the error (too large, invalid name)', async () => {
     const tooLarge = LEAK_MARKER.repeat(Math.ceil((VALUE_MAX_BYTES + 1) / LEAK_MARKER.length));
     const refusals = [
-      await expectRefusal(store.setSecret(secretName('leak-too-large'), tooLarge), 'CONFIG'),
-      await expectRefusal(store.setSecret('has_underscore', LEAK_MARKER.repeat(3)), 'CONFIG'),
+      await refusal(store.setSecret(secretName('leak-too-large'), tooLarge), 'CONFIG'),
+      await refusal(store.setSecret('has_underscore', LEAK_MARKER.repeat(3)), 'CONFIG'),
     ];
     for (const err of refusals) expect(inspect(err, { depth: 10, showHidden: true })).not.toContain(LEAK_MARKER);
   });
@@ -209,17 +224,6 @@ export function secretStoreContract(makeHarness: () => SecretStoreHarness): void
   });
 
   clause('certificateMissing', 'getCertificatePem of a name never written fails with NOT_FOUND', async () => {
-    await expectRefusal(store.getCertificatePem(certificateName('never-written-certificate')), 'NOT_FOUND');
+    await refusal(store.getCertificatePem(certificateName('never-written-certificate')), 'NOT_FOUND');
   });
-}
-
-/** The AppError the call was refused with, after checking its code. */
-async function expectRefusal(call: Promise<unknown>, code: AppError['code']): Promise<AppError> {
-  const err = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  expect((err as AppError).code).toBe(code);
-  return err as AppError;
 }

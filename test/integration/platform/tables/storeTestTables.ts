@@ -1,8 +1,7 @@
 import { TableClient, TableServiceClient, odata } from '@azure/data-tables';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import { expect, onTestFinished } from 'vitest';
+import { onTestFinished } from 'vitest';
 import { type TenantConfig, type TenantConfigInput, TenantConfigSchema } from '../../../../shared/config/TenantConfig';
-import { AppError, type ErrorCode } from '../../../../shared/core/errors/AppError';
 import { type TableStorageOptions } from '../../../../shared/platform/tables/createTableClients';
 import { type TableStores, createTableStores } from '../../../../shared/platform/tables/createTableStores';
 import { azureTestResources } from '../../../contracts/azureTestResources';
@@ -90,13 +89,5 @@ export function tenantConfig(overrides: Partial<TenantConfigInput> = {}): Tenant
   });
 }
 
-/** The AppError a promise rejects with, checked for its code. */
-export async function rejection(promise: Promise<unknown>, code: ErrorCode): Promise<AppError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  expect((err as AppError).code).toBe(code);
-  return err as AppError;
-}
+/** The AppError the call was refused with, checked for its code (the table suites' name for it). */
+export { refusal as rejection } from '../../../support/refusal';

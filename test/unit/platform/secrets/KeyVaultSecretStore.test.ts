@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../../shared/core/errors/AppError';
 import { KeyVaultSecretStore, type KeyVaultSecretsClient } from '../../../../shared/platform/secrets/KeyVaultSecretStore';
+import { refusal } from '../../../support/refusal';
 
 interface StoredSecret {
   value: string;
@@ -87,16 +87,6 @@ class FakeSecretClient implements KeyVaultSecretsClient {
   }
 }
 
-async function failure(promise: Promise<unknown>, code: string): Promise<AppError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  expect((err as AppError).code).toBe(code);
-  return err as AppError;
-}
-
 const PEM = '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n';
 
 describe('KeyVaultSecretStore', () => {
@@ -107,7 +97,7 @@ describe('KeyVaultSecretStore', () => {
     expect(await store.getSecret('pbx-admin')).toBe('p@ss');
     await store.deleteSecret('pbx-admin');
     await store.deleteSecret('pbx-admin');
-    await failure(store.getSecret('pbx-admin'), 'NOT_FOUND');
+    await refusal(store.getSecret('pbx-admin'), 'NOT_FOUND');
   });
 
   it('recovers a soft-deleted secret before writing its name again, and reports a real conflict', async () => {
@@ -118,7 +108,7 @@ describe('KeyVaultSecretStore', () => {
     await store.setSecret('pbx-admin', 'second');
     expect(await store.getSecret('pbx-admin')).toBe('second');
     expect(client.calls).toEqual(['set pbx-admin', 'delete pbx-admin', 'set pbx-admin', 'recover pbx-admin', 'set pbx-admin']);
-    await failure(store.setSecret('taken', 'x'), 'CONFLICT');
+    await refusal(store.setSecret('taken', 'x'), 'CONFLICT');
   });
 
   it('a tenant deleted and created again: delete, then write the same name at once (soft delete on)', async () => {
@@ -126,7 +116,7 @@ describe('KeyVaultSecretStore', () => {
     const store = new KeyVaultSecretStore(client, { purgePollMs: 0 });
     await store.setSecret('tenant-acme-pbx', 'old tenant');
     await store.deleteSecret('tenant-acme-pbx');
-    await failure(store.getSecret('tenant-acme-pbx'), 'NOT_FOUND');
+    await refusal(store.getSecret('tenant-acme-pbx'), 'NOT_FOUND');
     expect(await store.describeSecret('tenant-acme-pbx')).toBeUndefined();
     await store.setSecret('tenant-acme-pbx', 'new tenant');
     expect(await store.getSecret('tenant-acme-pbx')).toBe('new tenant');
@@ -153,7 +143,7 @@ describe('KeyVaultSecretStore', () => {
     const store = new KeyVaultSecretStore(client, { purgePollMs: 0 });
     await store.setSecret('tenant-acme-pbx', 'old');
     await store.deleteSecret('tenant-acme-pbx');
-    const err = await failure(store.setSecret('tenant-acme-pbx', 'new-SECRET'), 'CONFLICT');
+    const err = await refusal(store.setSecret('tenant-acme-pbx', 'new-SECRET'), 'CONFLICT');
     expect(err.message).toMatch(/deleted but recoverable.*recover it/);
     expect(err.message).not.toContain('new-SECRET');
     expect(client.calls.filter((c) => c === 'set tenant-acme-pbx')).toHaveLength(2);
@@ -166,13 +156,13 @@ describe('KeyVaultSecretStore', () => {
     const store = new KeyVaultSecretStore(client, { purgePollMs: 0, purgePolls: 5 });
     await store.setSecret('tenant-acme-pbx', 'old');
     await store.deleteSecret('tenant-acme-pbx');
-    await failure(store.setSecret('tenant-acme-pbx', 'new'), 'TRANSIENT');
+    await refusal(store.setSecret('tenant-acme-pbx', 'new'), 'TRANSIENT');
   });
 
   it('maps Key Vault failures to stable codes', async () => {
     const client = new FakeSecretClient();
     const store = new KeyVaultSecretStore(client);
-    const missing = await failure(store.getSecret('nope'), 'NOT_FOUND');
+    const missing = await refusal(store.getSecret('nope'), 'NOT_FOUND');
     expect(missing.message).toContain('secret nope');
     for (const [err, code] of [
       [restError(403, 'Forbidden'), 'CONFIG'],
@@ -184,14 +174,14 @@ describe('KeyVaultSecretStore', () => {
       [Object.assign(new Error('no identity'), { name: 'CredentialUnavailableError' }), 'CONFIG'],
     ] as const) {
       client.failWith = err;
-      await failure(store.getSecret('any'), code);
+      await refusal(store.getSecret('any'), code);
     }
   });
 
   it('never lets a written value reach the error, even through the SDK error it replaces', async () => {
     const client = new FakeSecretClient();
     client.failWith = restError(403, 'Forbidden', { request: { body: JSON.stringify({ value: 'TOP-SECRET-VALUE' }) } });
-    const err = await failure(new KeyVaultSecretStore(client).setSecret('pbx-admin', 'TOP-SECRET-VALUE'), 'CONFIG');
+    const err = await refusal(new KeyVaultSecretStore(client).setSecret('pbx-admin', 'TOP-SECRET-VALUE'), 'CONFIG');
     expect(inspect(err, { depth: 10, showHidden: true })).not.toContain('TOP-SECRET-VALUE');
   });
 
@@ -204,7 +194,7 @@ describe('KeyVaultSecretStore', () => {
   it('asks for a PEM certificate when Key Vault holds it as PKCS#12', async () => {
     const client = new FakeSecretClient();
     client.secrets.set('graph-cert', { value: 'MIIKpAIBAzCCCl4GCSqGSIb3DQEHAaCCCk8', contentType: 'application/x-pkcs12' });
-    const err = await failure(new KeyVaultSecretStore(client).getCertificatePem('graph-cert'), 'CONFIG');
+    const err = await refusal(new KeyVaultSecretStore(client).getCertificatePem('graph-cert'), 'CONFIG');
     expect(err.message).toContain('application/x-pem-file');
     expect(err.message).not.toContain('MIIKpAIBAzCCCl4');
   });
@@ -215,9 +205,9 @@ describe('KeyVaultSecretStore', () => {
     client.secrets.set('password', { value: 'hunter2' });
     const store = new KeyVaultSecretStore(client);
     expect(await store.getCertificatePem('pem-secret')).toBe(PEM);
-    const err = await failure(store.getCertificatePem('password'), 'CONFIG');
+    const err = await refusal(store.getCertificatePem('password'), 'CONFIG');
     expect(err.message).not.toContain('hunter2');
-    const missing = await failure(store.getCertificatePem('absent'), 'NOT_FOUND');
+    const missing = await refusal(store.getCertificatePem('absent'), 'NOT_FOUND');
     expect(missing.message).toContain('certificate absent');
   });
 });
