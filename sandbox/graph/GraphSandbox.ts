@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { type EntraSandbox } from '../entra/EntraSandbox';
+import { handleApplicationRoute } from './applicationRoutes';
 import { ChangeTracker } from './ChangeTracker';
 import { type DeltaExpiryKind, type DeltaPage, type DeltaRequest, DeltaRounds } from './DeltaRounds';
 import { DeletedItemsRoutes } from './deletedItemsRoutes';
@@ -8,6 +10,7 @@ import { GroupDeltaRounds } from './GroupDeltaRounds';
 import { GroupDirectory, type GroupListing } from './GroupDirectory';
 import { type GroupPatch, GroupTracker } from './GroupTracker';
 import { copyUser, DEFAULT_GROUP_PROPERTIES, type SandboxGroup, type SandboxUser } from './SandboxUser';
+import { graphCallerOf } from './graphCaller';
 import { graphRouteName } from './graphRouteName';
 import { sendGraphError, sendJson } from './graphErrors';
 import { handleControlRequest } from './sandboxControlRoutes';
@@ -63,6 +66,11 @@ export interface GraphSandboxOptions {
    * `enforceAdvancedQueries`.
    */
   enforceAdvancedQueries?: boolean;
+  /**
+   * Also accept access tokens this Entra sandbox issued in `tenantId` for Graph (besides the fixed token), and
+   * serve `/applications` with addKey / removeKey from its app registrations.
+   */
+  entra?: EntraSandbox;
 }
 
 export interface GraphSandboxStats {
@@ -108,6 +116,7 @@ export class GraphSandbox {
   private readonly subscriptionNotifications: SandboxNotifications;
   private readonly now: () => number;
   private readonly deletedItems: DeletedItemsRoutes;
+  private readonly entra: EntraSandbox | undefined;
 
   /**
    * Change notifications: switches for the next N items, lifecycle events, and direct sends. Items go to
@@ -144,6 +153,7 @@ export class GraphSandbox {
       membersPerPage: options.groupMembersPerPage ?? 100,
     });
     this.tenantId = options.tenantId ?? '00000000-0000-4000-8000-00000000c0de';
+    this.entra = options.entra;
     const now = options.now ?? Date.now;
     this.now = now;
     this.deletedItems = new DeletedItemsRoutes({
@@ -330,9 +340,13 @@ export class GraphSandbox {
     const route = graphRouteName(method, url.pathname);
     this.stats.requests += 1;
     this.stats.byRoute[route] = (this.stats.byRoute[route] ?? 0) + 1;
-    if (req.headers.authorization !== `Bearer ${this.token}`) {
+    const caller = graphCallerOf(req.headers.authorization, this.token, this.entra, this.baseUrl);
+    if (!caller) return sendGraphError(res, 401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
+    // This sandbox holds one directory's data; a token from another directory reaches only that directory's
+    // app registrations (an app rolling its keys signs in to its home directory), as Graph scopes data by tid.
+    const isApplicationPath = /^\/(?:v1\.0\/)?applications[/(]/.test(url.pathname);
+    if (caller.kind === 'application' && caller.directoryId !== this.tenantId && !isApplicationPath)
       return sendGraphError(res, 401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
-    }
     // A faulted request is answered before routing, so it changes nothing (as with a real 429/503).
     if (this.pendingFaults.answer(res)) return;
     const path = url.pathname.replace(/^\/v1\.0/, '');
@@ -343,6 +357,8 @@ export class GraphSandbox {
     };
     if (await handleSubscriptionRoute(subscriptionDeps, method, path, req, res)) return;
     if (this.deletedItems.handle(method, path, url, res)) return;
+    if (this.entra && (await handleApplicationRoute({ baseUrl: this.baseUrl, entra: this.entra }, caller, method, path, url, req, res)))
+      return;
     if (method !== 'GET') return sendGraphError(res, 405, 'Request_BadRequest', 'The sandbox only serves GET on Graph routes.');
 
     if (path === '/users/delta' || path === '/users/microsoft.graph.delta') return this.deltaRoute('users', url, res);

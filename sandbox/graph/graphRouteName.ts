@@ -7,6 +7,11 @@ export function graphRouteName(method: string, pathname: string): string {
   if (/^\/directory\/deletedItems\/(?!microsoft\.graph\.user$)[^/]+\/restore$/.test(path))
     return `${method} /directory/deletedItems/{id}/restore`;
   if (/^\/directory\/deletedItems\/(?!microsoft\.graph\.user$)[^/]+$/.test(path)) return `${method} /directory/deletedItems/{id}`;
+  const application = /^\/applications(\/[^/()]+|\(appId=(?:'|%27)[^/]*\))(?:\/(?:microsoft\.graph\.)?(addKey|removeKey))?$/.exec(path);
+  if (application) {
+    const address = application[1]!.startsWith('/') ? '/applications/{id}' : "/applications(appId='{appId}')";
+    return `${method} ${address}${application[2] ? `/${application[2]}` : ''}`;
+  }
   if (/^\/subscriptions\/[^/]+\/reauthorize$/.test(path)) return `${method} /subscriptions/{id}/reauthorize`;
   if (/^\/subscriptions\/[^/]+$/.test(path)) return `${method} /subscriptions/{id}`;
   const members = /^\/groups\/[^/]+\/(transitiveMembers|members|transitiveMemberOf)(\/.*)?$/.exec(path);
