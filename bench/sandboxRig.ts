@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InProcessJobQueue } from '../shared/platform/queue/InProcessJobQueue';
 import { LocalSecretStore } from '../shared/platform/secrets/LocalSecretStore';
+import { LocalCertificateStore } from '../shared/platform/certificates/LocalCertificateStore';
 import { assembleServices } from '../shared/app/createServices';
 import { notificationSettingsFrom } from '../shared/app/notificationServices';
 import { type Services } from '../shared/app/Services';
@@ -77,7 +78,9 @@ export async function startSandboxRig(options: {
     }[];
   }>((resolve) => sandbox.once('message', (m) => resolve(m as never)));
   const stores = await createTableStores({ connectionString: azurite.connectionString, tablePrefix: 'bench' });
-  const secrets = new LocalSecretStore(join(mkdtempSync(join(tmpdir(), 'bench-')), 'secrets.json'));
+  const secretsDir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const secrets = new LocalSecretStore(join(secretsDir, 'secrets.json'));
+  const certificates = new LocalCertificateStore(join(secretsDir, 'secrets.certificates.json'));
   for (const [k, tenantId] of tenantIds.entries()) {
     const tenant = started.tenants[k]!;
     const endpoints = {
@@ -97,6 +100,7 @@ export async function startSandboxRig(options: {
   const services = assembleServices({
     stores,
     secrets,
+    certificates,
     queue,
     syncConcurrency: 8,
     notifications: notificationSettingsFrom({ NOTIFICATION_DEBOUNCE_MS: 2000 }),

@@ -7,6 +7,7 @@ import { graphWebhookHandler } from '../shared/notifications/graphWebhookHandler
 import { webhookRoutes } from '../shared/notifications/webhookRoutes';
 import { InProcessJobQueue } from '../shared/platform/queue/InProcessJobQueue';
 import { LocalSecretStore } from '../shared/platform/secrets/LocalSecretStore';
+import { LocalCertificateStore } from '../shared/platform/certificates/LocalCertificateStore';
 import { assembleServices } from '../shared/app/createServices';
 import { enqueueSubscriptionMaintenance } from '../shared/app/enqueueSubscriptionMaintenance';
 import { notificationSettingsFrom } from '../shared/app/notificationServices';
@@ -88,13 +89,15 @@ export async function startNotificationRig(options: NotificationRigOptions): Pro
   await host.listen(0);
   const log = options.log ?? Logger.silent();
   const stores = await createTableStores({ connectionString: options.storageConnectionString, tablePrefix: options.tablePrefix });
-  const secrets = new LocalSecretStore(join(mkdtempSync(join(tmpdir(), 'rig-')), 'secrets.json'));
+  const secretsDir = mkdtempSync(join(tmpdir(), 'rig-'));
+  const secrets = new LocalSecretStore(join(secretsDir, 'secrets.json'));
+  const certificates = new LocalCertificateStore(join(secretsDir, 'secrets.certificates.json'));
   const queue = new InProcessJobQueue({ retryDelayMs: () => 50 });
   const notifications = notificationSettingsFrom({
     PUBLIC_BASE_URL: `http://127.0.0.1:${host.port}`,
     NOTIFICATION_DEBOUNCE_MS: options.debounceMs ?? 500,
   });
-  const services = { ...assembleServices({ stores, secrets, queue, syncConcurrency: 8, notifications }), queue };
+  const services = { ...assembleServices({ stores, secrets, certificates, queue, syncConcurrency: 8, notifications }), queue };
   assembled.services = services;
   const running = services;
   queue.start((job) => processJob(running, job, log));

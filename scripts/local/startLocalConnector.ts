@@ -95,7 +95,11 @@ async function startSequence(
   const publicHost = settings.PUBLIC_BASE_URL ? new URL(settings.PUBLIC_BASE_URL).host : undefined;
   const host = new LocalHttpHost(
     [
-      ...adminRoutes.map((route) => ({ ...route, authLevel: 'function' as const, handler: adminHandler(route, async () => services) })),
+      ...adminRoutes.map((route) => ({
+        ...route,
+        authLevel: route.authLevel ?? ('function' as const),
+        handler: adminHandler(route, async () => services),
+      })),
       ...webhookRoutes.map((route) => ({
         ...route,
         authLevel: 'anonymous' as const,

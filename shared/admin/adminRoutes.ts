@@ -11,11 +11,26 @@ import { listQuarantine, releaseQuarantinedNumber } from './quarantineHandlers';
 import { syncTenant } from './syncHandlers';
 import { deleteTenant, getTenant, listTenants, putTenant } from './tenantHandlers';
 import { listSecrets, putGraphSecret, putPbxSecret } from './secretHandlers';
+import {
+  createSharedAppCertificate,
+  createTenantCertificate,
+  getGraphCredential,
+  getSharedAppCertificate,
+  getTenantCertificate,
+  rollSharedAppCertificate,
+  rollTenantCertificate,
+} from './certificateHandlers';
+import { consentCallback, getConsent } from './consentHandlers';
 
 export interface AdminRoute {
   name: string;
   route: string;
   methods: HttpMethod[];
+  /**
+   * Default `function` (the host's key). `anonymous` only for a route a browser reaches without the key
+   * (Entra's consent redirect), which authenticates its request in code.
+   */
+  authLevel?: 'anonymous' | 'function';
   /** Given the process's services; each handler declares (and uses) only the part it needs. */
   handle(services: Services, request: HttpRequest, log: Logger): Promise<HttpResponseInit>;
 }
@@ -42,6 +57,17 @@ export const adminRoutes: AdminRoute[] = [
   { name: 'listSecrets', route: 'tenants/{id}/secrets', methods: ['GET'], handle: listSecrets },
   { name: 'putPbxSecret', route: 'tenants/{id}/secrets/pbx', methods: ['PUT'], handle: putPbxSecret },
   { name: 'putGraphSecret', route: 'tenants/{id}/secrets/graph', methods: ['PUT'], handle: putGraphSecret },
+  // The Graph credential's health, and the certificate the connector makes and rolls (auth kind managedCertificate).
+  { name: 'getGraphCredential', route: 'tenants/{id}/graph-credential', methods: ['GET'], handle: getGraphCredential },
+  { name: 'getTenantCertificate', route: 'tenants/{id}/certificate', methods: ['GET'], handle: getTenantCertificate },
+  { name: 'createTenantCertificate', route: 'tenants/{id}/certificate', methods: ['POST'], handle: createTenantCertificate },
+  { name: 'rollTenantCertificate', route: 'tenants/{id}/certificate/roll', methods: ['POST'], handle: rollTenantCertificate },
+  // The operator's shared multi-tenant app (auth kind sharedApp): its certificate, and each tenant's admin consent.
+  { name: 'getSharedAppCertificate', route: 'shared-app/certificate', methods: ['GET'], handle: getSharedAppCertificate },
+  { name: 'createSharedAppCertificate', route: 'shared-app/certificate', methods: ['POST'], handle: createSharedAppCertificate },
+  { name: 'rollSharedAppCertificate', route: 'shared-app/certificate/roll', methods: ['POST'], handle: rollSharedAppCertificate },
+  { name: 'getConsent', route: 'tenants/{id}/consent', methods: ['GET'], handle: getConsent },
+  { name: 'consentCallback', route: 'consent/callback', methods: ['GET'], authLevel: 'anonymous', handle: consentCallback },
 ];
 
 /** Wraps a route handler: errors become JSON answers with the right status (errorResponse). */

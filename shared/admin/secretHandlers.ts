@@ -35,11 +35,16 @@ const GraphSecretBodySchema = z
     certificatePem: secretText(64 * 1024).optional(),
     /** auth kind `sandbox`: the sandbox Graph's bearer token. */
     token: secretText(4096).optional(),
+    /**
+     * auth kind `clientSecret`: when the secret expires (Entra shows it beside the secret), so the status surface
+     * warns 30 days before. A certificate's expiry is read from the certificate itself.
+     */
+    expiresOn: z.iso.datetime({ offset: true }).optional(),
   })
   .strict();
 
 /** The tenant; 404 when it does not exist; NOT_READY when its stored configuration no longer validates. */
-async function existingTenant(deps: Pick<Services, 'tenants'>, id: string): Promise<TenantRecord> {
+export async function existingTenant(deps: Pick<Services, 'tenants'>, id: string): Promise<TenantRecord> {
   let tenant: TenantRecord | null;
   try {
     tenant = await deps.tenants.get(id);
@@ -74,17 +79,26 @@ export async function putGraphSecret(deps: SecretHandlerDeps, request: HttpReque
   const body = await readJsonBody(request, GraphSecretBodySchema);
   const tenant = await existingTenant(deps, id);
   const kind = tenant.config.microsoft365.auth.kind;
+  if (kind === 'managedCertificate' || kind === 'sharedApp') {
+    const create = kind === 'managedCertificate' ? `POST /api/tenants/${id}/certificate` : 'POST /api/shared-app/certificate';
+    throw new AppError(
+      'CONFLICT',
+      `tenant ${id} signs in with auth kind ${kind}: the connector makes that certificate itself, so there is no Graph secret to write (${create})`,
+    );
+  }
   const field = graphSecretFieldByKind[kind];
-  const others = Object.keys(body).filter((key) => key !== field);
+  const allowed: string[] = kind === 'clientSecret' ? [field, 'expiresOn'] : [field];
+  const others = Object.keys(body).filter((key) => !allowed.includes(key));
   const value = body[field];
   if (value === undefined || others.length > 0) {
-    const message = `tenant ${id} signs in to Graph with auth kind ${kind}: send only {"${field}": "…"}`;
+    const extra = kind === 'clientSecret' ? ', "expiresOn": "…"' : '';
+    const message = `tenant ${id} signs in to Graph with auth kind ${kind}: send only {"${field}": "…"${extra}}`;
     throw new AppError('UNPROCESSABLE', `the body is invalid: ${message}`, {
       details: [{ path: value === undefined ? field : (others[0] ?? field), message }],
     });
   }
   if (kind === 'certificate') assertPemCertificateWithKey(value);
-  await writeGraphSecret(deps.secrets, id, kind, value);
+  await writeGraphSecret(deps.secrets, id, kind, value, body.expiresOn ? { expiresOn: new Date(body.expiresOn) } : {});
   return { status: 204 };
 }
 

@@ -14,6 +14,7 @@ import { type SubscriptionUpkeepDeps, TenantSubscriptions } from '../subscriptio
 import { type ForgetTenantSubscriptionsDeps, forgetTenantSubscriptions } from '../subscriptions/forgetTenantSubscriptions';
 import { Logger } from '../core/logging/Logger';
 import { deleteTenantSecrets } from '../platform/secrets/tenantSecrets';
+import { forgetTenantGraphCredential } from '../app/graphCredentials';
 
 /** A tenant as the API shows it: secret values in its configuration (the sandbox Graph `token`) read "***". */
 const view = (t: TenantRecord) => ({
@@ -80,7 +81,7 @@ function writeCondition(id: string, tenant: TenantRecord | 'invalid', ifMatch: I
  * schemaVersion is today's shape; an older version is migrated; a newer one is refused (422).
  */
 export async function putTenant(
-  deps: Pick<Services, 'tenants' | 'secrets'> & EnqueueSubscriptionMaintenanceDeps,
+  deps: Pick<Services, 'tenants' | 'secrets' | 'certificates' | 'credentialStates'> & EnqueueSubscriptionMaintenanceDeps,
   request: HttpRequest,
 ): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
@@ -93,6 +94,7 @@ export async function putTenant(
       throw new AppError('PRECONDITION_FAILED', `tenant ${id} does not exist, so If-Match cannot match; send no If-Match to create it`);
     // A new tenant starts without secrets: anything under its derived names is left over, never inherited.
     await deleteTenantSecrets(deps.secrets, id);
+    await forgetTenantGraphCredential(deps, id);
     const created = await deps.tenants.create(id, restoreRedactedSecrets(body, undefined));
     await enqueueSubscriptionMaintenance(deps, id, created.etag, 'manual');
     return json(201, view(created), { etag: created.etag, location: `/api/tenants/${id}` });
@@ -109,7 +111,17 @@ export async function putTenant(
 /** What deleting a tenant uses: the tenant tables, its adapters, and removing (or forgetting) its subscriptions. */
 export type DeleteTenantDeps = Pick<
   Services,
-  'tenants' | 'links' | 'deltaStates' | 'connectorsFor' | 'pbxKeys' | 'numberQuarantine' | 'groupLinks' | 'groupMembers' | 'linkEventInbox'
+  | 'tenants'
+  | 'links'
+  | 'deltaStates'
+  | 'connectorsFor'
+  | 'pbxKeys'
+  | 'numberQuarantine'
+  | 'groupLinks'
+  | 'groupMembers'
+  | 'linkEventInbox'
+  | 'certificates'
+  | 'credentialStates'
 > &
   SubscriptionUpkeepDeps &
   ForgetTenantSubscriptionsDeps;
@@ -139,6 +151,7 @@ export async function deleteTenant(deps: DeleteTenantDeps, request: HttpRequest,
   // Its secrets go first, so a tenant created again with this id never inherits them (Key Vault soft delete
   // included: the store frees the name when it is written again). A failure leaves the tenant, to delete again.
   await deleteTenantSecrets(deps.secrets, id);
+  await forgetTenantGraphCredential(deps, id);
   await deps.tenants.delete(id, condition);
   await deps.links.deleteAllForTenant(id);
   await deps.deltaStates.clearTenant(id);

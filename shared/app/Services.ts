@@ -7,6 +7,9 @@ import { type PbxProfile } from '../pbx/ports/PbxProfile';
 import { type PbxGroups } from '../pbx/ports/PbxGroups';
 import { type JobQueue } from '../platform/queue/JobQueue';
 import { type SecretStore } from '../platform/secrets/SecretStore';
+import { type CertificateStore } from '../platform/certificates/CertificateStore';
+import { type SharedAppSettings } from '../credentials/SharedAppSettings';
+import { type GraphEndpointsFor } from '../graph/GraphEndpoints';
 import { type TableStores } from '../platform/tables/createTableStores';
 import { type SubscribedResource } from '../subscriptions/SubscriptionStore';
 import { type TenantRecord } from './TenantStore';
@@ -37,6 +40,12 @@ export interface NotificationSettings {
 /** Everything a function needs, built once per process (composition root: createServices). */
 export interface Services extends TableStores {
   secrets: SecretStore;
+  /** Certificates whose key never leaves the store except to sign in (Key Vault, or a local file). */
+  certificates: CertificateStore;
+  /** The operator's multi-tenant app (auth kind `sharedApp`), when configured. */
+  sharedApp?: SharedAppSettings | undefined;
+  /** Where Graph and Entra ID are for a cloud (tests: the local stand-ins). */
+  graphEndpoints: GraphEndpointsFor;
   queue: JobQueue;
   /** The features this process runs (router, scheduler, subscriptions and webhooks loop over them). */
   features: FeatureRegistry;

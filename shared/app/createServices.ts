@@ -13,8 +13,15 @@ import { type JobQueue } from '../platform/queue/JobQueue';
 import { ServiceBusJobQueue } from '../platform/queue/ServiceBusJobQueue';
 import { KeyVaultSecretStore } from '../platform/secrets/KeyVaultSecretStore';
 import { LocalSecretStore } from '../platform/secrets/LocalSecretStore';
+import { KeyVaultCertificateStore } from '../platform/certificates/KeyVaultCertificateStore';
+import { LocalCertificateStore } from '../platform/certificates/LocalCertificateStore';
+import { localCertificatesFile } from '../platform/certificates/localCertificatesFile';
 import { type SecretStore } from '../platform/secrets/SecretStore';
-import { readGraphSecret, readPbxCredential } from '../platform/secrets/tenantSecrets';
+import { readPbxCredential } from '../platform/secrets/tenantSecrets';
+import { type GraphSignInDeps, resolveGraphSignIn } from './resolveGraphSignIn';
+import { type GraphEndpointsFor, nationalCloudEndpoints } from '../graph/GraphEndpoints';
+import { type CertificateStore } from '../platform/certificates/CertificateStore';
+import { type SharedAppSettings } from '../credentials/SharedAppSettings';
 import { type TableStores, createTableStores } from '../platform/tables/createTableStores';
 import { type TenantRecord } from './TenantStore';
 import { type NotificationSettings, type Services, type TenantConnectors } from './Services';
@@ -35,24 +42,27 @@ const fingerprint = (...parts: string[]) => createHash('sha256').update(JSON.str
  * until the credential is written again, so editing a configuration never sends a credential somewhere new.
  */
 export function connectorFactory(
-  secrets: SecretStore,
+  deps: GraphSignInDeps & { graphEndpoints: GraphEndpointsFor },
   features: FeatureRegistry,
 ): (tenant: TenantRecord, lane?: Lane) => Promise<TenantConnectors> {
+  const { secrets } = deps;
   const cache = new Map<string, { version: string; connectors: TenantConnectors }>();
   return async (tenant, lane = 'directory') => {
     const key = `${tenant.id}/${lane}`;
-    const { microsoft365 } = tenant.config;
     const pbxConfig = tenant.config.pbx;
-    const graphKind = microsoft365.auth.kind === 'certificate' ? 'graphCertificate' : 'graph';
-    const graphSecret = await requireTenantCredential(tenant.id, graphKind, () =>
-      readGraphSecret(secrets, tenant.id, microsoft365.auth.kind),
-    );
+    const graphKind = tenant.config.microsoft365.auth.kind === 'certificate' ? 'graphCertificate' : 'graph';
+    const signIn = await resolveGraphSignIn(deps, tenant.id, tenant.config);
+    const { microsoft365 } = signIn;
     const credential = await requireTenantCredential(tenant.id, 'pbx', () => readPbxCredential(secrets, tenant.id, pbxConfig.baseUrl));
-    const version = fingerprint(tenant.etag, graphSecret, credential.username, credential.password, credential.origin);
+    const version = fingerprint(tenant.etag, signIn.secret, credential.username, credential.password, credential.origin);
     const hit = cache.get(key);
     if (hit && hit.version === version) return hit.connectors;
     const graph = await requireTenantCredential(tenant.id, graphKind, () =>
-      createGraphClient({ microsoft365, credentialSecret: graphSecret }),
+      createGraphClient({
+        microsoft365,
+        credentialSecret: signIn.secret,
+        endpoints: deps.graphEndpoints(microsoft365.nationalCloud),
+      }),
     );
     // Each lane paces the PBX with its own share of the tenant's budget (laneShare).
     const rateLimitPerMinute = Math.max(1, Math.floor(pbxConfig.rateLimitPerMinute * laneShare(tenant.config, lane, features)));
@@ -84,6 +94,9 @@ export async function createServices(settings: AppSettings, overrides: { queue?:
   const secrets: SecretStore = settings.KEY_VAULT_URI
     ? new KeyVaultSecretStore(settings.KEY_VAULT_URI, needsCredential())
     : new LocalSecretStore(settings.LOCAL_SECRETS_FILE!);
+  const certificates: CertificateStore = settings.KEY_VAULT_URI
+    ? new KeyVaultCertificateStore(settings.KEY_VAULT_URI, needsCredential())
+    : new LocalCertificateStore(localCertificatesFile(settings.LOCAL_SECRETS_FILE!));
   let queue = overrides.queue;
   if (!queue) {
     if (settings.QUEUE_MODE === 'inprocess')
@@ -98,30 +111,58 @@ export async function createServices(settings: AppSettings, overrides: { queue?:
   return assembleServices({
     stores,
     secrets,
+    certificates,
+    sharedApp: sharedAppFrom(settings),
     queue,
     syncConcurrency: settings.SYNC_CONCURRENCY,
     notifications: notificationSettingsFrom(settings),
   });
 }
 
+/** The operator's multi-tenant app from the SHARED_APP_* settings (all or none: AppSettings checks). */
+function sharedAppFrom(settings: AppSettings): SharedAppSettings | undefined {
+  if (!settings.SHARED_APP_CLIENT_ID || !settings.SHARED_APP_OBJECT_ID || !settings.SHARED_APP_DIRECTORY_ID) return undefined;
+  const root = settings.PUBLIC_BASE_URL?.replace(/\/+$/, '');
+  return {
+    clientId: settings.SHARED_APP_CLIENT_ID,
+    objectId: settings.SHARED_APP_OBJECT_ID,
+    homeDirectoryId: settings.SHARED_APP_DIRECTORY_ID,
+    nationalCloud: settings.SHARED_APP_NATIONAL_CLOUD,
+    consentRedirectUrl: root ? `${root}/api/consent/callback` : undefined,
+  };
+}
+
 /** Services from their parts (createServices, the local host, tests and benchmarks all build them here). */
 export function assembleServices(parts: {
   stores: TableStores;
   secrets: SecretStore;
+  certificates: CertificateStore;
+  /** The operator's multi-tenant app, when SHARED_APP_* are set. */
+  sharedApp?: SharedAppSettings | undefined;
+  /** Default: each tenant's national cloud (tests: the local stand-ins). */
+  graphEndpoints?: GraphEndpointsFor;
   queue: JobQueue;
   syncConcurrency: number;
   notifications: NotificationSettings;
   /** Default: every feature of this build (tests register their own). */
   features?: FeatureRegistry;
 }): Services {
-  const { stores, secrets, queue } = parts;
+  const { stores, secrets, queue, certificates } = parts;
   const features = parts.features ?? defaultFeatureRegistry();
+  const graphEndpoints = parts.graphEndpoints ?? nationalCloudEndpoints;
+  const sharedApp = parts.sharedApp;
   return {
     ...stores,
     secrets,
+    certificates,
+    sharedApp,
+    graphEndpoints,
     queue,
     features,
-    connectorsFor: connectorFactory(secrets, features),
+    connectorsFor: connectorFactory(
+      { secrets, certificates, credentialStates: stores.credentialStates, sharedApp, graphEndpoints },
+      features,
+    ),
     syncConcurrency: parts.syncConcurrency,
     ...notificationServices(parts.notifications, queue, stores.subscriptions, features, stores.deltaDemand),
   };

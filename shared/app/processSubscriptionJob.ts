@@ -5,9 +5,13 @@ import { type SubscriptionChanges, type SubscriptionUpkeepDeps, TenantSubscripti
 import { type ForgetTenantSubscriptionsDeps, forgetTenantSubscriptions } from '../subscriptions/forgetTenantSubscriptions';
 import { type Services } from './Services';
 import { type Logger } from '../core/logging/Logger';
+import { type GraphCredentialDeps, rollTenantCertificateIfManaged } from './graphCredentials';
 
 /** What a subscription job uses: the tenant and its adapters, then the upkeep's (or forgetting's) dependencies. */
-export type SubscriptionJobDeps = Pick<Services, 'tenants' | 'connectorsFor'> & SubscriptionUpkeepDeps & ForgetTenantSubscriptionsDeps;
+export type SubscriptionJobDeps = Pick<Services, 'tenants' | 'connectorsFor'> &
+  SubscriptionUpkeepDeps &
+  ForgetTenantSubscriptionsDeps &
+  GraphCredentialDeps;
 
 /**
  * Runs a subscription job in the tenant's session. Retryable failures (Graph or storage unavailable) are
@@ -27,6 +31,9 @@ export async function processSubscriptionJob(
     logger.info('the tenant no longer exists; its subscription records were removed');
     return undefined;
   }
+  // The tenant's upkeep also checks its certificate's rollover first, so the maintenance that follows signs in
+  // with the version the check settled on.
+  if (job.action === 'maintain') await rollTenantCertificateIfManaged(deps, tenant, logger.with({ feature: 'credentials' }));
   try {
     const connectors = await deps.connectorsFor(tenant);
     const subscriptions = new TenantSubscriptions(deps, tenant, connectors.subscriptions, logger);

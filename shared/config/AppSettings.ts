@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { AppError } from '../core/errors/AppError';
 import { formatZodIssues } from './formatZodIssues';
 import { isLoopbackUrl } from './isLoopbackUrl';
+import { NationalCloudSchema } from './nationalClouds';
+import { guid } from './guid';
 
 // `X=` in a settings file means "unset" (as t3-env's emptyStringAsUndefined).
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
@@ -33,7 +35,10 @@ const SettingsObjectSchema = z
     ServiceBusConnection: optional(z.string()),
     ServiceBusConnection__fullyQualifiedNamespace: optional(z.string()),
     ServiceBusQueueName: withDefault(z.string().min(1), 'sync-jobs'),
-    /** Key Vault holding certificates and secrets; or LOCAL_SECRETS_FILE for local runs. */
+    /**
+     * Key Vault holding certificates and secrets; or LOCAL_SECRETS_FILE for local runs (the connector's own
+     * certificates then live beside it, in <name>.certificates.json).
+     */
     KEY_VAULT_URI: optional(z.string().url()),
     LOCAL_SECRETS_FILE: optional(z.string().min(1)),
     /** User-assigned managed identity client id (Azure). */
@@ -61,6 +66,14 @@ const SettingsObjectSchema = z
      * request "too long". A create refused as too long is retried with a conservative 4,230 minutes.
      */
     subscriptionLifetimeMinutes: z.record(z.string(), z.coerce.number().int().min(45).max(41_760)),
+    /**
+     * The operator's multi-tenant app (auth kind `sharedApp`, for service providers): its client id, its
+     * registration's object id and the operator's directory where it is registered. All three or none.
+     */
+    SHARED_APP_CLIENT_ID: optional(guid),
+    SHARED_APP_OBJECT_ID: optional(guid),
+    SHARED_APP_DIRECTORY_ID: optional(guid),
+    SHARED_APP_NATIONAL_CLOUD: withDefault(NationalCloudSchema, 'GLOBAL'),
   })
   .superRefine((s, ctx) => {
     if (!s.AzureWebJobsStorage && !s.AzureWebJobsStorage__tableServiceUri) {
@@ -75,6 +88,14 @@ const SettingsObjectSchema = z
         code: 'custom',
         path: ['ServiceBusConnection__fullyQualifiedNamespace'],
         message: 'set ServiceBusConnection__fullyQualifiedNamespace (managed identity) or ServiceBusConnection, or QUEUE_MODE=inprocess',
+      });
+    }
+    const sharedApp = [s.SHARED_APP_CLIENT_ID, s.SHARED_APP_OBJECT_ID, s.SHARED_APP_DIRECTORY_ID];
+    if (sharedApp.some(Boolean) && !sharedApp.every(Boolean)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SHARED_APP_CLIENT_ID'],
+        message: 'set all of SHARED_APP_CLIENT_ID, SHARED_APP_OBJECT_ID and SHARED_APP_DIRECTORY_ID, or none',
       });
     }
     if (!s.KEY_VAULT_URI === !s.LOCAL_SECRETS_FILE) {

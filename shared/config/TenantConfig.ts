@@ -30,9 +30,16 @@ export const TenantIdSchema = z
  * How the connector signs in to Graph. The configuration names no secret: the connector keeps the material
  * under names it derives from the tenant id (tenant-<id>-graph-cert for `certificate`, tenant-<id>-graph for
  * `clientSecret` and the sandbox token), written with PUT /api/tenants/{id}/secrets/graph.
+ *
+ * `managedCertificate`: the connector makes the certificate itself (tenant-<id>-graph-managed in Key Vault,
+ * renewed there before it expires), the admin uploads its public part once (GET …/certificate), and later
+ * versions are registered on the app by the connector (addKey) when `microsoft365.applicationObjectId` is set.
+ * `sharedApp`: the operator's one multi-tenant app (SHARED_APP_* settings), consented by this tenant's admin.
  */
 export const GraphAuthSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('certificate') }).strict(),
+  z.object({ kind: z.literal('managedCertificate') }).strict(),
+  z.object({ kind: z.literal('sharedApp') }).strict(),
   z.object({ kind: z.literal('clientSecret') }).strict(),
   z
     .object({
@@ -114,6 +121,11 @@ export const TenantConfigSchema = z
       .object({
         directoryId: guid,
         applicationId: guid,
+        /**
+         * The app registration's object id (not its client id): with it the connector registers its renewed
+         * certificate on the app itself (Graph addKey) and removes the old one, so no one uploads a key again.
+         */
+        applicationObjectId: guid.optional(),
         nationalCloud: NationalCloudSchema.default('GLOBAL'),
         auth: GraphAuthSchema,
       })

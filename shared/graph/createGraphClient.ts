@@ -7,7 +7,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { type TenantConfig } from '../config/TenantConfig';
-import { cloudEndpoints } from '../config/nationalClouds';
+import { type GraphEndpoints, nationalCloudEndpoints } from './GraphEndpoints';
 import { BearerTokenMiddleware } from './BearerTokenMiddleware';
 import { type GraphConnection } from './GraphConnection';
 import { RequestCountingMiddleware } from './RequestCountingMiddleware';
@@ -33,6 +33,8 @@ export async function createGraphClient(options: {
    */
   credentialSecret: string;
   maxRetries?: number;
+  /** Default: the tenant's national cloud (tests: the local stand-ins). */
+  endpoints?: GraphEndpoints;
 }): Promise<GraphConnection> {
   const { microsoft365 } = options;
   const auth = microsoft365.auth;
@@ -43,8 +45,9 @@ export async function createGraphClient(options: {
     const token = options.credentialSecret;
     provider = { getAccessToken: async () => token };
   } else {
-    baseUrl = cloudEndpoints[microsoft365.nationalCloud].graphBaseUrl;
-    const credential = await createGraphCredential({ ...microsoft365, auth }, options.credentialSecret);
+    const endpoints = options.endpoints ?? nationalCloudEndpoints(microsoft365.nationalCloud);
+    baseUrl = endpoints.graphBaseUrl;
+    const credential = await createGraphCredential({ ...microsoft365, auth }, options.credentialSecret, endpoints);
     provider = new TokenCredentialAuthenticationProvider(credential, { scopes: [`${baseUrl}/.default`] });
   }
   const maxRetries = Math.max(0, Math.min(10, Math.floor(options.maxRetries ?? 6)));

@@ -215,6 +215,7 @@ describe('infra/app/appSettings.json: the identity’s roles', () => {
     keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
     keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
     keyVaultCertificateUser: 'db79e9a7-68ee-4b58-9aeb-b90e7c24fcba',
+    keyVaultCertificatesOfficer: 'a4417e6f-fecd-4de8-b567-7b0420556985',
     monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
   };
 
@@ -240,8 +241,11 @@ describe('infra/app/appSettings.json: the identity’s roles', () => {
     const store = sources('shared/platform/secrets/KeyVaultSecretStore.ts');
     if (/\.(setSecret|beginDeleteSecret|beginRecoverDeletedSecret)\(/.test(store)) needed[ROLE.keyVaultSecretsOfficer] = 'keyVault';
     else if (/\.getSecret\(/.test(store)) needed[ROLE.keyVaultSecretsUser] = 'keyVault';
-    // Certificates are read as their backing secret (SecretClient); a CertificateClient would need Certificate User.
-    if (productionImports('@azure/keyvault-certificates')) needed[ROLE.keyVaultCertificateUser] = 'keyVault';
+    // Certificates: making and renewing them (the connector's own Graph certificates) needs Certificates Officer;
+    // only reading them would be Certificate User. Private keys are read through the backing secret (above).
+    const certificates = sources('shared/platform/certificates/KeyVaultCertificateStore.ts');
+    if (/\.beginCreateCertificate\(/.test(certificates)) needed[ROLE.keyVaultCertificatesOfficer] = 'keyVault';
+    else if (productionImports('@azure/keyvault-certificates')) needed[ROLE.keyVaultCertificateUser] = 'keyVault';
     // Telemetry with Entra auth (local auth is off on Application Insights).
     if (/Authorization=AAD/.test(String(settings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING)))
       needed[ROLE.monitoringMetricsPublisher] = 'applicationInsights';

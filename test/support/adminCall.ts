@@ -38,6 +38,8 @@ export function adminCaller(services: () => Services, onLog: (line: string) => v
       logHandler: (_level, ...args) => onLog(args.map(String).join(' ')),
     });
     const response = await adminHandler(route, async () => services())(request, context);
-    return { status: response.status ?? 200, body: response.jsonBody, headers: response.headers as Record<string, string> | undefined };
+    // A JSON answer is read as its object; a file (a certificate) or a page as the body it carries.
+    const body = response.jsonBody !== undefined ? response.jsonBody : response.body;
+    return { status: response.status ?? 200, body, headers: response.headers as Record<string, string> | undefined };
   };
 }

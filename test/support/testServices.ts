@@ -3,6 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InProcessJobQueue } from '../../shared/platform/queue/InProcessJobQueue';
 import { LocalSecretStore } from '../../shared/platform/secrets/LocalSecretStore';
+import { LocalCertificateStore } from '../../shared/platform/certificates/LocalCertificateStore';
+import { localCertificatesFile } from '../../shared/platform/certificates/localCertificatesFile';
+import { type CertificateStore } from '../../shared/platform/certificates/CertificateStore';
+import { type GraphEndpointsFor } from '../../shared/graph/GraphEndpoints';
+import { type SharedAppSettings } from '../../shared/credentials/SharedAppSettings';
 import { assembleServices } from '../../shared/app/createServices';
 import { notificationSettingsFrom } from '../../shared/app/notificationServices';
 import { type Services } from '../../shared/app/Services';
@@ -13,12 +18,22 @@ import { testStorageConnectionString, uniqueTablePrefix } from './storage';
 /** Real adapters over the test Azurite, a local secret file and an in-process queue (not started). */
 export async function createTestServices(
   secrets: Record<string, string> = {},
-  options: { publicBaseUrl?: string; debounceMs?: number; lifetimeMinutes?: number; features?: FeatureRegistry } = {},
+  options: {
+    publicBaseUrl?: string;
+    debounceMs?: number;
+    lifetimeMinutes?: number;
+    features?: FeatureRegistry;
+    /** Default: a local certificate file beside the secrets. */
+    certificates?: CertificateStore;
+    graphEndpoints?: GraphEndpointsFor;
+    sharedApp?: SharedAppSettings;
+  } = {},
 ): Promise<Services & { queue: InProcessJobQueue; secretsFile: string; tablePrefix: string }> {
   const tablePrefix = uniqueTablePrefix();
   const stores = await createTableStores({ connectionString: testStorageConnectionString(), tablePrefix });
   const secretsFile = join(mkdtempSync(join(tmpdir(), 'secrets-')), 'secrets.json');
   const secretStore = new LocalSecretStore(secretsFile, secrets);
+  const certificates = options.certificates ?? new LocalCertificateStore(localCertificatesFile(secretsFile));
   const queue = new InProcessJobQueue({ retryDelayMs: () => 20 });
   const notifications = notificationSettingsFrom({
     PUBLIC_BASE_URL: options.publicBaseUrl,
@@ -29,6 +44,9 @@ export async function createTestServices(
     ...assembleServices({
       stores,
       secrets: secretStore,
+      certificates,
+      ...(options.graphEndpoints ? { graphEndpoints: options.graphEndpoints } : {}),
+      ...(options.sharedApp ? { sharedApp: options.sharedApp } : {}),
       queue,
       syncConcurrency: 8,
       notifications,

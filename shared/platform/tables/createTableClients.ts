@@ -30,6 +30,7 @@ const TABLE_NAMES = {
   groupLinks: 'grouplinks',
   groupMembers: 'groupmembers',
   linkEventInbox: 'linkeventinbox',
+  credentialStates: 'credentialstate',
 } as const;
 
 export type TableClients = Record<keyof typeof TABLE_NAMES, TableClient>;

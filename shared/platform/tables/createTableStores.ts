@@ -29,6 +29,8 @@ import { TableGroupMembershipStore } from './TableGroupMembershipStore';
 import { type LinkEventInbox } from '../../engine/LinkEventInbox';
 import { TableLinkEventInbox } from './TableLinkEventInbox';
 import { type TableStorageOptions, createTableClients } from './createTableClients';
+import { type CredentialStateStore } from '../../credentials/CredentialStateStore';
+import { TableCredentialStateStore } from './TableCredentialStateStore';
 
 export interface TableStores {
   tenants: TenantStore;
@@ -53,6 +55,8 @@ export interface TableStores {
   groupMembers: GroupMembershipStore;
   /** Link events kept for a feature that handles them one by one (groups), oldest first. */
   linkEventInbox: LinkEventInbox;
+  /** Which certificate version each tenant (and the shared app) signs in with, its rollover, and admin consent. */
+  credentialStates: CredentialStateStore;
 }
 
 /** Every Table Storage repository, over tables that exist once this resolves. */
@@ -74,5 +78,6 @@ export async function createTableStores(options: TableStorageOptions): Promise<T
     groupLinks: new TableGroupLinkStore(tables.groupLinks),
     groupMembers: new TableGroupMembershipStore(tables.groupMembers),
     linkEventInbox: new TableLinkEventInbox(tables.linkEventInbox),
+    credentialStates: new TableCredentialStateStore(tables.credentialStates),
   };
 }

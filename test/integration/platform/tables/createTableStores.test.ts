@@ -13,6 +13,7 @@ describe('createTableStores', () => {
     expect(await second.scheduleState.getLastFire('acme')).toBe('2026-01-01T00:00:00.000Z');
     const names = (await tableNamesWithPrefix(prefix)).map((name) => name.slice(prefix.length));
     expect(names.sort()).toEqual([
+      'credentialstate',
       'deltademand',
       'deltastate',
       'grouplinks',
@@ -35,6 +36,7 @@ describe('createTableStores', () => {
     const prefix = freshTablePrefix();
     const clients = await createTableClients(testTableStorage(prefix));
     expect(Object.keys(clients).sort()).toEqual([
+      'credentialStates',
       'deltaDemand',
       'deltaStates',
       'groupLinks',
@@ -84,7 +86,7 @@ describe('the tables of a test', () => {
 
   it('are created under a prefix of their own', async () => {
     prefixOfFinishedTest = (await freshStores()).prefix;
-    expect(await tableNamesWithPrefix(prefixOfFinishedTest)).toHaveLength(15);
+    expect(await tableNamesWithPrefix(prefixOfFinishedTest)).toHaveLength(16);
   });
 
   it('are deleted once that test finishes', async () => {
