@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { type CommandLine, parseCommandLine } from '../shared/platform/local/parseCommandLine';
 
 export const BENCH_USAGE = [
-  'usage: npm run bench -- [--only sync|groups|notifications|tenants|webhookFlood (its own options: webhookFloodBench.ts)]',
+  'usage: npm run bench -- [--only sync|threecx|groups|notifications|tenants|webhookFlood (its own options: webhookFloodBench.ts)]',
   '         [--users N] [--pbx-rate R] [--groups N] [--memberships N] [--group-users N] [--notify-users N] [--changes N]',
   '         [--changes-per-second N] [--webhook-rps N] [--webhook-seconds N] [--debounce-ms N]',
   '         [--tenants N] [--tenant-users N] [--sessions N,N,…]',
-  '  sync:          --users (10000) sandbox users, PBX rate limit --pbx-rate (10000) requests/minute',
+  '  sync, threecx: --users (10000) sandbox users, PBX rate limit --pbx-rate (PortSIP 10000, 3CX 6000) requests/minute',
   '  groups:        --groups (300) groups holding --memberships (10000) of the synced users of --group-users (5000)',
   '  notifications: --notify-users (2000), --changes (1000) at --changes-per-second (20), webhook load',
   '                 --webhook-rps (200) for --webhook-seconds (30), lifecycle-event window --debounce-ms (2000)',
@@ -23,20 +23,24 @@ const counts = (min: number, max: number, fallback: string) =>
     .transform((text) => text.split(',').map(Number))
     .refine((list) => list.every((n) => n >= min && n <= max), `must each be from ${min} to ${max}`);
 
-/** A whole number written in digits, within bounds; its default when the option is absent. */
-const count = (min: number, max: number, fallback: number) =>
+/** A whole number written in digits, within bounds. */
+const wholeNumber = (min: number, max: number) =>
   z
     .string()
     .regex(/^[0-9]+$/, 'must be a whole number')
     .transform(Number)
-    .pipe(z.int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
-    .default(fallback);
+    .pipe(z.int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+/** …and its default when the option is absent. */
+const count = (min: number, max: number, fallback: number) => wholeNumber(min, max).default(fallback);
 
 const BenchOptionsSchema = z
   .object({
-    only: z.enum(['sync', 'groups', 'notifications', 'tenants'], { error: 'must be sync, groups, notifications or tenants' }).optional(),
+    only: z
+      .enum(['sync', 'threecx', 'groups', 'notifications', 'tenants'], { error: 'must be sync, threecx, groups, notifications or tenants' })
+      .optional(),
     users: count(1, 1_000_000, 10_000),
-    'pbx-rate': count(1, 1_000_000, 10_000),
+    // Absent: each PBX at its own configuration default (PortSIP 10,000 and 3CX 6,000 requests per minute).
+    'pbx-rate': wholeNumber(1, 1_000_000).optional(),
     groups: count(1, 100_000, 300),
     memberships: count(1, 10_000_000, 10_000),
     'group-users': count(1, 1_000_000, 5000),
@@ -53,7 +57,8 @@ const BenchOptionsSchema = z
   .transform((o) => ({
     only: o.only,
     users: o.users,
-    pbxRate: o['pbx-rate'],
+    pbxRate: o['pbx-rate'] ?? 10_000,
+    threeCxPbxRate: o['pbx-rate'] ?? 6_000,
     groups: o.groups,
     memberships: o.memberships,
     groupUsers: o['group-users'],

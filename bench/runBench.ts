@@ -10,9 +10,10 @@ import { startSandboxRig } from './sandboxRig';
 import { usersManifest } from '../shared/features/users/usersManifest';
 
 /**
- * npm run bench [-- --users N --pbx-rate R] [--only sync|groups|notifications|tenants|webhookFlood] (all options: benchOptions.ts, --help):
+ * npm run bench [-- --users N --pbx-rate R] [--only sync|threecx|groups|notifications|tenants|webhookFlood] (all options: benchOptions.ts, --help):
  * - sync: an initial sync of N sandbox users and no-change re-syncs, over real HTTP and Azurite, reporting
  *   wall time, requests, the rate-limit bound and peak memory;
+ * - threecx: the same against the 3CX simulator (five-digit extensions, the connector's 3CX pacing);
  * - groups: the same for the groups feature: the first run of 300 groups with 10,000 memberships and
  *   no-change re-runs (groupsBench.ts);
  * - notifications: change → PBX latency after the notification arrives (1,000 changes) and the webhook's
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
   if (isWebhookFloodRun(process.argv.slice(2))) return runWebhookFloodBench(process.argv.slice(2));
   const options = optionsOrExit(parseBenchOptions(process.argv.slice(2)));
   const runs = (bench: NonNullable<BenchOptions['only']>) => options.only === undefined || options.only === bench;
-  if (runs('sync')) await syncBench(options);
+  if (runs('sync')) await syncBench(options, 'portsip');
+  if (runs('threecx')) await syncBench(options, '3cx');
   if (runs('groups'))
     await runGroupsBench({ groups: options.groups, memberships: options.memberships, users: options.groupUsers, pbxRate: options.pbxRate });
   if (runs('notifications')) await notificationsBench(options);
@@ -60,16 +62,17 @@ async function notificationsBench(options: BenchOptions): Promise<void> {
   }
 }
 
-async function syncBench(options: BenchOptions): Promise<void> {
-  const { users, pbxRate } = options;
-  const rig = await startSandboxRig({ users, pbxRate });
+async function syncBench(options: BenchOptions, pbxKind: 'portsip' | '3cx'): Promise<void> {
+  const { users } = options;
+  const pbxRate = pbxKind === '3cx' ? options.threeCxPbxRate : options.pbxRate;
+  const rig = await startSandboxRig({ users, pbxRate, pbxKind });
   try {
     const results = [
       await measureFeatureRun(rig, usersManifest, `initial sync, ${users} users`, 'full'),
       await measureFeatureRun(rig, usersManifest, 're-sync, no change (delta)', 'delta'),
       await measureFeatureRun(rig, usersManifest, 'full reconcile, no change', 'full'),
     ];
-    console.log(JSON.stringify({ users, pbxRateLimitPerMinute: pbxRate, node: process.version, results }, null, 2));
+    console.log(JSON.stringify({ pbx: pbxKind, users, pbxRateLimitPerMinute: pbxRate, node: process.version, results }, null, 2));
   } finally {
     await rig.stop();
   }

@@ -1,5 +1,6 @@
 import { GraphSandbox, type SandboxGroup, generateUsers } from '../sandbox/graph';
 import { PortSipSandbox } from '../sandbox/portsip';
+import { ThreeCxSandbox } from '../sandbox/threecx';
 
 /** Sums a count over every tenant's sandbox. */
 const total = <T>(items: readonly T[], count: (item: T) => number) => items.reduce((sum, item) => sum + count(item), 0);
@@ -16,10 +17,14 @@ async function main(): Promise<void> {
   const users = Number(process.argv[2] ?? 10_000);
   const rate = Number(process.argv[3] ?? 10_000);
   const tenantCount = Number(process.argv[4] ?? 1);
+  const pbxKind = process.argv[5] === '3cx' ? '3cx' : 'portsip';
   const tenants = await Promise.all(
     Array.from({ length: tenantCount }, async () => {
       const graph = await GraphSandbox.start({ pageSize: 200 });
-      const pbx = await PortSipSandbox.start({ rateLimitPerMinute: rate });
+      const pbx =
+        pbxKind === '3cx'
+          ? threeCxAsBenchPbx(await ThreeCxSandbox.start({ rateLimitPerMinute: rate, extensionLength: 5, seed: 'empty' }))
+          : await PortSipSandbox.start({ rateLimitPerMinute: rate });
       graph.seed(generateUsers(users, { seed: 42 }));
       return { graph, pbx };
     }),
@@ -63,6 +68,34 @@ async function main(): Promise<void> {
       credentials: pbx.credentials,
     })),
   });
+}
+
+/**
+ * The 3CX simulator behind the few members the bench reads of a PBX sandbox (stats, users, groups, credentials):
+ * its client id and secret take the places of PortSIP's admin name and password.
+ */
+function threeCxAsBenchPbx(pbx: ThreeCxSandbox) {
+  return {
+    baseUrl: pbx.baseUrl,
+    credentials: { username: pbx.credentials.clientId, password: pbx.credentials.clientSecret, domain: '' },
+    stats: {
+      get requests() {
+        return pbx.stats.requests;
+      },
+      get writes() {
+        return pbx.stats.writes;
+      },
+      get byRoute() {
+        return pbx.stats.byRoute;
+      },
+      // The simulator counts 429s among its requests only; the adapter paces below the limit, so none are expected.
+      throttled: 0,
+      reset: () => pbx.stats.reset(),
+    },
+    listUsers: () => pbx.users(),
+    listGroups: (): { members: unknown[] }[] => [],
+    stop: () => pbx.stop(),
+  };
 }
 
 void main();

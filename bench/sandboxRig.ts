@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { InProcessJobQueue } from '../shared/platform/queue/InProcessJobQueue';
 import { LocalSecretStore } from '../shared/platform/secrets/LocalSecretStore';
 import { LocalCertificateStore } from '../shared/platform/certificates/LocalCertificateStore';
+import { UserSyncOptionsSchema } from '../shared/features/users/usersOptions';
 import { assembleServices } from '../shared/app/createServices';
 import { notificationSettingsFrom } from '../shared/app/notificationServices';
 import { type Services } from '../shared/app/Services';
@@ -60,13 +61,16 @@ export async function startSandboxRig(options: {
   maxConcurrentSessions?: number;
   /** Changes to each tenant's configuration before it is created. */
   configure?: (config: TenantConfig) => void;
+  /** The PBX simulator (default PortSIP). 3CX gets five-digit extensions numbered from 10000. */
+  pbxKind?: 'portsip' | '3cx';
 }): Promise<SandboxRig> {
   const { users, pbxRate } = options;
   const tenantCount = options.tenants ?? 1;
   const tenantIds =
     tenantCount === 1 ? ['bench'] : Array.from({ length: tenantCount }, (_, k) => `bench-${String(k + 1).padStart(4, '0')}`);
   const azurite = await startAzurite();
-  const sandbox = fork(join(__dirname, 'sandboxProcess.js'), [String(users), String(pbxRate), String(tenantCount)], {
+  const pbxKind = options.pbxKind ?? 'portsip';
+  const sandbox = fork(join(__dirname, 'sandboxProcess.js'), [String(users), String(pbxRate), String(tenantCount), pbxKind], {
     stdio: 'inherit',
   });
   const started = await new Promise<{
@@ -88,9 +92,13 @@ export async function startSandboxRig(options: {
       graphToken: tenant.graphToken,
       pbxBaseUrl: tenant.pbxBaseUrl,
       pbxDomain: tenant.credentials.domain,
+      threeCxClientId: pbxKind === '3cx' ? tenant.credentials.username : undefined,
     };
     await writeSandboxTenantSecrets(secrets, tenantId, endpoints, tenant.credentials);
-    const config = sandboxTenantConfig(endpoints);
+    const config = sandboxTenantConfig(
+      endpoints,
+      pbxKind === '3cx' ? UserSyncOptionsSchema.parse({ numbering: { mode: 'fromStart', start: '10000' } }) : {},
+    );
     config.pbx.rateLimitPerMinute = pbxRate;
     options.configure?.(config);
     await stores.tenants.create(tenantId, config);

@@ -1,3 +1,4 @@
+import { AppError } from '../../shared/core/errors/AppError';
 import { GroupSyncOptionsSchema } from '../../shared/features/groups/groupsOptions';
 import { mkdirSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
@@ -17,6 +18,7 @@ import { forgetTenantSubscriptions } from '../../shared/subscriptions/forgetTena
 import { requestTenantSync } from '../../shared/app/requestTenantSync';
 import { GraphSandbox, demoCompany } from '../../sandbox/graph';
 import { PortSipSandbox } from '../../sandbox/portsip';
+import { ThreeCxSandbox } from '../../sandbox/threecx';
 import { LocalHttpHost } from '../../shared/platform/local/LocalHttpHost';
 import { localAdminKey } from '../../shared/platform/local/localAdminKey';
 import { ensureLocalStorage } from '../../shared/platform/local/ensureLocalStorage';
@@ -56,6 +58,13 @@ export async function startLocalConnector(
   }
 }
 
+/** SANDBOX_PBX: which PBX simulator the demo runs against (default PortSIP). */
+function sandboxPbxOf(env: Record<string, string | undefined>): 'portsip' | '3cx' {
+  const value = (env.SANDBOX_PBX ?? 'portsip').toLowerCase();
+  if (value === 'portsip' || value === '3cx') return value;
+  throw new AppError('CONFIG', `SANDBOX_PBX must be portsip or 3cx, not ${JSON.stringify(value.slice(0, 32))}`);
+}
+
 async function startSequence(
   env: Record<string, string | undefined>,
   stops: StopStack,
@@ -64,6 +73,7 @@ async function startSequence(
   const log = options.log ?? ((m: string) => console.log(m));
   const logger = options.logger ?? new Logger(consoleLogSink(), 'local');
   const ports = localPorts(env);
+  const sandboxPbx = sandboxPbxOf(env);
   const useSandbox = (env.CONNECTOR_SANDBOX ?? 'true') !== 'false';
   const localDir = options.localDir ?? resolve('.local');
   mkdirSync(localDir, { recursive: true });
@@ -89,7 +99,7 @@ async function startSequence(
   const services = await createServices(settings, { queue });
   setServices(services);
 
-  if (useSandbox) await startSandboxes(services, ports, stops, log);
+  if (useSandbox) await startSandboxes(services, ports, stops, log, sandboxPbx);
 
   queue.start((job) => processJob(services, job, logger.with({ feature: 'syncWorker' })));
   const publicHost = settings.PUBLIC_BASE_URL ? new URL(settings.PUBLIC_BASE_URL).host : undefined;
@@ -165,23 +175,36 @@ function shortPath(path: string): string {
 }
 
 /** Both sandboxes on their ports, the demo company, and the demo tenant pointed at them (empty, so no old links). */
-async function startSandboxes(services: Services, ports: LocalPorts, stops: StopStack, log: (message: string) => void): Promise<void> {
+async function startSandboxes(
+  services: Services,
+  ports: LocalPorts,
+  stops: StopStack,
+  log: (message: string) => void,
+  sandboxPbx: 'portsip' | '3cx',
+): Promise<void> {
   const graph = await GraphSandbox.start({ port: ports.SANDBOX_GRAPH_PORT }).catch(
     explainListenError(ports.SANDBOX_GRAPH_PORT, 'SANDBOX_GRAPH_PORT'),
   );
   stops.add('the sandbox Graph', () => graph.stop());
-  const pbx = await PortSipSandbox.start({ port: ports.SANDBOX_PBX_PORT }).catch(
+  const pbx = await startSandboxPbx(sandboxPbx, ports.SANDBOX_PBX_PORT).catch(
     explainListenError(ports.SANDBOX_PBX_PORT, 'SANDBOX_PBX_PORT'),
   );
   stops.add('the sandbox PBX', () => pbx.stop());
   const demo = demoCompany();
   graph.seed(demo.users, demo.groups);
-  const endpoints = { graphBaseUrl: graph.baseUrl, graphToken: graph.token, pbxBaseUrl: pbx.baseUrl, pbxDomain: pbx.credentials.domain };
+  const endpoints = {
+    graphBaseUrl: graph.baseUrl,
+    graphToken: graph.token,
+    pbxBaseUrl: pbx.baseUrl,
+    pbxDomain: pbx.domain,
+    threeCxClientId: pbx.threeCxClientId,
+  };
   // The demo tenant's secrets under the names the connector derives from its id (tenant-demo-pbx, tenant-demo-graph),
   // through the same store the connector reads (the local file, or Key Vault when KEY_VAULT_URI is set).
-  await writeSandboxTenantSecrets(services.secrets, 'demo', endpoints, pbx.credentials);
-  // The demo shows groups too: the demo company's departments become PBX extension groups.
-  const config = { ...sandboxTenantConfig(endpoints), groups: GroupSyncOptionsSchema.parse({ enabled: true }) };
+  await writeSandboxTenantSecrets(services.secrets, 'demo', endpoints, pbx.admin);
+  // On PortSIP the demo shows groups too (the demo company's departments become PBX extension groups); the
+  // connector does not map groups onto 3CX departments.
+  const config = { ...sandboxTenantConfig(endpoints), groups: GroupSyncOptionsSchema.parse({ enabled: sandboxPbx === 'portsip' }) };
   const existing = await services.tenants.get('demo');
   if (existing) await services.tenants.replace('demo', config);
   else await services.tenants.create('demo', config);
@@ -196,5 +219,31 @@ async function startSandboxes(services: Services, ports: LocalPorts, stops: Stop
     `graph     sandbox tenant "Contoso Demo" with ${demo.users.length} ` +
       `users and ${demo.groups.length} groups on ${graph.baseUrl} (edit users: ${graph.baseUrl}/_sandbox/users, groups: ${graph.baseUrl}/_sandbox/groups)`,
   );
-  log(`pbx       sandbox PortSIP on ${pbx.baseUrl} (domain ${pbx.credentials.domain}; look inside: ${pbx.baseUrl}/_sandbox)`);
+  log(`pbx       ${pbx.description}`);
+}
+
+/** The sandbox PBX of the product asked for (SANDBOX_PBX), with what the demo tenant signs in with. */
+async function startSandboxPbx(kind: 'portsip' | '3cx', port: number) {
+  if (kind === '3cx') {
+    // Four-digit extensions, so the default numbering (from 1000) fits; the seed's messy users stay untouched.
+    const pbx = await ThreeCxSandbox.start({ port, extensionLength: 4 });
+    const { clientId, clientSecret } = pbx.credentials;
+    return {
+      baseUrl: pbx.baseUrl,
+      domain: '',
+      threeCxClientId: clientId,
+      admin: { username: clientId, password: clientSecret },
+      description: `sandbox 3CX V20 (XAPI simulator) on ${pbx.baseUrl} (API client ${clientId}; XAPI under ${pbx.baseUrl}/xapi/v1)`,
+      stop: () => pbx.stop(),
+    };
+  }
+  const pbx = await PortSipSandbox.start({ port });
+  return {
+    baseUrl: pbx.baseUrl,
+    domain: pbx.credentials.domain,
+    threeCxClientId: undefined,
+    admin: pbx.credentials,
+    description: `sandbox PortSIP on ${pbx.baseUrl} (domain ${pbx.credentials.domain}; look inside: ${pbx.baseUrl}/_sandbox)`,
+    stop: () => pbx.stop(),
+  };
 }

@@ -59,16 +59,27 @@ export async function existingTenant(deps: Pick<Services, 'tenants'>, id: string
   return tenant;
 }
 
+/** `PUT /api/tenants/{id}/secrets/pbx` for a 3CX PBX: the API client's secret (the client id is in the configuration). */
+const ThreeCxSecretBodySchema = z.object({ clientSecret: secretText(1024) }).strict();
+
 /**
- * PUT …/secrets/pbx: stores the PBX admin credential bound to the origin of the tenant's current `pbx.baseUrl`
- * (the adapter sends it nowhere else; a later URL change needs it written again). 204.
+ * PUT …/secrets/pbx: stores the PBX credential bound to the origin of the tenant's current `pbx.baseUrl` (the
+ * adapter sends it nowhere else; a later URL change needs it written again). PortSIP: a tenant admin's
+ * `{username, password}`; 3CX: the API client's `{clientSecret}`, kept with the configured client id so a
+ * changed client id needs the secret written again. 204.
  */
 export async function putPbxSecret(deps: SecretHandlerDeps, request: HttpRequest): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
   allowOnlyQuery(request, []);
-  const body = await readJsonBody(request, PbxSecretBodySchema);
   const tenant = await existingTenant(deps, id);
-  await writePbxCredential(deps.secrets, id, tenant.config.pbx.baseUrl, body);
+  const pbx = tenant.config.pbx;
+  if (pbx.kind === '3cx') {
+    const body = await readJsonBody(request, ThreeCxSecretBodySchema);
+    await writePbxCredential(deps.secrets, id, pbx.baseUrl, { username: pbx.clientId, password: body.clientSecret });
+  } else {
+    const body = await readJsonBody(request, PbxSecretBodySchema);
+    await writePbxCredential(deps.secrets, id, pbx.baseUrl, body);
+  }
   return { status: 204 };
 }
 

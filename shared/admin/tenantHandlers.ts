@@ -15,6 +15,8 @@ import { type ForgetTenantSubscriptionsDeps, forgetTenantSubscriptions } from '.
 import { Logger } from '../core/logging/Logger';
 import { deleteTenantSecrets } from '../platform/secrets/tenantSecrets';
 import { forgetTenantGraphCredential } from '../app/graphCredentials';
+import { pbxSupportsOf } from '../pbx/pbxSupportsOf';
+import { type TenantConfig } from '../config/TenantConfig';
 
 /** A tenant as the API shows it: secret values in its configuration (the sandbox Graph `token`) read "***". */
 const view = (t: TenantRecord) => ({
@@ -81,13 +83,14 @@ function writeCondition(id: string, tenant: TenantRecord | 'invalid', ifMatch: I
  * schemaVersion is today's shape; an older version is migrated; a newer one is refused (422).
  */
 export async function putTenant(
-  deps: Pick<Services, 'tenants' | 'secrets' | 'certificates' | 'credentialStates'> & EnqueueSubscriptionMaintenanceDeps,
+  deps: Pick<Services, 'tenants' | 'secrets' | 'certificates' | 'credentialStates' | 'features'> & EnqueueSubscriptionMaintenanceDeps,
   request: HttpRequest,
 ): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
   allowOnlyQuery(request, []);
   const ifMatch = parseIfMatch(request.headers.get('if-match'));
   const body = await readJsonBody(request, TenantConfigRequestSchema);
+  assertPbxSupportsFeatures(deps, body);
   const existing = await tenantOrInvalid(deps, id);
   if (!existing) {
     if (ifMatch)
@@ -106,6 +109,25 @@ export async function putTenant(
   // Subscriptions follow the new options (created, or removed when the tenant or its user sync is off).
   await enqueueSubscriptionMaintenance(deps, id, replaced.etag, 'manual');
   return json(200, view(replaced), { etag: replaced.etag });
+}
+
+/**
+ * A feature the tenant's PBX product cannot serve is refused when the configuration is written (422 naming the
+ * feature and the product), not left to fail at every run: e.g. groups on 3CX, whose departments carry routing
+ * and licences, so mapping Entra groups onto them is a product decision still to make.
+ */
+function assertPbxSupportsFeatures(deps: Pick<Services, 'features'>, config: TenantConfig): void {
+  const supports = pbxSupportsOf(config.pbx.kind);
+  const refused = deps.features
+    .enabledFor({ ...config, enabled: true })
+    .map(({ feature }) => feature.manifest)
+    .filter((manifest) => manifest.pbxCapability !== undefined && !supports[manifest.pbxCapability]);
+  if (refused.length === 0) return;
+  const details = refused.map((manifest) => ({
+    path: `${manifest.name}.enabled`,
+    message: `pbx.kind ${config.pbx.kind} does not support ${manifest.pbxCapability} in this connector: turn ${manifest.name} off`,
+  }));
+  throw new AppError('UNPROCESSABLE', `the body is invalid: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, { details });
 }
 
 /** What deleting a tenant uses: the tenant tables, its adapters, and removing (or forgetting) its subscriptions. */

@@ -79,8 +79,28 @@ export const PortSipConfigSchema = z
   .strict();
 export type PortSipConfig = z.infer<typeof PortSipConfigSchema>;
 
-/** The tenant's PBX, by product: another PBX adds a member with its own `kind`, so code narrows before it reads product options. */
-export const PbxConfigSchema = z.discriminatedUnion('kind', [PortSipConfigSchema]);
+export const ThreeCxConfigSchema = z
+  .object({
+    kind: z.literal('3cx'),
+    /**
+     * e.g. https://pbx.contoso.com:5001 (the adapter appends /xapi/v1 and /connect/token). https only, as for
+     * PortSIP (plain http only for a loopback host: the simulator). The client secret (written with PUT
+     * /api/tenants/{id}/secrets/pbx as {"clientSecret"}, kept as tenant-<id>-pbx) is bound to this URL's origin.
+     */
+    baseUrl: httpUrl.refine(isHttpsOrLoopbackUrl, 'must be an https URL (plain http only for a loopback host such as 127.0.0.1)'),
+    /** The API client id set in 3CX under Integrations → API (3CX makes it a DN: digits). */
+    clientId: z.string().min(1).max(64),
+    /** 3CX documents no rate limit; this is the connector's own pacing (its anti-hacking guard blocks bursty IPs). */
+    rateLimitPerMinute: z.number().int().min(60).max(1_000_000).default(6_000),
+    maxConcurrency: z.number().int().min(1).max(16).default(4),
+    /** As for PortSIP: the realtime lane's share while the tenant has a realtime feature on. */
+    realtimeShare: z.number().min(0.05).max(0.95).default(0.2),
+  })
+  .strict();
+export type ThreeCxConfig = z.infer<typeof ThreeCxConfigSchema>;
+
+/** The tenant's PBX, by product: each member has its own `kind`, so code narrows before it reads product options. */
+export const PbxConfigSchema = z.discriminatedUnion('kind', [PortSipConfigSchema, ThreeCxConfigSchema]);
 export type PbxConfig = z.infer<typeof PbxConfigSchema>;
 
 /** Five fields, valid, and at most one full reconcile every MIN_SCHEDULE_INTERVAL_MINUTES (cronSchedule.ts). */

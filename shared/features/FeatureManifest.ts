@@ -1,5 +1,6 @@
 import { type z } from 'zod';
 import { type ConfigMigrations, type SectionMigration } from '../config/ConfigMigration';
+import { type PbxSupports } from '../pbx/ports/PbxProfile';
 
 /**
  * The queue lane a feature's jobs run in. One writer per tenant and lane: a long directory sync (users,
@@ -23,4 +24,9 @@ export interface FeatureManifest<Options extends z.ZodType = z.ZodType> {
    * lists only the versions where its section changed). Run by migrateTenantConfig before validation.
    */
   migrations?: ConfigMigrations<SectionMigration>;
+  /**
+   * The PBX capability the feature writes through (PbxProfile.supports); a tenant whose PBX product lacks it
+   * cannot turn the feature on (422 when the configuration is written, naming the product).
+   */
+  pbxCapability?: keyof PbxSupports;
 }

@@ -5,6 +5,7 @@ import { type PbxCredential } from './PbxCredential';
 import { type PbxConnection } from './ports/PbxConnection';
 import { PortSipClient } from './portsip/PortSipClient';
 import { portSipProfile } from './portsip/portSipProfile';
+import { createThreeCxConnection } from './threecx/createThreeCxConnection';
 
 export interface PbxConnectionOptions {
   /**
@@ -45,8 +46,8 @@ function assertCredentialMaySendTo(baseUrl: string, credential: PbxCredential): 
 /**
  * The adapter for the tenant's PBX product. The switch is exhaustive: a new `pbx.kind` in the tenant
  * configuration does not compile until it has a case here, and a kind unknown at run time (a row written by a
- * newer build) is a CONFIG error rather than a silent default. Async although PortSIP needs no I/O here: a 3CX
- * adapter has to read its profile (the PBX's number length) and probe version and licence when it connects.
+ * newer build) is a CONFIG error rather than a silent default. Async because the 3CX adapter reads its profile
+ * (the PBX's number length) and probes version, licence and 3CX's own Microsoft 365 sync when it connects.
  */
 export async function createPbxConnection(
   config: PbxConfig,
@@ -69,10 +70,29 @@ export async function createPbxConnection(
       // One session, rate limit and request count for every port of this connection.
       return { profile: portSipProfile, users: client, groups: client.groups() };
     }
+    case '3cx': {
+      // The stored credential keeps the client id it was written for: a secret of another API client is never sent.
+      if (credential.username !== config.clientId) {
+        throw new AppError(
+          'NOT_READY',
+          `the 3CX API client id changed (the client secret was written for ${credential.username}, pbx.clientId is now ` +
+            `${config.clientId}); write the client secret again`,
+        );
+      }
+      const connection = createThreeCxConnection(
+        config,
+        { clientSecret: credential.password, origin: credential.origin },
+        { rateLimitPerMinute: options.rateLimitPerMinute ?? config.rateLimitPerMinute, ...(options.fetch ? { fetch: options.fetch } : {}) },
+      );
+      // The connect-time checks (version, licence, 3CX's own Microsoft 365 sync) and the PBX's extension length,
+      // before anything plans with the profile.
+      await connection.ready();
+      return connection;
+    }
     default: {
-      // On `kind`, not `config`: a one-member union does not narrow the object itself to never.
-      const unknownKind: never = config.kind;
-      throw new AppError('CONFIG', `no PBX adapter for pbx.kind ${JSON.stringify(unknownKind)}`);
+      // Every kind has a case, so `config` is never here; a row from a newer build still fails clearly.
+      const unknown: never = config;
+      throw new AppError('CONFIG', `no PBX adapter for pbx.kind ${JSON.stringify((unknown as { kind?: unknown }).kind)}`);
     }
   }
 }

@@ -5,6 +5,7 @@ const DEFAULTS = {
   only: undefined,
   users: 10_000,
   pbxRate: 10_000,
+  threeCxPbxRate: 6_000,
   groups: 300,
   memberships: 10_000,
   groupUsers: 5000,
@@ -48,6 +49,7 @@ describe('parseBenchOptions', () => {
         only: 'notifications',
         users: 50,
         pbxRate: 600,
+        threeCxPbxRate: 600,
         groups: 3,
         memberships: 40,
         groupUsers: 20,
@@ -74,7 +76,7 @@ describe('parseBenchOptions', () => {
   });
 
   it.each([
-    [['--only', 'bogus'], /^--only: must be sync, groups, notifications or tenants$/],
+    [['--only', 'bogus'], /^--only: must be sync, threecx, groups, notifications or tenants$/],
     [['--sessions', '4,'], /^--sessions: must be whole numbers separated by commas$/],
     [['--sessions', '4,0'], /^--sessions: must each be from 1 to 1000$/],
     [['--users', 'many'], /^--users: must be a whole number$/],

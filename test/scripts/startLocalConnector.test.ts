@@ -91,6 +91,24 @@ describe('startLocalConnector (npm start)', () => {
     for (const port of [ports.AZURITE_TABLE_PORT, ports.SANDBOX_GRAPH_PORT]) expect(await portIsFree(port), `port ${port}`).toBe(true);
   });
 
+  it('SANDBOX_PBX=3cx runs the demo against the 3CX simulator (users; groups stay off on 3CX)', async () => {
+    const { env, stops, logs, options } = await setup();
+    await startLocalConnector({ ...env, SANDBOX_PBX: '3cx' }, stops, options);
+    expect(logs.some((line) => line.startsWith('first sync of demo (users): succeeded'))).toBe(true);
+    expect(logs.some((line) => line.includes('(groups)'))).toBe(false);
+    expect(logs.some((line) => line.startsWith('pbx       sandbox 3CX V20'))).toBe(true);
+    const usersLine = logs.find((line) => line.startsWith('first sync of demo (users)'))!;
+    expect(Number(/created (\d+)/.exec(usersLine)?.[1])).toBeGreaterThan(10);
+  });
+
+  it('an unknown SANDBOX_PBX fails before anything starts', async () => {
+    const { localDir, env, stops, options } = await setup();
+    await expect(startLocalConnector({ ...env, SANDBOX_PBX: 'yeastar' }, stops, options)).rejects.toThrow(
+      'SANDBOX_PBX must be portsip or 3cx',
+    );
+    expect(existsSync(join(localDir, 'azurite.json'))).toBe(false);
+  });
+
   it('an invalid port variable fails before anything starts', async () => {
     const { localDir, env, stops, options } = await setup();
     await expect(startLocalConnector({ ...env, SANDBOX_GRAPH_PORT: '99999' }, stops, options)).rejects.toThrow(

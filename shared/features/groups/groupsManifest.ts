@@ -6,4 +6,5 @@ export const groupsManifest = {
   name: 'groups',
   lane: 'directory',
   options: GroupSyncOptionsSchema,
+  pbxCapability: 'groups',
 } as const satisfies FeatureManifest;

@@ -82,6 +82,16 @@ export function syncedFields(fields: PbxUserFields): Pick<UserLink, 'fields' | '
 }
 
 export function fieldsOf(user: PbxNewUser): PbxUserFields {
-  const { displayName, email, mobilePhone, workPhone, department, enabled, outboundCallerId } = user;
-  return { displayName, email, mobilePhone, workPhone, department, enabled, outboundCallerId: outboundCallerId ?? null };
+  const { displayName, email, mobilePhone, workPhone, department, enabled, outboundCallerId, givenName, surname } = user;
+  return {
+    displayName,
+    email,
+    mobilePhone,
+    workPhone,
+    department,
+    enabled,
+    outboundCallerId: outboundCallerId ?? null,
+    ...(givenName === undefined ? {} : { givenName }),
+    ...(surname === undefined ? {} : { surname }),
+  };
 }

@@ -34,6 +34,7 @@ export function desiredPbxFields(
       department: user.department ?? '',
       enabled,
       outboundCallerId,
+      ...(profile.splitNames ? { givenName: user.givenName ?? '', surname: user.surname ?? '' } : {}),
     },
     profile.fieldLimits,
   );

@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import { type PbxUserFields } from '../../pbx/ports/PbxClient';
 import { sameCallerId } from '../../pbx/ports/PbxCallerId';
 
-/** The plain fields, in hash order. `outboundCallerId` is compared and hashed apart (an object; absent ≡ null). */
-const ORDER: (keyof Omit<PbxUserFields, 'outboundCallerId'>)[] = [
+/**
+ * The plain fields, in hash order. `outboundCallerId` is compared and hashed apart (an object; absent ≡ null),
+ * and so are the split names, which only products with PbxProfile.splitNames have.
+ */
+const ORDER: (keyof Omit<PbxUserFields, 'outboundCallerId' | 'givenName' | 'surname'>)[] = [
   'displayName',
   'email',
   'mobilePhone',
@@ -21,6 +24,7 @@ export function fieldsHash(fields: PbxUserFields): string {
   const values: unknown[] = ORDER.map((key) => fields[key]);
   const callerId = fields.outboundCallerId;
   if (callerId) values.push(['outboundCallerId', callerId.providerId, callerId.callerId]);
+  if (fields.givenName !== undefined || fields.surname !== undefined) values.push(['names', fields.givenName ?? '', fields.surname ?? '']);
   const canonical = JSON.stringify(values);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
@@ -30,6 +34,9 @@ export function changedFields(current: PbxUserFields | undefined, desired: PbxUs
   const changes: Partial<PbxUserFields> = {};
   for (const key of ORDER) {
     if (!current || current[key] !== desired[key]) (changes as Record<string, unknown>)[key] = desired[key];
+  }
+  for (const key of ['givenName', 'surname'] as const) {
+    if (desired[key] !== undefined && (!current || current[key] !== desired[key])) changes[key] = desired[key];
   }
   // An unknown current state with no caller ID wanted sends nothing: removing one costs a read of the PBX user.
   const wanted = desired.outboundCallerId ?? null;

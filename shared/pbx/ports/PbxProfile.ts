@@ -61,6 +61,11 @@ export interface PbxProfile {
    * skips them; the connector keeps that behaviour so a switch to it changes nothing).
    */
   requiresGivenNameOrSurname: boolean;
+  /**
+   * The product keeps first and last name as fields of their own (3CX) rather than one display name alone
+   * (PortSIP): the users feature then also owns `givenName` and `surname`.
+   */
+  splitNames: boolean;
   extensionNumbers: PbxExtensionNumberRule;
   accountNames: PbxAccountNameRule;
   /** Longest extension-group name the product takes (longer Entra names are shortened with a stable suffix). */

@@ -17,4 +17,10 @@ export interface PbxUserFields {
    * Writing it replaces or removes only the connector's entry; entries an admin added stay (see the adapter).
    */
   outboundCallerId?: PbxCallerId | null | undefined;
+  /**
+   * First and last name, for a product that keeps them apart (PbxProfile.splitNames: 3CX). Absent for the
+   * others, so their fields, hashes and stored links are what they were before these existed.
+   */
+  givenName?: string | undefined;
+  surname?: string | undefined;
 }

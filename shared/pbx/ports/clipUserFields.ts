@@ -14,5 +14,8 @@ export function clipUserFields(fields: PbxUserFields, limits: PbxFieldLimits): P
     mobilePhone: clip(fields.mobilePhone, limits.mobilePhone),
     workPhone: clip(fields.workPhone, limits.workPhone),
     department: clip(fields.department, limits.department),
+    // Names split apart share the display name's limit: each is a part of it.
+    ...(fields.givenName === undefined ? {} : { givenName: clip(fields.givenName, limits.displayName) }),
+    ...(fields.surname === undefined ? {} : { surname: clip(fields.surname, limits.displayName) }),
   };
 }

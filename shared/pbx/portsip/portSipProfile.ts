@@ -11,6 +11,7 @@ export const portSipProfile: PbxProfile = {
   // `email` is required on create and at most 128 characters.
   email: { required: true, maxLength: 128 },
   requiresGivenNameOrSurname: true,
+  splitNames: false,
   // The spec's pattern is [0-9]{3,64}: leading zeros are not excluded (⚠ not tried on a live PBX).
   extensionNumbers: { minLength: 3, maxLength: 64, leadingZerosAllowed: true, immutable: true },
   // `name`: 1–64 of A-Z a-z 0-9 _ - ' . (not starting or ending with a dot), fixed after creation.

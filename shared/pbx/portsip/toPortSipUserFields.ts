@@ -1,7 +1,10 @@
 import { type PbxUserFields } from '../ports/PbxUserFields';
 
-/** The plain fields; `outboundCallerId` is a read-modify-write of `outbound_caller_ids` (outboundCallerIds.ts). */
-type PlainField = Exclude<keyof PbxUserFields, 'outboundCallerId'>;
+/**
+ * The plain fields; `outboundCallerId` is a read-modify-write of `outbound_caller_ids` (outboundCallerIds.ts).
+ * The split names are not PortSIP's (its profile has splitNames false, so they never arrive).
+ */
+type PlainField = Exclude<keyof PbxUserFields, 'outboundCallerId' | 'givenName' | 'surname'>;
 
 const FIELD_NAMES: Record<PlainField, string> = {
   displayName: 'display_name',

@@ -9,6 +9,8 @@ export interface SandboxEndpoints {
   graphToken: string;
   pbxBaseUrl: string;
   pbxDomain: string;
+  /** Set when the sandbox PBX is the 3CX simulator (SANDBOX_PBX=3cx): its API client id. Else PortSIP. */
+  threeCxClientId?: string | undefined;
 }
 
 /** A tenant wired to the sandbox Graph tenant and sandbox PBX (fixed ids; the sandbox token only works there). */
@@ -20,7 +22,9 @@ export function sandboxTenantConfig(endpoints: SandboxEndpoints, users: TenantCo
       applicationId: '00000000-0000-4000-8000-0000000000a1',
       auth: { kind: 'sandbox', graphBaseUrl: endpoints.graphBaseUrl },
     },
-    pbx: { kind: 'portsip', baseUrl: endpoints.pbxBaseUrl, domain: endpoints.pbxDomain },
+    pbx: endpoints.threeCxClientId
+      ? { kind: '3cx', baseUrl: endpoints.pbxBaseUrl, clientId: endpoints.threeCxClientId }
+      : { kind: 'portsip', baseUrl: endpoints.pbxBaseUrl, domain: endpoints.pbxDomain },
     users,
   });
 }

@@ -27,6 +27,8 @@ const FieldsSchema = z.object({
   enabled: z.boolean(),
   // Absent on links written before the option existed: the same as null (no caller ID of ours).
   outboundCallerId: z.object({ providerId: z.string(), callerId: z.string() }).nullish(),
+  givenName: z.string().optional(),
+  surname: z.string().optional(),
 }) satisfies z.ZodType<PbxUserFields>;
 
 const RowSchema = z.object({

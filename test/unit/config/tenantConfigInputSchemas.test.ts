@@ -75,8 +75,19 @@ describe('TenantConfigSchema', () => {
   it('tells PBX products apart by kind', () => {
     const parsed = TenantConfigSchema.parse(body);
     expect(parsed.pbx.kind).toBe('portsip');
-    const unknown = TenantConfigSchema.safeParse({ ...body, pbx: { ...body.pbx, kind: '3cx' } });
+    const unknown = TenantConfigSchema.safeParse({ ...body, pbx: { ...body.pbx, kind: 'yeastar' } });
     expect(issuePaths(unknown)).toEqual(['pbx.kind']);
+    // 3CX is a kind of its own, with its own fields: a PortSIP body under its kind names what is missing and extra.
+    expect(issuePaths(TenantConfigSchema.safeParse({ ...body, pbx: { ...body.pbx, kind: '3cx' } }))).toEqual(['pbx.clientId', 'pbx']);
+    const threeCx = TenantConfigSchema.parse({ ...body, pbx: { kind: '3cx', baseUrl: 'https://pbx.contoso.com:5001', clientId: '900' } });
+    expect(threeCx.pbx).toEqual({
+      kind: '3cx',
+      baseUrl: 'https://pbx.contoso.com:5001',
+      clientId: '900',
+      rateLimitPerMinute: 6000,
+      maxConcurrency: 4,
+      realtimeShare: 0.2,
+    });
     const { kind: _kind, ...withoutKind } = body.pbx;
     expect(issuePaths(TenantConfigSchema.safeParse({ ...body, pbx: withoutKind }))).toEqual(['pbx.kind']);
   });

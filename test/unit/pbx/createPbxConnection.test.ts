@@ -7,6 +7,7 @@ import { PortSipGroups } from '../../../shared/pbx/portsip/PortSipGroups';
 import { portSipProfile } from '../../../shared/pbx/portsip/portSipProfile';
 import { appErrorOf } from '../../support/appErrorOf';
 import { type FakePortSip, startFakePortSip } from './fakePortSipServer';
+import { ThreeCxSandbox } from '../../../sandbox/threecx';
 
 const admin = { username: 'syncadmin', password: 'Admin!Pass#1' };
 const OFFICIAL = 'https://pbx.contoso.com:8887';
@@ -17,6 +18,21 @@ const credential = credentialFor(OFFICIAL);
 // A Record over every kind: a new kind in the tenant configuration does not compile until it has a config here.
 const configFor: Record<PbxKind, (baseUrl: string) => PbxConfig> = {
   portsip: (baseUrl) => PbxConfigSchema.parse({ kind: 'portsip', baseUrl, domain: 'contoso.pbx', role: 'QueueManager' }),
+  '3cx': (baseUrl) => PbxConfigSchema.parse({ kind: '3cx', baseUrl, clientId: '900' }),
+};
+
+/** A PBX of each kind that createPbxConnection can reach (3CX probes the PBX when it connects; PortSIP does not). */
+const reachable: Record<PbxKind, () => Promise<{ config: PbxConfig; credential: typeof credential; stop: () => Promise<void> }>> = {
+  portsip: async () => ({ config: configFor.portsip(OFFICIAL), credential, stop: async () => undefined }),
+  '3cx': async () => {
+    const pbx = await ThreeCxSandbox.start({ seed: 'empty' });
+    const { clientId, clientSecret } = pbx.credentials;
+    return {
+      config: configFor['3cx'](pbx.baseUrl),
+      credential: { username: clientId, password: clientSecret, origin: new URL(pbx.baseUrl).origin },
+      stop: () => pbx.stop(),
+    };
+  },
 };
 
 let fake: FakePortSip | undefined;
@@ -30,9 +46,14 @@ describe('createPbxConnection', () => {
     const kinds = PbxConfigSchema.options.map((option) => option.shape.kind.value);
     expect(kinds.sort()).toEqual(Object.keys(configFor).sort());
     for (const kind of kinds) {
-      const connection = await createPbxConnection(configFor[kind]('https://pbx.contoso.com:8887'), credential);
-      expect(connection.profile.kind).toBe(kind);
-      expect(typeof connection.users.listUsers).toBe('function');
+      const pbx = await reachable[kind]();
+      try {
+        const connection = await createPbxConnection(pbx.config, pbx.credential);
+        expect(connection.profile.kind).toBe(kind);
+        expect(typeof connection.users.listUsers).toBe('function');
+      } finally {
+        await pbx.stop();
+      }
     }
   });
 
@@ -101,16 +122,58 @@ describe('createPbxConnection', () => {
   });
 
   it('refuses a kind it has no adapter for (a row from a newer build) with CONFIG', async () => {
-    const fromNewerBuild = { kind: '3cx', baseUrl: 'https://pbx.contoso.com:8887' } as unknown as PbxConfig;
+    const fromNewerBuild = { kind: 'yeastar', baseUrl: 'https://pbx.contoso.com:8887' } as unknown as PbxConfig;
     const err = await appErrorOf(createPbxConnection(fromNewerBuild, credential));
     expect(err.code).toBe('CONFIG');
-    expect(err.message).toContain('"3cx"');
+    expect(err.message).toContain('"yeastar"');
   });
 
   it('takes only the kinds the tenant configuration defines (checked by the compiler)', () => {
     const compileTimeOnly = () =>
-      // @ts-expect-error -- '3cx' is not a pbx.kind yet: it needs a config schema member and a factory case first
-      createPbxConnection({ kind: '3cx', baseUrl: 'https://pbx.contoso.com' }, credential);
+      // @ts-expect-error -- 'yeastar' is not a pbx.kind yet: it needs a config schema member and a factory case first
+      createPbxConnection({ kind: 'yeastar', baseUrl: 'https://pbx.contoso.com' }, credential);
     expect(compileTimeOnly).toBeTypeOf('function');
+  });
+
+  it('3CX: gives the probed profile and the users and phonebook ports; groups, personal contacts and presence are absent', async () => {
+    const pbx = await ThreeCxSandbox.start({ seed: 'empty', extensionLength: 4 });
+    try {
+      const { clientId, clientSecret } = pbx.credentials;
+      const connection = await createPbxConnection(configFor['3cx'](pbx.baseUrl), {
+        username: clientId,
+        password: clientSecret,
+        origin: new URL(pbx.baseUrl).origin,
+      });
+      expect(connection.profile).toMatchObject({ kind: '3cx', splitNames: true, extensionNumbers: { minLength: 4, maxLength: 4 } });
+      expect(connection.profile.supports).toMatchObject({ groups: false, personalContacts: false, presence: false, callEvents: false });
+      expect(connection.companyContacts).toBeDefined();
+      expect(connection.groups).toBeUndefined();
+      expect(connection.personalContacts).toBeUndefined();
+      expect(connection.presence).toBeUndefined();
+    } finally {
+      await pbx.stop();
+    }
+  });
+
+  it('3CX: refuses a client secret written for another API client, and a PBX that is not ready, with NOT_READY', async () => {
+    const pbx = await ThreeCxSandbox.start({ seed: 'empty' });
+    try {
+      const origin = new URL(pbx.baseUrl).origin;
+      const other = await appErrorOf(
+        createPbxConnection(configFor['3cx'](pbx.baseUrl), { username: '901', password: pbx.credentials.clientSecret, origin }),
+      );
+      expect(other.code).toBe('NOT_READY');
+      expect(other.message).toContain('the 3CX API client id changed');
+      expect(other.message).not.toContain(pbx.credentials.clientSecret);
+      expect(pbx.stats.requests).toBe(0);
+      pbx.setNativeM365Sync(true);
+      const fighting = await appErrorOf(
+        createPbxConnection(configFor['3cx'](pbx.baseUrl), { username: '900', password: pbx.credentials.clientSecret, origin }),
+      );
+      expect(fighting.code).toBe('NOT_READY');
+      expect(fighting.message).toContain("3CX's own Microsoft 365 user sync is on");
+    } finally {
+      await pbx.stop();
+    }
   });
 });

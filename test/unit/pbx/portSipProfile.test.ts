@@ -14,6 +14,7 @@ describe('portSipProfile', () => {
       fieldLimits: { displayName: 128, mobilePhone: 32, workPhone: 32, department: 128 },
       email: { required: true, maxLength: 128 },
       requiresGivenNameOrSurname: true,
+      splitNames: false,
       extensionNumbers: { minLength: 3, maxLength: 64, leadingZerosAllowed: true, immutable: true },
       accountNames: { maxLength: 64, reserved: ['admin', 'system', 'administrator', 'root'] },
       adminCanWritePresence: 'dndOnly',
