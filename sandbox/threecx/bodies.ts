@@ -1,44 +1,36 @@
 import { z } from 'zod';
+import { CONTACT_TEXT_FIELDS } from './contactFields';
 import { badRequest, fieldWarning } from './XapiError';
 
 const text = z.string().nullable().optional();
 
 const USER_TAGS = ['MS', 'Teams', 'Google', 'WakeUp', 'FaxServer', 'Principal', 'WeakID', 'WeakPass', 'WM', 'AI'] as const;
 
+/** Optional, nullable text for each name: how XAPI sends most properties, and all the sandbox reads as text. */
+function textFields<const Name extends string>(names: readonly Name[]): Record<Name, typeof text> {
+  return Object.fromEntries(names.map((name) => [name, text])) as Record<Name, typeof text>;
+}
+
 /** The Pbx.User fields the sandbox stores; every other spec property is accepted and ignored (3CX has hundreds). */
 export const userBody = z.looseObject({
   Id: z.number().int().optional(),
   Number: z.string().optional(),
-  FirstName: text,
-  LastName: text,
-  DisplayName: text,
-  EmailAddress: text,
-  Mobile: text,
-  OutboundCallerID: text,
-  Language: text,
+  ...textFields(['FirstName', 'LastName', 'DisplayName', 'EmailAddress', 'Mobile', 'OutboundCallerID', 'Language']),
   Enabled: z.boolean().optional(),
   PrimaryGroupId: z.number().int().optional(),
   Tags: z.array(z.enum(USER_TAGS)).optional(),
   Groups: z
     .array(z.looseObject({ GroupId: z.number().int(), Rights: z.looseObject({ RoleName: z.string().optional() }).optional() }))
     .optional(),
-  AuthID: text,
-  AuthPassword: text,
-  VMPIN: text,
-  DeskphonePassword: text,
+  ...textFields(['AuthID', 'AuthPassword', 'VMPIN', 'DeskphonePassword']),
 });
 export type UserBody = z.infer<typeof userBody>;
 
-export const contactBody = z
-  .looseObject(
-    Object.fromEntries(
-      ['FirstName', 'LastName', 'CompanyName', 'Department', 'Title', 'Email', 'PhoneNumber', 'Mobile2', 'Home', 'Business', 'Business2']
-        .concat(['BusinessFax', 'Other', 'Pager', 'Tag'])
-        .map((name) => [name, text]),
-    ) as Record<string, typeof text>,
-  )
-  .extend({ Id: z.number().int().optional(), ContactType: z.enum(['3CX', 'CRM', 'Google', 'M365']).optional() });
-export type ContactBody = z.infer<typeof contactBody>;
+export const contactBody = z.looseObject({
+  ...textFields(CONTACT_TEXT_FIELDS),
+  Id: z.number().int().optional(),
+  ContactType: z.enum(['3CX', 'CRM', 'Google', 'M365']).optional(),
+});
 
 /** ⚠ The spec names the parameter `ids`; a documentation copy spells it `Ids`. The sandbox takes either. */
 export const batchDeleteBody = z.union([z.object({ ids: z.array(z.number().int()) }), z.object({ Ids: z.array(z.number().int()) })]);

@@ -1,4 +1,5 @@
-import { contactBody, type ContactBody, parseBody } from './bodies';
+import { contactBody, parseBody } from './bodies';
+import { CONTACT_TEXT_FIELDS, newContact } from './contactFields';
 import { CONTACT_PROPERTIES } from './entityProperties';
 import { contextUrl, type EntitySetShape, listAnswer, parseKey, parseListQuery, parseSelect, project } from './odataQuery';
 import { type PbxDirectory, type SimContact } from './PbxDirectory';
@@ -7,31 +8,6 @@ import { badRequest, notFound } from './XapiError';
 
 /** 100 per page on Contacts (live on 20.0.9.995). */
 export const CONTACTS: EntitySetShape = { name: 'Contacts', typeName: 'Pbx.Contact', properties: CONTACT_PROPERTIES, maxTop: 100 };
-
-const TEXT_FIELDS = [
-  'FirstName',
-  'LastName',
-  'CompanyName',
-  'Department',
-  'Title',
-  'Email',
-  'PhoneNumber',
-  'Mobile2',
-  'Home',
-  'Business',
-  'Business2',
-  'BusinessFax',
-  'Other',
-  'Pager',
-  'Tag',
-] as const;
-
-/** A contact with every field filled from the body ('' for absent text); `ContactType` is the source, '3CX' by default ⚠. */
-export function newContact(id: number, body: ContactBody): SimContact {
-  const contact = { Id: id, ContactType: body.ContactType ?? '3CX' } as SimContact;
-  for (const field of TEXT_FIELDS) contact[field] = body[field] ?? '';
-  return contact;
-}
 
 function findContact(directory: PbxDirectory, rawKey: string | undefined): SimContact {
   const key = parseKey(rawKey ?? '');
@@ -92,7 +68,7 @@ export function contactRoutes({ baseUrl, directory }: XapiContext): XapiRoute[] 
       handle: (request) => {
         const contact = findContact(directory, request.key);
         const body = parseBody(contactBody, request.body(), CONTACT_PROPERTIES, 'Pbx.Contact');
-        for (const field of TEXT_FIELDS) if (body[field] !== undefined) contact[field] = body[field] ?? '';
+        for (const field of CONTACT_TEXT_FIELDS) if (body[field] !== undefined) contact[field] = body[field] ?? '';
         if (body.ContactType) contact.ContactType = body.ContactType;
         return { status: 204 };
       },

@@ -1,3 +1,4 @@
+import { newContact } from './contactFields';
 import { derivedName, newSecrets, type PbxDirectory, type SimContact } from './PbxDirectory';
 
 interface SeedUser {
@@ -62,21 +63,6 @@ const CONTACTS: Array<Partial<SimContact>> = [
   { FirstName: '', LastName: 'Night Line', CompanyName: 'Facilities', Business: '+18005550199' },
 ];
 
-const CONTACT_FIELDS = [
-  'FirstName',
-  'LastName',
-  'CompanyName',
-  'Department',
-  'Title',
-  'Email',
-  'PhoneNumber',
-  'Mobile2',
-  'Home',
-  'Business',
-  'Business2',
-] as const;
-const MORE_FIELDS = ['BusinessFax', 'Other', 'Pager', 'Tag'] as const;
-
 export function seedMessy(directory: PbxDirectory): void {
   const defaultGroup = directory.defaultGroup.id;
   for (const seed of USERS) {
@@ -102,9 +88,7 @@ export function seedMessy(directory: PbxDirectory): void {
   directory.addOtherDn('800', 'RingGroup', 'Sales Ring Group');
   directory.addOtherDn('801', 'Ivr', 'Main Menu');
   for (const seed of CONTACTS) {
-    const id = directory.newContactId();
-    const contact = { Id: id, ContactType: '3CX' } as SimContact;
-    for (const field of [...CONTACT_FIELDS, ...MORE_FIELDS]) contact[field] = seed[field] ?? '';
-    directory.contacts.set(id, contact);
+    const contact = newContact(directory.newContactId(), seed);
+    directory.contacts.set(contact.Id, contact);
   }
 }

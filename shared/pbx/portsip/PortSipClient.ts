@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nullIfNotFound } from '../../core/errors/nullIfNotFound';
 import { isAppError } from '../../core/errors/AppError';
 import { TokenBucketRateLimiter } from '../../core/http/TokenBucketRateLimiter';
 import { type PbxFieldsNotOwnedBy } from '../ports/PbxFieldOwners';
@@ -56,15 +57,6 @@ const NUMBER_TYPES: readonly PbxNumberType[] = ['EXTENSION', 'RING_GROUP', 'CALL
 
 const id = (value: string) => encodeURIComponent(value);
 const CallerIdsSchema = z.object({ outbound_caller_ids: z.array(OutboundCallerIdEntrySchema).nullish() });
-
-async function nullIfNotFound<T>(work: Promise<T>): Promise<T | null> {
-  try {
-    return await work;
-  } catch (err) {
-    if (isAppError(err, 'NOT_FOUND')) return null;
-    throw err;
-  }
-}
 
 /** The PortSIP v22 REST adapter of the PbxUsers port, signed in as a tenant admin. */
 export class PortSipClient implements PbxUsers {

@@ -1,6 +1,6 @@
 import { AppError, type AppErrorOptions, type ErrorCode } from '../../core/errors/AppError';
 import { ErrorBodySchema } from './portSipSchemas';
-import { redactSecrets } from './redactSecrets';
+import { redactSecrets } from '../redactSecrets';
 
 /**
  * ⚠ PortSIP documents only the codes UNKNOWN and VALIDATE_FAILED, and no distinct code or status for "already

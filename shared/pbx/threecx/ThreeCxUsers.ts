@@ -1,4 +1,5 @@
-import { AppError, isAppError } from '../../core/errors/AppError';
+import { AppError } from '../../core/errors/AppError';
+import { nullIfNotFound } from '../../core/errors/nullIfNotFound';
 import { type PbxFieldsNotOwnedBy } from '../ports/PbxFieldOwners';
 import { type PbxNewUser } from '../ports/PbxNewUser';
 import { type PbxNumberOwner, type PbxNumberType } from '../ports/PbxNumberOwner';
@@ -19,15 +20,6 @@ const PEER_TYPES: Record<string, PbxNumberType> = {
   ivr: 'VIRTUAL_RECEPTIONIST',
 };
 const peerType = (type: string): PbxNumberType => PEER_TYPES[type.toLowerCase()] ?? 'OTHER';
-
-async function nullIfNotFound<T>(work: Promise<T>): Promise<T | null> {
-  try {
-    return await work;
-  } catch (err) {
-    if (isAppError(err, 'NOT_FOUND')) return null;
-    throw err;
-  }
-}
 
 /**
  * The 3CX V20 XAPI adapter of the PbxUsers port (an API client with the System Owner role). What 3CX lacks:

@@ -1,6 +1,6 @@
 import { AppError, type AppErrorOptions, type ErrorCode } from '../../core/errors/AppError';
 import { ErrorEnvelopeSchema } from './threeCxSchemas';
-import { withoutSecrets } from './withoutSecrets';
+import { redactSecrets } from '../redactSecrets';
 
 export interface ThreeCxErrorOptions {
   retryAfterMs?: number | undefined;
@@ -66,7 +66,7 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, MAX_
  */
 export function threeCxErrorFor(status: number, body: unknown, what: string, options: ThreeCxErrorOptions = {}): AppError {
   const secrets = options.secrets ?? [];
-  const entries = withoutSecrets(entriesOf(body), secrets);
+  const entries = redactSecrets(entriesOf(body), secrets);
   const target = inUseTarget(entries);
   const code = codeFor(status, entries, target !== undefined);
   const main = entries[0];
@@ -98,7 +98,7 @@ export function threeCxErrorFor(status: number, body: unknown, what: string, opt
     case 'NOT_FOUND':
     case 'TRANSIENT': {
       const said = main ? oneLine([main.code, main.message].filter(Boolean).join(': ')) : typeof body === 'string' ? oneLine(body) : '';
-      const shown = said ? ` (${withoutSecrets(said, secrets)})` : '';
+      const shown = said ? ` (${redactSecrets(said, secrets)})` : '';
       const details = entries.slice(1).map((e) => ({ code: e.code, target: e.target }));
       if (details.length > 0) errorOptions.details = details;
       return new AppError(code, `${what}: 3CX answered ${status}${shown}`, errorOptions);

@@ -1,56 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type PbxUser } from '../../../shared/pbx/ports/PbxUser';
 import { refusal } from '../../support/refusal';
-import { ThreeCxSandbox, type ThreeCxSandboxOptions } from '../../../sandbox/threecx';
-import { ThreeCxConfigSchema } from '../../../shared/config/TenantConfig';
-import { createThreeCxConnection } from '../../../shared/pbx/threecx/createThreeCxConnection';
+import { useThreeCxSandbox } from '../../support/threeCxSandboxConnection';
+import { newAdaLovelace as newUser } from '../../support/threeCxPeople';
 
-/** A 3CX sandbox and a connection to it with its API client (pacing high enough not to slow the tests). */
-async function startThreeCx(options: ThreeCxSandboxOptions = {}) {
-  const pbx = await ThreeCxSandbox.start(options);
-  const connect = () => {
-    const config = ThreeCxConfigSchema.parse({
-      kind: '3cx',
-      baseUrl: pbx.baseUrl,
-      clientId: pbx.credentials.clientId,
-      rateLimitPerMinute: 600_000,
-    });
-    return createThreeCxConnection(config, { clientSecret: pbx.credentials.clientSecret, origin: new URL(pbx.baseUrl).origin });
-  };
-  return { pbx, connection: connect(), connect };
-}
-
-let running: ThreeCxSandbox | undefined;
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
-
-async function start(options: Parameters<typeof startThreeCx>[0] = {}) {
-  const started = await startThreeCx(options);
-  running = started.pbx;
-  return started;
-}
+const start = useThreeCxSandbox();
 
 async function everyUser(users: { listUsers(): AsyncIterable<PbxUser[]> }): Promise<PbxUser[]> {
   const all: PbxUser[] = [];
   for await (const page of users.listUsers()) all.push(...page);
   return all;
 }
-
-const newUser = (extensionNumber: string, extra: Record<string, unknown> = {}) => ({
-  userName: 'ignored-by-3cx',
-  extensionNumber,
-  displayName: 'Ada Lovelace',
-  givenName: 'Ada',
-  surname: 'Lovelace',
-  email: 'ada@contoso.com',
-  mobilePhone: '+14255550100',
-  workPhone: '+14255550199',
-  department: 'Sales',
-  enabled: true,
-  ...extra,
-});
 
 describe('ThreeCxUsers over the 3CX sandbox', () => {
   it('lists the messy seed: every user, odd names intact, no secret', async () => {

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { connectionOver } from './connectionOver';
 import { fakeXapi } from './fakeXapi';
+import { GRACE_HOPPER as fields, GRACE_HOPPER_XAPI } from '../../../support/threeCxPeople';
 
 const json = (body?: string) => (body ? (JSON.parse(body) as Record<string, unknown>) : undefined);
-const fields = {
-  displayName: 'Grace Hopper',
-  givenName: 'Grace',
-  surname: 'Hopper',
-  company: 'Navy',
-  jobTitle: 'Rear Admiral',
-  email: 'grace@navy.example',
-  businessPhone: '+12025550100',
-  mobilePhone: '+12025550101',
-  homePhone: '+12025550102',
-};
 
 describe('ThreeCxCompanyContacts', () => {
   it('creates with the 3CX contact fields and lists them back', async () => {
@@ -22,33 +12,12 @@ describe('ThreeCxCompanyContacts', () => {
     fake.on('GET', /^\/xapi\/v1\/Contacts$/, () => ({
       status: 200,
       body: {
-        value: [
-          {
-            Id: 12,
-            FirstName: 'Grace',
-            LastName: 'Hopper',
-            CompanyName: 'Navy',
-            Title: 'Rear Admiral',
-            Email: 'grace@navy.example',
-            Business: '+12025550100',
-            PhoneNumber: '+12025550101',
-            Home: '+12025550102',
-          },
-        ],
+        value: [{ Id: 12, ...GRACE_HOPPER_XAPI }],
       },
     }));
     const { companyContacts } = connectionOver(fake);
     expect(await companyContacts.createContact(fields)).toEqual({ id: '12' });
-    expect(json(fake.requests.find((r) => r.method === 'POST' && r.url === '/xapi/v1/Contacts')!.body)).toEqual({
-      FirstName: 'Grace',
-      LastName: 'Hopper',
-      CompanyName: 'Navy',
-      Title: 'Rear Admiral',
-      Email: 'grace@navy.example',
-      Business: '+12025550100',
-      PhoneNumber: '+12025550101',
-      Home: '+12025550102',
-    });
+    expect(json(fake.requests.find((r) => r.method === 'POST' && r.url === '/xapi/v1/Contacts')!.body)).toEqual(GRACE_HOPPER_XAPI);
     const listed = [];
     for await (const page of companyContacts.listContacts()) listed.push(...page);
     expect(listed).toEqual([{ id: '12', ...fields }]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { refusal } from '../../../support/refusal';
+import { newAdaLovelace } from '../../../support/threeCxPeople';
 import { connectionOver } from './connectionOver';
 import { CLIENT_SECRET, fakeXapi, rawUser } from './fakeXapi';
 
@@ -82,19 +83,7 @@ describe('ThreeCxUsers', () => {
       },
     }));
     const { users } = connectionOver(fake);
-    const user = {
-      userName: 'ada',
-      extensionNumber: '101',
-      displayName: 'Ada Lovelace',
-      givenName: 'Ada',
-      surname: 'Lovelace',
-      email: 'ada@contoso.com',
-      mobilePhone: '+14255550100',
-      workPhone: '+14255550199',
-      department: 'Sales',
-      enabled: true,
-      outboundCallerId: { providerId: '10000', callerId: '+14255550100' },
-    };
+    const user = newAdaLovelace('101', { userName: 'ada', outboundCallerId: { providerId: '10000', callerId: '+14255550100' } });
     expect(await users.createUser(user)).toEqual({ id: '42' });
     const post = fake.requests.find((r) => r.method === 'POST' && r.url === '/xapi/v1/Users')!;
     expect(json(post.body)).toEqual({

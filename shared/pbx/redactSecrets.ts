@@ -1,6 +1,6 @@
 /**
- * Replaces every occurrence of the given secrets (passwords we sent) with "***" in a string, or in every
- * string inside an array or object, in case the PBX echoes one back in an error.
+ * Replaces every occurrence of the given secrets (passwords, client secrets, tokens we sent) with "***" in a
+ * string, or in every string inside an array or object, in case the PBX echoes one back in an error.
  */
 export function redactSecrets<T>(value: T, secrets: readonly string[]): T {
   return redact(value, secrets) as T;
