@@ -292,3 +292,22 @@ export async function forgetTenantGraphCredential(
   await deps.certificates.deleteCertificate(tenantSecretNames(tenantId).graphManagedCertificate);
   await deps.credentialStates.delete(tenantId);
 }
+
+/**
+ * Logs a warning every maintenance run while the tenant's Graph credential is about to expire, has expired, or is
+ * missing (an alert on warnings reaches the operator before sign-in fails); a check that cannot run is logged too.
+ */
+export async function warnIfGraphCredentialUnhealthy(deps: GraphCredentialDeps, tenant: TenantRecord, log: Logger): Promise<void> {
+  try {
+    const { kind, health } = await describeGraphCredential(deps, tenant);
+    if (health.status === 'ok' || health.status === 'unknown') return;
+    log.warn(`the Graph credential needs attention: ${health.message}`, {
+      kind,
+      status: health.status,
+      daysLeft: health.daysLeft,
+      action: health.action,
+    });
+  } catch (err) {
+    log.warn('the Graph credential could not be checked', { error: (err as Error).message });
+  }
+}

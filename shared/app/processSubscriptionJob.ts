@@ -5,7 +5,7 @@ import { type SubscriptionChanges, type SubscriptionUpkeepDeps, TenantSubscripti
 import { type ForgetTenantSubscriptionsDeps, forgetTenantSubscriptions } from '../subscriptions/forgetTenantSubscriptions';
 import { type Services } from './Services';
 import { type Logger } from '../core/logging/Logger';
-import { type GraphCredentialDeps, rollTenantCertificateIfManaged } from './graphCredentials';
+import { type GraphCredentialDeps, rollTenantCertificateIfManaged, warnIfGraphCredentialUnhealthy } from './graphCredentials';
 
 /** What a subscription job uses: the tenant and its adapters, then the upkeep's (or forgetting's) dependencies. */
 export type SubscriptionJobDeps = Pick<Services, 'tenants' | 'connectorsFor'> &
@@ -33,7 +33,11 @@ export async function processSubscriptionJob(
   }
   // The tenant's upkeep also checks its certificate's rollover first, so the maintenance that follows signs in
   // with the version the check settled on.
-  if (job.action === 'maintain') await rollTenantCertificateIfManaged(deps, tenant, logger.with({ feature: 'credentials' }));
+  if (job.action === 'maintain') {
+    const credentialLog = logger.with({ feature: 'credentials' });
+    await rollTenantCertificateIfManaged(deps, tenant, credentialLog);
+    await warnIfGraphCredentialUnhealthy(deps, tenant, credentialLog);
+  }
   try {
     const connectors = await deps.connectorsFor(tenant);
     const subscriptions = new TenantSubscriptions(deps, tenant, connectors.subscriptions, logger);

@@ -5,6 +5,8 @@ import { tenantSecretNames } from '../../shared/platform/secrets/tenantSecretNam
 import { createTestServices } from '../support/testServices';
 import { adminCaller } from '../support/adminCall';
 import { TEST_CERTIFICATE_PEM } from '../fixtures/testCertificate';
+import { capturingLogger } from '../support/capturingLogger';
+import { warnIfGraphCredentialUnhealthy } from '../../shared/app/graphCredentials';
 
 const DAY = 86_400_000;
 let services: Services;
@@ -121,6 +123,21 @@ describe('client secret and uploaded certificate health', () => {
     expect(health).toMatchObject({ status: 'warning', daysLeft: 19 });
     expect(health.action).toContain('PUT /api/tenants/secret/secrets/graph');
     expect(JSON.stringify(health)).not.toContain('value-2');
+  });
+
+  it('makes the maintenance job warn while the secret is about to expire, naming what to do (alerts fire on it)', async () => {
+    const { logger, records } = capturingLogger();
+    await warnIfGraphCredentialUnhealthy(services, (await services.tenants.get('secret'))!, logger);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      level: 'warn',
+      message: 'the Graph credential needs attention: the client secret expires in 19 days',
+      fields: { kind: 'clientSecret', status: 'warning', daysLeft: 19 },
+    });
+    expect(String(records[0]!.fields.action)).toContain('PUT /api/tenants/secret/secrets/graph');
+    const quiet = capturingLogger();
+    await warnIfGraphCredentialUnhealthy(services, (await services.tenants.get('cert'))!, quiet.logger);
+    expect(quiet.records.map((r) => r.fields.status)).toEqual(['missing']);
   });
 
   it('refuses an expiry that is not a date, and one for a kind that reads its own', async () => {
