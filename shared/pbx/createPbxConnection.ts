@@ -6,6 +6,7 @@ import { type PbxConnection } from './ports/PbxConnection';
 import { PortSipClient } from './portsip/PortSipClient';
 import { portSipProfile } from './portsip/portSipProfile';
 import { createThreeCxConnection } from './threecx/createThreeCxConnection';
+import { connectionPacing } from './connectionPacing';
 
 export interface PbxConnectionOptions {
   /**
@@ -63,9 +64,7 @@ export async function createPbxConnection(
         username: credential.username,
         password: credential.password,
         role: config.role,
-        rateLimitPerMinute: options.rateLimitPerMinute ?? config.rateLimitPerMinute,
-        maxConcurrency: config.maxConcurrency,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...connectionPacing(config, options),
       });
       // One session, rate limit and request count for every port of this connection.
       return { profile: portSipProfile, users: client, groups: client.groups() };
@@ -79,11 +78,7 @@ export async function createPbxConnection(
             `${config.clientId}); write the client secret again`,
         );
       }
-      const connection = createThreeCxConnection(
-        config,
-        { clientSecret: credential.password, origin: credential.origin },
-        { rateLimitPerMinute: options.rateLimitPerMinute ?? config.rateLimitPerMinute, ...(options.fetch ? { fetch: options.fetch } : {}) },
-      );
+      const connection = createThreeCxConnection(config, { clientSecret: credential.password, origin: credential.origin }, options);
       // The connect-time checks (version, licence, 3CX's own Microsoft 365 sync) and the PBX's extension length,
       // before anything plans with the profile.
       await connection.ready();

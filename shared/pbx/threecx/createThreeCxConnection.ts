@@ -3,6 +3,7 @@ import { urlOrigin } from '../../config/isLoopbackUrl';
 import { AppError } from '../../core/errors/AppError';
 import { type PbxConnection } from '../ports/PbxConnection';
 import { type PbxProfile } from '../ports/PbxProfile';
+import { connectionPacing } from '../connectionPacing';
 import { type ThreeCxReadiness } from './checkThreeCxReadiness';
 import { ThreeCxApi } from './ThreeCxApi';
 import { ThreeCxCompanyContacts } from './ThreeCxCompanyContacts';
@@ -61,9 +62,7 @@ export function createThreeCxConnection(
     baseUrl: config.baseUrl,
     clientId: config.clientId,
     clientSecret: credential.clientSecret,
-    rateLimitPerMinute: options.rateLimitPerMinute ?? config.rateLimitPerMinute,
-    maxConcurrency: config.maxConcurrency,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...connectionPacing(config, options),
   });
   const api = new ThreeCxApi(transport);
   let profile: { length: number | undefined; value: PbxProfile } = { length: undefined, value: threeCxProfile() };
