@@ -65,8 +65,17 @@ export async function rollCertificate(deps: CertificateRolloverDeps, target: Rol
   };
   const versions = await deps.certificates.listVersions(target.certificateName);
   const byVersion = (v: string) => versions.find((x) => x.version === v);
-  const pemOf = (v: CertificateVersion) => deps.certificates.getPrivateKeyPem(target.certificateName, v.version);
-  const derOf = (v: CertificateVersion) => deps.certificates.getCertificateDer(target.certificateName, v.version);
+  // A step reads a version's key for the sign-in and again for its proof: one store read per version and check.
+  const pems = new Map<string, Promise<string>>();
+  const ders = new Map<string, Promise<Buffer>>();
+  const once = <T>(cache: Map<string, Promise<T>>, version: string, read: () => Promise<T>) => {
+    if (!cache.has(version)) cache.set(version, read());
+    return cache.get(version)!;
+  };
+  const pemOf = (v: CertificateVersion) =>
+    once(pems, v.version, () => deps.certificates.getPrivateKeyPem(target.certificateName, v.version));
+  const derOf = (v: CertificateVersion) =>
+    once(ders, v.version, () => deps.certificates.getCertificateDer(target.certificateName, v.version));
   const proofFrom = async (v: CertificateVersion) =>
     signProofOfPossession({
       privateKeyPem: await pemOf(v),
