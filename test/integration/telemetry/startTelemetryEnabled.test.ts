@@ -14,6 +14,13 @@ const received: string[] = [];
 beforeAll(async () => {
   process.env.APPLICATIONINSIGHTS_STATSBEAT_DISABLED = 'true';
   process.env.APPLICATIONINSIGHTS_SDKSTATS_DISABLED = 'true';
+  // Live metrics talk TLS to the live endpoint whatever its scheme: against this plain-http stand-in that fails
+  // later, outside the test, as an unhandled error. The stand-in stands for ingestion only.
+  process.env.APPLICATIONINSIGHTS_CONFIGURATION_CONTENT = JSON.stringify({
+    enableLiveMetrics: false,
+    enableStandardMetrics: false,
+    enablePerformanceCounters: false,
+  });
   ingestion = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -29,6 +36,7 @@ afterAll(async () => {
   await shutdownAzureMonitor();
   delete process.env.APPLICATIONINSIGHTS_STATSBEAT_DISABLED;
   delete process.env.APPLICATIONINSIGHTS_SDKSTATS_DISABLED;
+  delete process.env.APPLICATIONINSIGHTS_CONFIGURATION_CONTENT;
   await new Promise((resolve) => ingestion.close(resolve));
 });
 
