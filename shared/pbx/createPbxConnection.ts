@@ -3,6 +3,7 @@ import { isHttpsOrLoopbackUrl, urlOrigin } from '../config/isLoopbackUrl';
 import { AppError } from '../core/errors/AppError';
 import { type PbxCredential } from './PbxCredential';
 import { type PbxConnection } from './ports/PbxConnection';
+import { type PortalPasswords } from './ports/PortalPasswords';
 import { PortSipClient } from './portsip/PortSipClient';
 import { portSipProfile } from './portsip/portSipProfile';
 import { createThreeCxConnection } from './threecx/createThreeCxConnection';
@@ -14,6 +15,11 @@ export interface PbxConnectionOptions {
    * the configured `rateLimitPerMinute`.
    */
   rateLimitPerMinute?: number | undefined;
+  /**
+   * Where the adapter keeps the portal passwords of the users it creates (and reads them to sign in as a
+   * user); without it users are created with a password nobody keeps and the per-user ports are absent.
+   */
+  portalPasswords?: PortalPasswords | undefined;
   /** For tests: a fetch that records or fakes. */
   fetch?: typeof fetch | undefined;
 }

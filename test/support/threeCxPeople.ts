@@ -10,8 +10,12 @@ export const GRACE_HOPPER: PbxContactFields = {
   jobTitle: 'Rear Admiral',
   email: 'grace@navy.example',
   businessPhone: '+12025550100',
+  businessPhone2: '+12025550103',
   mobilePhone: '+12025550101',
   homePhone: '+12025550102',
+  homePhone2: '',
+  address: '',
+  notes: '',
 };
 
 /** GRACE_HOPPER as a 3CX Pbx.Contact holds her (no Id): what the adapter must send, and what XAPI lists back. */
@@ -22,6 +26,7 @@ export const GRACE_HOPPER_XAPI = {
   Title: 'Rear Admiral',
   Email: 'grace@navy.example',
   Business: '+12025550100',
+  Business2: '+12025550103',
   PhoneNumber: '+12025550101',
   Home: '+12025550102',
 };

@@ -1,6 +1,8 @@
+import { type PbxAvatars } from './PbxAvatars';
 import { type PbxCompanyContacts } from './PbxCompanyContacts';
 import { type PbxGroups } from './PbxGroups';
 import { type PbxPersonalContacts } from './PbxPersonalContacts';
+import { type PbxPortalAccess } from './PbxPortalAccess';
 import { type PbxPresence } from './PbxPresence';
 import { type PbxProfile } from './PbxProfile';
 import { type PbxUsers } from './PbxUsers';
@@ -17,4 +19,7 @@ export interface PbxConnection {
   companyContacts?: PbxCompanyContacts;
   personalContacts?: PbxPersonalContacts;
   presence?: PbxPresence;
+  avatars?: PbxAvatars;
+  /** Present when per-user ports work through sessions as the user (PortSIP). */
+  portalAccess?: PbxPortalAccess;
 }

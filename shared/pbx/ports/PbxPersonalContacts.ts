@@ -1,16 +1,18 @@
+import { type PbxAccount } from './PbxAccount';
 import { type PbxContact, type PbxContactFields } from './PbxContact';
 
 /**
- * Port (not implemented yet): one user's own contacts, addressed by the owner's PBX user id. Neither PortSIP
- * nor 3CX lets an admin token write them (PbxProfile.adminCanWritePersonalContacts): a PortSIP adapter would
- * need a session as that user (`/api/user/contacts`), so it could serve only users whose portal password the
- * connector keeps; 3CX's XAPI has no write path at all.
+ * Port: one user's own contacts. PortSIP has no admin path to them (PbxProfile.adminCanWritePersonalContacts
+ * false): its adapter signs in as the owner with the portal password the connector kept when it created the
+ * user (PortalPasswords), so it serves only such users; any other owner fails with a NoUserAccess error
+ * (see PortalPasswords.ts) that says why. A product whose admin API writes personal contacts implements it
+ * without per-user sign-in.
  */
 export interface PbxPersonalContacts {
-  listContacts(ownerId: string): AsyncIterable<PbxContact[]>;
-  createContact(ownerId: string, fields: PbxContactFields): Promise<{ id: string }>;
+  listContacts(owner: PbxAccount): AsyncIterable<PbxContact[]>;
+  createContact(owner: PbxAccount, fields: PbxContactFields): Promise<{ id: string }>;
   /** Sends only the given fields. */
-  updateContact(ownerId: string, id: string, changes: Partial<PbxContactFields>): Promise<void>;
+  updateContact(owner: PbxAccount, id: string, changes: Partial<PbxContactFields>): Promise<void>;
   /** Already gone counts as done. */
-  deleteContact(ownerId: string, id: string): Promise<void>;
+  deleteContact(owner: PbxAccount, id: string): Promise<void>;
 }

@@ -2,12 +2,16 @@ import { type PbxContact, type PbxContactFields } from '../ports/PbxContact';
 import { type ThreeCxContact } from './threeCxSchemas';
 import { firstAndLast } from './threeCxUserFields';
 
-/** The port's contact fields and the 3CX `Contact` properties they are written to. */
+/**
+ * The port's contact fields and the 3CX `Contact` properties they are written to. Pbx.Contact has no second
+ * home number, address or notes: those fields are not written (and read back as blank).
+ */
 const CONTACT_PROPERTIES = {
   company: 'CompanyName',
   jobTitle: 'Title',
   email: 'Email',
   businessPhone: 'Business',
+  businessPhone2: 'Business2',
   // 3CX's primary number field, labelled "Mobile" in its UI.
   mobilePhone: 'PhoneNumber',
   homePhone: 'Home',
@@ -24,8 +28,12 @@ export function toPbxContact(contact: ThreeCxContact): PbxContact {
     jobTitle: contact.Title,
     email: contact.Email,
     businessPhone: contact.Business,
+    businessPhone2: contact.Business2,
     mobilePhone: contact.PhoneNumber,
     homePhone: contact.Home,
+    homePhone2: '',
+    address: '',
+    notes: '',
   };
 }
 

@@ -62,11 +62,12 @@ export const ThreeCxContactSchema = z.object({
   Title: text,
   Email: text,
   Business: text,
+  Business2: text,
   PhoneNumber: text,
   Home: text,
 });
 export type ThreeCxContact = z.infer<typeof ThreeCxContactSchema>;
-export const CONTACT_SELECT = 'Id,FirstName,LastName,CompanyName,Title,Email,Business,PhoneNumber,Home';
+export const CONTACT_SELECT = 'Id,FirstName,LastName,CompanyName,Title,Email,Business,Business2,PhoneNumber,Home';
 
 /** An OData collection page. */
 export const collectionSchema = <T extends z.ZodType>(item: T) => z.object({ value: z.array(item) });
