@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { type EntraSandbox } from '../entra/EntraSandbox';
 import { handleApplicationRoute } from './applicationRoutes';
 import { ChangeTracker } from './ChangeTracker';
+import { ContactDeltaRounds } from './ContactDeltaRounds';
 import { type DeltaExpiryKind, type DeltaPage, type DeltaRequest, DeltaRounds } from './DeltaRounds';
 import { DeletedItemsRoutes } from './deletedItemsRoutes';
 import { FaultQueue } from './FaultQueue';
@@ -11,9 +13,17 @@ import { GroupDirectory, type GroupListing } from './GroupDirectory';
 import { type GroupPatch, GroupTracker } from './GroupTracker';
 import { copyUser, DEFAULT_GROUP_PROPERTIES, type SandboxGroup, type SandboxUser } from './SandboxUser';
 import { graphCallerOf } from './graphCaller';
+import { GraphRequestError } from './GraphRequestError';
 import { graphRouteName } from './graphRouteName';
 import { sendGraphError, sendJson } from './graphErrors';
 import { handleControlRequest } from './sandboxControlRoutes';
+import { contactFieldsFor } from './generateContacts';
+import { type ContactChange, type ContactPatch, MailboxStore, type SandboxMailbox } from './MailboxStore';
+import { type MailboxLimits, type MailboxRequestStats, MailboxThrottle } from './MailboxThrottle';
+import { handleOutlookRoute } from './outlookRoutes';
+import { type SandboxContact, type SandboxContactFields } from './SandboxContact';
+import { type PhotoInput, UserPhotos } from './UserPhotos';
+import { SandboxNotFoundError } from './sandboxErrors';
 import { NotificationDelivery, type NotificationDeliveryEvent, type NotificationStats } from './NotificationDelivery';
 import { type NotificationControls, SandboxNotifications } from './SandboxNotifications';
 import { type SandboxSubscription } from './SandboxSubscription';
@@ -27,6 +37,17 @@ export type { SandboxSubscription } from './SandboxSubscription';
 export type { NotificationDeliveryEvent, NotificationItem, NotificationStats } from './NotificationDelivery';
 export type { NotificationControls } from './SandboxNotifications';
 export type { LifecycleEventName, LifecycleTenantField } from './notificationItems';
+export type { SandboxContact, SandboxContactFields, SandboxPhysicalAddress } from './SandboxContact';
+export type { ContactPatch } from './MailboxStore';
+export type { MailboxLimits, MailboxRequestStats } from './MailboxThrottle';
+export type { PhotoInput } from './UserPhotos';
+
+/** A contact folder as the sandbox's methods show it. */
+export interface SandboxContactFolderInfo {
+  id: string;
+  displayName: string;
+  parentFolderId: string;
+}
 
 export interface GraphSandboxOptions {
   /** 0 (the default) picks a free port. */
@@ -71,6 +92,19 @@ export interface GraphSandboxOptions {
    * serve `/applications` with addKey / removeKey from its app registrations.
    */
   entra?: EntraSandbox;
+  /** Contacts per delta page without `Prefer: odata.maxpagesize`; default 100. */
+  contactsPageSize?: number;
+  /** The largest `odata.maxpagesize` honoured (larger asks get this); default 1,000. */
+  maxContactsPageSize?: number;
+  /**
+   * Outlook's limits per mailbox; default 4 concurrent requests and 10,000 requests per 10 minutes. Tests
+   * lower the budget and window to reach them quickly.
+   */
+  outlookLimits?: Partial<MailboxLimits>;
+  /** Added to every Outlook request while it holds its mailbox's concurrency slot; default 0. */
+  outlookLatencyMs?: number;
+  /** Longest Outlook (contacts) subscription lifetime accepted; default 10,080 minutes. */
+  outlookMaxLifetimeMinutes?: number;
 }
 
 export interface GraphSandboxStats {
@@ -92,7 +126,9 @@ const notFound = (id: string) => `Resource '${id}' does not exist or one of its 
  * paging, opaque tokens, `$select`, `@removed`, `members@delta` split over pages, expired tokens (400
  * syncStateNotFound / 410 + Location), groups by id with direct and transitive members and ancestors, users
  * by id or UPN, deleted items (list, by id, restore, purge), injected 429 / 5xx, and subscriptions to users
- * and groups whose change notifications are really POSTed to their endpoints. Graph routes live under
+ * and groups whose change notifications are really POSTed to their endpoints. Outlook: a mailbox per user
+ * (and shared mailboxes) with contact folders, contacts delta per folder, profile photos, Outlook's limits
+ * per mailbox (4 concurrent, a request budget per window) and contacts subscriptions. Graph routes live under
  * `/v1.0`, the unauthenticated control API for demos under `/_sandbox/`.
  */
 export class GraphSandbox {
@@ -117,6 +153,13 @@ export class GraphSandbox {
   private readonly now: () => number;
   private readonly deletedItems: DeletedItemsRoutes;
   private readonly entra: EntraSandbox | undefined;
+  private readonly mailboxStore: MailboxStore;
+  private readonly contactRounds: ContactDeltaRounds;
+  private readonly photos = new UserPhotos();
+  private readonly mailboxThrottle: MailboxThrottle;
+  private outlookLatencyMs: number;
+  private readonly contactsPageSize: number;
+  private readonly maxContactsPageSize: number;
 
   /**
    * Change notifications: switches for the next N items, lifecycle events, and direct sends. Items go to
@@ -127,13 +170,22 @@ export class GraphSandbox {
   readonly faults = {
     throttleNext: (count: number, retryAfterSeconds = 1): void => this.pendingFaults.throttleNext(count, retryAfterSeconds),
     failNext: (count: number, status = 503): void => this.pendingFaults.failNext(count, status),
-    /** Users and groups tokens alike. */
+    /** Users, groups and contacts tokens alike. */
     expireDeltaTokens: (kind: DeltaExpiryKind): void => {
       this.delta.expireIssuedTokens(kind);
       this.groupDelta.expireIssuedTokens(kind);
+      this.contactRounds.expireIssuedTokens(kind);
+    },
+    /** Only contacts tokens (a Outlook cache eviction leaves directory tokens alone). */
+    expireContactDeltaTokens: (kind: DeltaExpiryKind = 'syncStateNotFound'): void => {
+      this.contactRounds.expireIssuedTokens(kind);
     },
     setLatency: (ms: number): void => {
       this.latencyMs = ms;
+    },
+    /** Time every Outlook request holds its mailbox's concurrency slot (see GraphSandboxOptions.outlookLatencyMs). */
+    setOutlookLatency: (ms: number): void => {
+      this.outlookLatencyMs = ms;
     },
   };
 
@@ -156,6 +208,18 @@ export class GraphSandbox {
     this.entra = options.entra;
     const now = options.now ?? Date.now;
     this.now = now;
+    this.mailboxStore = new MailboxStore(now);
+    this.contactRounds = new ContactDeltaRounds(this.mailboxStore);
+    this.mailboxThrottle = new MailboxThrottle({
+      maxConcurrent: 4,
+      requestsPerWindow: 10_000,
+      windowMs: 600_000,
+      concurrencyRetryAfterSeconds: 1,
+      ...options.outlookLimits,
+    });
+    this.outlookLatencyMs = options.outlookLatencyMs ?? 0;
+    this.contactsPageSize = options.contactsPageSize ?? 100;
+    this.maxContactsPageSize = options.maxContactsPageSize ?? 1000;
     this.deletedItems = new DeletedItemsRoutes({
       baseUrl: this.baseUrl,
       softDeleted: () => this.tracker.softDeleted(),
@@ -163,7 +227,13 @@ export class GraphSandbox {
       restore: (id) => this.restoreUser(id),
       purge: (id) => this.hardDeleteUser(id),
     });
-    this.registry = new SubscriptionRegistry({ now, maxLifetimeMinutes: options.maxLifetimeMinutes ?? 41_760, quota: SUBSCRIPTION_QUOTA });
+    this.registry = new SubscriptionRegistry({
+      now,
+      maxLifetimeMinutes: options.maxLifetimeMinutes ?? 41_760,
+      quota: SUBSCRIPTION_QUOTA,
+      outlookMaxLifetimeMinutes: options.outlookMaxLifetimeMinutes ?? 10_080,
+      resolveContacts: (mailbox, folderId) => this.resolveContactsTarget(mailbox, folderId),
+    });
     const delivery = new NotificationDelivery(options);
     this.subscriptionNotifications = new SandboxNotifications({
       registry: this.registry,
@@ -178,6 +248,7 @@ export class GraphSandbox {
       byRoute: {},
       notifications: delivery.stats,
       reset: () => {
+        this.mailboxThrottle.reset();
         stats.requests = 0;
         stats.byRoute = {};
         for (const key of Object.keys(stats.notifications) as (keyof NotificationStats)[]) stats.notifications[key] = 0;
@@ -217,6 +288,9 @@ export class GraphSandbox {
     this.groupDelta.reset();
     this.groups.reset();
     this.deletedItems.clear();
+    this.mailboxStore.clear();
+    this.contactRounds.reset();
+    this.photos.clear();
   }
 
   // Every mutator below notifies the subscriptions that cover the user. Creation, update, soft delete and
@@ -332,6 +406,149 @@ export class GraphSandbox {
     return t && !t.removed ? copyUser(t.user) : undefined;
   }
 
+  // Outlook: every live user has a mailbox (made on first use), addressed by object id, userPrincipalName or
+  // mail in any case. Contact mutators notify contacts subscriptions on the contact's folder.
+
+  /**
+   * A shared mailbox: in Entra a user object with accountEnabled false (so it also appears in /users and
+   * users delta, as real shared mailboxes do), with a mailbox like any user's.
+   */
+  createSharedMailbox(mailbox: { address: string; displayName: string; id?: string | undefined }): SandboxUser {
+    const user: SandboxUser = {
+      id: mailbox.id ?? randomUUID(),
+      displayName: mailbox.displayName,
+      mail: mailbox.address,
+      userPrincipalName: mailbox.address,
+      businessPhones: [],
+      accountEnabled: false,
+      userType: 'Member',
+    };
+    this.addUser(user);
+    this.mailboxStore.mailboxOf(user.id);
+    return copyUser(user);
+  }
+
+  /** The mailbox's default contact folder id (Graph shows it as the contacts' parentFolderId). */
+  defaultContactFolderId(mailbox: string): string {
+    return this.mailbox(mailbox).defaultFolderId;
+  }
+
+  /** Every contact folder of the mailbox, the default one first, then depth first. */
+  listContactFolders(mailbox: string): SandboxContactFolderInfo[] {
+    const box = this.mailbox(mailbox);
+    const out: SandboxContactFolderInfo[] = [];
+    const visit = (id: string): void => {
+      const folder = box.folders.get(id)!;
+      out.push({ id: folder.id, displayName: folder.displayName, parentFolderId: folder.parentFolderId });
+      folder.childIds.forEach(visit);
+    };
+    visit(box.defaultFolderId);
+    return out;
+  }
+
+  /** Below `parentFolderId` (default: the default folder); a name its siblings already have is a conflict. */
+  createContactFolder(mailbox: string, displayName: string, parentFolderId?: string): SandboxContactFolderInfo {
+    const folder = this.mailboxStore.createFolder(this.mailbox(mailbox), displayName, parentFolderId);
+    return { id: folder.id, displayName: folder.displayName, parentFolderId: folder.parentFolderId };
+  }
+
+  /** Into `folderId` (default: the default folder); returns the contact with its Outlook id. */
+  addContact(mailbox: string, fields: SandboxContactFields, folderId?: string): SandboxContact {
+    return this.contactChanged(this.mailboxStore.addContact(this.mailbox(mailbox), fields, folderId));
+  }
+
+  /** A field given as null is cleared; the changeKey and lastModifiedDateTime change with every edit. */
+  updateContact(mailbox: string, contactId: string, patch: ContactPatch): SandboxContact {
+    return this.contactChanged(this.mailboxStore.updateContact(this.mailbox(mailbox), contactId, patch));
+  }
+
+  deleteContact(mailbox: string, contactId: string): void {
+    this.contactChanged(this.mailboxStore.deleteContact(this.mailbox(mailbox), contactId));
+  }
+
+  getContact(mailbox: string, contactId: string): SandboxContact | undefined {
+    const contact = this.mailboxStore.findContact(this.mailbox(mailbox), contactId);
+    return contact && structuredClone(contact);
+  }
+
+  /**
+   * `count` generated contacts in one go, without notifications (benchmarks and large-folder tests: 5,000 in
+   * a folder, 200 mailboxes × 500). Deterministic fields per `seed`; ids are random like Outlook's.
+   */
+  seedContacts(mailbox: string, count: number, options: { folderId?: string | undefined; seed?: number | undefined } = {}): number {
+    return this.mailboxStore.seedContacts(this.mailbox(mailbox), count, contactFieldsFor(options.seed ?? 1), options.folderId);
+  }
+
+  /**
+   * Sets (or replaces) the user's photo: given bytes, or generated ones (about 1 KB unless `sizeBytes`). Its
+   * ETag is new every time. Not a directory change: users delta does not report it, as in Graph.
+   */
+  setUserPhoto(user: string, input?: PhotoInput): { etag: string } {
+    return { etag: this.photos.set(this.mailbox(user).userId, input).etag };
+  }
+
+  /** The user has no photo any more (GET photo answers 404 ImageNotFound). */
+  removeUserPhoto(user: string): void {
+    if (!this.photos.remove(this.mailbox(user).userId)) throw new SandboxNotFoundError(`user ${user} has no photo`);
+  }
+
+  /** Outlook requests per mailbox (by user id) since the start or the last stats.reset(). */
+  outlookStats(): Record<string, MailboxRequestStats> {
+    return this.mailboxThrottle.stats();
+  }
+
+  /** The most Outlook requests in flight at once over all mailboxes since the start or the last stats.reset(). */
+  outlookPeakInFlight(): number {
+    return this.mailboxThrottle.peakTotalInFlight;
+  }
+
+  /** One mailbox's Outlook request counters (zero when it was never addressed). */
+  mailboxStats(mailbox: string): MailboxRequestStats {
+    return this.mailboxThrottle.statsOf(this.mailbox(mailbox).userId);
+  }
+
+  /** A live user's object id from an object id, userPrincipalName or mail, in any case. */
+  private resolveMailboxId(idOrAddress: string): string | undefined {
+    const direct = this.tracker.findLive(idOrAddress) ?? this.tracker.findLive(idOrAddress.toLowerCase());
+    if (direct) return direct.id;
+    const address = idOrAddress.toLowerCase();
+    return this.tracker.liveUsers().find((u) => u.mail?.toLowerCase() === address)?.id;
+  }
+
+  private mailbox(idOrAddress: string): SandboxMailbox {
+    const id = this.resolveMailboxId(idOrAddress);
+    if (!id) throw new SandboxNotFoundError(`no mailbox ${idOrAddress}`);
+    return this.mailboxStore.mailboxOf(id);
+  }
+
+  private resolveContactsTarget(mailbox: string, folderId: string | null): { mailboxId: string; folderId: string } {
+    const id = this.resolveMailboxId(mailbox);
+    if (!id) throw new GraphRequestError(404, 'ErrorInvalidUser', `The requested user '${mailbox}' is invalid.`);
+    const box = this.mailboxStore.mailboxOf(id);
+    const folder = this.mailboxStore.folder(box, folderId ?? box.defaultFolderId);
+    if (!folder) throw new GraphRequestError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    return { mailboxId: id, folderId: folder.id };
+  }
+
+  private contactChanged(change: ContactChange): SandboxContact {
+    this.subscriptionNotifications.contactChanged(change);
+    return structuredClone(change.contact);
+  }
+
+  private outlookRouteDeps() {
+    return {
+      baseUrl: this.baseUrl,
+      store: this.mailboxStore,
+      rounds: this.contactRounds,
+      photos: this.photos,
+      throttle: this.mailboxThrottle,
+      resolveMailbox: (idOrAddress: string) => this.resolveMailboxId(idOrAddress),
+      latencyMs: () => this.outlookLatencyMs,
+      defaultPageSize: this.contactsPageSize,
+      maxPageSize: this.maxContactsPageSize,
+    };
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.baseUrl);
     if (url.pathname.startsWith('/_sandbox/')) return handleControlRequest(this, req, res, url);
@@ -360,6 +577,7 @@ export class GraphSandbox {
     if (this.entra && (await handleApplicationRoute({ baseUrl: this.baseUrl, entra: this.entra }, caller, method, path, url, req, res)))
       return;
     if (method !== 'GET') return sendGraphError(res, 405, 'Request_BadRequest', 'The sandbox only serves GET on Graph routes.');
+    if (await handleOutlookRoute(this.outlookRouteDeps(), req, url, path, res)) return;
 
     if (path === '/users/delta' || path === '/users/microsoft.graph.delta') return this.deltaRoute('users', url, res);
     if (path === '/groups/delta' || path === '/groups/microsoft.graph.delta') return this.deltaRoute('groups', url, res);

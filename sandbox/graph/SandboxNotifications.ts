@@ -2,7 +2,14 @@ import { type NotificationDelivery, type NotificationItem } from './Notification
 import { SandboxConflictError, SandboxNotFoundError } from './sandboxErrors';
 import { type DirectoryCollection, type SandboxSubscription } from './SandboxSubscription';
 import { type SubscriptionRegistry } from './SubscriptionRegistry';
-import { type LifecycleEventName, type LifecycleTenantField, directoryChangeItem, lifecycleItem } from './notificationItems';
+import { type ContactChange } from './MailboxStore';
+import {
+  type LifecycleEventName,
+  type LifecycleTenantField,
+  contactChangeItem,
+  directoryChangeItem,
+  lifecycleItem,
+} from './notificationItems';
 import { validateEndpoint } from './validateEndpoint';
 
 /** `GraphSandbox.notifications`: what tests and demos can do to change notifications. */
@@ -95,6 +102,19 @@ export class SandboxNotifications implements NotificationControls {
   /** A group changed (properties, members, deletion or restore): as for users, for `groups` subscriptions. */
   groupChanged(groupId: string, changeType: 'updated' | 'deleted'): void {
     this.objectChanged('groups', groupId, changeType);
+  }
+
+  /** A contact was created, changed or deleted: one item per live subscription on its folder with that change type. */
+  contactChanged(change: ContactChange): void {
+    const { registry, delivery, tenantId } = this.options;
+    const item = {
+      mailboxId: change.mailboxId,
+      contactId: change.contact.id,
+      changeKey: change.contact.changeKey,
+      changeType: change.changeType,
+    };
+    for (const s of registry.listeningToContacts(change.mailboxId, change.folderId, change.changeType))
+      delivery.enqueue(s.notificationUrl, contactChangeItem(s, item, tenantId));
   }
 
   private objectChanged(collection: DirectoryCollection, id: string, changeType: 'updated' | 'deleted'): void {

@@ -10,6 +10,14 @@ export interface SandboxSubscription {
   expiresAt: number;
   applicationId: string;
   creatorId: string;
+  /** For a contacts resource: the mailbox (user id) and folder id it was resolved to at creation. */
+  contacts?: ContactsTarget | undefined;
+}
+
+/** The folder a contacts subscription watches (`users/{id}/contacts` is the default folder). */
+export interface ContactsTarget {
+  mailboxId: string;
+  folderId: string;
 }
 
 export function copySubscription(s: SandboxSubscription): SandboxSubscription {
@@ -21,6 +29,7 @@ export type DirectoryCollection = 'users' | 'groups';
 
 /** Whether a subscription's resource covers an object: its whole collection (`users`) or that one (`users/{id}`). */
 export function coversObject(s: SandboxSubscription, collection: DirectoryCollection, id: string): boolean {
+  if (s.contacts) return false;
   const path = s.resource.replace(/^\//, '');
   if (path.toLowerCase() === collection) return true;
   const one = /^(users|groups)\/([^/]+)$/i.exec(path);

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { GraphRequestError } from './GraphRequestError';
-import { type DirectoryCollection, type SandboxSubscription, copySubscription, coversObject } from './SandboxSubscription';
+import {
+  type ContactsTarget,
+  type DirectoryCollection,
+  type SandboxSubscription,
+  copySubscription,
+  coversObject,
+} from './SandboxSubscription';
 import { type NewSubscriptionBody } from './subscriptionSchemas';
 
 /** Graph raises an expiry under 45 minutes to now + 45 minutes. */
@@ -12,7 +18,19 @@ export interface SubscriptionRegistryOptions {
   maxLifetimeMinutes: number;
   /** Per app and tenant for users: 100. */
   quota: number;
+  /** Outlook resources (contacts): 10,080 minutes. */
+  outlookMaxLifetimeMinutes: number;
+  /**
+   * The mailbox and folder of `users/{id}/contacts` (folderId null) or `users/{id}/contactFolders/{folderId}/contacts`;
+   * throws a GraphRequestError 404 when either does not exist.
+   */
+  resolveContacts(mailbox: string, folderId: string | null): ContactsTarget;
 }
+
+/** Graph's limit of Outlook subscriptions per mailbox (all apps together). */
+const OUTLOOK_QUOTA_PER_MAILBOX = 1000;
+
+const CONTACTS_RESOURCE = /^users\/([^/]+)\/(?:contacts|contactFolders\/([^/]+)\/contacts)$/i;
 
 const SANDBOX_APPLICATION_ID = '00000000-0000-4000-8000-0000000000a1';
 const SANDBOX_CREATOR_ID = '00000000-0000-4000-8000-0000000000c1';
@@ -33,9 +51,34 @@ export class SubscriptionRegistry {
     this.subscriptions.clear();
   }
 
-  /** Checks a create request before the endpoint handshake; returns the resolved expiry (epoch ms). */
-  checkNew(body: NewSubscriptionBody): number {
+  /**
+   * Checks a create request before the endpoint handshake; returns the resolved expiry (epoch ms) and, for a
+   * contacts resource, the folder it watches.
+   */
+  checkNew(body: NewSubscriptionBody): { expiresAt: number; contacts?: ContactsTarget | undefined } {
     const resource = body.resource.replace(/^\//, '');
+    const contactsMatch = CONTACTS_RESOURCE.exec(resource);
+    if (contactsMatch) {
+      const contacts = this.options.resolveContacts(
+        decodeSegment(contactsMatch[1]!),
+        contactsMatch[2] === undefined ? null : decodeSegment(contactsMatch[2]),
+      );
+      const expiresAt = this.resolveExpiry(body.expirationDateTime, this.options.outlookMaxLifetimeMinutes);
+      const onMailbox = this.active().filter((s) => s.contacts?.mailboxId === contacts.mailboxId).length;
+      if (onMailbox >= OUTLOOK_QUOTA_PER_MAILBOX)
+        throw new GraphRequestError(
+          403,
+          'ExtensionError',
+          `The subscription limit of ${OUTLOOK_QUOTA_PER_MAILBOX} for this mailbox has been reached.`,
+        );
+      return { expiresAt, contacts };
+    }
+    if (body.changeType.split(',').includes('created'))
+      throw new GraphRequestError(
+        400,
+        'InvalidRequest',
+        `changeType 'created' is not supported for '${body.resource}'; users and groups take updated and deleted.`,
+      );
     if (!/^(users|groups)(\/[^/]+)?$/i.test(resource)) {
       throw new GraphRequestError(
         400,
@@ -45,12 +88,13 @@ export class SubscriptionRegistry {
     }
     const expiresAt = this.resolveExpiry(body.expirationDateTime);
     this.checkQuota();
-    return expiresAt;
+    return { expiresAt };
   }
 
   /** Creates the subscription once its endpoints passed; the quota is checked again (creations may overlap). */
-  add(body: NewSubscriptionBody, expiresAt: number): SandboxSubscription {
-    this.checkQuota();
+  add(body: NewSubscriptionBody, checked: { expiresAt: number; contacts?: ContactsTarget | undefined }): SandboxSubscription {
+    const { expiresAt, contacts } = checked;
+    if (!contacts) this.checkQuota();
     const subscription: SandboxSubscription = {
       id: randomUUID(),
       resource: body.resource,
@@ -61,6 +105,7 @@ export class SubscriptionRegistry {
       expiresAt,
       applicationId: SANDBOX_APPLICATION_ID,
       creatorId: SANDBOX_CREATOR_ID,
+      ...(contacts ? { contacts } : {}),
     };
     this.subscriptions.set(subscription.id, subscription);
     return copySubscription(subscription);
@@ -118,6 +163,18 @@ export class SubscriptionRegistry {
     return this.active().filter((s) => coversObject(s, collection, id) && s.changeType.split(',').includes(changeType));
   }
 
+  /** Live contacts subscriptions on this folder that asked for this change type. */
+  listeningToContacts(mailboxId: string, folderId: string, changeType: 'created' | 'updated' | 'deleted'): SandboxSubscription[] {
+    return this.active().filter(
+      (s) => s.contacts?.mailboxId === mailboxId && s.contacts.folderId === folderId && s.changeType.split(',').includes(changeType),
+    );
+  }
+
+  /** The longest lifetime a subscription on this (already created) resource may get, in minutes. */
+  maxLifetimeMinutesOf(s: SandboxSubscription): number {
+    return s.contacts ? this.options.outlookMaxLifetimeMinutes : this.options.maxLifetimeMinutes;
+  }
+
   private active(): SandboxSubscription[] {
     const now = this.options.now();
     return [...this.subscriptions.values()].filter((s) => s.expiresAt > now).map(copySubscription);
@@ -127,28 +184,37 @@ export class SubscriptionRegistry {
    * An expiry Graph accepts, as epoch ms: in the past is refused, beyond the resource's maximum lifetime is
    * refused with Graph's message, under 45 minutes is raised to now + 45 minutes.
    */
-  resolveExpiry(iso: string): number {
+  resolveExpiry(iso: string, maxLifetimeMinutes: number = this.options.maxLifetimeMinutes): number {
     const now = this.options.now();
     const at = Date.parse(iso);
     if (!Number.isFinite(at) || at <= now)
       throw new GraphRequestError(400, 'InvalidRequest', 'Subscription expiration must be in the future.');
-    if (at - now > this.options.maxLifetimeMinutes * 60_000) {
+    if (at - now > maxLifetimeMinutes * 60_000) {
       throw new GraphRequestError(
         400,
         'InvalidRequest',
-        `Subscription expiration can only be ${this.options.maxLifetimeMinutes} minutes in the future.`,
+        `Subscription expiration can only be ${maxLifetimeMinutes} minutes in the future.`,
       );
     }
     return Math.max(at, now + MIN_LIFETIME_MS);
   }
 
+  /** Directory subscriptions only: Outlook ones have their own quota per mailbox. */
   private checkQuota(): void {
-    if (this.active().length < this.options.quota) return;
+    if (this.active().filter((s) => !s.contacts).length < this.options.quota) return;
     throw new GraphRequestError(
       403,
       'ExtensionError',
       `Operation: Create; Exception: [Status Code: Forbidden; Reason: The subscription limit of ` +
         `${this.options.quota} for this application and tenant on this resource has been reached.]`,
     );
+  }
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new GraphRequestError(400, 'BadRequest', 'The resource is not valid percent-encoding.');
   }
 }

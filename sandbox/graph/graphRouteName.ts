@@ -3,6 +3,11 @@ export function graphRouteName(method: string, pathname: string): string {
   const path = pathname.replace(/^\/v1\.0/, '').replace(/\/microsoft\.graph\.delta$/, '/delta');
   if (path === '/users/delta' || path === '/groups/delta') return `${method} ${path}`;
   if (/^\/users\/[^/]+$/.test(path)) return `${method} /users/{id}`;
+  const outlook =
+    /^\/users\/[^/]+\/(contacts\/delta|contactFolders|photo(?:\/\$value)?|contactFolders\/[^/]+(?:\/(childFolders|contacts\/delta))?)$/.exec(
+      path,
+    );
+  if (outlook) return `${method} /users/{id}/${outlook[1]!.replace(/^contactFolders\/[^/]+/, 'contactFolders/{id}')}`;
   if (/^\/groups\/[^/]+$/.test(path)) return `${method} /groups/{id}`;
   if (/^\/directory\/deletedItems\/(?!microsoft\.graph\.user$)[^/]+\/restore$/.test(path))
     return `${method} /directory/deletedItems/{id}/restore`;

@@ -14,3 +14,13 @@ export type {
 export type { SandboxGroup, SandboxUser } from './SandboxUser';
 export { generateUsers } from './generateUsers';
 export { demoCompany, DEMO_GROUP_IDS } from './demoCompany';
+export type {
+  ContactPatch,
+  MailboxLimits,
+  MailboxRequestStats,
+  PhotoInput,
+  SandboxContact,
+  SandboxContactFields,
+  SandboxContactFolderInfo,
+  SandboxPhysicalAddress,
+} from './GraphSandbox';

@@ -29,6 +29,32 @@ export function directoryChangeItem(
   };
 }
 
+/**
+ * A basic change notification for an Outlook contact, as Graph shapes it: the resource names the mailbox's
+ * user and the contact, and resourceData carries the contact's etag.
+ */
+export function contactChangeItem(
+  s: SandboxSubscription,
+  change: { mailboxId: string; contactId: string; changeKey: string; changeType: 'created' | 'updated' | 'deleted' },
+  tenantId: string,
+): NotificationItem {
+  const resource = `Users/${change.mailboxId}/Contacts/${change.contactId}`;
+  return {
+    subscriptionId: s.id,
+    subscriptionExpirationDateTime: new Date(s.expiresAt).toISOString(),
+    changeType: change.changeType,
+    resource,
+    resourceData: {
+      '@odata.type': '#Microsoft.Graph.Contact',
+      '@odata.id': resource,
+      '@odata.etag': `W/"${change.changeKey}"`,
+      id: change.contactId,
+    },
+    clientState: s.clientState,
+    tenantId,
+  };
+}
+
 export type LifecycleEventName = 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed';
 
 /** Which property carries the tenant in a lifecycle item: real Graph has been seen sending `organizationId`. */

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { GraphSandbox } from './GraphSandbox';
 import { sendGraphError, sendJson, sendMethodNotAllowed } from './graphErrors';
 import { handleGroupControlRoute } from './groupControlRoutes';
+import { handleMailboxControlRoute } from './mailboxControlRoutes';
 import { BadBodyError, readJsonBody } from './readJsonBody';
 import { FaultsSchema, LifecycleRequestSchema, NewUserSchema, NotificationFaultsSchema, UserPatchSchema } from './sandboxControlSchemas';
 import { SandboxConflictError, SandboxNotFoundError } from './sandboxErrors';
@@ -69,6 +70,7 @@ async function route(sandbox: GraphSandbox, req: IncomingMessage, res: ServerRes
     return sendMethodNotAllowed(res, method, path);
   }
   if (await handleGroupControlRoute(sandbox, req, res, url)) return;
+  if (await handleMailboxControlRoute(sandbox, req, res, url)) return;
   if (path === '/_sandbox/users' && method === 'GET') return sendJson(res, 200, { value: sandbox.listUsers() });
   if (path === '/_sandbox/users' && method === 'POST') {
     const body = await readJsonBody(req, NewUserSchema);

@@ -59,12 +59,12 @@ async function collection(deps: SubscriptionRouteDeps, method: string, req: Inco
   }
   if (method !== 'POST') throw notAllowed(method, '/subscriptions');
   const body = await readJsonBody(req, NewSubscriptionSchema);
-  const expiresAt = registry.checkNew(body);
+  const checked = registry.checkNew(body);
   // Each endpoint gets its own handshake, even when both are the same URL.
   for (const url of [body.notificationUrl, body.lifecycleNotificationUrl]) {
     if (url && !(await deps.validate(url))) throw validationFailed();
   }
-  sendJson(res, 201, subscriptionBody(registry.add(body, expiresAt), baseUrl));
+  sendJson(res, 201, subscriptionBody(registry.add(body, checked), baseUrl));
 }
 
 function reauthorize(deps: SubscriptionRouteDeps, method: string, id: string, res: ServerResponse): void {
@@ -87,7 +87,10 @@ async function item(deps: SubscriptionRouteDeps, method: string, id: string, req
   if (patch.lifecycleNotificationUrl !== undefined) {
     throw new GraphRequestError(400, 'InvalidRequest', 'lifecycleNotificationUrl can only be set when the subscription is created.');
   }
-  const expiresAt = patch.expirationDateTime === undefined ? undefined : registry.resolveExpiry(patch.expirationDateTime);
+  const expiresAt =
+    patch.expirationDateTime === undefined
+      ? undefined
+      : registry.resolveExpiry(patch.expirationDateTime, registry.maxLifetimeMinutesOf(current));
   // A new notification URL must pass the handshake, as at creation.
   if (
     patch.notificationUrl !== undefined &&

@@ -9,12 +9,15 @@ const endpointUrl = z.string().refine((value) => {
   return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
 }, 'must be an https URL (the sandbox also allows http on 127.0.0.1, localhost or [::1])');
 
-/** Users and groups only support `updated` and `deleted` (creation arrives as `updated`). */
+/**
+ * `created`, `updated`, `deleted`, comma separated. Which ones a resource takes is the registry's check: users
+ * and groups only `updated` and `deleted` (creation arrives as `updated`), Outlook contacts all three.
+ */
 const changeType = z
   .string()
   .refine(
-    (v) => v.split(',').every((t) => t === 'updated' || t === 'deleted'),
-    'users and groups support only the change types updated and deleted, comma separated',
+    (v) => v.split(',').every((t) => t === 'created' || t === 'updated' || t === 'deleted'),
+    'the change types are created, updated and deleted, comma separated',
   );
 
 const expirationDateTime = z.iso.datetime({ offset: true });

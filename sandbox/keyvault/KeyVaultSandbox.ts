@@ -8,9 +8,11 @@ import { VaultCertificates } from './VaultCertificates';
 import { checkObjectName, isVersion, VaultError } from './VaultError';
 import { VaultFaults } from './VaultFaults';
 import { pageOf } from './vaultPaging';
+import { routeKeyRequest } from './routeKeyRequest';
+import { VaultKeys } from './VaultKeys';
 import { VaultSecrets } from './VaultSecrets';
 
-/** What the two SDK versions in node_modules send: certificates 4.10 → 7.6, secrets 4.11 → 2025-07-01 (older ones pass too). */
+/** What the SDK versions in node_modules send: certificates 4.10 → 7.6, secrets 4.11 and keys 4.10 → 2025-07-01 (older ones pass too). */
 const API_VERSIONS = new Set(['7.2', '7.3', '7.4', '7.5', '7.6', '2025-07-01']);
 const BODY_MAX_BYTES = 1024 * 1024;
 /** Key Vault's resource: what the SDK asks a token for (`<resource>/.default`). */
@@ -41,9 +43,10 @@ export interface SandboxClientOptions {
 }
 
 /**
- * A local HTTPS stand-in for the Key Vault REST endpoints that @azure/keyvault-certificates and
- * @azure/keyvault-secrets call, so tests run the real SDK clients (their auth challenge, polling, paging, retries).
- * Everything is in memory; one instance is one vault.
+ * A local HTTPS stand-in for the Key Vault REST endpoints that @azure/keyvault-certificates,
+ * @azure/keyvault-secrets and @azure/keyvault-keys (KeyClient; CryptographyClient's key read, wrapkey and unwrapkey)
+ * call, so tests run the real SDK clients (their auth challenge, polling, paging, retries). Everything is in memory;
+ * one instance is one vault.
  *
  * Trust and auth: clients trust `caPem` through `tlsOptions: { ca }` (never NODE_TLS_REJECT_UNAUTHORIZED). A request
  * without `Authorization: Bearer <token>` gets Key Vault's 401 challenge naming the tenant and the resource
@@ -68,6 +71,7 @@ export class KeyVaultSandbox {
   private offsetMs = 0;
   private readonly certificates: VaultCertificates;
   private readonly secrets: VaultSecrets;
+  private readonly keys: VaultKeys;
 
   private constructor(
     private readonly server: Server,
@@ -80,6 +84,7 @@ export class KeyVaultSandbox {
     this.tenantId = options.tenantId ?? randomUUID();
     const seconds = () => Math.floor(this.now().getTime() / 1000);
     this.secrets = new VaultSecrets(() => this.vaultUrl, seconds);
+    this.keys = new VaultKeys(() => this.vaultUrl, seconds);
     this.certificates = new VaultCertificates(() => this.vaultUrl, seconds, this.secrets, {
       pendingPolls: options.pendingPolls ?? 0,
     });
@@ -148,6 +153,17 @@ export class KeyVaultSandbox {
     return this.certificates.renewNow(name);
   }
 
+  /** A new version of the key now, as Key Vault's rotation policy makes it; returns the new key id (versioned). */
+  async rotateKeyNow(name: string): Promise<string> {
+    const bundle = (await this.keys.rotate(name)) as { key: { kid: string } };
+    return bundle.key.kid;
+  }
+
+  /** Disables one version of a key (gets, wrap and unwrap with it then answer 403). */
+  disableKeyVersion(name: string, version: string): void {
+    this.keys.disableVersion(name, version);
+  }
+
   /** Disables one version of a certificate and its backing secret (reading that secret then answers 403). */
   disableVersion(name: string, version: string): void {
     this.certificates.disableVersion(name, version);
@@ -206,6 +222,14 @@ export class KeyVaultSandbox {
     const raw = url.pathname.split('/').slice(1);
     const segments = raw.map((segment) => decodeURIComponent(segment));
     const [collection, name, third, fourth] = segments;
+    if (collection === 'keys' || collection === 'deletedkeys') {
+      const context = {
+        keys: this.keys,
+        list: (items: object[]) => pageOf(items, url, this.vaultUrl, this.options.pageSize),
+        notImplemented: () => notImplemented(method, url),
+      };
+      return routeKeyRequest(context, method, collection, segments.slice(1), json);
+    }
     const extra = segments.length > 4 || (fourth !== undefined && fourth !== '');
     if (extra || name === undefined) throw notImplemented(method, url);
     const action = third;

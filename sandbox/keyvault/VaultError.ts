@@ -26,7 +26,7 @@ const OBJECT_NAME = /^[0-9A-Za-z-]{1,127}$/;
 /** Versions are 32 lower-case hex digits; Key Vault answers any other version as not found. */
 const VERSION = /^[0-9a-f]{32}$/;
 
-export function checkObjectName(name: string, kind: 'certificate' | 'secret'): void {
+export function checkObjectName(name: string, kind: 'certificate' | 'secret' | 'key'): void {
   if (!OBJECT_NAME.test(name))
     throw new VaultError(
       400,

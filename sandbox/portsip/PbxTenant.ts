@@ -1,11 +1,13 @@
+import { BlobStore } from './BlobStore';
 import { BUILT_IN_ROLES } from './builtInRoles';
+import { ContactBook } from './ContactBook';
 import { GroupDirectory } from './GroupDirectory';
 import { NumberHolders, type NumberHolderType } from './NumberHolders';
 import { type PasswordPolicy, SANDBOX_PASSWORD_POLICY } from './passwordRules';
 import { Providers } from './Providers';
 import { ResourceIds } from './ResourceIds';
 import { type SessionTokens } from './SessionTokens';
-import { UserDirectory } from './UserDirectory';
+import { type UserRecord, UserDirectory } from './UserDirectory';
 
 export interface TenantAdmin {
   username: string;
@@ -24,13 +26,19 @@ export interface NumberOwner {
 // System-admin names, refused for any user (reference/portsip.md §1).
 const RESERVED_NAMES = new Set(['admin', 'system', 'administrator', 'root']);
 
-/** Everything one sandbox tenant holds: its admin, sessions, extensions, user groups, number holders and policy. */
+/**
+ * Everything one sandbox tenant holds: its admin, sessions, extensions, user groups, number holders, policy,
+ * company contacts, each user's personal contacts, and uploaded files.
+ */
 export class PbxTenant {
   readonly users = new UserDirectory();
   readonly holders = new NumberHolders();
   readonly groups = new GroupDirectory();
   readonly ids = new ResourceIds();
   readonly providers = new Providers();
+  readonly companyContacts = new ContactBook();
+  readonly blobs = new BlobStore(this.ids);
+  private readonly personalBooks = new Map<string, ContactBook>();
   passwordPolicy: PasswordPolicy = { ...SANDBOX_PASSWORD_POLICY };
 
   constructor(
@@ -43,6 +51,20 @@ export class PbxTenant {
     if (record) return { id: record.user.id, extension_number: extensionNumber, name: record.user.name, type: 'EXTENSION' };
     const holder = this.holders.withNumber(extensionNumber);
     return holder && { id: holder.id, extension_number: extensionNumber, name: holder.name, type: holder.type };
+  }
+
+  /** A user's own phonebook (`/api/user/contacts`), made on first use. */
+  personalContactsOf(userId: string): ContactBook {
+    let book = this.personalBooks.get(userId);
+    if (!book) this.personalBooks.set(userId, (book = new ContactBook()));
+    return book;
+  }
+
+  /** A deleted user takes their sessions and personal contacts along. */
+  removeUser(record: UserRecord): void {
+    this.users.remove(record);
+    this.tokens.signOutUser(record.user.id);
+    this.personalBooks.delete(record.user.id);
   }
 
   isReservedName(name: string): boolean {

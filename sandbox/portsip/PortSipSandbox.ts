@@ -1,9 +1,34 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { createHash } from 'node:crypto';
 import { authRoutes } from './authRoutes';
+import { blobRoutes } from './blobRoutes';
+import { changePassword } from './changePassword';
+import { type ContactBook, type ContactRecord } from './ContactBook';
+import { CONTACT_TEXT_FIELD_NAMES, type ContactTextField } from './contactBodies';
+import { contactRoutes } from './contactRoutes';
+import { currentUserRoutes } from './currentUserRoutes';
 import { FaultQueue } from './FaultQueue';
 import { groupRoutes } from './groupRoutes';
 import { type GroupRecord } from './GroupDirectory';
+import { faultAnswer, throttledAnswer } from './faultAnswer';
+import { type NumberHolderType } from './NumberHolders';
+import { type PasswordPolicy } from './passwordRules';
+import { notFound, PbxError } from './PbxError';
+import { PbxTenant } from './PbxTenant';
+import { readJsonBody, type RequestBody } from './readJsonBody';
+import { rfc3339Now } from './rfc3339Now';
+import { type Route } from './Route';
+import { type RouteMatch, RouteTable } from './RouteTable';
+import { copyPbxUser, type SandboxPbxUser } from './SandboxPbxUser';
+import { createSandboxStats, type SandboxStats } from './SandboxStats';
+import { sandboxViewAnswer } from './sandboxViewRoutes';
+import { sendAnswer } from './sendAnswer';
+import { type SessionOwner, SessionTokens } from './SessionTokens';
+import { tenantRoutes } from './tenantRoutes';
+import { TokenBucket } from './TokenBucket';
+import { type UserRecord } from './UserDirectory';
+import { userRoutes } from './userRoutes';
 
 /** A user group as tests see it: members by extension number. */
 export interface SandboxPbxGroupView {
@@ -12,22 +37,18 @@ export interface SandboxPbxGroupView {
   description: string | null;
   members: string[];
 }
-import { faultAnswer, throttledAnswer } from './faultAnswer';
-import { type NumberHolderType } from './NumberHolders';
-import { type PasswordPolicy } from './passwordRules';
-import { notFound, PbxError } from './PbxError';
-import { PbxTenant } from './PbxTenant';
-import { readJsonBody } from './readJsonBody';
-import { rfc3339Now } from './rfc3339Now';
-import { type RouteMatch, RouteTable } from './RouteTable';
-import { copyPbxUser, type SandboxPbxUser } from './SandboxPbxUser';
-import { createSandboxStats, type SandboxStats } from './SandboxStats';
-import { sandboxViewAnswer } from './sandboxViewRoutes';
-import { sendAnswer } from './sendAnswer';
-import { SessionTokens } from './SessionTokens';
-import { tenantRoutes } from './tenantRoutes';
-import { TokenBucket } from './TokenBucket';
-import { userRoutes } from './userRoutes';
+
+/** A company or personal contact as stored (null = blank; `favorite` matters for personal ones only). */
+export type SandboxContact = ContactRecord;
+
+/** A user's picture as stored: the file the user pointed at, and its bytes. */
+export interface SandboxAvatar {
+  fileId: string;
+  fileName: string;
+  /** sha256 hex of the bytes. */
+  digest: string;
+  bytes: Buffer;
+}
 
 export type { PasswordPolicy } from './passwordRules';
 export type { SandboxPbxUser } from './SandboxPbxUser';
@@ -64,15 +85,22 @@ export interface SandboxFaults {
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
 
+/** What the router needs of a request besides its method and URL. */
+interface Incoming {
+  body: RequestBody;
+  headers: IncomingHttpHeaders;
+}
+
 const bearerOf = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
 
 /**
  * A PortSIP v22 PBX on 127.0.0.1 for integration tests, benchmarks and `npm start`, speaking the official
- * REST API (only GET and POST; `{"errors":[…]}` bodies) for what user sync needs: tenant-admin sign-in with
+ * REST API (only GET and POST; `{"errors":[…]}` bodies) for what the sync needs: tenant-admin sign-in with
  * expiring, rotating tokens; users with PortSIP's validation rules; extension numbers and their other
- * holders; user groups and their members; Microsoft 365 binding; a rate limit answered with 429; and
- * injected faults. The API is at /api; a read-only view of what it holds (no secrets, no sign-in) is at
- * /_sandbox.
+ * holders; user groups and their members; Microsoft 365 binding; company contacts; users signing in with
+ * their portal password, their personal contacts and their avatar (blob uploads); a rate limit answered
+ * with 429 (one budget for every caller); and injected faults. The API is at /api; a read-only view of what
+ * it holds (no secrets, no sign-in) is at /_sandbox.
  */
 export class PortSipSandbox {
   readonly baseUrl: string;
@@ -97,10 +125,19 @@ export class PortSipSandbox {
     };
     this.tenant = new PbxTenant({ ...this.credentials }, new SessionTokens(options.tokenTtlSeconds ?? 3600));
     this.routes = new RouteTable([
-      ...authRoutes(this.tenant),
+      ...authRoutes(this.tenant, this.stats),
       ...userRoutes(this.tenant),
       ...groupRoutes(this.tenant),
       ...tenantRoutes(this.tenant),
+      ...contactRoutes(this.tenant, {
+        root: '/api/contacts',
+        access: 'admin',
+        write: 'companyContacts',
+        personal: false,
+        bookOf: () => this.tenant.companyContacts,
+      }),
+      ...currentUserRoutes(this.tenant),
+      ...blobRoutes(this.tenant.blobs),
     ]);
     this.bucket = new TokenBucket(options.rateLimitPerMinute ?? 10_000);
     this.latencyMs = options.latencyMs ?? 0;
@@ -277,6 +314,77 @@ export class PortSipSandbox {
     return { id: record.id, name: record.name, description: record.description, members };
   }
 
+  /** Every company contact (copies), in creation order. */
+  companyContacts(): SandboxContact[] {
+    return this.tenant.companyContacts.all().map((contact) => ({ ...contact }));
+  }
+
+  /** A company contact as an admin adds one in the portal (no link of the connector's): its id. */
+  addCompanyContact(fields: { name: string } & Partial<Record<ContactTextField, string>>): { id: string } {
+    return this.addContactTo(this.tenant.companyContacts, fields);
+  }
+
+  /** A personal contact the user adds on their own phone or portal: its id. */
+  addPersonalContact(userId: string, fields: { name: string } & Partial<Record<ContactTextField, string>>): { id: string } {
+    return this.addContactTo(this.tenant.personalContactsOf(this.existingUser(userId).user.id), fields);
+  }
+
+  private addContactTo(book: ContactBook, fields: { name: string } & Partial<Record<ContactTextField, string>>): { id: string } {
+    const record = { id: this.tenant.ids.next(), name: fields.name, favorite: false } as ContactRecord;
+    for (const field of CONTACT_TEXT_FIELD_NAMES) record[field] = fields[field] || null;
+    book.add(record);
+    return { id: record.id };
+  }
+
+  /** A user's personal contacts (copies), in creation order; [] for a user without any. */
+  personalContacts(userId: string): SandboxContact[] {
+    return this.tenant
+      .personalContactsOf(this.existingUser(userId).user.id)
+      .all()
+      .map((contact) => ({ ...contact }));
+  }
+
+  /** The picture a user set, with its bytes; undefined when none. */
+  avatarOf(userId: string): SandboxAvatar | undefined {
+    const file = this.existingUser(userId).avatar;
+    if (!file) return undefined;
+    const bytes = this.tenant.blobs.bytes(file.digest)!;
+    return {
+      fileId: file.id,
+      fileName: file.fileName,
+      digest: createHash('sha256').update(bytes).digest('hex'),
+      bytes: Buffer.from(bytes),
+    };
+  }
+
+  /**
+   * The user changes their own portal password in the portal (policy-checked): the password the connector
+   * kept stops working, and the user's sessions end.
+   */
+  changePasswordAsUser(userId: string, password: string): void {
+    changePassword(this.tenant, this.existingUser(userId), password);
+  }
+
+  /**
+   * An admin forces the user to choose a new password: sign-in still answers tokens, but `/api/auth/user`
+   * says `password_force_reset` and every `/api/user…` call answers 403 PASSWORD_RESET_REQUIRED until the
+   * password changes. ⚠ PortSIP's own answer in that state is undocumented.
+   */
+  forcePasswordReset(userId: string, on = true): void {
+    this.existingUser(userId).forcePasswordReset = on;
+  }
+
+  /** The user turns on two-factor sign-in: `POST /api/auth/sign_in` answers `{two_factor_enabled: true, token}`. */
+  enableTwoFactor(userId: string, on = true): void {
+    this.existingUser(userId).twoFactor = on;
+  }
+
+  private existingUser(userId: string): UserRecord {
+    const record = this.tenant.users.get(userId);
+    if (!record) throw new Error(`no user ${userId}`);
+    return record;
+  }
+
   setPasswordPolicy(policy: Partial<PasswordPolicy>): void {
     this.tenant.passwordPolicy = { ...this.tenant.passwordPolicy, ...policy };
   }
@@ -294,12 +402,33 @@ export class PortSipSandbox {
     this.stats.requests += 1;
     this.stats.byRoute[routeName] = (this.stats.byRoute[routeName] ?? 0) + 1;
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
-    const answer = this.answer(method, url, match, () => body.parse(), req.headers.authorization);
+    const answer = this.answer(method, url, match, { body, headers: req.headers });
     sendAnswer(res, answer.status, answer.body, answer.headers);
   }
 
+  /**
+   * Who is calling a protected route: 401 without a live token (or for a deleted user's), 403 when the route is
+   * for the other kind of caller, and 403 PASSWORD_RESET_REQUIRED on a user's own routes while a reset is forced.
+   */
+  private callerOf(route: Route, bearer: string | undefined, pathname: string): SessionOwner {
+    const owner = bearer ? this.tenant.tokens.ownerOf(bearer) : undefined;
+    if (!owner || (owner.kind === 'user' && !this.tenant.users.get(owner.userId)))
+      throw new PbxError(401, 'UNAUTHORIZED', 'The access token is missing, invalid or expired');
+    const access = route.access ?? 'admin';
+    if (access !== 'any' && access !== owner.kind)
+      throw new PbxError(
+        403,
+        'FORBIDDEN',
+        access === 'admin' ? 'This operation needs a tenant administrator' : 'This operation acts for the signed-in user only',
+      );
+    const ownRoute = pathname === '/api/user' || pathname.startsWith('/api/user/');
+    if (owner.kind === 'user' && ownRoute && this.tenant.users.get(owner.userId)!.forcePasswordReset)
+      throw new PbxError(403, 'PASSWORD_RESET_REQUIRED', 'The user must set a new password before using this operation');
+    return owner;
+  }
+
   /** Rate limit, then injected faults (before any effect), then routing, authentication and the route. */
-  private answer(method: string, url: URL, match: RouteMatch, body: () => unknown, authorization: string | undefined): Answer {
+  private answer(method: string, url: URL, match: RouteMatch, incoming: Incoming): Answer {
     try {
       const wait = url.pathname.startsWith('/api/') ? this.bucket.take() : undefined;
       const fault = wait === undefined ? this.pendingFaults.take(method, url.pathname) : undefined;
@@ -310,11 +439,21 @@ export class PortSipSandbox {
       if (match.kind === 'wrongMethod')
         throw new PbxError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}; PortSIP uses only GET and POST`);
       const { route, params } = match;
-      const bearer = bearerOf(authorization);
-      if (!route.public && (!bearer || !this.tenant.tokens.isValid(bearer)))
-        throw new PbxError(401, 'UNAUTHORIZED', 'The access token is missing, invalid or expired');
-      const result = route.handle({ query: url.searchParams, params, body: route.method === 'POST' ? body() : undefined, bearer });
-      if (route.write && result.status < 300) this.stats.writes += 1;
+      const bearer = bearerOf(incoming.headers.authorization);
+      const caller = route.public ? undefined : this.callerOf(route, bearer, url.pathname);
+      const result = route.handle({
+        query: url.searchParams,
+        params,
+        body: route.method === 'POST' && !route.rawBody ? incoming.body.parse() : undefined,
+        bytes: route.rawBody ? incoming.body.bytes() : Buffer.alloc(0),
+        headers: incoming.headers,
+        bearer,
+        caller,
+      });
+      if (route.write && result.status < 300) {
+        this.stats.writes += 1;
+        this.stats.writesByKind[route.write] = (this.stats.writesByKind[route.write] ?? 0) + 1;
+      }
       return result;
     } catch (err) {
       if (err instanceof PbxError) return { status: err.status, body: err.body() };

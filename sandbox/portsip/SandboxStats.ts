@@ -1,12 +1,18 @@
+import { type WriteKind } from './Route';
+
 /** What the sandbox PBX has served since the last reset. */
 export interface SandboxStats {
   requests: number;
-  /** Successful mutating calls: create, update, destroy, binding and unbinding. */
+  /** Successful mutating calls: create, update, destroy, binding and unbinding, uploads, password changes. */
   writes: number;
+  /** The same writes by what they changed, e.g. `personalContacts`. */
+  writesByKind: Partial<Record<WriteKind, number>>;
   /** Requests per route, e.g. 'GET /api/users/{id}'. */
   byRoute: Record<string, number>;
   /** 429 answers, from the rate limit or an injected throttle. */
   throttled: number;
+  /** Successful sign-ins by users other than the tenant admin (each one a session as that user). */
+  userSignIns: number;
   reset(): void;
 }
 
@@ -14,13 +20,17 @@ export function createSandboxStats(): SandboxStats {
   const stats: SandboxStats = {
     requests: 0,
     writes: 0,
+    writesByKind: {},
     byRoute: {},
     throttled: 0,
+    userSignIns: 0,
     reset: () => {
       stats.requests = 0;
       stats.writes = 0;
+      stats.writesByKind = {};
       stats.byRoute = {};
       stats.throttled = 0;
+      stats.userSignIns = 0;
     },
   };
   return stats;

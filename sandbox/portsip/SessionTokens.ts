@@ -7,7 +7,11 @@ export interface TokenAnswer {
   expires_in: number;
 }
 
+/** Whose session a token is: the tenant admin's, or one user's (signed in with their portal password). */
+export type SessionOwner = { kind: 'admin' } | { kind: 'user'; userId: string };
+
 interface Session {
+  readonly owner: SessionOwner;
   accessToken?: string | undefined;
   refreshToken?: string | undefined;
   expiresAt: number;
@@ -17,9 +21,10 @@ interface Session {
 const newToken = () => randomBytes(36).toString('base64url');
 
 /**
- * Bearer tokens of the tenant admin. Each refresh token works once: refreshing issues a new pair and the old
- * refresh token stops working (⚠ PortSIP does not say whether it rotates; rotating is the stricter case and
- * makes clients keep the latest). Refresh tokens do not expire (⚠ their lifetime is undocumented).
+ * Bearer tokens of the tenant admin and of signed-in users. Each refresh token works once: refreshing issues a
+ * new pair and the old refresh token stops working (⚠ PortSIP does not say whether it rotates; rotating is the
+ * stricter case and makes clients keep the latest). Refresh tokens do not expire (⚠ their lifetime is
+ * undocumented).
  */
 export class SessionTokens {
   private readonly byAccess = new Map<string, Session>();
@@ -30,9 +35,9 @@ export class SessionTokens {
     private readonly now: () => number = Date.now,
   ) {}
 
-  issue(): TokenAnswer {
+  issue(owner: SessionOwner = { kind: 'admin' }): TokenAnswer {
     this.forgetExpired();
-    const session: Session = { expiresAt: 0 };
+    const session: Session = { owner, expiresAt: 0 };
     return this.renew(session);
   }
 
@@ -46,8 +51,13 @@ export class SessionTokens {
   }
 
   isValid(accessToken: string): boolean {
+    return this.ownerOf(accessToken) !== undefined;
+  }
+
+  /** Whose session a live access token belongs to; undefined when unknown or expired. */
+  ownerOf(accessToken: string): SessionOwner | undefined {
     const session = this.byAccess.get(accessToken);
-    return session !== undefined && this.now() < session.expiresAt;
+    return session !== undefined && this.now() < session.expiresAt ? session.owner : undefined;
   }
 
   /** Ends the session of this access token: it and its refresh token stop working. */
@@ -56,6 +66,13 @@ export class SessionTokens {
     if (!session) return;
     this.byAccess.delete(accessToken);
     if (session.refreshToken) this.byRefresh.delete(session.refreshToken);
+  }
+
+  /** Ends every session of one user (their password changed, or the user was deleted). */
+  signOutUser(userId: string): void {
+    const isTheirs = (session: Session) => session.owner.kind === 'user' && session.owner.userId === userId;
+    for (const [token, session] of this.byAccess) if (isTheirs(session)) this.byAccess.delete(token);
+    for (const [token, session] of this.byRefresh) if (isTheirs(session)) this.byRefresh.delete(token);
   }
 
   /** Every access token issued so far stops working; refresh tokens still do. */

@@ -1,3 +1,4 @@
+import { type BlobFile } from './BlobStore';
 import { CreationOrder } from './CreationOrder';
 import { type Paging } from './parsePaging';
 import { type UserFilter } from './parseUserFilter';
@@ -14,6 +15,12 @@ export interface UserRecord {
    * administrator added by hand through the sandbox's own API.)
    */
   passwords?: { password: string; extension_password: string } | undefined;
+  /** Set by the sandbox's control switch: sign-in works, but `/api/user/*` answers 403 until the password changes. */
+  forcePasswordReset?: boolean;
+  /** Set by the sandbox's control switch: sign-in answers `{two_factor_enabled, token}` instead of tokens. */
+  twoFactor?: boolean;
+  /** The picture the user set through `POST /api/user {avatar_file_id}`. */
+  avatar?: BlobFile | undefined;
 }
 
 const fold = (text: string) => text.toLowerCase();

@@ -48,7 +48,7 @@ export function createUser(tenant: PbxTenant, body: unknown): string {
       sync_type: null,
     },
     settings: UserSettingsSchema.parse(b),
-    // Kept only because PortSIP v22.3+ shows them in GET /api/users/{id}; the sandbox has no per-user sign-in.
+    // The portal password is what the user signs in with; PortSIP v22.3+ also shows both in GET /api/users/{id}.
     passwords: { password: b.password, extension_password: b.extension_password },
   });
   return id;

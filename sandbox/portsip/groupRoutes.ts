@@ -50,7 +50,7 @@ export function groupRoutes(tenant: PbxTenant): Route[] {
     {
       method: 'POST',
       path: '/api/groups',
-      write: true,
+      write: 'groups',
       handle: ({ body }) => {
         const b = parseBody(CreateGroupBody, body);
         const id = tenant.ids.next();
@@ -68,7 +68,7 @@ export function groupRoutes(tenant: PbxTenant): Route[] {
     {
       method: 'POST',
       path: '/api/groups/{id}',
-      write: true,
+      write: 'groups',
       handle: (request) => {
         const record = group(request);
         const b = parseBody(UpdateGroupBody, request.body);
@@ -81,7 +81,7 @@ export function groupRoutes(tenant: PbxTenant): Route[] {
     {
       method: 'POST',
       path: '/api/groups/{id}/destroy',
-      write: true,
+      write: 'groups',
       handle: (request) => {
         tenant.groups.remove(group(request));
         return { status: 204 };
@@ -106,7 +106,7 @@ export function groupRoutes(tenant: PbxTenant): Route[] {
     {
       method: 'POST',
       path: '/api/groups/{id}/members/{extension_number}',
-      write: true,
+      write: 'groups',
       handle: (request) => {
         const record = group(request);
         const member = extension(request);
@@ -121,7 +121,7 @@ export function groupRoutes(tenant: PbxTenant): Route[] {
     {
       method: 'POST',
       path: '/api/groups/{id}/members/{extension_number}/destroy',
-      write: true,
+      write: 'groups',
       handle: (request) => {
         const record = group(request);
         const member = extension(request);

@@ -1,3 +1,11 @@
 export { PortSipSandbox } from './PortSipSandbox';
-export type { PasswordPolicy, PortSipSandboxOptions, SandboxFaults, SandboxPbxUser, SandboxStats } from './PortSipSandbox';
+export type {
+  PasswordPolicy,
+  PortSipSandboxOptions,
+  SandboxAvatar,
+  SandboxContact,
+  SandboxFaults,
+  SandboxPbxUser,
+  SandboxStats,
+} from './PortSipSandbox';
 export type { NumberHolderType } from './NumberHolders';

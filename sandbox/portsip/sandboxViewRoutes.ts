@@ -73,7 +73,7 @@ function route(tenant: PbxTenant, method: string, path: string): ViewAnswer {
       },
       routes: VIEW_ROUTES,
       api: 'the PortSIP REST API is under /api (sign in with the tenant admin)',
-      note: 'read-only; contacts will appear here once the sandbox holds them',
+      note: 'read-only; company and personal contacts, passwords and avatars are not shown here',
     },
   };
 }

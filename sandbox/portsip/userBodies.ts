@@ -47,3 +47,6 @@ export const UpdateUserBody = UserSettingsSchema.extend({
 export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
 
 export const BindingBody = z.object({ id: requiredString().min(1, 'must not be empty') });
+
+/** POST /api/users/{id}/password: the new portal password (checked against the tenant policy). */
+export const PasswordBody = z.object({ password: requiredString().min(1, 'must not be empty') });

@@ -1,3 +1,4 @@
+import { changePassword } from './changePassword';
 import { createUser } from './createUser';
 import { parseBody } from './parseBody';
 import { parsePaging } from './parsePaging';
@@ -7,11 +8,14 @@ import { type PbxTenant } from './PbxTenant';
 import { refuseQueryOptions } from './refuseQueryOptions';
 import { type Route, type RouteRequest } from './Route';
 import { updateUser } from './updateUser';
-import { BindingBody } from './userBodies';
+import { BindingBody, PasswordBody } from './userBodies';
 import { type UserRecord } from './UserDirectory';
 import { userDetail, userSummary } from './userViews';
 
-/** /api/users: list (paged, filterable by email, extension number or name), create, read, update, destroy, bind. */
+/**
+ * /api/users: list (paged, filterable by email, extension number or name), create, read, update, destroy, bind,
+ * and the admin's password reset.
+ */
 export function userRoutes(tenant: PbxTenant): Route[] {
   const existing = ({ params }: RouteRequest): UserRecord => {
     const record = tenant.users.get(params[0]!);
@@ -30,12 +34,12 @@ export function userRoutes(tenant: PbxTenant): Route[] {
         return { status: 200, body: { count: page.count, items: page.items.map(userSummary) } };
       },
     },
-    { method: 'POST', path: '/api/users', write: true, handle: ({ body }) => ({ status: 201, body: { id: createUser(tenant, body) } }) },
+    { method: 'POST', path: '/api/users', write: 'users', handle: ({ body }) => ({ status: 201, body: { id: createUser(tenant, body) } }) },
     { method: 'GET', path: '/api/users/{id}', handle: (request) => ({ status: 200, body: userDetail(existing(request)) }) },
     {
       method: 'POST',
       path: '/api/users/{id}',
-      write: true,
+      write: 'users',
       handle: (request) => {
         updateUser(tenant, existing(request), request.body);
         return { status: 200 };
@@ -44,16 +48,25 @@ export function userRoutes(tenant: PbxTenant): Route[] {
     {
       method: 'POST',
       path: '/api/users/{id}/destroy',
-      write: true,
+      write: 'users',
       handle: (request) => {
-        tenant.users.remove(existing(request));
+        tenant.removeUser(existing(request));
         return { status: 204 };
       },
     },
     {
       method: 'POST',
+      path: '/api/users/{id}/password',
+      write: 'passwords',
+      handle: (request) => {
+        changePassword(tenant, existing(request), parseBody(PasswordBody, request.body).password);
+        return { status: 200 };
+      },
+    },
+    {
+      method: 'POST',
       path: '/api/users/{id}/ms365_binding',
-      write: true,
+      write: 'users',
       handle: (request) => {
         const record = existing(request);
         // ⚠ Whether binding changes sync_type, or refuses an Entra id bound elsewhere, is undocumented: neither here.
@@ -64,7 +77,7 @@ export function userRoutes(tenant: PbxTenant): Route[] {
     {
       method: 'POST',
       path: '/api/users/{id}/ms365_binding/destroy',
-      write: true,
+      write: 'users',
       handle: (request) => {
         existing(request).user.ms365_binding = null;
         return { status: 204 };

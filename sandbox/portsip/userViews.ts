@@ -1,11 +1,17 @@
 import { type UserRecord } from './UserDirectory';
 import { settingsForDisplay } from './userSettings';
 
-// No admin endpoint sets a user's photo (reference/portsip.md §2), so the avatar fields are always blank.
-const NO_AVATAR = { avatar_file_name: null, avatar_file_size: null, avatar_file_url: null };
+// Only the user sets their photo (`POST /api/user`, reference/portsip.md §2); blank until they do. The URL is
+// the unauthenticated download by digest (⚠ the spec's example URL looks like an opaque id rather than a digest).
+const avatarFields = ({ avatar }: UserRecord) => ({
+  avatar_file_name: avatar?.fileName ?? null,
+  avatar_file_size: avatar?.size ?? null,
+  avatar_file_url: avatar ? `/api/blobs/sha256:${avatar.digest}` : null,
+});
 
 /** An item of GET /api/users: the spec's summary representation. */
-export function userSummary({ user }: UserRecord): Record<string, unknown> {
+export function userSummary(record: UserRecord): Record<string, unknown> {
+  const { user } = record;
   return {
     id: user.id,
     name: user.name,
@@ -20,7 +26,7 @@ export function userSummary({ user }: UserRecord): Record<string, unknown> {
     department: user.department,
     extension_number: user.extension_number,
     created_at: user.created_at,
-    ...NO_AVATAR,
+    ...avatarFields(record),
     sync_type: user.sync_type,
   };
 }

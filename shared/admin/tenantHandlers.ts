@@ -142,6 +142,10 @@ export type DeleteTenantDeps = Pick<
   | 'groupLinks'
   | 'groupMembers'
   | 'linkEventInbox'
+  | 'contactLinks'
+  | 'contactSources'
+  | 'photoStates'
+  | 'portalPasswords'
   | 'certificates'
   | 'credentialStates'
 > &
@@ -182,5 +186,10 @@ export async function deleteTenant(deps: DeleteTenantDeps, request: HttpRequest,
   await deps.groupLinks.deleteAllForTenant(id);
   await deps.groupMembers.deleteAllForTenant(id);
   await deps.linkEventInbox.deleteAllForTenant(id);
+  await deps.contactLinks.deleteAllForTenant(id);
+  await deps.contactSources.deleteAllForTenant(id);
+  await deps.photoStates.deleteAllForTenant(id);
+  // The users' kept portal passwords and the tenant's data keys that encrypt them.
+  await deps.portalPasswords?.deleteAllForTenant(id);
   return { status: 204 };
 }

@@ -17,6 +17,12 @@ import { type FeatureRegistry } from '../features/FeatureRegistry';
 import { type Lane } from '../features/FeatureManifest';
 
 /** The Graph and PBX adapters for one tenant. */
+import { type MailboxReader } from '../graph/MailboxReader';
+import { type PbxAvatars } from '../pbx/ports/PbxAvatars';
+import { type PbxCompanyContacts } from '../pbx/ports/PbxCompanyContacts';
+import { type PbxPersonalContacts } from '../pbx/ports/PbxPersonalContacts';
+import { type PbxPortalAccess } from '../pbx/ports/PbxPortalAccess';
+
 export interface TenantConnectors {
   directoryReader: DirectoryReader;
   subscriptions: SubscriptionClient;
@@ -25,6 +31,13 @@ export interface TenantConnectors {
   pbxGroups?: PbxGroups | undefined;
   /** The PBX product's rules (limits, numbering, what an admin token may do). */
   pbxProfile: PbxProfile;
+  /** Outlook mailboxes and profile photos (same Graph client and request count as the directory reader). */
+  mailboxReader: MailboxReader;
+  pbxCompanyContacts?: PbxCompanyContacts | undefined;
+  /** Present only when the adapter can act as users (PortSIP with kept portal passwords). */
+  pbxPersonalContacts?: PbxPersonalContacts | undefined;
+  pbxAvatars?: PbxAvatars | undefined;
+  pbxPortalAccess?: PbxPortalAccess | undefined;
 }
 
 /** Where Graph delivers, how repeated lifecycle events collapse and how long subscriptions live (from the app settings). */

@@ -23,6 +23,12 @@ import { type GraphEndpointsFor, nationalCloudEndpoints } from '../graph/GraphEn
 import { type CertificateStore } from '../platform/certificates/CertificateStore';
 import { type SharedAppSettings } from '../credentials/SharedAppSettings';
 import { type TableStores, createTableStores } from '../platform/tables/createTableStores';
+import { type PortalPasswordStore } from '../credentials/portalPasswords/PortalPasswordStore';
+import { GraphMailboxReader } from '../graph/GraphMailboxReader';
+import { type KeyWrapper } from '../platform/keys/KeyWrapper';
+import { KeyVaultKeyWrapper } from '../platform/keys/KeyVaultKeyWrapper';
+import { LocalKeyWrapper } from '../platform/keys/LocalKeyWrapper';
+import { localKeysFile } from '../platform/keys/localKeysFile';
 import { type TenantRecord } from './TenantStore';
 import { type NotificationSettings, type Services, type TenantConnectors } from './Services';
 import { notificationServices, notificationSettingsFrom } from './notificationServices';
@@ -42,7 +48,7 @@ const fingerprint = (...parts: string[]) => createHash('sha256').update(JSON.str
  * until the credential is written again, so editing a configuration never sends a credential somewhere new.
  */
 export function connectorFactory(
-  deps: GraphSignInDeps & { graphEndpoints: GraphEndpointsFor },
+  deps: GraphSignInDeps & { graphEndpoints: GraphEndpointsFor; portalPasswords?: PortalPasswordStore | undefined },
   features: FeatureRegistry,
 ): (tenant: TenantRecord, lane?: Lane) => Promise<TenantConnectors> {
   const { secrets } = deps;
@@ -66,13 +72,21 @@ export function connectorFactory(
     );
     // Each lane paces the PBX with its own share of the tenant's budget (laneShare).
     const rateLimitPerMinute = Math.max(1, Math.floor(pbxConfig.rateLimitPerMinute * laneShare(tenant.config, lane, features)));
-    const pbx = await requireTenantCredential(tenant.id, 'pbx', () => createPbxConnection(pbxConfig, credential, { rateLimitPerMinute }));
+    const portalPasswords = deps.portalPasswords?.forTenant(tenant.id);
+    const pbx = await requireTenantCredential(tenant.id, 'pbx', () =>
+      createPbxConnection(pbxConfig, credential, { rateLimitPerMinute, portalPasswords }),
+    );
     const connectors: TenantConnectors = {
       directoryReader: new GraphDirectoryReader(graph.client, graph.versionRoot, graph.requestCount),
       subscriptions: new GraphSubscriptionClient(graph.client),
       pbx: pbx.users,
       pbxGroups: pbx.groups,
       pbxProfile: pbx.profile,
+      mailboxReader: new GraphMailboxReader(graph.client, graph.versionRoot, graph.requestCount),
+      pbxCompanyContacts: pbx.companyContacts,
+      pbxPersonalContacts: pbx.personalContacts,
+      pbxAvatars: pbx.avatars,
+      pbxPortalAccess: pbx.portalAccess,
     };
     cache.set(key, { version, connectors });
     return connectors;
@@ -85,12 +99,25 @@ export async function createServices(settings: AppSettings, overrides: { queue?:
     ? new DefaultAzureCredential({ managedIdentityClientId: settings.AZURE_CLIENT_ID })
     : undefined;
   const needsCredential = () => credential ?? new DefaultAzureCredential();
-  const stores = await createTableStores({
-    connectionString: settings.AzureWebJobsStorage,
-    tableServiceUrl: settings.AzureWebJobsStorage__tableServiceUri,
-    credential: settings.AzureWebJobsStorage ? undefined : needsCredential(),
-    tablePrefix: settings.TABLE_PREFIX,
-  });
+  // The key that wraps each tenant's data key for the kept portal passwords (created on first use).
+  // In Azure the deployment creates the key (infra/); locally the first start makes one in the local key file.
+  let keyWrapper: KeyWrapper;
+  if (settings.KEY_VAULT_URI)
+    keyWrapper = new KeyVaultKeyWrapper(settings.KEY_VAULT_URI, needsCredential(), settings.PORTAL_PASSWORD_KEY_NAME);
+  else {
+    const local = new LocalKeyWrapper(localKeysFile(settings.LOCAL_SECRETS_FILE!), settings.PORTAL_PASSWORD_KEY_NAME);
+    await local.ensureKey();
+    keyWrapper = local;
+  }
+  const stores = await createTableStores(
+    {
+      connectionString: settings.AzureWebJobsStorage,
+      tableServiceUrl: settings.AzureWebJobsStorage__tableServiceUri,
+      credential: settings.AzureWebJobsStorage ? undefined : needsCredential(),
+      tablePrefix: settings.TABLE_PREFIX,
+    },
+    { keyWrapper },
+  );
   const secrets: SecretStore = settings.KEY_VAULT_URI
     ? new KeyVaultSecretStore(settings.KEY_VAULT_URI, needsCredential())
     : new LocalSecretStore(settings.LOCAL_SECRETS_FILE!);
@@ -160,7 +187,14 @@ export function assembleServices(parts: {
     queue,
     features,
     connectorsFor: connectorFactory(
-      { secrets, certificates, credentialStates: stores.credentialStates, sharedApp, graphEndpoints },
+      {
+        secrets,
+        certificates,
+        credentialStates: stores.credentialStates,
+        sharedApp,
+        graphEndpoints,
+        portalPasswords: stores.portalPasswords,
+      },
       features,
     ),
     syncConcurrency: parts.syncConcurrency,

@@ -10,7 +10,17 @@ import { linkedUsersOf } from '../engine/LinkedUsers';
 /** What a feature run is cut from: the stores and settings of the process (not the whole bag). */
 export type FeatureContextDeps = Pick<
   Services,
-  'deltaStates' | 'links' | 'pendingUsers' | 'numberQuarantine' | 'syncConcurrency' | 'groupLinks' | 'groupMembers' | 'linkEventInbox'
+  | 'deltaStates'
+  | 'links'
+  | 'pendingUsers'
+  | 'numberQuarantine'
+  | 'syncConcurrency'
+  | 'groupLinks'
+  | 'groupMembers'
+  | 'linkEventInbox'
+  | 'contactLinks'
+  | 'contactSources'
+  | 'photoStates'
 >;
 
 /**
@@ -45,6 +55,14 @@ export function featureContext<Options>(
       remove: (ids) => deps.linkEventInbox.remove(tenant.id, feature, ids),
     },
     numberQuarantine: deps.numberQuarantine,
+    mailboxReader: connectors.mailboxReader,
+    pbxContacts: { company: connectors.pbxCompanyContacts, personal: connectors.pbxPersonalContacts },
+    pbxAvatars: connectors.pbxAvatars,
+    pbxPortalAccess: connectors.pbxPortalAccess,
+    contactLinks: deps.contactLinks,
+    contactSources: deps.contactSources,
+    photoStates: deps.photoStates,
+    manageUserPasswords: tenant.config.users.manageUserPasswords,
     concurrency: Math.min(deps.syncConcurrency, tenant.config.pbx.maxConcurrency),
     log,
     changes,

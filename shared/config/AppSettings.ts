@@ -41,6 +41,14 @@ const SettingsObjectSchema = z
      */
     KEY_VAULT_URI: optional(z.string().url()),
     LOCAL_SECRETS_FILE: optional(z.string().min(1)),
+    /**
+     * The Key Vault key (or, locally, the key in the local key file) that wraps each tenant's data key, which in
+     * turn encrypts the portal passwords of the users the connector creates (docs/CREDENTIALS.md).
+     */
+    PORTAL_PASSWORD_KEY_NAME: withDefault(
+      z.string().regex(/^[0-9A-Za-z-]{1,127}$/, 'must be 1-127 letters, digits and dashes'),
+      'portal-passwords',
+    ),
     /** User-assigned managed identity client id (Azure). */
     AZURE_CLIENT_ID: optional(z.string()),
     SYNC_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(64), 8),

@@ -6,6 +6,10 @@ export interface LinkedUser {
   objectId: string;
   pbxUserId: string;
   extensionNumber: string;
+  /** The PBX login name (per-user sessions sign in with it). */
+  pbxUserName: string;
+  /** Whether the connector created the extension or adopted one that was there (it never sets an adopted user's password). */
+  origin: 'created' | 'adopted';
 }
 
 /**
@@ -33,5 +37,11 @@ export function linkedUsersOf(links: Pick<LinkStore, 'get' | 'listByTenant'>, te
 
 function asLinkedUser(link: UserLink): LinkedUser | undefined {
   if (link.state !== 'active' || !link.pbxUserId) return undefined;
-  return { objectId: link.objectId, pbxUserId: link.pbxUserId, extensionNumber: link.extensionNumber };
+  return {
+    objectId: link.objectId,
+    pbxUserId: link.pbxUserId,
+    extensionNumber: link.extensionNumber,
+    pbxUserName: link.pbxUserName,
+    origin: link.origin,
+  };
 }

@@ -16,6 +16,14 @@ import { type GroupLinkStore } from '../engine/GroupLinkStore';
 import { type GroupMembershipStore } from '../engine/GroupMembershipStore';
 import { type InboxLinkEvent } from '../engine/LinkEventInbox';
 import { type PbxGroups } from '../pbx/ports/PbxGroups';
+import { type ContactLinkStore } from '../engine/ContactLinkStore';
+import { type ContactSourceStore } from '../engine/ContactSourceStore';
+import { type PhotoStateStore } from '../engine/PhotoStateStore';
+import { type MailboxReader } from '../graph/MailboxReader';
+import { type PbxAvatars } from '../pbx/ports/PbxAvatars';
+import { type PbxCompanyContacts } from '../pbx/ports/PbxCompanyContacts';
+import { type PbxPersonalContacts } from '../pbx/ports/PbxPersonalContacts';
+import { type PbxPortalAccess } from '../pbx/ports/PbxPortalAccess';
 
 /** A Graph change-notification subscription a feature needs while it is on. */
 export interface FeatureSubscription {
@@ -50,6 +58,23 @@ export interface FeatureContext<Options> {
   groupMembers: GroupMembershipStore;
   /** Link events other features' runs left for this feature (see Feature.onLinkEvents), oldest first. */
   linkEventInbox: FeatureLinkEventInbox;
+  /** Outlook mailboxes (contact folders) and profile photos. */
+  mailboxReader: MailboxReader;
+  /** The PBX's contact books; a port the tenant's adapter does not implement (or cannot, without kept passwords) is absent. */
+  pbxContacts: { company?: PbxCompanyContacts | undefined; personal?: PbxPersonalContacts | undefined };
+  pbxAvatars?: PbxAvatars | undefined;
+  /** Sessions as users (PortSIP): checked and, with manageUserPasswords, repaired. */
+  pbxPortalAccess?: PbxPortalAccess | undefined;
+  /** The contact features' links and the folders they copy (only those features write them). */
+  contactLinks: ContactLinkStore;
+  contactSources: ContactSourceStore;
+  /** The photos feature's record of what each user's PBX picture is. */
+  photoStates: PhotoStateStore;
+  /**
+   * users.manageUserPasswords: the connector may give a user it created a new portal password when the kept one
+   * stopped working (the user then signs in to the PBX portal with Microsoft).
+   */
+  manageUserPasswords: boolean;
   /** Numbers freed by a delete, kept from reuse until their release date (the users feature writes them). */
   numberQuarantine: NumberQuarantineStore;
   /** PBX writes in flight (the PBX client rate-limits on top). */

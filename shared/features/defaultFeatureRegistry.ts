@@ -1,5 +1,8 @@
 import { FeatureRegistry } from './FeatureRegistry';
+import { personalContactsFeature } from './contacts/personalContactsFeature';
+import { phonebookFeature } from './contacts/phonebookFeature';
 import { groupsFeature } from './groups/groupsFeature';
+import { photosFeature } from './photos/photosFeature';
 import { usersFeature } from './users/usersFeature';
 
 /**
@@ -7,5 +10,5 @@ import { usersFeature } from './users/usersFeature';
  * manifests for the configuration schema). A new feature adds itself to both lists; nothing else names it.
  */
 export function defaultFeatureRegistry(): FeatureRegistry {
-  return new FeatureRegistry([usersFeature, groupsFeature]);
+  return new FeatureRegistry([usersFeature, groupsFeature, personalContactsFeature, phonebookFeature, photosFeature]);
 }

@@ -1,12 +1,15 @@
 import { type z } from 'zod';
+import { personalContactsManifest } from './contacts/personalContactsManifest';
+import { phonebookManifest } from './contacts/phonebookManifest';
 import { groupsManifest } from './groups/groupsManifest';
+import { photosManifest } from './photos/photosManifest';
 import { usersManifest } from './users/usersManifest';
 
 /**
  * The registry of features, part one: their manifests. A new feature adds its manifest here and its
  * runtime to featureRegistry.ts; nothing else names it.
  */
-export const featureManifests = [usersManifest, groupsManifest] as const;
+export const featureManifests = [usersManifest, groupsManifest, personalContactsManifest, phonebookManifest, photosManifest] as const;
 
 type Manifest = (typeof featureManifests)[number];
 

@@ -12,7 +12,8 @@ interface GraphFailure {
   headers?: { get(name: string): string | null };
 }
 
-function retryAfterMs(headers: GraphFailure['headers']): number | undefined {
+/** A Retry-After header (seconds or an HTTP date) in ms; undefined when absent or unreadable. */
+export function retryAfterMs(headers: { get(name: string): string | null } | undefined): number | undefined {
   const value = headers?.get?.('Retry-After');
   if (!value) return undefined;
   const seconds = Number(value);
@@ -22,9 +23,10 @@ function retryAfterMs(headers: GraphFailure['headers']): number | undefined {
 
 /**
  * Maps a Graph SDK failure to our error codes; `what` names the operation ("reading user 123"). Messages
- * carry Graph's own error text, which never contains the bearer token.
+ * carry Graph's own error text, which never contains the bearer token. `permissions` names what a 403 asks
+ * the admin to grant (Outlook reads need other permissions than the directory).
  */
-export function graphErrorFor(err: unknown, what: string): AppError {
+export function graphErrorFor(err: unknown, what: string, permissions = 'User.Read.All and GroupMember.Read.All'): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof GraphClientError && err.customError instanceof AppError) return err.customError;
   const failure: GraphFailure = typeof err === 'object' && err !== null ? err : {};
@@ -44,8 +46,7 @@ export function graphErrorFor(err: unknown, what: string): AppError {
   if (status === 403) {
     return new AppError(
       'FORBIDDEN',
-      `${what}: Graph denied access; grant the app the application permissions ` +
-        `User.Read.All and GroupMember.Read.All with admin consent${detail}`,
+      `${what}: Graph denied access; grant the app the application permissions ` + `${permissions} with admin consent${detail}`,
       options,
     );
   }

@@ -70,10 +70,18 @@ export async function createPbxConnection(
         username: credential.username,
         password: credential.password,
         role: config.role,
+        portalPasswords: options.portalPasswords,
         ...connectionPacing(config, options),
       });
-      // One session, rate limit and request count for every port of this connection.
-      return { profile: portSipProfile, users: client, groups: client.groups() };
+      // One admin session, rate limit and request count for every port of this connection; the per-user ports
+      // (sessions as each user, same rate limit) only when the connector keeps the portal passwords they need.
+      return {
+        profile: portSipProfile,
+        users: client,
+        groups: client.groups(),
+        companyContacts: client.companyContacts(),
+        ...client.userPorts(),
+      };
     }
     case '3cx': {
       // The stored credential keeps the client id it was written for: a secret of another API client is never sent.

@@ -14,6 +14,9 @@ import { type Services } from '../../shared/app/Services';
 import { type FeatureRegistry } from '../../shared/features/FeatureRegistry';
 import { createTableStores } from '../../shared/platform/tables/createTableStores';
 import { testStorageConnectionString, uniqueTablePrefix } from './storage';
+import { type KeyWrapper } from '../../shared/platform/keys/KeyWrapper';
+import { LocalKeyWrapper } from '../../shared/platform/keys/LocalKeyWrapper';
+import { localKeysFile } from '../../shared/platform/keys/localKeysFile';
 
 /** Real adapters over the test Azurite, a local secret file and an in-process queue (not started). */
 export async function createTestServices(
@@ -27,11 +30,19 @@ export async function createTestServices(
     certificates?: CertificateStore;
     graphEndpoints?: GraphEndpointsFor;
     sharedApp?: SharedAppSettings;
+    /** Default: a local key file beside the secrets. */
+    keyWrapper?: KeyWrapper;
   } = {},
 ): Promise<Services & { queue: InProcessJobQueue; secretsFile: string; tablePrefix: string }> {
   const tablePrefix = uniqueTablePrefix();
-  const stores = await createTableStores({ connectionString: testStorageConnectionString(), tablePrefix });
   const secretsFile = join(mkdtempSync(join(tmpdir(), 'secrets-')), 'secrets.json');
+  // Portal passwords of created users, under a local wrapping key beside the secrets (as `npm start` keeps them).
+  let keyWrapper = options.keyWrapper;
+  if (!keyWrapper) {
+    keyWrapper = new LocalKeyWrapper(localKeysFile(secretsFile), 'portal-passwords', { keySize: 2048 });
+    await keyWrapper.ensureKey();
+  }
+  const stores = await createTableStores({ connectionString: testStorageConnectionString(), tablePrefix }, { keyWrapper });
   const secretStore = new LocalSecretStore(secretsFile, secrets);
   const certificates = options.certificates ?? new LocalCertificateStore(localCertificatesFile(secretsFile));
   const queue = new InProcessJobQueue({ retryDelayMs: () => 20 });

@@ -92,6 +92,14 @@ export const UserSyncOptionsSchema = z
      * normalised to E.164; numbers without a country code take `defaultCountry`. Off when absent.
      */
     outboundCallerId: OutboundCallerIdSchema.optional(),
+    /**
+     * Personal contacts and pictures are written as the user (PortSIP allows nothing else), with the portal
+     * password the connector set when it created them. When that password stops working (the user changed it,
+     * a reset is forced) or was never kept (users created before the connector kept them), this lets the
+     * connector set a new one for users it created. The trade-off: the user's own portal password no longer
+     * works, so they sign in to the PBX portal with Microsoft. Adopted users are never given a new password.
+     */
+    manageUserPasswords: z.boolean().default(false),
   })
   .strict();
 export type UserSyncOptions = z.infer<typeof UserSyncOptionsSchema>;

@@ -11,6 +11,15 @@ export interface PbxFieldLimits {
   department: number;
 }
 
+/** Longest contact values the PBX takes (longer ones are cut, never refused). */
+export interface PbxContactLimits {
+  name: number;
+  /** Every other text field: company, title, e-mail, numbers. */
+  text: number;
+  address: number;
+  notes: number;
+}
+
 /** The e-mail rule: an address that breaks it is unusable (the user is skipped), never clipped. */
 export interface PbxEmailRule {
   /** Whether every user must have an address (PortSIP requires one on create). */
@@ -44,6 +53,8 @@ export interface PbxSupports {
   personalContacts: boolean;
   presence: boolean;
   callEvents: boolean;
+  /** A user's picture (PortSIP: only through a session as the user). */
+  avatars: boolean;
 }
 
 /**
@@ -70,6 +81,7 @@ export interface PbxProfile {
   accountNames: PbxAccountNameRule;
   /** Longest extension-group name the product takes (longer Entra names are shortened with a stable suffix). */
   groupNameMaxLength: number;
+  contactLimits: PbxContactLimits;
   /** Presence an admin token may set on another user: `dndOnly` = the DND flag but not the status. */
   adminCanWritePresence: 'dndOnly' | 'full' | 'none';
   /** Whether an admin token may write a user's personal contacts (else it takes the user's own session). */

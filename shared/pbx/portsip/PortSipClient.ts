@@ -9,22 +9,21 @@ import { type PbxUser } from '../ports/PbxUser';
 import { type PbxUserChanges } from '../ports/PbxUserChanges';
 import { type PbxUsers } from '../ports/PbxUsers';
 import { type PbxCallerId } from '../ports/PbxCallerId';
+import { type PortalPasswords } from '../ports/PortalPasswords';
 import { generateCredentials } from './generateCredentials';
 import { callerIdRefusal, newEntry, withOurCallerId } from './outboundCallerIds';
 import { PortSipApi } from './PortSipApi';
+import { PortSipAvatars } from './PortSipAvatars';
+import { PortSipCompanyContacts } from './PortSipCompanyContacts';
 import { PortSipGroups } from './PortSipGroups';
 import { portSipPages } from './portSipPages';
-import {
-  CreatedSchema,
-  NumberHolderSchema,
-  NumberOwnerSchema,
-  type PasswordPolicy,
-  PasswordPolicySchema,
-  OutboundCallerIdEntrySchema,
-  PortSipUserSchema,
-} from './portSipSchemas';
+import { PortSipPasswordPolicy } from './PortSipPasswordPolicy';
+import { PortSipPersonalContacts } from './PortSipPersonalContacts';
+import { PortSipPortalAccess } from './PortSipPortalAccess';
+import { CreatedSchema, NumberHolderSchema, NumberOwnerSchema, OutboundCallerIdEntrySchema, PortSipUserSchema } from './portSipSchemas';
 import { PortSipSession } from './PortSipSession';
 import { PortSipTransport } from './PortSipTransport';
+import { PortSipUserSessions } from './PortSipUserSessions';
 import { toPbxUser } from './toPbxUser';
 import { toPortSipUserFields } from './toPortSipUserFields';
 
@@ -49,6 +48,18 @@ export interface PortSipClientOptions {
   /** Per-request timeout; default 30 s. */
   requestTimeoutMs?: number;
   fetch?: typeof fetch;
+  /**
+   * Where the portal passwords of the users this client creates are kept (written before the create); with it
+   * the per-user ports exist (userPorts()). Without it a created user's portal password is kept nowhere.
+   */
+  portalPasswords?: PortalPasswords | undefined;
+}
+
+/** The ports that act as individual users (sessions signed in with the kept portal passwords). */
+export interface PortSipUserPorts {
+  personalContacts: PortSipPersonalContacts;
+  avatars: PortSipAvatars;
+  portalAccess: PortSipPortalAccess;
 }
 
 // The non-user things that hold extension numbers (virtual receptionists live at /ivrs in v22).
@@ -62,7 +73,8 @@ const CallerIdsSchema = z.object({ outbound_caller_ids: z.array(OutboundCallerId
 export class PortSipClient implements PbxUsers {
   private readonly transport: PortSipTransport;
   private readonly api: PortSipApi;
-  private policy: Promise<PasswordPolicy> | undefined;
+  private readonly policy: PortSipPasswordPolicy;
+  private readonly userSessions: PortSipUserSessions | undefined;
 
   constructor(private readonly options: PortSipClientOptions) {
     const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
@@ -75,6 +87,9 @@ export class PortSipClient implements PbxUsers {
     });
     const session = new PortSipSession({ username: options.username, password: options.password, domain: options.domain }, this.transport);
     this.api = new PortSipApi(this.transport, session);
+    this.policy = new PortSipPasswordPolicy(this.api);
+    const passwords = options.portalPasswords;
+    this.userSessions = passwords && new PortSipUserSessions({ transport: this.transport, domain: options.domain, passwords });
   }
 
   requestCount(): number {
@@ -107,7 +122,11 @@ export class PortSipClient implements PbxUsers {
   }
 
   async createUser(user: PbxNewUser & PbxFieldsNotOwnedBy<'users'>): Promise<{ id: string }> {
-    const credentials = generateCredentials(await this.passwordPolicy(), user);
+    const credentials = generateCredentials(await this.policy.read(), user);
+    // Kept before the create (write-ahead), so a replayed create, whose first attempt may have reached the PBX,
+    // sends the same portal password the connector kept, not a new one nobody knows.
+    const passwords = this.options.portalPasswords;
+    if (passwords) credentials.password = await passwords.reserve(user.userName, () => credentials.password);
     const body: Record<string, unknown> = {
       name: user.userName,
       display_name: user.displayName,
@@ -178,17 +197,6 @@ export class PortSipClient implements PbxUsers {
     });
   }
 
-  /** The tenant password policy, read once per client (a failed read is retried on the next create). */
-  private passwordPolicy(): Promise<PasswordPolicy> {
-    this.policy ??= this.api
-      .read(PasswordPolicySchema, 'GET', '/tenant/password_policy', { what: 'reading the tenant password policy' })
-      .catch((err: unknown) => {
-        this.policy = undefined;
-        throw err;
-      });
-    return this.policy;
-  }
-
   private async holderNumbers(path: string): Promise<string[]> {
     const numbers: string[] = [];
     try {
@@ -214,5 +222,24 @@ export class PortSipClient implements PbxUsers {
   /** The PbxGroups port over this client's session, rate limit and request count. */
   groups(): PortSipGroups {
     return new PortSipGroups(this.api, () => this.transport.requestCount());
+  }
+
+  /** The PbxCompanyContacts port over this client's admin session and rate limit. */
+  companyContacts(): PortSipCompanyContacts {
+    return new PortSipCompanyContacts(this.api);
+  }
+
+  /**
+   * The ports that act as individual users, sharing this client's transport and rate limit and one cache of
+   * user sessions; undefined when the client keeps no portal passwords.
+   */
+  userPorts(): PortSipUserPorts | undefined {
+    const sessions = this.userSessions;
+    if (!sessions) return undefined;
+    return {
+      personalContacts: new PortSipPersonalContacts(sessions),
+      avatars: new PortSipAvatars(sessions),
+      portalAccess: new PortSipPortalAccess(this.api, this.policy, this.options.portalPasswords!, sessions),
+    };
   }
 }

@@ -13,7 +13,47 @@ export interface PortSipCredentials {
 }
 
 export interface PortSipSender {
-  send(method: PortSipMethod, path: string, body?: unknown): Promise<PortSipAnswer>;
+  send(method: PortSipMethod, path: string, body?: unknown, token?: string): Promise<PortSipAnswer>;
+}
+
+/** PortSIP said no to the credentials: refused outright, or it asks for a one-time code (two-factor sign-in). */
+export interface SignInRefusal {
+  kind: 'rejected' | 'twoFactor';
+  upstreamStatus: number;
+  upstreamCode: string | undefined;
+  /** The message the default refusal would carry (PortSIP's words without any secret). */
+  message: string;
+}
+
+export interface PortSipSessionOptions {
+  /**
+   * Turns a refused sign-in into the error callers see; default: UNAUTHORIZED, asking to check the service
+   * account (a user session reports why it cannot act as the user instead).
+   */
+  refused?: (refusal: SignInRefusal) => Error;
+  /**
+   * Runs once after each new sign-in (not after a refresh) with the new access token, before the session uses
+   * it; throwing refuses the session (a user whom PortSIP asks to choose a new password first).
+   */
+  verify?: (accessToken: string) => Promise<void>;
+  /** Names who signs in, in messages; default "the service account of <domain>" (never its user name). */
+  who?: string;
+}
+
+/** The tenant admin's refused sign-in: UNAUTHORIZED, saying what to fix on the service account. */
+function adminRefusal(refusal: SignInRefusal): AppError {
+  const options = { upstreamStatus: refusal.upstreamStatus, upstreamCode: refusal.upstreamCode };
+  if (refusal.kind === 'twoFactor')
+    return new AppError(
+      'UNAUTHORIZED',
+      `${refusal.message}; the connector signs in unattended, so turn two-factor authentication off for this service account`,
+      options,
+    );
+  return new AppError(
+    'UNAUTHORIZED',
+    `${refusal.message}; check the service account's username, password, tenant domain and that it is an enabled tenant admin`,
+    options,
+  );
 }
 
 /** Refresh this long before expiry: a minute, or a tenth of a short lifetime. */
@@ -21,7 +61,7 @@ const refreshMarginMs = (lifetimeMs: number) => Math.min(60_000, lifetimeMs / 10
 const isSuccess = (status: number) => status >= 200 && status < 300;
 
 /**
- * A tenant admin's PortSIP session: signs in, refreshes the access token shortly before `expires_in` runs
+ * A PortSIP session, the tenant admin's (the default) or a user's (PortSipUserSessions): signs in, refreshes the access token shortly before `expires_in` runs
  * out (keeping the latest refresh token, and signing in afresh when a refresh fails), and shares one
  * in-flight sign-in or refresh between concurrent callers. Tokens and passwords never appear in errors.
  */
@@ -35,6 +75,7 @@ export class PortSipSession {
     private readonly credentials: PortSipCredentials,
     private readonly sender: PortSipSender,
     private readonly now: () => number = Date.now,
+    private readonly options: PortSipSessionOptions = {},
   ) {}
 
   /** A usable access token (signing in or refreshing first when needed). */
@@ -57,7 +98,9 @@ export class PortSipSession {
       if (refreshed) return this.accept(refreshed);
       this.refreshToken = undefined;
     }
-    return this.accept(await this.signIn());
+    const tokens = await this.signIn();
+    await this.options.verify?.(tokens.access_token);
+    return this.accept(tokens);
   }
 
   /** The new tokens, or undefined when the refresh did not work (expired or revoked refresh token, outage…). */
@@ -73,32 +116,26 @@ export class PortSipSession {
   private async signIn(): Promise<TokenAnswer> {
     const { username, password, domain } = this.credentials;
     const answer = await this.sender.send('POST', '/auth/sign_in', { username, password, domain });
-    // Messages name the tenant domain, never the service account's user name (nor, of course, its password).
-    const who = `the service account of ${domain}`;
+    // Admin messages name the tenant domain, never the service account's user name (nor, of course, its password).
+    const who = this.options.who ?? `the service account of ${domain}`;
+    const refused = this.options.refused ?? adminRefusal;
     if (isSuccess(answer.status)) {
       if (TwoFactorAnswerSchema.safeParse(answer.body).success) {
-        throw new AppError(
-          'UNAUTHORIZED',
-          `PortSIP asks ${who} for two-factor authentication; the connector signs in ` +
-            `unattended, so turn two-factor authentication off for this service account`,
-          { upstreamStatus: answer.status, upstreamCode: 'TWO_FACTOR_ENABLED' },
-        );
+        throw refused({
+          kind: 'twoFactor',
+          upstreamStatus: answer.status,
+          upstreamCode: 'TWO_FACTOR_ENABLED',
+          message: `PortSIP asks ${who} for two-factor authentication`,
+        });
       }
       return parsePortSipBody(TokenAnswerSchema, answer.body, 'POST /api/auth/sign_in');
     }
     const failure = portSipErrorFor(answer.status, answer.body, `signing in to PortSIP as ${who}`, {
-      secrets: [password, username],
+      secrets: this.options.who ? [password] : [password, username],
       retryAfterMs: parseRetryAfter(answer.retryAfter),
     });
     if (failure.code === 'THROTTLED' || failure.code === 'TRANSIENT') throw failure;
-    throw new AppError(
-      'UNAUTHORIZED',
-      `${failure.message}; check the service account's username, password, tenant domain and that it is an enabled tenant admin`,
-      {
-        upstreamStatus: failure.upstreamStatus,
-        upstreamCode: failure.upstreamCode,
-      },
-    );
+    throw refused({ kind: 'rejected', upstreamStatus: answer.status, upstreamCode: failure.upstreamCode, message: failure.message });
   }
 
   private accept(tokens: TokenAnswer): string {

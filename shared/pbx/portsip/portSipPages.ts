@@ -1,5 +1,5 @@
 import { type z } from 'zod';
-import { type PortSipApi } from './PortSipApi';
+import { type PortSipCalls } from './PortSipApi';
 import { listPageSchema } from './portSipSchemas';
 
 /** PortSIP's maximum `top`. */
@@ -12,7 +12,7 @@ export const PORTSIP_PAGE_SIZE = 100;
  * page with nothing new.
  */
 export async function* portSipPages<T extends z.ZodType>(
-  api: PortSipApi,
+  api: Pick<PortSipCalls, 'read'>,
   path: string,
   item: T,
   what: string,

@@ -23,6 +23,8 @@ export const portSipProfile: PbxProfile = {
   adminCanSetAvatar: false,
   // `POST /api/groups`: name 1–64 characters.
   groupNameMaxLength: 64,
+  // Contacts: `name` 1–64, `notes` ≤ 1,024, every other field (address included) ≤ 128.
+  contactLimits: { name: 64, text: 128, address: 128, notes: 1024 },
   // Extension groups, company contacts, per-user contacts and presence, webhooks and WSI for call events.
-  supports: { groups: true, companyContacts: true, personalContacts: true, presence: true, callEvents: true },
+  supports: { groups: true, companyContacts: true, personalContacts: true, presence: true, callEvents: true, avatars: true },
 };

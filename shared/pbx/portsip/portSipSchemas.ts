@@ -93,3 +93,40 @@ export const PortSipGroupSchema = z.object({ id: z.string().min(1), name: z.stri
 
 /** `GET /api/groups/{id}/members`: no paging, no `count`. */
 export const GroupMembersSchema = z.object({ items: z.array(z.object({ extension_number: z.string() })).nullish() });
+
+/**
+ * A company contact (`/api/contacts`) or personal contact (`/api/user/contacts`), by id or as a list item (the
+ * same fields). Fields the connector does not map (`mobile_phone2`, `other`, faxes, `favorite`, `sync_type`) are
+ * left out.
+ */
+export const PortSipContactSchema = z.object({
+  id: z.string().min(1),
+  name: text,
+  email: text,
+  company: text,
+  title: text,
+  business: text,
+  business2: text,
+  mobile_phone: text,
+  home_phone: text,
+  home_phone2: text,
+  address: text,
+  notes: text,
+});
+export type PortSipContact = z.infer<typeof PortSipContactSchema>;
+
+/** `GET /api/auth/user`: who the token belongs to, and whether PortSIP wants a new password first. */
+export const AuthUserSchema = z.object({
+  role: z.string().nullish(),
+  password_verified: z.boolean().nullish(),
+  password_force_reset: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+});
+
+/** `POST /api/blobs/uploads` → 202: the upload is named by these two headers (lower-cased as fetch gives them). */
+export const UploadStartedSchema = z.object({
+  'portsip-upload-id': z.string().min(1),
+  'portsip-upload-token': z.string().min(1),
+});

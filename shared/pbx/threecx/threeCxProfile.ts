@@ -30,6 +30,8 @@ export function threeCxProfile(extensionLength: number = DEFAULT_THREECX_EXTENSI
     accountNames: { maxLength: 64, reserved: [] },
     // ⚠ Departments (3CX's groups) have no documented name limit.
     groupNameMaxLength: 64,
+    // XAPI documents no contact lengths (⚠ unverified); 3CX's UI takes these. Address and notes have no field.
+    contactLimits: { name: 128, text: 255, address: 255, notes: 1024 },
     // ⚠ `PATCH /Users({Id}) {"CurrentProfileName"}` on another user is unverified (notes §4); no presence port yet.
     adminCanWritePresence: 'full',
     // XAPI has no read, create or update of personal contacts, and no photo upload.
@@ -39,6 +41,6 @@ export function threeCxProfile(extensionLength: number = DEFAULT_THREECX_EXTENSI
     // mapping Microsoft 365 groups onto them is a product decision not yet taken. presence: 3CX's status is the
     // forwarding profile, and whether an admin may set another user's is unverified (⚠, notes §4). callEvents:
     // 3CX has no webhooks, only the Call Control WebSocket, which a Functions app cannot hold open.
-    supports: { groups: false, companyContacts: true, personalContacts: false, presence: false, callEvents: false },
+    supports: { groups: false, companyContacts: true, personalContacts: false, presence: false, callEvents: false, avatars: false },
   };
 }

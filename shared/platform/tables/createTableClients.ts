@@ -31,6 +31,11 @@ const TABLE_NAMES = {
   groupMembers: 'groupmembers',
   linkEventInbox: 'linkeventinbox',
   credentialStates: 'credentialstate',
+  tenantDataKeys: 'tenantdatakeys',
+  portalPasswords: 'portalpasswords',
+  contactLinks: 'contactlinks',
+  contactSources: 'contactsources',
+  photoStates: 'photostates',
 } as const;
 
 export type TableClients = Record<keyof typeof TABLE_NAMES, TableClient>;

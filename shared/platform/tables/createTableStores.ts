@@ -31,6 +31,18 @@ import { TableLinkEventInbox } from './TableLinkEventInbox';
 import { type TableStorageOptions, createTableClients } from './createTableClients';
 import { type CredentialStateStore } from '../../credentials/CredentialStateStore';
 import { TableCredentialStateStore } from './TableCredentialStateStore';
+import { type TenantDataKeyStore } from '../../credentials/portalPasswords/TenantDataKeyStore';
+import { TableTenantDataKeyStore } from './TableTenantDataKeyStore';
+import { type PortalPasswordStore } from '../../credentials/portalPasswords/PortalPasswordStore';
+import { TenantDataKeys, type TenantDataKeysOptions } from '../../credentials/portalPasswords/TenantDataKeys';
+import { TablePortalPasswordStore } from './TablePortalPasswordStore';
+import { type KeyWrapper } from '../keys/KeyWrapper';
+import { type ContactLinkStore } from '../../engine/ContactLinkStore';
+import { TableContactLinkStore } from './TableContactLinkStore';
+import { type ContactSourceStore } from '../../engine/ContactSourceStore';
+import { TableContactSourceStore } from './TableContactSourceStore';
+import { type PhotoStateStore } from '../../engine/PhotoStateStore';
+import { TablePhotoStateStore } from './TablePhotoStateStore';
 
 export interface TableStores {
   tenants: TenantStore;
@@ -57,11 +69,29 @@ export interface TableStores {
   linkEventInbox: LinkEventInbox;
   /** Which certificate version each tenant (and the shared app) signs in with, its rollover, and admin consent. */
   credentialStates: CredentialStateStore;
+  /** Each tenant's data keys, wrapped by the portal password key (rewrapTenantDataKeys reads them after a key rotation). */
+  tenantDataKeys: TenantDataKeyStore;
+  /** Outlook contact ↔ PBX contact links, per source folder (only the contact features write them). */
+  contactLinks: ContactLinkStore;
+  /** The contact folders the contact features copy, so a folder or owner that is gone is cleaned up. */
+  contactSources: ContactSourceStore;
+  /** What the photos feature last set as each user's PBX picture. */
+  photoStates: PhotoStateStore;
+  /** Portal passwords of the users the connector created (envelope encryption); only with a key wrapper. */
+  portalPasswords?: PortalPasswordStore | undefined;
 }
 
-/** Every Table Storage repository, over tables that exist once this resolves. */
-export async function createTableStores(options: TableStorageOptions): Promise<TableStores> {
+/** What the portal password store needs besides its tables: the key that wraps each tenant's data key. */
+export interface PortalPasswordKeys {
+  keyWrapper: KeyWrapper;
+  /** The in-memory cache of unwrapped data keys (default: 1,000 tenants, 1 hour). */
+  dataKeyCache?: TenantDataKeysOptions;
+}
+
+/** Every Table Storage repository, over tables that exist once this resolves; portal passwords only with `keys`. */
+export async function createTableStores(options: TableStorageOptions, keys?: PortalPasswordKeys): Promise<TableStores> {
   const tables = await createTableClients(options);
+  const tenantDataKeys = new TableTenantDataKeyStore(tables.tenantDataKeys);
   return {
     tenants: new TableTenantStore(tables.tenants),
     deltaStates: new TableDeltaStateStore(tables.deltaStates),
@@ -79,5 +109,17 @@ export async function createTableStores(options: TableStorageOptions): Promise<T
     groupMembers: new TableGroupMembershipStore(tables.groupMembers),
     linkEventInbox: new TableLinkEventInbox(tables.linkEventInbox),
     credentialStates: new TableCredentialStateStore(tables.credentialStates),
+    tenantDataKeys,
+    contactLinks: new TableContactLinkStore(tables.contactLinks),
+    contactSources: new TableContactSourceStore(tables.contactSources),
+    photoStates: new TablePhotoStateStore(tables.photoStates),
+    ...(keys
+      ? {
+          portalPasswords: new TablePortalPasswordStore(
+            tables.portalPasswords,
+            new TenantDataKeys(tenantDataKeys, keys.keyWrapper, keys.dataKeyCache),
+          ),
+        }
+      : {}),
   };
 }

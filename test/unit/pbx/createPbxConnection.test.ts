@@ -6,6 +6,7 @@ import { PortSipClient } from '../../../shared/pbx/portsip/PortSipClient';
 import { PortSipGroups } from '../../../shared/pbx/portsip/PortSipGroups';
 import { portSipProfile } from '../../../shared/pbx/portsip/portSipProfile';
 import { appErrorOf } from '../../support/appErrorOf';
+import { MemoryPortalPasswords } from '../../support/memoryPortalPasswords';
 import { type FakePortSip, startFakePortSip } from './fakePortSipServer';
 import { ThreeCxSandbox } from '../../../sandbox/threecx';
 
@@ -57,12 +58,24 @@ describe('createPbxConnection', () => {
     }
   });
 
-  it('gives PortSIP its profile, a PortSipClient and PortSipGroups; the future ports are absent until implemented', async () => {
+  it('gives PortSIP its profile, a PortSipClient, PortSipGroups and the company phonebook; the per-user ports only with kept portal passwords', async () => {
     const connection = await createPbxConnection(configFor.portsip('https://pbx.contoso.com:8887'), credential);
     expect(connection.profile).toBe(portSipProfile);
     expect(connection.users).toBeInstanceOf(PortSipClient);
     expect(connection.groups).toBeInstanceOf(PortSipGroups);
-    expect(Object.keys(connection).sort()).toEqual(['groups', 'profile', 'users']);
+    expect(Object.keys(connection).sort()).toEqual(['companyContacts', 'groups', 'profile', 'users']);
+    const withPasswords = await createPbxConnection(configFor.portsip('https://pbx.contoso.com:8887'), credential, {
+      portalPasswords: new MemoryPortalPasswords(),
+    });
+    expect(Object.keys(withPasswords).sort()).toEqual([
+      'avatars',
+      'companyContacts',
+      'groups',
+      'personalContacts',
+      'portalAccess',
+      'profile',
+      'users',
+    ]);
   });
 
   it("wires the tenant's domain and role and the credential into the PortSIP adapter", async () => {

@@ -21,7 +21,8 @@ describe('portSipProfile', () => {
       adminCanWritePersonalContacts: false,
       adminCanSetAvatar: false,
       groupNameMaxLength: 64,
-      supports: { groups: true, companyContacts: true, personalContacts: true, presence: true, callEvents: true },
+      contactLimits: { name: 64, text: 128, address: 128, notes: 1024 },
+      supports: { groups: true, companyContacts: true, personalContacts: true, presence: true, callEvents: true, avatars: true },
     });
   });
 

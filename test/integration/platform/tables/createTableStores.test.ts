@@ -13,6 +13,8 @@ describe('createTableStores', () => {
     expect(await second.scheduleState.getLastFire('acme')).toBe('2026-01-01T00:00:00.000Z');
     const names = (await tableNamesWithPrefix(prefix)).map((name) => name.slice(prefix.length));
     expect(names.sort()).toEqual([
+      'contactlinks',
+      'contactsources',
       'credentialstate',
       'deltademand',
       'deltastate',
@@ -24,10 +26,13 @@ describe('createTableStores', () => {
       'numberquarantine',
       'pbxkeys',
       'pendingusers',
+      'photostates',
+      'portalpasswords',
       'runchanges',
       'runs',
       'schedule',
       'subscriptions',
+      'tenantdatakeys',
       'tenants',
     ]);
   });
@@ -36,6 +41,8 @@ describe('createTableStores', () => {
     const prefix = freshTablePrefix();
     const clients = await createTableClients(testTableStorage(prefix));
     expect(Object.keys(clients).sort()).toEqual([
+      'contactLinks',
+      'contactSources',
       'credentialStates',
       'deltaDemand',
       'deltaStates',
@@ -47,10 +54,13 @@ describe('createTableStores', () => {
       'numberQuarantine',
       'pbxKeys',
       'pendingUsers',
+      'photoStates',
+      'portalPasswords',
       'runChanges',
       'runs',
       'scheduleState',
       'subscriptions',
+      'tenantDataKeys',
       'tenants',
     ]);
     expect(clients.tenants.tableName).toBe(`${prefix}tenants`);
@@ -86,7 +96,7 @@ describe('the tables of a test', () => {
 
   it('are created under a prefix of their own', async () => {
     prefixOfFinishedTest = (await freshStores()).prefix;
-    expect(await tableNamesWithPrefix(prefixOfFinishedTest)).toHaveLength(16);
+    expect(await tableNamesWithPrefix(prefixOfFinishedTest)).toHaveLength(21);
   });
 
   it('are deleted once that test finishes', async () => {

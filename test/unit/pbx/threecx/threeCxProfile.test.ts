@@ -9,6 +9,13 @@ describe('threeCxProfile', () => {
     expect(isExtensionNumberAllowed('1001', four.extensionNumbers)).toBe(true);
     expect(isExtensionNumberAllowed('101', four.extensionNumbers)).toBe(false);
     expect(four).toMatchObject({ kind: '3cx', productName: '3CX V20', splitNames: true, requiresGivenNameOrSurname: false });
-    expect(four.supports).toEqual({ groups: false, companyContacts: true, personalContacts: false, presence: false, callEvents: false });
+    expect(four.supports).toEqual({
+      groups: false,
+      companyContacts: true,
+      personalContacts: false,
+      presence: false,
+      callEvents: false,
+      avatars: false,
+    });
   });
 });
