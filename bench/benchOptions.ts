@@ -2,12 +2,14 @@ import { z } from 'zod';
 import { type CommandLine, parseCommandLine } from '../shared/platform/local/parseCommandLine';
 
 export const BENCH_USAGE = [
-  'usage: npm run bench -- [--only sync|threecx|groups|notifications|tenants|webhookFlood (its own options: webhookFloodBench.ts)]',
+  'usage: npm run bench -- [--only sync|threecx|groups|contacts|notifications|tenants|webhookFlood (its own options: webhookFloodBench.ts)]',
   '         [--users N] [--pbx-rate R] [--groups N] [--memberships N] [--group-users N] [--notify-users N] [--changes N]',
   '         [--changes-per-second N] [--webhook-rps N] [--webhook-seconds N] [--debounce-ms N]',
-  '         [--tenants N] [--tenant-users N] [--sessions N,N,…]',
+  '         [--tenants N] [--tenant-users N] [--sessions N,N,…] [--mailboxes N] [--contacts N] [--photos N]',
   '  sync, threecx: --users (10000) sandbox users, PBX rate limit --pbx-rate (PortSIP 10000, 3CX 6000) requests/minute',
   '  groups:        --groups (300) groups holding --memberships (10000) of the synced users of --group-users (5000)',
+  '  contacts:      --mailboxes (200) synced users with --contacts (500) Outlook contacts each, --photos (1000)',
+  '                 synced users with a photo; PBX at --pbx-rate (60000 here, so it ends in minutes)',
   '  notifications: --notify-users (2000), --changes (1000) at --changes-per-second (20), webhook load',
   '                 --webhook-rps (200) for --webhook-seconds (30), lifecycle-event window --debounce-ms (2000)',
   '  tenants:       only with --only tenants: --tenants (40) of --tenant-users (250) users each, one',
@@ -36,7 +38,9 @@ const count = (min: number, max: number, fallback: number) => wholeNumber(min, m
 const BenchOptionsSchema = z
   .object({
     only: z
-      .enum(['sync', 'threecx', 'groups', 'notifications', 'tenants'], { error: 'must be sync, threecx, groups, notifications or tenants' })
+      .enum(['sync', 'threecx', 'groups', 'contacts', 'notifications', 'tenants'], {
+        error: 'must be sync, threecx, groups, contacts, notifications or tenants',
+      })
       .optional(),
     users: count(1, 1_000_000, 10_000),
     // Absent: each PBX at its own configuration default (PortSIP 10,000 and 3CX 6,000 requests per minute).
@@ -53,6 +57,9 @@ const BenchOptionsSchema = z
     tenants: count(1, 10_000, 40),
     'tenant-users': count(1, 100_000, 250),
     sessions: counts(1, 1000, '1,4,8,16'),
+    mailboxes: count(1, 100_000, 200),
+    contacts: count(0, 100_000, 500),
+    photos: count(0, 1_000_000, 1000),
   })
   .transform((o) => ({
     only: o.only,
@@ -71,6 +78,12 @@ const BenchOptionsSchema = z
     tenants: o.tenants,
     tenantUsers: o['tenant-users'],
     sessions: o.sessions,
+    mailboxes: o.mailboxes,
+    contactsPerMailbox: o.contacts,
+    photos: o.photos,
+    // 100,000 contact creates at PortSIP's default 10,000/min would take ten minutes; the bench measures the
+    // ratio to the bound, which a higher limit (PortSIP's access_limit is configurable) does not change.
+    contactsPbxRate: o['pbx-rate'] ?? 60_000,
   }));
 
 export type BenchOptions = z.output<typeof BenchOptionsSchema>;
@@ -96,6 +109,9 @@ export function parseBenchOptions(argv: readonly string[]): CommandLine<BenchOpt
       tenants: text,
       'tenant-users': text,
       sessions: text,
+      mailboxes: text,
+      contacts: text,
+      photos: text,
     },
     schema: BenchOptionsSchema,
   });

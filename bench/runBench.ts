@@ -4,18 +4,21 @@ import { type BenchOptions, parseBenchOptions } from './benchOptions';
 import { runNotificationBench } from './notificationBench';
 import { isWebhookFloodRun, runWebhookFloodBench } from './webhookFloodBench';
 import { runGroupsBench } from './groupsBench';
+import { runContactsBench } from './contactsBench';
 import { runTenantsBench } from './tenantsBench';
 import { measureFeatureRun } from './measureFeatureRun';
 import { startSandboxRig } from './sandboxRig';
 import { usersManifest } from '../shared/features/users/usersManifest';
 
 /**
- * npm run bench [-- --users N --pbx-rate R] [--only sync|threecx|groups|notifications|tenants|webhookFlood] (all options: benchOptions.ts, --help):
+ * npm run bench [-- --users N --pbx-rate R] [--only sync|threecx|groups|contacts|notifications|tenants|webhookFlood] (all options: benchOptions.ts, --help):
  * - sync: an initial sync of N sandbox users and no-change re-syncs, over real HTTP and Azurite, reporting
  *   wall time, requests, the rate-limit bound and peak memory;
  * - threecx: the same against the 3CX simulator (five-digit extensions, the connector's 3CX pacing);
  * - groups: the same for the groups feature: the first run of 300 groups with 10,000 memberships and
  *   no-change re-runs (groupsBench.ts);
+ * - contacts: 200 mailboxes × 500 Outlook contacts → personal PBX contacts, and 1,000 photos → PBX pictures:
+ *   first runs and no-change re-runs against the PBX rate-limit bound (contactsBench.ts);
  * - notifications: change → PBX latency after the notification arrives (1,000 changes) and the webhook's
  *   latency at 200 requests/s for 30 s (notificationBench.ts);
  * - tenants (only when asked for: it takes minutes): many tenants' initial users syncs through one in-process
@@ -32,6 +35,13 @@ async function main(): Promise<void> {
   if (runs('threecx')) await syncBench(options, '3cx');
   if (runs('groups'))
     await runGroupsBench({ groups: options.groups, memberships: options.memberships, users: options.groupUsers, pbxRate: options.pbxRate });
+  if (runs('contacts'))
+    await runContactsBench({
+      mailboxes: options.mailboxes,
+      contactsPerMailbox: options.contactsPerMailbox,
+      photos: options.photos,
+      pbxRate: options.contactsPbxRate,
+    });
   if (runs('notifications')) await notificationsBench(options);
   if (options.only === 'tenants')
     await runTenantsBench({

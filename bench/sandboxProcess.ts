@@ -11,7 +11,8 @@ const total = <T>(items: readonly T[], count: (item: T) => number) => items.redu
  * with `users` generated users (the same seed, so every tenant has the same work) and its own sandbox PBX
  * with its own rate limit, as two customers never share a directory or a PBX. Talks to the parent over IPC:
  * `stats` (summed over the tenants), `reset`, `addGroups` (Entra groups added to the first tenant, e.g. once
- * the parent knows which users were synced) and `stop`.
+ * the parent knows which users were synced), `seedContacts` and `setPhotos` (Outlook contacts in, and photos
+ * of, the first tenant's users) and `stop`.
  */
 async function main(): Promise<void> {
   const users = Number(process.argv[2] ?? 10_000);
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
       return { graph, pbx };
     }),
   );
-  process.on('message', (message: { cmd: string; groups?: SandboxGroup[] }) => {
+  process.on('message', (message: { cmd: string; groups?: SandboxGroup[]; mailboxes?: string[]; count?: number; userIds?: string[] }) => {
     if (message.cmd === 'stats') {
       const pbxGroups = tenants.flatMap(({ pbx }) => pbx.listGroups());
       const pbxByRoute: Record<string, number> = {};
@@ -44,6 +45,11 @@ async function main(): Promise<void> {
         pbxUsers: total(tenants, ({ pbx }) => pbx.listUsers().length),
         pbxGroups: pbxGroups.length,
         pbxGroupMembers: total(pbxGroups, (group) => group.members.length),
+        pbxUserSignIns: total(tenants, ({ pbx }) => ('userSignIns' in pbx.stats ? pbx.stats.userSignIns : 0)),
+        outlookThrottled: total(tenants, ({ graph }) =>
+          Object.values(graph.outlookStats()).reduce((sum, s) => sum + s.concurrencyThrottled + s.windowThrottled, 0),
+        ),
+        outlookPeakInFlight: Math.max(0, ...tenants.map(({ graph }) => graph.outlookPeakInFlight())),
       });
     } else if (message.cmd === 'reset') {
       for (const { graph, pbx } of tenants) {
@@ -53,6 +59,14 @@ async function main(): Promise<void> {
       process.send!({ ok: true });
     } else if (message.cmd === 'addGroups') {
       for (const group of message.groups ?? []) tenants[0]!.graph.addGroup(group);
+      process.send!({ ok: true });
+    } else if (message.cmd === 'seedContacts') {
+      // Each mailbox its own seed, so contacts differ between mailboxes but not between runs.
+      for (const [k, mailbox] of (message.mailboxes ?? []).entries())
+        tenants[0]!.graph.seedContacts(mailbox, message.count ?? 0, { seed: k + 1 });
+      process.send!({ ok: true });
+    } else if (message.cmd === 'setPhotos') {
+      for (const userId of message.userIds ?? []) tenants[0]!.graph.setUserPhoto(userId, { sizeBytes: 8 * 1024 });
       process.send!({ ok: true });
     } else if (message.cmd === 'stop') {
       void Promise.all(tenants.flatMap(({ graph, pbx }) => [graph.stop(), pbx.stop()])).then(() =>

@@ -13,6 +13,7 @@ import { type TenantConfig } from '../shared/config/TenantConfig';
 import { createTableStores } from '../shared/platform/tables/createTableStores';
 import { sandboxTenantConfig, writeSandboxTenantSecrets } from '../shared/platform/local/sandboxTenantConfig';
 import { startAzurite } from '../shared/platform/local/startAzurite';
+import { LocalKeyWrapper } from '../shared/platform/keys/LocalKeyWrapper';
 
 /** What the sandboxes served since the last `reset` (sandboxProcess.ts answers `stats`). */
 export interface SandboxStats {
@@ -25,6 +26,11 @@ export interface SandboxStats {
   pbxUsers: number;
   pbxGroups: number;
   pbxGroupMembers: number;
+  /** Sessions opened as users (personal contacts, pictures). */
+  pbxUserSignIns: number;
+  /** Outlook 429s (4 in flight per mailbox, 10,000 per 10 minutes): the connector should cause none. */
+  outlookThrottled: number;
+  outlookPeakInFlight: number;
 }
 
 /** One request to the sandbox process and its answer (the process answers each message in order). */
@@ -81,8 +87,11 @@ export async function startSandboxRig(options: {
       credentials: { username: string; password: string; domain: string };
     }[];
   }>((resolve) => sandbox.once('message', (m) => resolve(m as never)));
-  const stores = await createTableStores({ connectionString: azurite.connectionString, tablePrefix: 'bench' });
   const secretsDir = mkdtempSync(join(tmpdir(), 'bench-'));
+  // Portal passwords of the users the bench creates, under a local wrapping key (as `npm start` keeps them).
+  const keyWrapper = new LocalKeyWrapper(join(secretsDir, 'secrets.keys.json'), 'portal-passwords');
+  await keyWrapper.ensureKey();
+  const stores = await createTableStores({ connectionString: azurite.connectionString, tablePrefix: 'bench' }, { keyWrapper });
   const secrets = new LocalSecretStore(join(secretsDir, 'secrets.json'));
   const certificates = new LocalCertificateStore(join(secretsDir, 'secrets.certificates.json'));
   for (const [k, tenantId] of tenantIds.entries()) {

@@ -23,6 +23,46 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
+// Wraps each tenant's data key, which encrypts the portal passwords of the PBX users the connector creates
+// (envelope encryption, docs/CREDENTIALS.md). Key Vault rotates it yearly; the connector re-wraps the data keys
+// with the new version and still unwraps with older versions meanwhile. The name is the
+// app setting PORTAL_PASSWORD_KEY_NAME's default (the setting is left unset).
+resource portalPasswordKey 'Microsoft.KeyVault/vaults/keys@2023-07-01' = {
+  parent: vault
+  name: 'portal-passwords'
+  properties: {
+    kty: 'RSA'
+    keySize: 3072
+    keyOps: [
+      'wrapKey'
+      'unwrapKey'
+    ]
+    rotationPolicy: {
+      attributes: {
+        expiryTime: 'P2Y'
+      }
+      lifetimeActions: [
+        {
+          action: {
+            type: 'rotate'
+          }
+          trigger: {
+            timeAfterCreate: 'P1Y'
+          }
+        }
+        {
+          action: {
+            type: 'notify'
+          }
+          trigger: {
+            timeBeforeExpiry: 'P30D'
+          }
+        }
+      ]
+    }
+  }
+}
+
 resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'audit-to-log-analytics'
   scope: vault

@@ -14,6 +14,7 @@ export type {
 export type { SandboxGroup, SandboxUser } from './SandboxUser';
 export { generateUsers } from './generateUsers';
 export { demoCompany, DEMO_GROUP_IDS } from './demoCompany';
+export { DEMO_SHARED_MAILBOX, seedDemoMailboxes } from './demoMailboxes';
 export type {
   ContactPatch,
   MailboxLimits,

@@ -14,6 +14,8 @@ const VIEW_ROUTES = [
   { method: 'GET', path: '/_sandbox/users', shows: 'every PBX user as stored, in creation order' },
   { method: 'GET', path: '/_sandbox/users/{id}', shows: 'one PBX user' },
   { method: 'GET', path: '/_sandbox/groups', shows: 'every user group with its members by extension number, in creation order' },
+  { method: 'GET', path: '/_sandbox/contacts', shows: 'the company phonebook, in creation order' },
+  { method: 'GET', path: '/_sandbox/users/{id}/contacts', shows: "one user's personal contacts, and whether they have a picture" },
 ];
 
 /**
@@ -34,7 +36,9 @@ export function sandboxViewAnswer(tenant: PbxTenant, method: string, url: URL): 
 
 function route(tenant: PbxTenant, method: string, path: string): ViewAnswer {
   const userMatch = /^\/_sandbox\/users\/([^/]+)$/.exec(path);
-  const known = path === '/_sandbox' || path === '/_sandbox/' || path === '/_sandbox/users' || path === '/_sandbox/groups' || userMatch;
+  const contactsMatch = /^\/_sandbox\/users\/([^/]+)\/contacts$/.exec(path);
+  const known =
+    ['/_sandbox', '/_sandbox/', '/_sandbox/users', '/_sandbox/groups', '/_sandbox/contacts'].includes(path) || userMatch || contactsMatch;
   if (!known) throw notFound(`no sandbox view ${path}; GET /_sandbox lists them`);
   if (method !== 'GET')
     return {
@@ -47,6 +51,17 @@ function route(tenant: PbxTenant, method: string, path: string): ViewAnswer {
     const record = tenant.users.get(id);
     if (!record) throw notFound(`no user ${id}`);
     return { status: 200, body: sandboxUserView(record.user) };
+  }
+  if (contactsMatch) {
+    const id = decodeURIComponent(contactsMatch[1]!);
+    const record = tenant.users.get(id);
+    if (!record) throw notFound(`no user ${id}`);
+    const contacts = tenant.personalContactsOf(record.user.id).all();
+    return { status: 200, body: { count: contacts.length, hasPicture: record.avatar !== undefined, value: contacts } };
+  }
+  if (path === '/_sandbox/contacts') {
+    const contacts = tenant.companyContacts.all();
+    return { status: 200, body: { count: contacts.length, value: contacts } };
   }
   if (path === '/_sandbox/groups') {
     const groups = tenant.groups.all().map((group) => ({
@@ -73,7 +88,7 @@ function route(tenant: PbxTenant, method: string, path: string): ViewAnswer {
       },
       routes: VIEW_ROUTES,
       api: 'the PortSIP REST API is under /api (sign in with the tenant admin)',
-      note: 'read-only; company and personal contacts, passwords and avatars are not shown here',
+      note: 'read-only; passwords and picture bytes are not shown here',
     },
   };
 }

@@ -16,7 +16,10 @@ import { webhookRoutes } from '../../shared/notifications/webhookRoutes';
 import { pbxHandler, pbxRoutes } from '../../shared/pbxApi/pbxRoutes';
 import { forgetTenantSubscriptions } from '../../shared/subscriptions/forgetTenantSubscriptions';
 import { requestTenantSync } from '../../shared/app/requestTenantSync';
-import { GraphSandbox, demoCompany } from '../../sandbox/graph';
+import { DEMO_SHARED_MAILBOX, GraphSandbox, demoCompany, seedDemoMailboxes } from '../../sandbox/graph';
+import { PhonebookOptionsSchema } from '../../shared/features/contacts/phonebookOptions';
+import { PersonalContactsOptionsSchema } from '../../shared/features/contacts/personalContactsOptions';
+import { PhotoSyncOptionsSchema } from '../../shared/features/photos/photosOptions';
 import { PortSipSandbox } from '../../sandbox/portsip';
 import { ThreeCxSandbox } from '../../sandbox/threecx';
 import { LocalHttpHost } from '../../shared/platform/local/LocalHttpHost';
@@ -192,6 +195,7 @@ async function startSandboxes(
   stops.add('the sandbox PBX', () => pbx.stop());
   const demo = demoCompany();
   graph.seed(demo.users, demo.groups);
+  seedDemoMailboxes(graph, demo.users);
   const endpoints = {
     graphBaseUrl: graph.baseUrl,
     graphToken: graph.token,
@@ -202,9 +206,17 @@ async function startSandboxes(
   // The demo tenant's secrets under the names the connector derives from its id (tenant-demo-pbx, tenant-demo-graph),
   // through the same store the connector reads (the local file, or Key Vault when KEY_VAULT_URI is set).
   await writeSandboxTenantSecrets(services.secrets, 'demo', endpoints, pbx.admin);
-  // On PortSIP the demo shows groups too (the demo company's departments become PBX extension groups); the
-  // connector does not map groups onto 3CX departments.
-  const config = { ...sandboxTenantConfig(endpoints), groups: GroupSyncOptionsSchema.parse({ enabled: sandboxPbx === 'portsip' }) };
+  // On PortSIP the demo shows groups, personal contacts and photos too (the demo company's departments become
+  // PBX extension groups); the connector does not map groups onto 3CX departments, and XAPI writes neither
+  // personal contacts nor pictures. Both fill the company phonebook from the shared mailbox.
+  const portsip = sandboxPbx === 'portsip';
+  const config = {
+    ...sandboxTenantConfig(endpoints),
+    groups: GroupSyncOptionsSchema.parse({ enabled: portsip }),
+    phonebook: PhonebookOptionsSchema.parse({ enabled: true, sharedMailboxes: [DEMO_SHARED_MAILBOX] }),
+    personalContacts: PersonalContactsOptionsSchema.parse({ enabled: portsip }),
+    photos: PhotoSyncOptionsSchema.parse({ enabled: portsip }),
+  };
   const existing = await services.tenants.get('demo');
   if (existing) await services.tenants.replace('demo', config);
   else await services.tenants.create('demo', config);
@@ -213,11 +225,16 @@ async function startSandboxes(
   await services.groupLinks.deleteAllForTenant('demo');
   await services.groupMembers.deleteAllForTenant('demo');
   await services.linkEventInbox.deleteAllForTenant('demo');
+  await services.contactLinks.deleteAllForTenant('demo');
+  await services.contactSources.deleteAllForTenant('demo');
+  await services.photoStates.deleteAllForTenant('demo');
+  await services.portalPasswords?.deleteAllForTenant('demo');
   await services.deltaStates.clearTenant('demo');
   await forgetTenantSubscriptions(services, 'demo');
   log(
     `graph     sandbox tenant "Contoso Demo" with ${demo.users.length} ` +
-      `users and ${demo.groups.length} groups on ${graph.baseUrl} (edit users: ${graph.baseUrl}/_sandbox/users, groups: ${graph.baseUrl}/_sandbox/groups)`,
+      `users, ${demo.groups.length} groups and the shared mailbox ${DEMO_SHARED_MAILBOX} on ${graph.baseUrl} ` +
+      `(edit users: ${graph.baseUrl}/_sandbox/users, groups: ${graph.baseUrl}/_sandbox/groups, contacts: ${graph.baseUrl}/_sandbox/mailboxes/{address}/contacts)`,
   );
   log(`pbx       ${pbx.description}`);
 }

@@ -21,6 +21,7 @@ import {
   rollTenantCertificate,
 } from './certificateHandlers';
 import { consentCallback, getConsent } from './consentHandlers';
+import { listUserAccess } from './userAccessHandlers';
 
 export interface AdminRoute {
   name: string;
@@ -53,6 +54,8 @@ export const adminRoutes: AdminRoute[] = [
   // Numbers freed by deletes, kept from reuse until their release date; an admin may release one early.
   { name: 'listQuarantine', route: 'tenants/{id}/quarantine', methods: ['GET'], handle: listQuarantine },
   { name: 'releaseQuarantinedNumber', route: 'tenants/{id}/quarantine/{number}', methods: ['DELETE'], handle: releaseQuarantinedNumber },
+  // Whether the connector can act as each synced user on the PBX (personal contacts, pictures), and why not.
+  { name: 'listUserAccess', route: 'tenants/{id}/user-access', methods: ['GET'], handle: listUserAccess },
   // The tenant's own secrets, write-only (values are never returned; names derive from the tenant id).
   { name: 'listSecrets', route: 'tenants/{id}/secrets', methods: ['GET'], handle: listSecrets },
   { name: 'putPbxSecret', route: 'tenants/{id}/secrets/pbx', methods: ['PUT'], handle: putPbxSecret },

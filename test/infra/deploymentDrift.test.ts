@@ -216,6 +216,7 @@ describe('infra/app/appSettings.json: the identity’s roles', () => {
     keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
     keyVaultCertificateUser: 'db79e9a7-68ee-4b58-9aeb-b90e7c24fcba',
     keyVaultCertificatesOfficer: 'a4417e6f-fecd-4de8-b567-7b0420556985',
+    keyVaultCryptoUser: '12338af0-0e69-4776-bea7-57ae8d297424',
     monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
   };
 
@@ -246,6 +247,9 @@ describe('infra/app/appSettings.json: the identity’s roles', () => {
     const certificates = sources('shared/platform/certificates/KeyVaultCertificateStore.ts');
     if (/\.beginCreateCertificate\(/.test(certificates)) needed[ROLE.keyVaultCertificatesOfficer] = 'keyVault';
     else if (productionImports('@azure/keyvault-certificates')) needed[ROLE.keyVaultCertificateUser] = 'keyVault';
+    // Keys: wrapping and unwrapping the tenants' data keys needs Crypto User; the deployment creates the key
+    // (keyvault.bicep), so the identity never needs to create one (Crypto Officer).
+    if (/\.(wrapKey|unwrapKey)\(/.test(sources('shared/platform/keys/KeyVaultKeyWrapper.ts'))) needed[ROLE.keyVaultCryptoUser] = 'keyVault';
     // Telemetry with Entra auth (local auth is off on Application Insights).
     if (/Authorization=AAD/.test(String(settings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING)))
       needed[ROLE.monitoringMetricsPublisher] = 'applicationInsights';

@@ -18,6 +18,10 @@ const DEFAULTS = {
   tenants: 40,
   tenantUsers: 250,
   sessions: [1, 4, 8, 16],
+  mailboxes: 200,
+  contactsPerMailbox: 500,
+  photos: 1000,
+  contactsPbxRate: 60_000,
 };
 
 describe('parseBenchOptions', () => {
@@ -42,6 +46,9 @@ describe('parseBenchOptions', () => {
       '--tenants=3',
       '--tenant-users=7',
       '--sessions=2,5',
+      '--mailboxes=4',
+      '--contacts=9',
+      '--photos=6',
     ];
     expect(parseBenchOptions(argv)).toEqual({
       kind: 'run',
@@ -62,6 +69,10 @@ describe('parseBenchOptions', () => {
         tenants: 3,
         tenantUsers: 7,
         sessions: [2, 5],
+        mailboxes: 4,
+        contactsPerMailbox: 9,
+        photos: 6,
+        contactsPbxRate: 600,
       },
     });
     expect(parseBenchOptions(['--only', 'sync', '--users', '100'])).toEqual({
@@ -76,7 +87,7 @@ describe('parseBenchOptions', () => {
   });
 
   it.each([
-    [['--only', 'bogus'], /^--only: must be sync, threecx, groups, notifications or tenants$/],
+    [['--only', 'bogus'], /^--only: must be sync, threecx, groups, contacts, notifications or tenants$/],
     [['--sessions', '4,'], /^--sessions: must be whole numbers separated by commas$/],
     [['--sessions', '4,0'], /^--sessions: must each be from 1 to 1000$/],
     [['--users', 'many'], /^--users: must be a whole number$/],

@@ -51,6 +51,12 @@ describe('startLocalConnector (npm start)', () => {
     expect(logs.some((line) => line.startsWith('first sync of demo (users): succeeded'))).toBe(true);
     // The demo company's departments become PBX extension groups.
     expect(logs.some((line) => /^first sync of demo \(groups\): succeeded/.test(line))).toBe(true);
+    // The shared mailbox fills the phonebook; two users' Outlook contacts and five photos reach the PBX as them.
+    for (const feature of ['phonebook', 'personalContacts', 'photos'])
+      expect(
+        logs.some((line) => line.startsWith(`first sync of demo (${feature}): succeeded`)),
+        feature,
+      ).toBe(true);
     // The admin API asks for the local admin key, made at first start in .local/admin-key (0600) and printed.
     const key = readFileSync(join(localDir, 'admin-key'), 'utf8').trim();
     expect(statSync(join(localDir, 'admin-key')).mode & 0o777).toBe(0o600);
@@ -96,6 +102,9 @@ describe('startLocalConnector (npm start)', () => {
     await startLocalConnector({ ...env, SANDBOX_PBX: '3cx' }, stops, options);
     expect(logs.some((line) => line.startsWith('first sync of demo (users): succeeded'))).toBe(true);
     expect(logs.some((line) => line.includes('(groups)'))).toBe(false);
+    // 3CX has a company phonebook, but XAPI writes neither personal contacts nor pictures.
+    expect(logs.some((line) => line.startsWith('first sync of demo (phonebook): succeeded'))).toBe(true);
+    expect(logs.some((line) => line.includes('(personalContacts)') || line.includes('(photos)'))).toBe(false);
     expect(logs.some((line) => line.startsWith('pbx       sandbox 3CX V20'))).toBe(true);
     const usersLine = logs.find((line) => line.startsWith('first sync of demo (users)'))!;
     expect(Number(/created (\d+)/.exec(usersLine)?.[1])).toBeGreaterThan(10);

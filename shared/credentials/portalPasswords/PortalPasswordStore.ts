@@ -1,4 +1,4 @@
-import { type PortalPasswords } from '../../pbx/ports/PortalPasswords';
+import { type KeptPortalPassword, type PortalPasswords } from '../../pbx/ports/PortalPasswords';
 
 /** What a data-key rotation of one tenant did. */
 export interface DataKeyRotation {
@@ -12,6 +12,8 @@ export interface DataKeyRotation {
 /** Port: every tenant's kept portal passwords (PortalPasswords per tenant), and what spans a whole tenant. */
 export interface PortalPasswordStore {
   forTenant(tenantId: string): PortalPasswords;
+  /** Whose passwords a tenant keeps (login names in lower case) and what the PBX said of them; nothing is decrypted. */
+  listKept(tenantId: string): Promise<{ userName: string; refused?: KeptPortalPassword['refused'] }[]>;
   /** The tenant was deleted: its passwords and its data keys go. Idempotent. */
   deleteAllForTenant(tenantId: string): Promise<void>;
   /**

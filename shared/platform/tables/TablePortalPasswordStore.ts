@@ -32,6 +32,12 @@ const RowSchema = z.object({
   etag: z.string(),
 });
 type PasswordRow = z.infer<typeof RowSchema>;
+// A column a row lacks reads as null when it is selected.
+const KeptRowSchema = z.object({
+  rowKey: z.string(),
+  refusedReason: z.enum(NO_USER_ACCESS_REASONS).nullish(),
+  refusedAt: z.string().nullish(),
+});
 const COLUMNS = ['ciphertext', 'iv', 'tag', 'dataKeyVersion', 'refusedReason', 'refusedAt', 'updatedAt'];
 /** Reserve and rotation retry this often when another writer got in between (then the caller's retry takes over). */
 const ATTEMPTS = 4;
@@ -61,6 +67,21 @@ export class TablePortalPasswordStore implements PortalPasswordStore {
       markRefused: async (userName, reason) => this.markRefused(tenantId, rowKeyOf(userName), reason),
       forget: async (userName) => deleteEntityIfExists(this.table, tenantId, rowKeyOf(userName), whatOf(tenantId, userName)),
     };
+  }
+
+  async listKept(tenantId: string): Promise<{ userName: string; refused?: KeptPortalPassword['refused'] }[]> {
+    const kept: { userName: string; refused?: KeptPortalPassword['refused'] }[] = [];
+    const what = `portal passwords of tenant ${tenantId}`;
+    // The refusal columns only: listing who has a kept password never reads a ciphertext.
+    for await (const raw of listPartition(this.table, checkedKeyPart(tenantId, 'tenant id'), what, {
+      select: ['refusedReason', 'refusedAt'],
+    })) {
+      const { rowKey, refusedReason, refusedAt } = parseStoredRow(raw, KeptRowSchema, what);
+      kept.push(
+        refusedReason && refusedAt ? { userName: rowKey, refused: { reason: refusedReason, at: refusedAt } } : { userName: rowKey },
+      );
+    }
+    return kept;
   }
 
   async deleteAllForTenant(tenantId: string): Promise<void> {

@@ -5,6 +5,7 @@ import { AppError } from '../../../../shared/core/errors/AppError';
 import { type SyncRun } from '../../../../shared/engine/RunStore';
 import { type ContactLinkStore } from '../../../../shared/engine/ContactLinkStore';
 import { PersonalContactsOptionsSchema } from '../../../../shared/features/contacts/personalContactsOptions';
+import { adminCaller } from '../../../support/adminCall';
 import { capturingLogger } from '../../../support/capturingLogger';
 import { numberedGuid, numberedUser } from '../../../support/numberedUser';
 import { createSandboxTenant } from '../../../support/sandboxTenant';
@@ -147,6 +148,15 @@ describe('Outlook personal contacts → the user’s PBX contacts', () => {
     expect(second.skippedByReason).toEqual({ 'noUserAccess.passwordRejected': 1 });
     expect(sandboxes.pbx.stats.userSignIns).toBe(0);
     expect(sandboxes.pbx.stats.byRoute['POST /api/auth/sign_in'] ?? 0).toBe(0);
+    // The admin API says who the connector cannot act as, and why, from what it stored.
+    const access = await adminCaller(() => t.services)('listUserAccess', { method: 'GET', params: { id: t.tenantId } });
+    expect(access.status).toBe(200);
+    expect(access.body).toMatchObject({
+      counts: { passwordRejected: 1 },
+      value: [{ objectId: numberedGuid(n), access: 'passwordRejected', message: expect.stringContaining('manageUserPasswords') }],
+    });
+    const unknown = await adminCaller(() => t.services)('listUserAccess', { method: 'GET', params: { id: 'nosuchtenant' } });
+    expect(unknown.status).toBe(404);
   });
 
   it('with manageUserPasswords, gives a user it created a new password and goes on', async () => {
@@ -157,6 +167,8 @@ describe('Outlook personal contacts → the user’s PBX contacts', () => {
     const run = await t.run('personalContacts');
     expect(run.counts).toMatchObject({ created: 1, skipped: 0 });
     expect(await t.contactsOf(n)).toHaveLength(1);
+    const access = await adminCaller(() => t.services)('listUserAccess', { method: 'GET', params: { id: t.tenantId } });
+    expect(access.body.counts).toEqual({ kept: 1 });
   });
 
   it('never puts a portal password in a log, a run record or a change list', async () => {
