@@ -18,6 +18,7 @@ import { type Lane } from '../features/FeatureManifest';
 
 /** The Graph and PBX adapters for one tenant. */
 import { type MailboxReader } from '../graph/MailboxReader';
+import { type KeyWrapper } from '../platform/keys/KeyWrapper';
 import { type PbxAvatars } from '../pbx/ports/PbxAvatars';
 import { type PbxCompanyContacts } from '../pbx/ports/PbxCompanyContacts';
 import { type PbxPersonalContacts } from '../pbx/ports/PbxPersonalContacts';
@@ -55,6 +56,8 @@ export interface Services extends TableStores {
   secrets: SecretStore;
   /** Certificates whose key never leaves the store except to sign in (Key Vault, or a local file). */
   certificates: CertificateStore;
+  /** The key that wraps each tenant's data key for the kept portal passwords (Key Vault, or a local file). */
+  portalPasswordKey?: KeyWrapper | undefined;
   /** The operator's multi-tenant app (auth kind `sharedApp`), when configured. */
   sharedApp?: SharedAppSettings | undefined;
   /** Where Graph and Entra ID are for a cloud (tests: the local stand-ins). */

@@ -139,6 +139,7 @@ export async function createServices(settings: AppSettings, overrides: { queue?:
     stores,
     secrets,
     certificates,
+    portalPasswordKey: keyWrapper,
     sharedApp: sharedAppFrom(settings),
     queue,
     syncConcurrency: settings.SYNC_CONCURRENCY,
@@ -173,6 +174,8 @@ export function assembleServices(parts: {
   notifications: NotificationSettings;
   /** Default: every feature of this build (tests register their own). */
   features?: FeatureRegistry;
+  /** The key `stores.portalPasswords` wraps data keys with (the re-wrap after a rotation needs it). */
+  portalPasswordKey?: KeyWrapper | undefined;
 }): Services {
   const { stores, secrets, queue, certificates } = parts;
   const features = parts.features ?? defaultFeatureRegistry();
@@ -182,6 +185,7 @@ export function assembleServices(parts: {
     ...stores,
     secrets,
     certificates,
+    portalPasswordKey: parts.portalPasswordKey,
     sharedApp,
     graphEndpoints,
     queue,

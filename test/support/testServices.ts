@@ -54,6 +54,7 @@ export async function createTestServices(
   return {
     ...assembleServices({
       stores,
+      portalPasswordKey: keyWrapper,
       secrets: secretStore,
       certificates,
       ...(options.graphEndpoints ? { graphEndpoints: options.graphEndpoints } : {}),
