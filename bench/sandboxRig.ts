@@ -74,7 +74,8 @@ export async function startSandboxRig(options: {
   const tenantCount = options.tenants ?? 1;
   const tenantIds =
     tenantCount === 1 ? ['bench'] : Array.from({ length: tenantCount }, (_, k) => `bench-${String(k + 1).padStart(4, '0')}`);
-  const azurite = await startAzurite();
+  // In memory: Azurite saving its whole database to disk would be what the bench measures.
+  const azurite = await startAzurite({ inMemory: true });
   const pbxKind = options.pbxKind ?? 'portsip';
   const sandbox = fork(join(__dirname, 'sandboxProcess.js'), [String(users), String(pbxRate), String(tenantCount), pbxKind], {
     stdio: 'inherit',

@@ -115,17 +115,7 @@ export class MailboxStore {
 
   addContact(mailbox: SandboxMailbox, fields: SandboxContactFields, folderId = 'default'): ContactChange {
     const folder = this.requireFolder(mailbox, folderId);
-    const at = new Date(this.now()).toISOString();
-    const contact: SandboxContact = {
-      ...structuredClone(fields),
-      id: newOutlookId('item'),
-      parentFolderId: folder.id,
-      changeKey: newChangeKey(),
-      createdDateTime: at,
-      lastModifiedDateTime: at,
-    };
-    const seq = ++this.seq;
-    folder.contacts.set(contact.id, { contact, createdSeq: seq, changedSeq: seq });
+    const contact = this.track(folder, new Date(this.now()).toISOString(), structuredClone(fields));
     return { mailboxId: mailbox.userId, folderId: folder.id, contact, changeType: 'created' };
   }
 
@@ -136,18 +126,31 @@ export class MailboxStore {
   seedContacts(mailbox: SandboxMailbox, count: number, fieldsAt: ContactFieldsMaker, folderId = 'default'): number {
     const folder = this.requireFolder(mailbox, folderId);
     const at = new Date(this.now()).toISOString();
-    for (let i = 0; i < count; i += 1) {
-      const contact: SandboxContact = {
-        id: newOutlookId('item'),
-        parentFolderId: folder.id,
-        changeKey: newChangeKey(),
-        createdDateTime: at,
-        lastModifiedDateTime: at,
-      };
-      const seq = ++this.seq;
-      folder.contacts.set(contact.id, { contact, createdSeq: seq, changedSeq: seq, fieldsAt, index: i });
-    }
+    for (let i = 0; i < count; i += 1) this.track(folder, at, {}, { fieldsAt, index: i });
     return count;
+  }
+
+  /**
+   * A new contact in `folder` with the properties Outlook itself assigns, tracked as created at `at`. A seeded one
+   * gets its `fields` from `seed` whenever it is read.
+   */
+  private track(
+    folder: SandboxContactFolder,
+    at: string,
+    fields: SandboxContactFields,
+    seed?: Pick<TrackedContact, 'fieldsAt' | 'index'>,
+  ): SandboxContact {
+    const contact: SandboxContact = {
+      ...fields,
+      id: newOutlookId('item'),
+      parentFolderId: folder.id,
+      changeKey: newChangeKey(),
+      createdDateTime: at,
+      lastModifiedDateTime: at,
+    };
+    const seq = ++this.seq;
+    folder.contacts.set(contact.id, { contact, createdSeq: seq, changedSeq: seq, ...seed });
+    return contact;
   }
 
   updateContact(mailbox: SandboxMailbox, contactId: string, patch: ContactPatch): ContactChange {

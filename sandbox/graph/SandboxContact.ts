@@ -1,3 +1,5 @@
+import { CONTACT_SELECT } from '../../shared/graph/OutlookContact';
+
 /** A postal address as Outlook keeps it. */
 export interface SandboxPhysicalAddress {
   street?: string | null | undefined;
@@ -31,25 +33,11 @@ export interface SandboxContact extends SandboxContactFields {
   lastModifiedDateTime: string;
 }
 
-/** Every property a contact answers with; `$select` may name only these. */
-export const CONTACT_PROPERTY_NAMES = [
-  'id',
-  'displayName',
-  'givenName',
-  'surname',
-  'companyName',
-  'jobTitle',
-  'emailAddresses',
-  'businessPhones',
-  'mobilePhone',
-  'homePhones',
-  'businessAddress',
-  'personalNotes',
-  'changeKey',
-  'parentFolderId',
-  'createdDateTime',
-  'lastModifiedDateTime',
-] as const;
+/**
+ * Every property a contact answers with; `$select` may name only these. The modelled properties are the ones the
+ * connector selects, so the sandbox cannot drift from what production asks for.
+ */
+export const CONTACT_PROPERTY_NAMES = ['id', ...CONTACT_SELECT, 'parentFolderId', 'createdDateTime', 'lastModifiedDateTime'] as const;
 
 /** Collections Outlook always reports (empty rather than absent); the rest are null when unset. */
 const COLLECTIONS = new Set(['emailAddresses', 'businessPhones', 'homePhones']);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { type ControlRoute } from './ControlRoute';
 import type { GraphSandbox } from './GraphSandbox';
 import { sendGraphError, sendJson, sendMethodNotAllowed } from './graphErrors';
 import { readJsonBody } from './readJsonBody';
@@ -11,12 +12,7 @@ import { GroupMemberSchema, GroupMembersSchema, GroupPatchSchema, NewGroupSchema
  * `POST /_sandbox/groups/{id}/restore`, `POST|PUT /_sandbox/groups/{id}/members` (add one / replace all),
  * `DELETE /_sandbox/groups/{id}/members/{memberId}`. Returns false when the path is not a group route.
  */
-export async function handleGroupControlRoute(
-  sandbox: GraphSandbox,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-): Promise<boolean> {
+export const handleGroupControlRoute: ControlRoute = async (sandbox, req, res, url) => {
   const method = req.method ?? 'GET';
   const path = url.pathname;
   if (path === '/_sandbox/groups') {
@@ -47,7 +43,7 @@ export async function handleGroupControlRoute(
     res.writeHead(204).end();
   } else sendMethodNotAllowed(res, method, path);
   return true;
-}
+};
 
 async function group(sandbox: GraphSandbox, req: IncomingMessage, res: ServerResponse, url: URL, id: string): Promise<void> {
   const method = req.method ?? 'GET';

@@ -1,5 +1,4 @@
-import { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { GraphSandbox } from './GraphSandbox';
+import { type ControlRoute } from './ControlRoute';
 import { sendGraphError, sendJson, sendMethodNotAllowed } from './graphErrors';
 import {
   BulkPhotosSchema,
@@ -16,12 +15,7 @@ import { readJsonBody } from './readJsonBody';
  * The control API's Outlook part: shared mailboxes, contact folders, contacts (single, bulk seed), photos and
  * the per-mailbox request counters. Answers and returns true when the path is one of its routes.
  */
-export async function handleMailboxControlRoute(
-  sandbox: GraphSandbox,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-): Promise<boolean> {
+export const handleMailboxControlRoute: ControlRoute = async (sandbox, req, res, url) => {
   const method = req.method ?? 'GET';
   const path = url.pathname;
   if (path === '/_sandbox/outlook/stats') {
@@ -90,4 +84,4 @@ export async function handleMailboxControlRoute(
     res.writeHead(204).end();
   } else sendMethodNotAllowed(res, method, path);
   return true;
-}
+};

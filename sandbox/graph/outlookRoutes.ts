@@ -4,7 +4,7 @@ import { sendGraphError, sendJson } from './graphErrors';
 import { type MailboxStore, type SandboxContactFolder, type SandboxMailbox } from './MailboxStore';
 import { type MailboxThrottle } from './MailboxThrottle';
 import { CONTACT_PROPERTY_NAMES } from './SandboxContact';
-import { type UserPhotos } from './UserPhotos';
+import { type SandboxPhoto, type UserPhotos } from './UserPhotos';
 
 export interface OutlookRouteDeps {
   baseUrl: string;
@@ -168,15 +168,22 @@ function contactsDelta(
   sendJson(res, 200, body, { 'Preference-Applied': `odata.maxpagesize=${pageSize}` });
 }
 
-function photoMetadata(deps: OutlookRouteDeps, userId: string, res: ServerResponse): void {
+/** The user's photo; without one, answers 404 as Exchange does (for the metadata and the bytes alike). */
+function photoOrNotFound(deps: OutlookRouteDeps, userId: string, res: ServerResponse): SandboxPhoto | undefined {
   const photo = deps.photos.get(userId);
   if (!photo)
-    return sendGraphError(
+    sendGraphError(
       res,
       404,
       'ImageNotFound',
       "Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.",
     );
+  return photo;
+}
+
+function photoMetadata(deps: OutlookRouteDeps, userId: string, res: ServerResponse): void {
+  const photo = photoOrNotFound(deps, userId, res);
+  if (!photo) return;
   sendJson(res, 200, {
     '@odata.context': `${deps.baseUrl}/v1.0/$metadata#users('${userId}')/photo/$entity`,
     '@odata.mediaContentType': photo.contentType,
@@ -188,14 +195,8 @@ function photoMetadata(deps: OutlookRouteDeps, userId: string, res: ServerRespon
 }
 
 function photoValue(deps: OutlookRouteDeps, userId: string, res: ServerResponse): void {
-  const photo = deps.photos.get(userId);
-  if (!photo)
-    return sendGraphError(
-      res,
-      404,
-      'ImageNotFound',
-      "Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.",
-    );
+  const photo = photoOrNotFound(deps, userId, res);
+  if (!photo) return;
   res.writeHead(200, { 'content-type': photo.contentType, 'content-length': String(photo.bytes.length), etag: photo.etag });
   res.end(photo.bytes);
 }

@@ -4,6 +4,7 @@ import type { GraphSandbox } from './GraphSandbox';
 import { sendGraphError, sendJson, sendMethodNotAllowed } from './graphErrors';
 import { handleGroupControlRoute } from './groupControlRoutes';
 import { handleMailboxControlRoute } from './mailboxControlRoutes';
+import { type ControlRoute } from './ControlRoute';
 import { BadBodyError, readJsonBody } from './readJsonBody';
 import { FaultsSchema, LifecycleRequestSchema, NewUserSchema, NotificationFaultsSchema, UserPatchSchema } from './sandboxControlSchemas';
 import { SandboxConflictError, SandboxNotFoundError } from './sandboxErrors';
@@ -24,6 +25,9 @@ export async function handleControlRequest(sandbox: GraphSandbox, req: IncomingM
     throw err;
   }
 }
+
+/** The control API's parts in their own files, asked in turn after the routes below that come first. */
+const CONTROL_ROUTES: readonly ControlRoute[] = [handleGroupControlRoute, handleMailboxControlRoute];
 
 async function route(sandbox: GraphSandbox, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const method = req.method ?? 'GET';
@@ -69,8 +73,7 @@ async function route(sandbox: GraphSandbox, req: IncomingMessage, res: ServerRes
     }
     return sendMethodNotAllowed(res, method, path);
   }
-  if (await handleGroupControlRoute(sandbox, req, res, url)) return;
-  if (await handleMailboxControlRoute(sandbox, req, res, url)) return;
+  for (const part of CONTROL_ROUTES) if (await part(sandbox, req, res, url)) return;
   if (path === '/_sandbox/users' && method === 'GET') return sendJson(res, 200, { value: sandbox.listUsers() });
   if (path === '/_sandbox/users' && method === 'POST') {
     const body = await readJsonBody(req, NewUserSchema);

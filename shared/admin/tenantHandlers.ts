@@ -4,7 +4,7 @@ import { AppError, isAppError } from '../core/errors/AppError';
 import { json } from '../core/http/jsonResponses';
 import { readJsonBody } from '../core/http/readJsonBody';
 import { type TenantRecord } from '../app/TenantStore';
-import { type Services } from '../app/Services';
+import { type Services, type TenantStateStoreName } from '../app/Services';
 import { allowOnlyQuery, tenantIdParam } from './pathParams';
 import { redactSecrets, restoreRedactedSecrets } from './redactSecrets';
 import { type IfMatch, matchingEtag, parseIfMatch } from '../core/http/ifMatch';
@@ -133,21 +133,7 @@ function assertPbxSupportsFeatures(deps: Pick<Services, 'features'>, config: Ten
 /** What deleting a tenant uses: the tenant tables, its adapters, and removing (or forgetting) its subscriptions. */
 export type DeleteTenantDeps = Pick<
   Services,
-  | 'tenants'
-  | 'links'
-  | 'deltaStates'
-  | 'connectorsFor'
-  | 'pbxKeys'
-  | 'numberQuarantine'
-  | 'groupLinks'
-  | 'groupMembers'
-  | 'linkEventInbox'
-  | 'contactLinks'
-  | 'contactSources'
-  | 'photoStates'
-  | 'portalPasswords'
-  | 'certificates'
-  | 'credentialStates'
+  TenantStateStoreName | 'tenants' | 'connectorsFor' | 'pbxKeys' | 'portalPasswords' | 'certificates' | 'credentialStates'
 > &
   SubscriptionUpkeepDeps &
   ForgetTenantSubscriptionsDeps;

@@ -51,6 +51,21 @@ export interface NotificationSettings {
   lifetimeMinutes: Partial<Record<SubscribedResource, number>>;
 }
 
+/**
+ * The stores that hold a tenant's sync state: what feature runs read and write (featureContext), and what a
+ * tenant's deletion clears.
+ */
+export type TenantStateStoreName =
+  | 'deltaStates'
+  | 'links'
+  | 'numberQuarantine'
+  | 'groupLinks'
+  | 'groupMembers'
+  | 'linkEventInbox'
+  | 'contactLinks'
+  | 'contactSources'
+  | 'photoStates';
+
 /** Everything a function needs, built once per process (composition root: createServices). */
 export interface Services extends TableStores {
   secrets: SecretStore;

@@ -1,6 +1,6 @@
 import { type Logger } from '../core/logging/Logger';
 import { type FeatureContext } from '../features/Feature';
-import { type Services, type TenantConnectors } from './Services';
+import { type Services, type TenantConnectors, type TenantStateStoreName } from './Services';
 import { type TenantRecord } from './TenantStore';
 import { type RunChangeRecorder } from '../engine/RunChangeRecorder';
 import { type LinkEventLog } from '../engine/LinkEventLog';
@@ -8,20 +8,7 @@ import { LinkEventingLinkStore } from '../engine/LinkEventingLinkStore';
 import { linkedUsersOf } from '../engine/LinkedUsers';
 
 /** What a feature run is cut from: the stores and settings of the process (not the whole bag). */
-export type FeatureContextDeps = Pick<
-  Services,
-  | 'deltaStates'
-  | 'links'
-  | 'pendingUsers'
-  | 'numberQuarantine'
-  | 'syncConcurrency'
-  | 'groupLinks'
-  | 'groupMembers'
-  | 'linkEventInbox'
-  | 'contactLinks'
-  | 'contactSources'
-  | 'photoStates'
->;
+export type FeatureContextDeps = Pick<Services, TenantStateStoreName | 'pendingUsers' | 'syncConcurrency'>;
 
 /**
  * The narrow dependencies a feature run gets. With a LinkEventLog, every link write the run makes is

@@ -32,3 +32,24 @@ export function emptyFeatureRunResult(mode: 'full' | 'delta'): Omit<FeatureRunRe
     pbxRequests: 0,
   };
 }
+
+/** A run's result to fill in; a dry run's lists its planned actions. */
+export function startFeatureRunResult(request: { mode: 'full' | 'delta'; dryRun: boolean }): FeatureRunResult {
+  return { ...emptyFeatureRunResult(request.mode), ...(request.dryRun ? { plannedActions: [] } : {}) };
+}
+
+/**
+ * Starts counting a run's Graph and PBX requests (the adapters count every request they send); the returned
+ * function writes what was sent since into the result and returns it.
+ */
+export function countRunRequests(
+  graph: { requestCount(): number },
+  pbx: { requestCount(): number },
+): (result: FeatureRunResult) => FeatureRunResult {
+  const before = { graph: graph.requestCount(), pbx: pbx.requestCount() };
+  return (result) => {
+    result.graphRequests = graph.requestCount() - before.graph;
+    result.pbxRequests = pbx.requestCount() - before.pbx;
+    return result;
+  };
+}

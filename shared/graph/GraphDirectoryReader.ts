@@ -4,6 +4,7 @@ import { AppError } from '../core/errors/AppError';
 import { type DeltaStart, type DirectoryReader, type GroupsDeltaStart } from './DirectoryReader';
 import { GROUP_SELECT, type GraphGroup, type GroupsDeltaPage } from './GraphGroup';
 import { type GraphUser, GraphUserSchema, USER_SELECT, type UsersDeltaPage } from './GraphUser';
+import { GraphLinks } from './GraphLinks';
 import { graphErrorFor } from './graphErrorFor';
 import { GraphGroupSchema, graphGroupOf, parseGroupsDeltaPage } from './parseGroupsDeltaPage';
 import { parseUsersDeltaPage } from './parseUsersDeltaPage';
@@ -35,30 +36,19 @@ const DeletedItemSchema = z.object({ id: z.string().min(1) }).passthrough();
  * client's middleware (createGraphClient); what reaches here is final for the call.
  */
 export class GraphDirectoryReader implements DirectoryReader {
+  private readonly links: GraphLinks;
+
   /** `versionRoot` and `requestCount` come from the GraphConnection the client belongs to. */
   constructor(
     private readonly client: Client,
     private readonly versionRoot: string,
     private readonly counter: () => number,
-  ) {}
+  ) {
+    this.links = new GraphLinks(versionRoot);
+  }
 
   requestCount(): number {
     return this.counter();
-  }
-
-  /**
-   * Graph's links are absolute. The SDK only strips the host from https URLs (an http sandbox link would be
-   * appended to the base URL), so links become paths below the version root; the query string passes
-   * through the SDK's parser with its values untouched. Only links under our own root are followed.
-   */
-  private pathOf(link: string): string | undefined {
-    return link.startsWith(`${this.versionRoot}/`) ? link.slice(this.versionRoot.length) : undefined;
-  }
-
-  private followedPath(link: string, name: string): string {
-    const path = this.pathOf(link);
-    if (path === undefined) throw new AppError('INTERNAL', `Graph returned a ${name} outside ${this.versionRoot}`);
-    return path;
   }
 
   /** `eventual` sends `ConsistencyLevel: eventual`, which advanced queries need (see listIdPages). */
@@ -83,7 +73,9 @@ export class GraphDirectoryReader implements DirectoryReader {
 
   /** Fetches one page at a time, only when the caller asks for it, so memory stays flat for any tenant size. */
   usersDelta(start: DeltaStart): AsyncIterable<UsersDeltaPage> {
-    return this.deltaRound(start, `/users/delta?${SELECT}`, parseUsersDeltaPage, 'reading the users delta');
+    return this.links.deltaRound(start, `/users/delta?${SELECT}`, async (path) =>
+      parseUsersDeltaPage(await this.get(path, 'reading the users delta')),
+    );
   }
 
   /** Like usersDelta; a large group comes back on several pages, each with another slice of its members. */
@@ -91,31 +83,7 @@ export class GraphDirectoryReader implements DirectoryReader {
     const first = `/groups/delta?${GROUP_DELTA_SELECT}`;
     // `latest`: a deltaLink from now and no data (Graph's "sync from now" for directory objects).
     const from: DeltaStart = start.kind === 'latest' ? { kind: 'link', url: `${this.versionRoot}${first}&$deltatoken=latest` } : start;
-    return this.deltaRound(from, first, parseGroupsDeltaPage, 'reading the groups delta');
-  }
-
-  private async *deltaRound<Page extends { nextLink?: string | undefined }>(
-    start: DeltaStart,
-    initialPath: string,
-    parse: (body: unknown) => Page,
-    what: string,
-  ): AsyncIterable<Page> {
-    let path: string;
-    if (start.kind === 'initial') {
-      path = initialPath;
-    } else {
-      const saved = this.pathOf(start.url);
-      // A link saved for another endpoint (the tenant moved national cloud, the sandbox moved) cannot resume.
-      if (saved === undefined)
-        throw new AppError('DELTA_TOKEN_EXPIRED', `the saved delta link is not under ${this.versionRoot}; a full round is needed`);
-      path = saved;
-    }
-    for (;;) {
-      const page = parse(await this.get(path, what));
-      yield page;
-      if (!page.nextLink) return;
-      path = this.followedPath(page.nextLink, 'nextLink');
-    }
+    return this.links.deltaRound(from, first, async (path) => parseGroupsDeltaPage(await this.get(path, 'reading the groups delta')));
   }
 
   /**
@@ -161,7 +129,7 @@ export class GraphDirectoryReader implements DirectoryReader {
         throw new AppError('INTERNAL', `${what}: unexpected page from Graph: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       for (const member of parsed.data.value) ids.push(member.id);
       const next = parsed.data['@odata.nextLink'];
-      path = next ? this.followedPath(next, 'nextLink') : undefined;
+      path = next ? this.links.followedPath(next, 'nextLink') : undefined;
     }
     return ids;
   }
@@ -175,7 +143,7 @@ export class GraphDirectoryReader implements DirectoryReader {
         throw new AppError('INTERNAL', `unexpected deleted users page from Graph: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       for (const item of parsed.data.value) ids.add(item.id.toLowerCase());
       const next = parsed.data['@odata.nextLink'];
-      path = next ? this.followedPath(next, 'nextLink') : undefined;
+      path = next ? this.links.followedPath(next, 'nextLink') : undefined;
     }
     return ids;
   }

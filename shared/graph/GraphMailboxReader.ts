@@ -2,6 +2,7 @@ import { type Client, ResponseType, RetryHandlerOptions } from '@microsoft/micro
 import { z } from 'zod';
 import { AppError } from '../core/errors/AppError';
 import { type DeltaStart } from './DirectoryReader';
+import { GraphLinks } from './GraphLinks';
 import { MailboxGate } from './MailboxGate';
 import { DEFAULT_CONTACT_FOLDER, type MailboxReader, type PhotoCheck } from './MailboxReader';
 import { CONTACT_SELECT, type ContactFolder, type ContactsDeltaPage } from './OutlookContact';
@@ -52,6 +53,7 @@ const FIRST_RETRY_DELAY_SECONDS = 1;
  * final THROTTLED AppError instead would only learn of the pause after every retry was spent.
  */
 export class GraphMailboxReader implements MailboxReader {
+  private readonly links: GraphLinks;
   private readonly gate: MailboxGate;
   private readonly pageSize: number;
   private readonly maxPhotoBytes: number;
@@ -60,10 +62,11 @@ export class GraphMailboxReader implements MailboxReader {
   /** `versionRoot` and `requestCount` come from the GraphConnection the client belongs to. */
   constructor(
     private readonly client: Client,
-    private readonly versionRoot: string,
+    versionRoot: string,
     private readonly counter: () => number,
     options: GraphMailboxReaderOptions = {},
   ) {
+    this.links = new GraphLinks(versionRoot);
     // Never above Outlook's 4: a fifth concurrent request is refused.
     this.gate = new MailboxGate(Math.max(1, Math.min(4, Math.floor(options.maxInFlightPerMailbox ?? 4))));
     this.pageSize = options.pageSize ?? 500;
@@ -105,7 +108,7 @@ export class GraphMailboxReader implements MailboxReader {
         throw new AppError('INTERNAL', `${what}: unexpected page from Graph: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       for (const f of parsed.data.value) folders.push({ id: f.id, displayName: f.displayName ?? '' });
       const next = parsed.data['@odata.nextLink'];
-      path = next ? this.followedPath(next) : undefined;
+      path = next ? this.links.followedPath(next) : undefined;
     }
     return folders;
   }
@@ -114,25 +117,12 @@ export class GraphMailboxReader implements MailboxReader {
   async *contactsDelta(mailbox: string, folderId: string, start: DeltaStart): AsyncIterable<ContactsDeltaPage> {
     const user = `/users/${encodeURIComponent(mailbox)}`;
     const what = `reading the contacts delta of mailbox ${mailbox}`;
-    let path: string;
-    if (start.kind === 'initial') {
-      path =
-        folderId === DEFAULT_CONTACT_FOLDER
-          ? `${user}/contacts/delta?${SELECT}`
-          : `${user}/contactFolders/${encodeURIComponent(folderId)}/contacts/delta?${SELECT}`;
-    } else {
-      const saved = this.pathOf(start.url);
-      // A link saved for another endpoint (the tenant moved national cloud, the sandbox moved) cannot resume.
-      if (saved === undefined)
-        throw new AppError('DELTA_TOKEN_EXPIRED', `the saved delta link is not under ${this.versionRoot}; a full round is needed`);
-      path = saved;
-    }
-    for (;;) {
-      const page = parseContactsDeltaPage(await this.get(mailbox, path, what, `odata.maxpagesize=${this.pageSize}`));
-      yield page;
-      if (!page.nextLink) return;
-      path = this.followedPath(page.nextLink);
-    }
+    const first =
+      folderId === DEFAULT_CONTACT_FOLDER
+        ? `${user}/contacts/delta?${SELECT}`
+        : `${user}/contactFolders/${encodeURIComponent(folderId)}/contacts/delta?${SELECT}`;
+    const prefer = `odata.maxpagesize=${this.pageSize}`;
+    yield* this.links.deltaRound(start, first, async (path) => parseContactsDeltaPage(await this.get(mailbox, path, what, prefer)));
   }
 
   async checkPhoto(userId: string, knownEtag?: string): Promise<PhotoCheck> {
@@ -231,20 +221,6 @@ export class GraphMailboxReader implements MailboxReader {
       return true;
     });
     return this.client.api(path).header('Prefer', IMMUTABLE_IDS).middlewareOptions([retry]);
-  }
-
-  /**
-   * Graph's links are absolute; they become paths below the version root (see GraphDirectoryReader), and
-   * only links under our own root are followed.
-   */
-  private pathOf(link: string): string | undefined {
-    return link.startsWith(`${this.versionRoot}/`) ? link.slice(this.versionRoot.length) : undefined;
-  }
-
-  private followedPath(link: string): string {
-    const path = this.pathOf(link);
-    if (path === undefined) throw new AppError('INTERNAL', `Graph returned a nextLink outside ${this.versionRoot}`);
-    return path;
   }
 }
 

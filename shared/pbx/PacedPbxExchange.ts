@@ -1,7 +1,8 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AppError } from '../core/errors/AppError';
 import { type TokenBucketRateLimiter } from '../core/http/TokenBucketRateLimiter';
-import { retryDelay } from '../core/http/retryDelay';
+import { backOffBeforeRetry } from './backOffBeforeRetry';
+import { parsePbxBody } from './parsePbxBody';
 import { withSpan } from '../platform/telemetry/tracing';
 
 export interface PbxHttpRequest {
@@ -44,15 +45,6 @@ function describeFailure(failure: unknown, timeoutMs: number): string {
   return typeof cause?.code === 'string' ? `${message} (${cause.code})` : message;
 }
 
-function parseBody(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 /**
  * One HTTP exchange with a PBX, as every adapter needs it: paced by the rate limiter (request starts per minute
  * and requests in flight), retried on the product's retryable statuses and network failures up to `maxRetries`
@@ -86,9 +78,7 @@ export class PacedPbxExchange {
           `${product} ${request.method} ${this.shown(request)} failed after ${attempt} attempts: ${describeFailure(outcome.failure, timeoutMs)}`,
         );
       }
-      const delay = retryDelay(attempt, 'status' in outcome ? outcome.retryAfter : null);
-      if ('status' in outcome && outcome.status === 429) limiter.pauseFor(delay);
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await backOffBeforeRetry(limiter, attempt, 'status' in outcome ? outcome : undefined);
     }
   }
 
@@ -135,6 +125,6 @@ export class PacedPbxExchange {
       );
     }
     const text = await response.text();
-    return { status: response.status, body: parseBody(text), retryAfter: response.headers.get('retry-after') };
+    return { status: response.status, body: parsePbxBody(text), retryAfter: response.headers.get('retry-after') };
   }
 }

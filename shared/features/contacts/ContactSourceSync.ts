@@ -4,7 +4,7 @@ import { type FeatureRunResult } from '../../engine/FeatureRunResult';
 import { RunTally } from '../../engine/RunTally';
 import { type FeatureContext } from '../Feature';
 import { type ContactBook } from './ContactBook';
-import { ContactFolderRun } from './ContactFolderRun';
+import { ContactFolderRun, type ContactFolderRunDeps } from './ContactFolderRun';
 import { syncContactFolder } from './syncContactFolder';
 
 /** PBX writes in flight per folder: Outlook reads are the slow part, and many folders run side by side. */
@@ -34,15 +34,7 @@ export class ContactSourceSync {
     if (!known && !this.dryRun) await context.contactSources.put(source);
     await syncContactFolder(
       {
-        tenantId: context.tenantId,
-        feature: this.feature,
-        source,
-        book,
-        linkStore: context.contactLinks,
-        dryRun: this.dryRun,
-        concurrency: WRITES_PER_FOLDER,
-        changes: context.changes,
-        now: this.now,
+        ...this.folderDeps(source, book),
         reader: context.mailboxReader,
         deltaStates: context.deltaStates,
         limits: context.pbxProfile.contactLimits,
@@ -52,22 +44,26 @@ export class ContactSourceSync {
     );
   }
 
+  private folderDeps(source: ContactSource, book: ContactBook): ContactFolderRunDeps {
+    const { context } = this;
+    return {
+      tenantId: context.tenantId,
+      feature: this.feature,
+      source,
+      book,
+      linkStore: context.contactLinks,
+      dryRun: this.dryRun,
+      concurrency: WRITES_PER_FOLDER,
+      changes: context.changes,
+      now: this.now,
+    };
+  }
+
   /** Forgets a folder; with a book, deletes the PBX contacts the connector made from it first. */
   async remove(source: ContactSource, book: ContactBook | undefined): Promise<void> {
     const { context } = this;
     if (book) {
-      const run = new ContactFolderRun({
-        tenantId: context.tenantId,
-        feature: this.feature,
-        source,
-        book,
-        linkStore: context.contactLinks,
-        dryRun: this.dryRun,
-        concurrency: WRITES_PER_FOLDER,
-        changes: context.changes,
-        planned: this.result.plannedActions,
-        now: this.now,
-      });
+      const run = new ContactFolderRun({ ...this.folderDeps(source, book), planned: this.result.plannedActions });
       await run.loadLinks();
       new RunTally(this.result).merge(await run.apply(run.unseen(new Set())));
     }

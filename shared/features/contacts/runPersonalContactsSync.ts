@@ -1,7 +1,7 @@
 import { ensureError } from '../../core/errors/ensureError';
 import { isRetryable } from '../../core/errors/isRetryable';
 import { type ContactSource } from '../../engine/ContactSourceStore';
-import { emptyFeatureRunResult, type FeatureRunResult } from '../../engine/FeatureRunResult';
+import { countRunRequests, type FeatureRunResult, startFeatureRunResult } from '../../engine/FeatureRunResult';
 import { type LinkedUser } from '../../engine/LinkedUsers';
 import { MAX_RUN_ISSUES } from '../../engine/RunStore';
 import { runWithConcurrency } from '../../engine/runWithConcurrency';
@@ -28,8 +28,8 @@ export async function runPersonalContactsSync(
   request: { mode: 'full' | 'delta'; dryRun: boolean },
 ): Promise<FeatureRunResult> {
   const port = requirePort(context.pbxContacts.personal, 'personal contacts', context.pbxProfile.productName);
-  const result: FeatureRunResult = { ...emptyFeatureRunResult(request.mode), ...(request.dryRun ? { plannedActions: [] } : {}) };
-  const before = { graph: context.mailboxReader.requestCount(), pbx: context.pbx.requestCount() };
+  const result = startFeatureRunResult(request);
+  const counted = countRunRequests(context.mailboxReader, context.pbx);
   const sync = new ContactSourceSync(context, FEATURE, result, request.dryRun);
   const owners = await ownersInScope(context);
   const known = await sync.sources();
@@ -58,9 +58,7 @@ export async function runPersonalContactsSync(
     if (linked) await actAsUser(accessDeps(context), linked, () => sync.remove(source, book));
     else await sync.remove(source, undefined);
   }
-  result.graphRequests = context.mailboxReader.requestCount() - before.graph;
-  result.pbxRequests = context.pbx.requestCount() - before.pbx;
-  return result;
+  return counted(result);
 }
 
 async function syncOwner(

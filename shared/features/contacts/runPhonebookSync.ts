@@ -1,5 +1,5 @@
 import { type ContactSource } from '../../engine/ContactSourceStore';
-import { emptyFeatureRunResult, type FeatureRunResult } from '../../engine/FeatureRunResult';
+import { countRunRequests, type FeatureRunResult, startFeatureRunResult } from '../../engine/FeatureRunResult';
 import { MAX_RUN_ISSUES } from '../../engine/RunStore';
 import { DEFAULT_CONTACT_FOLDER } from '../../graph/MailboxReader';
 import { type FeatureContext } from '../Feature';
@@ -22,8 +22,8 @@ export async function runPhonebookSync(
   request: { mode: 'full' | 'delta'; dryRun: boolean },
 ): Promise<FeatureRunResult> {
   const book = companyBook(requirePort(context.pbxContacts.company, 'company contacts', context.pbxProfile.productName));
-  const result: FeatureRunResult = { ...emptyFeatureRunResult(request.mode), ...(request.dryRun ? { plannedActions: [] } : {}) };
-  const before = { graph: context.mailboxReader.requestCount(), pbx: context.pbx.requestCount() };
+  const result = startFeatureRunResult(request);
+  const counted = countRunRequests(context.mailboxReader, context.pbx);
   const sync = new ContactSourceSync(context, FEATURE, result, request.dryRun);
   const known = await sync.sources();
   const knownKeys = new Set(known.map((s) => s.sourceKey));
@@ -63,7 +63,5 @@ export async function runPhonebookSync(
     }
   }
   for (const source of known) if (!keep.has(source.sourceKey)) await sync.remove(source, book);
-  result.graphRequests = context.mailboxReader.requestCount() - before.graph;
-  result.pbxRequests = context.pbx.requestCount() - before.pbx;
-  return result;
+  return counted(result);
 }

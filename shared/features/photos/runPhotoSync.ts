@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ensureError } from '../../core/errors/ensureError';
 import { isAppError } from '../../core/errors/AppError';
 import { isRetryable } from '../../core/errors/isRetryable';
-import { emptyFeatureRunResult, type FeatureRunResult } from '../../engine/FeatureRunResult';
+import { countRunRequests, type FeatureRunResult, startFeatureRunResult } from '../../engine/FeatureRunResult';
 import { type LinkedUser } from '../../engine/LinkedUsers';
 import { type PhotoState } from '../../engine/PhotoStateStore';
 import { MAX_RUN_ISSUES, type RunCounts } from '../../engine/RunStore';
@@ -35,8 +35,8 @@ export async function runPhotoSync(
   request: { mode: 'full' | 'delta'; dryRun: boolean },
 ): Promise<FeatureRunResult> {
   const avatars = requirePort(context.pbxAvatars, 'user pictures', context.pbxProfile.productName);
-  const result: FeatureRunResult = { ...emptyFeatureRunResult(request.mode), ...(request.dryRun ? { plannedActions: [] } : {}) };
-  const before = { graph: context.mailboxReader.requestCount(), pbx: context.pbx.requestCount() };
+  const result = startFeatureRunResult(request);
+  const counted = countRunRequests(context.mailboxReader, context.pbx);
   const states = new Map((await context.photoStates.listByTenant(context.tenantId)).map((s) => [s.objectId.toLowerCase(), s]));
   const linked = await context.linkedUsers.list();
   const users = request.mode === 'full' ? linked : linked.filter((u) => !states.has(u.objectId.toLowerCase()));
@@ -59,9 +59,7 @@ export async function runPhotoSync(
     const ids = new Set(linked.map((u) => u.objectId.toLowerCase()));
     for (const [objectId] of states) if (!ids.has(objectId)) await context.photoStates.delete(context.tenantId, objectId);
   }
-  result.graphRequests = context.mailboxReader.requestCount() - before.graph;
-  result.pbxRequests = context.pbx.requestCount() - before.pbx;
-  return result;
+  return counted(result);
 }
 
 async function checkUser(

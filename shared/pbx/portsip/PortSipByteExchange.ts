@@ -1,7 +1,8 @@
 import { AppError } from '../../core/errors/AppError';
 import { type TokenBucketRateLimiter } from '../../core/http/TokenBucketRateLimiter';
-import { retryDelay } from '../../core/http/retryDelay';
+import { backOffBeforeRetry } from '../backOffBeforeRetry';
 import { type PbxHttpAnswer } from '../PacedPbxExchange';
+import { parsePbxBody } from '../parsePbxBody';
 
 export interface PortSipByteRequest {
   method: 'GET' | 'POST';
@@ -25,15 +26,6 @@ export interface PortSipByteExchangeOptions {
   timeoutMs: number;
 }
 
-function parseBody(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 /**
  * The blob-upload exchanges (`/blobs/uploads…`), which PacedPbxExchange cannot carry: they send raw bytes and
  * answer with headers that matter. Paced by the connection's own limiter (one budget). Only a 429 is retried: an
@@ -53,9 +45,7 @@ export class PortSipByteExchange {
     for (let attempt = 1; ; attempt += 1) {
       const answer = await this.once(request);
       if (answer.status !== 429 || attempt > this.options.maxRetries) return answer;
-      const delay = retryDelay(attempt, answer.retryAfter);
-      this.options.limiter.pauseFor(delay);
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await backOffBeforeRetry(this.options.limiter, attempt, answer);
     }
   }
 
@@ -88,7 +78,7 @@ export class PortSipByteExchange {
     const text = await response.text();
     return {
       status: response.status,
-      body: parseBody(text),
+      body: parsePbxBody(text),
       retryAfter: response.headers.get('retry-after'),
       headers: Object.fromEntries(response.headers),
     };

@@ -4,6 +4,7 @@ import { PortSipClient, type PortSipClientOptions } from '../../../shared/pbx/po
 import { recordingPortSipClient } from '../../support/recordingPortSipClient';
 import { PortSipSandbox, type PortSipSandboxOptions } from '../../../sandbox/portsip';
 import { appErrorOf } from '../../support/appErrorOf';
+import { numberedPbxUser } from '../../support/numberedPbxUser';
 
 let pbx: PortSipSandbox | undefined;
 afterEach(async () => {
@@ -18,21 +19,10 @@ async function setup(sandbox: PortSipSandboxOptions = {}, client: Partial<PortSi
   return { client: portSip, sandbox: pbx, exchanges };
 }
 
-const newUser = (n: number) => ({
-  userName: `user${n}`,
-  extensionNumber: String(1000 + n),
-  displayName: `User ${n}`,
-  email: `user${n}@contoso.com`,
-  mobilePhone: '',
-  workPhone: '+1 425 555 0100',
-  department: 'Sales',
-  enabled: true,
-});
-
 describe('PortSipClient against the sandbox PortSIP', () => {
   it('creates, reads, updates only the given fields, binds and deletes', async () => {
     const { client, sandbox, exchanges } = await setup();
-    const { id } = await client.createUser(newUser(1));
+    const { id } = await client.createUser(numberedPbxUser(1));
     expect(await client.getUser(id)).toEqual({
       id,
       userName: 'user1',
@@ -68,7 +58,7 @@ describe('PortSipClient against the sandbox PortSIP', () => {
   it('writes the caller ID as a read-modify-write of outbound_caller_ids: one POST with the other fields, none when nothing changes', async () => {
     const { client, sandbox, exchanges } = await setup();
     const trunk = sandbox.addProvider({ name: 'Trunk' });
-    const { id } = await client.createUser({ ...newUser(2), outboundCallerId: { providerId: trunk, callerId: '+14255550100' } });
+    const { id } = await client.createUser({ ...numberedPbxUser(2), outboundCallerId: { providerId: trunk, callerId: '+14255550100' } });
     const admins = { provider_id: trunk, caller_id: '+18005550100', description: 'hotline' };
     sandbox.setOutboundCallerIds(id, [...(sandbox.outboundCallerIds(id) as (typeof admins)[]), admins]);
     expect(await client.getUser(id)).toMatchObject({ outboundCallerId: { providerId: trunk, callerId: '+14255550100' } });
@@ -115,10 +105,10 @@ describe('PortSipClient against the sandbox PortSIP', () => {
 
   it('signs in again after its token is revoked, and replays the request', async () => {
     const { client, sandbox, exchanges } = await setup();
-    await client.createUser(newUser(2));
+    await client.createUser(numberedPbxUser(2));
     sandbox.faults.expireTokens();
     const before = exchanges.length;
-    await client.createUser(newUser(3));
+    await client.createUser(numberedPbxUser(3));
     expect(exchanges.slice(before).map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual([
       'POST /api/users 401',
       'POST /api/auth/refresh_token 200',
@@ -141,22 +131,22 @@ describe('PortSipClient against the sandbox PortSIP', () => {
   it('maps a taken extension number to CONFLICT and a validation failure to INVALID with PortSIP’s message', async () => {
     const { client, sandbox } = await setup();
     sandbox.addNumberHolder('1004', 'CONFERENCE_ROOM');
-    expect(await appErrorOf(client.createUser(newUser(4)))).toMatchObject({
+    expect(await appErrorOf(client.createUser(numberedPbxUser(4)))).toMatchObject({
       code: 'CONFLICT',
       upstreamStatus: 400,
       upstreamCode: 'VALIDATE_FAILED',
     });
-    const invalid = await appErrorOf(client.createUser({ ...newUser(5), email: 'not-an-address' }));
+    const invalid = await appErrorOf(client.createUser({ ...numberedPbxUser(5), email: 'not-an-address' }));
     expect(invalid).toMatchObject({ code: 'INVALID', upstreamStatus: 400, upstreamCode: 'VALIDATE_FAILED' });
     expect(invalid.message).toBe('creating extension 1005 (user5): PortSIP answered 400 VALIDATE_FAILED (email: must be an email address)');
-    const { id } = await client.createUser(newUser(6));
+    const { id } = await client.createUser(numberedPbxUser(6));
     expect((await appErrorOf(client.updateUser(id, { displayName: 'x'.repeat(129) }))).code).toBe('INVALID');
   });
 
   it('creates users under a strict password policy', async () => {
     const { client, sandbox } = await setup();
     sandbox.setPasswordPolicy({ min_length: 12, max_length: 14 });
-    for (let i = 10; i < 60; i += 1) await client.createUser(newUser(i));
+    for (let i = 10; i < 60; i += 1) await client.createUser(numberedPbxUser(i));
     expect(sandbox.listUsers()).toHaveLength(50);
   });
 
@@ -166,10 +156,10 @@ describe('PortSipClient against the sandbox PortSIP', () => {
     sandbox.faults.throttleNext(2, 1);
     sandbox.faults.failNext(1, 503);
     const started = Date.now();
-    await client.createUser(newUser(7));
+    await client.createUser(numberedPbxUser(7));
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
     sandbox.faults.failNextMatching('POST', /^\/api\/users$/, 2, 503);
-    await client.createUser(newUser(8));
+    await client.createUser(numberedPbxUser(8));
     expect(sandbox.findByExtension('1007')).toBeDefined();
     expect(sandbox.findByExtension('1008')).toBeDefined();
     expect(sandbox.stats.writes).toBe(2);

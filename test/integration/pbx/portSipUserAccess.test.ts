@@ -9,6 +9,8 @@ import { type PortSipClientOptions } from '../../../shared/pbx/portsip/PortSipCl
 import { PortSipSandbox } from '../../../sandbox/portsip';
 import { appErrorOf } from '../../support/appErrorOf';
 import { MemoryPortalPasswords } from '../../support/memoryPortalPasswords';
+import { numberedPbxUser } from '../../support/numberedPbxUser';
+import { portSipConnectionPorts } from '../../support/portSipConnectionPorts';
 import { recordingPortSipClient } from '../../support/recordingPortSipClient';
 
 let pbx: PortSipSandbox | undefined;
@@ -34,17 +36,6 @@ async function setup(client: Partial<PortSipClientOptions> = {}) {
   const ports = portSip.userPorts()!;
   return { client: portSip, passwords, exchanges, sandbox: pbx, ...ports };
 }
-
-const newUser = (n: number) => ({
-  userName: `user${n}`,
-  extensionNumber: String(1000 + n),
-  displayName: `User ${n}`,
-  email: `user${n}@contoso.com`,
-  mobilePhone: '',
-  workPhone: '',
-  department: '',
-  enabled: true,
-});
 
 const contact = (displayName: string): PbxContactFields => ({
   displayName,
@@ -77,12 +68,12 @@ describe('PortSipClient.createUser with kept portal passwords', () => {
     passwords.onWrite = () => usersWhenKept.push(sandbox.listUsers().length);
     // The first create never lands (the PBX refuses it), as if the process had stopped around it.
     sandbox.faults.failNextMatching('POST', /^\/api\/users$/, 1, 400);
-    await failure(client.createUser(newUser(1)));
+    await failure(client.createUser(numberedPbxUser(1)));
     expect(usersWhenKept).toEqual([0]);
     const kept = passwords.passwordOf('user1')!;
     expect(kept).toBeTruthy();
 
-    const { id } = await client.createUser(newUser(1));
+    const { id } = await client.createUser(numberedPbxUser(1));
     expect(passwords.events).toEqual([
       { kind: 'reserve', userName: 'user1', generated: true },
       { kind: 'reserve', userName: 'user1', generated: false },
@@ -93,7 +84,7 @@ describe('PortSipClient.createUser with kept portal passwords', () => {
   it('without PortalPasswords creates users as before and offers no per-user ports', async () => {
     pbx = await PortSipSandbox.start();
     const { client } = recordingPortSipClient(pbx);
-    const { id } = await client.createUser(newUser(2));
+    const { id } = await client.createUser(numberedPbxUser(2));
     expect(pbx.userSecrets(id)?.password).toBeTruthy();
     expect(client.userPorts()).toBeUndefined();
   });
@@ -106,20 +97,12 @@ describe('createPbxConnection for PortSIP', () => {
     const config = PbxConfigSchema.parse({ kind: 'portsip', baseUrl: pbx.baseUrl, domain, role: 'StandardUser' });
     const credential = { username, password, origin: new URL(pbx.baseUrl).origin };
     const plain = await createPbxConnection(config, credential);
-    expect(Object.keys(plain).sort()).toEqual(['companyContacts', 'groups', 'profile', 'users']);
+    expect(Object.keys(plain).sort()).toEqual(portSipConnectionPorts.plain);
 
     const passwords = new MemoryPortalPasswords();
     const connection = await createPbxConnection(config, credential, { portalPasswords: passwords });
-    expect(Object.keys(connection).sort()).toEqual([
-      'avatars',
-      'companyContacts',
-      'groups',
-      'personalContacts',
-      'portalAccess',
-      'profile',
-      'users',
-    ]);
-    const { id } = await connection.users.createUser(newUser(1));
+    expect(Object.keys(connection).sort()).toEqual(portSipConnectionPorts.withPortalPasswords);
+    const { id } = await connection.users.createUser(numberedPbxUser(1));
     expect(pbx.userSecrets(id)?.password).toBe(passwords.passwordOf('user1'));
     await connection.personalContacts!.createContact({ id, userName: 'user1' }, contact('Mum'));
     await connection.companyContacts!.createContact(contact('Front desk'));
@@ -134,8 +117,8 @@ describe('createPbxConnection for PortSIP', () => {
 describe('PortSIP per-user ports against the sandbox', () => {
   it('manages a created user’s personal contacts through a session as that user, apart from other users’', async () => {
     const { client, personalContacts, sandbox } = await setup();
-    const alice: PbxAccount = { id: (await client.createUser(newUser(1))).id, userName: 'user1' };
-    const bob: PbxAccount = { id: (await client.createUser(newUser(2))).id, userName: 'user2' };
+    const alice: PbxAccount = { id: (await client.createUser(numberedPbxUser(1))).id, userName: 'user1' };
+    const bob: PbxAccount = { id: (await client.createUser(numberedPbxUser(2))).id, userName: 'user2' };
     const { id } = await personalContacts.createContact(alice, contact('Mum'));
     await personalContacts.createContact(bob, contact('Bob’s dentist'));
     expect(sandbox.personalContacts(alice.id)).toMatchObject([{ id, name: 'Mum', company: 'Contoso', mobile_phone: '+1 206 555 0100' }]);
@@ -154,7 +137,7 @@ describe('PortSIP per-user ports against the sandbox', () => {
 
   it('sets and removes a user’s avatar through an upload as the user', async () => {
     const { client, avatars, sandbox } = await setup();
-    const account: PbxAccount = { id: (await client.createUser(newUser(1))).id, userName: 'user1' };
+    const account: PbxAccount = { id: (await client.createUser(numberedPbxUser(1))).id, userName: 'user1' };
     const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0x80, 0x81]);
     await avatars.setAvatar(account, { bytes, contentType: 'image/jpeg' });
     expect(sandbox.avatarOf(account.id)).toMatchObject({ fileName: 'avatar.jpg', bytes: Buffer.from(bytes) });
@@ -180,7 +163,7 @@ describe('PortSIP per-user ports against the sandbox', () => {
 
   it('marks a password the user changed as refused, does not try it again, and works again after resetPassword', async () => {
     const { client, personalContacts, portalAccess, passwords, sandbox } = await setup();
-    const account: PbxAccount = { id: (await client.createUser(newUser(1))).id, userName: 'user1' };
+    const account: PbxAccount = { id: (await client.createUser(numberedPbxUser(1))).id, userName: 'user1' };
     await personalContacts.createContact(account, contact('Mum'));
     sandbox.changePasswordAsUser(account.id, 'Mine!Now8wz');
 
@@ -204,7 +187,7 @@ describe('PortSIP per-user ports against the sandbox', () => {
 
   it('tries a password replaced meanwhile (a reset by another connector instance) instead of marking it refused', async () => {
     const { client, personalContacts, passwords, sandbox } = await setup();
-    const account: PbxAccount = { id: (await client.createUser(newUser(1))).id, userName: 'user1' };
+    const account: PbxAccount = { id: (await client.createUser(numberedPbxUser(1))).id, userName: 'user1' };
     await personalContacts.createContact(account, contact('Mum')); // a session with the first password is cached
     await passwords.replace('user1', 'Other!Inst4nce');
     sandbox.changePasswordAsUser(account.id, 'Other!Inst4nce');
@@ -215,12 +198,12 @@ describe('PortSIP per-user ports against the sandbox', () => {
 
   it('reports a forced password reset (passwordResetRequired), whether the session is new or already open', async () => {
     const { client, personalContacts, portalAccess, passwords, sandbox } = await setup();
-    const fresh: PbxAccount = { id: (await client.createUser(newUser(1))).id, userName: 'user1' };
+    const fresh: PbxAccount = { id: (await client.createUser(numberedPbxUser(1))).id, userName: 'user1' };
     sandbox.forcePasswordReset(fresh.id);
     expect(await portalAccess.check(fresh)).toBe('passwordResetRequired');
     expect(passwords.events.at(-1)).toEqual({ kind: 'markRefused', userName: 'user1', reason: 'passwordResetRequired' });
 
-    const open: PbxAccount = { id: (await client.createUser(newUser(2))).id, userName: 'user2' };
+    const open: PbxAccount = { id: (await client.createUser(numberedPbxUser(2))).id, userName: 'user2' };
     expect(await portalAccess.check(open)).toBeNull();
     sandbox.forcePasswordReset(open.id);
     const err = await failure(personalContacts.createContact(open, contact('Mum')));
@@ -233,7 +216,7 @@ describe('PortSIP per-user ports against the sandbox', () => {
 
   it('reports two-factor sign-in (twoFactorRequired) and marks the password refused', async () => {
     const { client, avatars, passwords, sandbox } = await setup();
-    const account: PbxAccount = { id: (await client.createUser(newUser(1))).id, userName: 'user1' };
+    const account: PbxAccount = { id: (await client.createUser(numberedPbxUser(1))).id, userName: 'user1' };
     sandbox.enableTwoFactor(account.id);
     const err = await failure(avatars.setAvatar(account, { bytes: new Uint8Array([1, 2, 3]), contentType: 'image/png' }));
     expect(noUserAccessReasonOf(err)).toBe('twoFactorRequired');
@@ -247,7 +230,7 @@ describe('PortSIP per-user ports against the sandbox', () => {
 
   it('keeps outages and throttling retryable and never marks the password refused for them', async () => {
     const { client, personalContacts, passwords, sandbox } = await setup({ maxRetries: 0 });
-    const account: PbxAccount = { id: (await client.createUser(newUser(1))).id, userName: 'user1' };
+    const account: PbxAccount = { id: (await client.createUser(numberedPbxUser(1))).id, userName: 'user1' };
     sandbox.faults.failNextMatching('POST', /sign_in$/, 1, 503);
     expect((await failure(all(personalContacts.listContacts(account)))).code).toBe('TRANSIENT');
     sandbox.faults.failNextMatching('POST', /sign_in$/, 1, 429);

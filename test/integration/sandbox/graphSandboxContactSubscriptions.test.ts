@@ -1,34 +1,26 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { GraphSandbox, generateUsers } from '../../../sandbox/graph';
-import { WebhookReceiver } from '../../support/webhookReceiver';
+import { describe, expect, it } from 'vitest';
+import { type GraphSandbox, generateUsers } from '../../../sandbox/graph';
+import { useGraphWithReceiver } from '../../support/useGraphWithReceiver';
+import { type WebhookReceiver } from '../../support/webhookReceiver';
 
 type Json = Record<string, unknown>;
 
-let graph: GraphSandbox | undefined;
-let receiver: WebhookReceiver | undefined;
-
-afterEach(async () => {
-  await graph?.stop();
-  await receiver?.stop();
-  graph = undefined;
-  receiver = undefined;
-});
+const sandbox = useGraphWithReceiver();
 
 async function setup(): Promise<{ graph: GraphSandbox; receiver: WebhookReceiver; userId: string; upn: string }> {
-  graph = await GraphSandbox.start({ batchWindowMs: 5, retryDelaysMs: [20] });
-  receiver = await WebhookReceiver.start();
+  const { graph, receiver } = await sandbox.start({ batchWindowMs: 5, retryDelaysMs: [20] });
   const users = generateUsers(3, { seed: 8 });
   graph.seed(users);
   return { graph, receiver, userId: users[0]!.id, upn: users[0]!.userPrincipalName };
 }
 
 async function subscribe(resource: string, options: { path?: string; changeType?: string; minutes?: number } = {}) {
-  const response = await fetch(`${graph!.baseUrl}/v1.0/subscriptions`, {
+  const response = await fetch(`${sandbox.graph.baseUrl}/v1.0/subscriptions`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${graph!.token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${sandbox.graph.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       changeType: options.changeType ?? 'created,updated,deleted',
-      notificationUrl: receiver!.url(options.path ?? '/hook'),
+      notificationUrl: sandbox.receiver.url(options.path ?? '/hook'),
       resource,
       expirationDateTime: new Date(Date.now() + (options.minutes ?? 60) * 60_000).toISOString(),
       clientState: 'contacts-secret',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GraphSandbox, type SandboxGroup, type SandboxUser } from '../../../sandbox/graph';
+import { graphControlCall } from '../../support/graphControlCall';
 
 type Json = Record<string, unknown>;
 
@@ -289,21 +290,11 @@ describe('GraphSandbox group reads', () => {
 });
 
 describe('GraphSandbox control API: groups', () => {
-  const control = async (method: string, path: string, json?: unknown) => {
-    const response = await fetch(`${graph.baseUrl}/_sandbox${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Json & { error?: { code: string; message: string } } };
-  };
-
   it('creates, edits, changes members of, deletes and restores groups', async () => {
     graph.seed(users(1, 3));
     graph.stats.reset();
     const id = 'e0000000-0000-4000-8000-000000000001';
-    const created = await control('POST', '/groups', {
+    const created = await graphControlCall(graph, 'POST', '/groups', {
       id,
       displayName: 'Team',
       groupTypes: ['Unified'],
@@ -314,7 +305,7 @@ describe('GraphSandbox control API: groups', () => {
       status: 201,
       body: { id, displayName: 'Team', groupTypes: ['Unified'], securityEnabled: true, mailEnabled: true, memberIds: [uid(1)] },
     });
-    const generated = await control('POST', '/groups', { displayName: 'Plain' });
+    const generated = await graphControlCall(graph, 'POST', '/groups', { displayName: 'Plain' });
     expect(generated.status).toBe(201);
     expect(generated.body).toMatchObject({
       displayName: 'Plain',
@@ -324,27 +315,34 @@ describe('GraphSandbox control API: groups', () => {
       memberIds: [],
     });
 
-    expect((await control('PATCH', `/groups/${id}`, { displayName: 'Team 2', securityEnabled: false })).body).toMatchObject({
-      displayName: 'Team 2',
-      securityEnabled: false,
+    expect((await graphControlCall(graph, 'PATCH', `/groups/${id}`, { displayName: 'Team 2', securityEnabled: false })).body).toMatchObject(
+      {
+        displayName: 'Team 2',
+        securityEnabled: false,
+      },
+    );
+    expect((await graphControlCall(graph, 'POST', `/groups/${id}/members`, { id: uid(2) })).body).toMatchObject({
+      memberIds: [uid(1), uid(2)],
     });
-    expect((await control('POST', `/groups/${id}/members`, { id: uid(2) })).body).toMatchObject({ memberIds: [uid(1), uid(2)] });
-    expect((await control('POST', `/groups/${id}/members`, { id: uid(2) })).status).toBe(409);
-    expect((await control('DELETE', `/groups/${id}/members/${uid(1)}`)).status).toBe(204);
-    expect((await control('DELETE', `/groups/${id}/members/${uid(1)}`)).status).toBe(404);
-    expect((await control('PUT', `/groups/${id}/members`, { memberIds: [uid(3), generated.body.id] })).body).toMatchObject({
+    expect((await graphControlCall(graph, 'POST', `/groups/${id}/members`, { id: uid(2) })).status).toBe(409);
+    expect((await graphControlCall(graph, 'DELETE', `/groups/${id}/members/${uid(1)}`)).status).toBe(204);
+    expect((await graphControlCall(graph, 'DELETE', `/groups/${id}/members/${uid(1)}`)).status).toBe(404);
+    expect((await graphControlCall(graph, 'PUT', `/groups/${id}/members`, { memberIds: [uid(3), generated.body.id] })).body).toMatchObject({
       memberIds: [uid(3), generated.body.id],
     });
-    expect((await control('GET', `/groups/${id}`)).body).toMatchObject({ displayName: 'Team 2' });
-    expect(((await control('GET', '/groups')).body.value as Json[]).map((g) => g.id)).toEqual([id, generated.body.id]);
+    expect((await graphControlCall(graph, 'GET', `/groups/${id}`)).body).toMatchObject({ displayName: 'Team 2' });
+    expect(((await graphControlCall(graph, 'GET', '/groups')).body.value as Json[]).map((g) => g.id)).toEqual([id, generated.body.id]);
 
-    expect((await control('DELETE', `/groups/${id}`)).status).toBe(204);
-    expect((await control('GET', `/groups/${id}`)).status).toBe(404);
-    expect((await control('POST', `/groups/${id}/restore`)).body).toMatchObject({ id, memberIds: [uid(3), generated.body.id] });
-    expect((await control('DELETE', `/groups/${id}?hard=true`)).status).toBe(204);
-    expect((await control('POST', `/groups/${id}/restore`)).status).toBe(404);
+    expect((await graphControlCall(graph, 'DELETE', `/groups/${id}`)).status).toBe(204);
+    expect((await graphControlCall(graph, 'GET', `/groups/${id}`)).status).toBe(404);
+    expect((await graphControlCall(graph, 'POST', `/groups/${id}/restore`)).body).toMatchObject({
+      id,
+      memberIds: [uid(3), generated.body.id],
+    });
+    expect((await graphControlCall(graph, 'DELETE', `/groups/${id}?hard=true`)).status).toBe(204);
+    expect((await graphControlCall(graph, 'POST', `/groups/${id}/restore`)).status).toBe(404);
     // A security group cannot be soft-deleted.
-    expect((await control('DELETE', `/groups/${generated.body.id as string}`)).status).toBe(409);
+    expect((await graphControlCall(graph, 'DELETE', `/groups/${generated.body.id as string}`)).status).toBe(409);
     expect(graph.stats.byRoute['GET /groups/{id}']).toBeUndefined();
   });
 
@@ -361,13 +359,13 @@ describe('GraphSandbox control API: groups', () => {
       ['PUT', '/groups/G/members', { memberIds: 'x' }, 'memberIds'],
     ];
     for (const [method, path, body, named] of cases) {
-      const answer = await control(method, path, body);
+      const answer = await graphControlCall(graph, method, path, body);
       expect(answer.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(400);
       expect(answer.body.error!.message).toContain(named);
     }
-    expect((await control('PATCH', '/groups/missing', { displayName: 'Y' })).status).toBe(404);
-    expect((await control('PUT', '/groups')).status).toBe(405);
-    expect((await control('GET', '/groups/G/restore')).status).toBe(405);
+    expect((await graphControlCall(graph, 'PATCH', '/groups/missing', { displayName: 'Y' })).status).toBe(404);
+    expect((await graphControlCall(graph, 'PUT', '/groups')).status).toBe(405);
+    expect((await graphControlCall(graph, 'GET', '/groups/G/restore')).status).toBe(405);
     expect(graph.getGroup('G')).toEqual({ ...security('G', 'G'), memberIds: [] });
   });
 });

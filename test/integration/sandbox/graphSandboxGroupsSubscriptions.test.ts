@@ -1,29 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { GraphSandbox } from '../../../sandbox/graph';
-import { WebhookReceiver } from '../../support/webhookReceiver';
+import { describe, expect, it } from 'vitest';
+import { useGraphWithReceiver } from '../../support/useGraphWithReceiver';
 
-/** [changeType, resource] of the items one path received, in arrival order. */
 type Json = Record<string, unknown>;
 
-const changes = (path: string): [unknown, unknown][] => receiver!.items(path).map((i) => [i.changeType, i.resource]);
+/** [changeType, resource] of the items one path received, in arrival order. */
+const changes = (path: string): [unknown, unknown][] => sandbox.receiver.items(path).map((i) => [i.changeType, i.resource]);
 
-let graph: GraphSandbox | undefined;
-let receiver: WebhookReceiver | undefined;
-
-afterEach(async () => {
-  await graph?.stop();
-  await receiver?.stop();
-  graph = undefined;
-  receiver = undefined;
-});
+const sandbox = useGraphWithReceiver();
 
 async function subscribe(resource: string, path: string, changeType = 'updated,deleted'): Promise<string> {
-  const response = await fetch(`${graph!.baseUrl}/v1.0/subscriptions`, {
+  const response = await fetch(`${sandbox.graph.baseUrl}/v1.0/subscriptions`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${graph!.token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${sandbox.graph.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       changeType,
-      notificationUrl: receiver!.url(path),
+      notificationUrl: sandbox.receiver.url(path),
       resource,
       expirationDateTime: new Date(Date.now() + 3_600_000).toISOString(),
       clientState: 'secret',
@@ -37,8 +28,7 @@ async function subscribe(resource: string, path: string, changeType = 'updated,d
 
 describe('sandbox Graph: group change notifications', () => {
   it('notifies groups subscriptions of every group change (deletion for good as deleted), never users subscriptions', async () => {
-    graph = await GraphSandbox.start({ batchWindowMs: 5 });
-    receiver = await WebhookReceiver.start();
+    const { graph, receiver } = await sandbox.start({ batchWindowMs: 5 });
     graph.seed(
       [{ id: 'u1', userPrincipalName: 'u1@contoso.com', businessPhones: [], accountEnabled: true, userType: 'Member' }],
       [{ id: 'G', displayName: 'G', groupTypes: ['Unified'], memberIds: [] }],
@@ -76,8 +66,7 @@ describe('sandbox Graph: group change notifications', () => {
   });
 
   it('sends nothing for seeding, and user changes reach users subscriptions only', async () => {
-    graph = await GraphSandbox.start({ batchWindowMs: 5 });
-    receiver = await WebhookReceiver.start();
+    const { graph } = await sandbox.start({ batchWindowMs: 5 });
     graph.seed([], []);
     await subscribe('groups', '/groups');
     await subscribe('users', '/users');
@@ -89,8 +78,7 @@ describe('sandbox Graph: group change notifications', () => {
   });
 
   it('refuses resources the sandbox does not model', async () => {
-    graph = await GraphSandbox.start();
-    receiver = await WebhookReceiver.start();
+    const { graph, receiver } = await sandbox.start();
     const response = await fetch(`${graph.baseUrl}/v1.0/subscriptions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${graph.token}`, 'content-type': 'application/json' },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GraphSandbox, type SandboxUser, generateUsers } from '../../../sandbox/graph';
+import { graphControlCall } from '../../support/graphControlCall';
 
 type Json = Record<string, unknown>;
 interface Page {
@@ -43,16 +44,6 @@ async function round(start: string, prefer?: string): Promise<{ pages: Page[]; i
   return { pages, items: pages.flatMap((p) => p.value), deltaLink: pages.at(-1)!['@odata.deltaLink']! };
 }
 
-const control = async (method: string, path: string, json?: unknown) => {
-  const response = await fetch(`${graph.baseUrl}/_sandbox${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(json === undefined ? {} : { body: JSON.stringify(json) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Json };
-};
-
 describe('sandbox Graph: contact folders', () => {
   it('lists the default folder’s children and nested folders with parentFolderId, paged with $top/$skip', async () => {
     const upn = users[0]!.userPrincipalName;
@@ -86,7 +77,7 @@ describe('sandbox Graph: contact folders', () => {
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('ErrorItemNotFound');
     graph.createContactFolder(users[0]!.id, 'Dup');
-    expect((await control('POST', `/mailboxes/${users[0]!.id}/contactFolders`, { displayName: 'dup' })).status).toBe(409);
+    expect((await graphControlCall(graph, 'POST', `/mailboxes/${users[0]!.id}/contactFolders`, { displayName: 'dup' })).status).toBe(409);
   });
 });
 
@@ -193,30 +184,33 @@ describe('sandbox Graph: contacts delta', () => {
   });
 
   it('the control API adds, edits (null clears), deletes and seeds contacts; shared mailboxes have mailboxes too', async () => {
-    const shared = await control('POST', '/mailboxes', { address: 'Reception@contoso.com', displayName: 'Reception' });
+    const shared = await graphControlCall(graph, 'POST', '/mailboxes', { address: 'Reception@contoso.com', displayName: 'Reception' });
     expect(shared.status).toBe(201);
     expect(shared.body).toMatchObject({ accountEnabled: false, mail: 'Reception@contoso.com' });
     const sharedId = shared.body.id as string;
-    const added = await control('POST', '/mailboxes/reception@CONTOSO.com/contacts', { displayName: 'Front desk', mobilePhone: '+1 5' });
+    const added = await graphControlCall(graph, 'POST', '/mailboxes/reception@CONTOSO.com/contacts', {
+      displayName: 'Front desk',
+      mobilePhone: '+1 5',
+    });
     expect(added.status).toBe(201);
     const contactId = added.body.id as string;
-    const patched = await control('PATCH', `/mailboxes/${sharedId}/contacts/${encodeURIComponent(contactId)}`, {
+    const patched = await graphControlCall(graph, 'PATCH', `/mailboxes/${sharedId}/contacts/${encodeURIComponent(contactId)}`, {
       mobilePhone: null,
       jobTitle: 'Desk',
     });
     expect(patched.status).toBe(200);
     expect(patched.body.mobilePhone).toBeUndefined();
     expect(patched.body.jobTitle).toBe('Desk');
-    const seeded = await control('POST', `/mailboxes/${sharedId}/contacts/seed`, { count: 40, seed: 2 });
+    const seeded = await graphControlCall(graph, 'POST', `/mailboxes/${sharedId}/contacts/seed`, { count: 40, seed: 2 });
     expect(seeded.body).toEqual({ created: 40 });
-    const folders = await control('POST', `/mailboxes/${sharedId}/contactFolders`, { displayName: 'Vendors' });
+    const folders = await graphControlCall(graph, 'POST', `/mailboxes/${sharedId}/contactFolders`, { displayName: 'Vendors' });
     expect(folders.status).toBe(201);
     const all = await round(`/users/Reception@contoso.com/contacts/delta`);
     expect(all.items).toHaveLength(41);
-    expect((await control('DELETE', `/mailboxes/${sharedId}/contacts/${encodeURIComponent(contactId)}`)).status).toBe(204);
+    expect((await graphControlCall(graph, 'DELETE', `/mailboxes/${sharedId}/contacts/${encodeURIComponent(contactId)}`)).status).toBe(204);
     const after = await round(all.deltaLink);
     expect(after.items).toEqual([{ id: contactId, '@removed': { reason: 'deleted' } }]);
-    expect((await control('GET', `/mailboxes/${sharedId}/contactFolders`)).body.value).toHaveLength(2);
+    expect((await graphControlCall(graph, 'GET', `/mailboxes/${sharedId}/contactFolders`)).body.value).toHaveLength(2);
     // The shared mailbox is a disabled user in the directory.
     const listed = await getJson(`/users/${sharedId}?$select=id,accountEnabled`);
     expect(listed).toMatchObject({ accountEnabled: false });
@@ -258,7 +252,7 @@ describe('sandbox Graph: photos', () => {
     expect(bytes[0]).toBe(0xff);
     expect(bytes[1]).toBe(0xd8);
 
-    const put = await control('PUT', `/users/${id}/photo`, {
+    const put = await graphControlCall(graph, 'PUT', `/users/${id}/photo`, {
       base64: Buffer.from('png-bytes').toString('base64'),
       contentType: 'image/png',
     });
@@ -267,12 +261,12 @@ describe('sandbox Graph: photos', () => {
     expect(replaced.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await replaced.arrayBuffer()).toString()).toBe('png-bytes');
 
-    expect((await control('DELETE', `/users/${id}/photo`)).status).toBe(204);
+    expect((await graphControlCall(graph, 'DELETE', `/users/${id}/photo`)).status).toBe(204);
     expect((await get(`/users/${id}/photo`)).status).toBe(404);
     // Photo changes are not directory changes.
     expect((await round(usersRound.deltaLink)).items).toEqual([]);
 
-    const bulk = await control('POST', '/photos', { allUsers: true });
+    const bulk = await graphControlCall(graph, 'POST', '/photos', { allUsers: true });
     expect(bulk.body).toEqual({ set: 5 });
   });
 });
@@ -307,7 +301,7 @@ describe('sandbox Graph: Outlook throttling per mailbox', () => {
   it('counts requests without immutable ids, and the stats reset with the sandbox stats', async () => {
     await get(`/users/${users[0]!.id}/contactFolders`, '');
     expect(graph.outlookStats()[users[0]!.id]).toMatchObject({ requests: 1, withoutImmutableId: 1 });
-    expect((await control('GET', '/outlook/stats')).body.value).toHaveProperty(users[0]!.id);
+    expect((await graphControlCall(graph, 'GET', '/outlook/stats')).body.value).toHaveProperty(users[0]!.id);
     graph.stats.reset();
     expect(graph.outlookStats()).toEqual({});
   });

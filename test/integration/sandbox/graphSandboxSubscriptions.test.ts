@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebhookReceiver as Receiver, type Responder, correctEndpoint, tokenOf } from '../../support/webhookReceiver';
 import { GraphSandbox, type GraphSandboxOptions, type NotificationDeliveryEvent, type SandboxUser } from '../../../sandbox/graph';
+import { graphControlCall } from '../../support/graphControlCall';
 
 type Json = Record<string, unknown>;
 
@@ -57,16 +58,6 @@ async function graphCall(method: string, path: string, body?: unknown, token = g
     body: (text ? JSON.parse(text) : undefined) as Json & { error: { code: string; message: string; innerError: Json } },
   };
 }
-
-const control = async (method: string, path: string, json?: unknown) => {
-  const response = await fetch(`${graph!.baseUrl}/_sandbox${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(json === undefined ? {} : { body: JSON.stringify(json) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Json };
-};
 
 const subscribe = (overrides: Json = {}) =>
   graphCall('POST', '/subscriptions', {
@@ -420,11 +411,11 @@ describe('sandbox Graph: change notification delivery', () => {
     await subscribed({ clientState: undefined });
     graph.seed([user(1)]);
     const id = user(7).id;
-    expect((await control('POST', '/users', { id, userPrincipalName: 'u7@contoso.com' })).status).toBe(201);
-    expect((await control('PATCH', `/users/${id}`, { department: 'x' })).status).toBe(200);
-    expect((await control('DELETE', `/users/${id}`)).status).toBe(204);
-    expect((await control('POST', `/users/${id}/restore`)).status).toBe(200);
-    expect((await control('DELETE', `/users/${id}?hard=true`)).status).toBe(204);
+    expect((await graphControlCall(graph, 'POST', '/users', { id, userPrincipalName: 'u7@contoso.com' })).status).toBe(201);
+    expect((await graphControlCall(graph, 'PATCH', `/users/${id}`, { department: 'x' })).status).toBe(200);
+    expect((await graphControlCall(graph, 'DELETE', `/users/${id}`)).status).toBe(204);
+    expect((await graphControlCall(graph, 'POST', `/users/${id}/restore`)).status).toBe(200);
+    expect((await graphControlCall(graph, 'DELETE', `/users/${id}?hard=true`)).status).toBe(204);
     await graph.flushNotifications();
     const items = receiver.items();
     expect(items.map((i) => [i.changeType, userIdOf(i)])).toEqual([
@@ -703,7 +694,7 @@ describe('sandbox Graph: notification control API', () => {
     const { graph } = await setup();
     const id = await subscribed({ expirationDateTime: minutes(60) });
     clock += 61 * 60_000;
-    const listed = await control('GET', '/subscriptions');
+    const listed = await graphControlCall(graph, 'GET', '/subscriptions');
     expect(listed.status).toBe(200);
     expect(listed.body.value).toEqual([
       expect.objectContaining({ id, expirationDateTime: new Date(START + 60 * 60_000).toISOString(), clientState: 'state-1' }),
@@ -715,13 +706,14 @@ describe('sandbox Graph: notification control API', () => {
     const { graph, receiver } = await setup();
     await subscribed();
     for (const bad of [{}, { delayNext: 1 }, { delayMs: 5 }, { dropNext: 0 }, { reorderNext: 1 }, { dropNext: 1, extra: true }]) {
-      expect((await control('POST', '/notifications/faults', bad)).status, JSON.stringify(bad)).toBe(400);
+      expect((await graphControlCall(graph, 'POST', '/notifications/faults', bad)).status, JSON.stringify(bad)).toBe(400);
     }
-    const applied = await control('POST', '/notifications/faults', { dropNext: 1, forgeNext: 1 });
+    const applied = await graphControlCall(graph, 'POST', '/notifications/faults', { dropNext: 1, forgeNext: 1 });
     expect(applied).toEqual({ status: 200, body: { applied: { dropNext: 1, forgeNext: 1 } } });
-    expect((await control('POST', '/notifications/faults', { duplicateNext: 1, delayNext: 1, delayMs: 30, reorderNext: 2 })).status).toBe(
-      200,
-    );
+    expect(
+      (await graphControlCall(graph, 'POST', '/notifications/faults', { duplicateNext: 1, delayNext: 1, delayMs: 30, reorderNext: 2 }))
+        .status,
+    ).toBe(200);
     for (const n of [1, 2, 3, 1, 2, 3, 1]) graph.updateUser(user(n).id, { department: `${Math.random()}` });
     await graph.flushNotifications();
     // Queued in order: drop, forge, duplicate, delay, reorder ×2; the seventh item is plain.
@@ -734,17 +726,21 @@ describe('sandbox Graph: notification control API', () => {
     const { graph, receiver } = await setup();
     const id = await subscribed();
     const bare = await subscribed({ lifecycleNotificationUrl: undefined });
-    expect(await control('POST', `/subscriptions/${id}/lifecycle`, { event: 'missed', tenantField: 'organizationId' })).toEqual({
+    expect(
+      await graphControlCall(graph, 'POST', `/subscriptions/${id}/lifecycle`, { event: 'missed', tenantField: 'organizationId' }),
+    ).toEqual({
       status: 202,
       body: { sent: 'missed' },
     });
-    expect((await control('POST', `/subscriptions/${id}/lifecycle`, { event: 'reauthorizationRequired' })).status).toBe(202);
-    expect((await control('POST', `/subscriptions/${id}/lifecycle`, { event: 'explode' })).status).toBe(400);
-    expect((await control('POST', `/subscriptions/${bare}/lifecycle`, { event: 'missed' })).status).toBe(409);
-    expect((await control('POST', '/subscriptions/nope/lifecycle', { event: 'missed' })).status).toBe(404);
-    expect((await control('GET', `/subscriptions/${id}/lifecycle`)).status).toBe(405);
-    expect((await control('DELETE', `/subscriptions/${id}`)).status).toBe(204);
-    expect((await control('DELETE', `/subscriptions/${id}`)).status).toBe(404);
+    expect((await graphControlCall(graph, 'POST', `/subscriptions/${id}/lifecycle`, { event: 'reauthorizationRequired' })).status).toBe(
+      202,
+    );
+    expect((await graphControlCall(graph, 'POST', `/subscriptions/${id}/lifecycle`, { event: 'explode' })).status).toBe(400);
+    expect((await graphControlCall(graph, 'POST', `/subscriptions/${bare}/lifecycle`, { event: 'missed' })).status).toBe(409);
+    expect((await graphControlCall(graph, 'POST', '/subscriptions/nope/lifecycle', { event: 'missed' })).status).toBe(404);
+    expect((await graphControlCall(graph, 'GET', `/subscriptions/${id}/lifecycle`)).status).toBe(405);
+    expect((await graphControlCall(graph, 'DELETE', `/subscriptions/${id}`)).status).toBe(204);
+    expect((await graphControlCall(graph, 'DELETE', `/subscriptions/${id}`)).status).toBe(404);
     await graph.flushNotifications();
     expect(graph.subscriptions().map((s) => s.id)).toEqual([bare]);
     // Each control call starts its own POST, so they may arrive in any order.

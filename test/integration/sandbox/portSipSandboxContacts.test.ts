@@ -1,15 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PortSipSandbox } from '../../../sandbox/portsip';
-
-interface Reply {
-  status: number;
-  text: string;
-  body: unknown;
-}
-
-interface ErrorBody {
-  errors: Array<{ code: string; message: string; detail?: { field?: string } }>;
-}
+import { expectPortSipError } from '../../support/expectPortSipError';
+import { portSipRestCall } from '../../support/portSipRestCall';
 
 let pbx: PortSipSandbox | undefined;
 afterEach(async () => {
@@ -17,28 +9,8 @@ afterEach(async () => {
   pbx = undefined;
 });
 
-async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<Reply> {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${pbx!.baseUrl}${path}`, {
-    method,
-    headers,
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, text, body: text ? (JSON.parse(text) as unknown) : undefined };
-}
-
-function expectError(reply: Reply, status: number, code: string, field?: string): void {
-  expect(reply.status, reply.text).toBe(status);
-  const error = (reply.body as ErrorBody).errors[0]!;
-  expect(error.code).toBe(code);
-  if (field !== undefined) expect(error.detail?.field).toBe(field);
-}
-
 async function signIn(username: string, password: string): Promise<string> {
-  const reply = await call('POST', '/api/auth/sign_in', { body: { username, password, domain: pbx!.credentials.domain } });
+  const reply = await portSipRestCall(pbx!, 'POST', '/api/auth/sign_in', { body: { username, password, domain: pbx!.credentials.domain } });
   expect(reply.status, reply.text).toBe(200);
   return (reply.body as { access_token: string }).access_token;
 }
@@ -50,7 +22,7 @@ async function start(): Promise<{ admin: string; users: Array<{ id: string; name
   const users = [];
   for (const [n, name] of ['alice', 'bob'].entries()) {
     const password = `Portal#${n}Xy7q`;
-    const reply = await call('POST', '/api/users', {
+    const reply = await portSipRestCall(pbx, 'POST', '/api/users', {
       token: admin,
       body: {
         name,
@@ -72,13 +44,13 @@ async function start(): Promise<{ admin: string; users: Array<{ id: string; name
 describe('the sandbox PortSIP: company contacts', () => {
   it('creates, reads, lists (paged), updates as a merge (clearing with "" or null) and destroys', async () => {
     const { admin } = await start();
-    const created = await call('POST', '/api/contacts', {
+    const created = await portSipRestCall(pbx!, 'POST', '/api/contacts', {
       token: admin,
       body: { name: 'Fabrikam Reception', email: 'desk@fabrikam.com', business: '+1 425 555 0100', notes: 'front desk', favorite: true },
     });
     expect(created.status, created.text).toBe(201);
     const id = (created.body as { id: string }).id;
-    const read = await call('GET', `/api/contacts/${encodeURIComponent(id)}`, { token: admin });
+    const read = await portSipRestCall(pbx!, 'GET', `/api/contacts/${encodeURIComponent(id)}`, { token: admin });
     expect(read.body).toMatchObject({
       id,
       name: 'Fabrikam Reception',
@@ -88,7 +60,7 @@ describe('the sandbox PortSIP: company contacts', () => {
     });
     expect(read.body).not.toHaveProperty('favorite'); // company contacts have none
 
-    const update = await call('POST', `/api/contacts/${encodeURIComponent(id)}`, {
+    const update = await portSipRestCall(pbx!, 'POST', `/api/contacts/${encodeURIComponent(id)}`, {
       token: admin,
       body: { email: '', business: null, title: 'Desk' },
     });
@@ -102,47 +74,60 @@ describe('the sandbox PortSIP: company contacts', () => {
       notes: 'front desk',
     });
 
-    for (let i = 0; i < 3; i += 1) await call('POST', '/api/contacts', { token: admin, body: { name: `Contact ${i}` } });
-    const page = await call('GET', '/api/contacts?skip=1&top=2', { token: admin });
+    for (let i = 0; i < 3; i += 1) await portSipRestCall(pbx!, 'POST', '/api/contacts', { token: admin, body: { name: `Contact ${i}` } });
+    const page = await portSipRestCall(pbx!, 'GET', '/api/contacts?skip=1&top=2', { token: admin });
     expect(page.body).toMatchObject({ count: 4, items: [{ name: 'Contact 0' }, { name: 'Contact 1' }] });
-    expectError(await call('GET', '/api/contacts?top=101', { token: admin }), 400, 'VALIDATE_FAILED', 'top');
-    expectError(await call('GET', '/api/contacts?filter=name', { token: admin }), 400, 'VALIDATE_FAILED', 'filter');
+    expectPortSipError(await portSipRestCall(pbx!, 'GET', '/api/contacts?top=101', { token: admin }), 400, 'VALIDATE_FAILED', 'top');
+    expectPortSipError(await portSipRestCall(pbx!, 'GET', '/api/contacts?filter=name', { token: admin }), 400, 'VALIDATE_FAILED', 'filter');
 
-    const destroyed = await call('POST', `/api/contacts/${encodeURIComponent(id)}/destroy`, { token: admin });
+    const destroyed = await portSipRestCall(pbx!, 'POST', `/api/contacts/${encodeURIComponent(id)}/destroy`, { token: admin });
     expect(destroyed.status).toBe(204);
-    expectError(await call('GET', `/api/contacts/${encodeURIComponent(id)}`, { token: admin }), 404, 'NOT_FOUND');
-    expectError(await call('POST', `/api/contacts/${encodeURIComponent(id)}/destroy`, { token: admin }), 404, 'NOT_FOUND');
+    expectPortSipError(await portSipRestCall(pbx!, 'GET', `/api/contacts/${encodeURIComponent(id)}`, { token: admin }), 404, 'NOT_FOUND');
+    expectPortSipError(
+      await portSipRestCall(pbx!, 'POST', `/api/contacts/${encodeURIComponent(id)}/destroy`, { token: admin }),
+      404,
+      'NOT_FOUND',
+    );
     expect(pbx!.stats.writesByKind.companyContacts).toBe(6); // 4 creates, 1 update, 1 destroy
   });
 
   it('refuses fields beyond PortSIP’s limits with 400 VALIDATE_FAILED naming the field, and changes nothing', async () => {
     const { admin } = await start();
-    expectError(await call('POST', '/api/contacts', { token: admin, body: {} }), 400, 'VALIDATE_FAILED', 'name');
-    expectError(await call('POST', '/api/contacts', { token: admin, body: { name: 'x'.repeat(65) } }), 400, 'VALIDATE_FAILED', 'name');
-    expectError(
-      await call('POST', '/api/contacts', { token: admin, body: { name: 'A', company: 'c'.repeat(129) } }),
-      400,
-      'VALIDATE_FAILED',
-      'company',
-    );
-    expectError(
-      await call('POST', '/api/contacts', { token: admin, body: { name: 'A', notes: 'n'.repeat(1025) } }),
-      400,
-      'VALIDATE_FAILED',
-      'notes',
-    );
-    expect((await call('POST', '/api/contacts', { token: admin, body: { name: 'x'.repeat(64), notes: 'n'.repeat(1024) } })).status).toBe(
-      201,
-    );
-    const id = pbx!.companyContacts()[0]!.id;
-    expectError(
-      await call('POST', `/api/contacts/${encodeURIComponent(id)}`, { token: admin, body: { name: '' } }),
+    expectPortSipError(await portSipRestCall(pbx!, 'POST', '/api/contacts', { token: admin, body: {} }), 400, 'VALIDATE_FAILED', 'name');
+    expectPortSipError(
+      await portSipRestCall(pbx!, 'POST', '/api/contacts', { token: admin, body: { name: 'x'.repeat(65) } }),
       400,
       'VALIDATE_FAILED',
       'name',
     );
-    expectError(
-      await call('POST', `/api/contacts/${encodeURIComponent(id)}`, { token: admin, body: { home_phone2: 'p'.repeat(129) } }),
+    expectPortSipError(
+      await portSipRestCall(pbx!, 'POST', '/api/contacts', { token: admin, body: { name: 'A', company: 'c'.repeat(129) } }),
+      400,
+      'VALIDATE_FAILED',
+      'company',
+    );
+    expectPortSipError(
+      await portSipRestCall(pbx!, 'POST', '/api/contacts', { token: admin, body: { name: 'A', notes: 'n'.repeat(1025) } }),
+      400,
+      'VALIDATE_FAILED',
+      'notes',
+    );
+    expect(
+      (await portSipRestCall(pbx!, 'POST', '/api/contacts', { token: admin, body: { name: 'x'.repeat(64), notes: 'n'.repeat(1024) } }))
+        .status,
+    ).toBe(201);
+    const id = pbx!.companyContacts()[0]!.id;
+    expectPortSipError(
+      await portSipRestCall(pbx!, 'POST', `/api/contacts/${encodeURIComponent(id)}`, { token: admin, body: { name: '' } }),
+      400,
+      'VALIDATE_FAILED',
+      'name',
+    );
+    expectPortSipError(
+      await portSipRestCall(pbx!, 'POST', `/api/contacts/${encodeURIComponent(id)}`, {
+        token: admin,
+        body: { home_phone2: 'p'.repeat(129) },
+      }),
       400,
       'VALIDATE_FAILED',
       'home_phone2',
@@ -154,11 +139,15 @@ describe('the sandbox PortSIP: company contacts', () => {
   it('answers a user’s token with 403 on company contacts and an admin’s with 403 on personal contacts', async () => {
     const { admin, users } = await start();
     const alice = await signIn('alice', users[0]!.password);
-    expectError(await call('GET', '/api/contacts', { token: alice }), 403, 'FORBIDDEN');
-    expectError(await call('POST', '/api/contacts', { token: alice, body: { name: 'Nope' } }), 403, 'FORBIDDEN');
-    expectError(await call('GET', '/api/users', { token: alice }), 403, 'FORBIDDEN');
-    expectError(await call('GET', '/api/user/contacts', { token: admin }), 403, 'FORBIDDEN');
-    expectError(await call('POST', '/api/user/contacts', { token: admin, body: { name: 'Nope' } }), 403, 'FORBIDDEN');
+    expectPortSipError(await portSipRestCall(pbx!, 'GET', '/api/contacts', { token: alice }), 403, 'FORBIDDEN');
+    expectPortSipError(await portSipRestCall(pbx!, 'POST', '/api/contacts', { token: alice, body: { name: 'Nope' } }), 403, 'FORBIDDEN');
+    expectPortSipError(await portSipRestCall(pbx!, 'GET', '/api/users', { token: alice }), 403, 'FORBIDDEN');
+    expectPortSipError(await portSipRestCall(pbx!, 'GET', '/api/user/contacts', { token: admin }), 403, 'FORBIDDEN');
+    expectPortSipError(
+      await portSipRestCall(pbx!, 'POST', '/api/user/contacts', { token: admin, body: { name: 'Nope' } }),
+      403,
+      'FORBIDDEN',
+    );
     expect(pbx!.companyContacts()).toHaveLength(0);
   });
 });
@@ -168,30 +157,35 @@ describe('the sandbox PortSIP: personal contacts', () => {
     const { admin, users } = await start();
     const alice = await signIn('alice', users[0]!.password);
     const bob = await signIn('bob', users[1]!.password);
-    const created = await call('POST', '/api/user/contacts', { token: alice, body: { name: 'Mum', mobile_phone: '+44 7700 900123' } });
+    const created = await portSipRestCall(pbx!, 'POST', '/api/user/contacts', {
+      token: alice,
+      body: { name: 'Mum', mobile_phone: '+44 7700 900123' },
+    });
     expect(created.status, created.text).toBe(201);
     const id = (created.body as { id: string }).id;
     const path = `/api/user/contacts/${encodeURIComponent(id)}`;
 
-    expect((await call('GET', '/api/user/contacts', { token: alice })).body).toMatchObject({
+    expect((await portSipRestCall(pbx!, 'GET', '/api/user/contacts', { token: alice })).body).toMatchObject({
       count: 1,
       items: [{ id, name: 'Mum', mobile_phone: '+44 7700 900123', favorite: false, sync_type: null }],
     });
-    expect((await call('GET', '/api/user/contacts', { token: bob })).body).toEqual({ count: 0, items: [] });
-    expectError(await call('GET', path, { token: bob }), 404, 'NOT_FOUND');
-    expectError(await call('POST', path, { token: bob, body: { name: 'Mine now' } }), 404, 'NOT_FOUND');
-    expectError(await call('POST', `${path}/destroy`, { token: bob }), 404, 'NOT_FOUND');
+    expect((await portSipRestCall(pbx!, 'GET', '/api/user/contacts', { token: bob })).body).toEqual({ count: 0, items: [] });
+    expectPortSipError(await portSipRestCall(pbx!, 'GET', path, { token: bob }), 404, 'NOT_FOUND');
+    expectPortSipError(await portSipRestCall(pbx!, 'POST', path, { token: bob, body: { name: 'Mine now' } }), 404, 'NOT_FOUND');
+    expectPortSipError(await portSipRestCall(pbx!, 'POST', `${path}/destroy`, { token: bob }), 404, 'NOT_FOUND');
 
-    expect((await call('POST', `${path}/favorite`, { token: alice })).status).toBe(200);
-    expect((await call('POST', path, { token: alice, body: { mobile_phone: '', notes: 'call on Sundays' } })).status).toBe(200);
-    expect((await call('GET', path, { token: alice })).body).toMatchObject({
+    expect((await portSipRestCall(pbx!, 'POST', `${path}/favorite`, { token: alice })).status).toBe(200);
+    expect((await portSipRestCall(pbx!, 'POST', path, { token: alice, body: { mobile_phone: '', notes: 'call on Sundays' } })).status).toBe(
+      200,
+    );
+    expect((await portSipRestCall(pbx!, 'GET', path, { token: alice })).body).toMatchObject({
       name: 'Mum',
       mobile_phone: null,
       notes: 'call on Sundays',
       favorite: true,
     });
-    expectError(
-      await call('POST', '/api/user/contacts', { token: alice, body: { name: 'A', email: 'e'.repeat(129) } }),
+    expectPortSipError(
+      await portSipRestCall(pbx!, 'POST', '/api/user/contacts', { token: alice, body: { name: 'A', email: 'e'.repeat(129) } }),
       400,
       'VALIDATE_FAILED',
       'email',
@@ -199,8 +193,10 @@ describe('the sandbox PortSIP: personal contacts', () => {
     expect(pbx!.personalContacts(users[0]!.id)).toHaveLength(1);
     expect(pbx!.personalContacts(users[1]!.id)).toHaveLength(0);
 
-    expect((await call('POST', `/api/users/${encodeURIComponent(users[0]!.id)}/destroy`, { token: admin })).status).toBe(204);
-    expectError(await call('GET', '/api/user/contacts', { token: alice }), 401, 'UNAUTHORIZED'); // the user's sessions went with them
+    expect((await portSipRestCall(pbx!, 'POST', `/api/users/${encodeURIComponent(users[0]!.id)}/destroy`, { token: admin })).status).toBe(
+      204,
+    );
+    expectPortSipError(await portSipRestCall(pbx!, 'GET', '/api/user/contacts', { token: alice }), 401, 'UNAUTHORIZED'); // the user's sessions went with them
     expect(pbx!.stats.writesByKind.personalContacts).toBe(3);
   });
 });

@@ -1,15 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PortSipSandbox, type PortSipSandboxOptions } from '../../../sandbox/portsip';
-
-interface Reply {
-  status: number;
-  text: string;
-  body: unknown;
-}
-
-interface ErrorBody {
-  errors: Array<{ code: string; message: string; detail?: { field?: string } }>;
-}
+import { expectPortSipError } from '../../support/expectPortSipError';
+import { portSipRestCall } from '../../support/portSipRestCall';
 
 let pbx: PortSipSandbox | undefined;
 afterEach(async () => {
@@ -23,34 +15,13 @@ async function start(options: PortSipSandboxOptions = {}): Promise<{ sandbox: Po
   pbx.addUser({ name: 'bob', extension_number: '1002', email: 'bob@contoso.com' });
   pbx.addNumberHolder('5000', 'RING_GROUP');
   const { username, password, domain } = pbx.credentials;
-  const reply = await call('POST', '/api/auth/sign_in', { body: { username, password, domain } });
+  const reply = await portSipRestCall(pbx, 'POST', '/api/auth/sign_in', { body: { username, password, domain } });
   expect(reply.status).toBe(200);
   return { sandbox: pbx, token: (reply.body as { access_token: string }).access_token };
 }
 
-async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<Reply> {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${pbx!.baseUrl}${path}`, {
-    method,
-    headers,
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, text, body: text ? (JSON.parse(text) as unknown) : undefined };
-}
-
-function expectError(reply: Reply, status: number, code: string, field?: string): void {
-  expect(reply.status, reply.text).toBe(status);
-  const error = (reply.body as ErrorBody).errors[0]!;
-  expect(error.code).toBe(code);
-  expect(typeof error.message).toBe('string');
-  if (field !== undefined) expect(error.detail?.field).toBe(field);
-}
-
 async function createGroup(token: string, body: unknown): Promise<string> {
-  const reply = await call('POST', '/api/groups', { token, body });
+  const reply = await portSipRestCall(pbx!, 'POST', '/api/groups', { token, body });
   expect(reply.status, reply.text).toBe(201);
   return (reply.body as { id: string }).id;
 }
@@ -59,90 +30,105 @@ describe('the sandbox PortSIP: user groups', () => {
   it('creates, reads, lists (paged), updates and destroys a group with PortSIP’s shapes', async () => {
     const { token } = await start();
     const id = await createGroup(token, { name: 'Sales', description: 'The sales team' });
-    expect((await call('GET', `/api/groups/${id}`, { token })).body).toEqual({
+    expect((await portSipRestCall(pbx!, 'GET', `/api/groups/${id}`, { token })).body).toEqual({
       id,
       name: 'Sales',
       description: 'The sales team',
       outbound_caller_ids: [],
     });
     const second = await createGroup(token, { name: 'Sales' }); // ⚠ duplicate names are allowed (undocumented)
-    expect((await call('GET', '/api/groups?skip=1&top=1', { token })).body).toEqual({
+    expect((await portSipRestCall(pbx!, 'GET', '/api/groups?skip=1&top=1', { token })).body).toEqual({
       count: 2,
       items: [{ id: second, name: 'Sales', description: null }],
     });
 
-    const updated = await call('POST', `/api/groups/${id}`, { token, body: { name: 'Sales EMEA' } });
+    const updated = await portSipRestCall(pbx!, 'POST', `/api/groups/${id}`, { token, body: { name: 'Sales EMEA' } });
     expect(updated.status).toBe(200);
     expect(updated.text).toBe('');
-    expect((await call('GET', `/api/groups/${id}`, { token })).body).toMatchObject({ name: 'Sales EMEA', description: 'The sales team' });
+    expect((await portSipRestCall(pbx!, 'GET', `/api/groups/${id}`, { token })).body).toMatchObject({
+      name: 'Sales EMEA',
+      description: 'The sales team',
+    });
 
-    const destroyed = await call('POST', `/api/groups/${id}/destroy`, { token });
+    const destroyed = await portSipRestCall(pbx!, 'POST', `/api/groups/${id}/destroy`, { token });
     expect(destroyed.status).toBe(204);
-    expectError(await call('GET', `/api/groups/${id}`, { token }), 404, 'NOT_FOUND');
-    expectError(await call('POST', `/api/groups/${id}/destroy`, { token }), 404, 'NOT_FOUND');
-    expectError(await call('POST', `/api/groups/${id}`, { token, body: { name: 'x' } }), 404, 'NOT_FOUND');
+    expectPortSipError(await portSipRestCall(pbx!, 'GET', `/api/groups/${id}`, { token }), 404, 'NOT_FOUND');
+    expectPortSipError(await portSipRestCall(pbx!, 'POST', `/api/groups/${id}/destroy`, { token }), 404, 'NOT_FOUND');
+    expectPortSipError(await portSipRestCall(pbx!, 'POST', `/api/groups/${id}`, { token, body: { name: 'x' } }), 404, 'NOT_FOUND');
   });
 
   it('requires a name of 1 to 64 characters and refuses list options it does not implement', async () => {
     const { token } = await start();
-    expectError(await call('POST', '/api/groups', { token, body: {} }), 400, 'VALIDATE_FAILED', 'name');
-    expectError(await call('POST', '/api/groups', { token, body: { name: '' } }), 400, 'VALIDATE_FAILED', 'name');
-    expectError(await call('POST', '/api/groups', { token, body: { name: 'x'.repeat(65) } }), 400, 'VALIDATE_FAILED', 'name');
-    expectError(
-      await call('POST', '/api/groups', { token, body: { name: 'ok', description: 'd'.repeat(1025) } }),
+    expectPortSipError(await portSipRestCall(pbx!, 'POST', '/api/groups', { token, body: {} }), 400, 'VALIDATE_FAILED', 'name');
+    expectPortSipError(await portSipRestCall(pbx!, 'POST', '/api/groups', { token, body: { name: '' } }), 400, 'VALIDATE_FAILED', 'name');
+    expectPortSipError(
+      await portSipRestCall(pbx!, 'POST', '/api/groups', { token, body: { name: 'x'.repeat(65) } }),
+      400,
+      'VALIDATE_FAILED',
+      'name',
+    );
+    expectPortSipError(
+      await portSipRestCall(pbx!, 'POST', '/api/groups', { token, body: { name: 'ok', description: 'd'.repeat(1025) } }),
       400,
       'VALIDATE_FAILED',
       'description',
     );
     const id = await createGroup(token, { name: 'x'.repeat(64) });
-    expectError(await call('POST', `/api/groups/${id}`, { token, body: { name: 'y'.repeat(65) } }), 400, 'VALIDATE_FAILED', 'name');
-    expectError(await call('GET', '/api/groups?top=101', { token }), 400, 'VALIDATE_FAILED', 'top');
-    expectError(await call('GET', '/api/groups?search=x', { token }), 400, 'VALIDATE_FAILED', 'search');
+    expectPortSipError(
+      await portSipRestCall(pbx!, 'POST', `/api/groups/${id}`, { token, body: { name: 'y'.repeat(65) } }),
+      400,
+      'VALIDATE_FAILED',
+      'name',
+    );
+    expectPortSipError(await portSipRestCall(pbx!, 'GET', '/api/groups?top=101', { token }), 400, 'VALIDATE_FAILED', 'top');
+    expectPortSipError(await portSipRestCall(pbx!, 'GET', '/api/groups?search=x', { token }), 400, 'VALIDATE_FAILED', 'search');
   });
 
   it('adds, checks, lists and removes members by extension number; only existing user extensions', async () => {
     const { sandbox, token } = await start();
     const id = await createGroup(token, { name: 'Support' });
-    expect((await call('POST', `/api/groups/${id}/members/1001`, { token })).status).toBe(200);
-    expect((await call('POST', `/api/groups/${id}/members/1002`, { token })).status).toBe(200);
-    expect((await call('GET', `/api/groups/${id}/members/1001`, { token })).body).toEqual({
+    expect((await portSipRestCall(pbx!, 'POST', `/api/groups/${id}/members/1001`, { token })).status).toBe(200);
+    expect((await portSipRestCall(pbx!, 'POST', `/api/groups/${id}/members/1002`, { token })).status).toBe(200);
+    expect((await portSipRestCall(pbx!, 'GET', `/api/groups/${id}/members/1001`, { token })).body).toEqual({
       id: sandbox.findByExtension('1001')!.id,
       name: 'alice',
       display_name: 'Alice',
       extension_number: '1001',
     });
-    const list = (await call('GET', `/api/groups/${id}/members`, { token })).body as { items: Array<{ extension_number: string }> };
+    const list = (await portSipRestCall(pbx!, 'GET', `/api/groups/${id}/members`, { token })).body as {
+      items: Array<{ extension_number: string }>;
+    };
     expect(Object.keys(list)).toEqual(['items']); // no count, no paging
     expect(list.items.map((m) => m.extension_number)).toEqual(['1001', '1002']);
 
-    expectError(await call('POST', `/api/groups/${id}/members/1001`, { token }), 400, 'VALIDATE_FAILED'); // already a member
-    expectError(await call('POST', `/api/groups/${id}/members/4242`, { token }), 404, 'NOT_FOUND'); // no such extension
-    expectError(await call('POST', `/api/groups/${id}/members/5000`, { token }), 404, 'NOT_FOUND'); // a ring group, not a user
-    expectError(await call('POST', `/api/groups/bm8tc3VjaA==/members/1001`, { token }), 404, 'NOT_FOUND');
+    expectPortSipError(await portSipRestCall(pbx!, 'POST', `/api/groups/${id}/members/1001`, { token }), 400, 'VALIDATE_FAILED'); // already a member
+    expectPortSipError(await portSipRestCall(pbx!, 'POST', `/api/groups/${id}/members/4242`, { token }), 404, 'NOT_FOUND'); // no such extension
+    expectPortSipError(await portSipRestCall(pbx!, 'POST', `/api/groups/${id}/members/5000`, { token }), 404, 'NOT_FOUND'); // a ring group, not a user
+    expectPortSipError(await portSipRestCall(pbx!, 'POST', `/api/groups/bm8tc3VjaA==/members/1001`, { token }), 404, 'NOT_FOUND');
 
-    expect((await call('POST', `/api/groups/${id}/members/1001/destroy`, { token })).status).toBe(204);
-    expectError(await call('GET', `/api/groups/${id}/members/1001`, { token }), 404, 'NOT_FOUND');
-    expectError(await call('POST', `/api/groups/${id}/members/1001/destroy`, { token }), 404, 'NOT_FOUND');
+    expect((await portSipRestCall(pbx!, 'POST', `/api/groups/${id}/members/1001/destroy`, { token })).status).toBe(204);
+    expectPortSipError(await portSipRestCall(pbx!, 'GET', `/api/groups/${id}/members/1001`, { token }), 404, 'NOT_FOUND');
+    expectPortSipError(await portSipRestCall(pbx!, 'POST', `/api/groups/${id}/members/1001/destroy`, { token }), 404, 'NOT_FOUND');
 
     // A deleted user leaves the group with it.
     const bobId = sandbox.findByExtension('1002')!.id;
-    expect((await call('POST', `/api/users/${bobId}/destroy`, { token })).status).toBe(204);
-    expect(((await call('GET', `/api/groups/${id}/members`, { token })).body as { items: unknown[] }).items).toEqual([]);
+    expect((await portSipRestCall(pbx!, 'POST', `/api/users/${bobId}/destroy`, { token })).status).toBe(204);
+    expect(((await portSipRestCall(pbx!, 'GET', `/api/groups/${id}/members`, { token })).body as { items: unknown[] }).items).toEqual([]);
   });
 
   it('puts the group routes behind sign-in', async () => {
     const { token } = await start();
-    expectError(await call('GET', '/api/groups'), 401, 'UNAUTHORIZED');
-    expectError(await call('POST', '/api/groups', { body: { name: 'x' } }), 401, 'UNAUTHORIZED');
-    expectError(await call('GET', '/api/groups/abc/members', { token: 'not-a-token' }), 401, 'UNAUTHORIZED');
-    expect((await call('GET', '/api/groups', { token })).status).toBe(200);
+    expectPortSipError(await portSipRestCall(pbx!, 'GET', '/api/groups'), 401, 'UNAUTHORIZED');
+    expectPortSipError(await portSipRestCall(pbx!, 'POST', '/api/groups', { body: { name: 'x' } }), 401, 'UNAUTHORIZED');
+    expectPortSipError(await portSipRestCall(pbx!, 'GET', '/api/groups/abc/members', { token: 'not-a-token' }), 401, 'UNAUTHORIZED');
+    expect((await portSipRestCall(pbx!, 'GET', '/api/groups', { token })).status).toBe(200);
   });
 
   it('puts the group routes behind the rate limit', async () => {
     // 60/min holds a burst of 2: the sign-in and one more request.
     const { sandbox, token } = await start({ rateLimitPerMinute: 60 });
-    expect((await call('GET', '/api/groups', { token })).status).toBe(200);
-    expectError(await call('POST', '/api/groups', { token, body: { name: 'x' } }), 429, 'TOO_MANY_REQUESTS');
+    expect((await portSipRestCall(pbx!, 'GET', '/api/groups', { token })).status).toBe(200);
+    expectPortSipError(await portSipRestCall(pbx!, 'POST', '/api/groups', { token, body: { name: 'x' } }), 429, 'TOO_MANY_REQUESTS');
     expect(sandbox.stats.throttled).toBe(1);
   });
 });

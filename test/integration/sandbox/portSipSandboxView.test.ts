@@ -118,8 +118,10 @@ describe('the sandbox PBX view (/_sandbox)', () => {
       'GET /_sandbox/users',
       'GET /_sandbox/users/{id}',
       'GET /_sandbox/groups',
+      'GET /_sandbox/contacts',
+      'GET /_sandbox/users/{id}/contacts',
     ]);
-    expect(reply.body.note).toMatch(/contacts/);
+    expect(reply.body.note).toMatch(/passwords/);
     expectNoSecret(reply.text);
     const groups = await call('GET', '/_sandbox/groups');
     expect(groups.body).toEqual({ count: 1, value: [{ id: group.id, name: 'Front desk', description: null, members: [aliceNumber] }] });
@@ -137,8 +139,20 @@ describe('the sandbox PBX view (/_sandbox)', () => {
     expect(pbx.listUsers()).toHaveLength(2);
   });
 
+  it('shows the company phonebook and a user’s personal contacts and whether they have a picture', async () => {
+    const { alice } = await createUsersThroughTheApi();
+    pbx.addCompanyContact({ name: 'City Taxi', business: '+1 206 555 0170' });
+    pbx.addPersonalContact(alice, { name: 'Dentist', business: '+1 206 555 0180' });
+    const phonebook = await call('GET', '/_sandbox/contacts');
+    expect(phonebook.body).toMatchObject({ count: 1, value: [{ name: 'City Taxi', business: '+1 206 555 0170' }] });
+    const personal = await call('GET', `/_sandbox/users/${alice}/contacts`);
+    expect(personal.body).toMatchObject({ count: 1, hasPicture: false, value: [{ name: 'Dentist' }] });
+    expect((await call('GET', '/_sandbox/users/nobody/contacts')).status).toBe(404);
+    expectNoSecret(personal.text);
+  });
+
   it('an unknown view is 404, and the view is not PBX traffic (not in its stats)', async () => {
-    const reply = await call('GET', '/_sandbox/contacts');
+    const reply = await call('GET', '/_sandbox/calls');
     expect(reply.status).toBe(404);
     expect(reply.body.errors[0].message).toContain('GET /_sandbox lists them');
     expect(pbx.stats.requests).toBe(0);

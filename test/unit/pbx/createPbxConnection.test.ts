@@ -7,6 +7,7 @@ import { PortSipGroups } from '../../../shared/pbx/portsip/PortSipGroups';
 import { portSipProfile } from '../../../shared/pbx/portsip/portSipProfile';
 import { appErrorOf } from '../../support/appErrorOf';
 import { MemoryPortalPasswords } from '../../support/memoryPortalPasswords';
+import { portSipConnectionPorts } from '../../support/portSipConnectionPorts';
 import { type FakePortSip, startFakePortSip } from './fakePortSipServer';
 import { ThreeCxSandbox } from '../../../sandbox/threecx';
 
@@ -63,19 +64,11 @@ describe('createPbxConnection', () => {
     expect(connection.profile).toBe(portSipProfile);
     expect(connection.users).toBeInstanceOf(PortSipClient);
     expect(connection.groups).toBeInstanceOf(PortSipGroups);
-    expect(Object.keys(connection).sort()).toEqual(['companyContacts', 'groups', 'profile', 'users']);
+    expect(Object.keys(connection).sort()).toEqual(portSipConnectionPorts.plain);
     const withPasswords = await createPbxConnection(configFor.portsip('https://pbx.contoso.com:8887'), credential, {
       portalPasswords: new MemoryPortalPasswords(),
     });
-    expect(Object.keys(withPasswords).sort()).toEqual([
-      'avatars',
-      'companyContacts',
-      'groups',
-      'personalContacts',
-      'portalAccess',
-      'profile',
-      'users',
-    ]);
+    expect(Object.keys(withPasswords).sort()).toEqual(portSipConnectionPorts.withPortalPasswords);
   });
 
   it("wires the tenant's domain and role and the credential into the PortSIP adapter", async () => {

@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type ContactLink } from '../../../../shared/engine/ContactLinkStore';
 import { type PbxContactFields } from '../../../../shared/pbx/ports/PbxContact';
+import { GRACE_HOPPER } from '../../../support/threeCxPeople';
 import { freshStores } from './storeTestTables';
 
-const fields: PbxContactFields = {
-  displayName: 'Grace Hopper',
-  givenName: 'Grace',
-  surname: 'Hopper',
-  company: 'Navy',
-  jobTitle: '',
-  email: 'grace@navy.example',
-  businessPhone: '+12025550100',
-  businessPhone2: '',
-  mobilePhone: '',
-  homePhone: '',
-  homePhone2: '',
-  address: '',
-  notes: 'Line one\nline two',
-};
+// Every field filled, one with a line break (the JSON column keeps it).
+const fields: PbxContactFields = { ...GRACE_HOPPER, notes: 'Line one\nline two' };
 // Outlook ids are long and hold characters a table key may not ('/', '=', '+').
 const outlookId = (n: number) => `AAMkAGI2TG93AAA/${'x'.repeat(120)}+${n}=`;
 const link = (n: number, overrides: Partial<ContactLink> = {}): ContactLink => ({

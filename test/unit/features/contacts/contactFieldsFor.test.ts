@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { contactFieldsFor } from '../../../../shared/features/contacts/contactFieldsFor';
 import { type OutlookContact } from '../../../../shared/graph/OutlookContact';
 import { portSipProfile } from '../../../../shared/pbx/portsip/portSipProfile';
+import { GRACE_HOPPER } from '../../../support/threeCxPeople';
 
 const limits = portSipProfile.contactLimits;
 const contact = (fields: Partial<OutlookContact>): OutlookContact => ({ id: 'AAMk-1=', ...fields });
@@ -19,27 +20,19 @@ describe('contactFieldsFor', () => {
           { name: 'x', address: '' },
           { name: 'Grace', address: 'grace@navy.example' },
         ],
-        businessPhones: ['+1 202 555 0100', '+1 202 555 0103', '+1 202 555 0199'],
-        mobilePhone: '+1 202 555 0101',
-        homePhones: ['+1 202 555 0102', '+1 202 555 0104'],
+        businessPhones: ['+12025550100', '+12025550103', '+12025550199'],
+        mobilePhone: '+12025550101',
+        homePhones: ['+12025550102', '+12025550104'],
         businessAddress: { street: '1 Main St\nSuite 4', city: 'Arlington', state: 'VA', postalCode: '22202', countryOrRegion: 'USA' },
         personalNotes: 'Invented the compiler',
       }),
       limits,
     );
+    // The phonebook's Grace Hopper, with the fields she leaves blank there filled here.
     expect(mapped).toEqual({
       fields: {
-        displayName: 'Grace Hopper',
-        givenName: 'Grace',
-        surname: 'Hopper',
-        company: 'Navy',
-        jobTitle: 'Rear Admiral',
-        email: 'grace@navy.example',
-        businessPhone: '+1 202 555 0100',
-        businessPhone2: '+1 202 555 0103',
-        mobilePhone: '+1 202 555 0101',
-        homePhone: '+1 202 555 0102',
-        homePhone2: '+1 202 555 0104',
+        ...GRACE_HOPPER,
+        homePhone2: '+12025550104',
         address: '1 Main St, Suite 4, 22202 Arlington, VA, USA',
         notes: 'Invented the compiler',
       },

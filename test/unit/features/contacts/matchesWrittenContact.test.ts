@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { matchesWrittenContact } from '../../../../shared/features/contacts/matchesWrittenContact';
 import { type PbxContactFields } from '../../../../shared/pbx/ports/PbxContact';
+import { GRACE_HOPPER } from '../../../support/threeCxPeople';
 
-const written: PbxContactFields = {
-  displayName: 'Grace Hopper',
-  givenName: 'Grace',
-  surname: 'Hopper',
-  company: 'Navy',
-  jobTitle: '',
-  email: 'grace@navy.example',
-  businessPhone: '+12025550100',
-  businessPhone2: '',
-  mobilePhone: '',
-  homePhone: '',
-  homePhone2: '',
-  address: '1 Main St',
-  notes: '',
-};
+// As written to the PBX: a contact with every field filled but the ones blank to show they read back blank.
+const written: PbxContactFields = { ...GRACE_HOPPER, homePhone: '', address: '1 Main St' };
 const asPortSipKeepsIt = { ...written, id: 'p1', givenName: '', surname: '' };
 
 describe('matchesWrittenContact', () => {
@@ -37,7 +25,17 @@ describe('matchesWrittenContact', () => {
   });
 
   it('never matches by name alone', () => {
-    const nameOnly = { ...asPortSipKeepsIt, businessPhone: '', email: '', company: '', address: '' };
+    const blank = {
+      businessPhone: '',
+      businessPhone2: '',
+      mobilePhone: '',
+      homePhone: '',
+      email: '',
+      company: '',
+      jobTitle: '',
+      address: '',
+    };
+    const nameOnly = { ...asPortSipKeepsIt, ...blank };
     expect(matchesWrittenContact(nameOnly, written)).toBe(false);
   });
 });

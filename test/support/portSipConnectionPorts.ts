@@ -1,0 +1,8 @@
+/**
+ * The ports a PortSIP connection offers, sorted: `plain` without kept portal passwords, `withPortalPasswords`
+ * when the connector keeps them (the per-user ports need them to sign in as each user).
+ */
+export const portSipConnectionPorts = {
+  plain: ['companyContacts', 'groups', 'profile', 'users'],
+  withPortalPasswords: ['avatars', 'companyContacts', 'groups', 'personalContacts', 'portalAccess', 'profile', 'users'],
+} as const;
