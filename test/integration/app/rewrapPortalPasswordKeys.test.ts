@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rewrapPortalPasswordKeys } from '../../../shared/app/rewrapPortalPasswordKeys';
-import { LocalKeyWrapper } from '../../../shared/platform/keys/LocalKeyWrapper';
+import { type LocalKeyWrapper } from '../../../shared/platform/keys/LocalKeyWrapper';
 import { capturingLogger } from '../../support/capturingLogger';
 import { createTestServices } from '../../support/testServices';
 
