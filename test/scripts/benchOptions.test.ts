@@ -21,7 +21,7 @@ const DEFAULTS = {
   mailboxes: 200,
   contactsPerMailbox: 500,
   photos: 1000,
-  contactsPbxRate: 60_000,
+  contactsPbxRate: 10_000,
 };
 
 describe('parseBenchOptions', () => {
