@@ -41,12 +41,20 @@ export class ContactFolderRun {
   /** Links by Outlook contact id, as stored now. */
   readonly byContactId = new Map<string, ContactLink>();
   private pbxContacts: Promise<PbxContact[]> | undefined;
+  private linksLoaded: Promise<void> | undefined;
 
   constructor(private readonly deps: ContactFolderRunDeps) {}
 
-  async loadLinks(): Promise<void> {
-    for (const link of await this.deps.linkStore.listBySource(this.deps.tenantId, this.deps.source.sourceKey))
-      this.byContactId.set(link.contactId, link);
+  /**
+   * Reads the folder's links once, when first needed: a delta round with no change never needs them, so an
+   * unchanged folder costs its delta request and its state write, not a read of every link.
+   */
+  ensureLinks(): Promise<void> {
+    this.linksLoaded ??= (async () => {
+      for (const link of await this.deps.linkStore.listBySource(this.deps.tenantId, this.deps.source.sourceKey))
+        this.byContactId.set(link.contactId, link);
+    })();
+    return this.linksLoaded;
   }
 
   async apply(actions: readonly ContactAction[]): Promise<BatchOutcome> {

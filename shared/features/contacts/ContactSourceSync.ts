@@ -64,7 +64,7 @@ export class ContactSourceSync {
     const { context } = this;
     if (book) {
       const run = new ContactFolderRun({ ...this.folderDeps(source, book), planned: this.result.plannedActions });
-      await run.loadLinks();
+      await run.ensureLinks();
       new RunTally(this.result).merge(await run.apply(run.unseen(new Set())));
     }
     if (this.dryRun) return;

@@ -37,7 +37,6 @@ export async function syncContactFolder(deps: SyncContactFolderDeps, mode: 'full
   );
   const start = chooseRoundStart(state.current, CONTACT_MAPPING_VERSION, mode);
   const run = new ContactFolderRun({ ...deps, planned: result.plannedActions });
-  await run.loadLinks();
   const tally = new RunTally(result);
   const seen = new Set<string>();
   const end = await runDeltaRound<ContactsDeltaPage, ContactAction[], Awaited<ReturnType<ContactFolderRun['apply']>>>({
@@ -54,6 +53,7 @@ export async function syncContactFolder(deps: SyncContactFolderDeps, mode: 'full
       result.pages += 1;
       result.itemsRead += page.contacts.length + page.removedIds.length;
       for (const contact of page.contacts) seen.add(contact.id);
+      if (page.contacts.length + page.removedIds.length > 0) await run.ensureLinks();
       return planContactPage(page, run.byContactId, deps.limits);
     },
     apply: async (actions, turn) => {
@@ -67,6 +67,7 @@ export async function syncContactFolder(deps: SyncContactFolderDeps, mode: 'full
     },
   });
   if (end.mode === 'full' && !end.resumed) {
+    await run.ensureLinks();
     const unseen = run.unseen(seen);
     if (unseen.length > 0) tally.merge(await run.apply(unseen));
   }
