@@ -10,8 +10,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * number): a crash anywhere leaves the link, and the replay writes the quarantine (again) before dropping it.
  */
 export async function applyDelete(deps: ApplyDeps, action: DeleteAction): Promise<StepResult> {
-  const { extensionNumber } = linkOf(deps, action.objectId);
+  const { extensionNumber, pbxUserName } = linkOf(deps, action.objectId);
   await deps.pbx.deleteUser(action.pbxUserId);
+  // Nothing to act as any more: the kept portal password goes too (before the link, so a replay repeats it).
+  await deps.pbx.releaseUser?.(pbxUserName);
   await quarantineFreedNumber(deps, action, extensionNumber);
   await dropLink(deps, action.objectId);
   return { count: 'deleted' };
@@ -30,8 +32,12 @@ async function quarantineFreedNumber(deps: ApplyDeps, action: DeleteAction, numb
   });
 }
 
-/** Retain policy: the extension stays with the PBX admin, only our link goes. */
+/**
+ * Retain policy: the extension stays with the PBX admin; our link goes, and with it the portal password the
+ * connector kept (the extension is no longer the connector's to act as).
+ */
 export async function applyUnlink(deps: ApplyDeps, action: UnlinkAction): Promise<StepResult> {
+  await deps.pbx.releaseUser?.(linkOf(deps, action.objectId).pbxUserName);
   await dropLink(deps, action.objectId);
   return { count: 'unlinked' };
 }

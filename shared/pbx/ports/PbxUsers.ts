@@ -24,6 +24,12 @@ export interface PbxUsers {
   updateUser(id: string, changes: PbxUserChanges): Promise<void>;
   /** Deletes the user; already gone counts as done. */
   deleteUser(id: string): Promise<void>;
+  /**
+   * The connector stops managing the user (it deleted the extension, or handed it over to the PBX admin): it
+   * forgets what it kept to act as them (PortSIP: the portal password and any session). Idempotent; adapters
+   * that keep nothing per user leave it out.
+   */
+  releaseUser?(userName: string): Promise<void>;
   /** Binds the Microsoft 365 identity (Entra object id) so Microsoft sign-in works. Idempotent. */
   bindMicrosoft365(id: string, entraObjectId: string): Promise<void>;
   /** Requests sent so far (for run statistics and benchmarks). */

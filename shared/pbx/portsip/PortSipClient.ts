@@ -190,6 +190,11 @@ export class PortSipClient implements PbxUsers {
     await nullIfNotFound(this.api.call('POST', `/users/${id(userId)}/destroy`, { what: `deleting user ${userId}` }));
   }
 
+  async releaseUser(userName: string): Promise<void> {
+    this.userSessions?.forget(userName);
+    await this.options.portalPasswords?.forget(userName);
+  }
+
   async bindMicrosoft365(userId: string, entraObjectId: string): Promise<void> {
     await this.api.call('POST', `/users/${id(userId)}/ms365_binding`, {
       what: `binding user ${userId} to Microsoft 365`,

@@ -45,6 +45,11 @@ async function setup(count: number, options: Record<string, unknown> = {}, users
   return { services, tenantId, ns, run, contactsOf, pbxUserOf, log };
 }
 
+/** The PBX id of a user linked before (read from the sandbox, since the link may be gone by then). */
+function pbxIdOf(n: number): string {
+  return sandboxes.pbx.listUsers().find((u) => u.email === numberedUser(n, 'Pc').mail)!.id;
+}
+
 const grace = { displayName: 'Grace Hopper', companyName: 'Navy', businessPhones: ['+1 202 555 0100'], mobilePhone: '+1 202 555 0101' };
 
 describe('Outlook personal contacts → the user’s PBX contacts', () => {
@@ -169,6 +174,22 @@ describe('Outlook personal contacts → the user’s PBX contacts', () => {
     expect(await t.contactsOf(n)).toHaveLength(1);
     const access = await adminCaller(() => t.services)('listUserAccess', { method: 'GET', params: { id: t.tenantId } });
     expect(access.body.counts).toEqual({ kept: 1 });
+  });
+
+  it('forgets the kept password of a user whose extension it deletes, or hands over to the PBX admin', async () => {
+    const t = await setup(2, {}, { onHardDeleted: 'delete', onOutOfScope: 'retain' });
+    const [deleted, retained] = t.ns as [number, number];
+    const names = await Promise.all(t.ns.map(async (n) => (await t.services.links.get(t.tenantId, numberedGuid(n)))!.pbxUserName));
+    const kept = t.services.portalPasswords!.forTenant(t.tenantId);
+    for (const name of names) expect(await kept.get(name)).not.toBeNull();
+    sandboxes.graph.hardDeleteUser(numberedGuid(deleted));
+    const tenant = (await t.services.tenants.get(t.tenantId))!;
+    const users = { ...tenant.config.users, scope: { mode: 'INCLUDE' as const, users: ['nobody@contoso.com'] } };
+    await t.services.tenants.replace(t.tenantId, { ...tenant.config, users }, tenant.etag);
+    const run = await t.run('users', 'full');
+    expect(run.counts).toMatchObject({ deleted: 1, unlinked: 1 });
+    expect(sandboxes.pbx.getUser(pbxIdOf(retained))).toBeDefined();
+    for (const name of names) expect(await kept.get(name)).toBeNull();
   });
 
   it('never puts a portal password in a log, a run record or a change list', async () => {
