@@ -1,14 +1,17 @@
+import { type PbxAccount } from './PbxAccount';
 import { type PbxPresenceChanges } from './PbxPresenceChanges';
-import { type PbxPresenceState } from './PbxPresenceState';
+import { type PbxPresenceReading } from './PbxPresenceState';
 
 /**
- * Port (not implemented yet): DND and status per extension, addressed by PBX user id. It writes presence
- * fields only (never a display name or any other PbxUserFields key). What an adapter may write follows
- * PbxProfile.adminCanWritePresence: with `dndOnly` (PortSIP's admin: the `enable_dnd` flag) a change of
- * `status` or `statusNote` is refused with FORBIDDEN, so a planner reads the profile before it plans.
+ * Port: an extension's DND flag and status. It writes presence fields only (never a display name or any other
+ * PbxUserFields key). What a write needs follows PbxProfile.adminCanWritePresence: with `dndOnly` (PortSIP)
+ * the admin token sets `doNotDisturb` for anyone, while `status` and `statusNote` go through a session as the
+ * user, which fails with a NoUserAccess error (see PortalPasswords.ts) for a user the adapter cannot act as —
+ * the caller falls back to the DND flag and reports why.
  */
 export interface PbxPresence {
-  getPresence(userId: string): Promise<PbxPresenceState>;
-  /** Sends only the given fields. */
-  setPresence(userId: string, changes: PbxPresenceChanges): Promise<void>;
+  /** What the PBX shows for the extension now (admin read). */
+  getPresence(account: PbxAccount): Promise<PbxPresenceReading>;
+  /** Sends only the given fields; `doNotDisturb` with the admin token, `status`/`statusNote` as the user. */
+  setPresence(account: PbxAccount, changes: PbxPresenceChanges): Promise<void>;
 }

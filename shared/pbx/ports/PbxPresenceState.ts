@@ -5,6 +5,14 @@
  */
 export type PbxPresenceStatus = 'available' | 'away' | 'doNotDisturb' | 'lunch' | 'businessTrip';
 
+export const PBX_PRESENCE_STATUSES = [
+  'available',
+  'away',
+  'doNotDisturb',
+  'lunch',
+  'businessTrip',
+] as const satisfies readonly PbxPresenceStatus[];
+
 /**
  * An extension's presence, owned by the presence feature and written only through `PbxPresence`. Kept apart
  * from PbxUserFields so user sync can never write DND (PortSIP's `enable_dnd` sits on the same user record).
@@ -16,3 +24,10 @@ export interface PbxPresenceState {
   /** Free text shown with the status ('' = none); PortSIP allows 128 characters. */
   statusNote: string;
 }
+
+/**
+ * What `PbxPresence.getPresence` reads. `status` is undefined while the PBX shows a call, ringing or offline
+ * state in place of the status the user chose (PortSIP reports ON_CALL, RINGING, OTHER_CALL or OFFLINE there):
+ * the chosen status cannot be told then.
+ */
+export type PbxPresenceReading = Omit<PbxPresenceState, 'status'> & { status: PbxPresenceStatus | undefined };

@@ -18,6 +18,7 @@ const fields: PbxUserFields = {
   enabled: true,
 };
 const presence: PbxPresenceState = { doNotDisturb: true, status: 'away', statusNote: '' };
+const kim = { id: 'u1', userName: 'kim' };
 
 /**
  * Never called: the lines marked @ts-expect-error are the test. `tsc --noEmit` over the tree fails if one of
@@ -27,8 +28,8 @@ async function writesThroughThePorts(users: PbxUsers, presenceForUsers: PbxPrese
   // What each port owns goes through.
   await users.updateUser('u1', fields);
   await users.updateUser('u1', { department: '' });
-  await presenceForUsers.setPresence('u1', presence);
-  await presenceForUsers.setPresence('u1', { doNotDisturb: false });
+  await presenceForUsers.setPresence(kim, presence);
+  await presenceForUsers.setPresence(kim, { doNotDisturb: false });
 
   // Users never writes presence: not as a literal…
   // @ts-expect-error -- DND belongs to PbxPresence
@@ -48,9 +49,9 @@ async function writesThroughThePorts(users: PbxUsers, presenceForUsers: PbxPrese
 
   // Presence never writes display names or any other user field.
   // @ts-expect-error -- the display name belongs to PbxUsers
-  await presenceForUsers.setPresence('u1', { displayName: 'Kim' });
+  await presenceForUsers.setPresence(kim, { displayName: 'Kim' });
   // @ts-expect-error -- a value carrying user fields is refused too
-  await presenceForUsers.setPresence('u1', everything);
+  await presenceForUsers.setPresence(kim, everything);
 }
 
 let fake: FakePortSip | undefined;
