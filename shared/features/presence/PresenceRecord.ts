@@ -1,0 +1,53 @@
+import { type TeamsActivity, type TeamsAvailability } from '../../graph/TeamsPresence';
+import { type NoUserAccessReason } from '../../pbx/ports/PortalPasswords';
+import { type PbxPresenceReading, type PbxPresenceState } from '../../pbx/ports/PbxPresenceState';
+
+/**
+ * Where a wish for a PBX status comes from, highest precedence first. A state set by hand on the PBX that
+ * means "away for long" (business trip, lunch) outranks them all; the arbiter checks it on the PBX itself.
+ */
+export const PRESENCE_SOURCES = ['calendar', 'teams'] as const;
+export type PresenceSource = (typeof PRESENCE_SOURCES)[number];
+
+/** The statuses the connector sets; lunch and business trip are left to people. */
+export type AppliedTarget = 'doNotDisturb' | 'away' | 'available';
+
+/** One source's wish: a status, or `leave` (no opinion), with its words for the record. */
+export interface PresenceWish {
+  source: PresenceSource;
+  target: AppliedTarget | 'leave';
+  /** e.g. "Teams Busy / InACall". */
+  detail: string;
+}
+
+/** How the connector writes a user's status: as the user (the full status) or with the admin DND switch only. */
+export type PresenceWriteMode = 'status' | 'dndOnly';
+
+/** The last status the connector set for a user, while it stands. */
+export interface AppliedPresence {
+  source: PresenceSource;
+  target: AppliedTarget;
+  mode: PresenceWriteMode;
+  /** The fields the connector holds the PBX to (what re-assertion writes again, what "unchanged" compares). */
+  asserted: Partial<PbxPresenceState>;
+  /** What the PBX showed before the connector's first write of this episode: what a restore puts back. */
+  before: PbxPresenceReading;
+  at: string;
+}
+
+/** One user's presence record (table `presencestates`): what the sources said, what the connector set and can set. */
+export interface PresenceRecord {
+  userId: string;
+  teams?: { availability: TeamsAvailability; activity: TeamsActivity } | undefined;
+  applied?: AppliedPresence | undefined;
+  /**
+   * Set while the connector can only use the admin DND switch for this user, and why (no kept portal
+   * password, two-factor sign-in, an adopted extension…); retried on every re-assertion.
+   */
+  limitedBy?: NoUserAccessReason | undefined;
+  /** Set while the PBX shows a status set by hand that wins over every source (`businessTrip`, `lunch`). */
+  heldBy?: 'businessTrip' | 'lunch' | undefined;
+  updatedAt: string;
+  /** The stored version (absent before the first write). */
+  etag?: string | undefined;
+}
