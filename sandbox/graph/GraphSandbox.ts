@@ -23,6 +23,9 @@ import { type MailboxLimits, type MailboxRequestStats, MailboxThrottle } from '.
 import { handleOutlookRoute } from './outlookRoutes';
 import { type SandboxContact, type SandboxContactFields } from './SandboxContact';
 import { type PhotoInput, UserPhotos } from './UserPhotos';
+import { PresenceBoard, type PresenceLimits, type PresenceStats, type SandboxPresence } from './PresenceBoard';
+import { handlePresenceRoute } from './presenceRoutes';
+import { type TeamsActivity, type TeamsAvailability } from '../../shared/graph/TeamsPresence';
 import { SandboxNotFoundError } from './sandboxErrors';
 import { NotificationDelivery, type NotificationDeliveryEvent, type NotificationStats } from './NotificationDelivery';
 import { type NotificationControls, SandboxNotifications } from './SandboxNotifications';
@@ -41,6 +44,7 @@ export type { SandboxContact, SandboxContactFields, SandboxPhysicalAddress } fro
 export type { ContactPatch } from './MailboxStore';
 export type { MailboxLimits, MailboxRequestStats } from './MailboxThrottle';
 export type { PhotoInput } from './UserPhotos';
+export type { PresenceLimits, PresenceStats, SandboxPresence } from './PresenceBoard';
 
 /** A contact folder as the sandbox's methods show it. */
 export interface SandboxContactFolderInfo {
@@ -105,6 +109,11 @@ export interface GraphSandboxOptions {
   outlookLatencyMs?: number;
   /** Longest Outlook (contacts) subscription lifetime accepted; default 10,080 minutes. */
   outlookMaxLifetimeMinutes?: number;
+  /**
+   * Graph's presence limit per app: default 1,500 requests (getPresencesByUserId and single-user presence
+   * GETs together) per 30,000 ms, then 429 with Retry-After. Tests lower both to reach it quickly.
+   */
+  presenceLimits?: Partial<PresenceLimits>;
 }
 
 export interface GraphSandboxStats {
@@ -128,7 +137,8 @@ const notFound = (id: string) => `Resource '${id}' does not exist or one of its 
  * by id or UPN, deleted items (list, by id, restore, purge), injected 429 / 5xx, and subscriptions to users
  * and groups whose change notifications are really POSTed to their endpoints. Outlook: a mailbox per user
  * (and shared mailboxes) with contact folders, contacts delta per folder, profile photos, Outlook's limits
- * per mailbox (4 concurrent, a request budget per window) and contacts subscriptions. Graph routes live under
+ * per mailbox (4 concurrent, a request budget per window) and contacts subscriptions. Teams presence: one user
+ * or up to 650 at once, within Graph's presence limit per app (1,500 per 30 s). Graph routes live under
  * `/v1.0`, the unauthenticated control API for demos under `/_sandbox/`.
  */
 export class GraphSandbox {
@@ -157,6 +167,7 @@ export class GraphSandbox {
   private readonly contactRounds: ContactDeltaRounds;
   private readonly photos = new UserPhotos();
   private readonly mailboxThrottle: MailboxThrottle;
+  private readonly presenceBoard: PresenceBoard;
   private outlookLatencyMs: number;
   private readonly contactsPageSize: number;
   private readonly maxContactsPageSize: number;
@@ -217,6 +228,7 @@ export class GraphSandbox {
       concurrencyRetryAfterSeconds: 1,
       ...options.outlookLimits,
     });
+    this.presenceBoard = new PresenceBoard({ requestsPerWindow: 1500, windowMs: 30_000, ...options.presenceLimits }, now);
     this.outlookLatencyMs = options.outlookLatencyMs ?? 0;
     this.contactsPageSize = options.contactsPageSize ?? 100;
     this.maxContactsPageSize = options.maxContactsPageSize ?? 1000;
@@ -249,6 +261,7 @@ export class GraphSandbox {
       notifications: delivery.stats,
       reset: () => {
         this.mailboxThrottle.reset();
+        this.presenceBoard.reset();
         stats.requests = 0;
         stats.byRoute = {};
         for (const key of Object.keys(stats.notifications) as (keyof NotificationStats)[]) stats.notifications[key] = 0;
@@ -291,6 +304,7 @@ export class GraphSandbox {
     this.mailboxStore.clear();
     this.contactRounds.reset();
     this.photos.clear();
+    this.presenceBoard.clear();
   }
 
   // Every mutator below notifies the subscriptions that cover the user. Creation, update, soft delete and
@@ -507,6 +521,32 @@ export class GraphSandbox {
     return this.mailboxThrottle.statsOf(this.mailbox(mailbox).userId);
   }
 
+  // Teams presence: every live user reads Offline/Offline until set. Setting it is not a directory change
+  // (users delta does not report it), and Graph has no app-only presence notifications.
+
+  /** Sets a live user's (object id) Teams presence. */
+  setPresence(userId: string, availability: TeamsAvailability, activity: TeamsActivity): void {
+    this.setPresences([{ userId, availability, activity }]);
+  }
+
+  /** Sets many users' presence at once; one unknown user changes nothing (SandboxNotFoundError naming them all). */
+  setPresences(changes: readonly { userId: string; availability: TeamsAvailability; activity: TeamsActivity }[]): void {
+    const unknown = changes.filter((c) => !this.tracker.isLive(c.userId)).map((c) => c.userId);
+    if (unknown.length > 0) throw new SandboxNotFoundError(`no user ${unknown.join(', ')}`);
+    for (const { userId, availability, activity } of changes) this.presenceBoard.set(userId, { availability, activity });
+  }
+
+  /** A live user's presence as Graph would answer it. */
+  getPresence(userId: string): SandboxPresence {
+    if (!this.tracker.isLive(userId)) throw new SandboxNotFoundError(`no user ${userId}`);
+    return this.presenceBoard.presenceOf(userId);
+  }
+
+  /** Presence requests since the start or the last stats.reset(). */
+  presenceStats(): PresenceStats {
+    return this.presenceBoard.stats();
+  }
+
   /** A live user's object id from an object id, userPrincipalName or mail, in any case. */
   private resolveMailboxId(idOrAddress: string): string | undefined {
     const direct = this.tracker.findLive(idOrAddress) ?? this.tracker.findLive(idOrAddress.toLowerCase());
@@ -549,6 +589,15 @@ export class GraphSandbox {
     };
   }
 
+  private presenceRouteDeps() {
+    return {
+      baseUrl: this.baseUrl,
+      board: this.presenceBoard,
+      resolveUser: (idOrUpn: string) => this.tracker.findLive(idOrUpn)?.id,
+      isLiveUser: (id: string) => this.tracker.isLive(id),
+    };
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.baseUrl);
     if (url.pathname.startsWith('/_sandbox/')) return handleControlRequest(this, req, res, url);
@@ -576,6 +625,7 @@ export class GraphSandbox {
     if (this.deletedItems.handle(method, path, url, res)) return;
     if (this.entra && (await handleApplicationRoute({ baseUrl: this.baseUrl, entra: this.entra }, caller, method, path, url, req, res)))
       return;
+    if (await handlePresenceRoute(this.presenceRouteDeps(), caller, method, path, req, res)) return;
     if (method !== 'GET') return sendGraphError(res, 405, 'Request_BadRequest', 'The sandbox only serves GET on Graph routes.');
     if (await handleOutlookRoute(this.outlookRouteDeps(), req, url, path, res)) return;
 

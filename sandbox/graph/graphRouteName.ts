@@ -3,6 +3,8 @@ export function graphRouteName(method: string, pathname: string): string {
   const path = pathname.replace(/^\/v1\.0/, '').replace(/\/microsoft\.graph\.delta$/, '/delta');
   if (path === '/users/delta' || path === '/groups/delta') return `${method} ${path}`;
   if (/^\/users\/[^/]+$/.test(path)) return `${method} /users/{id}`;
+  if (/^\/users\/[^/]+\/presence$/.test(path)) return `${method} /users/{id}/presence`;
+  if (/^\/communications\/presences\/[^/]+$/.test(path)) return `${method} /communications/presences/{id}`;
   const outlook =
     /^\/users\/[^/]+\/(contacts\/delta|contactFolders|photo(?:\/\$value)?|contactFolders\/[^/]+(?:\/(childFolders|contacts\/delta))?)$/.exec(
       path,

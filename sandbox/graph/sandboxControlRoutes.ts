@@ -4,6 +4,7 @@ import type { GraphSandbox } from './GraphSandbox';
 import { sendGraphError, sendJson, sendMethodNotAllowed } from './graphErrors';
 import { handleGroupControlRoute } from './groupControlRoutes';
 import { handleMailboxControlRoute } from './mailboxControlRoutes';
+import { handlePresenceControlRoute } from './presenceControlRoutes';
 import { type ControlRoute } from './ControlRoute';
 import { BadBodyError, readJsonBody } from './readJsonBody';
 import { FaultsSchema, LifecycleRequestSchema, NewUserSchema, NotificationFaultsSchema, UserPatchSchema } from './sandboxControlSchemas';
@@ -27,7 +28,7 @@ export async function handleControlRequest(sandbox: GraphSandbox, req: IncomingM
 }
 
 /** The control API's parts in their own files, asked in turn after the routes below that come first. */
-const CONTROL_ROUTES: readonly ControlRoute[] = [handleGroupControlRoute, handleMailboxControlRoute];
+const CONTROL_ROUTES: readonly ControlRoute[] = [handleGroupControlRoute, handleMailboxControlRoute, handlePresenceControlRoute];
 
 async function route(sandbox: GraphSandbox, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const method = req.method ?? 'GET';

@@ -8,6 +8,7 @@ import { Providers } from './Providers';
 import { ResourceIds } from './ResourceIds';
 import { type SessionTokens } from './SessionTokens';
 import { type UserRecord, UserDirectory } from './UserDirectory';
+import { type UserPresences } from './UserPresences';
 
 export interface TenantAdmin {
   username: string;
@@ -28,7 +29,7 @@ const RESERVED_NAMES = new Set(['admin', 'system', 'administrator', 'root']);
 
 /**
  * Everything one sandbox tenant holds: its admin, sessions, extensions, user groups, number holders, policy,
- * company contacts, each user's personal contacts, and uploaded files.
+ * company contacts, each user's personal contacts and presence, and uploaded files.
  */
 export class PbxTenant {
   readonly users = new UserDirectory();
@@ -44,6 +45,7 @@ export class PbxTenant {
   constructor(
     readonly admin: TenantAdmin,
     readonly tokens: SessionTokens,
+    readonly presences: UserPresences,
   ) {}
 
   numberOwner(extensionNumber: string): NumberOwner | undefined {
@@ -65,6 +67,7 @@ export class PbxTenant {
     this.users.remove(record);
     this.tokens.signOutUser(record.user.id);
     this.personalBooks.delete(record.user.id);
+    this.presences.forget(record.user.id);
   }
 
   isReservedName(name: string): boolean {

@@ -16,18 +16,22 @@ import { type NumberHolderType } from './NumberHolders';
 import { type PasswordPolicy } from './passwordRules';
 import { notFound, PbxError } from './PbxError';
 import { PbxTenant } from './PbxTenant';
+import { PORTSIP_API_VERSIONS, type AnyVersionPresenceName, type PortSipApiVersion } from './presenceNames';
+import { presenceRoutes } from './presenceRoutes';
 import { readJsonBody, type RequestBody } from './readJsonBody';
 import { rfc3339Now } from './rfc3339Now';
 import { type Route } from './Route';
 import { type RouteMatch, RouteTable } from './RouteTable';
 import { copyPbxUser, type SandboxPbxUser } from './SandboxPbxUser';
 import { createSandboxStats, type SandboxStats } from './SandboxStats';
+import { PresenceByHandBody, sandboxPresenceAnswer } from './sandboxPresenceRoutes';
 import { sandboxViewAnswer } from './sandboxViewRoutes';
 import { sendAnswer } from './sendAnswer';
 import { type SessionOwner, SessionTokens } from './SessionTokens';
 import { tenantRoutes } from './tenantRoutes';
 import { TokenBucket } from './TokenBucket';
 import { type UserRecord } from './UserDirectory';
+import { type SandboxPresence, UserPresences } from './UserPresences';
 import { userRoutes } from './userRoutes';
 
 /** A user group as tests see it: members by extension number. */
@@ -53,6 +57,8 @@ export interface SandboxAvatar {
 export type { PasswordPolicy } from './passwordRules';
 export type { SandboxPbxUser } from './SandboxPbxUser';
 export type { SandboxStats } from './SandboxStats';
+export type { PortSipApiVersion } from './presenceNames';
+export type { SandboxPresence } from './UserPresences';
 
 export interface PortSipSandboxOptions {
   /** 0 (the default) picks a free port. */
@@ -69,6 +75,11 @@ export interface PortSipSandboxOptions {
   tokenTtlSeconds?: number;
   /** Added before every answer; default 0. */
   latencyMs?: number;
+  /**
+   * The PortSIP API version whose presence names it speaks; default '22.3' (ONLINE, OTHER_CALL, RINGING).
+   * '22.1' names the chosen presence AVAILABLE and a call ON_CALL. Each refuses the other's name with 400.
+   */
+  apiVersion?: PortSipApiVersion;
 }
 
 export interface SandboxFaults {
@@ -81,6 +92,8 @@ export interface SandboxFaults {
   /** Every access token issued so far stops working (401); refresh tokens still work. */
   expireTokens(): void;
   setLatency(ms: number): void;
+  /** The next `count` presence writes (`POST /api/user/presence`, or `enable_dnd` in a user update) answer 200 but change nothing. */
+  losePresenceWrites(count: number): void;
 }
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
@@ -98,7 +111,8 @@ const bearerOf = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header
  * REST API (only GET and POST; `{"errors":[…]}` bodies) for what the sync needs: tenant-admin sign-in with
  * expiring, rotating tokens; users with PortSIP's validation rules; extension numbers and their other
  * holders; user groups and their members; Microsoft 365 binding; company contacts; users signing in with
- * their portal password, their personal contacts and their avatar (blob uploads); a rate limit answered
+ * their portal password, their personal contacts and their avatar (blob uploads); presence (in the v22.1 or
+ * v22.3 dialect) and the admin's DND switch; a rate limit answered
  * with 429 (one budget for every caller); and injected faults. The API is at /api; a read-only view of what
  * it holds (no secrets, no sign-in) is at /_sandbox.
  */
@@ -107,6 +121,7 @@ export class PortSipSandbox {
   readonly credentials: { username: string; password: string; domain: string };
   readonly stats: SandboxStats = createSandboxStats();
   readonly faults: SandboxFaults;
+  readonly apiVersion: PortSipApiVersion;
   private readonly tenant: PbxTenant;
   private readonly routes: RouteTable;
   private readonly pendingFaults = new FaultQueue();
@@ -123,7 +138,14 @@ export class PortSipSandbox {
       password: options.adminPassword ?? 'Sandbox!Admin#2026',
       domain: options.domain ?? 'sandbox.pbx.local',
     };
-    this.tenant = new PbxTenant({ ...this.credentials }, new SessionTokens(options.tokenTtlSeconds ?? 3600));
+    this.apiVersion = options.apiVersion ?? '22.3';
+    if (!PORTSIP_API_VERSIONS.includes(this.apiVersion))
+      throw new Error(`apiVersion must be one of ${PORTSIP_API_VERSIONS.join(', ')}, not ${String(options.apiVersion)}`);
+    this.tenant = new PbxTenant(
+      { ...this.credentials },
+      new SessionTokens(options.tokenTtlSeconds ?? 3600),
+      new UserPresences(this.apiVersion, this.stats),
+    );
     this.routes = new RouteTable([
       ...authRoutes(this.tenant, this.stats),
       ...userRoutes(this.tenant),
@@ -137,6 +159,7 @@ export class PortSipSandbox {
         bookOf: () => this.tenant.companyContacts,
       }),
       ...currentUserRoutes(this.tenant),
+      ...presenceRoutes(this.tenant),
       ...blobRoutes(this.tenant.blobs),
     ]);
     this.bucket = new TokenBucket(options.rateLimitPerMinute ?? 10_000);
@@ -149,6 +172,9 @@ export class PortSipSandbox {
       expireTokens: () => this.tenant.tokens.expireAccessTokens(),
       setLatency: (ms) => {
         this.latencyMs = ms;
+      },
+      losePresenceWrites: (count) => {
+        this.tenant.presences.loseNext(count);
       },
     };
   }
@@ -379,6 +405,26 @@ export class PortSipSandbox {
     this.existingUser(userId).twoFactor = on;
   }
 
+  /**
+   * The user picks a presence on their phone (either version's name; ONLINE and AVAILABLE are the same choice);
+   * a note given replaces theirs, null or '' clears it. Not an API write: neither counted nor lost.
+   */
+  setPresenceByHand(userId: string, presence: AnyVersionPresenceName, note?: string | null): void {
+    const parsed = PresenceByHandBody.safeParse({ presence, presence_note: note });
+    if (!parsed.success) throw new Error(`not a presence by hand: ${parsed.error.issues[0]!.message}`);
+    this.tenant.presences.setByHand(this.existingUser(userId), parsed.data.presence, parsed.data.presence_note);
+  }
+
+  /** A call starts or ends on the user's phone: while it lasts the PBX shows ON_CALL (22.1) or OTHER_CALL (22.3). */
+  setCallInProgress(userId: string, active: boolean): void {
+    this.tenant.presences.setOnCall(this.existingUser(userId), active);
+  }
+
+  /** A user's presence as `GET /_sandbox/users/{id}/presence` shows it (names of the configured API version). */
+  presenceOf(userId: string): SandboxPresence {
+    return this.tenant.presences.view(this.existingUser(userId));
+  }
+
   private existingUser(userId: string): UserRecord {
     const record = this.tenant.users.get(userId);
     if (!record) throw new Error(`no user ${userId}`);
@@ -394,6 +440,8 @@ export class PortSipSandbox {
     const url = new URL(req.url ?? '/', this.baseUrl);
     const body = await readJsonBody(req);
     if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) {
+      const control = sandboxPresenceAnswer(this.tenant, method, url.pathname, body);
+      if (control) return sendAnswer(res, control.status, control.body, control.headers);
       const view = sandboxViewAnswer(this.tenant, method, url);
       return sendAnswer(res, view.status, view.body, view.headers);
     }

@@ -2,7 +2,7 @@ import { type IncomingHttpHeaders } from 'node:http';
 import { type SessionOwner } from './SessionTokens';
 
 /** What a successful write changed, for SandboxStats.writesByKind. */
-export type WriteKind = 'users' | 'passwords' | 'groups' | 'companyContacts' | 'personalContacts' | 'blobs' | 'avatars';
+export type WriteKind = 'users' | 'passwords' | 'groups' | 'companyContacts' | 'personalContacts' | 'blobs' | 'avatars' | 'presence';
 
 export interface RouteRequest {
   query: URLSearchParams;

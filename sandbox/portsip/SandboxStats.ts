@@ -13,6 +13,12 @@ export interface SandboxStats {
   throttled: number;
   /** Successful sign-ins by users other than the tenant admin (each one a session as that user). */
   userSignIns: number;
+  /** `POST /api/user/presence` writes applied (a lost one, see presenceWritesLost, is not). */
+  presenceWrites: number;
+  /** User updates whose `enable_dnd` was applied (the admin's DND switch). */
+  dndWrites: number;
+  /** Presence writes (status or DND) answered 200 but not applied, by the injected lost-write fault. */
+  presenceWritesLost: number;
   reset(): void;
 }
 
@@ -24,6 +30,9 @@ export function createSandboxStats(): SandboxStats {
     byRoute: {},
     throttled: 0,
     userSignIns: 0,
+    presenceWrites: 0,
+    dndWrites: 0,
+    presenceWritesLost: 0,
     reset: () => {
       stats.requests = 0;
       stats.writes = 0;
@@ -31,6 +40,9 @@ export function createSandboxStats(): SandboxStats {
       stats.byRoute = {};
       stats.throttled = 0;
       stats.userSignIns = 0;
+      stats.presenceWrites = 0;
+      stats.dndWrites = 0;
+      stats.presenceWritesLost = 0;
     },
   };
   return stats;

@@ -1,6 +1,7 @@
 import { NUMBER_HOLDER_LISTS } from './numberHolderLists';
 import { notFound, PbxError } from './PbxError';
 import { type PbxTenant } from './PbxTenant';
+import { PRESENCE_CONTROL_ROUTES } from './sandboxPresenceRoutes';
 import { sandboxUserView } from './sandboxUserView';
 
 export interface ViewAnswer {
@@ -79,6 +80,7 @@ function route(tenant: PbxTenant, method: string, path: string): ViewAnswer {
     body: {
       sandbox: 'PortSIP PBX',
       domain: tenant.admin.domain,
+      apiVersion: tenant.presences.apiVersion,
       counts: {
         users: users.length,
         enabledUsers: users.filter((user) => user.enabled).length,
@@ -87,6 +89,8 @@ function route(tenant: PbxTenant, method: string, path: string): ViewAnswer {
         numberHolders: Object.fromEntries(NUMBER_HOLDER_LISTS.map((list) => [list.type, tenant.holders.ofType(list.type).length])),
       },
       routes: VIEW_ROUTES,
+      // Kept apart from the read-only views: these change what the sandbox holds.
+      controls: PRESENCE_CONTROL_ROUTES,
       api: 'the PortSIP REST API is under /api (sign in with the tenant admin)',
       note: 'read-only; passwords and picture bytes are not shown here',
     },

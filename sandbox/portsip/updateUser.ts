@@ -30,5 +30,7 @@ export function updateUser(tenant: PbxTenant, record: UserRecord, body: unknown)
   if (b.display_name !== undefined) user.display_name = b.display_name;
   if (b.enabled !== undefined) user.enabled = b.enabled;
   for (const field of CLEARABLE) if (b[field] !== undefined) user[field] = b[field] || null;
-  for (const name of USER_SETTING_NAMES) if (name in b) record.settings = { ...record.settings, [name]: b[name] };
+  for (const name of USER_SETTING_NAMES) if (name in b && name !== 'enable_dnd') record.settings = { ...record.settings, [name]: b[name] };
+  // The DND switch is presence state: counted apart and subject to the lost-write fault (UserPresences).
+  if ('enable_dnd' in b) tenant.presences.writeDnd(record, b.enable_dnd ?? null);
 }

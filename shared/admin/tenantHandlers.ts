@@ -175,6 +175,9 @@ export async function deleteTenant(deps: DeleteTenantDeps, request: HttpRequest,
   await deps.contactLinks.deleteAllForTenant(id);
   await deps.contactSources.deleteAllForTenant(id);
   await deps.photoStates.deleteAllForTenant(id);
+  await deps.presenceStates.deleteAllForTenant(id);
+  await deps.presenceHistory.deleteAllForTenant(id);
+  await deps.presenceCycles.delete(id);
   // The users' kept portal passwords and the tenant's data keys that encrypt them.
   await deps.portalPasswords?.deleteAllForTenant(id);
   return { status: 204 };

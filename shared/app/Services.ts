@@ -64,7 +64,10 @@ export type TenantStateStoreName =
   | 'linkEventInbox'
   | 'contactLinks'
   | 'contactSources'
-  | 'photoStates';
+  | 'photoStates'
+  | 'presenceStates'
+  | 'presenceHistory'
+  | 'presenceCycles';
 
 /** Everything a function needs, built once per process (composition root: createServices). */
 export interface Services extends TableStores {

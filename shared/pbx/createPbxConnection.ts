@@ -80,6 +80,8 @@ export async function createPbxConnection(
         users: client,
         groups: client.groups(),
         companyContacts: client.companyContacts(),
+        // Always: DND is an admin write; the status needs a session as the user (NoUserAccess without one).
+        presence: client.presence(),
         ...client.userPorts(),
       };
     }

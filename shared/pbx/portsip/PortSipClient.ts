@@ -20,6 +20,7 @@ import { portSipPages } from './portSipPages';
 import { PortSipPasswordPolicy } from './PortSipPasswordPolicy';
 import { PortSipPersonalContacts } from './PortSipPersonalContacts';
 import { PortSipPortalAccess } from './PortSipPortalAccess';
+import { PortSipPresence } from './PortSipPresence';
 import { CreatedSchema, NumberHolderSchema, NumberOwnerSchema, OutboundCallerIdEntrySchema, PortSipUserSchema } from './portSipSchemas';
 import { PortSipSession } from './PortSipSession';
 import { PortSipTransport } from './PortSipTransport';
@@ -75,6 +76,7 @@ export class PortSipClient implements PbxUsers {
   private readonly api: PortSipApi;
   private readonly policy: PortSipPasswordPolicy;
   private readonly userSessions: PortSipUserSessions | undefined;
+  private presencePort: PortSipPresence | undefined;
 
   constructor(private readonly options: PortSipClientOptions) {
     const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
@@ -232,6 +234,15 @@ export class PortSipClient implements PbxUsers {
   /** The PbxCompanyContacts port over this client's admin session and rate limit. */
   companyContacts(): PortSipCompanyContacts {
     return new PortSipCompanyContacts(this.api);
+  }
+
+  /**
+   * The PbxPresence port, one per client (it remembers whether this PBX says AVAILABLE or ONLINE). It exists
+   * without kept portal passwords too: the admin reads presence and sets DND, and only a status write, which
+   * needs a session as the user, then fails with NoUserAccess.
+   */
+  presence(): PortSipPresence {
+    return (this.presencePort ??= new PortSipPresence(this.api, this.userSessions));
   }
 
   /**

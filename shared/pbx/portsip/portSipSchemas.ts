@@ -130,3 +130,18 @@ export const UploadStartedSchema = z.object({
   'portsip-upload-id': z.string().min(1),
   'portsip-upload-token': z.string().min(1),
 });
+
+/**
+ * `GET /api/users/{id}/status` (admin) and `GET /api/user/status` (as the user). `status` and `presence` are
+ * kept as text: v22.3 renamed values (AVAILABLE → ONLINE, ON_CALL → OTHER_CALL) and added RINGING, so a value
+ * a later version adds must not fail the read. `registration` is not used.
+ */
+export const PortSipUserStatusSchema = z.object({
+  status: z.string().nullish(),
+  presence: z.string().nullish(),
+  presence_note: text,
+  enable_dnd: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+});

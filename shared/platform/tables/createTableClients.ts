@@ -36,6 +36,9 @@ const TABLE_NAMES = {
   contactLinks: 'contactlinks',
   contactSources: 'contactsources',
   photoStates: 'photostates',
+  presenceStates: 'presencestates',
+  presenceHistory: 'presencehistory',
+  presenceCycles: 'presencecycles',
 } as const;
 
 export type TableClients = Record<keyof typeof TABLE_NAMES, TableClient>;

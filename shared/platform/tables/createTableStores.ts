@@ -43,6 +43,12 @@ import { type ContactSourceStore } from '../../engine/ContactSourceStore';
 import { TableContactSourceStore } from './TableContactSourceStore';
 import { type PhotoStateStore } from '../../engine/PhotoStateStore';
 import { TablePhotoStateStore } from './TablePhotoStateStore';
+import { TablePresenceStateStore } from './TablePresenceStateStore';
+import { TablePresenceHistory } from './TablePresenceHistory';
+import { TablePresenceCycleStore } from './TablePresenceCycleStore';
+import { type PresenceStateStore } from '../../engine/PresenceStateStore';
+import { type PresenceHistory } from '../../engine/PresenceHistory';
+import { type PresenceCycleStore } from '../../engine/PresenceCycleStore';
 
 export interface TableStores {
   tenants: TenantStore;
@@ -77,6 +83,12 @@ export interface TableStores {
   contactSources: ContactSourceStore;
   /** What the photos feature last set as each user's PBX picture. */
   photoStates: PhotoStateStore;
+  /** Each synced user's presence record: what Teams said, what the connector set on the PBX and can set. */
+  presenceStates: PresenceStateStore;
+  /** Every status decision per user, newest first (the admin API shows it). */
+  presenceHistory: PresenceHistory;
+  /** Each tenant's presence polling: the chain's last slot and the last cycle's result. */
+  presenceCycles: PresenceCycleStore;
   /** Portal passwords of the users the connector created (envelope encryption); only with a key wrapper. */
   portalPasswords?: PortalPasswordStore | undefined;
 }
@@ -113,6 +125,9 @@ export async function createTableStores(options: TableStorageOptions, keys?: Por
     contactLinks: new TableContactLinkStore(tables.contactLinks),
     contactSources: new TableContactSourceStore(tables.contactSources),
     photoStates: new TablePhotoStateStore(tables.photoStates),
+    presenceStates: new TablePresenceStateStore(tables.presenceStates),
+    presenceHistory: new TablePresenceHistory(tables.presenceHistory),
+    presenceCycles: new TablePresenceCycleStore(tables.presenceCycles),
     ...(keys
       ? {
           portalPasswords: new TablePortalPasswordStore(
