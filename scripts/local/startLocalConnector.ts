@@ -7,6 +7,7 @@ import { loadAppSettings } from '../../shared/config/AppSettings';
 import { InProcessJobQueue } from '../../shared/platform/queue/InProcessJobQueue';
 import { createServices } from '../../shared/app/createServices';
 import { enqueueDueReconciles } from '../../shared/app/enqueueDueReconciles';
+import { ensureAllPresencePolling } from '../../shared/app/presenceChain';
 import { setServices } from '../../shared/app/getServices';
 import { processJob } from '../../shared/app/processJob';
 import { type Services } from '../../shared/app/Services';
@@ -159,7 +160,10 @@ async function startSequence(
     log('notify    off (set PUBLIC_BASE_URL to a public https URL); changes arrive with the scheduled reconcile');
   }
 
-  const schedule = setInterval(() => void enqueueDueReconciles(services, new Date(), logger.with({ feature: 'scheduledSync' })), 60_000);
+  const schedule = setInterval(() => {
+    void enqueueDueReconciles(services, new Date(), logger.with({ feature: 'scheduledSync' }));
+    void ensureAllPresencePolling(services, new Date(), logger.with({ feature: 'presence' }));
+  }, 60_000);
   const renewals = setInterval(
     () => void enqueueAllSubscriptionMaintenance(services, new Date(), logger.with({ feature: 'renewSubscriptions' })),
     30 * 60_000,

@@ -10,6 +10,7 @@ import { redactSecrets, restoreRedactedSecrets } from './redactSecrets';
 import { type IfMatch, matchingEtag, parseIfMatch } from '../core/http/ifMatch';
 import { ensureError } from '../core/errors/ensureError';
 import { type EnqueueSubscriptionMaintenanceDeps, enqueueSubscriptionMaintenance } from '../app/enqueueSubscriptionMaintenance';
+import { ensurePresencePolling } from '../app/presenceChain';
 import { type SubscriptionUpkeepDeps, TenantSubscriptions } from '../subscriptions/TenantSubscriptions';
 import { type ForgetTenantSubscriptionsDeps, forgetTenantSubscriptions } from '../subscriptions/forgetTenantSubscriptions';
 import { Logger } from '../core/logging/Logger';
@@ -83,7 +84,8 @@ function writeCondition(id: string, tenant: TenantRecord | 'invalid', ifMatch: I
  * schemaVersion is today's shape; an older version is migrated; a newer one is refused (422).
  */
 export async function putTenant(
-  deps: Pick<Services, 'tenants' | 'secrets' | 'certificates' | 'credentialStates' | 'features'> & EnqueueSubscriptionMaintenanceDeps,
+  deps: Pick<Services, 'tenants' | 'secrets' | 'certificates' | 'credentialStates' | 'features' | 'presenceCycles'> &
+    EnqueueSubscriptionMaintenanceDeps,
   request: HttpRequest,
 ): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
@@ -100,6 +102,7 @@ export async function putTenant(
     await forgetTenantGraphCredential(deps, id);
     const created = await deps.tenants.create(id, restoreRedactedSecrets(body, undefined));
     await enqueueSubscriptionMaintenance(deps, id, created.etag, 'manual');
+    await ensurePresencePolling(deps, created, 'manual', new Date());
     return json(201, view(created), { etag: created.etag, location: `/api/tenants/${id}` });
   }
   const condition = writeCondition(id, existing, ifMatch);
@@ -108,6 +111,8 @@ export async function putTenant(
   const replaced = await deps.tenants.replace(id, config, condition);
   // Subscriptions follow the new options (created, or removed when the tenant or its user sync is off).
   await enqueueSubscriptionMaintenance(deps, id, replaced.etag, 'manual');
+  // Presence polling starts as soon as it is turned on (its chain stops by itself when turned off).
+  await ensurePresencePolling(deps, replaced, 'manual', new Date());
   return json(200, view(replaced), { etag: replaced.etag });
 }
 

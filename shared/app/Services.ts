@@ -18,6 +18,8 @@ import { type Lane } from '../features/FeatureManifest';
 
 /** The Graph and PBX adapters for one tenant. */
 import { type MailboxReader } from '../graph/MailboxReader';
+import { type PresenceReader } from '../graph/PresenceReader';
+import { type PbxPresence } from '../pbx/ports/PbxPresence';
 import { type KeyWrapper } from '../platform/keys/KeyWrapper';
 import { type PbxAvatars } from '../pbx/ports/PbxAvatars';
 import { type PbxCompanyContacts } from '../pbx/ports/PbxCompanyContacts';
@@ -39,6 +41,10 @@ export interface TenantConnectors {
   pbxPersonalContacts?: PbxPersonalContacts | undefined;
   pbxAvatars?: PbxAvatars | undefined;
   pbxPortalAccess?: PbxPortalAccess | undefined;
+  /** Teams presence (same Graph client and request count as the directory reader). */
+  presenceReader: PresenceReader;
+  /** The PBX's DND and status, when the adapter implements them. */
+  pbxPresence?: PbxPresence | undefined;
 }
 
 /** Where Graph delivers, how repeated lifecycle events collapse and how long subscriptions live (from the app settings). */

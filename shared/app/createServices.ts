@@ -25,6 +25,7 @@ import { type SharedAppSettings } from '../credentials/SharedAppSettings';
 import { type TableStores, createTableStores } from '../platform/tables/createTableStores';
 import { type PortalPasswordStore } from '../credentials/portalPasswords/PortalPasswordStore';
 import { GraphMailboxReader } from '../graph/GraphMailboxReader';
+import { GraphPresenceReader } from '../graph/GraphPresenceReader';
 import { type KeyWrapper } from '../platform/keys/KeyWrapper';
 import { KeyVaultKeyWrapper } from '../platform/keys/KeyVaultKeyWrapper';
 import { LocalKeyWrapper } from '../platform/keys/LocalKeyWrapper';
@@ -87,6 +88,8 @@ export function connectorFactory(
       pbxPersonalContacts: pbx.personalContacts,
       pbxAvatars: pbx.avatars,
       pbxPortalAccess: pbx.portalAccess,
+      presenceReader: new GraphPresenceReader(graph.client, graph.versionRoot, graph.requestCount),
+      pbxPresence: pbx.presence,
     };
     cache.set(key, { version, connectors });
     return connectors;

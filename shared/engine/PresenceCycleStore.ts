@@ -2,9 +2,9 @@
 export interface PresenceCycleStats {
   users: number;
   batches: number;
+  /** Batches finished (the cycle is over when all are). */
+  batchesDone: number;
   graphCalls: number;
-  /** Graph answers 429 seen (each retried after Retry-After). */
-  throttled: number;
   /** Users whose Teams presence changed since the cycle before. */
   changed: number;
   /** PBX writes made (one per user whose status changed on the PBX). */

@@ -24,6 +24,10 @@ import { type PbxAvatars } from '../pbx/ports/PbxAvatars';
 import { type PbxCompanyContacts } from '../pbx/ports/PbxCompanyContacts';
 import { type PbxPersonalContacts } from '../pbx/ports/PbxPersonalContacts';
 import { type PbxPortalAccess } from '../pbx/ports/PbxPortalAccess';
+import { type PresenceReader } from '../graph/PresenceReader';
+import { type PbxPresence } from '../pbx/ports/PbxPresence';
+import { type PresenceStateStore } from '../engine/PresenceStateStore';
+import { type PresenceHistory } from '../engine/PresenceHistory';
 
 /** A Graph change-notification subscription a feature needs while it is on. */
 export interface FeatureSubscription {
@@ -70,6 +74,13 @@ export interface FeatureContext<Options> {
   contactSources: ContactSourceStore;
   /** The photos feature's record of what each user's PBX picture is. */
   photoStates: PhotoStateStore;
+  /** Teams presence, read app-only. */
+  presenceReader: PresenceReader;
+  /** The PBX's DND and status; absent when the tenant's adapter does not implement them. */
+  pbxPresence?: PbxPresence | undefined;
+  /** The presence features' per-user records and history (only they write them). */
+  presenceStates: PresenceStateStore;
+  presenceHistory: PresenceHistory;
   /**
    * users.manageUserPasswords: the connector may give a user it created a new portal password when the kept one
    * stopped working (the user then signs in to the PBX portal with Microsoft).

@@ -3,6 +3,7 @@ import { personalContactsFeature } from './contacts/personalContactsFeature';
 import { phonebookFeature } from './contacts/phonebookFeature';
 import { groupsFeature } from './groups/groupsFeature';
 import { photosFeature } from './photos/photosFeature';
+import { presenceFeature } from './presence/presenceFeature';
 import { usersFeature } from './users/usersFeature';
 
 /**
@@ -10,5 +11,5 @@ import { usersFeature } from './users/usersFeature';
  * manifests for the configuration schema). A new feature adds itself to both lists; nothing else names it.
  */
 export function defaultFeatureRegistry(): FeatureRegistry {
-  return new FeatureRegistry([usersFeature, groupsFeature, personalContactsFeature, phonebookFeature, photosFeature]);
+  return new FeatureRegistry([usersFeature, groupsFeature, personalContactsFeature, phonebookFeature, photosFeature, presenceFeature]);
 }

@@ -3,13 +3,21 @@ import { personalContactsManifest } from './contacts/personalContactsManifest';
 import { phonebookManifest } from './contacts/phonebookManifest';
 import { groupsManifest } from './groups/groupsManifest';
 import { photosManifest } from './photos/photosManifest';
+import { presenceManifest } from './presence/presenceManifest';
 import { usersManifest } from './users/usersManifest';
 
 /**
  * The registry of features, part one: their manifests. A new feature adds its manifest here and its
  * runtime to featureRegistry.ts; nothing else names it.
  */
-export const featureManifests = [usersManifest, groupsManifest, personalContactsManifest, phonebookManifest, photosManifest] as const;
+export const featureManifests = [
+  usersManifest,
+  groupsManifest,
+  personalContactsManifest,
+  phonebookManifest,
+  photosManifest,
+  presenceManifest,
+] as const;
 
 type Manifest = (typeof featureManifests)[number];
 

@@ -23,7 +23,19 @@ export function toServiceBusMessage(job: SyncJob, options: EnqueueOptions = {}):
       kind: job.kind,
       lane: job.lane,
       trigger: job.trigger,
-      ...(job.kind === 'sync' ? { feature: job.feature, mode: job.mode } : { action: job.action }),
+      ...applicationPropertiesOf(job),
     },
   };
+}
+
+/** What Service Bus Explorer shows of a job besides its tenant, kind, lane and trigger. */
+function applicationPropertiesOf(job: SyncJob): Record<string, string | number> {
+  switch (job.kind) {
+    case 'sync':
+      return { feature: job.feature, mode: job.mode };
+    case 'subscriptions':
+      return { action: job.action };
+    case 'presence':
+      return { feature: 'presence', slot: job.slot, ...(job.batch ? { batch: job.batch.index } : {}) };
+  }
 }

@@ -16,8 +16,8 @@ const StatsSchema = z
   .object({
     users: count,
     batches: count,
+    batchesDone: count,
     graphCalls: count,
-    throttled: count,
     changed: count,
     pbxWrites: count,
     limited: count,
