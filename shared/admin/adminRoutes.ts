@@ -22,6 +22,7 @@ import {
 } from './certificateHandlers';
 import { consentCallback, getConsent } from './consentHandlers';
 import { listUserAccess } from './userAccessHandlers';
+import { getPresenceStatus, getUserPresence } from './presenceHandlers';
 
 export interface AdminRoute {
   name: string;
@@ -56,6 +57,9 @@ export const adminRoutes: AdminRoute[] = [
   { name: 'releaseQuarantinedNumber', route: 'tenants/{id}/quarantine/{number}', methods: ['DELETE'], handle: releaseQuarantinedNumber },
   // Whether the connector can act as each synced user on the PBX (personal contacts, pictures), and why not.
   { name: 'listUserAccess', route: 'tenants/{id}/user-access', methods: ['GET'], handle: listUserAccess },
+  // Teams presence → PBX status: the polling's state, and each user's status decisions.
+  { name: 'getPresenceStatus', route: 'tenants/{id}/presence', methods: ['GET'], handle: getPresenceStatus },
+  { name: 'getUserPresence', route: 'tenants/{id}/presence/users/{userId}', methods: ['GET'], handle: getUserPresence },
   // The tenant's own secrets, write-only (values are never returned; names derive from the tenant id).
   { name: 'listSecrets', route: 'tenants/{id}/secrets', methods: ['GET'], handle: listSecrets },
   { name: 'putPbxSecret', route: 'tenants/{id}/secrets/pbx', methods: ['PUT'], handle: putPbxSecret },

@@ -1,13 +1,13 @@
 import { AppError, isAppError } from '../core/errors/AppError';
 import { ensureError } from '../core/errors/ensureError';
 import { type Logger } from '../core/logging/Logger';
-import { linkedUsersOf, type LinkedUser } from '../engine/LinkedUsers';
+import { linkedUsersOf } from '../engine/LinkedUsers';
+import { planPresenceBatches } from '../features/presence/planPresenceBatches';
 import { type PresenceCycleState, type PresenceCycleStats } from '../engine/PresenceCycleStore';
 import { type PresenceBatchOutcome, pollPresenceBatch } from '../features/presence/pollPresenceBatch';
 import { type PresenceOptions } from '../features/presence/presenceOptions';
-import { MAX_PRESENCE_IDS_PER_CALL } from '../graph/PresenceReader';
 import { type PresenceJob } from './jobs/SyncJob';
-import { enqueuePresenceCycle, presenceOptionsOf, presenceSlotOf, presenceSlotStart } from './presenceChain';
+import { enqueuePresenceCycle, presenceOptionsOf, presenceSlotOf } from './presenceChain';
 import { type Services } from './Services';
 import { type TenantRecord } from './TenantStore';
 import { withWriterLease } from './withWriterLease';
@@ -91,29 +91,23 @@ async function startCycle(
   const next = Math.max(job.slot + 1, presenceSlotOf(now, options) + 1);
   await enqueuePresenceCycle(deps, tenant.id, next, options, 'scheduled', now);
 
-  const users = (await linkedUsersOf(deps.links, tenant.id).list()).sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+  const users = await linkedUsersOf(deps.links, tenant.id).list();
   if (users.length === 0) {
     await deps.presenceStates.deleteAllForTenant(tenant.id);
     await deps.presenceCycles.put({ ...state, finishedAt: now.toISOString() });
     return;
   }
-  const batches: LinkedUser[][] = [];
-  for (let at = 0; at < users.length; at += MAX_PRESENCE_IDS_PER_CALL) batches.push(users.slice(at, at + MAX_PRESENCE_IDS_PER_CALL));
+  const batches = planPresenceBatches(users, job.slot, options);
   await deps.presenceCycles.put({ ...state, stats: { ...state.stats, users: users.length, batches: batches.length } });
-  const period = options.pollSeconds * 1000;
-  const reassertEvery = Math.max(1, Math.round((options.reassertMinutes * 60) / options.pollSeconds));
-  const slotStart = presenceSlotStart(job.slot, options).getTime();
-  for (const [index, batchUsers] of batches.entries()) {
-    const jobId = `presence:${tenant.id}:${job.slot}:${index}`;
-    const startsAt = new Date(slotStart + Math.floor((index * period) / batches.length));
+  for (const planned of batches) {
+    const jobId = `presence:${tenant.id}:${job.slot}:${planned.index}`;
     const batch: NonNullable<PresenceJob['batch']> = {
-      index,
+      index: planned.index,
       count: batches.length,
-      ...(index > 0 ? { after: keyOf(batches[index - 1]!.at(-1)!) } : {}),
-      ...(index < batches.length - 1 ? { through: keyOf(batchUsers.at(-1)!) } : {}),
-      // Each batch re-asserts once every reassertMinutes, the batches of a tenant on different cycles.
-      reassert: (job.slot + index) % reassertEvery === 0,
-      users: batchUsers.map(({ objectId, pbxUserId, extensionNumber, pbxUserName, origin }) => ({
+      ...(planned.after !== undefined ? { after: planned.after } : {}),
+      ...(planned.through !== undefined ? { through: planned.through } : {}),
+      reassert: planned.reassert,
+      users: planned.users.map(({ objectId, pbxUserId, extensionNumber, pbxUserName, origin }) => ({
         objectId,
         pbxUserId,
         extensionNumber,
@@ -132,7 +126,7 @@ async function startCycle(
         slot: job.slot,
         batch,
       },
-      { messageId: jobId, ...(startsAt > now ? { scheduledEnqueueTime: startsAt } : {}) },
+      { messageId: jobId, ...(planned.startsAt > now ? { scheduledEnqueueTime: planned.startsAt } : {}) },
     );
   }
 }
@@ -221,8 +215,4 @@ async function recordBatch(
       if (!isAppError(err, 'PRECONDITION_FAILED')) throw err;
     }
   }
-}
-
-function keyOf(user: Pick<LinkedUser, 'objectId'>): string {
-  return user.objectId.toLowerCase();
 }

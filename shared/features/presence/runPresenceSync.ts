@@ -1,7 +1,7 @@
 import { describeNoUserAccess } from '../../engine/actAsUser';
 import { countRunRequests, type FeatureRunResult, startFeatureRunResult } from '../../engine/FeatureRunResult';
 import { MAX_RUN_ISSUES } from '../../engine/RunStore';
-import { MAX_PRESENCE_IDS_PER_CALL } from '../../graph/PresenceReader';
+import { planPresenceBatches } from './planPresenceBatches';
 import { requirePort } from '../../engine/requirePort';
 import { type FeatureContext } from '../Feature';
 import { pollPresenceBatch } from './pollPresenceBatch';
@@ -21,10 +21,8 @@ export async function runPresenceSync(
   const pbxPresence = requirePort(context.pbxPresence, 'presence', context.pbxProfile.productName);
   const result = startFeatureRunResult({ ...request, mode: 'full' });
   const counted = countRunRequests(context.presenceReader, context.pbx);
-  const users = (await context.linkedUsers.list()).sort((a, b) => a.objectId.toLowerCase().localeCompare(b.objectId.toLowerCase()));
-  const count = Math.max(1, Math.ceil(users.length / MAX_PRESENCE_IDS_PER_CALL));
-  for (let index = 0; index < count; index += 1) {
-    const batchUsers = users.slice(index * MAX_PRESENCE_IDS_PER_CALL, (index + 1) * MAX_PRESENCE_IDS_PER_CALL);
+  const batches = planPresenceBatches(await context.linkedUsers.list(), 0, context.options);
+  for (const batch of batches) {
     const outcome = await pollPresenceBatch(
       {
         tenantId: context.tenantId,
@@ -39,13 +37,7 @@ export async function runPresenceSync(
         log: context.log,
         now: () => new Date(),
       },
-      {
-        users: batchUsers,
-        after: index > 0 ? users[index * MAX_PRESENCE_IDS_PER_CALL - 1]!.objectId : undefined,
-        through: index < count - 1 ? batchUsers.at(-1)!.objectId : undefined,
-        reassert: true,
-        dryRun: request.dryRun,
-      },
+      { users: batch.users, after: batch.after, through: batch.through, reassert: true, dryRun: request.dryRun },
     );
     result.pages += outcome.graphCalls;
     result.itemsRead += outcome.users;

@@ -28,6 +28,9 @@ describe('createTableStores', () => {
       'pendingusers',
       'photostates',
       'portalpasswords',
+      'presencecycles',
+      'presencehistory',
+      'presencestates',
       'runchanges',
       'runs',
       'schedule',
@@ -56,6 +59,9 @@ describe('createTableStores', () => {
       'pendingUsers',
       'photoStates',
       'portalPasswords',
+      'presenceCycles',
+      'presenceHistory',
+      'presenceStates',
       'runChanges',
       'runs',
       'scheduleState',
@@ -96,7 +102,7 @@ describe('the tables of a test', () => {
 
   it('are created under a prefix of their own', async () => {
     prefixOfFinishedTest = (await freshStores()).prefix;
-    expect(await tableNamesWithPrefix(prefixOfFinishedTest)).toHaveLength(21);
+    expect(await tableNamesWithPrefix(prefixOfFinishedTest)).toHaveLength(24);
   });
 
   it('are deleted once that test finishes', async () => {

@@ -1,0 +1,264 @@
+import { describe, expect, it } from 'vitest';
+import { processJob } from '../../../../shared/app/processJob';
+import { processPresenceJob } from '../../../../shared/app/processPresenceJob';
+import { ensurePresencePolling } from '../../../../shared/app/presenceChain';
+import { requestSync } from '../../../../shared/app/requestSync';
+import { type PresenceJob, type SyncJob } from '../../../../shared/app/jobs/SyncJob';
+import { Logger } from '../../../../shared/core/logging/Logger';
+import { PresenceOptionsSchema } from '../../../../shared/features/presence/presenceOptions';
+import { type EnqueueOptions, type JobQueue } from '../../../../shared/platform/queue/JobQueue';
+import { type TeamsActivity, type TeamsAvailability } from '../../../../shared/graph/TeamsPresence';
+import { adminCaller } from '../../../support/adminCall';
+import { numberedGuid, numberedUser } from '../../../support/numberedUser';
+import { createSandboxTenant } from '../../../support/sandboxTenant';
+import { useSandboxes } from '../../../support/useSandboxes';
+
+const sandboxes = useSandboxes();
+let seq = 0;
+let userSeq = 0;
+/** Slots where batch 0 re-asserts (30 s polls, 10 min re-assertion: every 20th slot); the cycles below avoid them until they want one. */
+const REASSERT_EVERY = 20;
+const BASE_SLOT = 100_000 * REASSERT_EVERY;
+
+/** A queue that keeps what the jobs queue, so the test runs the chain step by step at its own pace. */
+class RecordingQueue implements JobQueue {
+  readonly jobs: { job: SyncJob; options: EnqueueOptions }[] = [];
+  async enqueue(job: SyncJob, options: EnqueueOptions = {}): Promise<void> {
+    this.jobs.push({ job, options });
+  }
+  async close(): Promise<void> {}
+  take(): { job: SyncJob; options: EnqueueOptions }[] {
+    return this.jobs.splice(0);
+  }
+}
+
+async function setup(count: number, users: Record<string, unknown> = {}, presence: Record<string, unknown> = {}) {
+  const tenantId = `presence${++seq}`;
+  const ns = Array.from({ length: count }, () => 900 + ++userSeq);
+  for (const n of ns) if (!users.adoptByEmail) sandboxes.graph.addUser(numberedUser(n, 'Pr'));
+  const { services } = await createSandboxTenant(sandboxes, tenantId, {
+    scope: { mode: 'INCLUDE', users: ns.map(numberedGuid) },
+    ...users,
+  });
+  services.queue.start(async (job) => {
+    await processJob(services, job, Logger.silent());
+  });
+  const { runId } = await requestSync(services, { tenantId, feature: 'users', mode: 'full', trigger: 'manual' });
+  await services.queue.idle();
+  expect((await services.runs.get(tenantId, runId))?.status).toBe('succeeded');
+  const tenant = (await services.tenants.get(tenantId))!;
+  await services.tenants.replace(
+    tenantId,
+    { ...tenant.config, presence: PresenceOptionsSchema.parse({ enabled: true, ...presence }) },
+    tenant.etag,
+  );
+  const queue = new RecordingQueue();
+  const deps: Parameters<typeof processPresenceJob>[0] & typeof services = { ...services, queue } as never;
+  const pbxIdOf = async (n: number) => (await services.links.get(tenantId, numberedGuid(n)))!.pbxUserId!;
+
+  /** One whole cycle: the cycle job, then every batch it queued. Returns what the cycle queued. */
+  const cycle = async (slot: number) => {
+    const start: PresenceJob = {
+      kind: 'presence',
+      jobId: `c${slot}`,
+      tenantId,
+      lane: 'realtime',
+      trigger: 'scheduled',
+      requestedAt: new Date().toISOString(),
+      slot,
+    };
+    await processPresenceJob(deps, start, Logger.silent());
+    const queued = queue.take();
+    for (const { job } of queued) if (job.kind === 'presence' && job.batch) await processPresenceJob(deps, job, Logger.silent());
+    return queued;
+  };
+  const teams = (n: number, availability: TeamsAvailability, activity: TeamsActivity) =>
+    sandboxes.graph.setPresence(numberedGuid(n), availability, activity);
+  const pbx = async (n: number) => sandboxes.pbx.presenceOf(await pbxIdOf(n));
+  const history = async (n: number) => (await services.presenceHistory.listForUser(tenantId, numberedGuid(n), 20)).map((e) => e.reason);
+  return { services, tenantId, ns, cycle, teams, pbx, pbxIdOf, history, queue, deps };
+}
+
+describe('Teams presence → PBX status over the sandboxes', () => {
+  it('Teams DoNotDisturb → DND → Available → available, one Graph call per cycle, writes only on change', async () => {
+    const t = await setup(2);
+    const [a, b] = t.ns as [number, number];
+    t.teams(a, 'DoNotDisturb', 'Presenting');
+    t.teams(b, 'Offline', 'OffWork');
+    const graphBefore = sandboxes.graph.presenceStats().calls;
+    await t.cycle(BASE_SLOT + 1);
+    expect(sandboxes.graph.presenceStats().calls - graphBefore).toBe(1);
+    expect((await t.pbx(a)).presence).toBe('DO_NOT_DISTURB');
+    // Offline leaves the PBX as it is.
+    expect((await t.pbx(b)).presence).toBe('ONLINE');
+    expect((await t.pbx(b)).writes).toBe(0);
+
+    // Nothing changed in Teams: one Graph call, no PBX request at all.
+    const pbxBefore = sandboxes.pbx.stats.requests;
+    await t.cycle(BASE_SLOT + 2);
+    expect(sandboxes.pbx.stats.requests).toBe(pbxBefore);
+
+    t.teams(a, 'Available', 'Available');
+    await t.cycle(BASE_SLOT + 3);
+    expect((await t.pbx(a)).presence).toBe('ONLINE');
+    expect((await t.pbx(a)).writes).toBe(2);
+    expect(await t.history(a)).toEqual(['set', 'set']);
+
+    const status = await adminCaller(() => t.services)('getUserPresence', {
+      method: 'GET',
+      params: { id: t.tenantId, userId: numberedGuid(a) },
+    });
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({
+      teams: { availability: 'Available', activity: 'Available' },
+      applied: { source: 'teams', target: 'available', mode: 'status' },
+      limitedBy: null,
+      history: [
+        { reason: 'set', detail: 'Teams Available / Available → available', written: { status: 'available' } },
+        {
+          reason: 'set',
+          detail: 'Teams DoNotDisturb / Presenting → doNotDisturb',
+          written: { status: 'doNotDisturb' },
+          from: { status: 'available' },
+        },
+      ],
+    });
+  });
+
+  it('leaves a business trip set by hand on the PBX untouched, and records why', async () => {
+    const t = await setup(1);
+    const [a] = t.ns as [number];
+    sandboxes.pbx.setPresenceByHand(await t.pbxIdOf(a), 'BUSINESS_TRIP', 'Berlin until Friday');
+    t.teams(a, 'Busy', 'InACall');
+    await t.cycle(BASE_SLOT + 1);
+    expect(await t.pbx(a)).toMatchObject({ presence: 'BUSINESS_TRIP', presence_note: 'Berlin until Friday', enable_dnd: false, writes: 0 });
+    expect(await t.history(a)).toEqual(['heldByPbx']);
+    expect((await t.services.presenceStates.get(t.tenantId, numberedGuid(a)))?.heldBy).toBe('businessTrip');
+    // A re-assertion reads it again and still leaves it.
+    await t.cycle(BASE_SLOT + REASSERT_EVERY);
+    expect((await t.pbx(a)).writes).toBe(0);
+  });
+
+  it('gives a user the connector cannot act as the DND switch only, and reports it in the status API and the run', async () => {
+    const n = 900 + ++userSeq;
+    const user = numberedUser(n, 'Pr');
+    sandboxes.pbx.addUser({ name: `adopted${n}`, extension_number: String(47000 + n), email: user.mail!, display_name: user.displayName! });
+    sandboxes.graph.addUser(user);
+    userSeq -= 1; // setup numbers the same user
+    const t = await setup(1, { adoptByEmail: true });
+    t.teams(n, 'DoNotDisturb', 'DoNotDisturb');
+    await t.cycle(BASE_SLOT + 1);
+    expect(await t.pbx(n)).toMatchObject({ enable_dnd: true, presence: 'ONLINE' });
+
+    const tenantView = await adminCaller(() => t.services)('getPresenceStatus', { method: 'GET', params: { id: t.tenantId } });
+    expect(tenantView.body).toMatchObject({
+      polling: 'on',
+      limited: { counts: { adopted: 1 }, users: [{ objectId: numberedGuid(n), reason: 'adopted' }] },
+    });
+    expect(tenantView.body.lastCycle).toMatchObject({
+      users: 1,
+      batches: 1,
+      batchesDone: 1,
+      graphCalls: 1,
+      pbxWrites: 1,
+      limited: 1,
+      failed: 0,
+    });
+
+    // Teams available: the DND the connector switched on goes off again; the status itself stays out of reach.
+    t.teams(n, 'Available', 'Available');
+    await t.cycle(BASE_SLOT + 2);
+    expect(await t.pbx(n)).toMatchObject({ enable_dnd: false, presence: 'ONLINE' });
+
+    // "Sync now" for presence: a run that names the limitation.
+    const { runId } = await requestSync(t.services, { tenantId: t.tenantId, feature: 'presence', mode: 'full', trigger: 'manual' });
+    await t.services.queue.idle();
+    const run = (await t.services.runs.get(t.tenantId, runId))!;
+    expect(run.status).toBe('succeeded');
+    expect(run.skippedByReason).toEqual({ 'presenceLimited:adopted': 1 });
+    expect(run.issues[0]).toMatchObject({ objectId: numberedGuid(n), code: 'presenceLimited:adopted' });
+  });
+
+  it('heals a PBX write that was lost when it re-asserts', async () => {
+    const t = await setup(1);
+    const [a] = t.ns as [number];
+    sandboxes.pbx.faults.losePresenceWrites(1);
+    t.teams(a, 'Busy', 'InAMeeting');
+    await t.cycle(BASE_SLOT + 1);
+    expect((await t.pbx(a)).presence).toBe('ONLINE'); // the PBX answered 200 but kept nothing
+    await t.cycle(BASE_SLOT + 2);
+    expect((await t.pbx(a)).presence).toBe('ONLINE'); // an ordinary cycle sees no change in Teams
+    await t.cycle(BASE_SLOT + REASSERT_EVERY);
+    expect((await t.pbx(a)).presence).toBe('DO_NOT_DISTURB');
+    expect(await t.history(a)).toEqual(['reasserted', 'set']);
+  });
+
+  it('runs as a chain: each cycle queues the next at its slot; a duplicate cycle does nothing', async () => {
+    const t = await setup(1);
+    const period = 30_000;
+    const slot = Math.floor(Date.now() / period) + 10;
+    t.deps.clock = () => new Date(slot * period + 250);
+    const queued = await t.cycle(slot);
+    expect(
+      queued.map(({ job, options }) => ({ id: options.messageId, kind: job.kind, at: options.scheduledEnqueueTime?.getTime() })),
+    ).toEqual([
+      { id: `presence:${t.tenantId}:${slot + 1}`, kind: 'presence', at: (slot + 1) * period },
+      // The only batch starts with the cycle: at once.
+      { id: `presence:${t.tenantId}:${slot}:0`, kind: 'presence', at: undefined },
+    ]);
+    // The same slot again (a second chain, a redelivery): nothing is queued, nothing polled.
+    expect(await t.cycle(slot)).toEqual([]);
+    // A cycle that runs late skips the slots it missed instead of catching up.
+    t.deps.clock = () => new Date((slot + 7) * period + 10);
+    const late = await t.cycle(slot + 1);
+    expect(late[0]!.options.messageId).toBe(`presence:${t.tenantId}:${slot + 8}`);
+  });
+
+  it('stops polling for a disabled tenant and for presence turned off, and starts again when turned on', async () => {
+    const t = await setup(1);
+    const [a] = t.ns as [number];
+    t.teams(a, 'DoNotDisturb', 'DoNotDisturb');
+    let tenant = (await t.services.tenants.get(t.tenantId))!;
+    await t.services.tenants.replace(t.tenantId, { ...tenant.config, enabled: false }, tenant.etag);
+    const calls = sandboxes.graph.presenceStats().calls;
+    expect(await t.cycle(BASE_SLOT + 1)).toEqual([]);
+    expect(sandboxes.graph.presenceStats().calls).toBe(calls);
+    expect((await t.pbx(a)).presence).toBe('ONLINE');
+    tenant = (await t.services.tenants.get(t.tenantId))!;
+    expect(await ensurePresencePolling(t.deps, tenant, 'scheduled', new Date())).toBe(false);
+
+    await t.services.tenants.replace(
+      t.tenantId,
+      { ...tenant.config, enabled: true, presence: { ...tenant.config.presence, enabled: false } },
+      tenant.etag,
+    );
+    expect(await t.cycle(BASE_SLOT + 2)).toEqual([]);
+
+    // Turned on again through the admin API: the first cycle is queued at once, for the next slot.
+    tenant = (await t.services.tenants.get(t.tenantId))!;
+    const put = await adminCaller(() => t.deps)('putTenant', {
+      method: 'PUT',
+      params: { id: t.tenantId },
+      body: { ...tenant.config, presence: { ...tenant.config.presence, enabled: true } },
+    });
+    expect(put.status).toBe(200);
+    const started = t.queue.take().filter(({ job }) => job.kind === 'presence');
+    expect(started).toHaveLength(1);
+    const now = Date.now();
+    expect(started[0]!.options.scheduledEnqueueTime!.getTime()).toBeGreaterThan(now - 1000);
+    expect(started[0]!.options.scheduledEnqueueTime!.getTime()).toBeLessThanOrEqual(now + 30_000);
+  });
+
+  it('answers the status routes with 400 and 404 for what it cannot serve', async () => {
+    const t = await setup(1);
+    const call = adminCaller(() => t.services);
+    expect((await call('getUserPresence', { method: 'GET', params: { id: t.tenantId, userId: 'not-a-guid' } })).status).toBe(400);
+    expect((await call('getUserPresence', { method: 'GET', params: { id: t.tenantId, userId: numberedGuid(1) } })).status).toBe(404);
+    expect(
+      (await call('getUserPresence', { method: 'GET', params: { id: t.tenantId, userId: numberedGuid(t.ns[0]!) }, query: 'limit=0' }))
+        .status,
+    ).toBe(400);
+    expect((await call('getPresenceStatus', { method: 'GET', params: { id: 'nosuchtenant' } })).status).toBe(404);
+    expect((await call('getPresenceStatus', { method: 'GET', params: { id: t.tenantId }, query: 'x=1' })).status).toBe(400);
+  });
+});
