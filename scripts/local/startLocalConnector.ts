@@ -21,6 +21,7 @@ import { DEMO_SHARED_MAILBOX, GraphSandbox, demoCompany, seedDemoMailboxes } fro
 import { PhonebookOptionsSchema } from '../../shared/features/contacts/phonebookOptions';
 import { PersonalContactsOptionsSchema } from '../../shared/features/contacts/personalContactsOptions';
 import { PhotoSyncOptionsSchema } from '../../shared/features/photos/photosOptions';
+import { PresenceOptionsSchema } from '../../shared/features/presence/presenceOptions';
 import { PortSipSandbox } from '../../sandbox/portsip';
 import { ThreeCxSandbox } from '../../sandbox/threecx';
 import { LocalHttpHost } from '../../shared/platform/local/LocalHttpHost';
@@ -160,6 +161,8 @@ async function startSequence(
     log('notify    off (set PUBLIC_BASE_URL to a public https URL); changes arrive with the scheduled reconcile');
   }
 
+  // Presence polling (on in the PortSIP demo) starts with the next cycle slot; the timer below keeps it alive.
+  await ensureAllPresencePolling(services, new Date(), logger.with({ feature: 'presence' }));
   const schedule = setInterval(() => {
     void enqueueDueReconciles(services, new Date(), logger.with({ feature: 'scheduledSync' }));
     void ensureAllPresencePolling(services, new Date(), logger.with({ feature: 'presence' }));
@@ -200,6 +203,7 @@ async function startSandboxes(
   const demo = demoCompany();
   graph.seed(demo.users, demo.groups);
   seedDemoMailboxes(graph, demo.users);
+  seedDemoPresence(graph, demo.users);
   const endpoints = {
     graphBaseUrl: graph.baseUrl,
     graphToken: graph.token,
@@ -220,6 +224,7 @@ async function startSandboxes(
     phonebook: PhonebookOptionsSchema.parse({ enabled: true, sharedMailboxes: [DEMO_SHARED_MAILBOX] }),
     personalContacts: PersonalContactsOptionsSchema.parse({ enabled: portsip }),
     photos: PhotoSyncOptionsSchema.parse({ enabled: portsip }),
+    presence: PresenceOptionsSchema.parse({ enabled: portsip }),
   };
   const existing = await services.tenants.get('demo');
   if (existing) await services.tenants.replace('demo', config);
@@ -232,13 +237,17 @@ async function startSandboxes(
   await services.contactLinks.deleteAllForTenant('demo');
   await services.contactSources.deleteAllForTenant('demo');
   await services.photoStates.deleteAllForTenant('demo');
+  await services.presenceStates.deleteAllForTenant('demo');
+  await services.presenceHistory.deleteAllForTenant('demo');
+  await services.presenceCycles.delete('demo');
   await services.portalPasswords?.deleteAllForTenant('demo');
   await services.deltaStates.clearTenant('demo');
   await forgetTenantSubscriptions(services, 'demo');
   log(
     `graph     sandbox tenant "Contoso Demo" with ${demo.users.length} ` +
       `users, ${demo.groups.length} groups and the shared mailbox ${DEMO_SHARED_MAILBOX} on ${graph.baseUrl} ` +
-      `(edit users: ${graph.baseUrl}/_sandbox/users, groups: ${graph.baseUrl}/_sandbox/groups, contacts: ${graph.baseUrl}/_sandbox/mailboxes/{address}/contacts)`,
+      `(edit users: ${graph.baseUrl}/_sandbox/users, groups: ${graph.baseUrl}/_sandbox/groups, contacts: ${graph.baseUrl}/_sandbox/mailboxes/{address}/contacts, ` +
+      `Teams presence: POST ${graph.baseUrl}/_sandbox/presence/{objectId})`,
   );
   log(`pbx       ${pbx.description}`);
 }
@@ -267,4 +276,17 @@ async function startSandboxPbx(kind: 'portsip' | '3cx', port: number) {
     description: `sandbox PortSIP on ${pbx.baseUrl} (domain ${pbx.credentials.domain}; look inside: ${pbx.baseUrl}/_sandbox)`,
     stop: () => pbx.stop(),
   };
+}
+
+/** A few demo users are not offline in Teams, so the first presence cycles show DND and away on the PBX. */
+function seedDemoPresence(graph: GraphSandbox, users: readonly { id: string }[]): void {
+  const states = [
+    ['DoNotDisturb', 'Presenting'],
+    ['Busy', 'InACall'],
+    ['Away', 'Away'],
+    ['Available', 'Available'],
+  ] as const;
+  graph.setPresences(
+    users.slice(0, states.length).map((user, k) => ({ userId: user.id, availability: states[k]![0], activity: states[k]![1] })),
+  );
 }

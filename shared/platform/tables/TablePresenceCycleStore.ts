@@ -68,6 +68,10 @@ export class TablePresenceCycleStore implements PresenceCycleStore {
       if (isAppError(err, 'CONFLICT') || isAppError(err, 'PRECONDITION_FAILED')) {
         throw new AppError('PRECONDITION_FAILED', `${what} was changed by another job`, { cause: err });
       }
+      // A replace of a row deleted since it was read (the tenant removed) is stale too, not a failure.
+      if (state.etag && isAppError(err, 'NOT_FOUND')) {
+        throw new AppError('PRECONDITION_FAILED', `${what} was deleted by another job`, { cause: err });
+      }
       throw err;
     }
   }

@@ -38,7 +38,9 @@ export class TablePresenceStateStore implements PresenceStateStore {
     if (afterUserId !== undefined) filter += odata` and RowKey gt ${userKeyOf(afterUserId)}`;
     if (throughUserId !== undefined) filter += odata` and RowKey le ${userKeyOf(throughUserId)}`;
     const records: PresenceRecord[] = [];
-    for await (const row of listRows(this.table, filter, what, { select: COLUMNS })) records.push(toRecord(row, what));
+    for await (const row of listRows(this.table, filter, what, { select: COLUMNS })) {
+      records.push(toRecord(row, `presence record ${tenantId}/${String(row.rowKey)}`));
+    }
     return records;
   }
 
