@@ -7,7 +7,7 @@ import { loadAppSettings } from '../../shared/config/AppSettings';
 import { InProcessJobQueue } from '../../shared/platform/queue/InProcessJobQueue';
 import { createServices } from '../../shared/app/createServices';
 import { enqueueDueReconciles } from '../../shared/app/enqueueDueReconciles';
-import { ensureAllPresencePolling } from '../../shared/app/presenceChain';
+import { ensureAllPolling } from '../../shared/app/pollingChain';
 import { setServices } from '../../shared/app/getServices';
 import { processJob } from '../../shared/app/processJob';
 import { type Services } from '../../shared/app/Services';
@@ -162,10 +162,10 @@ async function startSequence(
   }
 
   // Presence polling (on in the PortSIP demo) starts with the next cycle slot; the timer below keeps it alive.
-  await ensureAllPresencePolling(services, new Date(), logger.with({ feature: 'presence' }));
+  await ensureAllPolling(services, new Date(), logger.with({ feature: 'presence' }));
   const schedule = setInterval(() => {
     void enqueueDueReconciles(services, new Date(), logger.with({ feature: 'scheduledSync' }));
-    void ensureAllPresencePolling(services, new Date(), logger.with({ feature: 'presence' }));
+    void ensureAllPolling(services, new Date(), logger.with({ feature: 'presence' }));
   }, 60_000);
   const renewals = setInterval(
     () => void enqueueAllSubscriptionMaintenance(services, new Date(), logger.with({ feature: 'renewSubscriptions' })),
@@ -239,7 +239,7 @@ async function startSandboxes(
   await services.photoStates.deleteAllForTenant('demo');
   await services.presenceStates.deleteAllForTenant('demo');
   await services.presenceHistory.deleteAllForTenant('demo');
-  await services.presenceCycles.delete('demo');
+  await services.pollCycles.deleteAllForTenant('demo');
   await services.portalPasswords?.deleteAllForTenant('demo');
   await services.deltaStates.clearTenant('demo');
   await forgetTenantSubscriptions(services, 'demo');

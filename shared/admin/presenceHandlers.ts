@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
-import { presenceOptionsOf, presenceSlotStart } from '../app/presenceChain';
+import { activePollingOf } from '../app/pollingChain';
 import { type Services } from '../app/Services';
 import { guid } from '../config/guid';
 import { AppError } from '../core/errors/AppError';
@@ -9,7 +9,7 @@ import { describeNoUserAccess } from '../engine/actAsUser';
 import { type NoUserAccessReason } from '../pbx/ports/PortalPasswords';
 import { allowOnlyQuery, tenantIdParam } from './pathParams';
 
-export type PresenceStatusDeps = Pick<Services, 'tenants' | 'features' | 'links' | 'presenceStates' | 'presenceHistory' | 'presenceCycles'>;
+export type PresenceStatusDeps = Pick<Services, 'tenants' | 'features' | 'links' | 'presenceStates' | 'presenceHistory' | 'pollCycles'>;
 
 /** Users listed by name in the tenant view, per reason (the counts cover everyone). */
 const LISTED_LIMITED_USERS = 50;
@@ -24,8 +24,9 @@ export async function getPresenceStatus(deps: PresenceStatusDeps, request: HttpR
   allowOnlyQuery(request, []);
   const tenant = await deps.tenants.get(id);
   if (!tenant) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
-  const options = presenceOptionsOf(deps, tenant);
-  const cycle = await deps.presenceCycles.get(id);
+  const polling = activePollingOf(deps, tenant).find(({ feature }) => feature.manifest.name === 'presence');
+  const options = tenant.config.presence;
+  const cycle = await deps.pollCycles.get(id, 'presence');
   const limitedCounts: Partial<Record<NoUserAccessReason, number>> = {};
   const limitedUsers: { objectId: string; reason: NoUserAccessReason; message: string }[] = [];
   let held = 0;
@@ -42,8 +43,8 @@ export async function getPresenceStatus(deps: PresenceStatusDeps, request: HttpR
     }
   }
   return json(200, {
-    polling: options ? 'on' : 'off',
-    ...(options ? { pollSeconds: options.pollSeconds, reassertMinutes: options.reassertMinutes } : {}),
+    polling: polling ? 'on' : 'off',
+    ...(polling ? { pollSeconds: options.pollSeconds, reassertMinutes: options.reassertMinutes } : {}),
     lastCycle: cycle
       ? {
           startedAt: cycle.startedAt,
@@ -52,7 +53,7 @@ export async function getPresenceStatus(deps: PresenceStatusDeps, request: HttpR
           lastError: cycle.lastError ?? null,
         }
       : null,
-    nextCycleAt: options && cycle ? presenceSlotStart(cycle.slot + 1, options).toISOString() : null,
+    nextCycleAt: polling && cycle ? new Date((cycle.slot + 1) * polling.periodMs).toISOString() : null,
     heldByHand: held,
     limited: { counts: limitedCounts, users: limitedUsers },
   });

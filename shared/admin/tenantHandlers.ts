@@ -10,7 +10,7 @@ import { redactSecrets, restoreRedactedSecrets } from './redactSecrets';
 import { type IfMatch, matchingEtag, parseIfMatch } from '../core/http/ifMatch';
 import { ensureError } from '../core/errors/ensureError';
 import { type EnqueueSubscriptionMaintenanceDeps, enqueueSubscriptionMaintenance } from '../app/enqueueSubscriptionMaintenance';
-import { ensurePresencePolling } from '../app/presenceChain';
+import { ensurePolling } from '../app/pollingChain';
 import { type SubscriptionUpkeepDeps, TenantSubscriptions } from '../subscriptions/TenantSubscriptions';
 import { type ForgetTenantSubscriptionsDeps, forgetTenantSubscriptions } from '../subscriptions/forgetTenantSubscriptions';
 import { Logger } from '../core/logging/Logger';
@@ -84,7 +84,7 @@ function writeCondition(id: string, tenant: TenantRecord | 'invalid', ifMatch: I
  * schemaVersion is today's shape; an older version is migrated; a newer one is refused (422).
  */
 export async function putTenant(
-  deps: Pick<Services, 'tenants' | 'secrets' | 'certificates' | 'credentialStates' | 'features' | 'presenceCycles'> &
+  deps: Pick<Services, 'tenants' | 'secrets' | 'certificates' | 'credentialStates' | 'features' | 'pollCycles'> &
     EnqueueSubscriptionMaintenanceDeps,
   request: HttpRequest,
 ): Promise<HttpResponseInit> {
@@ -102,7 +102,7 @@ export async function putTenant(
     await forgetTenantGraphCredential(deps, id);
     const created = await deps.tenants.create(id, restoreRedactedSecrets(body, undefined));
     await enqueueSubscriptionMaintenance(deps, id, created.etag, 'manual');
-    await ensurePresencePolling(deps, created, 'manual', new Date());
+    await ensurePolling(deps, created, 'manual', new Date());
     return json(201, view(created), { etag: created.etag, location: `/api/tenants/${id}` });
   }
   const condition = writeCondition(id, existing, ifMatch);
@@ -111,8 +111,8 @@ export async function putTenant(
   const replaced = await deps.tenants.replace(id, config, condition);
   // Subscriptions follow the new options (created, or removed when the tenant or its user sync is off).
   await enqueueSubscriptionMaintenance(deps, id, replaced.etag, 'manual');
-  // Presence polling starts as soon as it is turned on (its chain stops by itself when turned off).
-  await ensurePresencePolling(deps, replaced, 'manual', new Date());
+  // Polling (presence) starts as soon as it is turned on (its chain stops by itself when turned off).
+  await ensurePolling(deps, replaced, 'manual', new Date());
   return json(200, view(replaced), { etag: replaced.etag });
 }
 
@@ -182,7 +182,7 @@ export async function deleteTenant(deps: DeleteTenantDeps, request: HttpRequest,
   await deps.photoStates.deleteAllForTenant(id);
   await deps.presenceStates.deleteAllForTenant(id);
   await deps.presenceHistory.deleteAllForTenant(id);
-  await deps.presenceCycles.delete(id);
+  await deps.pollCycles.deleteAllForTenant(id);
   // The users' kept portal passwords and the tenant's data keys that encrypt them.
   await deps.portalPasswords?.deleteAllForTenant(id);
   return { status: 204 };

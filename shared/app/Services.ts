@@ -73,7 +73,7 @@ export type TenantStateStoreName =
   | 'photoStates'
   | 'presenceStates'
   | 'presenceHistory'
-  | 'presenceCycles';
+  | 'pollCycles';
 
 /** Everything a function needs, built once per process (composition root: createServices). */
 export interface Services extends TableStores {

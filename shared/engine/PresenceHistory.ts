@@ -1,5 +1,4 @@
-import { type PresenceChangeReason } from '../features/presence/arbitratePresence';
-import { type PresenceSource, type PresenceWriteMode } from '../features/presence/PresenceRecord';
+import { type PresenceChangeReason, type PresenceSource, type PresenceWriteMode } from './PresenceRecord';
 import { type PbxPresenceChanges } from '../pbx/ports/PbxPresenceChanges';
 import { type PbxPresenceReading } from '../pbx/ports/PbxPresenceState';
 import { type NoUserAccessReason } from '../pbx/ports/PortalPasswords';

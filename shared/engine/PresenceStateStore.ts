@@ -1,4 +1,4 @@
-import { type PresenceRecord } from '../features/presence/PresenceRecord';
+import { type PresenceRecord } from './PresenceRecord';
 
 /**
  * Port: the presence feature's per-user records (Table Storage, partition = tenant, row = the user's object id

@@ -11,6 +11,7 @@ import { type DirectoryReader } from '../graph/DirectoryReader';
 import { type PbxClient } from '../pbx/ports/PbxClient';
 import { type PbxProfile } from '../pbx/ports/PbxProfile';
 import { type FeatureManifest } from './FeatureManifest';
+import { type FeaturePolling } from './FeaturePolling';
 import { type RunChangeRecorder } from '../engine/RunChangeRecorder';
 import { type GroupLinkStore } from '../engine/GroupLinkStore';
 import { type GroupMembershipStore } from '../engine/GroupMembershipStore';
@@ -129,6 +130,8 @@ export interface Feature<Options = unknown> {
    * decides from the batch and its options; the engine queues the run after the other feature's run.
    */
   onLinkEvents?(batch: LinkEventBatch, options: Options): LinkEventReaction | undefined;
+  /** Present for a feature that polls its source on a period (a chain of poll jobs per tenant: FeaturePolling). */
+  polling?: FeaturePolling<Options> | undefined;
   /** One run (or, with dryRun, its preview: nothing written anywhere). */
   sync(context: FeatureContext<Options>, request: { mode: 'full' | 'delta'; dryRun: boolean }): Promise<FeatureRunResult>;
 }

@@ -53,8 +53,8 @@ export const SubscriptionJobSchema = z
   });
 export type SubscriptionJob = z.infer<typeof SubscriptionJobSchema>;
 
-/** A synced user as a presence batch carries it (the batch job reads no links). */
-const PresenceBatchUserSchema = z
+/** A synced user as a poll batch carries it (the batch job reads no links). */
+const PollBatchUserSchema = z
   .object({
     objectId: z.string().min(1).max(64),
     pbxUserId: z.string().min(1).max(128),
@@ -65,34 +65,36 @@ const PresenceBatchUserSchema = z
   .strict();
 
 /**
- * Teams presence polling, a chain of jobs per tenant in its realtime lane. A cycle job (no `batch`) lists the
- * synced users, queues its batches spread across the cycle and the next cycle; a batch job polls ≤ 650 users.
- * `slot` = ⌊epoch ms / poll period⌋ names the cycle: message ids and the stored slot keep one chain.
+ * Polling by a feature whose source has no app-only notifications (Teams presence): a chain of jobs per tenant
+ * and feature in the feature's lane. A cycle job (no `batch`) queues the next cycle and the batches the feature
+ * plans; a batch job polls its users. `slot` = ⌊epoch ms / poll period⌋ names the cycle: message ids and the
+ * stored slot keep one chain.
  */
-export const PresenceJobSchema = z
+export const PollJobSchema = z
   .object({
     ...JobBase,
-    kind: z.literal('presence'),
+    kind: z.literal('poll'),
+    feature: FeatureNameSchema,
     slot: z.number().int().min(0),
     batch: z
       .object({
         index: z.number().int().min(0),
         count: z.number().int().min(1),
-        /** The batch owns the presence records after this id (exclusive) through `through` (inclusive). */
+        /** The batch owns the feature's per-user records after this key (exclusive) through `through` (inclusive). */
         after: z.string().min(1).max(64).optional(),
         through: z.string().min(1).max(64).optional(),
         reassert: z.boolean(),
-        users: z.array(PresenceBatchUserSchema).min(1).max(650),
+        /** At most one Graph call's worth (650 ids); empty for a batch that only removes records. */
+        users: z.array(PollBatchUserSchema).max(650),
       })
       .strict()
       .optional(),
   })
-  .strict()
-  .refine((job) => job.lane === 'realtime', { message: 'presence jobs run in the realtime lane', path: ['lane'] });
-export type PresenceJob = z.infer<typeof PresenceJobSchema>;
+  .strict();
+export type PollJob = z.infer<typeof PollJobSchema>;
 
 /** One queue message. */
-export const SyncJobSchema = z.discriminatedUnion('kind', [FeatureSyncJobSchema, SubscriptionJobSchema, PresenceJobSchema]);
+export const SyncJobSchema = z.discriminatedUnion('kind', [FeatureSyncJobSchema, SubscriptionJobSchema, PollJobSchema]);
 export type SyncJob = z.infer<typeof SyncJobSchema>;
 
 /** The queue session of a job: its tenant and lane. */

@@ -1,19 +1,13 @@
 import { type PbxPresenceChanges } from '../../pbx/ports/PbxPresenceChanges';
+import { type PresenceChangeReason } from '../../engine/PresenceRecord';
 import { type PbxPresenceReading, type PbxPresenceState } from '../../pbx/ports/PbxPresenceState';
-import { type AppliedPresence, type AppliedTarget, PRESENCE_SOURCES, type PresenceWish, type PresenceWriteMode } from './PresenceRecord';
-
-/** Why the arbiter wrote (or chose not to write); each lands in the user's presence history. */
-export type PresenceChangeReason =
-  /** A source asked for a status the PBX did not show. */
-  | 'set'
-  /** The PBX no longer showed what the connector set while the same source still asks for it (a lost write). */
-  | 'reasserted'
-  /** The source that set the status ended and nobody had changed it since: the status from before is back. */
-  | 'restored'
-  /** The source that set the status ended, but the PBX had been changed since: left as it is. */
-  | 'changedByHand'
-  /** The PBX shows a long-away status set by hand (business trip, lunch), which wins over every source. */
-  | 'heldByPbx';
+import {
+  type AppliedPresence,
+  type AppliedTarget,
+  PRESENCE_SOURCES,
+  type PresenceWish,
+  type PresenceWriteMode,
+} from '../../engine/PresenceRecord';
 
 export interface PresenceArbiterInput {
   /** Every source's current wish (order does not matter: precedence is PRESENCE_SOURCES). */

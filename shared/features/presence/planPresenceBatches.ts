@@ -1,24 +1,12 @@
 import { type LinkedUser } from '../../engine/LinkedUsers';
 import { MAX_PRESENCE_IDS_PER_CALL } from '../../graph/PresenceReader';
+import { type PollBatchPlan } from '../FeaturePolling';
 import { type PresenceOptions } from './presenceOptions';
-
-/** One planned batch of a presence cycle. */
-export interface PlannedPresenceBatch {
-  index: number;
-  /** When its job should run: spread evenly across the cycle from the slot's start. */
-  startsAt: Date;
-  /** Presence records after this key (exclusive) belong to the batch; undefined: from the first. */
-  after: string | undefined;
-  /** …through this key (inclusive); undefined: to the last. */
-  through: string | undefined;
-  reassert: boolean;
-  users: LinkedUser[];
-}
 
 /**
  * A cycle's batches: the synced users sorted by lower-case object id in runs of at most 650 (one Graph call
  * each, ⌈users / 650⌉ in all), spread evenly across the poll period so Graph sees a steady trickle rather than a
- * burst. Key ranges cover every possible id, so a record of a user no longer synced falls in some batch, which
+ * burst. Key ranges cover every possible id (with nobody synced, one empty batch covers them all), so a record of a user no longer synced falls in some batch, which
  * removes it. Each batch re-asserts once every reassertMinutes, the batches of a tenant on different cycles so
  * the PBX reads of re-assertion spread too.
  */
@@ -26,10 +14,11 @@ export function planPresenceBatches(
   users: readonly LinkedUser[],
   slot: number,
   options: Pick<PresenceOptions, 'pollSeconds' | 'reassertMinutes'>,
-): PlannedPresenceBatch[] {
+): PollBatchPlan[] {
   const keyOf = (user: LinkedUser) => user.objectId.toLowerCase();
   const sorted = [...users].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
-  const count = Math.ceil(sorted.length / MAX_PRESENCE_IDS_PER_CALL);
+  // Nobody synced: one empty batch still runs, to remove the records of users who were.
+  const count = Math.max(1, Math.ceil(sorted.length / MAX_PRESENCE_IDS_PER_CALL));
   const period = options.pollSeconds * 1000;
   const reassertEvery = Math.max(1, Math.round((options.reassertMinutes * 60) / options.pollSeconds));
   return Array.from({ length: count }, (_, index) => {

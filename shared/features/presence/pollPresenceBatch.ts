@@ -1,11 +1,11 @@
 import { ensureError } from '../../core/errors/ensureError';
-import { type Logger } from '../../core/logging/Logger';
 import { actAsUser } from '../../engine/actAsUser';
 import { type LinkedUser } from '../../engine/LinkedUsers';
-import { type PresenceChangeEntry, type PresenceHistory } from '../../engine/PresenceHistory';
-import { type PresenceStateStore } from '../../engine/PresenceStateStore';
+import { type PresenceChangeEntry } from '../../engine/PresenceHistory';
+import { requirePort } from '../../engine/requirePort';
+import { type FeatureContext } from '../Feature';
+import { type PollBatchOutcome, type PollBatchRequest } from '../FeaturePolling';
 import { runWithConcurrency } from '../../engine/runWithConcurrency';
-import { type PresenceReader } from '../../graph/PresenceReader';
 import { type TeamsPresence } from '../../graph/TeamsPresence';
 import { type PbxAccount } from '../../pbx/ports/PbxAccount';
 import { type PbxPortalAccess } from '../../pbx/ports/PbxPortalAccess';
@@ -16,53 +16,13 @@ import { type PresenceDecision, arbitratePresence } from './arbitratePresence';
 import { mapTeamsPresence } from './mapTeamsPresence';
 import { needsPbxCheck } from './needsPbxCheck';
 import { type PresenceOptions } from './presenceOptions';
-import { type PresenceRecord, type PresenceWish, type PresenceWriteMode } from './PresenceRecord';
+import { type PresenceRecord, type PresenceWish, type PresenceWriteMode } from '../../engine/PresenceRecord';
 
-/** What polling one batch needs: the tenant's readers and writers, its stores, its options. */
-export interface PresenceBatchDeps {
-  tenantId: string;
-  options: PresenceOptions;
-  presenceReader: PresenceReader;
-  pbxPresence: PbxPresence;
-  /** Present when the adapter sets a status as the user (PortSIP with kept portal passwords). */
-  portalAccess?: PbxPortalAccess | undefined;
-  manageUserPasswords: boolean;
-  presenceStates: PresenceStateStore;
-  presenceHistory: PresenceHistory;
-  /** PBX requests in flight (the PBX client rate-limits on top). */
-  concurrency: number;
-  log: Logger;
-  now: () => Date;
-}
-
-/** One batch: at most 650 synced users, and the key range of presence records it owns. */
-export interface PresenceBatch {
-  /** Sorted by lower-case object id. */
-  users: readonly LinkedUser[];
-  /** Records with keys after this (exclusive) belong to the batch; undefined: from the first. */
-  after: string | undefined;
-  /** …through this (inclusive); undefined: to the last. */
-  through: string | undefined;
-  /** Re-assert: read back every status the connector holds the PBX to, and write again what drifted. */
-  reassert: boolean;
-  /** Decide, write nothing (a dry run). */
-  dryRun: boolean;
-}
-
-/** What a batch did. */
-export interface PresenceBatchOutcome {
-  users: number;
-  graphCalls: number;
-  /** Users whose Teams presence changed since the last poll. */
-  changed: number;
-  /** Users whose PBX status was written. */
-  pbxWrites: number;
-  /** Users written with the admin DND switch only, and why. */
+/** What a presence batch did; `entries` are its decisions (what a dry run would have done). */
+export interface PresenceBatchOutcome extends PollBatchOutcome {
   limited: { userId: string; reason: NoUserAccessReason }[];
   /** Users whose PBX shows business trip or lunch set by hand. */
   held: number;
-  failed: { userId: string; message: string }[];
-  /** Every decision recorded in the history (what a dry run would have done). */
   entries: PresenceChangeEntry[];
 }
 
@@ -75,7 +35,12 @@ const UNKNOWN = { availability: 'PresenceUnknown', activity: 'PresenceUnknown' }
  * what it can and the user is reported as limited. One user's failure leaves their record as it was, so the
  * next cycle tries again; nothing is lost.
  */
-export async function pollPresenceBatch(deps: PresenceBatchDeps, batch: PresenceBatch): Promise<PresenceBatchOutcome> {
+export async function pollPresenceBatch(context: FeatureContext<PresenceOptions>, batch: PollBatchRequest): Promise<PresenceBatchOutcome> {
+  const deps = {
+    ...context,
+    pbxPresence: requirePort(context.pbxPresence, 'presence', context.pbxProfile.productName),
+    portalAccess: context.pbxPortalAccess,
+  };
   const outcome: PresenceBatchOutcome = {
     users: batch.users.length,
     graphCalls: 0,
@@ -119,9 +84,11 @@ export async function pollPresenceBatch(deps: PresenceBatchDeps, batch: Presence
 }
 
 /** One user's poll; the record to store, or undefined when nothing about them changed. */
+type BatchDeps = FeatureContext<PresenceOptions> & { pbxPresence: PbxPresence; portalAccess: PbxPortalAccess | undefined };
+
 async function pollUser(
-  deps: PresenceBatchDeps,
-  batch: PresenceBatch,
+  deps: BatchDeps,
+  batch: PollBatchRequest,
   outcome: PresenceBatchOutcome,
   user: LinkedUser,
   record: PresenceRecord | undefined,
@@ -133,7 +100,7 @@ async function pollUser(
   const wishChanged = !record?.teams || mapTeamsPresence(deps.options.rules, record.teams.availability, record.teams.activity) !== target;
   if (teamsChanged) outcome.changed += 1;
   const wishes: PresenceWish[] = [{ source: 'teams', target, detail: `Teams ${teams.availability} / ${teams.activity} → ${target}` }];
-  const now = deps.now().toISOString();
+  const now = batch.now.toISOString();
   if (!needsPbxCheck(record, wishes, { wishChanged, reassert: batch.reassert })) {
     return teamsChanged ? { ...record, userId: user.objectId, teams, updatedAt: now } : undefined;
   }

@@ -18,27 +18,12 @@ export async function runPresenceSync(
   context: FeatureContext<PresenceOptions>,
   request: { mode: 'full' | 'delta'; dryRun: boolean },
 ): Promise<FeatureRunResult> {
-  const pbxPresence = requirePort(context.pbxPresence, 'presence', context.pbxProfile.productName);
   const result = startFeatureRunResult({ ...request, mode: 'full' });
   const counted = countRunRequests(context.presenceReader, context.pbx);
+  requirePort(context.pbxPresence, 'presence', context.pbxProfile.productName);
   const batches = planPresenceBatches(await context.linkedUsers.list(), 0, context.options);
   for (const batch of batches) {
-    const outcome = await pollPresenceBatch(
-      {
-        tenantId: context.tenantId,
-        options: context.options,
-        presenceReader: context.presenceReader,
-        pbxPresence,
-        portalAccess: context.pbxPortalAccess,
-        manageUserPasswords: context.manageUserPasswords,
-        presenceStates: context.presenceStates,
-        presenceHistory: context.presenceHistory,
-        concurrency: context.concurrency,
-        log: context.log,
-        now: () => new Date(),
-      },
-      { users: batch.users, after: batch.after, through: batch.through, reassert: true, dryRun: request.dryRun },
-    );
+    const outcome = await pollPresenceBatch(context, { ...batch, reassert: true, dryRun: request.dryRun, now: new Date() });
     result.pages += outcome.graphCalls;
     result.itemsRead += outcome.users;
     // A dry run writes nothing: what it would have written are its decisions that change the PBX.

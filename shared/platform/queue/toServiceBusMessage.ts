@@ -35,7 +35,7 @@ function applicationPropertiesOf(job: SyncJob): Record<string, string | number> 
       return { feature: job.feature, mode: job.mode };
     case 'subscriptions':
       return { action: job.action };
-    case 'presence':
-      return { feature: 'presence', slot: job.slot, ...(job.batch ? { batch: job.batch.index } : {}) };
+    case 'poll':
+      return { feature: job.feature, slot: job.slot, ...(job.batch ? { batch: job.batch.index } : {}) };
   }
 }

@@ -2,8 +2,8 @@ import { type TableClient, type TransactionAction, odata } from '@azure/data-tab
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { type PresenceChangeEntry, type PresenceHistory } from '../../engine/PresenceHistory';
-import { NoUserAccessReasonSchema, PbxPresenceFieldsSchema, PbxPresenceReadingSchema } from '../../features/presence/presenceRecordSchemas';
-import { PRESENCE_SOURCES } from '../../features/presence/PresenceRecord';
+import { NoUserAccessReasonSchema, PbxPresenceFieldsSchema, PbxPresenceReadingSchema } from '../../engine/presenceRecordSchemas';
+import { PRESENCE_SOURCES } from '../../engine/PresenceRecord';
 import { checkedKeyPart } from './checkedKeyPart';
 import { deletePartitionsUnder, deleteRowsIfExist } from './deleteRowsIfExist';
 import { jsonColumn } from './jsonColumn';

@@ -1,13 +1,8 @@
 import { type TableClient, type TransactionAction, odata } from '@azure/data-tables';
 import { z } from 'zod';
 import { type PresenceStateStore } from '../../engine/PresenceStateStore';
-import { type PresenceRecord } from '../../features/presence/PresenceRecord';
-import {
-  AppliedPresenceSchema,
-  HeldBySchema,
-  NoUserAccessReasonSchema,
-  TeamsObservationSchema,
-} from '../../features/presence/presenceRecordSchemas';
+import { type PresenceRecord } from '../../engine/PresenceRecord';
+import { AppliedPresenceSchema, HeldBySchema, NoUserAccessReasonSchema, TeamsObservationSchema } from '../../engine/presenceRecordSchemas';
 import { checkedKeyPart } from './checkedKeyPart';
 import { deletePartition, deleteRowsIfExist } from './deleteRowsIfExist';
 import { findEntity } from './findEntity';

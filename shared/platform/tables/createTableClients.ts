@@ -38,7 +38,7 @@ const TABLE_NAMES = {
   photoStates: 'photostates',
   presenceStates: 'presencestates',
   presenceHistory: 'presencehistory',
-  presenceCycles: 'presencecycles',
+  pollCycles: 'pollcycles',
 } as const;
 
 export type TableClients = Record<keyof typeof TABLE_NAMES, TableClient>;

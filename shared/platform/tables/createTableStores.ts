@@ -45,10 +45,10 @@ import { type PhotoStateStore } from '../../engine/PhotoStateStore';
 import { TablePhotoStateStore } from './TablePhotoStateStore';
 import { TablePresenceStateStore } from './TablePresenceStateStore';
 import { TablePresenceHistory } from './TablePresenceHistory';
-import { TablePresenceCycleStore } from './TablePresenceCycleStore';
+import { TablePollCycleStore } from './TablePollCycleStore';
 import { type PresenceStateStore } from '../../engine/PresenceStateStore';
 import { type PresenceHistory } from '../../engine/PresenceHistory';
-import { type PresenceCycleStore } from '../../engine/PresenceCycleStore';
+import { type PollCycleStore } from '../../engine/PollCycleStore';
 
 export interface TableStores {
   tenants: TenantStore;
@@ -87,8 +87,8 @@ export interface TableStores {
   presenceStates: PresenceStateStore;
   /** Every status decision per user, newest first (the admin API shows it). */
   presenceHistory: PresenceHistory;
-  /** Each tenant's presence polling: the chain's last slot and the last cycle's result. */
-  presenceCycles: PresenceCycleStore;
+  /** Each tenant's polling per polling feature (presence): the chain's last slot and the last cycle's result. */
+  pollCycles: PollCycleStore;
   /** Portal passwords of the users the connector created (envelope encryption); only with a key wrapper. */
   portalPasswords?: PortalPasswordStore | undefined;
 }
@@ -127,7 +127,7 @@ export async function createTableStores(options: TableStorageOptions, keys?: Por
     photoStates: new TablePhotoStateStore(tables.photoStates),
     presenceStates: new TablePresenceStateStore(tables.presenceStates),
     presenceHistory: new TablePresenceHistory(tables.presenceHistory),
-    presenceCycles: new TablePresenceCycleStore(tables.presenceCycles),
+    pollCycles: new TablePollCycleStore(tables.pollCycles),
     ...(keys
       ? {
           portalPasswords: new TablePortalPasswordStore(

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { processJob } from '../../../../shared/app/processJob';
-import { processPresenceJob } from '../../../../shared/app/processPresenceJob';
-import { ensurePresencePolling } from '../../../../shared/app/presenceChain';
+import { processPollJob } from '../../../../shared/app/processPollJob';
+import { ensurePolling } from '../../../../shared/app/pollingChain';
 import { requestSync } from '../../../../shared/app/requestSync';
-import { type PresenceJob, type SyncJob } from '../../../../shared/app/jobs/SyncJob';
+import { type PollJob, type SyncJob } from '../../../../shared/app/jobs/SyncJob';
 import { Logger } from '../../../../shared/core/logging/Logger';
 import { PresenceOptionsSchema } from '../../../../shared/features/presence/presenceOptions';
 import { type EnqueueOptions, type JobQueue } from '../../../../shared/platform/queue/JobQueue';
@@ -53,13 +53,14 @@ async function setup(count: number, users: Record<string, unknown> = {}, presenc
     tenant.etag,
   );
   const queue = new RecordingQueue();
-  const deps: Parameters<typeof processPresenceJob>[0] & typeof services = { ...services, queue } as never;
+  const deps: Parameters<typeof processPollJob>[0] & typeof services = { ...services, queue } as never;
   const pbxIdOf = async (n: number) => (await services.links.get(tenantId, numberedGuid(n)))!.pbxUserId!;
 
   /** One whole cycle: the cycle job, then every batch it queued. Returns what the cycle queued. */
   const cycle = async (slot: number) => {
-    const start: PresenceJob = {
-      kind: 'presence',
+    const start: PollJob = {
+      kind: 'poll',
+      feature: 'presence',
       jobId: `c${slot}`,
       tenantId,
       lane: 'realtime',
@@ -67,9 +68,9 @@ async function setup(count: number, users: Record<string, unknown> = {}, presenc
       requestedAt: new Date().toISOString(),
       slot,
     };
-    await processPresenceJob(deps, start, Logger.silent());
+    await processPollJob(deps, start, Logger.silent());
     const queued = queue.take();
-    for (const { job } of queued) if (job.kind === 'presence' && job.batch) await processPresenceJob(deps, job, Logger.silent());
+    for (const { job } of queued) if (job.kind === 'poll' && job.batch) await processPollJob(deps, job, Logger.silent());
     return queued;
   };
   const teams = (n: number, availability: TeamsAvailability, activity: TeamsActivity) =>
@@ -123,6 +124,25 @@ describe('Teams presence → PBX status over the sandboxes', () => {
         },
       ],
     });
+  });
+
+  it('forgets the record of a user who is no longer synced', async () => {
+    const t = await setup(2);
+    const [a, b] = t.ns as [number, number];
+    t.teams(a, 'Away', 'Away');
+    t.teams(b, 'Away', 'Away');
+    await t.cycle(BASE_SLOT + 1);
+    expect(await t.services.presenceStates.get(t.tenantId, numberedGuid(b))).toBeDefined();
+    await t.services.links.delete(t.tenantId, numberedGuid(b));
+    await t.cycle(BASE_SLOT + 2);
+    expect(await t.services.presenceStates.get(t.tenantId, numberedGuid(b))).toBeUndefined();
+    expect(await t.services.presenceStates.get(t.tenantId, numberedGuid(a))).toBeDefined();
+    // Nobody synced any more: one empty batch, no Graph call, and the last record goes too.
+    await t.services.links.delete(t.tenantId, numberedGuid(a));
+    const calls = sandboxes.graph.presenceStats().calls;
+    await t.cycle(BASE_SLOT + 3);
+    expect(sandboxes.graph.presenceStats().calls).toBe(calls);
+    expect(await t.services.presenceStates.listRange(t.tenantId, undefined, undefined)).toEqual([]);
   });
 
   it('leaves a business trip set by hand on the PBX untouched, and records why', async () => {
@@ -202,16 +222,16 @@ describe('Teams presence → PBX status over the sandboxes', () => {
     expect(
       queued.map(({ job, options }) => ({ id: options.messageId, kind: job.kind, at: options.scheduledEnqueueTime?.getTime() })),
     ).toEqual([
-      { id: `presence:${t.tenantId}:${slot + 1}`, kind: 'presence', at: (slot + 1) * period },
+      { id: `poll:${t.tenantId}:presence:${slot + 1}`, kind: 'poll', at: (slot + 1) * period },
       // The only batch starts with the cycle: at once.
-      { id: `presence:${t.tenantId}:${slot}:0`, kind: 'presence', at: undefined },
+      { id: `poll:${t.tenantId}:presence:${slot}:0`, kind: 'poll', at: undefined },
     ]);
     // The same slot again (a second chain, a redelivery): nothing is queued, nothing polled.
     expect(await t.cycle(slot)).toEqual([]);
     // A cycle that runs late skips the slots it missed instead of catching up.
     t.deps.clock = () => new Date((slot + 7) * period + 10);
     const late = await t.cycle(slot + 1);
-    expect(late[0]!.options.messageId).toBe(`presence:${t.tenantId}:${slot + 8}`);
+    expect(late[0]!.options.messageId).toBe(`poll:${t.tenantId}:presence:${slot + 8}`);
   });
 
   it('stops polling for a disabled tenant and for presence turned off, and starts again when turned on', async () => {
@@ -225,7 +245,7 @@ describe('Teams presence → PBX status over the sandboxes', () => {
     expect(sandboxes.graph.presenceStats().calls).toBe(calls);
     expect((await t.pbx(a)).presence).toBe('ONLINE');
     tenant = (await t.services.tenants.get(t.tenantId))!;
-    expect(await ensurePresencePolling(t.deps, tenant, 'scheduled', new Date())).toBe(false);
+    expect(await ensurePolling(t.deps, tenant, 'scheduled', new Date())).toEqual([]);
 
     await t.services.tenants.replace(
       t.tenantId,
@@ -242,7 +262,7 @@ describe('Teams presence → PBX status over the sandboxes', () => {
       body: { ...tenant.config, presence: { ...tenant.config.presence, enabled: true } },
     });
     expect(put.status).toBe(200);
-    const started = t.queue.take().filter(({ job }) => job.kind === 'presence');
+    const started = t.queue.take().filter(({ job }) => job.kind === 'poll');
     expect(started).toHaveLength(1);
     const now = Date.now();
     expect(started[0]!.options.scheduledEnqueueTime!.getTime()).toBeGreaterThan(now - 1000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type PresenceRecord } from '../../../../shared/features/presence/PresenceRecord';
+import { type PresenceRecord } from '../../../../shared/engine/PresenceRecord';
 import { freshStores, rejection } from './storeTestTables';
 
 // Object ids as Graph may spell them; the store keys them in lower case.

@@ -49,7 +49,9 @@ describe('planPresenceBatches', () => {
     expect(reasserting(19)).toEqual([1]);
   });
 
-  it('plans nothing for nobody', () => {
-    expect(planPresenceBatches([], 1, OPTIONS)).toEqual([]);
+  it('plans one empty batch over every key for nobody, so the records of users who were synced go', () => {
+    expect(planPresenceBatches([], 1, OPTIONS)).toEqual([
+      { index: 0, startsAt: new Date(30_000), after: undefined, through: undefined, reassert: false, users: [] },
+    ]);
   });
 });

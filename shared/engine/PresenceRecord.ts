@@ -1,6 +1,6 @@
-import { type TeamsActivity, type TeamsAvailability } from '../../graph/TeamsPresence';
-import { type NoUserAccessReason } from '../../pbx/ports/PortalPasswords';
-import { type PbxPresenceReading, type PbxPresenceState } from '../../pbx/ports/PbxPresenceState';
+import { type TeamsActivity, type TeamsAvailability } from '../graph/TeamsPresence';
+import { type NoUserAccessReason } from '../pbx/ports/PortalPasswords';
+import { type PbxPresenceReading, type PbxPresenceState } from '../pbx/ports/PbxPresenceState';
 
 /**
  * Where a wish for a PBX status comes from, highest precedence first. A state set by hand on the PBX that
@@ -51,3 +51,16 @@ export interface PresenceRecord {
   /** The stored version (absent before the first write). */
   etag?: string | undefined;
 }
+
+/** Why the arbiter wrote (or chose not to write); each lands in the user's presence history. */
+export type PresenceChangeReason =
+  /** A source asked for a status the PBX did not show. */
+  | 'set'
+  /** The PBX no longer showed what the connector set while the same source still asks for it (a lost write). */
+  | 'reasserted'
+  /** The source that set the status ended and nobody had changed it since: the status from before is back. */
+  | 'restored'
+  /** The source that set the status ended, but the PBX had been changed since: left as it is. */
+  | 'changedByHand'
+  /** The PBX shows a long-away status set by hand (business trip, lunch), which wins over every source. */
+  | 'heldByPbx';

@@ -1,7 +1,8 @@
 import { type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { AppError, isAppError } from '../../core/errors/AppError';
-import { type PresenceCycleState, type PresenceCycleStore } from '../../engine/PresenceCycleStore';
+import { type PollCycleState, type PollCycleStore } from '../../engine/PollCycleStore';
+import { deletePartition } from './deleteRowsIfExist';
 import { checkedKeyPart } from './checkedKeyPart';
 import { deleteEntityIfExists } from './deleteEntityIfExists';
 import { etagOf } from './etagOf';
@@ -10,7 +11,6 @@ import { jsonColumn } from './jsonColumn';
 import { parseStoredRow } from './parseStoredRow';
 import { tableCall } from './tableCall';
 
-const ROW_KEY = 'cycle';
 const count = z.number().int().min(0);
 const StatsSchema = z
   .object({
@@ -33,25 +33,27 @@ const RowSchema = z.object({
   lastError: z.string().optional(),
   etag: z.string(),
 });
-const whatOf = (tenantId: string) => `presence cycle state of ${tenantId}`;
+const whatOf = (tenantId: string, feature: string) => `${feature} poll cycle state of ${tenantId}`;
+const tenantKeyOf = (tenantId: string) => checkedKeyPart(tenantId, 'tenant id');
+const featureKeyOf = (feature: string) => checkedKeyPart(feature, 'feature name');
 
-/** One row per tenant (partition = tenant id, row key `cycle`); conditional writes keep one chain of cycles. */
-export class TablePresenceCycleStore implements PresenceCycleStore {
+/** One row per tenant and feature (partition = tenant id, row key = feature); conditional writes keep one chain of cycles. */
+export class TablePollCycleStore implements PollCycleStore {
   constructor(private readonly table: TableClient) {}
 
-  async get(tenantId: string): Promise<PresenceCycleState | undefined> {
-    const what = whatOf(tenantId);
-    const row = await findEntity(this.table, checkedKeyPart(tenantId, 'tenant id'), ROW_KEY, what);
+  async get(tenantId: string, feature: string): Promise<PollCycleState | undefined> {
+    const what = whatOf(tenantId, feature);
+    const row = await findEntity(this.table, tenantKeyOf(tenantId), featureKeyOf(feature), what);
     if (!row) return undefined;
-    return { tenantId, ...parseStoredRow({ ...row, etag: row['etag'] ?? row['odata.etag'] }, RowSchema, what) };
+    return { tenantId, feature, ...parseStoredRow({ ...row, etag: row['etag'] ?? row['odata.etag'] }, RowSchema, what) };
   }
 
-  async put(state: PresenceCycleState): Promise<PresenceCycleState> {
-    const what = whatOf(state.tenantId);
+  async put(state: PollCycleState): Promise<PollCycleState> {
+    const what = whatOf(state.tenantId, state.feature);
     // The slot is a string: epoch ms / period fits a double, but Table Storage's Int32 would not hold it.
     const entity: { partitionKey: string; rowKey: string } & Record<string, string> = {
-      partitionKey: checkedKeyPart(state.tenantId, 'tenant id'),
-      rowKey: ROW_KEY,
+      partitionKey: tenantKeyOf(state.tenantId),
+      rowKey: featureKeyOf(state.feature),
       slot: String(state.slot),
       startedAt: state.startedAt,
       stats: JSON.stringify(state.stats),
@@ -76,7 +78,11 @@ export class TablePresenceCycleStore implements PresenceCycleStore {
     }
   }
 
-  async delete(tenantId: string): Promise<void> {
-    await deleteEntityIfExists(this.table, checkedKeyPart(tenantId, 'tenant id'), ROW_KEY, whatOf(tenantId));
+  async delete(tenantId: string, feature: string): Promise<void> {
+    await deleteEntityIfExists(this.table, tenantKeyOf(tenantId), featureKeyOf(feature), whatOf(tenantId, feature));
+  }
+
+  async deleteAllForTenant(tenantId: string): Promise<void> {
+    await deletePartition(this.table, tenantKeyOf(tenantId), `poll cycle states of ${tenantId}`);
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { TEAMS_ACTIVITIES, TEAMS_AVAILABILITIES } from '../../graph/TeamsPresence';
-import { PBX_PRESENCE_STATUSES, type PbxPresenceReading, type PbxPresenceState } from '../../pbx/ports/PbxPresenceState';
-import { NO_USER_ACCESS_REASONS } from '../../pbx/ports/PortalPasswords';
+import { TEAMS_ACTIVITIES, TEAMS_AVAILABILITIES } from '../graph/TeamsPresence';
+import { PBX_PRESENCE_STATUSES, type PbxPresenceReading, type PbxPresenceState } from '../pbx/ports/PbxPresenceState';
+import { NO_USER_ACCESS_REASONS } from '../pbx/ports/PortalPasswords';
 import { PRESENCE_SOURCES } from './PresenceRecord';
 
 /** Stored shapes of the presence records (rows written by this code; a row that drifts fails clearly). */
