@@ -126,6 +126,37 @@ describe('Teams presence → PBX status over the sandboxes', () => {
     });
   });
 
+  it('keeps itself going on the real queue: started by a configuration write, a cycle per period, each queuing the next', async () => {
+    const t = await setup(1, {}, { enabled: false, pollSeconds: 10, reassertMinutes: 1 });
+    const [a] = t.ns as [number];
+    t.teams(a, 'DoNotDisturb', 'DoNotDisturb');
+    const tenant = (await t.services.tenants.get(t.tenantId))!;
+    // The admin API's PUT over the running in-process queue (the worker's dispatch), as in production.
+    const put = await adminCaller(() => t.services)('putTenant', {
+      method: 'PUT',
+      params: { id: t.tenantId },
+      body: { ...tenant.config, presence: { ...tenant.config.presence, enabled: true } },
+    });
+    expect(put.status).toBe(200);
+    const until = async (what: () => Promise<boolean>, ms: number) => {
+      for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) if (await what()) return;
+      throw new Error('timed out');
+    };
+    await until(async () => (await t.pbx(a)).presence === 'DO_NOT_DISTURB', 25_000);
+    const first = (await t.services.pollCycles.get(t.tenantId, 'presence'))!;
+    t.teams(a, 'Available', 'Available');
+    await until(async () => (await t.pbx(a)).presence === 'ONLINE', 25_000);
+    const later = (await t.services.pollCycles.get(t.tenantId, 'presence'))!;
+    expect(later.slot).toBeGreaterThan(first.slot);
+    expect(later.stats).toMatchObject({ users: 1, batches: 1, graphCalls: 1 });
+    // Off again: the cycle already queued ends the chain when it fires, and no cycle starts after it.
+    const on = (await t.services.tenants.get(t.tenantId))!;
+    await t.services.tenants.replace(t.tenantId, { ...on.config, presence: { ...on.config.presence, enabled: false } }, on.etag);
+    const stopped = (await t.services.pollCycles.get(t.tenantId, 'presence'))!.slot;
+    await new Promise((r) => setTimeout(r, 10_500));
+    expect((await t.services.pollCycles.get(t.tenantId, 'presence'))!.slot).toBe(stopped);
+  }, 90_000);
+
   it('forgets the record of a user who is no longer synced', async () => {
     const t = await setup(2);
     const [a, b] = t.ns as [number, number];
