@@ -152,6 +152,7 @@ describe('Teams presence → PBX status over the sandboxes', () => {
     // Off again: the cycle already queued ends the chain when it fires, and no cycle starts after it.
     const on = (await t.services.tenants.get(t.tenantId))!;
     await t.services.tenants.replace(t.tenantId, { ...on.config, presence: { ...on.config.presence, enabled: false } }, on.etag);
+    await new Promise((r) => setTimeout(r, 1_000)); // a cycle that began just before the write finishes first
     const stopped = (await t.services.pollCycles.get(t.tenantId, 'presence'))!.slot;
     await new Promise((r) => setTimeout(r, 10_500));
     expect((await t.services.pollCycles.get(t.tenantId, 'presence'))!.slot).toBe(stopped);
