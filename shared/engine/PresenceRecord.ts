@@ -64,3 +64,28 @@ export type PresenceChangeReason =
   | 'changedByHand'
   /** The PBX shows a long-away status set by hand (business trip, lunch), which wins over every source. */
   | 'heldByPbx';
+
+/**
+ * One stretch of time the calendar asks for one status: back-to-back and overlapping events merged, the
+ * strongest status where they overlap (DND over away).
+ */
+export interface CalendarSegment {
+  start: string;
+  end: string;
+  target: AppliedTarget;
+  /** The events behind it, by id (no subjects: the record holds no meeting content). */
+  eventIds: string[];
+}
+
+/**
+ * What the calendar feature last read of a user's calendar: its segments over the window read, and a key over
+ * them and their events' change keys — a scheduled transition carries the key it was planned with and is
+ * dropped when it fires under another (the event moved, changed or was cancelled since).
+ */
+export interface CalendarPlan {
+  segments: CalendarSegment[];
+  key: string;
+  readAt: string;
+  /** The end of the window read: beyond it the plan knows nothing. */
+  until: string;
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** What an event's "show as" asks of the PBX while it runs. */
+const Target = z.enum(['doNotDisturb', 'away', 'leave']);
+
+/**
+ * Calendar "show as" → PBX status. `{}` is valid (and off). The default: busy and working elsewhere (timed events
+ * only) silence the phone, out of office shows away, tentative / free / unknown change nothing.
+ */
+export const CalendarOptionsSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    showAs: z
+      .object({
+        busy: Target.default('doNotDisturb'),
+        oof: Target.default('away'),
+        workingElsewhere: Target.default('doNotDisturb'),
+        tentative: Target.default('leave'),
+        free: Target.default('leave'),
+        unknown: Target.default('leave'),
+      })
+      .strict()
+      .default({
+        busy: 'doNotDisturb',
+        oof: 'away',
+        workingElsewhere: 'doNotDisturb',
+        tentative: 'leave',
+        free: 'leave',
+        unknown: 'leave',
+      }),
+    /** All-day events count only with these "show as" values (a day off shows away; an all-day "busy" reminder does not). */
+    allDayShowAs: z
+      .array(z.enum(['busy', 'oof', 'workingElsewhere', 'tentative', 'free', 'unknown']))
+      .max(6)
+      .default(['oof']),
+    /** Hours ahead each read of a calendar covers (its transitions are queued for their exact times). */
+    lookaheadHours: z.number().int().min(1).max(168).default(24),
+  })
+  .strict();
+export type CalendarOptions = z.infer<typeof CalendarOptionsSchema>;
