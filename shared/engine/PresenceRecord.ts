@@ -39,6 +39,8 @@ export interface AppliedPresence {
 export interface PresenceRecord {
   userId: string;
   teams?: { availability: TeamsAvailability; activity: TeamsActivity } | undefined;
+  /** The calendar feature's plan for the user (absent while the calendar feature is off for them). */
+  calendar?: CalendarPlan | undefined;
   applied?: AppliedPresence | undefined;
   /**
    * Set while the connector can only use the admin DND switch for this user, and why (no kept portal

@@ -41,3 +41,21 @@ export const AppliedPresenceSchema = z
 
 export const NoUserAccessReasonSchema = z.enum(NO_USER_ACCESS_REASONS);
 export const HeldBySchema = z.enum(['businessTrip', 'lunch']);
+
+export const CalendarPlanSchema = z
+  .object({
+    segments: z.array(
+      z
+        .object({
+          start: z.string(),
+          end: z.string(),
+          target: z.enum(['doNotDisturb', 'away', 'available']),
+          eventIds: z.array(z.string()),
+        })
+        .strict(),
+    ),
+    key: z.string(),
+    readAt: z.string(),
+    until: z.string(),
+  })
+  .strict();

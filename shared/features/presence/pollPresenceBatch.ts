@@ -1,5 +1,4 @@
 import { ensureError } from '../../core/errors/ensureError';
-import { actAsUser } from '../../engine/actAsUser';
 import { type LinkedUser } from '../../engine/LinkedUsers';
 import { type PresenceChangeEntry } from '../../engine/PresenceHistory';
 import { requirePort } from '../../engine/requirePort';
@@ -7,16 +6,15 @@ import { type FeatureContext } from '../Feature';
 import { type PollBatchOutcome, type PollBatchRequest } from '../FeaturePolling';
 import { runWithConcurrency } from '../../engine/runWithConcurrency';
 import { type TeamsPresence } from '../../graph/TeamsPresence';
-import { type PbxAccount } from '../../pbx/ports/PbxAccount';
 import { type PbxPortalAccess } from '../../pbx/ports/PbxPortalAccess';
 import { type PbxPresence } from '../../pbx/ports/PbxPresence';
-import { type PbxPresenceChanges } from '../../pbx/ports/PbxPresenceChanges';
 import { type NoUserAccessReason } from '../../pbx/ports/PortalPasswords';
-import { type PresenceDecision, arbitratePresence } from './arbitratePresence';
 import { mapTeamsPresence } from './mapTeamsPresence';
-import { needsPbxCheck } from './needsPbxCheck';
+import { needsPbxCheck } from '../../engine/needsPbxCheck';
+import { applyPresenceWishes } from '../../engine/applyPresenceWishes';
+import { calendarWishAt } from '../../engine/calendarWishAt';
 import { type PresenceOptions } from './presenceOptions';
-import { type PresenceRecord, type PresenceWish, type PresenceWriteMode } from '../../engine/PresenceRecord';
+import { type PresenceRecord, type PresenceWish } from '../../engine/PresenceRecord';
 
 /** What a presence batch did; `entries` are its decisions (what a dry run would have done). */
 export interface PresenceBatchOutcome extends PollBatchOutcome {
@@ -99,54 +97,30 @@ async function pollUser(
   const teamsChanged = record?.teams?.availability !== teams.availability || record.teams.activity !== teams.activity;
   const wishChanged = !record?.teams || mapTeamsPresence(deps.options.rules, record.teams.availability, record.teams.activity) !== target;
   if (teamsChanged) outcome.changed += 1;
-  const wishes: PresenceWish[] = [{ source: 'teams', target, detail: `Teams ${teams.availability} / ${teams.activity} → ${target}` }];
+  const wishes: PresenceWish[] = [
+    { source: 'teams', target, detail: `Teams ${teams.availability} / ${teams.activity} → ${target}` },
+    // The calendar's plan (kept by the calendar feature) outranks Teams while a meeting runs.
+    calendarWishAt(record?.calendar, batch.now),
+  ];
   const now = batch.now.toISOString();
   if (!needsPbxCheck(record, wishes, { wishChanged, reassert: batch.reassert })) {
     return teamsChanged ? { ...record, userId: user.objectId, teams, updatedAt: now } : undefined;
   }
-  const account: PbxAccount = { id: user.pbxUserId, userName: user.pbxUserName };
-  const reading = await deps.pbxPresence.getPresence(account);
-  // A user known to be out of reach is written with the DND switch until a re-assertion tries again.
-  let limitedBy: NoUserAccessReason | undefined = !deps.portalAccess ? 'noPasswordKept' : batch.reassert ? undefined : record?.limitedBy;
-  if (user.origin === 'adopted') limitedBy = 'adopted';
-  const decide = (mode: PresenceWriteMode): PresenceDecision =>
-    arbitratePresence({ wishes, applied: record?.applied, reading, mode, statusNote: deps.options.statusNote, now });
-  let mode: PresenceWriteMode = limitedBy ? 'dndOnly' : 'status';
-  let decision = decide(mode);
-  if (!batch.dryRun && hasChanges(decision.changes)) {
-    if (mode === 'status') {
-      const written = await actAsUser({ portalAccess: deps.portalAccess, manageUserPasswords: deps.manageUserPasswords }, user, () =>
-        deps.pbxPresence.setPresence(account, decision.changes),
-      );
-      if (!written.ok) {
-        limitedBy = written.reason;
-        mode = 'dndOnly';
-        decision = decide(mode);
-        if (hasChanges(decision.changes)) await deps.pbxPresence.setPresence(account, decision.changes);
-      }
-    } else {
-      await deps.pbxPresence.setPresence(account, decision.changes);
-    }
-  }
-  if (hasChanges(decision.changes)) outcome.pbxWrites += 1;
-  if (limitedBy && decision.applied) outcome.limited.push({ userId: user.objectId, reason: limitedBy });
-  if (decision.heldBy) outcome.held += 1;
-  if (decision.reason) {
-    outcome.entries.push({
-      userId: user.objectId,
-      at: now,
-      reason: decision.reason,
-      source: decision.wish?.source,
-      detail: decision.wish?.detail,
-      from: reading,
-      written: decision.changes,
-      mode,
-      limitedBy,
-    });
-  }
-  return { userId: user.objectId, teams, applied: decision.applied, limitedBy, heldBy: decision.heldBy, updatedAt: now };
-}
-
-function hasChanges(changes: PbxPresenceChanges): boolean {
-  return Object.keys(changes).length > 0;
+  const applied = await applyPresenceWishes(
+    {
+      pbxPresence: deps.pbxPresence,
+      portalAccess: deps.portalAccess,
+      manageUserPasswords: deps.manageUserPasswords,
+      statusNote: deps.options.statusNote,
+    },
+    user,
+    record,
+    wishes,
+    batch,
+  );
+  if (applied.wrote) outcome.pbxWrites += 1;
+  if (applied.limitedBy) outcome.limited.push({ userId: user.objectId, reason: applied.limitedBy });
+  if (applied.heldBy) outcome.held += 1;
+  if (applied.entry) outcome.entries.push(applied.entry);
+  return { ...record, userId: user.objectId, teams, ...applied.record, updatedAt: now };
 }

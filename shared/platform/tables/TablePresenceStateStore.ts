@@ -2,7 +2,13 @@ import { type TableClient, type TransactionAction, odata } from '@azure/data-tab
 import { z } from 'zod';
 import { type PresenceStateStore } from '../../engine/PresenceStateStore';
 import { type PresenceRecord } from '../../engine/PresenceRecord';
-import { AppliedPresenceSchema, HeldBySchema, NoUserAccessReasonSchema, TeamsObservationSchema } from '../../engine/presenceRecordSchemas';
+import {
+  AppliedPresenceSchema,
+  CalendarPlanSchema,
+  HeldBySchema,
+  NoUserAccessReasonSchema,
+  TeamsObservationSchema,
+} from '../../engine/presenceRecordSchemas';
 import { checkedKeyPart } from './checkedKeyPart';
 import { deletePartition, deleteRowsIfExist } from './deleteRowsIfExist';
 import { findEntity } from './findEntity';
@@ -14,12 +20,13 @@ import { submitInTransactions } from './submitInTransactions';
 const RowSchema = z.object({
   rowKey: z.string().min(1),
   teams: jsonColumn(TeamsObservationSchema).optional(),
+  calendar: jsonColumn(CalendarPlanSchema).optional(),
   applied: jsonColumn(AppliedPresenceSchema).optional(),
   limitedBy: NoUserAccessReasonSchema.optional(),
   heldBy: HeldBySchema.optional(),
   updatedAt: z.string(),
 });
-const COLUMNS = ['teams', 'applied', 'limitedBy', 'heldBy', 'updatedAt'];
+const COLUMNS = ['teams', 'calendar', 'applied', 'limitedBy', 'heldBy', 'updatedAt'];
 const tenantKeyOf = (tenantId: string) => checkedKeyPart(tenantId, 'tenant id');
 const userKeyOf = (userId: string) => checkedKeyPart(userId.toLowerCase(), 'user object id');
 
@@ -55,6 +62,7 @@ export class TablePresenceStateStore implements PresenceStateStore {
         updatedAt: record.updatedAt,
       };
       if (record.teams) entity.teams = JSON.stringify(record.teams);
+      if (record.calendar) entity.calendar = JSON.stringify(record.calendar);
       if (record.applied) entity.applied = JSON.stringify(record.applied);
       if (record.limitedBy) entity.limitedBy = record.limitedBy;
       if (record.heldBy) entity.heldBy = record.heldBy;

@@ -1,5 +1,5 @@
 import { winningWish } from './arbitratePresence';
-import { type PresenceRecord, type PresenceWish } from '../../engine/PresenceRecord';
+import { type PresenceRecord, type PresenceWish } from './PresenceRecord';
 
 /**
  * Whether a user's PBX status must be read (and maybe written) this cycle. Most cycles read nothing: only a

@@ -1,13 +1,7 @@
-import { type PbxPresenceChanges } from '../../pbx/ports/PbxPresenceChanges';
-import { type PresenceChangeReason } from '../../engine/PresenceRecord';
-import { type PbxPresenceReading, type PbxPresenceState } from '../../pbx/ports/PbxPresenceState';
-import {
-  type AppliedPresence,
-  type AppliedTarget,
-  PRESENCE_SOURCES,
-  type PresenceWish,
-  type PresenceWriteMode,
-} from '../../engine/PresenceRecord';
+import { type PbxPresenceChanges } from '../pbx/ports/PbxPresenceChanges';
+import { type PresenceChangeReason } from './PresenceRecord';
+import { type PbxPresenceReading, type PbxPresenceState } from '../pbx/ports/PbxPresenceState';
+import { type AppliedPresence, type AppliedTarget, PRESENCE_SOURCES, type PresenceWish, type PresenceWriteMode } from './PresenceRecord';
 
 export interface PresenceArbiterInput {
   /** Every source's current wish (order does not matter: precedence is PRESENCE_SOURCES). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { arbitratePresence, type PresenceArbiterInput } from '../../../../shared/features/presence/arbitratePresence';
-import { type AppliedPresence, type PresenceWish } from '../../../../shared/engine/PresenceRecord';
-import { type PbxPresenceReading } from '../../../../shared/pbx/ports/PbxPresenceState';
+import { arbitratePresence, type PresenceArbiterInput } from '../../../shared/engine/arbitratePresence';
+import { type AppliedPresence, type PresenceWish } from '../../../shared/engine/PresenceRecord';
+import { type PbxPresenceReading } from '../../../shared/pbx/ports/PbxPresenceState';
 
 const NOW = '2026-12-02T10:00:00.000Z';
 const EARLIER = '2026-12-02T09:00:00.000Z';
