@@ -10,6 +10,7 @@ import { type Services } from './Services';
 import { type TenantRecord } from './TenantStore';
 import { type FeatureContextDeps, featureContext } from './featureContext';
 import { withWriterLease } from './withWriterLease';
+import { featureTimers } from './featureTimers';
 
 /** What poll jobs use. */
 export type PollJobDeps = Pick<Services, 'tenants' | 'features' | 'queue' | 'leases' | 'connectorsFor' | 'pollCycles'> &
@@ -120,6 +121,7 @@ async function runBatch(
     outcome = await withWriterLease(deps.leases, { tenantId: tenant.id, lane }, job.jobId, log, async () => {
       const connectors = await deps.connectorsFor(tenant, lane);
       const context = featureContext(deps, tenant, connectors, active.options, job.feature, log);
+      context.timers = featureTimers(deps, tenant.id, active.feature.manifest, clock);
       return active.polling.pollBatch(context, {
         users: batch.users,
         after: batch.after,

@@ -8,6 +8,7 @@ import { newRunId } from '../engine/newRunId';
 import { type Services, type TenantConnectors } from './Services';
 import { type FeatureContextDeps, featureContext } from './featureContext';
 import { withWriterLease } from './withWriterLease';
+import { featureTimers } from './featureTimers';
 import { type Logger } from '../core/logging/Logger';
 import { RunChangeRecorder } from '../engine/RunChangeRecorder';
 import { LinkEventLog } from '../engine/LinkEventLog';
@@ -17,7 +18,7 @@ import { SpanAttribute, recordSpanFailure, withSpan } from '../platform/telemetr
 import { jobSpanAttributes } from '../platform/telemetry/jobTraceContext';
 
 /** What running a sync job uses: the stores a run is recorded in, the lease, the adapters, the feature's context. */
-export type ProcessSyncJobDeps = Pick<Services, 'features' | 'tenants' | 'runs' | 'runChanges' | 'leases' | 'connectorsFor'> &
+export type ProcessSyncJobDeps = Pick<Services, 'features' | 'tenants' | 'runs' | 'runChanges' | 'leases' | 'connectorsFor' | 'queue'> &
   FeatureContextDeps &
   DispatchLinkEventsDeps;
 
@@ -88,6 +89,7 @@ async function runSyncJob(services: ProcessSyncJobDeps, job: FeatureSyncJob, job
       const changes = new RunChangeRecorder(services.runChanges, { tenantId: tenant.id, runId: run.runId, dryRun: false });
       counters = { graph: connectors.directoryReader.requestCount(), pbx: connectors.pbx.requestCount() };
       const context = featureContext(services, tenant, connectors, options, job.feature, logger, changes, linkEvents);
+      context.timers = featureTimers(services, tenant.id, feature.manifest);
       const result = await feature.sync(context, {
         mode: job.mode,
         dryRun: false,

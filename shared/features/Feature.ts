@@ -92,8 +92,22 @@ export interface FeatureContext<Options> {
   /** PBX writes in flight (the PBX client rate-limits on top). */
   concurrency: number;
   log: Logger;
+  /** Wakes the feature at moments it plans (onTimer); absent for dry runs. */
+  timers?: FeatureTimers | undefined;
   /** The run's per-item change list; absent for dry runs. */
   changes?: RunChangeRecorder | undefined;
+}
+
+/** A moment a feature wants to be woken at, about `subject`, under the plan `key` (see Feature.onTimer). */
+export interface FeatureTimer {
+  subject: string;
+  key: string;
+  at: Date;
+}
+
+/** Queues a feature's timers (scheduled queue messages in its lane); the same timer queued twice runs once. */
+export interface FeatureTimers {
+  schedule(timers: readonly FeatureTimer[]): Promise<void>;
 }
 
 /** A feature's own view of the link event inbox: it removes what it has applied. */
@@ -132,6 +146,11 @@ export interface Feature<Options = unknown> {
   onLinkEvents?(batch: LinkEventBatch, options: Options): LinkEventReaction | undefined;
   /** Present for a feature that polls its source on a period (a chain of poll jobs per tenant: FeaturePolling). */
   polling?: FeaturePolling<Options> | undefined;
+  /**
+   * A timer it scheduled (context.timers) is due: the feature checks it still holds under the current plan
+   * (`key`) and acts, or drops it. Runs in the feature's lane under its writer lease.
+   */
+  onTimer?(context: FeatureContext<Options>, timer: FeatureTimer): Promise<void>;
   /** One run (or, with dryRun, its preview: nothing written anywhere). */
   sync(context: FeatureContext<Options>, request: { mode: 'full' | 'delta'; dryRun: boolean }): Promise<FeatureRunResult>;
 }

@@ -93,8 +93,26 @@ export const PollJobSchema = z
   .strict();
 export type PollJob = z.infer<typeof PollJobSchema>;
 
+/**
+ * A moment a feature asked to be woken at (a meeting starts or ends): queued as a scheduled message for that time
+ * and handed to the feature's onTimer. It carries what the feature planned it under (`key`); the feature drops it
+ * when that plan has changed since, so a timer is never cancelled, only outdated.
+ */
+export const TimerJobSchema = z
+  .object({
+    ...JobBase,
+    kind: z.literal('timer'),
+    feature: FeatureNameSchema,
+    /** What the timer is about (the calendar: a user's object id). */
+    subject: z.string().min(1).max(128),
+    key: z.string().min(1).max(128),
+    at: z.string().datetime(),
+  })
+  .strict();
+export type TimerJob = z.infer<typeof TimerJobSchema>;
+
 /** One queue message. */
-export const SyncJobSchema = z.discriminatedUnion('kind', [FeatureSyncJobSchema, SubscriptionJobSchema, PollJobSchema]);
+export const SyncJobSchema = z.discriminatedUnion('kind', [FeatureSyncJobSchema, SubscriptionJobSchema, PollJobSchema, TimerJobSchema]);
 export type SyncJob = z.infer<typeof SyncJobSchema>;
 
 /** The queue session of a job: its tenant and lane. */

@@ -35,6 +35,8 @@ function applicationPropertiesOf(job: SyncJob): Record<string, string | number> 
       return { feature: job.feature, mode: job.mode };
     case 'subscriptions':
       return { action: job.action };
+    case 'timer':
+      return { feature: job.feature, at: job.at };
     case 'poll':
       return { feature: job.feature, slot: job.slot, ...(job.batch ? { batch: job.batch.index } : {}) };
   }

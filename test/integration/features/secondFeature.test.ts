@@ -21,13 +21,21 @@ import { writeSandboxTenantSecrets } from '../../../shared/platform/local/sandbo
  */
 function echoFeature() {
   const runs: { tenantId: string; mode: string; dryRun: boolean }[] = [];
+  const timers: { subject: string; key: string; at: string; tenantId: string }[] = [];
   const feature: Feature<{ loud: boolean }> = {
     manifest: { name: 'echo', lane: 'realtime', options: z.object({ loud: z.boolean().default(true) }) },
     optionsFor: () => ({ loud: true }),
     reconcileOnSchedule: true,
     subscriptions: () => [{ graphResource: 'communications/echoes', changeType: 'updated', maxLifetimeMinutes: 4230 }],
+    async onTimer(context, timer) {
+      timers.push({ subject: timer.subject, key: timer.key, at: timer.at.toISOString(), tenantId: context.tenantId });
+    },
     async sync(context: FeatureContext<{ loud: boolean }>, request) {
       runs.push({ tenantId: context.tenantId, mode: request.mode, dryRun: request.dryRun });
+      // A run plans a moment to be woken at (as the calendar does for a meeting's start).
+      await context.timers?.schedule([
+        { subject: 'user-1', key: 'plan-1', at: new Date((Math.floor(Date.now() / 3_600_000) + 2) * 3_600_000) },
+      ]);
       return {
         mode: request.mode,
         counts: { ...emptyCounts(), updated: 1 },
@@ -42,7 +50,7 @@ function echoFeature() {
       };
     },
   };
-  return { feature, runs };
+  return { feature, runs, timers };
 }
 
 const DIRECTORY = '11111111-1111-4111-8111-111111111111';
@@ -79,6 +87,31 @@ describe('a second feature plugs into the engine through the registry alone', ()
     await processJob(services, job, Logger.silent());
     expect(echo.runs).toEqual([{ tenantId: 'contoso', mode: 'delta', dryRun: false }]);
     expect(await services.runs.get('contoso', runId)).toMatchObject({ feature: 'echo', status: 'succeeded', itemsRead: 1 });
+  });
+
+  it('its timers are scheduled messages in its lane, handed to its onTimer when due; queued twice, sent once', async () => {
+    const { echo, services } = await setup();
+    const sent: { job: SyncJob; at: Date | undefined; id: string | undefined }[] = [];
+    services.queue.enqueue = async (job, options) => void sent.push({ job, at: options?.scheduledEnqueueTime, id: options?.messageId });
+    const { job } = await requestSync(services, { tenantId: 'contoso', feature: 'echo', mode: 'delta', trigger: 'manual' });
+    await processJob(services, job, Logger.silent());
+    await processJob(services, job, Logger.silent());
+    const timerJobs = sent.filter((s) => s.job.kind === 'timer');
+    expect(timerJobs).toHaveLength(2);
+    expect(timerJobs[0]!.id).toBe(timerJobs[1]!.id); // the same moment planned again: one message id
+    const timer = timerJobs[0]!;
+    expect(timer.job).toMatchObject({ kind: 'timer', feature: 'echo', lane: 'realtime', subject: 'user-1', key: 'plan-1' });
+    expect(timer.at?.getTime()).toBe(Date.parse((timer.job as { at: string }).at));
+    expect(sessionOf(timer.job)).toBe('contoso/realtime');
+
+    await processJob(services, timer.job, Logger.silent());
+    expect(echo.timers).toEqual([{ subject: 'user-1', key: 'plan-1', at: (timer.job as { at: string }).at, tenantId: 'contoso' }]);
+
+    // A disabled tenant's timer is dropped, not run.
+    const tenant = (await services.tenants.get('contoso'))!;
+    await services.tenants.replace('contoso', { ...tenant.config, enabled: false }, tenant.etag);
+    await processJob(services, timer.job, Logger.silent());
+    expect(echo.timers).toHaveLength(1);
   });
 
   it('the scheduler queues its reconcile beside the users reconcile, each in its lane', async () => {
