@@ -1,3 +1,4 @@
+import { type CalendarEvent, CalendarViewPageSchema } from './CalendarEvent';
 import { type Client, ResponseType, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { AppError } from '../core/errors/AppError';
@@ -11,6 +12,7 @@ import { parseContactsDeltaPage } from './parseContactsDeltaPage';
 
 /** What a 403 on a mailbox asks for: the permission, or an Exchange RBAC scope that leaves the mailbox out. */
 const OUTLOOK_PERMISSIONS = 'Contacts.Read and User.Read.All (and an Exchange RBAC scope that includes the mailbox)';
+const CALENDAR_PERMISSIONS = 'Calendars.ReadBasic.All or Calendars.Read (and an Exchange RBAC scope that includes the mailbox)';
 
 // Item ids stay the same when a contact moves between folders only with immutable ids, on every request.
 const IMMUTABLE_IDS = 'IdType="ImmutableId"';
@@ -125,6 +127,33 @@ export class GraphMailboxReader implements MailboxReader {
     yield* this.links.deltaRound(start, first, async (path) => parseContactsDeltaPage(await this.get(mailbox, path, what, prefer)));
   }
 
+  async calendarView(mailbox: string, from: Date, until: Date): Promise<CalendarEvent[]> {
+    const what = `reading the calendar of mailbox ${mailbox}`;
+    const query = new URLSearchParams({
+      startDateTime: from.toISOString(),
+      endDateTime: until.toISOString(),
+      $select: 'id,changeKey,showAs,isAllDay,isCancelled,start,end',
+    });
+    // Times in UTC, whatever the mailbox's own time zone.
+    const prefer = `odata.maxpagesize=${Math.min(this.pageSize, 250)}, outlook.timezone="UTC"`;
+    const events: CalendarEvent[] = [];
+    let path: string | undefined = `/users/${encodeURIComponent(mailbox)}/calendarView?${query.toString()}`;
+    while (path) {
+      const parsed = CalendarViewPageSchema.safeParse(await this.get(mailbox, path, what, prefer, CALENDAR_PERMISSIONS));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new AppError(
+          'INTERNAL',
+          `${what}: unexpected page from Graph at ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+        );
+      }
+      events.push(...parsed.data.value);
+      const next = parsed.data['@odata.nextLink'];
+      path = next ? this.links.followedPath(next) : undefined;
+    }
+    return events;
+  }
+
   async checkPhoto(userId: string, knownEtag?: string): Promise<PhotoCheck> {
     const user = `/users/${encodeURIComponent(userId)}`;
     const what = `reading the photo of user ${userId}`;
@@ -203,13 +232,13 @@ export class GraphMailboxReader implements MailboxReader {
   }
 
   /** A JSON GET within the mailbox's gate; `prefer` adds to the immutable-id preference. */
-  private get(mailbox: string, path: string, what: string, prefer?: string): Promise<unknown> {
+  private get(mailbox: string, path: string, what: string, prefer?: string, permissions = OUTLOOK_PERMISSIONS): Promise<unknown> {
     return this.gate.run(mailbox, async () => {
       try {
         const request = this.request(mailbox, path);
         return (await (prefer ? request.header('Prefer', `${prefer}, ${IMMUTABLE_IDS}`) : request).get()) as unknown;
       } catch (err) {
-        throw graphErrorFor(err, what, OUTLOOK_PERMISSIONS);
+        throw graphErrorFor(err, what, permissions);
       }
     });
   }

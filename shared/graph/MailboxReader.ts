@@ -1,3 +1,4 @@
+import { type CalendarEvent } from './CalendarEvent';
 import { type AvatarImage } from '../pbx/ports/PbxAvatars';
 import { type DeltaStart } from './DirectoryReader';
 import { type ContactFolder, type ContactsDeltaPage } from './OutlookContact';
@@ -22,6 +23,11 @@ export interface MailboxReader {
   contactsDelta(mailbox: string, folderId: string, start: DeltaStart): AsyncIterable<ContactsDeltaPage>;
   /** The user's photo unless its ETag is still `knownEtag` (then only the metadata was read). */
   checkPhoto(userId: string, knownEtag?: string): Promise<PhotoCheck>;
+  /**
+   * The events of a user's calendar that overlap [from, until), recurring series expanded into occurrences,
+   * every page read (`calendarView`, times in UTC).
+   */
+  calendarView(mailbox: string, from: Date, until: Date): Promise<CalendarEvent[]>;
   /** Requests sent so far (for run statistics and benchmarks). */
   requestCount: () => number;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type AppliedTarget, type CalendarPlan, type CalendarSegment } from '../../engine/PresenceRecord';
-import { type CalendarEvent } from './CalendarEvent';
+import { type CalendarEvent } from '../../graph/CalendarEvent';
 import { type CalendarOptions } from './calendarOptions';
 
 /** Where events overlap, the stronger status holds. */

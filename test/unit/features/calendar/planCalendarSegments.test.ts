@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CalendarEvent } from '../../../../shared/features/calendar/CalendarEvent';
+import { type CalendarEvent } from '../../../../shared/graph/CalendarEvent';
 import { CalendarOptionsSchema } from '../../../../shared/features/calendar/calendarOptions';
 import { calendarTransitions, planCalendarSegments } from '../../../../shared/features/calendar/planCalendarSegments';
 import { calendarWishAt } from '../../../../shared/engine/calendarWishAt';
