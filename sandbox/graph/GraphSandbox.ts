@@ -3,6 +3,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type AddressInfo } from 'node:net';
 import { type EntraSandbox } from '../entra/EntraSandbox';
 import { handleApplicationRoute } from './applicationRoutes';
+import {
+  type EventPatchBody,
+  EventPatchSchema,
+  type NewEventBody,
+  NewEventSchema,
+  parseControlBody,
+  type SeedEventsBody,
+  SeedEventsSchema,
+} from './calendarControlSchemas';
+import { type CalendarStats, handleCalendarRoute } from './calendarRoutes';
+import { type EventChange, CalendarStore } from './CalendarStore';
+import { type SandboxEvent } from './SandboxEvent';
 import { ChangeTracker } from './ChangeTracker';
 import { ContactDeltaRounds } from './ContactDeltaRounds';
 import { type DeltaExpiryKind, type DeltaPage, type DeltaRequest, DeltaRounds } from './DeltaRounds';
@@ -45,6 +57,10 @@ export type { ContactPatch } from './MailboxStore';
 export type { MailboxLimits, MailboxRequestStats } from './MailboxThrottle';
 export type { PhotoInput } from './UserPhotos';
 export type { PresenceLimits, PresenceStats, SandboxPresence } from './PresenceBoard';
+export type { EventPatchBody, NewEventBody, SeedEventsBody } from './calendarControlSchemas';
+export type { CalendarStats } from './calendarRoutes';
+export type { SandboxEvent, SandboxEventType, SandboxShowAs } from './SandboxEvent';
+export type { DayOfWeek, SandboxRecurrence } from './expandRecurrence';
 
 /** A contact folder as the sandbox's methods show it. */
 export interface SandboxContactFolderInfo {
@@ -69,7 +85,10 @@ export interface GraphSandboxOptions {
   latencyMs?: number;
   /** The directory id notifications carry; default '00000000-0000-4000-8000-00000000c0de'. */
   tenantId?: string;
-  /** Clock (epoch ms) for subscription expiry decisions and the expiry items carry; default Date.now. */
+  /**
+   * Clock (epoch ms) for subscription expiry decisions and the expiry items carry, and for events'
+   * lastModifiedDateTime; default Date.now.
+   */
   now?: () => number;
   /** Longest subscription lifetime accepted; default 41,760 minutes (directory resources). */
   maxLifetimeMinutes?: number;
@@ -107,7 +126,7 @@ export interface GraphSandboxOptions {
   outlookLimits?: Partial<MailboxLimits>;
   /** Added to every Outlook request while it holds its mailbox's concurrency slot; default 0. */
   outlookLatencyMs?: number;
-  /** Longest Outlook (contacts) subscription lifetime accepted; default 10,080 minutes. */
+  /** Longest Outlook (contacts, events) subscription lifetime accepted; default 10,080 minutes. */
   outlookMaxLifetimeMinutes?: number;
   /**
    * Graph's presence limit per app: default 1,500 requests (getPresencesByUserId and single-user presence
@@ -137,7 +156,8 @@ const notFound = (id: string) => `Resource '${id}' does not exist or one of its 
  * by id or UPN, deleted items (list, by id, restore, purge), injected 429 / 5xx, and subscriptions to users
  * and groups whose change notifications are really POSTed to their endpoints. Outlook: a mailbox per user
  * (and shared mailboxes) with contact folders, contacts delta per folder, profile photos, Outlook's limits
- * per mailbox (4 concurrent, a request budget per window) and contacts subscriptions. Teams presence: one user
+ * per mailbox (4 concurrent, a request budget per window) and contacts subscriptions; calendars in UTC
+ * (calendarView with series expanded, events by id, events subscriptions). Teams presence: one user
  * or up to 650 at once, within Graph's presence limit per app (1,500 per 30 s). Graph routes live under
  * `/v1.0`, the unauthenticated control API for demos under `/_sandbox/`.
  */
@@ -171,6 +191,8 @@ export class GraphSandbox {
   private outlookLatencyMs: number;
   private readonly contactsPageSize: number;
   private readonly maxContactsPageSize: number;
+  private readonly calendarStore: CalendarStore;
+  private readonly calendarCounters: CalendarStats = { calendarViewRequests: 0, eventRequests: 0 };
 
   /**
    * Change notifications: switches for the next N items, lifecycle events, and direct sends. Items go to
@@ -221,6 +243,7 @@ export class GraphSandbox {
     this.now = now;
     this.mailboxStore = new MailboxStore(now);
     this.contactRounds = new ContactDeltaRounds(this.mailboxStore);
+    this.calendarStore = new CalendarStore(now);
     this.mailboxThrottle = new MailboxThrottle({
       maxConcurrent: 4,
       requestsPerWindow: 10_000,
@@ -245,6 +268,7 @@ export class GraphSandbox {
       quota: SUBSCRIPTION_QUOTA,
       outlookMaxLifetimeMinutes: options.outlookMaxLifetimeMinutes ?? 10_080,
       resolveContacts: (mailbox, folderId) => this.resolveContactsTarget(mailbox, folderId),
+      resolveEvents: (mailbox) => ({ mailboxId: this.resolveOutlookUser(mailbox) }),
     });
     const delivery = new NotificationDelivery(options);
     this.subscriptionNotifications = new SandboxNotifications({
@@ -262,6 +286,8 @@ export class GraphSandbox {
       reset: () => {
         this.mailboxThrottle.reset();
         this.presenceBoard.reset();
+        this.calendarCounters.calendarViewRequests = 0;
+        this.calendarCounters.eventRequests = 0;
         stats.requests = 0;
         stats.byRoute = {};
         for (const key of Object.keys(stats.notifications) as (keyof NotificationStats)[]) stats.notifications[key] = 0;
@@ -305,6 +331,7 @@ export class GraphSandbox {
     this.contactRounds.reset();
     this.photos.clear();
     this.presenceBoard.clear();
+    this.calendarStore.clear();
   }
 
   // Every mutator below notifies the subscriptions that cover the user. Creation, update, soft delete and
@@ -506,6 +533,58 @@ export class GraphSandbox {
     if (!this.photos.remove(this.mailbox(user).userId)) throw new SandboxNotFoundError(`user ${user} has no photo`);
   }
 
+  // Calendars: every mailbox has one (UTC). Event mutators notify `users/{id}/events` subscriptions on the
+  // mailbox; a change inside a series (an occurrence moved or cancelled) is reported on its master.
+
+  /** A single event, or a series when `body.recurrence` is given; refused (BadBodyError) as the control API refuses it. */
+  addEvent(mailbox: string, body: NewEventBody): SandboxEvent {
+    const checked = parseControlBody(NewEventSchema, body);
+    const { change, event } = this.calendarStore.add(this.mailboxUserId(mailbox), checked);
+    this.eventChanged(change);
+    return event;
+  }
+
+  /**
+   * New times (start and end together), subject or showAs. An occurrence id makes that occurrence an exception;
+   * new times on a series master move the series and drop its exceptions. Returns the event as it is now.
+   */
+  updateEvent(mailbox: string, eventId: string, changes: EventPatchBody): SandboxEvent {
+    const checked = parseControlBody(EventPatchSchema, changes);
+    const { change, event } = this.calendarStore.update(this.mailboxUserId(mailbox), eventId, checked);
+    this.eventChanged(change);
+    return event;
+  }
+
+  /** A single event or series leaves calendarView (still readable by id, isCancelled); an occurrence is gone. */
+  cancelEvent(mailbox: string, eventId: string): void {
+    this.eventChanged(this.calendarStore.cancel(this.mailboxUserId(mailbox), eventId));
+  }
+
+  /** A single event or a whole series (all its occurrences) is gone; an occurrence id removes that occurrence. */
+  deleteEvent(mailbox: string, eventId: string): void {
+    this.eventChanged(this.calendarStore.delete(this.mailboxUserId(mailbox), eventId));
+  }
+
+  /** An event, series master, occurrence or exception as Graph shows it; undefined when deleted. */
+  getEvent(mailbox: string, eventId: string): SandboxEvent | undefined {
+    return this.calendarStore.find(this.mailboxUserId(mailbox), eventId);
+  }
+
+  /**
+   * `eventsPerUser` single events for each user (`userIds`, or every live user with `allUsers`), the i-th at
+   * `start + i × spacingMinutes`, without notifications (benchmarks). One unknown user changes nothing.
+   */
+  seedEvents(body: SeedEventsBody): number {
+    const { userIds, allUsers, ...seed } = parseControlBody(SeedEventsSchema, body);
+    const mailboxIds = allUsers ? this.tracker.liveUsers().map((u) => u.id) : (userIds ?? []).map((id) => this.mailboxUserId(id));
+    return this.calendarStore.seed(mailboxIds, seed);
+  }
+
+  /** calendarView and events/{id} requests since the start or the last stats.reset(). */
+  calendarStats(): CalendarStats {
+    return { ...this.calendarCounters };
+  }
+
   /** Outlook requests per mailbox (by user id) since the start or the last stats.reset(). */
   outlookStats(): Record<string, MailboxRequestStats> {
     return this.mailboxThrottle.stats();
@@ -555,6 +634,23 @@ export class GraphSandbox {
     return this.tracker.liveUsers().find((u) => u.mail?.toLowerCase() === address)?.id;
   }
 
+  private mailboxUserId(idOrAddress: string): string {
+    const id = this.resolveMailboxId(idOrAddress);
+    if (!id) throw new SandboxNotFoundError(`no mailbox ${idOrAddress}`);
+    return id;
+  }
+
+  /** A subscription's user: unknown is Graph's 404 ErrorInvalidUser, as for contacts. */
+  private resolveOutlookUser(mailbox: string): string {
+    const id = this.resolveMailboxId(mailbox);
+    if (!id) throw new GraphRequestError(404, 'ErrorInvalidUser', `The requested user '${mailbox}' is invalid.`);
+    return id;
+  }
+
+  private eventChanged(change: EventChange): void {
+    this.subscriptionNotifications.eventChanged(change);
+  }
+
   private mailbox(idOrAddress: string): SandboxMailbox {
     const id = this.resolveMailboxId(idOrAddress);
     if (!id) throw new SandboxNotFoundError(`no mailbox ${idOrAddress}`);
@@ -586,6 +682,17 @@ export class GraphSandbox {
       latencyMs: () => this.outlookLatencyMs,
       defaultPageSize: this.contactsPageSize,
       maxPageSize: this.maxContactsPageSize,
+    };
+  }
+
+  private calendarRouteDeps() {
+    return {
+      baseUrl: this.baseUrl,
+      store: this.calendarStore,
+      throttle: this.mailboxThrottle,
+      stats: this.calendarCounters,
+      resolveMailbox: (idOrAddress: string) => this.resolveMailboxId(idOrAddress),
+      latencyMs: () => this.outlookLatencyMs,
     };
   }
 
@@ -628,6 +735,7 @@ export class GraphSandbox {
     if (await handlePresenceRoute(this.presenceRouteDeps(), caller, method, path, req, res)) return;
     if (method !== 'GET') return sendGraphError(res, 405, 'Request_BadRequest', 'The sandbox only serves GET on Graph routes.');
     if (await handleOutlookRoute(this.outlookRouteDeps(), req, url, path, res)) return;
+    if (await handleCalendarRoute(this.calendarRouteDeps(), req, url, path, res)) return;
 
     if (path === '/users/delta' || path === '/users/microsoft.graph.delta') return this.deltaRoute('users', url, res);
     if (path === '/groups/delta' || path === '/groups/microsoft.graph.delta') return this.deltaRoute('groups', url, res);

@@ -3,11 +3,13 @@ import { SandboxConflictError, SandboxNotFoundError } from './sandboxErrors';
 import { type DirectoryCollection, type SandboxSubscription } from './SandboxSubscription';
 import { type SubscriptionRegistry } from './SubscriptionRegistry';
 import { type ContactChange } from './MailboxStore';
+import { type EventChange } from './CalendarStore';
 import {
   type LifecycleEventName,
   type LifecycleTenantField,
   contactChangeItem,
   directoryChangeItem,
+  eventChangeItem,
   lifecycleItem,
 } from './notificationItems';
 import { validateEndpoint } from './validateEndpoint';
@@ -115,6 +117,13 @@ export class SandboxNotifications implements NotificationControls {
     };
     for (const s of registry.listeningToContacts(change.mailboxId, change.folderId, change.changeType))
       delivery.enqueue(s.notificationUrl, contactChangeItem(s, item, tenantId));
+  }
+
+  /** An event or series was created, changed or deleted: one item per live events subscription on its mailbox. */
+  eventChanged(change: EventChange): void {
+    const { registry, delivery, tenantId } = this.options;
+    for (const s of registry.listeningToEvents(change.mailboxId, change.changeType))
+      delivery.enqueue(s.notificationUrl, eventChangeItem(s, change, tenantId));
   }
 
   private objectChanged(collection: DirectoryCollection, id: string, changeType: 'updated' | 'deleted'): void {

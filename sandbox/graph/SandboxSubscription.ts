@@ -12,12 +12,19 @@ export interface SandboxSubscription {
   creatorId: string;
   /** For a contacts resource: the mailbox (user id) and folder id it was resolved to at creation. */
   contacts?: ContactsTarget | undefined;
+  /** For an events resource (`users/{id}/events`): the mailbox (user id) it was resolved to at creation. */
+  events?: EventsTarget | undefined;
 }
 
 /** The folder a contacts subscription watches (`users/{id}/contacts` is the default folder). */
 export interface ContactsTarget {
   mailboxId: string;
   folderId: string;
+}
+
+/** The calendar an events subscription watches: every event of the mailbox. */
+export interface EventsTarget {
+  mailboxId: string;
 }
 
 export function copySubscription(s: SandboxSubscription): SandboxSubscription {
@@ -29,7 +36,7 @@ export type DirectoryCollection = 'users' | 'groups';
 
 /** Whether a subscription's resource covers an object: its whole collection (`users`) or that one (`users/{id}`). */
 export function coversObject(s: SandboxSubscription, collection: DirectoryCollection, id: string): boolean {
-  if (s.contacts) return false;
+  if (s.contacts || s.events) return false;
   const path = s.resource.replace(/^\//, '');
   if (path.toLowerCase() === collection) return true;
   const one = /^(users|groups)\/([^/]+)$/i.exec(path);

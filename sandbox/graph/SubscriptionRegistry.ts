@@ -3,6 +3,7 @@ import { GraphRequestError } from './GraphRequestError';
 import {
   type ContactsTarget,
   type DirectoryCollection,
+  type EventsTarget,
   type SandboxSubscription,
   copySubscription,
   coversObject,
@@ -18,19 +19,32 @@ export interface SubscriptionRegistryOptions {
   maxLifetimeMinutes: number;
   /** Per app and tenant for users: 100. */
   quota: number;
-  /** Outlook resources (contacts): 10,080 minutes. */
+  /** Outlook resources (contacts, events): 10,080 minutes. */
   outlookMaxLifetimeMinutes: number;
   /**
    * The mailbox and folder of `users/{id}/contacts` (folderId null) or `users/{id}/contactFolders/{folderId}/contacts`;
    * throws a GraphRequestError 404 when either does not exist.
    */
   resolveContacts(mailbox: string, folderId: string | null): ContactsTarget;
+  /** The mailbox of `users/{id}/events`; throws a GraphRequestError 404 when the user does not exist. */
+  resolveEvents(mailbox: string): EventsTarget;
+}
+
+/** What checkNew resolved: the expiry and, for an Outlook resource, what it watches. */
+export interface CheckedSubscription {
+  expiresAt: number;
+  contacts?: ContactsTarget | undefined;
+  events?: EventsTarget | undefined;
 }
 
 /** Graph's limit of Outlook subscriptions per mailbox (all apps together). */
 const OUTLOOK_QUOTA_PER_MAILBOX = 1000;
 
 const CONTACTS_RESOURCE = /^users\/([^/]+)\/(?:contacts|contactFolders\/([^/]+)\/contacts)$/i;
+const EVENTS_RESOURCE = /^users\/([^/]+)\/events$/i;
+
+/** The mailbox an Outlook subscription counts against (its per-mailbox quota); undefined for directory ones. */
+const outlookMailboxOf = (s: SandboxSubscription): string | undefined => s.contacts?.mailboxId ?? s.events?.mailboxId;
 
 const SANDBOX_APPLICATION_ID = '00000000-0000-4000-8000-0000000000a1';
 const SANDBOX_CREATOR_ID = '00000000-0000-4000-8000-0000000000c1';
@@ -53,9 +67,9 @@ export class SubscriptionRegistry {
 
   /**
    * Checks a create request before the endpoint handshake; returns the resolved expiry (epoch ms) and, for a
-   * contacts resource, the folder it watches.
+   * contacts resource, the folder it watches (for an events resource, the mailbox).
    */
-  checkNew(body: NewSubscriptionBody): { expiresAt: number; contacts?: ContactsTarget | undefined } {
+  checkNew(body: NewSubscriptionBody): CheckedSubscription {
     const resource = body.resource.replace(/^\//, '');
     const contactsMatch = CONTACTS_RESOURCE.exec(resource);
     if (contactsMatch) {
@@ -63,15 +77,12 @@ export class SubscriptionRegistry {
         decodeSegment(contactsMatch[1]!),
         contactsMatch[2] === undefined ? null : decodeSegment(contactsMatch[2]),
       );
-      const expiresAt = this.resolveExpiry(body.expirationDateTime, this.options.outlookMaxLifetimeMinutes);
-      const onMailbox = this.active().filter((s) => s.contacts?.mailboxId === contacts.mailboxId).length;
-      if (onMailbox >= OUTLOOK_QUOTA_PER_MAILBOX)
-        throw new GraphRequestError(
-          403,
-          'ExtensionError',
-          `The subscription limit of ${OUTLOOK_QUOTA_PER_MAILBOX} for this mailbox has been reached.`,
-        );
-      return { expiresAt, contacts };
+      return { expiresAt: this.checkOutlook(body, contacts.mailboxId), contacts };
+    }
+    const eventsMatch = EVENTS_RESOURCE.exec(resource);
+    if (eventsMatch) {
+      const events = this.options.resolveEvents(decodeSegment(eventsMatch[1]!));
+      return { expiresAt: this.checkOutlook(body, events.mailboxId), events };
     }
     if (body.changeType.split(',').includes('created'))
       throw new GraphRequestError(
@@ -92,9 +103,9 @@ export class SubscriptionRegistry {
   }
 
   /** Creates the subscription once its endpoints passed; the quota is checked again (creations may overlap). */
-  add(body: NewSubscriptionBody, checked: { expiresAt: number; contacts?: ContactsTarget | undefined }): SandboxSubscription {
-    const { expiresAt, contacts } = checked;
-    if (!contacts) this.checkQuota();
+  add(body: NewSubscriptionBody, checked: CheckedSubscription): SandboxSubscription {
+    const { expiresAt, contacts, events } = checked;
+    if (!contacts && !events) this.checkQuota();
     const subscription: SandboxSubscription = {
       id: randomUUID(),
       resource: body.resource,
@@ -106,6 +117,7 @@ export class SubscriptionRegistry {
       applicationId: SANDBOX_APPLICATION_ID,
       creatorId: SANDBOX_CREATOR_ID,
       ...(contacts ? { contacts } : {}),
+      ...(events ? { events } : {}),
     };
     this.subscriptions.set(subscription.id, subscription);
     return copySubscription(subscription);
@@ -170,9 +182,27 @@ export class SubscriptionRegistry {
     );
   }
 
+  /** Live events subscriptions on this mailbox that asked for this change type. */
+  listeningToEvents(mailboxId: string, changeType: 'created' | 'updated' | 'deleted'): SandboxSubscription[] {
+    return this.active().filter((s) => s.events?.mailboxId === mailboxId && s.changeType.split(',').includes(changeType));
+  }
+
   /** The longest lifetime a subscription on this (already created) resource may get, in minutes. */
   maxLifetimeMinutesOf(s: SandboxSubscription): number {
-    return s.contacts ? this.options.outlookMaxLifetimeMinutes : this.options.maxLifetimeMinutes;
+    return outlookMailboxOf(s) !== undefined ? this.options.outlookMaxLifetimeMinutes : this.options.maxLifetimeMinutes;
+  }
+
+  /** An Outlook resource's expiry within its limit, and Graph's quota per mailbox (contacts and events together). */
+  private checkOutlook(body: NewSubscriptionBody, mailboxId: string): number {
+    const expiresAt = this.resolveExpiry(body.expirationDateTime, this.options.outlookMaxLifetimeMinutes);
+    const onMailbox = this.active().filter((s) => outlookMailboxOf(s) === mailboxId).length;
+    if (onMailbox >= OUTLOOK_QUOTA_PER_MAILBOX)
+      throw new GraphRequestError(
+        403,
+        'ExtensionError',
+        `The subscription limit of ${OUTLOOK_QUOTA_PER_MAILBOX} for this mailbox has been reached.`,
+      );
+    return expiresAt;
   }
 
   private active(): SandboxSubscription[] {
@@ -201,7 +231,7 @@ export class SubscriptionRegistry {
 
   /** Directory subscriptions only: Outlook ones have their own quota per mailbox. */
   private checkQuota(): void {
-    if (this.active().filter((s) => !s.contacts).length < this.options.quota) return;
+    if (this.active().filter((s) => outlookMailboxOf(s) === undefined).length < this.options.quota) return;
     throw new GraphRequestError(
       403,
       'ExtensionError',

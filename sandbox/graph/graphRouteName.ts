@@ -4,6 +4,8 @@ export function graphRouteName(method: string, pathname: string): string {
   if (path === '/users/delta' || path === '/groups/delta') return `${method} ${path}`;
   if (/^\/users\/[^/]+$/.test(path)) return `${method} /users/{id}`;
   if (/^\/users\/[^/]+\/presence$/.test(path)) return `${method} /users/{id}/presence`;
+  if (/^\/users\/[^/]+\/calendarView$/.test(path)) return `${method} /users/{id}/calendarView`;
+  if (/^\/users\/[^/]+\/events\/[^/]+$/.test(path)) return `${method} /users/{id}/events/{id}`;
   if (/^\/communications\/presences\/[^/]+$/.test(path)) return `${method} /communications/presences/{id}`;
   const outlook =
     /^\/users\/[^/]+\/(contacts\/delta|contactFolders|photo(?:\/\$value)?|contactFolders\/[^/]+(?:\/(childFolders|contacts\/delta))?)$/.exec(

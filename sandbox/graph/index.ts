@@ -16,6 +16,17 @@ export { generateUsers } from './generateUsers';
 export { demoCompany, DEMO_GROUP_IDS } from './demoCompany';
 export { DEMO_SHARED_MAILBOX, seedDemoMailboxes } from './demoMailboxes';
 export type {
+  CalendarStats,
+  DayOfWeek,
+  EventPatchBody,
+  NewEventBody,
+  SandboxEvent,
+  SandboxEventType,
+  SandboxRecurrence,
+  SandboxShowAs,
+  SeedEventsBody,
+} from './GraphSandbox';
+export type {
   ContactPatch,
   MailboxLimits,
   MailboxRequestStats,

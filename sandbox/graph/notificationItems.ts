@@ -38,17 +38,35 @@ export function contactChangeItem(
   change: { mailboxId: string; contactId: string; changeKey: string; changeType: 'created' | 'updated' | 'deleted' },
   tenantId: string,
 ): NotificationItem {
-  const resource = `Users/${change.mailboxId}/Contacts/${change.contactId}`;
+  return outlookChangeItem(s, { ...change, itemId: change.contactId }, { path: 'Contacts', type: '#Microsoft.Graph.Contact' }, tenantId);
+}
+
+/** A basic change notification for an Outlook event (a series change names its master), shaped like a contact's. */
+export function eventChangeItem(
+  s: SandboxSubscription,
+  change: { mailboxId: string; eventId: string; changeKey: string; changeType: 'created' | 'updated' | 'deleted' },
+  tenantId: string,
+): NotificationItem {
+  return outlookChangeItem(s, { ...change, itemId: change.eventId }, { path: 'Events', type: '#Microsoft.Graph.Event' }, tenantId);
+}
+
+function outlookChangeItem(
+  s: SandboxSubscription,
+  change: { mailboxId: string; itemId: string; changeKey: string; changeType: 'created' | 'updated' | 'deleted' },
+  kind: { path: string; type: string },
+  tenantId: string,
+): NotificationItem {
+  const resource = `Users/${change.mailboxId}/${kind.path}/${change.itemId}`;
   return {
     subscriptionId: s.id,
     subscriptionExpirationDateTime: new Date(s.expiresAt).toISOString(),
     changeType: change.changeType,
     resource,
     resourceData: {
-      '@odata.type': '#Microsoft.Graph.Contact',
+      '@odata.type': kind.type,
       '@odata.id': resource,
       '@odata.etag': `W/"${change.changeKey}"`,
-      id: change.contactId,
+      id: change.itemId,
     },
     clientState: s.clientState,
     tenantId,

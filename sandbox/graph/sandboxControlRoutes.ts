@@ -2,6 +2,7 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { GraphSandbox } from './GraphSandbox';
 import { sendGraphError, sendJson, sendMethodNotAllowed } from './graphErrors';
+import { handleCalendarControlRoute } from './calendarControlRoutes';
 import { handleGroupControlRoute } from './groupControlRoutes';
 import { handleMailboxControlRoute } from './mailboxControlRoutes';
 import { handlePresenceControlRoute } from './presenceControlRoutes';
@@ -28,7 +29,12 @@ export async function handleControlRequest(sandbox: GraphSandbox, req: IncomingM
 }
 
 /** The control API's parts in their own files, asked in turn after the routes below that come first. */
-const CONTROL_ROUTES: readonly ControlRoute[] = [handleGroupControlRoute, handleMailboxControlRoute, handlePresenceControlRoute];
+const CONTROL_ROUTES: readonly ControlRoute[] = [
+  handleGroupControlRoute,
+  handleMailboxControlRoute,
+  handlePresenceControlRoute,
+  handleCalendarControlRoute,
+];
 
 async function route(sandbox: GraphSandbox, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const method = req.method ?? 'GET';
