@@ -122,6 +122,7 @@ async function runBatch(
       const connectors = await deps.connectorsFor(tenant, lane);
       const context = featureContext(deps, tenant, connectors, active.options, job.feature, log);
       context.timers = featureTimers(deps, tenant.id, active.feature.manifest, clock);
+      context.clock = clock;
       return active.polling.pollBatch(context, {
         users: batch.users,
         after: batch.after,

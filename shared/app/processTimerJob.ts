@@ -7,7 +7,11 @@ import { featureTimers } from './featureTimers';
 import { withWriterLease } from './withWriterLease';
 
 /** What a timer job uses. */
-export type TimerJobDeps = Pick<Services, 'tenants' | 'features' | 'queue' | 'leases' | 'connectorsFor'> & FeatureContextDeps;
+export type TimerJobDeps = Pick<Services, 'tenants' | 'features' | 'queue' | 'leases' | 'connectorsFor'> &
+  FeatureContextDeps & {
+    /** The clock (tests move it); default: the system clock. */
+    clock?: (() => Date) | undefined;
+  };
 
 /**
  * A feature's timer is due: the feature's onTimer runs under its lane's writer lease with an ordinary context.
@@ -29,7 +33,8 @@ export async function processTimerJob(deps: TimerJobDeps, job: TimerJob, jobLog:
     await withWriterLease(deps.leases, { tenantId: tenant.id, lane }, job.jobId, log, async () => {
       const connectors = await deps.connectorsFor(tenant, lane);
       const context = featureContext(deps, tenant, connectors, options, job.feature, log);
-      context.timers = featureTimers(deps, tenant.id, feature.manifest);
+      context.timers = featureTimers(deps, tenant.id, feature.manifest, deps.clock);
+      context.clock = deps.clock;
       await feature.onTimer!(context, { subject: job.subject, key: job.key, at: new Date(job.at) });
     });
   } catch (err) {

@@ -38,7 +38,8 @@ export interface AppliedPresence {
 /** One user's presence record (table `presencestates`): what the sources said, what the connector set and can set. */
 export interface PresenceRecord {
   userId: string;
-  teams?: { availability: TeamsAvailability; activity: TeamsActivity } | undefined;
+  /** What Teams said last, and the status the presence feature's rules made of it (other sources read it). */
+  teams?: { availability: TeamsAvailability; activity: TeamsActivity; target?: AppliedTarget | 'leave' | undefined } | undefined;
   /** The calendar feature's plan for the user (absent while the calendar feature is off for them). */
   calendar?: CalendarPlan | undefined;
   applied?: AppliedPresence | undefined;

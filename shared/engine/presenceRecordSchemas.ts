@@ -26,7 +26,14 @@ export const PbxPresenceReadingSchema = z
     statusNote: reading.statusNote,
   }));
 
-export const TeamsObservationSchema = z.object({ availability: z.enum(TEAMS_AVAILABILITIES), activity: z.enum(TEAMS_ACTIVITIES) }).strict();
+export const TeamsObservationSchema = z
+  .object({
+    availability: z.enum(TEAMS_AVAILABILITIES),
+    activity: z.enum(TEAMS_ACTIVITIES),
+    target: z.enum(['doNotDisturb', 'away', 'available', 'leave']).optional(),
+  })
+  .strict()
+  .transform(({ target, ...rest }) => (target === undefined ? rest : { ...rest, target }));
 
 export const AppliedPresenceSchema = z
   .object({

@@ -92,6 +92,8 @@ export interface FeatureContext<Options> {
   /** PBX writes in flight (the PBX client rate-limits on top). */
   concurrency: number;
   log: Logger;
+  /** The time (tests move it); absent: the system clock. */
+  clock?: (() => Date) | undefined;
   /** Wakes the feature at moments it plans (onTimer); absent for dry runs. */
   timers?: FeatureTimers | undefined;
   /** The run's per-item change list; absent for dry runs. */

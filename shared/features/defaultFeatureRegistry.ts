@@ -4,6 +4,7 @@ import { phonebookFeature } from './contacts/phonebookFeature';
 import { groupsFeature } from './groups/groupsFeature';
 import { photosFeature } from './photos/photosFeature';
 import { presenceFeature } from './presence/presenceFeature';
+import { calendarFeature } from './calendar/calendarFeature';
 import { usersFeature } from './users/usersFeature';
 
 /**
@@ -11,5 +12,13 @@ import { usersFeature } from './users/usersFeature';
  * manifests for the configuration schema). A new feature adds itself to both lists; nothing else names it.
  */
 export function defaultFeatureRegistry(): FeatureRegistry {
-  return new FeatureRegistry([usersFeature, groupsFeature, personalContactsFeature, phonebookFeature, photosFeature, presenceFeature]);
+  return new FeatureRegistry([
+    usersFeature,
+    groupsFeature,
+    personalContactsFeature,
+    phonebookFeature,
+    photosFeature,
+    presenceFeature,
+    calendarFeature,
+  ]);
 }

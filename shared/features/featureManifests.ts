@@ -4,6 +4,7 @@ import { phonebookManifest } from './contacts/phonebookManifest';
 import { groupsManifest } from './groups/groupsManifest';
 import { photosManifest } from './photos/photosManifest';
 import { presenceManifest } from './presence/presenceManifest';
+import { calendarManifest } from './calendar/calendarManifest';
 import { usersManifest } from './users/usersManifest';
 
 /**
@@ -17,6 +18,7 @@ export const featureManifests = [
   phonebookManifest,
   photosManifest,
   presenceManifest,
+  calendarManifest,
 ] as const;
 
 type Manifest = (typeof featureManifests)[number];

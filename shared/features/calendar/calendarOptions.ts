@@ -35,6 +35,17 @@ export const CalendarOptionsSchema = z
       .default(['oof']),
     /** Hours ahead each read of a calendar covers (its transitions are queued for their exact times). */
     lookaheadHours: z.number().int().min(1).max(168).default(24),
+    /**
+     * Minutes between two reads of every synced user's calendar (one calendarView request each, spread across
+     * the period): how soon a meeting booked, moved or cancelled is seen.
+     */
+    refreshMinutes: z.number().int().min(1).max(1440).default(5),
+    /** Calendars read side by side (each is one mailbox; Outlook allows 4 requests in flight per mailbox). */
+    concurrency: z.number().int().min(1).max(64).default(16),
   })
-  .strict();
+  .strict()
+  .refine((options) => options.lookaheadHours * 60 > options.refreshMinutes, {
+    message: 'lookaheadHours must reach past the next read (refreshMinutes)',
+    path: ['lookaheadHours'],
+  });
 export type CalendarOptions = z.infer<typeof CalendarOptionsSchema>;

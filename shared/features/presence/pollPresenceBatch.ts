@@ -92,9 +92,11 @@ async function pollUser(
   record: PresenceRecord | undefined,
   presence: TeamsPresence | undefined,
 ): Promise<PresenceRecord | undefined> {
-  const teams = presence ? { availability: presence.availability, activity: presence.activity } : UNKNOWN;
-  const target = mapTeamsPresence(deps.options.rules, teams.availability, teams.activity);
-  const teamsChanged = record?.teams?.availability !== teams.availability || record.teams.activity !== teams.activity;
+  const seen = presence ? { availability: presence.availability, activity: presence.activity } : UNKNOWN;
+  const target = mapTeamsPresence(deps.options.rules, seen.availability, seen.activity);
+  const teams = { ...seen, target };
+  const teamsChanged =
+    record?.teams?.availability !== teams.availability || record.teams.activity !== teams.activity || record.teams.target !== target;
   const wishChanged = !record?.teams || mapTeamsPresence(deps.options.rules, record.teams.availability, record.teams.activity) !== target;
   if (teamsChanged) outcome.changed += 1;
   const wishes: PresenceWish[] = [
