@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { processJob } from '../../../../shared/app/processJob';
+import { processPollJob } from '../../../../shared/app/processPollJob';
+import { processTimerJob } from '../../../../shared/app/processTimerJob';
+import { requestSync } from '../../../../shared/app/requestSync';
+import { type PollJob, type SyncJob, type TimerJob } from '../../../../shared/app/jobs/SyncJob';
+import { Logger } from '../../../../shared/core/logging/Logger';
+import { CalendarOptionsSchema } from '../../../../shared/features/calendar/calendarOptions';
+import { type EnqueueOptions, type JobQueue } from '../../../../shared/platform/queue/JobQueue';
+import { numberedGuid, numberedUser } from '../../../support/numberedUser';
+import { createSandboxTenant } from '../../../support/sandboxTenant';
+import { useSandboxes } from '../../../support/useSandboxes';
+
+const sandboxes = useSandboxes();
+let seq = 0;
+let userSeq = 0;
+/** A Monday morning some weeks ahead; the connector's clock is moved through it by the test. */
+const DAY = Date.parse('2027-01-04T00:00:00Z');
+const at = (hhmm: string) => new Date(DAY + (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3))) * 60_000);
+
+/** Keeps what the jobs queue, so the test fires timers itself at the times they were queued for. */
+class RecordingQueue implements JobQueue {
+  readonly jobs: { job: SyncJob; options: EnqueueOptions }[] = [];
+  async enqueue(job: SyncJob, options: EnqueueOptions = {}): Promise<void> {
+    this.jobs.push({ job, options });
+  }
+  async close(): Promise<void> {}
+}
+
+async function setup(calendar: Record<string, unknown> = {}) {
+  const tenantId = `calendar${++seq}`;
+  const n = 1200 + ++userSeq;
+  sandboxes.graph.addUser(numberedUser(n, 'Ca'));
+  const { services } = await createSandboxTenant(sandboxes, tenantId, { scope: { mode: 'INCLUDE', users: [numberedGuid(n)] } });
+  services.queue.start(async (job) => {
+    await processJob(services, job, Logger.silent());
+  });
+  const { runId } = await requestSync(services, { tenantId, feature: 'users', mode: 'full', trigger: 'manual' });
+  await services.queue.idle();
+  expect((await services.runs.get(tenantId, runId))?.status).toBe('succeeded');
+  const tenant = (await services.tenants.get(tenantId))!;
+  await services.tenants.replace(
+    tenantId,
+    { ...tenant.config, calendar: CalendarOptionsSchema.parse({ enabled: true, ...calendar }) },
+    tenant.etag,
+  );
+  const queue = new RecordingQueue();
+  let now = at('07:00');
+  const deps = { ...services, queue, clock: () => now };
+  const pbxId = (await services.links.get(tenantId, numberedGuid(n)))!.pbxUserId!;
+  const mailbox = numberedGuid(n);
+
+  /** The clock moves to `hhmm` and the calendar is read (one cycle: the cycle job, then its batch). */
+  const read = async (hhmm: string) => {
+    now = at(hhmm);
+    const slot = Math.floor(now.getTime() / 300_000);
+    const start: PollJob = {
+      kind: 'poll',
+      feature: 'calendar',
+      jobId: `c${slot}`,
+      tenantId,
+      lane: 'realtime',
+      trigger: 'scheduled',
+      requestedAt: now.toISOString(),
+      slot,
+    };
+    await processPollJob(deps, start, Logger.silent());
+    const polls = queue.jobs.filter(({ job }) => job.kind === 'poll');
+    queue.jobs.splice(0, queue.jobs.length, ...queue.jobs.filter(({ job }) => job.kind !== 'poll'));
+    for (const { job } of polls) if (job.kind === 'poll' && job.batch) await processPollJob(deps, job, Logger.silent());
+  };
+  /** The timers queued so far, by the time they were queued for. */
+  const timers = () =>
+    queue.jobs
+      .filter(({ job }) => job.kind === 'timer')
+      .map(({ job, options }) => ({ job: job as TimerJob, at: options.scheduledEnqueueTime }));
+  /** The clock moves to `hhmm` and every timer queued for that moment fires (outdated ones too: they must drop themselves). */
+  const fire = async (hhmm: string) => {
+    now = at(hhmm);
+    const due = timers().filter((t) => t.job.at === now.toISOString());
+    expect(due.length).toBeGreaterThan(0);
+    for (const { job } of due) await processTimerJob(deps, job, Logger.silent());
+    return due.length;
+  };
+  const pbx = () => sandboxes.pbx.presenceOf(pbxId);
+  const history = async () => (await services.presenceHistory.listForUser(tenantId, mailbox, 20)).map((e) => e.reason).reverse();
+  const event = (
+    start: string,
+    end: string,
+    showAs: 'busy' | 'oof' | 'workingElsewhere' | 'tentative' = 'busy',
+    extra: Record<string, unknown> = {},
+  ) =>
+    sandboxes.graph.addEvent(mailbox, {
+      subject: 'Meeting',
+      start: at(start).toISOString(),
+      end: at(end).toISOString(),
+      showAs,
+      ...extra,
+    } as never);
+  return { services, tenantId, mailbox, pbxId, read, fire, timers, pbx, history, event };
+}
+
+describe('calendar → PBX status over the sandboxes, with a controlled clock', () => {
+  it('a meeting starts → DND, ends → the status from before is back, each at its exact time', async () => {
+    const t = await setup();
+    t.event('09:00', '10:00');
+    await t.read('08:00');
+    expect(t.timers().map((x) => [x.job.at, x.at?.toISOString()])).toEqual([
+      [at('09:00').toISOString(), at('09:00').toISOString()],
+      [at('10:00').toISOString(), at('10:00').toISOString()],
+    ]);
+    expect(t.pbx().writes).toBe(0); // nothing happens before the meeting
+    await t.fire('09:00');
+    expect(t.pbx().presence).toBe('DO_NOT_DISTURB');
+    await t.fire('10:00');
+    expect(t.pbx().presence).toBe('ONLINE');
+    expect(await t.history()).toEqual(['set', 'restored']);
+  });
+
+  it('overlapping and back-to-back meetings make one stretch: one DND at the first start, one restore at the last end', async () => {
+    const t = await setup();
+    t.event('09:00', '10:00');
+    t.event('09:30', '10:30');
+    t.event('10:30', '11:00', 'workingElsewhere');
+    await t.read('08:00');
+    expect(t.timers().map((x) => x.job.at)).toEqual([at('09:00').toISOString(), at('11:00').toISOString()]);
+    await t.fire('09:00');
+    expect(t.pbx().presence).toBe('DO_NOT_DISTURB');
+    await t.fire('11:00');
+    expect(t.pbx()).toMatchObject({ presence: 'ONLINE', writes: 2 });
+  });
+
+  it('a meeting moved before it starts: the old timers drop themselves, the new ones act', async () => {
+    const t = await setup();
+    const meeting = t.event('09:00', '10:00');
+    await t.read('08:00');
+    sandboxes.graph.updateEvent(t.mailbox, meeting.id, { start: at('09:30').toISOString(), end: at('10:30').toISOString() });
+    await t.read('08:30');
+    await t.fire('09:00'); // planned under the old key
+    expect(t.pbx().writes).toBe(0);
+    await t.fire('09:30');
+    expect(t.pbx().presence).toBe('DO_NOT_DISTURB');
+    await t.fire('10:00'); // the old end: outdated
+    expect(t.pbx().presence).toBe('DO_NOT_DISTURB');
+    await t.fire('10:30');
+    expect(t.pbx().presence).toBe('ONLINE');
+  });
+
+  it('a meeting cancelled while it runs is ended at the next read; its own end then drops itself', async () => {
+    const t = await setup();
+    const meeting = t.event('09:00', '10:00');
+    await t.read('08:00');
+    await t.fire('09:00');
+    expect(t.pbx().presence).toBe('DO_NOT_DISTURB');
+    sandboxes.graph.cancelEvent(t.mailbox, meeting.id);
+    await t.read('09:20');
+    expect(t.pbx().presence).toBe('ONLINE');
+    const writes = t.pbx().writes;
+    await t.fire('10:00');
+    expect(t.pbx().writes).toBe(writes);
+  });
+
+  it('out of office all day shows away; an all-day "busy" changes nothing', async () => {
+    const t = await setup();
+    t.event('00:00', '00:00', 'busy', {
+      isAllDay: true,
+      start: new Date(DAY).toISOString(),
+      end: new Date(DAY + 86_400_000).toISOString(),
+    });
+    await t.read('07:00');
+    expect(t.pbx().writes).toBe(0);
+    t.event('00:00', '00:00', 'oof', { isAllDay: true, start: new Date(DAY).toISOString(), end: new Date(DAY + 86_400_000).toISOString() });
+    await t.read('07:05');
+    expect(t.pbx().presence).toBe('AWAY');
+  });
+
+  it('never overrides a business trip set by hand', async () => {
+    const t = await setup();
+    sandboxes.pbx.setPresenceByHand(t.pbxId, 'BUSINESS_TRIP');
+    t.event('09:00', '10:00');
+    await t.read('08:00');
+    await t.fire('09:00');
+    await t.fire('10:00');
+    expect(t.pbx()).toMatchObject({ presence: 'BUSINESS_TRIP', writes: 0 });
+    expect(await t.history()).toEqual(['heldByPbx', 'heldByPbx']);
+  });
+
+  it('leaves a status changed by hand during the meeting as it is at the end', async () => {
+    const t = await setup();
+    t.event('09:00', '10:00');
+    await t.read('08:00');
+    await t.fire('09:00');
+    sandboxes.pbx.setPresenceByHand(t.pbxId, 'AWAY');
+    await t.fire('10:00');
+    expect(t.pbx().presence).toBe('AWAY');
+    expect(await t.history()).toEqual(['set', 'changedByHand']);
+  });
+});
