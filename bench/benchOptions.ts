@@ -2,14 +2,17 @@ import { z } from 'zod';
 import { type CommandLine, parseCommandLine } from '../shared/platform/local/parseCommandLine';
 
 export const BENCH_USAGE = [
-  'usage: npm run bench -- [--only sync|threecx|groups|contacts|notifications|tenants|webhookFlood (its own options: webhookFloodBench.ts)]',
+  'usage: npm run bench -- [--only sync|threecx|groups|contacts|presence|notifications|tenants|webhookFlood (its own options: webhookFloodBench.ts)]',
   '         [--users N] [--pbx-rate R] [--groups N] [--memberships N] [--group-users N] [--notify-users N] [--changes N]',
   '         [--changes-per-second N] [--webhook-rps N] [--webhook-seconds N] [--debounce-ms N]',
   '         [--tenants N] [--tenant-users N] [--sessions N,N,…] [--mailboxes N] [--contacts N] [--photos N]',
+  '         [--presence-users N] [--presence-cycles N]',
   '  sync, threecx: --users (10000) sandbox users, PBX rate limit --pbx-rate (PortSIP 10000, 3CX 6000) requests/minute',
   '  groups:        --groups (300) groups holding --memberships (10000) of the synced users of --group-users (5000)',
   '  contacts:      --mailboxes (200) synced users with --contacts (500) Outlook contacts each, --photos (1000)',
   '                 synced users with a photo; PBX at --pbx-rate (10000: about ten minutes)',
+  '  presence:      --presence-users (10000) synced users, Teams presence polled for --presence-cycles (4) cycles',
+  '                 of 30 s in real time, 1% of the users changing before each cycle after the first; PBX at --pbx-rate',
   '  notifications: --notify-users (2000), --changes (1000) at --changes-per-second (20), webhook load',
   '                 --webhook-rps (200) for --webhook-seconds (30), lifecycle-event window --debounce-ms (2000)',
   '  tenants:       only with --only tenants: --tenants (40) of --tenant-users (250) users each, one',
@@ -38,8 +41,8 @@ const count = (min: number, max: number, fallback: number) => wholeNumber(min, m
 const BenchOptionsSchema = z
   .object({
     only: z
-      .enum(['sync', 'threecx', 'groups', 'contacts', 'notifications', 'tenants'], {
-        error: 'must be sync, threecx, groups, contacts, notifications or tenants',
+      .enum(['sync', 'threecx', 'groups', 'contacts', 'presence', 'notifications', 'tenants'], {
+        error: 'must be sync, threecx, groups, contacts, presence, notifications or tenants',
       })
       .optional(),
     users: count(1, 1_000_000, 10_000),
@@ -60,6 +63,8 @@ const BenchOptionsSchema = z
     mailboxes: count(1, 100_000, 200),
     contacts: count(0, 100_000, 500),
     photos: count(0, 1_000_000, 1000),
+    'presence-users': count(1, 1_000_000, 10_000),
+    'presence-cycles': count(1, 1000, 4),
   })
   .transform((o) => ({
     only: o.only,
@@ -84,6 +89,8 @@ const BenchOptionsSchema = z
     // PortSIP's default: 100,000 contact creates take about ten minutes at it. A higher limit measures this
     // machine instead (on two cores the connector, Azurite and the sandboxes top out near 320 creates/s).
     contactsPbxRate: o['pbx-rate'] ?? 10_000,
+    presenceUsers: o['presence-users'],
+    presenceCycles: o['presence-cycles'],
   }));
 
 export type BenchOptions = z.output<typeof BenchOptionsSchema>;
@@ -112,6 +119,8 @@ export function parseBenchOptions(argv: readonly string[]): CommandLine<BenchOpt
       mailboxes: text,
       contacts: text,
       photos: text,
+      'presence-users': text,
+      'presence-cycles': text,
     },
     schema: BenchOptionsSchema,
   });

@@ -5,13 +5,14 @@ import { runNotificationBench } from './notificationBench';
 import { isWebhookFloodRun, runWebhookFloodBench } from './webhookFloodBench';
 import { runGroupsBench } from './groupsBench';
 import { runContactsBench } from './contactsBench';
+import { runPresenceBench } from './presenceBench';
 import { runTenantsBench } from './tenantsBench';
 import { measureFeatureRun } from './measureFeatureRun';
 import { startSandboxRig } from './sandboxRig';
 import { usersManifest } from '../shared/features/users/usersManifest';
 
 /**
- * npm run bench [-- --users N --pbx-rate R] [--only sync|threecx|groups|contacts|notifications|tenants|webhookFlood] (all options: benchOptions.ts, --help):
+ * npm run bench [-- --users N --pbx-rate R] [--only sync|threecx|groups|contacts|presence|notifications|tenants|webhookFlood] (all options: benchOptions.ts, --help):
  * - sync: an initial sync of N sandbox users and no-change re-syncs, over real HTTP and Azurite, reporting
  *   wall time, requests, the rate-limit bound and peak memory;
  * - threecx: the same against the 3CX simulator (five-digit extensions, the connector's 3CX pacing);
@@ -19,6 +20,9 @@ import { usersManifest } from '../shared/features/users/usersManifest';
  *   no-change re-runs (groupsBench.ts);
  * - contacts: 200 mailboxes × 500 Outlook contacts → personal PBX contacts, and 1,000 photos → PBX pictures:
  *   first runs and no-change re-runs against the PBX rate-limit bound (contactsBench.ts);
+ * - presence: the Teams presence of 10,000 sandbox users' synced ones polled in real time through the queue for
+ *   4 cycles of 30 s, 1% of the users turning DoNotDisturb before each cycle after the first: Graph calls, 429s,
+ *   cycle time, PBX writes and reads per cycle (presenceBench.ts; minutes, most of them the users sync);
  * - notifications: change → PBX latency after the notification arrives (1,000 changes) and the webhook's
  *   latency at 200 requests/s for 30 s (notificationBench.ts);
  * - tenants (only when asked for: it takes minutes): many tenants' initial users syncs through one in-process
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
       photos: options.photos,
       pbxRate: options.contactsPbxRate,
     });
+  if (runs('presence')) await runPresenceBench({ users: options.presenceUsers, cycles: options.presenceCycles, pbxRate: options.pbxRate });
   if (runs('notifications')) await notificationsBench(options);
   if (options.only === 'tenants')
     await runTenantsBench({

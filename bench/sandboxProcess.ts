@@ -1,6 +1,20 @@
 import { GraphSandbox, type SandboxGroup, generateUsers } from '../sandbox/graph';
+import { type TeamsActivity, type TeamsAvailability } from '../shared/graph/TeamsPresence';
 import { PortSipSandbox } from '../sandbox/portsip';
 import { ThreeCxSandbox } from '../sandbox/threecx';
+
+/** The admin's read of a user's PBX status (presence reads and re-assertion), as the PortSIP sandbox names the route. */
+const PBX_STATUS_READ = 'GET /api/users/{id}/status';
+
+/** A message from the parent (sandboxRig.ts `ask`). */
+interface SandboxMessage {
+  cmd: string;
+  groups?: SandboxGroup[];
+  mailboxes?: string[];
+  count?: number;
+  userIds?: string[];
+  presences?: { userId: string; availability: TeamsAvailability; activity: TeamsActivity }[];
+}
 
 /** Sums a count over every tenant's sandbox. */
 const total = <T>(items: readonly T[], count: (item: T) => number) => items.reduce((sum, item) => sum + count(item), 0);
@@ -12,7 +26,7 @@ const total = <T>(items: readonly T[], count: (item: T) => number) => items.redu
  * with its own rate limit, as two customers never share a directory or a PBX. Talks to the parent over IPC:
  * `stats` (summed over the tenants), `reset`, `addGroups` (Entra groups added to the first tenant, e.g. once
  * the parent knows which users were synced), `seedContacts` and `setPhotos` (Outlook contacts in, and photos
- * of, the first tenant's users) and `stop`.
+ * of, the first tenant's users), `setPresences` (Teams presence of the first tenant's users) and `stop`.
  */
 async function main(): Promise<void> {
   const users = Number(process.argv[2] ?? 10_000);
@@ -30,7 +44,7 @@ async function main(): Promise<void> {
       return { graph, pbx };
     }),
   );
-  process.on('message', (message: { cmd: string; groups?: SandboxGroup[]; mailboxes?: string[]; count?: number; userIds?: string[] }) => {
+  process.on('message', (message: SandboxMessage) => {
     if (message.cmd === 'stats') {
       const pbxGroups = tenants.flatMap(({ pbx }) => pbx.listGroups());
       const pbxByRoute: Record<string, number> = {};
@@ -50,6 +64,12 @@ async function main(): Promise<void> {
           Object.values(graph.outlookStats()).reduce((sum, s) => sum + s.concurrencyThrottled + s.windowThrottled, 0),
         ),
         outlookPeakInFlight: Math.max(0, ...tenants.map(({ graph }) => graph.outlookPeakInFlight())),
+        graphPresenceCalls: total(tenants, ({ graph }) => graph.presenceStats().calls),
+        graphPresenceThrottled: total(tenants, ({ graph }) => graph.presenceStats().throttled),
+        graphPresenceIdsRequested: total(tenants, ({ graph }) => graph.presenceStats().idsRequested),
+        pbxPresenceWrites: total(tenants, ({ pbx }) => ('presenceWrites' in pbx.stats ? pbx.stats.presenceWrites : 0)),
+        pbxDndWrites: total(tenants, ({ pbx }) => ('dndWrites' in pbx.stats ? pbx.stats.dndWrites : 0)),
+        pbxStatusReads: pbxByRoute[PBX_STATUS_READ] ?? 0,
       });
     } else if (message.cmd === 'reset') {
       for (const { graph, pbx } of tenants) {
@@ -67,6 +87,9 @@ async function main(): Promise<void> {
       process.send!({ ok: true });
     } else if (message.cmd === 'setPhotos') {
       for (const userId of message.userIds ?? []) tenants[0]!.graph.setUserPhoto(userId, { sizeBytes: 8 * 1024 });
+      process.send!({ ok: true });
+    } else if (message.cmd === 'setPresences') {
+      tenants[0]!.graph.setPresences(message.presences ?? []);
       process.send!({ ok: true });
     } else if (message.cmd === 'stop') {
       void Promise.all(tenants.flatMap(({ graph, pbx }) => [graph.stop(), pbx.stop()])).then(() =>

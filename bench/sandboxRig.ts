@@ -31,6 +31,15 @@ export interface SandboxStats {
   /** Outlook 429s (4 in flight per mailbox, 10,000 per 10 minutes): the connector should cause none. */
   outlookThrottled: number;
   outlookPeakInFlight: number;
+  /** Teams presence requests (getPresencesByUserId and single-user GETs), the 429s among them, and the ids asked for. */
+  graphPresenceCalls: number;
+  graphPresenceThrottled: number;
+  graphPresenceIdsRequested: number;
+  /** PBX presence writes applied: statuses set as the user (`POST /api/user/presence`), admin DND switches (PortSIP). */
+  pbxPresenceWrites: number;
+  pbxDndWrites: number;
+  /** The admin's PBX status reads (`GET /api/users/{id}/status`). */
+  pbxStatusReads: number;
 }
 
 /** One request to the sandbox process and its answer (the process answers each message in order). */

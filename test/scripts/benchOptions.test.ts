@@ -22,6 +22,8 @@ const DEFAULTS = {
   contactsPerMailbox: 500,
   photos: 1000,
   contactsPbxRate: 10_000,
+  presenceUsers: 10_000,
+  presenceCycles: 4,
 };
 
 describe('parseBenchOptions', () => {
@@ -49,6 +51,8 @@ describe('parseBenchOptions', () => {
       '--mailboxes=4',
       '--contacts=9',
       '--photos=6',
+      '--presence-users=1000',
+      '--presence-cycles=3',
     ];
     expect(parseBenchOptions(argv)).toEqual({
       kind: 'run',
@@ -73,11 +77,17 @@ describe('parseBenchOptions', () => {
         contactsPerMailbox: 9,
         photos: 6,
         contactsPbxRate: 600,
+        presenceUsers: 1000,
+        presenceCycles: 3,
       },
     });
     expect(parseBenchOptions(['--only', 'sync', '--users', '100'])).toEqual({
       kind: 'run',
       options: { ...DEFAULTS, only: 'sync', users: 100 },
+    });
+    expect(parseBenchOptions(['--only', 'presence', '--presence-users', '1000', '--presence-cycles', '3'])).toEqual({
+      kind: 'run',
+      options: { ...DEFAULTS, only: 'presence', presenceUsers: 1000, presenceCycles: 3 },
     });
   });
 
@@ -87,7 +97,9 @@ describe('parseBenchOptions', () => {
   });
 
   it.each([
-    [['--only', 'bogus'], /^--only: must be sync, threecx, groups, contacts, notifications or tenants$/],
+    [['--only', 'bogus'], /^--only: must be sync, threecx, groups, contacts, presence, notifications or tenants$/],
+    [['--presence-cycles', '0'], /^--presence-cycles: must be at least 1$/],
+    [['--presence-users', '0'], /^--presence-users: must be at least 1$/],
     [['--sessions', '4,'], /^--sessions: must be whole numbers separated by commas$/],
     [['--sessions', '4,0'], /^--sessions: must each be from 1 to 1000$/],
     [['--users', 'many'], /^--users: must be a whole number$/],
@@ -105,7 +117,15 @@ describe('parseBenchOptions', () => {
 
   it('the usage names every option', () => {
     const flags = ['--only', '--users', '--pbx-rate', '--notify-users', '--changes', '--changes-per-second', '--webhook-rps'];
-    for (const flag of [...flags, '--webhook-seconds', '--debounce-ms', '--tenants', '--tenant-users', '--sessions'])
-      expect(BENCH_USAGE).toContain(`${flag} `);
+    const more = [
+      '--webhook-seconds',
+      '--debounce-ms',
+      '--tenants',
+      '--tenant-users',
+      '--sessions',
+      '--presence-users',
+      '--presence-cycles',
+    ];
+    for (const flag of [...flags, ...more]) expect(BENCH_USAGE).toContain(`${flag} `);
   });
 });

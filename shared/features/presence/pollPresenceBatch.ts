@@ -95,6 +95,9 @@ async function pollUser(
   const seen = presence ? { availability: presence.availability, activity: presence.activity } : UNKNOWN;
   const target = mapTeamsPresence(deps.options.rules, seen.availability, seen.activity);
   const teams = { ...seen, target };
+  // Someone the connector has never held to anything and whose Teams says nothing about the phone (offline,
+  // unknown) needs no record: most of a tenant at night, and the first cycle would otherwise write them all.
+  if (!record && target === 'leave') return undefined;
   const teamsChanged =
     record?.teams?.availability !== teams.availability || record.teams.activity !== teams.activity || record.teams.target !== target;
   const wishChanged = !record?.teams || mapTeamsPresence(deps.options.rules, record.teams.availability, record.teams.activity) !== target;

@@ -12,14 +12,17 @@ const user = (n: number): LinkedUser => ({
 const OPTIONS = { pollSeconds: 30, reassertMinutes: 10 };
 
 describe('planPresenceBatches', () => {
-  it('cuts 10,000 users into ⌈10,000 / 650⌉ = 16 batches spread evenly across the cycle', () => {
+  it('cuts 10,000 users into ⌈10,000 / 650⌉ = 16 batches spread evenly across the first two thirds of the cycle', () => {
     const users = Array.from({ length: 10_000 }, (_, n) => user(n)).reverse();
     const slot = 60_000_000;
     const batches = planPresenceBatches(users, slot, OPTIONS);
     expect(batches).toHaveLength(16);
     expect(batches.map((b) => b.users.length)).toEqual([...Array(15).fill(650), 10_000 - 15 * 650]);
     const start = slot * 30_000;
-    expect(batches.map((b) => b.startsAt.getTime() - start)).toEqual(Array.from({ length: 16 }, (_, i) => Math.floor((i * 30_000) / 16)));
+    expect(batches.map((b) => b.startsAt.getTime() - start)).toEqual(
+      Array.from({ length: 16 }, (_, i) => Math.floor((i * (2 / 3) * 30_000) / 16)),
+    );
+    expect(batches.at(-1)!.startsAt.getTime() - start).toBeLessThanOrEqual(20_000);
     // Every user exactly once, in key order.
     const keys = batches.flatMap((b) => b.users.map((u) => u.objectId.toLowerCase()));
     expect(new Set(keys).size).toBe(10_000);
