@@ -2,7 +2,7 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type CalendarStore } from './CalendarStore';
 import { parseInstant } from './calendarTime';
 import { sendGraphError, sendJson } from './graphErrors';
-import { type MailboxThrottle } from './MailboxThrottle';
+import { type MailboxAdmissionDeps, withMailboxAdmission } from './mailboxAdmission';
 import { EVENT_PROPERTY_NAMES, projectEvent } from './SandboxEvent';
 
 /** Calendar requests the sandbox answered, by route (GraphSandbox.calendarStats). */
@@ -11,15 +11,10 @@ export interface CalendarStats {
   eventRequests: number;
 }
 
-export interface CalendarRouteDeps {
+export interface CalendarRouteDeps extends MailboxAdmissionDeps {
   baseUrl: string;
   store: CalendarStore;
-  throttle: MailboxThrottle;
   stats: CalendarStats;
-  /** A live user's object id from an object id, userPrincipalName or mail (any case). */
-  resolveMailbox(idOrAddress: string): string | undefined;
-  /** Added to every Outlook request while it holds its mailbox's concurrency slot. */
-  latencyMs(): number;
 }
 
 const CALENDAR_PATH = /^\/users\/([^/]+)\/(calendarView|events\/([^/]+))$/;
@@ -46,34 +41,17 @@ export async function handleCalendarRoute(
   if (!match) return false;
   if (match[3] === undefined) deps.stats.calendarViewRequests += 1;
   else deps.stats.eventRequests += 1;
-  let address: string;
   let eventId: string | undefined;
   try {
-    address = decodeURIComponent(match[1]!);
     eventId = match[3] === undefined ? undefined : decodeURIComponent(match[3]);
   } catch {
     sendGraphError(res, 400, 'BadRequest', 'A path segment is not valid percent-encoding.');
     return true;
   }
-  const userId = deps.resolveMailbox(address);
-  if (!userId) {
-    sendGraphError(res, 404, 'ErrorInvalidUser', `The requested user '${address}' is invalid.`);
-    return true;
-  }
-  const prefer = String(req.headers.prefer ?? '');
-  const admission = deps.throttle.admit(userId, /idtype\s*=\s*"?immutableid"?/i.test(prefer));
-  if (admission.kind === 'throttled') {
-    sendGraphError(res, 429, admission.code, admission.message, { 'Retry-After': String(admission.retryAfterSeconds) });
-    return true;
-  }
-  try {
-    const latency = deps.latencyMs();
-    if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+  await withMailboxAdmission(deps, req, res, match[1]!, (userId, prefer) => {
     if (eventId === undefined) calendarView(deps, userId, prefer, url, res);
     else eventById(deps, userId, eventId, url, res);
-  } finally {
-    admission.release();
-  }
+  });
   return true;
 }
 

@@ -2,20 +2,15 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type ContactDeltaRounds, type ContactSelection } from './ContactDeltaRounds';
 import { sendGraphError, sendJson } from './graphErrors';
 import { type MailboxStore, type SandboxContactFolder, type SandboxMailbox } from './MailboxStore';
-import { type MailboxThrottle } from './MailboxThrottle';
+import { type MailboxAdmissionDeps, withMailboxAdmission } from './mailboxAdmission';
 import { CONTACT_PROPERTY_NAMES } from './SandboxContact';
 import { type SandboxPhoto, type UserPhotos } from './UserPhotos';
 
-export interface OutlookRouteDeps {
+export interface OutlookRouteDeps extends MailboxAdmissionDeps {
   baseUrl: string;
   store: MailboxStore;
   rounds: ContactDeltaRounds;
   photos: UserPhotos;
-  throttle: MailboxThrottle;
-  /** A live user's object id from an object id, userPrincipalName or mail (any case). */
-  resolveMailbox(idOrAddress: string): string | undefined;
-  /** Added to every Outlook request while it holds its mailbox's concurrency slot (tests of the limit). */
-  latencyMs(): number;
   defaultPageSize: number;
   maxPageSize: number;
 }
@@ -37,34 +32,9 @@ export async function handleOutlookRoute(
 ): Promise<boolean> {
   const match = OUTLOOK_PATH.exec(path);
   if (!match) return false;
-  let address: string;
-  try {
-    address = decodeURIComponent(match[1]!);
-  } catch {
-    sendGraphError(res, 400, 'BadRequest', 'The user segment is not valid percent-encoding.');
-    return true;
-  }
-  const userId = deps.resolveMailbox(address);
-  if (!userId) {
-    sendGraphError(res, 404, 'ErrorInvalidUser', `The requested user '${address}' is invalid.`);
-    return true;
-  }
-  const prefer = String(req.headers.prefer ?? '');
-  const admission = deps.throttle.admit(userId, /idtype\s*=\s*"?immutableid"?/i.test(prefer));
-  if (admission.kind === 'throttled') {
-    sendGraphError(res, 429, admission.code, admission.message, { 'Retry-After': String(admission.retryAfterSeconds) });
-    return true;
-  }
-  try {
-    const latency = deps.latencyMs();
-    if (latency > 0) await new Promise((r) => setTimeout(r, latency));
-    route(deps, deps.store.mailboxOf(userId), match[2]!, prefer, url, res);
-  } catch (err) {
-    if (!(err instanceof URIError)) throw err;
-    sendGraphError(res, 400, 'BadRequest', 'A path segment is not valid percent-encoding.');
-  } finally {
-    admission.release();
-  }
+  await withMailboxAdmission(deps, req, res, match[1]!, (userId, prefer) =>
+    route(deps, deps.store.mailboxOf(userId), match[2]!, prefer, url, res),
+  );
   return true;
 }
 

@@ -22,6 +22,7 @@ import { PhonebookOptionsSchema } from '../../shared/features/contacts/phonebook
 import { PersonalContactsOptionsSchema } from '../../shared/features/contacts/personalContactsOptions';
 import { PhotoSyncOptionsSchema } from '../../shared/features/photos/photosOptions';
 import { PresenceOptionsSchema } from '../../shared/features/presence/presenceOptions';
+import { CalendarOptionsSchema } from '../../shared/features/calendar/calendarOptions';
 import { PortSipSandbox } from '../../sandbox/portsip';
 import { ThreeCxSandbox } from '../../sandbox/threecx';
 import { LocalHttpHost } from '../../shared/platform/local/LocalHttpHost';
@@ -204,6 +205,7 @@ async function startSandboxes(
   graph.seed(demo.users, demo.groups);
   seedDemoMailboxes(graph, demo.users);
   seedDemoPresence(graph, demo.users);
+  seedDemoMeetings(graph, demo.users);
   const endpoints = {
     graphBaseUrl: graph.baseUrl,
     graphToken: graph.token,
@@ -225,6 +227,7 @@ async function startSandboxes(
     personalContacts: PersonalContactsOptionsSchema.parse({ enabled: portsip }),
     photos: PhotoSyncOptionsSchema.parse({ enabled: portsip }),
     presence: PresenceOptionsSchema.parse({ enabled: portsip }),
+    calendar: CalendarOptionsSchema.parse({ enabled: portsip, refreshMinutes: 1 }),
   };
   const existing = await services.tenants.get('demo');
   if (existing) await services.tenants.replace('demo', config);
@@ -247,7 +250,7 @@ async function startSandboxes(
     `graph     sandbox tenant "Contoso Demo" with ${demo.users.length} ` +
       `users, ${demo.groups.length} groups and the shared mailbox ${DEMO_SHARED_MAILBOX} on ${graph.baseUrl} ` +
       `(edit users: ${graph.baseUrl}/_sandbox/users, groups: ${graph.baseUrl}/_sandbox/groups, contacts: ${graph.baseUrl}/_sandbox/mailboxes/{address}/contacts, ` +
-      `Teams presence: POST ${graph.baseUrl}/_sandbox/presence/{objectId})`,
+      `Teams presence: POST ${graph.baseUrl}/_sandbox/presence/{objectId}, meetings: POST ${graph.baseUrl}/_sandbox/mailboxes/{address}/events)`,
   );
   log(`pbx       ${pbx.description}`);
 }
@@ -289,4 +292,26 @@ function seedDemoPresence(graph: GraphSandbox, users: readonly { id: string }[])
   graph.setPresences(
     users.slice(0, states.length).map((user, k) => ({ userId: user.id, availability: states[k]![0], activity: states[k]![1] })),
   );
+}
+
+/**
+ * Two demo users have meetings soon after the start, so the demo shows the calendar at work: DND at the start,
+ * the status from before at the end (times on whole minutes, from the next minute on).
+ */
+function seedDemoMeetings(graph: GraphSandbox, users: readonly { id: string }[]): void {
+  const minute = 60_000;
+  const soon = Math.ceil(Date.now() / minute) * minute + 2 * minute;
+  const meetings = [
+    { user: users[4], start: soon, minutes: 3, showAs: 'busy' },
+    { user: users[5], start: soon + minute, minutes: 3, showAs: 'oof' },
+  ] as const;
+  for (const { user, start, minutes, showAs } of meetings) {
+    if (!user) continue;
+    graph.addEvent(user.id, {
+      subject: 'Demo meeting',
+      start: new Date(start).toISOString(),
+      end: new Date(start + minutes * minute).toISOString(),
+      showAs,
+    });
+  }
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PortSipSandbox, type PortSipApiVersion } from '../../../sandbox/portsip';
 import { expectPortSipError } from '../../support/expectPortSipError';
 import { portSipRestCall, type PortSipReply } from '../../support/portSipRestCall';
+import { aliceUserBody } from '../../support/aliceUserBody';
 
 let pbx: PortSipSandbox | undefined;
 afterEach(async () => {
@@ -26,16 +27,7 @@ async function start(apiVersion?: PortSipApiVersion): Promise<{ admin: string; a
   const admin = await signIn(pbx.credentials.username, pbx.credentials.password);
   const created = await call('POST', '/api/users', {
     token: admin,
-    body: {
-      name: 'alice',
-      password: PASSWORD,
-      email: 'alice@contoso.com',
-      display_name: 'Alice',
-      role: 'StandardUser',
-      extension_number: '1001',
-      extension_password: 'Sip!Pass4wq',
-      voicemail_pin: '250794',
-    },
+    body: aliceUserBody(PASSWORD),
   });
   expect(created.status, created.text).toBe(201);
   return { admin, alice: await signIn('alice', PASSWORD), aliceId: (created.body as { id: string }).id };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PortSipSandbox, type PortSipSandboxOptions } from '../../../sandbox/portsip';
+import { aliceUserBody } from '../../support/aliceUserBody';
 
 interface Reply {
   status: number;
@@ -69,16 +70,7 @@ async function start(options: PortSipSandboxOptions = {}): Promise<{ admin: stri
   const admin = (await signIn(pbx.credentials.username, pbx.credentials.password)).access_token;
   const reply = await call('POST', '/api/users', {
     token: admin,
-    body: {
-      name: 'alice',
-      password: PASSWORD,
-      email: 'alice@contoso.com',
-      display_name: 'Alice',
-      role: 'StandardUser',
-      extension_number: '1001',
-      extension_password: 'Sip!Pass4wq',
-      voicemail_pin: '250794',
-    },
+    body: aliceUserBody(PASSWORD),
   });
   expect(reply.status, reply.text).toBe(201);
   return { admin, userId: (reply.body as { id: string }).id };

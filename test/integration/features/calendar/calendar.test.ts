@@ -3,13 +3,13 @@ import { processJob } from '../../../../shared/app/processJob';
 import { processPollJob } from '../../../../shared/app/processPollJob';
 import { processTimerJob } from '../../../../shared/app/processTimerJob';
 import { requestSync } from '../../../../shared/app/requestSync';
-import { type PollJob, type SyncJob, type TimerJob } from '../../../../shared/app/jobs/SyncJob';
+import { type PollJob, type TimerJob } from '../../../../shared/app/jobs/SyncJob';
 import { Logger } from '../../../../shared/core/logging/Logger';
 import { CalendarOptionsSchema } from '../../../../shared/features/calendar/calendarOptions';
-import { type EnqueueOptions, type JobQueue } from '../../../../shared/platform/queue/JobQueue';
 import { numberedGuid, numberedUser } from '../../../support/numberedUser';
 import { createSandboxTenant } from '../../../support/sandboxTenant';
 import { useSandboxes } from '../../../support/useSandboxes';
+import { RecordingQueue } from '../../../support/recordingQueue';
 
 const sandboxes = useSandboxes();
 let seq = 0;
@@ -17,15 +17,6 @@ let userSeq = 0;
 /** A Monday morning some weeks ahead; the connector's clock is moved through it by the test. */
 const DAY = Date.parse('2027-01-04T00:00:00Z');
 const at = (hhmm: string) => new Date(DAY + (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3))) * 60_000);
-
-/** Keeps what the jobs queue, so the test fires timers itself at the times they were queued for. */
-class RecordingQueue implements JobQueue {
-  readonly jobs: { job: SyncJob; options: EnqueueOptions }[] = [];
-  async enqueue(job: SyncJob, options: EnqueueOptions = {}): Promise<void> {
-    this.jobs.push({ job, options });
-  }
-  async close(): Promise<void> {}
-}
 
 async function setup(calendar: Record<string, unknown> = {}) {
   const tenantId = `calendar${++seq}`;
@@ -96,7 +87,7 @@ async function setup(calendar: Record<string, unknown> = {}) {
       end: at(end).toISOString(),
       showAs,
       ...extra,
-    } as never);
+    });
   return { services, tenantId, mailbox, pbxId, read, fire, timers, pbx, history, event };
 }
 

@@ -3,15 +3,15 @@ import { processJob } from '../../../../shared/app/processJob';
 import { processPollJob } from '../../../../shared/app/processPollJob';
 import { ensurePolling } from '../../../../shared/app/pollingChain';
 import { requestSync } from '../../../../shared/app/requestSync';
-import { type PollJob, type SyncJob } from '../../../../shared/app/jobs/SyncJob';
+import { type PollJob } from '../../../../shared/app/jobs/SyncJob';
 import { Logger } from '../../../../shared/core/logging/Logger';
 import { PresenceOptionsSchema } from '../../../../shared/features/presence/presenceOptions';
-import { type EnqueueOptions, type JobQueue } from '../../../../shared/platform/queue/JobQueue';
 import { type TeamsActivity, type TeamsAvailability } from '../../../../shared/graph/TeamsPresence';
 import { adminCaller } from '../../../support/adminCall';
 import { numberedGuid, numberedUser } from '../../../support/numberedUser';
 import { createSandboxTenant } from '../../../support/sandboxTenant';
 import { useSandboxes } from '../../../support/useSandboxes';
+import { RecordingQueue } from '../../../support/recordingQueue';
 
 const sandboxes = useSandboxes();
 let seq = 0;
@@ -19,18 +19,6 @@ let userSeq = 0;
 /** Slots where batch 0 re-asserts (30 s polls, 10 min re-assertion: every 20th slot); the cycles below avoid them until they want one. */
 const REASSERT_EVERY = 20;
 const BASE_SLOT = 100_000 * REASSERT_EVERY;
-
-/** A queue that keeps what the jobs queue, so the test runs the chain step by step at its own pace. */
-class RecordingQueue implements JobQueue {
-  readonly jobs: { job: SyncJob; options: EnqueueOptions }[] = [];
-  async enqueue(job: SyncJob, options: EnqueueOptions = {}): Promise<void> {
-    this.jobs.push({ job, options });
-  }
-  async close(): Promise<void> {}
-  take(): { job: SyncJob; options: EnqueueOptions }[] {
-    return this.jobs.splice(0);
-  }
-}
 
 async function setup(count: number, users: Record<string, unknown> = {}, presence: Record<string, unknown> = {}) {
   const tenantId = `presence${++seq}`;
