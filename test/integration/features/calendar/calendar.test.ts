@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { processJob } from '../../../../shared/app/processJob';
 import { processPollJob } from '../../../../shared/app/processPollJob';
 import { processTimerJob } from '../../../../shared/app/processTimerJob';
-import { requestSync } from '../../../../shared/app/requestSync';
 import { type PollJob, type TimerJob } from '../../../../shared/app/jobs/SyncJob';
 import { Logger } from '../../../../shared/core/logging/Logger';
 import { CalendarOptionsSchema } from '../../../../shared/features/calendar/calendarOptions';
 import { numberedGuid, numberedUser } from '../../../support/numberedUser';
-import { createSandboxTenant } from '../../../support/sandboxTenant';
+import { syncedSandboxTenant } from '../../../support/syncedSandboxTenant';
 import { useSandboxes } from '../../../support/useSandboxes';
 import { RecordingQueue } from '../../../support/recordingQueue';
 
@@ -22,19 +20,10 @@ async function setup(calendar: Record<string, unknown> = {}) {
   const tenantId = `calendar${++seq}`;
   const n = 1200 + ++userSeq;
   sandboxes.graph.addUser(numberedUser(n, 'Ca'));
-  const { services } = await createSandboxTenant(sandboxes, tenantId, { scope: { mode: 'INCLUDE', users: [numberedGuid(n)] } });
-  services.queue.start(async (job) => {
-    await processJob(services, job, Logger.silent());
-  });
-  const { runId } = await requestSync(services, { tenantId, feature: 'users', mode: 'full', trigger: 'manual' });
-  await services.queue.idle();
-  expect((await services.runs.get(tenantId, runId))?.status).toBe('succeeded');
-  const tenant = (await services.tenants.get(tenantId))!;
-  await services.tenants.replace(
-    tenantId,
-    { ...tenant.config, calendar: CalendarOptionsSchema.parse({ enabled: true, ...calendar }) },
-    tenant.etag,
-  );
+  const services = await syncedSandboxTenant(sandboxes, tenantId, { scope: { mode: 'INCLUDE', users: [numberedGuid(n)] } }, (config) => ({
+    ...config,
+    calendar: CalendarOptionsSchema.parse({ enabled: true, ...calendar }),
+  }));
   const queue = new RecordingQueue();
   let now = at('07:00');
   const deps = { ...services, queue, clock: () => now };

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { processJob } from '../../../../shared/app/processJob';
 import { processPollJob } from '../../../../shared/app/processPollJob';
 import { ensurePolling } from '../../../../shared/app/pollingChain';
 import { requestSync } from '../../../../shared/app/requestSync';
@@ -9,7 +8,7 @@ import { PresenceOptionsSchema } from '../../../../shared/features/presence/pres
 import { type TeamsActivity, type TeamsAvailability } from '../../../../shared/graph/TeamsPresence';
 import { adminCaller } from '../../../support/adminCall';
 import { numberedGuid, numberedUser } from '../../../support/numberedUser';
-import { createSandboxTenant } from '../../../support/sandboxTenant';
+import { syncedSandboxTenant } from '../../../support/syncedSandboxTenant';
 import { useSandboxes } from '../../../support/useSandboxes';
 import { RecordingQueue } from '../../../support/recordingQueue';
 
@@ -24,21 +23,14 @@ async function setup(count: number, users: Record<string, unknown> = {}, presenc
   const tenantId = `presence${++seq}`;
   const ns = Array.from({ length: count }, () => 900 + ++userSeq);
   for (const n of ns) if (!users.adoptByEmail) sandboxes.graph.addUser(numberedUser(n, 'Pr'));
-  const { services } = await createSandboxTenant(sandboxes, tenantId, {
-    scope: { mode: 'INCLUDE', users: ns.map(numberedGuid) },
-    ...users,
-  });
-  services.queue.start(async (job) => {
-    await processJob(services, job, Logger.silent());
-  });
-  const { runId } = await requestSync(services, { tenantId, feature: 'users', mode: 'full', trigger: 'manual' });
-  await services.queue.idle();
-  expect((await services.runs.get(tenantId, runId))?.status).toBe('succeeded');
-  const tenant = (await services.tenants.get(tenantId))!;
-  await services.tenants.replace(
+  const services = await syncedSandboxTenant(
+    sandboxes,
     tenantId,
-    { ...tenant.config, presence: PresenceOptionsSchema.parse({ enabled: true, ...presence }) },
-    tenant.etag,
+    { scope: { mode: 'INCLUDE', users: ns.map(numberedGuid) }, ...users },
+    (config) => ({
+      ...config,
+      presence: PresenceOptionsSchema.parse({ enabled: true, ...presence }),
+    }),
   );
   const queue = new RecordingQueue();
   const deps: Parameters<typeof processPollJob>[0] & typeof services = { ...services, queue } as never;
