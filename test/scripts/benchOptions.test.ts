@@ -24,6 +24,9 @@ const DEFAULTS = {
   contactsPbxRate: 10_000,
   presenceUsers: 10_000,
   presenceCycles: 4,
+  calendarUsers: 1000,
+  calendarMeetings: 5,
+  calendarPbxRate: 50_000,
 };
 
 describe('parseBenchOptions', () => {
@@ -53,6 +56,9 @@ describe('parseBenchOptions', () => {
       '--photos=6',
       '--presence-users=1000',
       '--presence-cycles=3',
+      '--calendar-users=100',
+      '--calendar-meetings=2',
+      '--calendar-pbx-rate=20000',
     ];
     expect(parseBenchOptions(argv)).toEqual({
       kind: 'run',
@@ -79,6 +85,9 @@ describe('parseBenchOptions', () => {
         contactsPbxRate: 600,
         presenceUsers: 1000,
         presenceCycles: 3,
+        calendarUsers: 100,
+        calendarMeetings: 2,
+        calendarPbxRate: 20_000,
       },
     });
     expect(parseBenchOptions(['--only', 'sync', '--users', '100'])).toEqual({
@@ -89,6 +98,12 @@ describe('parseBenchOptions', () => {
       kind: 'run',
       options: { ...DEFAULTS, only: 'presence', presenceUsers: 1000, presenceCycles: 3 },
     });
+    expect(parseBenchOptions(['--only', 'calendar', '--calendar-users', '100'])).toEqual({
+      kind: 'run',
+      options: { ...DEFAULTS, only: 'calendar', calendarUsers: 100 },
+    });
+    // The calendar bench has its own PBX limit: --pbx-rate leaves it alone.
+    expect(parseBenchOptions(['--pbx-rate', '600'])).toMatchObject({ options: { pbxRate: 600, calendarPbxRate: 50_000 } });
   });
 
   it('--help and -h ask for the usage instead of starting the benchmark', () => {
@@ -97,7 +112,10 @@ describe('parseBenchOptions', () => {
   });
 
   it.each([
-    [['--only', 'bogus'], /^--only: must be sync, threecx, groups, contacts, presence, notifications or tenants$/],
+    [['--only', 'bogus'], /^--only: must be sync, threecx, groups, contacts, presence, calendar, notifications or tenants$/],
+    [['--calendar-users', '0'], /^--calendar-users: must be at least 1$/],
+    [['--calendar-meetings', '21'], /^--calendar-meetings: must be at most 20$/],
+    [['--calendar-pbx-rate', '59'], /^--calendar-pbx-rate: must be at least 60$/],
     [['--presence-cycles', '0'], /^--presence-cycles: must be at least 1$/],
     [['--presence-users', '0'], /^--presence-users: must be at least 1$/],
     [['--sessions', '4,'], /^--sessions: must be whole numbers separated by commas$/],
@@ -125,6 +143,9 @@ describe('parseBenchOptions', () => {
       '--sessions',
       '--presence-users',
       '--presence-cycles',
+      '--calendar-users',
+      '--calendar-meetings',
+      '--calendar-pbx-rate',
     ];
     for (const flag of [...flags, ...more]) expect(BENCH_USAGE).toContain(`${flag} `);
   });

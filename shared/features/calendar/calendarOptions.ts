@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FeatureUserScopeSchema } from '../featureUserScope';
 
 /** What an event's "show as" asks of the PBX while it runs. */
 const Target = z.enum(['doNotDisturb', 'away', 'leave']);
@@ -10,6 +11,8 @@ const Target = z.enum(['doNotDisturb', 'away', 'leave']);
 export const CalendarOptionsSchema = z
   .object({
     enabled: z.boolean().default(false),
+    /** Whose calendars count: every synced user, or the synced members of chosen groups. */
+    users: FeatureUserScopeSchema.default({ mode: 'ALL' }),
     showAs: z
       .object({
         busy: Target.default('doNotDisturb'),

@@ -6,6 +6,7 @@ import { runWithConcurrency } from '../../engine/runWithConcurrency';
 import { type FeatureContext } from '../Feature';
 import { type PollBatchOutcome, type PollBatchRequest } from '../FeaturePolling';
 import { applyCalendarAt } from './applyCalendar';
+import { usersInScope } from '../featureUserScope';
 import { type CalendarOptions } from './calendarOptions';
 import { calendarTransitions, planCalendarSegments } from './planCalendarSegments';
 
@@ -39,8 +40,10 @@ export async function pollCalendarBatch(context: FeatureContext<CalendarOptions>
     (await context.presenceStates.listRange(context.tenantId, batch.after, batch.through)).map((r) => [r.userId.toLowerCase(), r]),
   );
   const saved: PresenceRecord[] = [];
+  const inScope = await usersInScope(context, context.options.users, batch.users);
+  outcome.users = inScope.length;
   const until = now.getTime() + context.options.lookaheadHours * 3_600_000;
-  await runWithConcurrency(batch.users, context.options.concurrency, async (user) => {
+  await runWithConcurrency(inScope, context.options.concurrency, async (user) => {
     const record = records.get(user.objectId.toLowerCase());
     try {
       outcome.graphCalls += 1;
@@ -69,9 +72,9 @@ export async function pollCalendarBatch(context: FeatureContext<CalendarOptions>
     }
   });
   if (batch.dryRun) return outcome;
-  // Users in this batch's key range that it does not hold are no longer synced (or no longer in scope): their
+  // Users in this batch's key range that it does not read are no longer synced or not in scope: their
   // calendar plans go; what else the record holds is the presence feature's.
-  const mine = new Set(batch.users.map((u) => u.objectId.toLowerCase()));
+  const mine = new Set(inScope.map((u) => u.objectId.toLowerCase()));
   for (const [key, record] of records)
     if (!mine.has(key) && record.calendar) saved.push({ ...record, calendar: undefined, updatedAt: now.toISOString() });
   if (saved.length > 0) await context.presenceStates.putMany(context.tenantId, saved);

@@ -1,20 +1,8 @@
 import { z } from 'zod';
-import { guid } from '../../config/guid';
+import { FeatureUserScopeSchema } from '../featureUserScope';
 
 /** Whose Outlook contacts are copied: every synced user, or the synced members of chosen groups. */
-export const ContactOwnersSchema = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('ALL') }).strict(),
-  z
-    .object({
-      mode: z.literal('GROUPS'),
-      groups: z
-        .array(guid.transform((g) => g.toLowerCase()))
-        .min(1)
-        .max(100)
-        .transform((ids) => [...new Set(ids)].sort()),
-    })
-    .strict(),
-]);
+export const ContactOwnersSchema = FeatureUserScopeSchema;
 
 /** Each synced user's Outlook contacts → that user's personal PBX contacts. Every field has a default, so `{}` is valid (and off). */
 export const PersonalContactsOptionsSchema = z

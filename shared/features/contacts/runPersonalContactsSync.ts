@@ -7,6 +7,7 @@ import { MAX_RUN_ISSUES } from '../../engine/RunStore';
 import { runWithConcurrency } from '../../engine/runWithConcurrency';
 import { DEFAULT_CONTACT_FOLDER } from '../../graph/MailboxReader';
 import { type PbxPersonalContacts } from '../../pbx/ports/PbxPersonalContacts';
+import { usersInScope } from '../featureUserScope';
 import { type FeatureContext } from '../Feature';
 import { actAsUser, describeNoUserAccess } from '../../engine/actAsUser';
 import { personalBook } from './ContactBook';
@@ -105,13 +106,7 @@ function accessDeps(context: FeatureContext<unknown>) {
 
 /** The synced users whose contacts this run copies. */
 async function ownersInScope(context: FeatureContext<PersonalContactsOptions>): Promise<LinkedUser[]> {
-  const linked = await context.linkedUsers.list();
-  const scope = context.options.users;
-  if (scope.mode === 'ALL') return linked;
-  const members = new Set<string>();
-  for (const group of scope.groups)
-    for (const id of await context.directoryReader.listGroupMemberUserIds(group, 'transitive')) members.add(id.toLowerCase());
-  return linked.filter((user) => members.has(user.objectId.toLowerCase()));
+  return usersInScope(context, context.options.users, await context.linkedUsers.list());
 }
 
 function skip(context: FeatureContext<unknown>, result: FeatureRunResult, owner: LinkedUser, reason: string, message: string): void {

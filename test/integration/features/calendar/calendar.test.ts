@@ -16,11 +16,13 @@ let userSeq = 0;
 const DAY = Date.parse('2027-01-04T00:00:00Z');
 const at = (hhmm: string) => new Date(DAY + (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3))) * 60_000);
 
-async function setup(calendar: Record<string, unknown> = {}) {
+async function setup(calendar: Record<string, unknown> = {}, colleagues = 0) {
   const tenantId = `calendar${++seq}`;
   const n = 1200 + ++userSeq;
-  sandboxes.graph.addUser(numberedUser(n, 'Ca'));
-  const services = await syncedSandboxTenant(sandboxes, tenantId, { scope: { mode: 'INCLUDE', users: [numberedGuid(n)] } }, (config) => ({
+  const others = Array.from({ length: colleagues }, () => 1200 + ++userSeq);
+  for (const k of [n, ...others]) sandboxes.graph.addUser(numberedUser(k, 'Ca'));
+  const scope = { mode: 'INCLUDE', users: [n, ...others].map(numberedGuid) };
+  const services = await syncedSandboxTenant(sandboxes, tenantId, { scope }, (config) => ({
     ...config,
     calendar: CalendarOptionsSchema.parse({ enabled: true, ...calendar }),
   }));
@@ -77,7 +79,8 @@ async function setup(calendar: Record<string, unknown> = {}) {
       showAs,
       ...extra,
     });
-  return { services, tenantId, mailbox, pbxId, read, fire, timers, pbx, history, event };
+  const pbxOf = async (k: number) => sandboxes.pbx.presenceOf((await services.links.get(tenantId, numberedGuid(k)))!.pbxUserId!);
+  return { services, tenantId, mailbox, pbxId, read, fire, timers, pbx, history, event, others, pbxOf };
 }
 
 describe('calendar → PBX status over the sandboxes, with a controlled clock', () => {
@@ -163,6 +166,27 @@ describe('calendar → PBX status over the sandboxes, with a controlled clock', 
     await t.fire('10:00');
     expect(t.pbx()).toMatchObject({ presence: 'BUSINESS_TRIP', writes: 0 });
     expect(await t.history()).toEqual(['heldByPbx', 'heldByPbx']);
+  });
+
+  it("with a scope by group, reads and acts on the calendars of the group's members only", async () => {
+    const groupId = '7e570000-0000-4000-8000-000000000001';
+    const t = await setup({ users: { mode: 'GROUPS', groups: [groupId] } }, 1);
+    const outsider = t.others[0]!;
+    sandboxes.graph.addGroup({ id: groupId, displayName: 'Calendar pilots', memberIds: [t.mailbox] });
+    t.event('09:00', '10:00');
+    sandboxes.graph.addEvent(numberedGuid(outsider), {
+      subject: 'Meeting',
+      start: at('09:00').toISOString(),
+      end: at('10:00').toISOString(),
+      showAs: 'busy',
+    } as never);
+    const views = sandboxes.graph.calendarStats().calendarViewRequests;
+    await t.read('08:00');
+    expect(sandboxes.graph.calendarStats().calendarViewRequests - views).toBe(1);
+    expect(t.timers().every((x) => x.job.subject === t.mailbox)).toBe(true);
+    await t.fire('09:00');
+    expect(t.pbx().presence).toBe('DO_NOT_DISTURB');
+    expect((await t.pbxOf(outsider)).writes).toBe(0);
   });
 
   it('leaves a status changed by hand during the meeting as it is at the end', async () => {
