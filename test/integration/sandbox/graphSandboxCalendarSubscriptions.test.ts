@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type GraphSandbox, type GraphSandboxOptions, generateUsers } from '../../../sandbox/graph';
 import { graphControlCall } from '../../support/graphControlCall';
 import { useGraphWithReceiver } from '../../support/useGraphWithReceiver';
+import { postSandboxSubscription } from '../../support/postSandboxSubscription';
 
 type Json = Record<string, unknown>;
 
@@ -18,19 +19,15 @@ async function setup(options: GraphSandboxOptions = {}) {
 }
 
 async function subscribe(resource: string, options: { path?: string; changeType?: string; minutes?: number; lifecycle?: boolean } = {}) {
-  const response = await fetch(`${sandbox.graph.baseUrl}/v1.0/subscriptions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${sandbox.graph.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      changeType: options.changeType ?? 'created,updated,deleted',
-      notificationUrl: sandbox.receiver.url(options.path ?? '/hook'),
-      ...(options.lifecycle ? { lifecycleNotificationUrl: sandbox.receiver.url('/lifecycle') } : {}),
-      resource,
-      expirationDateTime: new Date(clock + (options.minutes ?? 60) * 60_000).toISOString(),
-      clientState: 'events-secret',
-    }),
+  return postSandboxSubscription(sandbox.graph, {
+    resource,
+    notificationUrl: sandbox.receiver.url(options.path ?? '/hook'),
+    lifecycleNotificationUrl: options.lifecycle ? sandbox.receiver.url('/lifecycle') : undefined,
+    changeType: options.changeType,
+    minutes: options.minutes,
+    now: clock,
+    clientState: 'events-secret',
   });
-  return { status: response.status, body: (await response.json()) as Json & { error?: { code: string; message: string } } };
 }
 
 const meeting = { subject: 'Meeting', start: '2026-01-05T09:00:00Z', end: '2026-01-05T10:00:00Z', showAs: 'busy' } as const;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type GraphSandbox, generateUsers } from '../../../sandbox/graph';
 import { useGraphWithReceiver } from '../../support/useGraphWithReceiver';
 import { type WebhookReceiver } from '../../support/webhookReceiver';
+import { postSandboxSubscription } from '../../support/postSandboxSubscription';
 
 type Json = Record<string, unknown>;
 
@@ -15,18 +16,13 @@ async function setup(): Promise<{ graph: GraphSandbox; receiver: WebhookReceiver
 }
 
 async function subscribe(resource: string, options: { path?: string; changeType?: string; minutes?: number } = {}) {
-  const response = await fetch(`${sandbox.graph.baseUrl}/v1.0/subscriptions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${sandbox.graph.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      changeType: options.changeType ?? 'created,updated,deleted',
-      notificationUrl: sandbox.receiver.url(options.path ?? '/hook'),
-      resource,
-      expirationDateTime: new Date(Date.now() + (options.minutes ?? 60) * 60_000).toISOString(),
-      clientState: 'contacts-secret',
-    }),
+  return postSandboxSubscription(sandbox.graph, {
+    resource,
+    notificationUrl: sandbox.receiver.url(options.path ?? '/hook'),
+    changeType: options.changeType,
+    minutes: options.minutes,
+    clientState: 'contacts-secret',
   });
-  return { status: response.status, body: (await response.json()) as Json & { error?: { code: string; message: string } } };
 }
 
 describe('sandbox Graph: contact subscriptions', () => {
