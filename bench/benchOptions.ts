@@ -2,17 +2,21 @@ import { z } from 'zod';
 import { type CommandLine, parseCommandLine } from '../shared/platform/local/parseCommandLine';
 
 export const BENCH_USAGE = [
-  'usage: npm run bench -- [--only sync|threecx|groups|contacts|presence|notifications|tenants|webhookFlood (its own options: webhookFloodBench.ts)]',
+  'usage: npm run bench -- [--only sync|threecx|groups|contacts|presence|calendar|notifications|tenants|webhookFlood (its own options: webhookFloodBench.ts)]',
   '         [--users N] [--pbx-rate R] [--groups N] [--memberships N] [--group-users N] [--notify-users N] [--changes N]',
   '         [--changes-per-second N] [--webhook-rps N] [--webhook-seconds N] [--debounce-ms N]',
   '         [--tenants N] [--tenant-users N] [--sessions N,N,…] [--mailboxes N] [--contacts N] [--photos N]',
-  '         [--presence-users N] [--presence-cycles N]',
+  '         [--presence-users N] [--presence-cycles N] [--calendar-users N] [--calendar-meetings N] [--calendar-pbx-rate R]',
   '  sync, threecx: --users (10000) sandbox users, PBX rate limit --pbx-rate (PortSIP 10000, 3CX 6000) requests/minute',
   '  groups:        --groups (300) groups holding --memberships (10000) of the synced users of --group-users (5000)',
   '  contacts:      --mailboxes (200) synced users with --contacts (500) Outlook contacts each, --photos (1000)',
   '                 synced users with a photo; PBX at --pbx-rate (10000: about ten minutes)',
   '  presence:      --presence-users (10000) synced users, Teams presence polled for --presence-cycles (4) cycles',
   '                 of 30 s in real time, 1% of the users changing before each cycle after the first; PBX at --pbx-rate',
+  '  calendar:      only with --only calendar (about twelve minutes in real time): --calendar-users (1000) sandbox',
+  '                 users, whose synced ones get --calendar-meetings (5) busy meetings of 30-45 s each; every start',
+  '                 and end timed from the meeting to its PBX write. PBX at --calendar-pbx-rate (50000): the realtime',
+  '                 lane paces at its 20% share, 10000 requests/minute',
   '  notifications: --notify-users (2000), --changes (1000) at --changes-per-second (20), webhook load',
   '                 --webhook-rps (200) for --webhook-seconds (30), lifecycle-event window --debounce-ms (2000)',
   '  tenants:       only with --only tenants: --tenants (40) of --tenant-users (250) users each, one',
@@ -41,8 +45,8 @@ const count = (min: number, max: number, fallback: number) => wholeNumber(min, m
 const BenchOptionsSchema = z
   .object({
     only: z
-      .enum(['sync', 'threecx', 'groups', 'contacts', 'presence', 'notifications', 'tenants'], {
-        error: 'must be sync, threecx, groups, contacts, presence, notifications or tenants',
+      .enum(['sync', 'threecx', 'groups', 'contacts', 'presence', 'calendar', 'notifications', 'tenants'], {
+        error: 'must be sync, threecx, groups, contacts, presence, calendar, notifications or tenants',
       })
       .optional(),
     users: count(1, 1_000_000, 10_000),
@@ -65,6 +69,9 @@ const BenchOptionsSchema = z
     photos: count(0, 1_000_000, 1000),
     'presence-users': count(1, 1_000_000, 10_000),
     'presence-cycles': count(1, 1000, 4),
+    'calendar-users': count(1, 100_000, 1000),
+    'calendar-meetings': count(1, 20, 5),
+    'calendar-pbx-rate': count(60, 1_000_000, 50_000),
   })
   .transform((o) => ({
     only: o.only,
@@ -91,6 +98,11 @@ const BenchOptionsSchema = z
     contactsPbxRate: o['pbx-rate'] ?? 10_000,
     presenceUsers: o['presence-users'],
     presenceCycles: o['presence-cycles'],
+    calendarUsers: o['calendar-users'],
+    calendarMeetings: o['calendar-meetings'],
+    // The realtime lane paces at its share (realtimeShare, 20%) of the tenant's limit while the users feature is on:
+    // 50,000 gives it 10,000 requests a minute, what a thousand users' meeting starts and ends take in minutes.
+    calendarPbxRate: o['calendar-pbx-rate'],
   }));
 
 export type BenchOptions = z.output<typeof BenchOptionsSchema>;
@@ -121,6 +133,9 @@ export function parseBenchOptions(argv: readonly string[]): CommandLine<BenchOpt
       photos: text,
       'presence-users': text,
       'presence-cycles': text,
+      'calendar-users': text,
+      'calendar-meetings': text,
+      'calendar-pbx-rate': text,
     },
     schema: BenchOptionsSchema,
   });

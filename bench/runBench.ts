@@ -6,13 +6,14 @@ import { isWebhookFloodRun, runWebhookFloodBench } from './webhookFloodBench';
 import { runGroupsBench } from './groupsBench';
 import { runContactsBench } from './contactsBench';
 import { runPresenceBench } from './presenceBench';
+import { runCalendarBench } from './calendarBench';
 import { runTenantsBench } from './tenantsBench';
 import { measureFeatureRun } from './measureFeatureRun';
 import { startSandboxRig } from './sandboxRig';
 import { usersManifest } from '../shared/features/users/usersManifest';
 
 /**
- * npm run bench [-- --users N --pbx-rate R] [--only sync|threecx|groups|contacts|presence|notifications|tenants|webhookFlood] (all options: benchOptions.ts, --help):
+ * npm run bench [-- --users N --pbx-rate R] [--only sync|threecx|groups|contacts|presence|calendar|notifications|tenants|webhookFlood] (all options: benchOptions.ts, --help):
  * - sync: an initial sync of N sandbox users and no-change re-syncs, over real HTTP and Azurite, reporting
  *   wall time, requests, the rate-limit bound and peak memory;
  * - threecx: the same against the 3CX simulator (five-digit extensions, the connector's 3CX pacing);
@@ -23,6 +24,10 @@ import { usersManifest } from '../shared/features/users/usersManifest';
  * - presence: the Teams presence of 10,000 sandbox users' synced ones polled in real time through the queue for
  *   4 cycles of 30 s, 1% of the users turning DoNotDisturb before each cycle after the first: Graph calls, 429s,
  *   cycle time, PBX writes and reads per cycle (presenceBench.ts; minutes, most of them the users sync);
+ * - calendar (only when asked for: about twelve minutes in real time): 1,000 sandbox users' synced ones, their
+ *   calendars read every minute through the queue, 5 busy meetings each of 30–45 s; seconds from every meeting's
+ *   start and end to its PBX write (p50/p95/p99), missed and unexpected writes, Graph calendar reads per user and
+ *   hour, PBX requests against the realtime lane's share of the limit (calendarBench.ts);
  * - notifications: change → PBX latency after the notification arrives (1,000 changes) and the webhook's
  *   latency at 200 requests/s for 30 s (notificationBench.ts);
  * - tenants (only when asked for: it takes minutes): many tenants' initial users syncs through one in-process
@@ -48,6 +53,8 @@ async function main(): Promise<void> {
     });
   if (runs('presence')) await runPresenceBench({ users: options.presenceUsers, cycles: options.presenceCycles, pbxRate: options.pbxRate });
   if (runs('notifications')) await notificationsBench(options);
+  if (options.only === 'calendar')
+    await runCalendarBench({ users: options.calendarUsers, meetings: options.calendarMeetings, pbxRate: options.calendarPbxRate });
   if (options.only === 'tenants')
     await runTenantsBench({
       tenants: options.tenants,

@@ -14,6 +14,8 @@ interface SandboxMessage {
   count?: number;
   userIds?: string[];
   presences?: { userId: string; availability: TeamsAvailability; activity: TeamsActivity }[];
+  /** Busy single events to add to users' calendars (`addMeetings`), times as ISO 8601. */
+  meetings?: { userId: string; start: string; end: string }[];
 }
 
 /** Sums a count over every tenant's sandbox. */
@@ -26,7 +28,9 @@ const total = <T>(items: readonly T[], count: (item: T) => number) => items.redu
  * with its own rate limit, as two customers never share a directory or a PBX. Talks to the parent over IPC:
  * `stats` (summed over the tenants), `reset`, `addGroups` (Entra groups added to the first tenant, e.g. once
  * the parent knows which users were synced), `seedContacts` and `setPhotos` (Outlook contacts in, and photos
- * of, the first tenant's users), `setPresences` (Teams presence of the first tenant's users) and `stop`.
+ * of, the first tenant's users), `setPresences` (Teams presence of the first tenant's users), `addMeetings` (busy
+ * events in the first tenant's calendars), `presenceWriteLog` (the first tenant's PBX presence writes since the
+ * last `reset`: PBX user, time and value; PortSIP only) and `stop`.
  */
 async function main(): Promise<void> {
   const users = Number(process.argv[2] ?? 10_000);
@@ -70,6 +74,8 @@ async function main(): Promise<void> {
         pbxPresenceWrites: total(tenants, ({ pbx }) => ('presenceWrites' in pbx.stats ? pbx.stats.presenceWrites : 0)),
         pbxDndWrites: total(tenants, ({ pbx }) => ('dndWrites' in pbx.stats ? pbx.stats.dndWrites : 0)),
         pbxStatusReads: pbxByRoute[PBX_STATUS_READ] ?? 0,
+        graphCalendarViews: total(tenants, ({ graph }) => graph.calendarStats().calendarViewRequests),
+        graphCalendarEventRequests: total(tenants, ({ graph }) => graph.calendarStats().eventRequests),
       });
     } else if (message.cmd === 'reset') {
       for (const { graph, pbx } of tenants) {
@@ -91,6 +97,21 @@ async function main(): Promise<void> {
     } else if (message.cmd === 'setPresences') {
       tenants[0]!.graph.setPresences(message.presences ?? []);
       process.send!({ ok: true });
+    } else if (message.cmd === 'addMeetings') {
+      // Always answered (the parent waits for it): a refused meeting is named in the answer.
+      try {
+        for (const { userId, start, end } of message.meetings ?? [])
+          tenants[0]!.graph.addEvent(userId, { subject: 'Bench meeting', start, end, showAs: 'busy' });
+        process.send!({ ok: true, created: message.meetings?.length ?? 0 });
+      } catch (err) {
+        process.send!({ ok: false, error: err instanceof Error ? err.message : String(err) });
+      }
+    } else if (message.cmd === 'presenceWriteLog') {
+      const stats = tenants[0]!.pbx.stats;
+      process.send!({
+        writes: 'presenceWriteLog' in stats ? stats.presenceWriteLog : [],
+        dropped: 'presenceWriteLogDropped' in stats ? stats.presenceWriteLogDropped : 0,
+      });
     } else if (message.cmd === 'stop') {
       void Promise.all(tenants.flatMap(({ graph, pbx }) => [graph.stop(), pbx.stop()])).then(() =>
         process.send!({ ok: true }, () => process.exit(0)),

@@ -40,6 +40,21 @@ export interface SandboxStats {
   pbxDndWrites: number;
   /** The admin's PBX status reads (`GET /api/users/{id}/status`). */
   pbxStatusReads: number;
+  /** Calendar reads (calendarView requests, pages included) and single-event reads. */
+  graphCalendarViews: number;
+  graphCalendarEventRequests: number;
+}
+
+/** One PBX presence write as the sandbox PBX applied it (sandboxProcess.ts answers `presenceWriteLog`, PortSIP only). */
+export interface PbxPresenceWrite {
+  /** The PBX user id. */
+  userId: string;
+  /** Epoch ms. */
+  at: number;
+  /** A status set as the user, or the admin's DND switch. */
+  kind: 'status' | 'dnd';
+  /** The status (e.g. DO_NOT_DISTURB) or the switch ('true', 'false', 'null'). */
+  value: string;
 }
 
 /** One request to the sandbox process and its answer (the process answers each message in order). */

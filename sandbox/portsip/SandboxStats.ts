@@ -1,5 +1,19 @@
 import { type WriteKind } from './Route';
 
+/** One presence write applied (status as the user, or the admin's DND switch), for benches that time them. */
+export interface PresenceWriteLogEntry {
+  /** The PBX user id. */
+  userId: string;
+  /** When it was applied (epoch ms). */
+  at: number;
+  kind: 'status' | 'dnd';
+  /** The status chosen (e.g. DO_NOT_DISTURB), or the DND switch: 'true', 'false' or 'null' (the default). */
+  value: string;
+}
+
+/** The most entries presenceWriteLog keeps between resets (a long-running sandbox must not grow without end). */
+export const MAX_PRESENCE_WRITE_LOG = 200_000;
+
 /** What the sandbox PBX has served since the last reset. */
 export interface SandboxStats {
   requests: number;
@@ -19,6 +33,9 @@ export interface SandboxStats {
   dndWrites: number;
   /** Presence writes (status or DND) answered 200 but not applied, by the injected lost-write fault. */
   presenceWritesLost: number;
+  /** The presence writes applied, in order (at most MAX_PRESENCE_WRITE_LOG; later ones are counted in presenceWriteLogDropped). */
+  presenceWriteLog: PresenceWriteLogEntry[];
+  presenceWriteLogDropped: number;
   reset(): void;
 }
 
@@ -33,6 +50,8 @@ export function createSandboxStats(): SandboxStats {
     presenceWrites: 0,
     dndWrites: 0,
     presenceWritesLost: 0,
+    presenceWriteLog: [],
+    presenceWriteLogDropped: 0,
     reset: () => {
       stats.requests = 0;
       stats.writes = 0;
@@ -43,6 +62,8 @@ export function createSandboxStats(): SandboxStats {
       stats.presenceWrites = 0;
       stats.dndWrites = 0;
       stats.presenceWritesLost = 0;
+      stats.presenceWriteLog = [];
+      stats.presenceWriteLogDropped = 0;
     },
   };
   return stats;

@@ -6,7 +6,7 @@ import {
   type PortSipApiVersion,
   presenceName,
 } from './presenceNames';
-import { type SandboxStats } from './SandboxStats';
+import { MAX_PRESENCE_WRITE_LOG, type PresenceWriteLogEntry, type SandboxStats } from './SandboxStats';
 import { type UserRecord } from './UserDirectory';
 
 /** One user's presence as the sandbox keeps it (the DND flag stays in the user's settings, where the admin API puts it). */
@@ -69,6 +69,7 @@ export class UserPresences {
     if (note !== undefined) presence.note = note || null;
     presence.writes += 1;
     this.stats.presenceWrites += 1;
+    this.logWrite({ userId: record.user.id, at: Date.now(), kind: 'status', value: chosen });
   }
 
   /** The admin's DND switch (`enable_dnd` in a user update); null restores the default (off). */
@@ -77,6 +78,7 @@ export class UserPresences {
     record.settings = { ...record.settings, enable_dnd: enabled };
     this.recordOf(record.user.id).writes += 1;
     this.stats.dndWrites += 1;
+    this.logWrite({ userId: record.user.id, at: Date.now(), kind: 'dnd', value: String(enabled) });
   }
 
   /** The user picks a presence on their phone: not an API write, so neither counted nor lost. */
@@ -121,6 +123,11 @@ export class UserPresences {
 
   private shownPresence(presence: PresenceRecord): string {
     return presence.onCall ? onCallName(this.apiVersion) : presenceName(presence.chosen, this.apiVersion);
+  }
+
+  private logWrite(entry: PresenceWriteLogEntry): void {
+    if (this.stats.presenceWriteLog.length < MAX_PRESENCE_WRITE_LOG) this.stats.presenceWriteLog.push(entry);
+    else this.stats.presenceWriteLogDropped += 1;
   }
 
   private loses(): boolean {

@@ -11,7 +11,8 @@ const STRENGTH: Record<AppliedTarget, number> = { doNotDisturb: 3, away: 2, avai
  * `leave`, and all-day events whose "show as" is not in allDayShowAs drop out; the rest are clipped to the
  * window. Overlapping and back-to-back events make one continuous stretch: the time is cut at every start and
  * end, each piece takes the strongest status of the events over it, and neighbouring pieces of the same status
- * join. The plan's key covers the segments and every counted event's change key.
+ * join. The plan's key covers every counted event (change key, times, status): the same calendar read again
+ * later has the same key.
  */
 export function planCalendarSegments(
   events: readonly CalendarEvent[],
@@ -45,8 +46,11 @@ export function planCalendarSegments(
       segments.push({ start: new Date(start).toISOString(), end: new Date(end).toISOString(), target, eventIds: ids });
     }
   }
-  const changeKeys = counted.map((c) => `${c.event.id}:${c.event.changeKey}`).sort();
-  const key = createHash('sha256').update(JSON.stringify({ segments, changeKeys })).digest('base64url').slice(0, 22);
+  // The key is over the counted events themselves (their change keys and unclipped times), not the segments: the
+  // window moves with every read and clips the running meeting differently each time, which must not make an
+  // unchanged calendar a new plan (and queue its transitions all over again).
+  const countedEvents = counted.map((c) => `${c.event.id}:${c.event.changeKey}:${c.event.start}:${c.event.end}:${c.target}`).sort();
+  const key = createHash('sha256').update(JSON.stringify(countedEvents)).digest('base64url').slice(0, 22);
   return { segments, key, readAt: readAt.toISOString(), until: new Date(until).toISOString() };
 }
 

@@ -1,5 +1,4 @@
 import { ensureError } from '../../core/errors/ensureError';
-import { calendarWishAt } from '../../engine/calendarWishAt';
 import { type PresenceChangeEntry } from '../../engine/PresenceHistory';
 import { type PresenceRecord } from '../../engine/PresenceRecord';
 import { runWithConcurrency } from '../../engine/runWithConcurrency';
@@ -56,10 +55,9 @@ export async function pollCalendarBatch(context: FeatureContext<CalendarOptions>
         await context.timers?.schedule(future.map((t) => ({ subject: user.objectId, key: plan.key, at: new Date(t.at) })));
         outcome.timers += future.length;
       }
-      if (calendarWishAt(plan, now).target === calendarWishAt(record?.calendar, now).target) {
-        saved.push({ ...record, userId: user.objectId, calendar: plan, updatedAt: now.toISOString() });
-        return;
-      }
+      // Whatever the old plan said, the arbiter compares the new wish with what the PBX holds: a read that comes
+      // after a transition whose timer has not run yet (a busy lane) applies it here, and that timer, now
+      // outdated, drops itself.
       const applied = await applyCalendarAt(context, user, record, plan, { now, dryRun: batch.dryRun });
       saved.push(applied.record);
       if (applied.wrote) outcome.pbxWrites += 1;

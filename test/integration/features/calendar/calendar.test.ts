@@ -143,6 +143,21 @@ describe('calendar → PBX status over the sandboxes, with a controlled clock', 
     expect(t.pbx().writes).toBe(writes);
   });
 
+  it('a read that finds the calendar changed while a due timer waits applies the present itself', async () => {
+    const t = await setup();
+    t.event('09:00', '10:00');
+    await t.read('08:00');
+    // The 09:00 timer waits behind a busy lane; meanwhile a later meeting is booked and the next read runs.
+    t.event('11:00', '12:00');
+    await t.read('09:10');
+    expect(t.pbx().presence).toBe('DO_NOT_DISTURB');
+    const writes = t.pbx().writes;
+    await t.fire('09:00'); // outdated by the new plan: it drops itself
+    expect(t.pbx().writes).toBe(writes);
+    await t.fire('10:00'); // the new plan's end of the first meeting
+    expect(t.pbx().presence).toBe('ONLINE');
+  });
+
   it('out of office all day shows away; an all-day "busy" changes nothing', async () => {
     const t = await setup();
     t.event('00:00', '00:00', 'busy', {
@@ -165,7 +180,8 @@ describe('calendar → PBX status over the sandboxes, with a controlled clock', 
     await t.fire('09:00');
     await t.fire('10:00');
     expect(t.pbx()).toMatchObject({ presence: 'BUSINESS_TRIP', writes: 0 });
-    expect(await t.history()).toEqual(['heldByPbx', 'heldByPbx']);
+    // The read that found the meeting, its start and its end: each saw the business trip and left it.
+    expect(await t.history()).toEqual(['heldByPbx', 'heldByPbx', 'heldByPbx']);
   });
 
   it("with a scope by group, reads and acts on the calendars of the group's members only", async () => {

@@ -88,6 +88,14 @@ describe('planCalendarSegments', () => {
     ]);
   });
 
+  it('keeps its key as the window moves on through a running meeting', () => {
+    const events = [event('09:00', '10:00'), event('11:00', '12:00')];
+    const early = planCalendarSegments(events, options, at('08:00'), at('08:00') + 86_400_000, new Date(at('08:00')));
+    const during = planCalendarSegments(events, options, at('09:30'), at('09:30') + 86_400_000, new Date(at('09:30')));
+    expect(during.segments[0]!.start).toBe(iso('09:30'));
+    expect(during.key).toBe(early.key);
+  });
+
   it('changes its key when an event changes (change key) or moves, and not otherwise', () => {
     const a = event('09:00', '10:00');
     const base = plan([a]).key;
