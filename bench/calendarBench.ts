@@ -2,7 +2,6 @@ import { seededRandom } from '../sandbox/graph/seededRandom';
 import { processJob } from '../shared/app/processJob';
 import { ensurePolling, pollSlotOf } from '../shared/app/pollingChain';
 import { type SyncJob } from '../shared/app/jobs/SyncJob';
-import { type TenantConfig } from '../shared/config/TenantConfig';
 import { Logger } from '../shared/core/logging/Logger';
 import { stderrLogSink } from '../shared/core/logging/logSinks';
 import { CalendarOptionsSchema } from '../shared/features/calendar/calendarOptions';
@@ -11,7 +10,7 @@ import { usersManifest } from '../shared/features/users/usersManifest';
 import { measureFeatureRun } from './measureFeatureRun';
 import { PeakMemory } from './PeakMemory';
 import { percentiles } from './percentiles';
-import { ask, type PbxPresenceWrite, type SandboxRig, type SandboxStats, startSandboxRig } from './sandboxRig';
+import { ask, type PbxPresenceWrite, type SandboxStats, startSandboxRig, configureRigTenant } from './sandboxRig';
 
 export interface CalendarBenchOptions {
   /** Sandbox users, all synced before the calendar is turned on (the generator makes about 88% of them syncable). */
@@ -70,13 +69,6 @@ interface BatchRun {
   plannedAt: number;
   startedAt: number;
   finishedAt: number;
-}
-
-async function configure(rig: SandboxRig, change: (config: TenantConfig) => void): Promise<void> {
-  const tenant = (await rig.services.tenants.get(rig.tenantId))!;
-  const config = structuredClone(tenant.config);
-  change(config);
-  await rig.services.tenants.replace(rig.tenantId, config, tenant.etag);
 }
 
 /**
@@ -184,7 +176,7 @@ export async function runCalendarBench(options: CalendarBenchOptions): Promise<v
       .map((l) => ({ objectId: l.objectId, pbxUserId: l.pbxUserId! }))
       .sort((a, b) => (a.objectId < b.objectId ? -1 : a.objectId > b.objectId ? 1 : 0));
     const calendar = CalendarOptionsSchema.parse({ enabled: true, refreshMinutes: 1 });
-    await configure(rig, (config) => {
+    await configureRigTenant(rig, (config) => {
       config.calendar = calendar;
       config.presence = PresenceOptionsSchema.parse({ enabled: false });
     });
@@ -259,7 +251,7 @@ export async function runCalendarBench(options: CalendarBenchOptions): Promise<v
       );
 
     // Calendar off: the cycle already queued finds it off and ends the chain; then nothing is left queued.
-    await configure(rig, (config) => {
+    await configureRigTenant(rig, (config) => {
       config.calendar = CalendarOptionsSchema.parse({ ...calendar, enabled: false });
     });
     await rig.queue.idle();

@@ -3,9 +3,8 @@ import { personalContactsManifest } from '../shared/features/contacts/personalCo
 import { PhotoSyncOptionsSchema } from '../shared/features/photos/photosOptions';
 import { photosManifest } from '../shared/features/photos/photosManifest';
 import { usersManifest } from '../shared/features/users/usersManifest';
-import { type TenantConfig } from '../shared/config/TenantConfig';
 import { measureFeatureRun } from './measureFeatureRun';
-import { ask, type SandboxRig, type SandboxStats, startSandboxRig } from './sandboxRig';
+import { ask, type SandboxRig, type SandboxStats, startSandboxRig, configureRigTenant } from './sandboxRig';
 
 export interface ContactsBenchOptions {
   /** Synced users whose mailboxes hold contacts. */
@@ -32,7 +31,7 @@ export async function runContactsBench(options: ContactsBenchOptions): Promise<v
     await ask(rig.sandbox, { cmd: 'seedContacts', mailboxes: synced.slice(0, options.mailboxes), count: options.contactsPerMailbox });
     await ask(rig.sandbox, { cmd: 'setPhotos', userIds: synced.slice(0, options.photos) });
 
-    await configure(rig, (config) => {
+    await configureRigTenant(rig, (config) => {
       config.personalContacts = PersonalContactsOptionsSchema.parse({ enabled: true });
     });
     const contacts = `${options.mailboxes} mailboxes × ${options.contactsPerMailbox} contacts`;
@@ -41,7 +40,7 @@ export async function runContactsBench(options: ContactsBenchOptions): Promise<v
       await withOutlook(await measureFeatureRun(rig, personalContactsManifest, 're-run, no change (delta)', 'delta'), rig),
       await withOutlook(await measureFeatureRun(rig, personalContactsManifest, 'full re-run, no change', 'full'), rig),
     ];
-    await configure(rig, (config) => {
+    await configureRigTenant(rig, (config) => {
       config.personalContacts = PersonalContactsOptionsSchema.parse({ enabled: false });
       config.photos = PhotoSyncOptionsSchema.parse({ enabled: true });
     });
@@ -71,13 +70,6 @@ export async function runContactsBench(options: ContactsBenchOptions): Promise<v
   } finally {
     await rig.stop();
   }
-}
-
-async function configure(rig: SandboxRig, change: (config: TenantConfig) => void): Promise<void> {
-  const tenant = (await rig.services.tenants.get(rig.tenantId))!;
-  const config = structuredClone(tenant.config);
-  change(config);
-  await rig.services.tenants.replace(rig.tenantId, config, tenant.etag);
 }
 
 /** The run's result with what the sandboxes saw of sessions as users and Outlook throttling. */

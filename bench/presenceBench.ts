@@ -2,7 +2,6 @@ import { seededRandom } from '../sandbox/graph/seededRandom';
 import { processJob } from '../shared/app/processJob';
 import { ensurePolling, pollSlotOf } from '../shared/app/pollingChain';
 import { type SyncJob } from '../shared/app/jobs/SyncJob';
-import { type TenantConfig } from '../shared/config/TenantConfig';
 import { Logger } from '../shared/core/logging/Logger';
 import { stderrLogSink } from '../shared/core/logging/logSinks';
 import { type PollCycleState } from '../shared/engine/PollCycleStore';
@@ -11,7 +10,7 @@ import { PresenceOptionsSchema } from '../shared/features/presence/presenceOptio
 import { usersManifest } from '../shared/features/users/usersManifest';
 import { measureFeatureRun } from './measureFeatureRun';
 import { PeakMemory } from './PeakMemory';
-import { ask, type SandboxRig, type SandboxStats, startSandboxRig } from './sandboxRig';
+import { ask, type SandboxStats, startSandboxRig, configureRigTenant } from './sandboxRig';
 
 export interface PresenceBenchOptions {
   /** Sandbox users, all synced before presence is turned on. */
@@ -142,13 +141,6 @@ function cycleResult(
   };
 }
 
-async function configure(rig: SandboxRig, change: (config: TenantConfig) => void): Promise<void> {
-  const tenant = (await rig.services.tenants.get(rig.tenantId))!;
-  const config = structuredClone(tenant.config);
-  change(config);
-  await rig.services.tenants.replace(rig.tenantId, config, tenant.etag);
-}
-
 /** A seeded shuffle (Fisher–Yates), so the same options change the same users. */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const random = seededRandom(seed);
@@ -178,7 +170,7 @@ export async function runPresenceBench(options: PresenceBenchOptions): Promise<v
     const setup = await measureFeatureRun(rig, usersManifest, `users sync, ${users} users (setup)`, 'full');
     const synced = (await rig.services.links.listByTenant(rig.tenantId)).filter((l) => l.state === 'active').map((l) => l.objectId);
     const presence = PresenceOptionsSchema.parse({ enabled: true });
-    await configure(rig, (config) => {
+    await configureRigTenant(rig, (config) => {
       config.presence = presence;
     });
     const period = presence.pollSeconds * 1000;
@@ -276,7 +268,7 @@ export async function runPresenceBench(options: PresenceBenchOptions): Promise<v
     }
 
     // Presence off: the cycle already queued finds it off and ends the chain; then nothing is left queued.
-    await configure(rig, (config) => {
+    await configureRigTenant(rig, (config) => {
       config.presence = PresenceOptionsSchema.parse({ ...presence, enabled: false });
     });
     await rig.queue.idle();

@@ -162,3 +162,11 @@ export async function startSandboxRig(options: {
     },
   };
 }
+
+/** Changes the rig tenant's configuration (a feature turned on or off between measured runs). */
+export async function configureRigTenant(rig: SandboxRig, change: (config: TenantConfig) => void): Promise<void> {
+  const tenant = (await rig.services.tenants.get(rig.tenantId))!;
+  const config = structuredClone(tenant.config);
+  change(config);
+  await rig.services.tenants.replace(rig.tenantId, config, tenant.etag);
+}
