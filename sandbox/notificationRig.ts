@@ -17,6 +17,7 @@ import { type Services } from '../shared/app/Services';
 import { createTableStores } from '../shared/platform/tables/createTableStores';
 import { type SyncRun } from '../shared/engine/RunStore';
 import { sandboxTenantConfig, writeSandboxTenantSecrets } from '../shared/platform/local/sandboxTenantConfig';
+import { type TenantConfig } from '../shared/config/TenantConfig';
 import { LocalHttpHost } from '../shared/platform/local/LocalHttpHost';
 import { GraphSandbox, type GraphSandboxOptions, type SandboxGroup, type SandboxUser } from './graph';
 import { PortSipSandbox } from './portsip';
@@ -32,8 +33,11 @@ export interface NotificationRig {
   tenantId: string;
   /** Runs a sync through the queue (as "Sync now" does; users unless another feature is named) and waits for it. */
   syncNow(mode: 'full' | 'delta', feature?: string): Promise<SyncRun>;
-  /** Queues subscription maintenance for the tenant and waits for it (and its catch-up). */
-  maintainSubscriptions(): Promise<void>;
+  /**
+   * Queues subscription maintenance for the tenant and waits for it (and its catch-up); with `withinMs`, only
+   * for the jobs due within that time (a feature's timers may be queued for hours ahead).
+   */
+  maintainSubscriptions(wait?: { withinMs: number }): Promise<void>;
   /** Told the user ids (resourceData.id) of every notification POST as it arrives; undefined stops it. */
   setArrivalObserver(observer?: (userIds: string[], arrivedAt: number) => void): void;
   stop(): Promise<void>;
@@ -47,6 +51,8 @@ export interface NotificationRigOptions {
   groups?: SandboxGroup[];
   /** Turns the groups feature on with these options (default off). */
   groupsOptions?: Record<string, unknown>;
+  /** Changes the tenant's configuration before it is created (turns features on). */
+  configure?: (config: TenantConfig) => TenantConfig;
   debounceMs?: number;
   graph?: GraphSandboxOptions;
   pbxRateLimitPerMinute?: number;
@@ -106,8 +112,9 @@ export async function startNotificationRig(options: NotificationRigOptions): Pro
   graph.seed(options.users, options.groups ?? []);
   const endpoints = { graphBaseUrl: graph.baseUrl, graphToken: graph.token, pbxBaseUrl: pbx.baseUrl, pbxDomain: pbx.credentials.domain };
   await writeSandboxTenantSecrets(secrets, tenantId, endpoints, pbx.credentials);
-  const config = sandboxTenantConfig(endpoints);
+  let config = sandboxTenantConfig(endpoints);
   if (options.groupsOptions) config.groups = GroupSyncOptionsSchema.parse({ ...options.groupsOptions, enabled: true });
+  if (options.configure) config = options.configure(config);
   await services.tenants.create(tenantId, config);
 
   const rig: NotificationRig = {
@@ -122,9 +129,9 @@ export async function startNotificationRig(options: NotificationRigOptions): Pro
       while ((await running.runs.get(tenantId, runId))?.status === 'queued') await queue.idle();
       return (await running.runs.get(tenantId, runId))!;
     },
-    async maintainSubscriptions() {
+    async maintainSubscriptions(wait) {
       await enqueueSubscriptionMaintenance(running, tenantId, `rig-${Date.now()}-${Math.random()}`, 'manual');
-      await queue.idle();
+      await queue.idle(wait);
     },
     setArrivalObserver(next) {
       observer = next;

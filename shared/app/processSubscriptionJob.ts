@@ -4,11 +4,13 @@ import { type SubscriptionJob } from './jobs/SyncJob';
 import { type SubscriptionChanges, type SubscriptionUpkeepDeps, TenantSubscriptions } from '../subscriptions/TenantSubscriptions';
 import { type ForgetTenantSubscriptionsDeps, forgetTenantSubscriptions } from '../subscriptions/forgetTenantSubscriptions';
 import { type Services } from './Services';
+import { usersToSubscribe } from '../subscriptions/wantedSubscriptions';
+import { linkedUsersOf } from '../engine/LinkedUsers';
 import { type Logger } from '../core/logging/Logger';
 import { type GraphCredentialDeps, rollTenantCertificateIfManaged, warnIfGraphCredentialUnhealthy } from './graphCredentials';
 
 /** What a subscription job uses: the tenant and its adapters, then the upkeep's (or forgetting's) dependencies. */
-export type SubscriptionJobDeps = Pick<Services, 'tenants' | 'connectorsFor'> &
+export type SubscriptionJobDeps = Pick<Services, 'tenants' | 'connectorsFor' | 'links'> &
   SubscriptionUpkeepDeps &
   ForgetTenantSubscriptionsDeps &
   GraphCredentialDeps;
@@ -40,7 +42,13 @@ export async function processSubscriptionJob(
   }
   try {
     const connectors = await deps.connectorsFor(tenant);
-    const subscriptions = new TenantSubscriptions(deps, tenant, connectors.subscriptions, logger);
+    const usersByFeature = await usersToSubscribe(
+      tenant.config,
+      deps.features,
+      () => linkedUsersOf(deps.links, tenant.id).list(),
+      connectors.directoryReader,
+    );
+    const subscriptions = new TenantSubscriptions(deps, tenant, connectors.subscriptions, logger, undefined, usersByFeature);
     const changes =
       job.action === 'maintain'
         ? await subscriptions.maintain()

@@ -3,7 +3,7 @@ import { type Logger } from '../core/logging/Logger';
 import { type FeatureRunResult } from '../engine/FeatureRunResult';
 import { type DeltaStateStore } from '../engine/DeltaStateStore';
 import { type LinkStore } from '../engine/LinkStore';
-import { type LinkedUsers } from '../engine/LinkedUsers';
+import { type LinkedUser, type LinkedUsers } from '../engine/LinkedUsers';
 import { type NumberQuarantineStore } from '../engine/NumberQuarantineStore';
 import { type LinkEventBatch } from '../engine/LinkEvent';
 import { type PendingUserStore } from '../engine/PendingUserStore';
@@ -37,6 +37,30 @@ export interface FeatureSubscription {
   changeType: string;
   /** The longest lifetime Graph allows for this resource (an app setting may lower it). */
   maxLifetimeMinutes: number;
+}
+
+/** A Graph subscription per user (an Outlook resource: at most 1,000 per mailbox for all apps together). */
+export interface FeatureUserSubscription {
+  /** The resource for one user, e.g. `users/{id}/events`. */
+  graphResource(userId: string): string;
+  changeType: string;
+  maxLifetimeMinutes: number;
+}
+
+/**
+ * Subscriptions per user whose notifications name the user they are about: each one asks for a timer about that
+ * user (the feature re-reads one mailbox in onTimer), never a run over the whole tenant.
+ */
+export interface FeatureUserSubscriptions<Options> {
+  /** The subscription each user in scope gets, or undefined when the options want none (the feature polls). */
+  subscription(options: Options): FeatureUserSubscription | undefined;
+  /** Which synced users get one: the feature's own scope. */
+  usersInScope(context: Pick<FeatureContext<Options>, 'directoryReader' | 'options'>, synced: readonly LinkedUser[]): Promise<LinkedUser[]>;
+  /**
+   * The timer a notification about the user (or a new subscription's catch-up) queues. Notifications whose
+   * timers share subject, key and time collapse into one job, so the key and time carry the debounce window.
+   */
+  timerFor(userId: string, now: Date): FeatureTimer;
 }
 
 /** The narrow dependencies one feature run gets: its tenant's adapters, the engine's stores, a logger. */
@@ -146,6 +170,8 @@ export interface Feature<Options = unknown> {
    * decides from the batch and its options; the engine queues the run after the other feature's run.
    */
   onLinkEvents?(batch: LinkEventBatch, options: Options): LinkEventReaction | undefined;
+  /** Present for a feature that subscribes per user (calendar: each user's events). */
+  userSubscriptions?: FeatureUserSubscriptions<Options> | undefined;
   /** Present for a feature that polls its source on a period (a chain of poll jobs per tenant: FeaturePolling). */
   polling?: FeaturePolling<Options> | undefined;
   /**

@@ -9,6 +9,8 @@ import { DROP_REASONS, type DropReason, type NotificationStats, emptyNotificatio
 import { checkNotification } from './checkNotification';
 import { type FeatureManifest, type Lane } from '../features/FeatureManifest';
 import { type FeatureRegistry } from '../features/FeatureRegistry';
+import { type FeatureTimer } from '../features/Feature';
+import { featureTimers } from '../app/featureTimers';
 
 /**
  * Why a batch is answered 503 (Graph delivers it again; what was accepted is queued either way, and a
@@ -40,7 +42,9 @@ export const DROP_LINES_PER_SECOND = 5;
 /** How much of a dropped item's subscription id the drop line shows. */
 const MAX_LOGGED_ID = 100;
 
-type Acted = { deltas: Map<string, DeltaRequest>; subscriptionJobs: Map<string, SubscriptionJob> };
+type Acted = { deltas: Map<string, DeltaRequest>; subscriptionJobs: Map<string, SubscriptionJob>; timers: Map<string, UserTimer> };
+/** A notification on a per-user subscription: a timer about that user, for its feature. */
+type UserTimer = { tenantId: string; feature: FeatureManifest; timer: FeatureTimer };
 type DeltaRequest = { tenantId: string; feature: FeatureManifest; trigger: 'notification' | 'lifecycle' };
 
 /**
@@ -147,12 +151,18 @@ export class NotificationIntake {
     result: IntakeResult,
     drop: (reason: DropReason, subscriptionId: string) => void,
   ): Acted {
-    const acted: Acted = { deltas: new Map(), subscriptionJobs: new Map() };
+    const acted: Acted = { deltas: new Map(), subscriptionJobs: new Map(), timers: new Map() };
     const wantDelta = (record: SubscriptionRecord, trigger: 'notification' | 'lifecycle') => {
       const key = `${record.tenantId}/${record.resource}`;
       // A subscription of a feature this process does not run (any more) has nothing to ask for.
       if (!this.deps.features.has(record.resource)) return;
-      const feature = this.deps.features.get(record.resource).manifest;
+      const { manifest: feature, userSubscriptions } = this.deps.features.get(record.resource);
+      if (record.subject && userSubscriptions) {
+        // A per-user subscription (a mailbox's events) asks for its user's refresh, not a run over the tenant.
+        const timer = userSubscriptions.timerFor(record.subject, this.now());
+        acted.timers.set(`${key}/${timer.subject}/${timer.key}`, { tenantId: record.tenantId, feature, timer });
+        return;
+      }
       if (!acted.deltas.has(key) || trigger === 'lifecycle') acted.deltas.set(key, { tenantId: record.tenantId, feature, trigger });
     };
     for (const [item, outcome] of checked) {
@@ -178,11 +188,15 @@ export class NotificationIntake {
   }
 
   /** Queues the jobs; answers how many were new. */
-  private async enqueue({ deltas, subscriptionJobs }: Acted): Promise<number> {
+  private async enqueue({ deltas, subscriptionJobs, timers }: Acted): Promise<number> {
     let jobs = 0;
     // Subscription jobs first: in the tenant's session, a recreate then runs before the catch-up delta.
     for (const job of subscriptionJobs.values()) {
       await this.deps.queue.enqueue(job, { messageId: job.jobId });
+      jobs += 1;
+    }
+    for (const { tenantId, feature, timer } of timers.values()) {
+      await featureTimers(this.deps, tenantId, feature, () => this.now()).schedule([timer]);
       jobs += 1;
     }
     const sent = await Promise.all([...deltas.values()].map((d) => this.deps.deltas.request(d.tenantId, d.feature, d.trigger)));
@@ -220,8 +234,12 @@ export class NotificationIntake {
    * One job per subscription, action and debounce window: Graph may repeat a lifecycle event, and a
    * repeat inside the queue's duplicate-detection window is dropped by message id.
    */
+  private now(): Date {
+    return (this.deps.now ?? (() => new Date()))();
+  }
+
   private subscriptionJob(record: SubscriptionRecord, action: 'recreate' | 'reauthorize'): SubscriptionJob {
-    const now = (this.deps.now ?? (() => new Date()))();
+    const now = this.now();
     const jobId = `${action}:${record.subscriptionId}:${debounceWindowStart(now, this.deps.debounceMs)}`.slice(0, 128);
     return {
       jobId,

@@ -13,6 +13,8 @@ export interface SubscriptionRecord {
   resource: SubscribedResource;
   /** The Graph resource path subscribed to, e.g. `users`. */
   graphResource: string;
+  /** A per-user subscription's user (Entra object id): its notifications ask for that user's refresh only. */
+  subject?: string | undefined;
   changeType: string;
   notificationUrl: string;
   lifecycleNotificationUrl: string;

@@ -12,6 +12,11 @@ import { planSubscriptions } from './planSubscriptions';
 import { type WantedSubscription, wantedSubscriptions } from './wantedSubscriptions';
 import { type Logger } from '../core/logging/Logger';
 import { type FeatureManifest } from '../features/FeatureManifest';
+import { runWithConcurrency } from '../engine/runWithConcurrency';
+import { featureTimers } from '../app/featureTimers';
+
+/** Creates and renewals in flight at once during one upkeep. */
+const UPKEEP_CONCURRENCY = 8;
 
 /** Used when Graph refuses the configured lifetime as too long (the documented caps have changed over time). */
 export const FALLBACK_LIFETIME_MINUTES = 4230;
@@ -45,8 +50,10 @@ export class TenantSubscriptions {
     private readonly client: SubscriptionClient,
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
+    /** Per feature that subscribes per user, the users it wants subscribed (usersToSubscribe). */
+    usersByFeature: ReadonlyMap<string, readonly string[]> = new Map(),
   ) {
-    this.wanted = wantedSubscriptions(tenant.config, deps.notifications, deps.features);
+    this.wanted = wantedSubscriptions(tenant.config, deps.notifications, deps.features, (f) => usersByFeature.get(f) ?? []);
   }
 
   /** Creates what is missing, renews what expires within half its lifetime, removes the rest. */
@@ -67,16 +74,19 @@ export class TenantSubscriptions {
     };
     for (const record of plan.remove)
       await attempt(`removing ${record.subscriptionId}`, async () => changes.removed.push(await this.remove(record)));
-    for (const { record, wanted } of plan.renew) {
-      await attempt(`renewing ${record.subscriptionId}`, async () => {
+    // Per-user subscriptions make these lists as long as the tenant (a create is a Graph round trip with its
+    // validation handshake): a few side by side keep a large tenant's first upkeep within minutes.
+    await runWithConcurrency(plan.renew, UPKEEP_CONCURRENCY, ({ record, wanted }) =>
+      attempt(`renewing ${record.subscriptionId}`, async () => {
         const outcome = await this.renewOrRecreate(record, wanted);
         (outcome.recreated ? changes.recreated : changes.renewed).push(outcome.subscriptionId);
-      });
-    }
-    for (const wanted of plan.create)
-      await attempt(`creating a subscription to ${wanted.graphResource}`, async () =>
+      }),
+    );
+    await runWithConcurrency(plan.create, UPKEEP_CONCURRENCY, (wanted) =>
+      attempt(`creating a subscription to ${wanted.graphResource}`, async () =>
         changes.created.push((await this.create(wanted)).subscriptionId),
-      );
+      ),
+    );
     if (this.wanted.length > 0)
       await attempt('deleting orphaned subscriptions', async () => changes.orphansDeleted.push(...(await this.deleteOrphans())));
     if (retryable.length > 0)
@@ -168,6 +178,7 @@ export class TenantSubscriptions {
       directoryId: this.tenant.config.microsoft365.directoryId,
       resource: wanted.resource,
       graphResource: wanted.graphResource,
+      ...(wanted.subject ? { subject: wanted.subject } : {}),
       changeType: wanted.changeType,
       notificationUrl: wanted.notificationUrl,
       lifecycleNotificationUrl: wanted.lifecycleNotificationUrl,
@@ -195,8 +206,16 @@ export class TenantSubscriptions {
     // and the first cannot come before the create started): then it may drop the new subscription's
     // notifications until its entry expires, so a second catch-up delta is queued for after that moment.
     const unknownPossibleUntil = this.deps.webhook.subscriptionSaved(record, startedAt, this.now());
+    const { manifest, userSubscriptions } = this.deps.features.get(wanted.resource);
+    if (wanted.subject && userSubscriptions) {
+      // A per-user subscription catches up on its own user only (after the window in which a webhook elsewhere
+      // may have dropped its first notifications).
+      const at = unknownPossibleUntil ? new Date(unknownPossibleUntil.getTime() + 1000) : this.now();
+      const timer = userSubscriptions.timerFor(wanted.subject, at);
+      await featureTimers(this.deps, this.tenant.id, manifest, this.now).schedule([timer]);
+      return record;
+    }
     // Changes made before this subscription listened are picked up by one delta round.
-    const { manifest } = this.deps.features.get(wanted.resource);
     await this.deps.deltaRequests.request(this.tenant.id, manifest, 'lifecycle');
     if (unknownPossibleUntil) {
       // The subscription exists either way; without this job the scheduled reconcile is the safety net.

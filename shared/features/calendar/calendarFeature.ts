@@ -6,10 +6,13 @@ import { type CalendarOptions } from './calendarOptions';
 import { onCalendarTimer } from './onCalendarTimer';
 import { planCalendarBatches } from './planCalendarBatches';
 import { pollCalendarBatch } from './pollCalendarBatch';
+import { calendarRefreshTimer } from './calendarRefresh';
+import { usersInScope } from '../featureUserScope';
 
 /**
  * Calendar "show as" → PBX status, as a feature of the engine. Every synced user's calendar is read on a period
- * (FeaturePolling); each meeting's start and end is a timer at its exact time (Feature.onTimer); the engine's
+ * (FeaturePolling) and, with notifications on, as soon as Graph says their events changed (a subscription per
+ * mailbox, each notification a refresh timer for its user); each meeting's start and end is a timer at its exact time (Feature.onTimer); the engine's
  * presence arbiter makes every decision, so Teams presence and the calendar never fight. A run ("Sync now")
  * reads every calendar at once.
  */
@@ -18,6 +21,15 @@ export const calendarFeature: Feature<CalendarOptions> = {
   optionsFor: (config) => (config.calendar.enabled ? config.calendar : undefined),
   reconcileOnSchedule: false,
   subscriptions: () => [],
+  userSubscriptions: {
+    // Outlook event subscriptions without resource data live up to 7 days (10,080 minutes).
+    subscription: (options) =>
+      options.notifications
+        ? { graphResource: (userId) => `users/${userId}/events`, changeType: 'created,updated,deleted', maxLifetimeMinutes: 10_080 }
+        : undefined,
+    usersInScope: (context, synced) => usersInScope(context, context.options.users, synced),
+    timerFor: calendarRefreshTimer,
+  },
   polling: {
     periodSeconds: (options) => options.refreshMinutes * 60,
     planCycle: planCalendarBatches,

@@ -43,6 +43,12 @@ export const CalendarOptionsSchema = z
      * the period): how soon a meeting booked, moved or cancelled is seen.
      */
     refreshMinutes: z.number().int().min(1).max(1440).default(5),
+    /**
+     * Subscribe to each in-scope user's events (one Graph subscription per mailbox, renewed every few days; the
+     * connector's public endpoint must be configured) so a meeting booked, moved or cancelled is read within
+     * seconds; the poll stays as the safety net. Off: only the poll (refreshMinutes).
+     */
+    notifications: z.boolean().default(true),
     /** Calendars read side by side (each is one mailbox; Outlook allows 4 requests in flight per mailbox). */
     concurrency: z.number().int().min(1).max(64).default(16),
   })

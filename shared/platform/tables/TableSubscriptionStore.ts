@@ -14,6 +14,7 @@ const RowSchema = z.object({
   directoryId: z.string().min(1),
   resource: FeatureNameSchema,
   graphResource: z.string().min(1),
+  subject: z.string().min(1).optional(),
   changeType: z.string().min(1),
   notificationUrl: z.string().url(),
   lifecycleNotificationUrl: z.string().url(),
@@ -29,6 +30,7 @@ const COLUMNS = [
   'directoryId',
   'resource',
   'graphResource',
+  'subject',
   'changeType',
   'notificationUrl',
   'lifecycleNotificationUrl',
@@ -58,9 +60,9 @@ export class TableSubscriptionStore implements SubscriptionStore {
   }
 
   async save(record: SubscriptionRecord): Promise<void> {
-    const { subscriptionId, ...fields } = record;
+    const { subscriptionId, subject, ...fields } = record;
     await tableCall(`subscription ${subscriptionId}`, () =>
-      this.table.upsertEntity({ partitionKey: subscriptionId, rowKey: ROW_KEY, ...fields }, 'Replace'),
+      this.table.upsertEntity({ partitionKey: subscriptionId, rowKey: ROW_KEY, ...fields, ...(subject ? { subject } : {}) }, 'Replace'),
     );
   }
 
@@ -70,10 +72,10 @@ export class TableSubscriptionStore implements SubscriptionStore {
 }
 
 function toRecord(row: Record<string, unknown>): SubscriptionRecord {
-  const { partitionKey, renewedAt, ...fields } = parseStoredRow(
-    { ...row, renewedAt: row.renewedAt ?? undefined },
+  const { partitionKey, renewedAt, subject, ...fields } = parseStoredRow(
+    { ...row, renewedAt: row.renewedAt ?? undefined, subject: row.subject ?? undefined },
     RowSchema,
     `subscription ${String(row.partitionKey)}`,
   );
-  return { subscriptionId: partitionKey, ...fields, ...(renewedAt ? { renewedAt } : {}) };
+  return { subscriptionId: partitionKey, ...fields, ...(renewedAt ? { renewedAt } : {}), ...(subject ? { subject } : {}) };
 }

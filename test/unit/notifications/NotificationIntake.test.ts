@@ -168,4 +168,33 @@ describe('NotificationIntake', () => {
     expect(result.jobsEnqueued).toBe(2);
     expect(queue.sent.map((s) => s.job.tenantId).sort()).toEqual(['contoso', 'fabrikam']);
   });
+
+  it('turns notifications on a per-mailbox subscription into one refresh timer for its user per window, no delta', async () => {
+    const user = 'c0ffee00-0000-4000-8000-000000000001';
+    const events = subscriptionRecord({
+      subscriptionId: S2,
+      resource: 'calendar',
+      graphResource: `users/${user}/events`,
+      subject: user,
+      clientStateHash: clientStateHash(STATE),
+    });
+    const { intake, queue } = intakeWith([events]);
+    const eventChange = change(S2, { resource: `Users/${user}/Events/AAMk1`, resourceData: { id: 'AAMk1' } });
+    const result = await intake.accept([eventChange, eventChange, eventChange]);
+    expect(result.accepted).toBe(3);
+    expect(queue.sent).toHaveLength(1);
+    const [{ job, options }] = queue.sent as [{ job: SyncJob; options: EnqueueOptions }];
+    expect(job).toMatchObject({
+      kind: 'timer',
+      feature: 'calendar',
+      subject: user,
+      lane: 'realtime',
+      key: `refresh:${Date.parse('2026-11-23T12:00:00.000Z')}`,
+    });
+    // Read at the window's end, so the window's other changes are seen by the same read.
+    expect(options.scheduledEnqueueTime).toEqual(new Date('2026-11-23T12:00:02.000Z'));
+    // A repeat within the window collapses into the same message.
+    await intake.accept([eventChange]);
+    expect(queue.sent).toHaveLength(1);
+  });
 });
