@@ -1,6 +1,7 @@
 import { BlobStore } from './BlobStore';
 import { BUILT_IN_ROLES } from './builtInRoles';
 import { ContactBook } from './ContactBook';
+import { disabledEventTarget, type EventTarget } from './eventTargetBodies';
 import { GroupDirectory } from './GroupDirectory';
 import { NumberHolders, type NumberHolderType } from './NumberHolders';
 import { type PasswordPolicy, SANDBOX_PASSWORD_POLICY } from './passwordRules';
@@ -24,6 +25,9 @@ export interface NumberOwner {
   type: 'EXTENSION' | NumberHolderType;
 }
 
+/** Told when a call starts (true) or ends (false) on a user's phone. */
+export type CallObserver = (record: UserRecord, active: boolean) => void;
+
 // System-admin names, refused for any user (reference/portsip.md §1).
 const RESERVED_NAMES = new Set(['admin', 'system', 'administrator', 'root']);
 
@@ -41,12 +45,32 @@ export class PbxTenant {
   readonly blobs = new BlobStore(this.ids);
   private readonly personalBooks = new Map<string, ContactBook>();
   passwordPolicy: PasswordPolicy = { ...SANDBOX_PASSWORD_POLICY };
+  /** Webhook and WSI `tenant_id`s are numeric strings (reference/portsip.md §8), unlike the base64 REST ids. */
+  readonly id = '883611252155219968';
+  name = 'Sandbox Company';
+  /** Where the PBX posts CDR and extension events (`cdr_event`, `extension_event` of `/api/tenant`), secrets included. */
+  eventTargets: { cdr_event: EventTarget; extension_event: EventTarget } = {
+    cdr_event: disabledEventTarget(),
+    extension_event: disabledEventTarget(),
+  };
+  private readonly callObservers: CallObserver[] = [];
 
   constructor(
     readonly admin: TenantAdmin,
     readonly tokens: SessionTokens,
     readonly presences: UserPresences,
   ) {}
+
+  observeCalls(observer: CallObserver): void {
+    this.callObservers.push(observer);
+  }
+
+  /** A call starts or ends on the user's phone; observers hear only of a change, as the PBX reports only changes. */
+  setOnCall(record: UserRecord, active: boolean): void {
+    const changed = this.presences.view(record).on_call !== active;
+    this.presences.setOnCall(record, active);
+    if (changed) for (const observer of this.callObservers) observer(record, active);
+  }
 
   numberOwner(extensionNumber: string): NumberOwner | undefined {
     const record = this.users.withExtension(extensionNumber);

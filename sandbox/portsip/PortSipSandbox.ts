@@ -8,6 +8,13 @@ import { type ContactBook, type ContactRecord } from './ContactBook';
 import { CONTACT_TEXT_FIELD_NAMES, type ContactTextField } from './contactBodies';
 import { contactRoutes } from './contactRoutes';
 import { currentUserRoutes } from './currentUserRoutes';
+import { extensionEventControlAnswer, raiseExtensionCall, raiseExtensionStatus } from './extensionEventRoutes';
+import {
+  type ExtensionEventDelivery,
+  type ExtensionEventFaults,
+  type ExtensionEventFaultState,
+  ExtensionEventSender,
+} from './ExtensionEventSender';
 import { FaultQueue } from './FaultQueue';
 import { groupRoutes } from './groupRoutes';
 import { type GroupRecord } from './GroupDirectory';
@@ -59,6 +66,14 @@ export type { SandboxPbxUser } from './SandboxPbxUser';
 export type { SandboxStats } from './SandboxStats';
 export type { PortSipApiVersion } from './presenceNames';
 export type { SandboxPresence } from './UserPresences';
+export type {
+  ExtensionEventAttempt,
+  ExtensionEventDelivery,
+  ExtensionEventFaults,
+  ExtensionEventFaultState,
+  ExtensionEventState,
+} from './ExtensionEventSender';
+export type { ExtensionCallMessage, ExtensionEventMessage, ExtensionStatusMessage } from './extensionEventMessages';
 
 export interface PortSipSandboxOptions {
   /** 0 (the default) picks a free port. */
@@ -80,6 +95,10 @@ export interface PortSipSandboxOptions {
    * '22.1' names the chosen presence AVAILABLE and a call ON_CALL. Each refuses the other's name with 400.
    */
   apiVersion?: PortSipApiVersion;
+  /** Waits before each retry of an extension event the receiver did not take; default [200, 1000, 3000] (PortSIP's shape, scaled down). */
+  extensionEventRetryDelaysMs?: number[];
+  /** How long one extension-event POST may take; default 5000. */
+  extensionEventTimeoutMs?: number;
 }
 
 export interface SandboxFaults {
@@ -112,7 +131,8 @@ const bearerOf = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header
  * expiring, rotating tokens; users with PortSIP's validation rules; extension numbers and their other
  * holders; user groups and their members; Microsoft 365 binding; company contacts; users signing in with
  * their portal password, their personal contacts and their avatar (blob uploads); presence (in the v22.1 or
- * v22.3 dialect) and the admin's DND switch; a rate limit answered
+ * v22.3 dialect) and the admin's DND switch; the tenant's event URLs (`/api/tenant`) with extension events
+ * posted there when a call starts or ends (retried, with delivery faults of their own); a rate limit answered
  * with 429 (one budget for every caller); and injected faults. The API is at /api; a read-only view of what
  * it holds (no secrets, no sign-in) is at /_sandbox.
  */
@@ -126,6 +146,7 @@ export class PortSipSandbox {
   private readonly routes: RouteTable;
   private readonly pendingFaults = new FaultQueue();
   private readonly bucket: TokenBucket;
+  private readonly extensionEvents: ExtensionEventSender;
   private latencyMs: number;
 
   private constructor(
@@ -146,6 +167,11 @@ export class PortSipSandbox {
       new SessionTokens(options.tokenTtlSeconds ?? 3600),
       new UserPresences(this.apiVersion, this.stats),
     );
+    this.extensionEvents = new ExtensionEventSender({
+      ...(options.extensionEventRetryDelaysMs === undefined ? {} : { retryDelaysMs: options.extensionEventRetryDelaysMs }),
+      ...(options.extensionEventTimeoutMs === undefined ? {} : { timeoutMs: options.extensionEventTimeoutMs }),
+    });
+    this.tenant.observeCalls((record, active) => raiseExtensionCall(this.tenant, this.extensionEvents, record, active));
     this.routes = new RouteTable([
       ...authRoutes(this.tenant, this.stats),
       ...userRoutes(this.tenant),
@@ -196,6 +222,7 @@ export class PortSipSandbox {
   }
 
   stop(): Promise<void> {
+    this.extensionEvents.stop();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
@@ -417,7 +444,33 @@ export class PortSipSandbox {
 
   /** A call starts or ends on the user's phone: while it lasts the PBX shows ON_CALL (22.1) or OTHER_CALL (22.3). */
   setCallInProgress(userId: string, active: boolean): void {
-    this.tenant.presences.setOnCall(this.existingUser(userId), active);
+    this.tenant.setOnCall(this.existingUser(userId), active);
+  }
+
+  /**
+   * Every extension event delivery so far (copies), in the order the events were raised: body, url, state,
+   * first send time, last status and each attempt. Secrets (the Authorization header) are not kept.
+   */
+  extensionEventLog(): ExtensionEventDelivery[] {
+    return this.extensionEvents.deliveries();
+  }
+
+  /** Resolves once no extension event is held or being sent (a held reorder is sent then, last). */
+  extensionEventsSettled(): Promise<void> {
+    return this.extensionEvents.settled();
+  }
+
+  /** Sets the given extension-event delivery faults (the others stay) and returns how they all stand. */
+  setExtensionEventFaults(faults: ExtensionEventFaults): ExtensionEventFaultState {
+    return this.extensionEvents.setFaults(faults);
+  }
+
+  /**
+   * The PBX reports these users' state (every user when none is named) in one extension_status event; returns
+   * how many extensions it holds. Throws while extension events are not enabled.
+   */
+  sendExtensionStatus(userIds?: string[]): number {
+    return raiseExtensionStatus(this.tenant, this.extensionEvents, userIds);
   }
 
   /** A user's presence as `GET /_sandbox/users/{id}/presence` shows it (names of the configured API version). */
@@ -440,6 +493,8 @@ export class PortSipSandbox {
     const url = new URL(req.url ?? '/', this.baseUrl);
     const body = await readJsonBody(req);
     if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) {
+      const events = extensionEventControlAnswer(this.tenant, this.extensionEvents, method, url.pathname, body);
+      if (events) return sendAnswer(res, events.status, events.body, events.headers);
       const control = sandboxPresenceAnswer(this.tenant, method, url.pathname, body);
       if (control) return sendAnswer(res, control.status, control.body, control.headers);
       const view = sandboxViewAnswer(this.tenant, method, url);

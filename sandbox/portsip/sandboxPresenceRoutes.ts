@@ -15,7 +15,11 @@ export const PRESENCE_CONTROL_ROUTES = [
     path: '/_sandbox/users/{id}/presence',
     shows: 'sets a presence by hand, as if from the phone: {presence, presence_note?}',
   },
-  { method: 'POST', path: '/_sandbox/users/{id}/call', shows: 'marks a call in progress or ended: {active}' },
+  {
+    method: 'POST',
+    path: '/_sandbox/users/{id}/call',
+    shows: 'marks a call in progress or ended: {active}; a change sends an extension_call event when extension_event is enabled',
+  },
   { method: 'POST', path: '/_sandbox/faults/presence', shows: 'the next N presence writes answer 200 but are not applied: {lose}' },
 ];
 
@@ -43,7 +47,7 @@ export function sandboxPresenceAnswer(tenant: PbxTenant, method: string, path: s
     const { presences } = tenant;
     if (!userMatch) return { status: 200, body: { pending: presences.loseNext(parseBody(LoseBody, body.parse()).lose) } };
     const record = existing(tenant, decodeURIComponent(userMatch[1]!));
-    if (userMatch[2] === 'call') presences.setOnCall(record, parseBody(CallBody, body.parse()).active);
+    if (userMatch[2] === 'call') tenant.setOnCall(record, parseBody(CallBody, body.parse()).active);
     else if (method === 'POST') {
       const b = parseBody(PresenceByHandBody, body.parse());
       presences.setByHand(record, b.presence, b.presence_note);
