@@ -35,7 +35,15 @@ import { type MailboxLimits, type MailboxRequestStats, MailboxThrottle } from '.
 import { handleOutlookRoute } from './outlookRoutes';
 import { type SandboxContact, type SandboxContactFields } from './SandboxContact';
 import { type PhotoInput, UserPhotos } from './UserPhotos';
-import { PresenceBoard, type PresenceLimits, type PresenceStats, type SandboxPresence } from './PresenceBoard';
+import {
+  type PresenceBreakdown,
+  PresenceBoard,
+  type PresenceLimits,
+  type PresenceStats,
+  type PresenceWriteStats,
+  type SandboxPresence,
+} from './PresenceBoard';
+import { SANDBOX_TOKEN_APP_ID } from './appPresenceSessions';
 import { handlePresenceRoute } from './presenceRoutes';
 import { type TeamsActivity, type TeamsAvailability } from '../../shared/graph/TeamsPresence';
 import { SandboxNotFoundError } from './sandboxErrors';
@@ -56,7 +64,16 @@ export type { SandboxContact, SandboxContactFields, SandboxPhysicalAddress } fro
 export type { ContactPatch } from './MailboxStore';
 export type { MailboxLimits, MailboxRequestStats } from './MailboxThrottle';
 export type { PhotoInput } from './UserPhotos';
-export type { PresenceLimits, PresenceStats, SandboxPresence } from './PresenceBoard';
+export type {
+  AppPresenceSession,
+  AppPresenceWrite,
+  ClientPresence,
+  PresenceBreakdown,
+  PresenceLimits,
+  PresenceStats,
+  PresenceWriteStats,
+  SandboxPresence,
+} from './PresenceBoard';
 export type { EventPatchBody, NewEventBody, SeedEventsBody } from './calendarControlSchemas';
 export type { CalendarStats } from './calendarRoutes';
 export type { SandboxEvent, SandboxEventType, SandboxShowAs } from './SandboxEvent';
@@ -164,6 +181,8 @@ const notFound = (id: string) => `Resource '${id}' does not exist or one of its 
 export class GraphSandbox {
   readonly baseUrl: string;
   readonly token: string;
+  /** The client id `token` stands for: the sessionId setPresence / clearPresence want from a caller using it. */
+  readonly sandboxTokenAppId = SANDBOX_TOKEN_APP_ID;
   private readonly tracker = new ChangeTracker();
   private readonly delta: DeltaRounds;
   private readonly groupTracker = new GroupTracker({
@@ -601,7 +620,8 @@ export class GraphSandbox {
   }
 
   // Teams presence: every live user reads Offline/Offline until set. Setting it is not a directory change
-  // (users delta does not report it), and Graph has no app-only presence notifications.
+  // (users delta does not report it), and Graph has no app-only presence notifications. What is set here is the
+  // user's Teams client; apps' setPresence sessions are aggregated with it when Graph answers.
 
   /** Sets a live user's (object id) Teams presence. */
   setPresence(userId: string, availability: TeamsAvailability, activity: TeamsActivity): void {
@@ -624,6 +644,20 @@ export class GraphSandbox {
   /** Presence requests since the start or the last stats.reset(). */
   presenceStats(): PresenceStats {
     return this.presenceBoard.stats();
+  }
+
+  /**
+   * A live user's presence with its parts: the Teams client state (what setPresence above sets), the apps' live
+   * setPresence sessions, and the last setPresence / clearPresence answered since the last stats.reset().
+   */
+  appPresenceSessions(userId: string): PresenceBreakdown {
+    if (!this.tracker.isLive(userId)) throw new SandboxNotFoundError(`no user ${userId}`);
+    return this.presenceBoard.breakdownOf(userId);
+  }
+
+  /** setPresence / clearPresence answered and refused since the start or the last stats.reset(). */
+  presenceWriteStats(): PresenceWriteStats {
+    return this.presenceBoard.writeStats();
   }
 
   /** A live user's object id from an object id, userPrincipalName or mail, in any case. */

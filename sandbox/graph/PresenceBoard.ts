@@ -1,10 +1,13 @@
-import { type TeamsActivity, type TeamsAvailability } from '../../shared/graph/TeamsPresence';
+import {
+  aggregatePresence,
+  type AppPresenceSession,
+  AppPresenceSessions,
+  type AppPresenceWrite,
+  type ClientPresence,
+  type SandboxPresence,
+} from './appPresenceSessions';
 
-/** One user's presence as the sandbox holds it. */
-export interface SandboxPresence {
-  availability: TeamsAvailability;
-  activity: TeamsActivity;
-}
+export type { AppPresenceSession, AppPresenceWrite, ClientPresence, SandboxPresence } from './appPresenceSessions';
 
 /** Graph's presence limit per app and tenant, as the sandbox enforces it. */
 export interface PresenceLimits {
@@ -27,10 +30,28 @@ export interface PresenceStats {
   idsRequested: number;
 }
 
-export type PresenceAdmission = { kind: 'admitted' } | { kind: 'throttled'; retryAfterSeconds: number };
+/** setPresence / clearPresence answers since the start or the last reset, for tests and benchmarks. */
+export interface PresenceWriteStats {
+  /** setPresence answered 200. */
+  setPresence: number;
+  /** setPresence refused (400 / 404; 401 never reaches the route). */
+  setPresenceRefused: number;
+  /** clearPresence answered 200. */
+  clearPresence: number;
+  /** clearPresence refused (400 / 404). */
+  clearPresenceRefused: number;
+}
 
-/** A user nobody has set: what Teams shows for someone who never signed in. */
-const OFFLINE: SandboxPresence = { availability: 'Offline', activity: 'Offline' };
+/** One user's presence with what it is made of: the Teams client's state and the apps' live sessions. */
+export interface PresenceBreakdown extends SandboxPresence {
+  /** What the control API set (the user's Teams client); null when never set. */
+  client: ClientPresence | null;
+  sessions: AppPresenceSession[];
+  /** The last setPresence / clearPresence answered 200 for the user since the last reset; null when none. */
+  lastWrite: AppPresenceWrite | null;
+}
+
+export type PresenceAdmission = { kind: 'admitted' } | { kind: 'throttled'; retryAfterSeconds: number };
 
 interface AppWindow {
   start: number;
@@ -39,7 +60,8 @@ interface AppWindow {
 
 /**
  * Teams presence per user and Graph's presence throttling. Only users whose presence was set are stored, so a
- * 10,000-user directory costs nothing until a test changes someone; everyone else reads Offline/Offline.
+ * 10,000-user directory costs nothing until a test changes someone; everyone else reads Offline/Offline. A user's
+ * presence is Graph's aggregate of their Teams client state and the apps' setPresence sessions.
  * Whether a user exists is the directory's business (the routes ask it), not the board's.
  *
  * Throttling is a fixed window per app (the sandbox serves one tenant): Graph documents 1,500 requests per
@@ -47,26 +69,64 @@ interface AppWindow {
  * the budget, so a client that honours Retry-After gets through when the window turns.
  */
 export class PresenceBoard {
-  private readonly presences = new Map<string, SandboxPresence>();
+  /** The users' Teams client states; app sessions are aggregated over them when read. */
+  private readonly presences = new Map<string, ClientPresence>();
+  private readonly sessions: AppPresenceSessions;
   private readonly windows = new Map<string, AppWindow>();
   private counters: PresenceStats = { calls: 0, throttled: 0, idsRequested: 0 };
+  private writeCounters: PresenceWriteStats = { setPresence: 0, setPresenceRefused: 0, clearPresence: 0, clearPresenceRefused: 0 };
 
   constructor(
     private readonly limits: PresenceLimits,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.sessions = new AppPresenceSessions(now);
+  }
 
+  /** What Graph answers: the client's state and the live app sessions aggregated (Offline when neither). */
   presenceOf(userId: string): SandboxPresence {
-    return this.presences.get(userId) ?? OFFLINE;
+    return aggregatePresence(this.presences.get(userId), this.sessions.liveOf(userId));
   }
 
+  /** Sets the user's Teams client state (the control API's presence); app sessions stay. */
   set(userId: string, presence: SandboxPresence): void {
-    this.presences.set(userId, { availability: presence.availability, activity: presence.activity });
+    this.presences.set(userId, { availability: presence.availability, activity: presence.activity, setAt: this.now() });
   }
 
-  /** Everyone is Offline again (a reseeded directory). */
+  /** setPresence: opens or replaces the app's session for the user (values already checked by the route). */
+  setAppSession(userId: string, sessionId: string, presence: SandboxPresence, lifetimeMs: number): void {
+    this.sessions.set(userId, sessionId, presence, lifetimeMs);
+  }
+
+  /** clearPresence: false when the user has no live session by that id. */
+  clearAppSession(userId: string, sessionId: string): boolean {
+    return this.sessions.clear(userId, sessionId);
+  }
+
+  breakdownOf(userId: string): PresenceBreakdown {
+    const client = this.presences.get(userId);
+    const sessions = this.sessions.liveOf(userId);
+    return {
+      ...aggregatePresence(client, sessions),
+      client: client ? { ...client } : null,
+      sessions,
+      lastWrite: this.sessions.lastWriteOf(userId) ?? null,
+    };
+  }
+
+  /** Counts one setPresence / clearPresence answer. */
+  countWrite(action: 'setPresence' | 'clearPresence', answered: boolean): void {
+    this.writeCounters[answered ? action : (`${action}Refused` as const)] += 1;
+  }
+
+  writeStats(): PresenceWriteStats {
+    return { ...this.writeCounters };
+  }
+
+  /** Everyone is Offline again (a reseeded directory): client states and app sessions are gone. */
   clear(): void {
     this.presences.clear();
+    this.sessions.clearAll();
   }
 
   /**
@@ -98,9 +158,11 @@ export class PresenceBoard {
     return { ...this.counters };
   }
 
-  /** Zeroes the counters and the windows' budgets; presences stay. */
+  /** Zeroes the counters (writes included, with the users' last writes) and the windows' budgets; presences and sessions stay. */
   reset(): void {
     this.counters = { calls: 0, throttled: 0, idsRequested: 0 };
+    this.writeCounters = { setPresence: 0, setPresenceRefused: 0, clearPresence: 0, clearPresenceRefused: 0 };
+    this.sessions.forgetWrites();
     this.windows.clear();
   }
 }
