@@ -15,7 +15,10 @@ export interface PortSipUserSessionsOptions {
   /** The tenant's SIP domain. */
   domain: string;
   passwords: PortalPasswords;
-  /** Sessions kept at once; the least recently used one is dropped beyond it. Default 500. */
+  /**
+   * Sessions kept at once; the least recently used one is dropped beyond it. Default 5,000: presence and the
+   * calendar write as the user, and a cache smaller than the users they write for signs in again on every write.
+   */
   maxSessions?: number;
   now?: () => number;
 }
@@ -52,7 +55,7 @@ export class PortSipUserSessions {
   private readonly sessions: LruMap<string, Promise<UserSession>>;
 
   constructor(private readonly options: PortSipUserSessionsOptions) {
-    this.sessions = new LruMap(options.maxSessions ?? 500);
+    this.sessions = new LruMap(options.maxSessions ?? 5_000);
   }
 
   /** Calls made as `account`: each one opens (or reuses) the user's session, and reports a refusal as NoUserAccess. */
