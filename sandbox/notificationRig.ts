@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { graphWebhookHandler } from '../shared/notifications/graphWebhookHandler';
 import { webhookRoutes } from '../shared/notifications/webhookRoutes';
+import { pbxHandler, pbxRoutes } from '../shared/pbxApi/pbxRoutes';
 import { InProcessJobQueue } from '../shared/platform/queue/InProcessJobQueue';
 import { LocalSecretStore } from '../shared/platform/secrets/LocalSecretStore';
 import { LocalCertificateStore } from '../shared/platform/certificates/LocalCertificateStore';
@@ -83,15 +84,21 @@ export async function startNotificationRig(options: NotificationRigOptions): Pro
       arrivedAt,
     );
   };
-  const host = new LocalHttpHost(
-    webhookRoutes.map((route) => ({
+  const host = new LocalHttpHost([
+    ...webhookRoutes.map((route) => ({
       ...route,
       handler: async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
         if (observer) await observe(request);
         return handler(request, context);
       },
     })),
-  );
+    // The PBX's own routes too (its call events come here), as the local connector serves them.
+    ...pbxRoutes.map((route) => ({
+      ...route,
+      authLevel: 'anonymous' as const,
+      handler: pbxHandler(route, async () => assembled.services!),
+    })),
+  ]);
   await host.listen(0);
   const log = options.log ?? Logger.silent();
   const stores = await createTableStores({ connectionString: options.storageConnectionString, tablePrefix: options.tablePrefix });

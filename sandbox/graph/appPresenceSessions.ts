@@ -24,7 +24,7 @@ export interface ClientPresence extends SandboxPresence {
  * The client id the sandbox's fixed token stands for: that token is one operator app, and setPresence needs a
  * client id to compare the sessionId with.
  */
-export const SANDBOX_TOKEN_APP_ID = '5a4db0c5-0000-4000-8000-00000000a991';
+export const SANDBOX_TOKEN_APP_ID = '00000000-0000-4000-8000-0000000000a1';
 
 /** The (availability, activity) pairs Graph's setPresence accepts; every other pair is 400. */
 export const SET_PRESENCE_PAIRS: readonly SandboxPresence[] = [

@@ -23,6 +23,7 @@ import {
 import { consentCallback, getConsent } from './consentHandlers';
 import { listUserAccess } from './userAccessHandlers';
 import { getPresenceStatus, getUserPresence } from './presenceHandlers';
+import { getCallStateStatus } from './callStateHandlers';
 
 export interface AdminRoute {
   name: string;
@@ -60,6 +61,8 @@ export const adminRoutes: AdminRoute[] = [
   // Teams presence → PBX status: the polling's state, and each user's status decisions.
   { name: 'getPresenceStatus', route: 'tenants/{id}/presence', methods: ['GET'], handle: getPresenceStatus },
   { name: 'getUserPresence', route: 'tenants/{id}/presence/users/{userId}', methods: ['GET'], handle: getUserPresence },
+  // PBX calls → Teams presence: whether the PBX's events reach the connector, and who shows a PBX call.
+  { name: 'getCallStateStatus', route: 'tenants/{id}/callstate', methods: ['GET'], handle: getCallStateStatus },
   // The tenant's own secrets, write-only (values are never returned; names derive from the tenant id).
   { name: 'listSecrets', route: 'tenants/{id}/secrets', methods: ['GET'], handle: listSecrets },
   { name: 'putPbxSecret', route: 'tenants/{id}/secrets/pbx', methods: ['PUT'], handle: putPbxSecret },

@@ -11,6 +11,7 @@ import { type IfMatch, matchingEtag, parseIfMatch } from '../core/http/ifMatch';
 import { ensureError } from '../core/errors/ensureError';
 import { type EnqueueSubscriptionMaintenanceDeps, enqueueSubscriptionMaintenance } from '../app/enqueueSubscriptionMaintenance';
 import { ensurePolling } from '../app/pollingChain';
+import { releasePbxEventTarget } from '../app/pbxEventRegistration';
 import { type SubscriptionUpkeepDeps, TenantSubscriptions } from '../subscriptions/TenantSubscriptions';
 import { type ForgetTenantSubscriptionsDeps, forgetTenantSubscriptions } from '../subscriptions/forgetTenantSubscriptions';
 import { Logger } from '../core/logging/Logger';
@@ -158,6 +159,10 @@ export async function deleteTenant(deps: DeleteTenantDeps, request: HttpRequest,
     if (tenant === 'invalid') throw new AppError('CONFIG', 'its stored configuration is invalid');
     const connectors = await deps.connectorsFor(tenant);
     await new TenantSubscriptions(deps, tenant, connectors.subscriptions, log).removeAll();
+    // The PBX stops sending its call events here (only if they come here: someone else's URL stays).
+    await releasePbxEventTarget(deps, id, connectors.pbxEventTarget, log).catch((err: unknown) =>
+      log.warn('could not turn the PBX event URL off; do it at the PBX', { tenant: id, error: ensureError(err).message }),
+    );
   } catch (err) {
     log.warn('could not delete the Graph subscriptions of the deleted tenant; they expire on their own', {
       tenant: id,

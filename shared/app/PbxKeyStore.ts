@@ -9,6 +9,11 @@ export interface PbxKeyRecord {
   createdAt: string;
   /** Coarse (the start of the hour it was last used in), so using a key costs at most one write an hour. */
   lastUsedAt?: string | undefined;
+  /**
+   * `events`: the key the connector made for the PBX's event webhook (it registered it at the PBX itself). It
+   * opens only the events route, and rotating the operators' keys leaves it alone.
+   */
+  purpose?: 'events' | undefined;
 }
 
 /** One stored key as the authentication path reads it. */

@@ -19,6 +19,8 @@ import { type Lane } from '../features/FeatureManifest';
 /** The Graph and PBX adapters for one tenant. */
 import { type MailboxReader } from '../graph/MailboxReader';
 import { type PresenceReader } from '../graph/PresenceReader';
+import { type TeamsPresenceWriter } from '../graph/TeamsPresenceWriter';
+import { type PbxEventTarget } from '../pbx/ports/PbxEventTarget';
 import { type PbxPresence } from '../pbx/ports/PbxPresence';
 import { type KeyWrapper } from '../platform/keys/KeyWrapper';
 import { type PbxAvatars } from '../pbx/ports/PbxAvatars';
@@ -45,12 +47,20 @@ export interface TenantConnectors {
   presenceReader: PresenceReader;
   /** The PBX's DND and status, when the adapter implements them. */
   pbxPresence?: PbxPresence | undefined;
+  /** Where the PBX sends its extension events, when the adapter can set it. */
+  pbxEventTarget?: PbxEventTarget | undefined;
+  /** The app's own Teams presence sessions (PBX calls shown in Teams). */
+  teamsPresence: TeamsPresenceWriter;
+  /** The application (client) id the connector signs in to Graph as (Graph's session id for those sessions). */
+  graphApplicationId: string;
 }
 
 /** Where Graph delivers, how repeated lifecycle events collapse and how long subscriptions live (from the app settings). */
 export interface NotificationSettings {
   /** Unset when PUBLIC_BASE_URL is: no subscriptions, changes arrive with the scheduled reconcile. */
   endpoints?: { notificationUrl: string; lifecycleNotificationUrl: string } | undefined;
+  /** PUBLIC_BASE_URL without a trailing slash (the PBX's event webhook is registered under it); unset likewise. */
+  publicBaseUrl?: string | undefined;
   /** Repeated lifecycle events of one subscription within this window become one subscription job. */
   debounceMs: number;
   /** Lifetimes set by app settings (SUBSCRIPTION_LIFETIME_MINUTES_<FEATURE>), by feature; else the feature's maximum. */

@@ -26,6 +26,7 @@ import { type TableStores, createTableStores } from '../platform/tables/createTa
 import { type PortalPasswordStore } from '../credentials/portalPasswords/PortalPasswordStore';
 import { GraphMailboxReader } from '../graph/GraphMailboxReader';
 import { GraphPresenceReader } from '../graph/GraphPresenceReader';
+import { GraphTeamsPresenceWriter } from '../graph/GraphTeamsPresenceWriter';
 import { type KeyWrapper } from '../platform/keys/KeyWrapper';
 import { KeyVaultKeyWrapper } from '../platform/keys/KeyVaultKeyWrapper';
 import { LocalKeyWrapper } from '../platform/keys/LocalKeyWrapper';
@@ -90,6 +91,9 @@ export function connectorFactory(
       pbxPortalAccess: pbx.portalAccess,
       presenceReader: new GraphPresenceReader(graph.client, graph.versionRoot, graph.requestCount),
       pbxPresence: pbx.presence,
+      pbxEventTarget: pbx.eventTarget,
+      teamsPresence: new GraphTeamsPresenceWriter(graph.client, graph.versionRoot, graph.requestCount),
+      graphApplicationId: microsoft365.applicationId,
     };
     cache.set(key, { version, connectors });
     return connectors;

@@ -51,6 +51,8 @@ export function featureContext<Options>(
     photoStates: deps.photoStates,
     presenceReader: connectors.presenceReader,
     pbxPresence: connectors.pbxPresence,
+    teamsPresence: connectors.teamsPresence,
+    graphApplicationId: connectors.graphApplicationId,
     presenceStates: deps.presenceStates,
     presenceHistory: deps.presenceHistory,
     manageUserPasswords: tenant.config.users.manageUserPasswords,

@@ -23,6 +23,7 @@ export function notificationSettingsFrom(
           lifecycleNotificationUrl: `${root}/api/${routeOf('graphLifecycle')}`,
         }
       : undefined,
+    publicBaseUrl: root,
     debounceMs: settings.NOTIFICATION_DEBOUNCE_MS,
     lifetimeMinutes: settings.subscriptionLifetimeMinutes ?? {},
   };

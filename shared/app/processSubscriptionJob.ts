@@ -4,6 +4,9 @@ import { type SubscriptionJob } from './jobs/SyncJob';
 import { type SubscriptionChanges, type SubscriptionUpkeepDeps, TenantSubscriptions } from '../subscriptions/TenantSubscriptions';
 import { type ForgetTenantSubscriptionsDeps, forgetTenantSubscriptions } from '../subscriptions/forgetTenantSubscriptions';
 import { type Services } from './Services';
+import { type PbxEventRegistrationDeps, ensurePbxEventTarget, releasePbxEventTarget } from './pbxEventRegistration';
+import { type PbxEventTarget } from '../pbx/ports/PbxEventTarget';
+import { type TenantRecord } from './TenantStore';
 import { usersToSubscribe } from '../subscriptions/wantedSubscriptions';
 import { linkedUsersOf } from '../engine/LinkedUsers';
 import { type Logger } from '../core/logging/Logger';
@@ -11,6 +14,7 @@ import { type GraphCredentialDeps, rollTenantCertificateIfManaged, warnIfGraphCr
 
 /** What a subscription job uses: the tenant and its adapters, then the upkeep's (or forgetting's) dependencies. */
 export type SubscriptionJobDeps = Pick<Services, 'tenants' | 'connectorsFor' | 'links'> &
+  PbxEventRegistrationDeps &
   SubscriptionUpkeepDeps &
   ForgetTenantSubscriptionsDeps &
   GraphCredentialDeps;
@@ -55,6 +59,7 @@ export async function processSubscriptionJob(
         : job.action === 'reauthorize'
           ? await subscriptions.reauthorize(job.subscriptionId!)
           : await subscriptions.recreate(job.subscriptionId!);
+    if (job.action === 'maintain') await keepPbxEventTarget(deps, tenant, connectors.pbxEventTarget, logger);
     const counts = Object.fromEntries(Object.entries(changes).map(([what, ids]) => [what, ids.length]));
     logger.info(`subscription ${job.action} done`, counts);
     for (const error of changes.errors) logger.error('subscription upkeep failed for good', { error });
@@ -63,5 +68,26 @@ export async function processSubscriptionJob(
     logger.error('subscription job failed', { error: ensureError(err).message, willRetry: isRetryable(err) });
     if (isRetryable(err)) throw err;
     return undefined;
+  }
+}
+
+/**
+ * The PBX's event URL follows the call-state feature: pointed here while it is on (a URL that is someone else's
+ * is reported, never overwritten), released when it is off and the connector had registered it. A failure is
+ * logged; the next upkeep (every 30 minutes) tries again.
+ */
+async function keepPbxEventTarget(deps: SubscriptionJobDeps, tenant: TenantRecord, target: PbxEventTarget | undefined, log: Logger) {
+  try {
+    if (tenant.config.enabled && tenant.config.callState.enabled) {
+      const registration = await ensurePbxEventTarget(deps, tenant, target, log);
+      if (registration.state === 'conflict')
+        log.warn('the PBX event URL is taken; call events will not arrive until it is freed or set by hand', {
+          foreignUrl: registration.foreignUrl,
+        });
+    } else if ((await deps.pbxKeys.listForTenant(tenant.id)).some((k) => k.purpose === 'events')) {
+      await releasePbxEventTarget(deps, tenant.id, target, log);
+    }
+  } catch (err) {
+    log.warn('could not check the PBX event URL; the next upkeep tries again', { error: ensureError(err).message });
   }
 }

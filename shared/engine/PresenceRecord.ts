@@ -48,6 +48,8 @@ export interface PresenceRecord {
    * password, two-factor sign-in, an adopted extension…); retried on every re-assertion.
    */
   limitedBy?: NoUserAccessReason | undefined;
+  /** The call-state feature's view of the user's PBX phone, and the Teams session it holds while a call lasts. */
+  call?: CallPresence | undefined;
   /** Set while the PBX shows a status set by hand that wins over every source (`businessTrip`, `lunch`). */
   heldBy?: 'businessTrip' | 'lunch' | undefined;
   updatedAt: string;
@@ -91,4 +93,16 @@ export interface CalendarPlan {
   readAt: string;
   /** The end of the window read: beyond it the plan knows nothing. */
   until: string;
+}
+
+/**
+ * What the call-state feature last applied from the PBX's call events: whether the connector holds a Teams
+ * "in a call" session for the user, since when (the PBX's time of the event), and until when Graph keeps it
+ * without a re-assertion. `eventAt` orders events that arrive out of order: an older one changes nothing.
+ */
+export interface CallPresence {
+  active: boolean;
+  eventAt: string;
+  /** While active: when Graph ends the session unless it is set again. */
+  sessionUntil?: string | undefined;
 }

@@ -66,3 +66,8 @@ export const CalendarPlanSchema = z
     until: z.string(),
   })
   .strict();
+
+export const CallPresenceSchema = z
+  .object({ active: z.boolean(), eventAt: z.string(), sessionUntil: z.string().optional() })
+  .strict()
+  .transform(({ sessionUntil, ...rest }) => (sessionUntil === undefined ? rest : { ...rest, sessionUntil }));

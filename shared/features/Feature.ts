@@ -27,6 +27,8 @@ import { type PbxPersonalContacts } from '../pbx/ports/PbxPersonalContacts';
 import { type PbxPortalAccess } from '../pbx/ports/PbxPortalAccess';
 import { type PresenceReader } from '../graph/PresenceReader';
 import { type PbxPresence } from '../pbx/ports/PbxPresence';
+import { type PbxCallEvent } from '../pbx/ports/PbxCallEvent';
+import { type TeamsPresenceWriter } from '../graph/TeamsPresenceWriter';
 import { type PresenceStateStore } from '../engine/PresenceStateStore';
 import { type PresenceHistory } from '../engine/PresenceHistory';
 
@@ -103,6 +105,10 @@ export interface FeatureContext<Options> {
   presenceReader: PresenceReader;
   /** The PBX's DND and status; absent when the tenant's adapter does not implement them. */
   pbxPresence?: PbxPresence | undefined;
+  /** The app's own Teams presence sessions (setPresence / clearPresence). */
+  teamsPresence: TeamsPresenceWriter;
+  /** The Entra application (client) id the connector signs in as: Graph's session id for its presence sessions. */
+  graphApplicationId: string;
   /** The presence features' per-user records and history (only they write them). */
   presenceStates: PresenceStateStore;
   presenceHistory: PresenceHistory;
@@ -172,6 +178,12 @@ export interface Feature<Options = unknown> {
   onLinkEvents?(batch: LinkEventBatch, options: Options): LinkEventReaction | undefined;
   /** Present for a feature that subscribes per user (calendar: each user's events). */
   userSubscriptions?: FeatureUserSubscriptions<Options> | undefined;
+  /**
+   * Present for a feature that acts on the PBX's call events (the PBX's webhook, authenticated and parsed by the
+   * engine): the timers one request's events become, each a job in the feature's lane that onTimer handles.
+   * Pure; delivery is at least once and unordered, so onTimer must make repeats and stale events no-ops.
+   */
+  pbxCallEvents?(events: readonly PbxCallEvent[], options: Options, arrivedAt: Date): FeatureTimer[];
   /** Present for a feature that polls its source on a period (a chain of poll jobs per tenant: FeaturePolling). */
   polling?: FeaturePolling<Options> | undefined;
   /**

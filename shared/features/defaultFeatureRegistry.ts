@@ -5,6 +5,7 @@ import { groupsFeature } from './groups/groupsFeature';
 import { photosFeature } from './photos/photosFeature';
 import { presenceFeature } from './presence/presenceFeature';
 import { calendarFeature } from './calendar/calendarFeature';
+import { callStateFeature } from './callState/callStateFeature';
 import { usersFeature } from './users/usersFeature';
 
 /**
@@ -20,5 +21,6 @@ export function defaultFeatureRegistry(): FeatureRegistry {
     photosFeature,
     presenceFeature,
     calendarFeature,
+    callStateFeature,
   ]);
 }

@@ -5,6 +5,7 @@ import { groupsManifest } from './groups/groupsManifest';
 import { photosManifest } from './photos/photosManifest';
 import { presenceManifest } from './presence/presenceManifest';
 import { calendarManifest } from './calendar/calendarManifest';
+import { callStateManifest } from './callState/callStateManifest';
 import { usersManifest } from './users/usersManifest';
 
 /**
@@ -19,6 +20,7 @@ export const featureManifests = [
   photosManifest,
   presenceManifest,
   calendarManifest,
+  callStateManifest,
 ] as const;
 
 type Manifest = (typeof featureManifests)[number];

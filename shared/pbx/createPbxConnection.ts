@@ -82,6 +82,7 @@ export async function createPbxConnection(
         companyContacts: client.companyContacts(),
         // Always: DND is an admin write; the status needs a session as the user (NoUserAccess without one).
         presence: client.presence(),
+        eventTarget: client.eventTarget(),
         ...client.userPorts(),
       };
     }

@@ -19,7 +19,8 @@ export interface PbxRequestContext {
 /** The sync route takes its options in the query string; a body may be empty or `{}` (some PBX HTTP actions always send one). */
 const MAX_BODY_BYTES = 1024;
 
-async function readAtMost(request: HttpRequest, maxBytes: number): Promise<Uint8Array | 'tooLarge'> {
+/** The body's bytes, read no further than `maxBytes` (a declared or streamed excess is 'tooLarge'). */
+export async function readAtMost(request: HttpRequest, maxBytes: number): Promise<Uint8Array | 'tooLarge'> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) return 'tooLarge';
   if (!request.body) return new Uint8Array();

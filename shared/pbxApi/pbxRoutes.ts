@@ -1,5 +1,5 @@
 import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { isAppError } from '../core/errors/AppError';
+import { AppError, isAppError } from '../core/errors/AppError';
 import { errorResponse, json } from '../core/http/jsonResponses';
 import { type Logger } from '../core/logging/Logger';
 import { loggerFor } from '../core/logging/loggerFor';
@@ -7,6 +7,7 @@ import { type Services } from '../app/Services';
 import { type UnauthenticatedReason, authenticatePbxRequest, wwwAuthenticateFor } from './authenticatePbxRequest';
 import { PBX_REQUEST_WINDOW_MS, RateLimitedError } from './claimRequestSlot';
 import { type PbxRequestContext, pbxStatus, pbxSync } from './pbxHandlers';
+import { pbxEvents } from './pbxEventHandlers';
 
 export interface PbxRoute {
   name: string;
@@ -24,6 +25,7 @@ export interface PbxRoute {
 export const pbxRoutes: PbxRoute[] = [
   { name: 'pbxSync', route: 'pbx/{tenantId}/sync', methods: ['POST'], handle: pbxSync },
   { name: 'pbxStatus', route: 'pbx/{tenantId}/status', methods: ['GET'], handle: pbxStatus },
+  { name: 'pbxEvents', route: 'pbx/{tenantId}/events', methods: ['POST'], handle: pbxEvents },
 ];
 
 export interface PbxHandlerOptions {
@@ -73,6 +75,8 @@ export function pbxHandler(route: PbxRoute, services: () => Promise<Services>, o
         const all = await services();
         const now = options.now?.() ?? new Date();
         const caller = await authenticatePbxRequest(all, request, log, now);
+        if (caller.key.purpose === 'events' && route.name !== 'pbxEvents')
+          throw new AppError('FORBIDDEN', 'this key only delivers PBX events (POST /api/pbx/{tenantId}/events)');
         const ctx = { caller, now, windowMs: options.windowMs ?? PBX_REQUEST_WINDOW_MS };
         response = await route.handle(all, request, log.with({ tenant: caller.tenantId }), ctx);
       } catch (err) {

@@ -1,21 +1,28 @@
 import { type PbxKeyRecord, type PbxKeyStore } from '../app/PbxKeyStore';
 import { generatePbxKey, hashPbxKey, newestFirst, pbxKeysToRevoke } from './pbxKeys';
 
-/** A tenant's key as the admin API lists it: `current` is the newest, `previous` the one it replaced. */
+/**
+ * A tenant's key as the admin API lists it: `current` is the newest, `previous` the one it replaced, `events`
+ * the key the connector registered as the PBX's event-webhook token.
+ */
 export interface PbxKeyView {
   keyId: string;
-  status: 'current' | 'previous';
+  status: 'current' | 'previous' | 'events';
   createdAt: string;
   lastUsedAt: string | null;
 }
 
 export function pbxKeyViews(keys: readonly PbxKeyRecord[]): PbxKeyView[] {
-  return newestFirst(keys).map((k, i) => ({
+  const view = (k: PbxKeyRecord, status: PbxKeyView['status']): PbxKeyView => ({
     keyId: k.keyId,
-    status: i === 0 ? 'current' : 'previous',
+    status,
     createdAt: k.createdAt,
     lastUsedAt: k.lastUsedAt ?? null,
-  }));
+  });
+  return [
+    ...newestFirst(keys.filter((k) => k.purpose !== 'events')).map((k, i) => view(k, i === 0 ? 'current' : 'previous')),
+    ...keys.filter((k) => k.purpose === 'events').map((k) => view(k, 'events')),
+  ];
 }
 
 /**
@@ -32,7 +39,8 @@ export async function rotatePbxKey(
   const { key, keyId } = generatePbxKey();
   const createdAt = now.toISOString();
   await store.add({ tenantId, keyId, createdAt, hash: hashPbxKey(key) });
-  const keys = await store.listForTenant(tenantId);
+  // The connector's own event-webhook key is not one of the operators' keys: rotating theirs leaves it.
+  const keys = (await store.listForTenant(tenantId)).filter((k) => k.purpose !== 'events');
   const revoke = pbxKeysToRevoke(keys, keyId);
   for (const old of revoke) await store.remove(tenantId, old.keyId);
   const revokedKeyIds = revoke.map((k) => k.keyId);

@@ -18,6 +18,7 @@ describe('PBX API registration (what the Functions host will see)', () => {
     expect(registered.map((r) => [r.name, r.options.route, r.options.methods, r.options.authLevel])).toEqual([
       ['pbxSync', 'pbx/{tenantId}/sync', ['POST'], 'anonymous'],
       ['pbxStatus', 'pbx/{tenantId}/status', ['GET'], 'anonymous'],
+      ['pbxEvents', 'pbx/{tenantId}/events', ['POST'], 'anonymous'],
     ]);
   });
 });

@@ -3,6 +3,6 @@
  * when the connector keeps them (the per-user ports need them to sign in as each user).
  */
 export const portSipConnectionPorts = {
-  plain: ['companyContacts', 'groups', 'presence', 'profile', 'users'],
-  withPortalPasswords: ['avatars', 'companyContacts', 'groups', 'personalContacts', 'portalAccess', 'presence', 'profile', 'users'],
+  plain: ['companyContacts', 'eventTarget', 'groups', 'presence', 'profile', 'users'],
+  withPortalPasswords: ['avatars', 'companyContacts', 'eventTarget', 'groups', 'personalContacts', 'portalAccess', 'presence', 'profile', 'users'],
 } as const;

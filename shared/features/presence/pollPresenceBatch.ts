@@ -10,6 +10,7 @@ import { type PbxPortalAccess } from '../../pbx/ports/PbxPortalAccess';
 import { type PbxPresence } from '../../pbx/ports/PbxPresence';
 import { type NoUserAccessReason } from '../../pbx/ports/PortalPasswords';
 import { mapTeamsPresence } from './mapTeamsPresence';
+import { teamsShowsOwnCall } from '../../engine/teamsShowsOwnCall';
 import { needsPbxCheck } from '../../engine/needsPbxCheck';
 import { applyPresenceWishes } from '../../engine/applyPresenceWishes';
 import { calendarWishAt } from '../../engine/calendarWishAt';
@@ -93,17 +94,23 @@ async function pollUser(
   presence: TeamsPresence | undefined,
 ): Promise<PresenceRecord | undefined> {
   const seen = presence ? { availability: presence.availability, activity: presence.activity } : UNKNOWN;
-  const target = mapTeamsPresence(deps.options.rules, seen.availability, seen.activity);
+  // The connector's own "in a call" session (a PBX call, see the call-state feature) says nothing about the phone.
+  const ownCall = teamsShowsOwnCall(record, seen.availability, batch.now);
+  const target = ownCall ? 'leave' : mapTeamsPresence(deps.options.rules, seen.availability, seen.activity);
   const teams = { ...seen, target };
   // Someone the connector has never held to anything and whose Teams says nothing about the phone (offline,
   // unknown) needs no record: most of a tenant at night, and the first cycle would otherwise write them all.
   if (!record && target === 'leave') return undefined;
   const teamsChanged =
     record?.teams?.availability !== teams.availability || record.teams.activity !== teams.activity || record.teams.target !== target;
-  const wishChanged = !record?.teams || mapTeamsPresence(deps.options.rules, record.teams.availability, record.teams.activity) !== target;
+  const wishChanged = !record?.teams || record.teams.target !== target;
   if (teamsChanged) outcome.changed += 1;
   const wishes: PresenceWish[] = [
-    { source: 'teams', target, detail: `Teams ${teams.availability} / ${teams.activity} → ${target}` },
+    {
+      source: 'teams',
+      target,
+      detail: `Teams ${teams.availability} / ${teams.activity}${ownCall ? ' (the PBX call the connector shows in Teams)' : ''} → ${target}`,
+    },
     // The calendar's plan (kept by the calendar feature) outranks Teams while a meeting runs.
     calendarWishAt(record?.calendar, batch.now),
   ];

@@ -1,3 +1,4 @@
+import { type PbxEventTarget } from './PbxEventTarget';
 import { type PbxAvatars } from './PbxAvatars';
 import { type PbxCompanyContacts } from './PbxCompanyContacts';
 import { type PbxGroups } from './PbxGroups';
@@ -19,6 +20,8 @@ export interface PbxConnection {
   companyContacts?: PbxCompanyContacts;
   personalContacts?: PbxPersonalContacts;
   presence?: PbxPresence;
+  /** Where the PBX sends its extension events (PortSIP's tenant settings). */
+  eventTarget?: PbxEventTarget;
   avatars?: PbxAvatars;
   /** Present when per-user ports work through sessions as the user (PortSIP). */
   portalAccess?: PbxPortalAccess;

@@ -14,4 +14,9 @@ export interface PbxPresence {
   getPresence(account: PbxAccount): Promise<PbxPresenceReading>;
   /** Sends only the given fields; `doNotDisturb` with the admin token, `status`/`statusNote` as the user. */
   setPresence(account: PbxAccount, changes: PbxPresenceChanges): Promise<void>;
+  /**
+   * Whether the extension is on a call now (admin read): `onCall` while a call rings or lasts, `unknown` when
+   * the PBX cannot tell (the phone is offline), else `idle`. Absent on a PBX whose adapter cannot read it (3CX).
+   */
+  callStatus?(account: PbxAccount): Promise<'onCall' | 'idle' | 'unknown'>;
 }

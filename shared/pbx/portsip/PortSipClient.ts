@@ -21,6 +21,7 @@ import { PortSipPasswordPolicy } from './PortSipPasswordPolicy';
 import { PortSipPersonalContacts } from './PortSipPersonalContacts';
 import { PortSipPortalAccess } from './PortSipPortalAccess';
 import { PortSipPresence } from './PortSipPresence';
+import { PortSipEventTarget } from './PortSipEventTarget';
 import { CreatedSchema, NumberHolderSchema, NumberOwnerSchema, OutboundCallerIdEntrySchema, PortSipUserSchema } from './portSipSchemas';
 import { PortSipSession } from './PortSipSession';
 import { PortSipTransport } from './PortSipTransport';
@@ -234,6 +235,10 @@ export class PortSipClient implements PbxUsers {
   /** The PbxCompanyContacts port over this client's admin session and rate limit. */
   companyContacts(): PortSipCompanyContacts {
     return new PortSipCompanyContacts(this.api);
+  }
+  /** The PbxEventTarget port over this client's admin session and rate limit. */
+  eventTarget(): PortSipEventTarget {
+    return new PortSipEventTarget(this.api);
   }
 
   /**

@@ -32,6 +32,11 @@ const PRESENCE_OF_STATUS: Record<Exclude<PbxPresenceStatus, 'available'>, string
   lunch: 'LUNCH',
 };
 
+/** `status` values of a call in progress: ON_CALL before v22.3, OTHER_CALL from v22.3 on. */
+const CALL_STATUSES: ReadonlySet<string> = new Set(['ON_CALL', 'OTHER_CALL']);
+/** `presence` values of a call in progress or ringing (RINGING from v22.3 on). */
+const CALL_PRESENCES: ReadonlySet<string> = new Set(['ON_CALL', 'OTHER_CALL', 'RINGING']);
+
 const id = (value: string) => encodeURIComponent(value);
 
 /** The status a PortSIP presence name stands for; undefined for a call, ringing, offline or unknown state. */
@@ -68,6 +73,18 @@ export class PortSipPresence implements PbxPresence {
       subject: account.userName,
     });
     return { doNotDisturb: shown.enable_dnd, status: statusOf(shown.presence), statusNote: shown.presence_note };
+  }
+
+  async callStatus(account: PbxAccount): Promise<'onCall' | 'idle' | 'unknown'> {
+    const shown = await this.admin.read(PortSipUserStatusSchema, 'GET', `/users/${id(account.id)}/status`, {
+      what: `reading the call status of user ${account.id}`,
+      subject: account.userName,
+    });
+    // Either field may carry the call (they are filled differently across versions): one is enough.
+    if ((shown.status && CALL_STATUSES.has(shown.status)) || (shown.presence && CALL_PRESENCES.has(shown.presence))) return 'onCall';
+    // An offline phone says nothing about a call it may have elsewhere (a mobile, a forward).
+    if (shown.status === 'OFFLINE') return 'unknown';
+    return 'idle';
   }
 
   async setPresence(account: PbxAccount, changes: PbxPresenceChanges): Promise<void> {

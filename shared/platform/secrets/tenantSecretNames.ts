@@ -17,15 +17,17 @@ export interface TenantSecretNames {
   graphCertificate: string;
   /** The certificate the connector makes and renews itself (auth kind `managedCertificate`): a Key Vault certificate. */
   graphManagedCertificate: string;
+  /** The PBX key the connector registered as the PBX's event-webhook Bearer token (it must send it to the PBX again). */
+  pbxEventKey: string;
 }
 
 /** The operator's multi-tenant app's certificate (auth kind `sharedApp`): one for every tenant, not a tenant's own. */
 export const SHARED_APP_CERTIFICATE_NAME = 'shared-app-graph-managed';
 
 /**
- * `tenant-<id>-pbx`, `tenant-<id>-graph`, `tenant-<id>-graph-cert`, `tenant-<id>-graph-managed`. Tenant ids are lowercase letters, digits and
+ * `tenant-<id>-pbx`, `tenant-<id>-graph`, `tenant-<id>-graph-cert`, `tenant-<id>-graph-managed`, `tenant-<id>-pbx-events`. Tenant ids are lowercase letters, digits and
  * dashes (≤ 63), so every name is a valid Key Vault name (≤ 127, alphanumerics and dashes). Each kind ends in its
- * own last word (pbx, graph, cert, managed), so two different tenants can never derive the same name, whatever their ids.
+ * own last word (pbx, graph, cert, managed, events), so two different tenants can never derive the same name, whatever their ids.
  * Other connector secrets (clientStates: `graph-client-state-…`, the shared app's certificate) do not start with `tenant-`.
  */
 export function tenantSecretNames(tenantId: string): TenantSecretNames {
@@ -36,6 +38,7 @@ export function tenantSecretNames(tenantId: string): TenantSecretNames {
     graph: `${prefix}-graph`,
     graphCertificate: `${prefix}-graph-cert`,
     graphManagedCertificate: `${prefix}-graph-managed`,
+    pbxEventKey: `${prefix}-pbx-events`,
   };
 }
 

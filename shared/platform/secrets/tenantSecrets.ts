@@ -74,7 +74,7 @@ export async function readGraphSecret(secrets: SecretStore, tenantId: string, ki
 /** Removes every secret the tenant has (used when the tenant is deleted, so a tenant re-created with its id starts empty). */
 export async function deleteTenantSecrets(secrets: SecretStore, tenantId: string): Promise<void> {
   const names = tenantSecretNames(tenantId);
-  for (const name of [names.pbx, names.graph, names.graphCertificate]) await secrets.deleteSecret(name);
+  for (const name of [names.pbx, names.graph, names.graphCertificate, names.pbxEventKey]) await secrets.deleteSecret(name);
 }
 
 /** What GET /api/tenants/{id}/secrets shows of one secret: never its value. */

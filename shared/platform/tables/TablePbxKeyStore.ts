@@ -15,12 +15,13 @@ const RowSchema = z.object({
   keyId: z.string().min(1),
   createdAt: z.string().datetime(),
   lastUsedAt: z.string().datetime().optional(),
+  purpose: z.literal('events').optional(),
   syncRequestedAt: z.string().datetime().optional(),
   dryRunRequestedAt: z.string().datetime().optional(),
   etag: z.string().min(1),
 });
 
-const LIST_COLUMNS = ['tenantId', 'keyId', 'createdAt', 'lastUsedAt'];
+const LIST_COLUMNS = ['tenantId', 'keyId', 'createdAt', 'lastUsedAt', 'purpose'];
 const REQUESTED_COLUMN: Record<PbxRequestKind, 'syncRequestedAt' | 'dryRunRequestedAt'> = {
   sync: 'syncRequestedAt',
   dryRun: 'dryRunRequestedAt',
@@ -39,9 +40,15 @@ export class TablePbxKeyStore implements PbxKeyStore {
   constructor(private readonly table: TableClient) {}
 
   async add(key: PbxKeyRecord & { hash: string }): Promise<void> {
-    const { hash, lastUsedAt, ...fields } = key;
+    const { hash, lastUsedAt, purpose, ...fields } = key;
     await tableCall(`${WHAT} of tenant ${key.tenantId}`, () =>
-      this.table.createEntity({ partitionKey: hash, rowKey: ROW_KEY, ...fields, ...(lastUsedAt ? { lastUsedAt } : {}) }),
+      this.table.createEntity({
+        partitionKey: hash,
+        rowKey: ROW_KEY,
+        ...fields,
+        ...(lastUsedAt ? { lastUsedAt } : {}),
+        ...(purpose ? { purpose } : {}),
+      }),
     );
   }
 
@@ -52,6 +59,7 @@ export class TablePbxKeyStore implements PbxKeyStore {
       {
         ...row,
         lastUsedAt: row.lastUsedAt ?? undefined,
+        purpose: row.purpose ?? undefined,
         syncRequestedAt: row.syncRequestedAt ?? undefined,
         dryRunRequestedAt: row.dryRunRequestedAt ?? undefined,
       },
@@ -105,9 +113,13 @@ export class TablePbxKeyStore implements PbxKeyStore {
   }
 }
 
-const RecordSchema = RowSchema.pick({ tenantId: true, keyId: true, createdAt: true, lastUsedAt: true });
+const RecordSchema = RowSchema.pick({ tenantId: true, keyId: true, createdAt: true, lastUsedAt: true, purpose: true });
 
 function toRecord(row: Record<string, unknown>): PbxKeyRecord {
-  const { lastUsedAt, ...fields } = parseStoredRow({ ...row, lastUsedAt: row.lastUsedAt ?? undefined }, RecordSchema, WHAT);
-  return { ...fields, ...(lastUsedAt ? { lastUsedAt } : {}) };
+  const { lastUsedAt, purpose, ...fields } = parseStoredRow(
+    { ...row, lastUsedAt: row.lastUsedAt ?? undefined, purpose: row.purpose ?? undefined },
+    RecordSchema,
+    WHAT,
+  );
+  return { ...fields, ...(lastUsedAt ? { lastUsedAt } : {}), ...(purpose ? { purpose } : {}) };
 }

@@ -5,6 +5,7 @@ import { type PresenceRecord } from '../../engine/PresenceRecord';
 import {
   AppliedPresenceSchema,
   CalendarPlanSchema,
+  CallPresenceSchema,
   HeldBySchema,
   NoUserAccessReasonSchema,
   TeamsObservationSchema,
@@ -21,12 +22,13 @@ const RowSchema = z.object({
   rowKey: z.string().min(1),
   teams: jsonColumn(TeamsObservationSchema).optional(),
   calendar: jsonColumn(CalendarPlanSchema).optional(),
+  call: jsonColumn(CallPresenceSchema).optional(),
   applied: jsonColumn(AppliedPresenceSchema).optional(),
   limitedBy: NoUserAccessReasonSchema.optional(),
   heldBy: HeldBySchema.optional(),
   updatedAt: z.string(),
 });
-const COLUMNS = ['teams', 'calendar', 'applied', 'limitedBy', 'heldBy', 'updatedAt'];
+const COLUMNS = ['teams', 'calendar', 'call', 'applied', 'limitedBy', 'heldBy', 'updatedAt'];
 const tenantKeyOf = (tenantId: string) => checkedKeyPart(tenantId, 'tenant id');
 const userKeyOf = (userId: string) => checkedKeyPart(userId.toLowerCase(), 'user object id');
 
@@ -63,6 +65,7 @@ export class TablePresenceStateStore implements PresenceStateStore {
       };
       if (record.teams) entity.teams = JSON.stringify(record.teams);
       if (record.calendar) entity.calendar = JSON.stringify(record.calendar);
+      if (record.call) entity.call = JSON.stringify(record.call);
       if (record.applied) entity.applied = JSON.stringify(record.applied);
       if (record.limitedBy) entity.limitedBy = record.limitedBy;
       if (record.heldBy) entity.heldBy = record.heldBy;
