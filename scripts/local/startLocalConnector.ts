@@ -23,6 +23,7 @@ import { PersonalContactsOptionsSchema } from '../../shared/features/contacts/pe
 import { PhotoSyncOptionsSchema } from '../../shared/features/photos/photosOptions';
 import { PresenceOptionsSchema } from '../../shared/features/presence/presenceOptions';
 import { CalendarOptionsSchema } from '../../shared/features/calendar/calendarOptions';
+import { CallStateOptionsSchema } from '../../shared/features/callState/callStateOptions';
 import { PortSipSandbox } from '../../sandbox/portsip';
 import { ThreeCxSandbox } from '../../sandbox/threecx';
 import { LocalHttpHost } from '../../shared/platform/local/LocalHttpHost';
@@ -228,6 +229,8 @@ async function startSandboxes(
     photos: PhotoSyncOptionsSchema.parse({ enabled: portsip }),
     presence: PresenceOptionsSchema.parse({ enabled: portsip }),
     calendar: CalendarOptionsSchema.parse({ enabled: portsip, refreshMinutes: 1 }),
+    // The connector points the sandbox PBX's extension events at itself at the first subscription upkeep.
+    callState: CallStateOptionsSchema.parse({ enabled: portsip }),
   };
   const existing = await services.tenants.get('demo');
   if (existing) await services.tenants.replace('demo', config);
