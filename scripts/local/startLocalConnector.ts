@@ -15,6 +15,7 @@ import { enqueueAllSubscriptionMaintenance } from '../../shared/app/enqueueSubsc
 import { graphWebhookHandler } from '../../shared/notifications/graphWebhookHandler';
 import { webhookRoutes } from '../../shared/notifications/webhookRoutes';
 import { pbxHandler, pbxRoutes } from '../../shared/pbxApi/pbxRoutes';
+import { healthHandler } from '../../shared/app/healthHandler';
 import { forgetTenantSubscriptions } from '../../shared/subscriptions/forgetTenantSubscriptions';
 import { requestTenantSync } from '../../shared/app/requestTenantSync';
 import { DEMO_SHARED_MAILBOX, GraphSandbox, demoCompany, seedDemoMailboxes } from '../../sandbox/graph';
@@ -124,6 +125,7 @@ async function startSequence(
       })),
       // The PBX's own routes check its tenant key in code (anonymous to the host, as in Azure).
       ...pbxRoutes.map((route) => ({ ...route, authLevel: 'anonymous' as const, handler: pbxHandler(route, async () => services) })),
+      { name: 'health', route: 'health', methods: ['GET', 'HEAD'], authLevel: 'anonymous' as const, handler: healthHandler },
     ],
     { adminKey: adminKey.off ? 'off' : adminKey.key, publicHosts: publicHost ? [publicHost] : [] },
   );

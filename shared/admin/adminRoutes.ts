@@ -24,6 +24,7 @@ import { consentCallback, getConsent } from './consentHandlers';
 import { listUserAccess } from './userAccessHandlers';
 import { getPresenceStatus, getUserPresence } from './presenceHandlers';
 import { getCallStateStatus } from './callStateHandlers';
+import { getTenantStatus } from './statusHandlers';
 
 export interface AdminRoute {
   name: string;
@@ -61,6 +62,8 @@ export const adminRoutes: AdminRoute[] = [
   // Teams presence → PBX status: the polling's state, and each user's status decisions.
   { name: 'getPresenceStatus', route: 'tenants/{id}/presence', methods: ['GET'], handle: getPresenceStatus },
   { name: 'getUserPresence', route: 'tenants/{id}/presence/users/{userId}', methods: ['GET'], handle: getUserPresence },
+  // Everything the console shows about a tenant, as JSON (monitoring, the PBX's admins).
+  { name: 'getTenantStatus', route: 'tenants/{id}/status', methods: ['GET'], handle: getTenantStatus },
   // PBX calls → Teams presence: whether the PBX's events reach the connector, and who shows a PBX call.
   { name: 'getCallStateStatus', route: 'tenants/{id}/callstate', methods: ['GET'], handle: getCallStateStatus },
   // The tenant's own secrets, write-only (values are never returned; names derive from the tenant id).

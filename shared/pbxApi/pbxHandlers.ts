@@ -3,10 +3,10 @@ import { AppError } from '../core/errors/AppError';
 import { type Logger } from '../core/logging/Logger';
 import { json } from '../core/http/jsonResponses';
 import { type Services } from '../app/Services';
-import { type SyncRun } from '../engine/RunStore';
 import { allowOnlyQuery } from '../admin/pathParams';
 import { type SyncTenantDeps, syncNow, syncNowQuery } from '../admin/syncHandlers';
 import { type PbxCaller } from './authenticatePbxRequest';
+import { runSummary, subscriptionHealth } from '../admin/tenantStatus';
 import { claimRequestSlot } from './claimRequestSlot';
 
 /** What a PBX route gets besides its services: the caller (authenticated), the time, the rate-limit window. */
@@ -15,6 +15,9 @@ export interface PbxRequestContext {
   now: Date;
   windowMs: number;
 }
+
+/** Subscriptions the PBX's status lists one by one. */
+const MAX_SUBSCRIPTIONS_SHOWN = 20;
 
 /** The sync route takes its options in the query string; a body may be empty or `{}` (some PBX HTTP actions always send one). */
 const MAX_BODY_BYTES = 1024;
@@ -86,23 +89,6 @@ export async function pbxSync(deps: SyncTenantDeps & Pick<Services, 'pbxKeys'>, 
 }
 
 /** A run as the PBX sees it: what happened and how much, no user names, no error texts, no configuration. */
-function runSummary(run: SyncRun) {
-  return {
-    runId: run.runId,
-    feature: run.feature ?? 'users',
-    status: run.status,
-    trigger: run.trigger,
-    mode: run.mode,
-    dryRun: run.dryRun,
-    queuedAt: run.queuedAt,
-    startedAt: run.startedAt ?? null,
-    finishedAt: run.finishedAt ?? null,
-    durationMs: run.durationMs ?? null,
-    itemsRead: run.itemsRead,
-    counts: run.counts,
-    issueCount: run.issues.length,
-  };
-}
 
 /**
  * GET /pbx/{tenantId}/status[?limit=N] — the tenant's newest runs (default 5, at most 20) and whether its
@@ -122,17 +108,19 @@ export async function pbxStatus(
   if (!/^\d{1,3}$/.test(limitText) || limit < 1 || limit > 20)
     throw new AppError('INVALID', 'query parameter limit must be an integer from 1 to 20');
   const runs = await deps.runs.list(tenantId, limit);
-  const subscriptions = await deps.subscriptions.listForTenant(tenantId);
-  const now = ctx.now.getTime();
-  const value = subscriptions.map((s) => ({ feature: s.resource, expiresAt: s.expiresAt, expired: Date.parse(s.expiresAt) <= now }));
-  const enabled = deps.notifications.endpoints !== undefined;
-  const health = !enabled ? 'off' : value.length === 0 ? 'none' : value.some((s) => s.expired) ? 'degraded' : 'healthy';
+  const {
+    notificationsEnabled: enabled,
+    health,
+    value: all,
+  } = subscriptionHealth(await deps.subscriptions.listForTenant(tenantId), deps.notifications.endpoints !== undefined, ctx.now);
+  // No resource paths (a per-mailbox subscription's names a user), and not one line per mailbox: the first few and the count.
+  const value = all.slice(0, MAX_SUBSCRIPTIONS_SHOWN).map(({ feature, expiresAt, expired }) => ({ feature, expiresAt, expired }));
   const lastSucceeded = runs.find((r) => r.status === 'succeeded' && !r.dryRun);
   return json(200, {
     tenantId,
     time: ctx.now.toISOString(),
     lastSucceededAt: lastSucceeded?.finishedAt ?? null,
     runs: runs.map(runSummary),
-    subscriptions: { notificationsEnabled: enabled, health, value },
+    subscriptions: { notificationsEnabled: enabled, health, count: all.length, value },
   });
 }

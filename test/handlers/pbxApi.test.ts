@@ -182,7 +182,7 @@ describe('PBX routes, authenticated', () => {
         'trigger',
       ].sort(),
     );
-    expect(res.body.subscriptions).toEqual({ notificationsEnabled: false, health: 'off', value: [] });
+    expect(res.body.subscriptions).toEqual({ notificationsEnabled: false, health: 'off', count: 0, value: [] });
     const text = JSON.stringify(res.body);
     for (const forbidden of ['microsoft365', 'pbx.contoso', 'directoryId', 'issues', 'clientState', 'secret'])
       expect(text).not.toContain(forbidden);
