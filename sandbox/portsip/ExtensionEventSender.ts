@@ -1,6 +1,7 @@
 import { digestAuthorization } from './digestAuthorization';
 import { type EventTarget } from './eventTargetBodies';
 import { type ExtensionEventMessage } from './extensionEventMessages';
+import { seededRandom } from '../graph/seededRandom';
 
 export interface ExtensionEventSenderOptions {
   /**
@@ -75,18 +76,6 @@ interface Job {
 const DEFAULT_RETRY_DELAYS_MS = [200, 1000, 3000];
 // A sandbox left running (npm start) must not grow without end; the oldest entries go first.
 const MAX_LOG_ENTRIES = 10_000;
-
-/** mulberry32: a tiny seeded generator, so a probability fault gives the same run every time. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const isSuccess = (status: number | null) => status !== null && status >= 200 && status < 300;
 

@@ -1,8 +1,8 @@
-import type { Client } from '@microsoft/microsoft-graph-client';
 import { AppError } from '../core/errors/AppError';
 import { MAX_PRESENCE_IDS_PER_CALL, type PresenceReader } from './PresenceReader';
 import { GetPresencesAnswerSchema, type TeamsPresence } from './TeamsPresence';
 import { graphErrorFor } from './graphErrorFor';
+import { CountedGraphPort } from './CountedGraphPort';
 
 /** What a 403 on presence asks for. */
 const PRESENCE_PERMISSIONS = 'Presence.Read.All';
@@ -13,19 +13,7 @@ const PRESENCE_PERMISSIONS = 'Presence.Read.All';
  * RetryHandler (createGraphClient), which also retries this POST since its JSON body is buffered; what
  * reaches here is final for the call.
  */
-export class GraphPresenceReader implements PresenceReader {
-  /** `versionRoot` and `requestCount` come from the GraphConnection the client belongs to. */
-  constructor(
-    private readonly client: Client,
-    // Taken like the other readers take it, so they are all built alike; presence answers carry no links.
-    _versionRoot: string,
-    private readonly counter: () => number,
-  ) {}
-
-  requestCount(): number {
-    return this.counter();
-  }
-
+export class GraphPresenceReader extends CountedGraphPort implements PresenceReader {
   async getPresences(userIds: readonly string[]): Promise<TeamsPresence[]> {
     if (userIds.length > MAX_PRESENCE_IDS_PER_CALL)
       throw new AppError(

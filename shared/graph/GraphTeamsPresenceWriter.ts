@@ -1,7 +1,7 @@
-import type { Client } from '@microsoft/microsoft-graph-client';
 import { AppError } from '../core/errors/AppError';
 import { graphErrorFor } from './graphErrorFor';
 import { type TeamsPresenceWriter } from './TeamsPresenceWriter';
+import { CountedGraphPort } from './CountedGraphPort';
 
 /** What a 403 on a presence write asks for. */
 const PRESENCE_WRITE_PERMISSIONS = 'Presence.ReadWrite.All';
@@ -17,19 +17,7 @@ const userPath = (userId: string) => `/users/${encodeURIComponent(userId)}/prese
  * app, so `sessionId` must be the app's client id (Graph answers 400 otherwise). Throttling is retried by the
  * connection's RetryHandler (createGraphClient) like every Graph call.
  */
-export class GraphTeamsPresenceWriter implements TeamsPresenceWriter {
-  /** `versionRoot` and `requestCount` come from the GraphConnection the client belongs to. */
-  constructor(
-    private readonly client: Client,
-    // Taken like the readers take it, so every Graph port is built alike; presence writes follow no links.
-    _versionRoot: string,
-    private readonly counter: () => number,
-  ) {}
-
-  requestCount(): number {
-    return this.counter();
-  }
-
+export class GraphTeamsPresenceWriter extends CountedGraphPort implements TeamsPresenceWriter {
   async setInACall(userId: string, session: { sessionId: string; expiresInMinutes: number }): Promise<void> {
     const what = `setting the Teams presence of user ${userId} to Busy/InACall`;
     const minutes = session.expiresInMinutes;

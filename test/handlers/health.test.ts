@@ -11,7 +11,8 @@ vi.mock('@azure/functions', async (importOriginal) => {
 });
 
 beforeAll(async () => {
-  await import('../../functions/health');
+  const file = 'health';
+  await import(`../../functions/${file}`);
 });
 
 describe('GET /api/health', () => {
