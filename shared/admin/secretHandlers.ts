@@ -17,7 +17,7 @@ import { allowOnlyQuery, tenantIdParam } from './pathParams';
 export type SecretHandlerDeps = Pick<Services, 'tenants' | 'secrets'>;
 
 /** `PUT /api/tenants/{id}/secrets/pbx`: a PortSIP tenant admin without two-factor authentication. */
-const PbxSecretBodySchema = z
+export const PortSipSecretBodySchema = z
   .object({
     username: z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
     password: z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'),
@@ -27,7 +27,7 @@ const PbxSecretBodySchema = z
 const secretText = (max: number) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /** `PUT /api/tenants/{id}/secrets/graph`: the one field the tenant's auth kind uses. */
-const GraphSecretBodySchema = z
+export const GraphSecretBodySchema = z
   .object({
     /** auth kind `clientSecret`: the Entra app's client secret value. */
     clientSecret: secretText(1024).optional(),
@@ -60,7 +60,7 @@ export async function existingTenant(deps: Pick<Services, 'tenants'>, id: string
 }
 
 /** `PUT /api/tenants/{id}/secrets/pbx` for a 3CX PBX: the API client's secret (the client id is in the configuration). */
-const ThreeCxSecretBodySchema = z.object({ clientSecret: secretText(1024) }).strict();
+export const ThreeCxSecretBodySchema = z.object({ clientSecret: secretText(1024) }).strict();
 
 /**
  * PUT …/secrets/pbx: stores the PBX credential bound to the origin of the tenant's current `pbx.baseUrl` (the
@@ -77,7 +77,7 @@ export async function putPbxSecret(deps: SecretHandlerDeps, request: HttpRequest
     const body = await readJsonBody(request, ThreeCxSecretBodySchema);
     await writePbxCredential(deps.secrets, id, pbx.baseUrl, { username: pbx.clientId, password: body.clientSecret });
   } else {
-    const body = await readJsonBody(request, PbxSecretBodySchema);
+    const body = await readJsonBody(request, PortSipSecretBodySchema);
     await writePbxCredential(deps.secrets, id, pbx.baseUrl, body);
   }
   return { status: 204 };

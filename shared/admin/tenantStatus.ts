@@ -60,9 +60,7 @@ export async function buildTenantStatus(deps: TenantStatusDeps, tenantId: string
   const tenant = await deps.tenants.get(tenantId);
   if (!tenant) return undefined;
   const config = tenant.config;
-  const runs = (await deps.runs.list(tenantId, RUNS_READ))
-    .filter((r) => !r.dryRun)
-    .sort((a, b) => b.queuedAt.localeCompare(a.queuedAt));
+  const runs = (await deps.runs.list(tenantId, RUNS_READ)).filter((r) => !r.dryRun).sort((a, b) => b.queuedAt.localeCompare(a.queuedAt));
   const finished = runs.filter((r) => r.status !== 'queued' && r.status !== 'running');
   const enabled = new Set(deps.features.enabledFor(config).map(({ feature }) => feature.manifest.name));
   const features = deps.features.features.map((feature) => {
