@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type CommandLine, parseCommandLine } from '../shared/platform/local/parseCommandLine';
 
 export const BENCH_USAGE = [
-  'usage: npm run bench -- [--only sync|threecx|groups|contacts|presence|calendar|notifications|tenants|webhookFlood (its own options: webhookFloodBench.ts)]',
+  'usage: npm run bench -- [--only sync|threecx|groups|contacts|presence|calendar|notifications|tenants|webhookFlood|callState (these two with their own options: webhookFloodBench.ts, callStateBench.ts)]',
   '         [--users N] [--pbx-rate R] [--groups N] [--memberships N] [--group-users N] [--notify-users N] [--changes N]',
   '         [--changes-per-second N] [--webhook-rps N] [--webhook-seconds N] [--debounce-ms N]',
   '         [--tenants N] [--tenant-users N] [--sessions N,N,…] [--mailboxes N] [--contacts N] [--photos N]',

@@ -8,12 +8,13 @@ import { runContactsBench } from './contactsBench';
 import { runPresenceBench } from './presenceBench';
 import { runCalendarBench } from './calendarBench';
 import { runTenantsBench } from './tenantsBench';
+import { isCallStateRun, parseCallStateBenchOptions, runCallStateBench } from './callStateBench';
 import { measureFeatureRun } from './measureFeatureRun';
 import { startSandboxRig } from './sandboxRig';
 import { usersManifest } from '../shared/features/users/usersManifest';
 
 /**
- * npm run bench [-- --users N --pbx-rate R] [--only sync|threecx|groups|contacts|presence|calendar|notifications|tenants|webhookFlood] (all options: benchOptions.ts, --help):
+ * npm run bench [-- --users N --pbx-rate R] [--only sync|threecx|groups|contacts|presence|calendar|notifications|tenants|webhookFlood|callState] (all options: benchOptions.ts, --help):
  * - sync: an initial sync of N sandbox users and no-change re-syncs, over real HTTP and Azurite, reporting
  *   wall time, requests, the rate-limit bound and peak memory;
  * - threecx: the same against the 3CX simulator (five-digit extensions, the connector's 3CX pacing);
@@ -34,10 +35,16 @@ import { usersManifest } from '../shared/features/users/usersManifest';
  *   queue at several session limits, reporting throughput, per-tenant finish times and peak memory (tenantsBench.ts);
  * - webhookFlood: real notifications and the handshake while forged batches flood the webhook
  *   (webhookFloodBench.ts; its own options).
+ * - callState (only when asked for: about a minute and a half; its own options, callStateBench.ts --help): PBX
+ *   calls → Teams presence over the sandboxes, ms from each call's PBX start / end event to Graph answering
+ *   setPresence / clearPresence (p50/p95/p99, goal p95 ≤ 2 s), Graph writes per call, sessions left, and a
+ *   phase with every PBX event duplicated and some reordered.
  */
 async function main(): Promise<void> {
   // `--only webhookFlood` has options of its own (webhookFloodBench.ts).
   if (isWebhookFloodRun(process.argv.slice(2))) return runWebhookFloodBench(process.argv.slice(2));
+  // `--only callState` too (callStateBench.ts).
+  if (isCallStateRun(process.argv.slice(2))) return runCallStateBench(optionsOrExit(parseCallStateBenchOptions(process.argv.slice(2))));
   const options = optionsOrExit(parseBenchOptions(process.argv.slice(2)));
   const runs = (bench: NonNullable<BenchOptions['only']>) => options.only === undefined || options.only === bench;
   if (runs('sync')) await syncBench(options, 'portsip');
