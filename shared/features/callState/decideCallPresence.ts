@@ -3,8 +3,12 @@ import { type CallStateOptions } from './callStateOptions';
 
 /** What to do in Teams, and the call record to keep (it may change even when Teams does not: see `keep`). */
 export interface CallDecision {
-  /** `set`: (re)assert the app's Busy / In a call session; `clear`: end it; `keep`: nothing in Teams. */
-  action: 'set' | 'clear' | 'keep';
+  /**
+   * `set`: (re)assert the app's Busy / In a call session; `clear`: end it; `keep`: nothing in Teams; `askPbx`: the
+   * event cannot be ordered against the last one (the same second, the other state) — the PBX's own call status
+   * decides (decideByPbx).
+   */
+  action: 'set' | 'clear' | 'keep' | 'askPbx';
   call: CallPresence | undefined;
   why: string;
 }
@@ -13,10 +17,11 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * One PBX call event against what was applied before. Events come at least once and in any order, so the PBX's
- * time decides: an event older than the last one applied changes nothing, a repeat changes nothing, and a start
- * and an end with the same time (PortSIP's times are whole seconds) resolve to the end — an end that overtook
- * its start never leaves anyone busy. An end is remembered even when nothing was set, for the start that may
- * still be on its way.
+ * time decides: an event older than the last one applied changes nothing and a repeat changes nothing. A start
+ * and an end with the same time (PortSIP's times are whole seconds: a call ended and the next one begun within
+ * a second, or an end that overtook its start) cannot be ordered: the PBX is asked what it shows now, and
+ * without a way to ask the end wins — nobody is left busy. An end is remembered even when nothing was set, for
+ * the start that may still be on its way.
  */
 export function decideCallEvent(
   current: CallPresence | undefined,
@@ -26,8 +31,12 @@ export function decideCallEvent(
 ): CallDecision {
   const last = current ? Date.parse(current.eventAt) : Number.NEGATIVE_INFINITY;
   if (event.eventAt < last) return { action: 'keep', call: current, why: 'older than the last event applied' };
-  if (event.eventAt === last && (event.state === 'onCall' || !current?.active))
-    return { action: 'keep', call: current, why: event.state === 'onCall' ? 'a repeat, or a start no later than its end' : 'a repeat' };
+  if (event.eventAt === last) {
+    const repeat = (event.state === 'onCall') === Boolean(current?.active);
+    return repeat
+      ? { action: 'keep', call: current, why: 'a repeat' }
+      : { action: 'askPbx', call: current, why: 'a start and an end in the same second' };
+  }
   if (event.state === 'idle') {
     const call = { active: false, eventAt: iso(event.eventAt) };
     return current?.active ? { action: 'clear', call, why: 'the call ended' } : { action: 'keep', call, why: 'no call was shown' };
@@ -68,4 +77,30 @@ export function decideReassert(
     call: { ...current, sessionUntil: iso(now.getTime() + options.sessionMinutes * 60_000) },
     why: 'the call goes on',
   };
+}
+
+/**
+ * The PBX's call status settles an event `decideCallEvent` could not order. `undefined` (the PBX cannot say):
+ * the end wins.
+ */
+export function decideByPbx(
+  current: CallPresence | undefined,
+  eventAt: number,
+  onPbx: 'onCall' | 'idle' | 'unknown' | undefined,
+  now: Date,
+  options: Pick<CallStateOptions, 'sessionMinutes'>,
+): CallDecision {
+  const at = iso(eventAt);
+  if (onPbx === 'onCall')
+    return {
+      action: 'set',
+      call: { active: true, eventAt: at, sessionUntil: iso(now.getTime() + options.sessionMinutes * 60_000) },
+      why: 'the PBX shows a call (a start and an end in the same second)',
+    };
+  const call = { active: false, eventAt: at };
+  const why =
+    onPbx === undefined
+      ? 'a start and an end in the same second: the end wins'
+      : 'the PBX shows no call (a start and an end in the same second)';
+  return current?.active ? { action: 'clear', call, why } : { action: 'keep', call, why };
 }

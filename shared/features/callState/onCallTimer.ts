@@ -3,7 +3,7 @@ import { type PresenceRecord } from '../../engine/PresenceRecord';
 import { type FeatureContext, type FeatureTimer } from '../Feature';
 import { readCallTimer, reassertTimer } from './callEventTimers';
 import { type CallStateOptions } from './callStateOptions';
-import { type CallDecision, decideCallEvent, decideReassert } from './decideCallPresence';
+import { type CallDecision, decideByPbx, decideCallEvent, decideReassert } from './decideCallPresence';
 import { findCallingUser } from './findCallingUser';
 
 /** A session is re-asserted this long before Graph would end it. */
@@ -27,10 +27,12 @@ export async function onCallTimer(context: FeatureContext<CallStateOptions>, tim
     return;
   }
   const record = await context.presenceStates.get(context.tenantId, user.objectId);
-  const decision =
+  let decision =
     call.kind === 'event'
       ? decideCallEvent(record?.call, call, now, context.options)
       : decideReassert(record?.call, call.eventAt, await callOnPbx(context, user), now, context.options);
+  if (decision.action === 'askPbx')
+    decision = decideByPbx(record?.call, call.eventAt, await callOnPbx(context, user), now, context.options);
   await applyCallDecision(context, user, record, decision, now);
 }
 

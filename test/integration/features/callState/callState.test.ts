@@ -103,6 +103,22 @@ describe('PBX calls → Teams presence over the sandboxes (PortSIP events → we
     expect(rig.graph.presenceWriteStats().setPresence - before.setPresence).toBe(0);
   });
 
+  it('a call ended and the next begun within the same second shows the second call (the PBX settles the tie)', async () => {
+    const user = synced()[2]!;
+    const pbxId = pbxIdOf(user.id);
+    rig.pbx.setCallInProgress(pbxId, true);
+    await settle();
+    // Wait for the start of a PBX second, so the end and the new start share it.
+    await new Promise((r) => setTimeout(r, 1_000 - (Date.now() % 1_000) + 20));
+    rig.pbx.setCallInProgress(pbxId, false);
+    rig.pbx.setCallInProgress(pbxId, true);
+    await settle();
+    expect(sessionsOf(user.id)).toHaveLength(1);
+    rig.pbx.setCallInProgress(pbxId, false);
+    await settle();
+    expect(sessionsOf(user.id)).toEqual([]);
+  });
+
   it('a lost end is healed by "Sync now" (the PBX shows no call), and would expire on its own', async () => {
     const user = synced()[3]!;
     rig.pbx.setCallInProgress(pbxIdOf(user.id), true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideCallEvent, decideReassert } from '../../../../shared/features/callState/decideCallPresence';
+import { decideByPbx, decideCallEvent, decideReassert } from '../../../../shared/features/callState/decideCallPresence';
 import { type CallPresence } from '../../../../shared/engine/PresenceRecord';
 
 const OPTIONS = { sessionMinutes: 5, maxCallHours: 8 };
@@ -34,13 +34,15 @@ describe('decideCallEvent', () => {
     });
   });
 
-  it('lets an end that overtook its start win: the start is older, or of the same second', () => {
+  it('lets an end that overtook its (older) start win', () => {
     const end = decideCallEvent(undefined, { state: 'idle', eventAt: T + 30_000 }, NOW, OPTIONS);
     expect(end).toEqual({ action: 'keep', call: idle(T + 30_000), why: 'no call was shown' });
     expect(decideCallEvent(end.call, { state: 'onCall', eventAt: T }, NOW, OPTIONS).action).toBe('keep');
-    expect(decideCallEvent(idle(T), { state: 'onCall', eventAt: T }, NOW, OPTIONS).action).toBe('keep');
-    // An end in the same second as the start it follows still ends the call.
-    expect(decideCallEvent(active(), { state: 'idle', eventAt: T }, NOW, OPTIONS).action).toBe('clear');
+  });
+
+  it('asks the PBX when a start and an end share a second (PortSIP’s times are whole seconds)', () => {
+    expect(decideCallEvent(idle(T), { state: 'onCall', eventAt: T }, NOW, OPTIONS).action).toBe('askPbx');
+    expect(decideCallEvent(active(), { state: 'idle', eventAt: T }, NOW, OPTIONS).action).toBe('askPbx');
   });
 
   it('ignores an event older than the last one applied', () => {
@@ -75,5 +77,20 @@ describe('decideReassert', () => {
     expect(decideReassert(active(), T, undefined, NOW, OPTIONS).action).toBe('keep');
     expect(decideReassert(active(T + 1000), T, 'onCall', NOW, OPTIONS).action).toBe('keep');
     expect(decideReassert(idle(T + 1000), T, 'onCall', NOW, OPTIONS).action).toBe('keep');
+  });
+});
+
+describe('decideByPbx', () => {
+  it('sets when the PBX shows a call (hung up and called again within the second)', () => {
+    expect(decideByPbx(idle(T), T, 'onCall', NOW, OPTIONS)).toMatchObject({
+      action: 'set',
+      call: { active: true, eventAt: new Date(T).toISOString(), sessionUntil: new Date(NOW.getTime() + 300_000).toISOString() },
+    });
+  });
+
+  it('clears (or keeps nothing) when the PBX shows none, and lets the end win when the PBX cannot say', () => {
+    expect(decideByPbx(active(), T, 'idle', NOW, OPTIONS)).toMatchObject({ action: 'clear', call: idle(T) });
+    expect(decideByPbx(idle(T), T, 'unknown', NOW, OPTIONS)).toMatchObject({ action: 'keep', call: idle(T) });
+    expect(decideByPbx(active(), T, undefined, NOW, OPTIONS)).toMatchObject({ action: 'clear', why: expect.stringMatching(/end wins/) });
   });
 });
