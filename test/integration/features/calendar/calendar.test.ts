@@ -143,6 +143,34 @@ describe('calendar → PBX status over the sandboxes, with a controlled clock', 
     expect(t.pbx().writes).toBe(writes);
   });
 
+  it('a meeting cancelled before it starts: neither of its timers writes anything', async () => {
+    const t = await setup();
+    const meeting = t.event('09:00', '10:00');
+    await t.read('08:00');
+    sandboxes.graph.cancelEvent(t.mailbox, meeting.id);
+    await t.read('08:30');
+    await t.fire('09:00');
+    await t.fire('10:00');
+    expect(t.pbx().writes).toBe(0);
+    expect(await t.history()).toEqual([]);
+  });
+
+  it('a meeting moved while it runs (it ends later): the old end drops itself, the new end restores', async () => {
+    const t = await setup();
+    const meeting = t.event('09:00', '10:00');
+    await t.read('08:00');
+    await t.fire('09:00');
+    expect(t.pbx().presence).toBe('DO_NOT_DISTURB');
+    sandboxes.graph.updateEvent(t.mailbox, meeting.id, { start: at('09:00').toISOString(), end: at('10:45').toISOString() });
+    await t.read('09:30');
+    expect(t.pbx().presence).toBe('DO_NOT_DISTURB');
+    await t.fire('10:00'); // the old end: outdated
+    expect(t.pbx().presence).toBe('DO_NOT_DISTURB');
+    await t.fire('10:45');
+    expect(t.pbx().presence).toBe('ONLINE');
+    expect(await t.history()).toEqual(['set', 'restored']);
+  });
+
   it('a read that finds the calendar changed while a due timer waits applies the present itself', async () => {
     const t = await setup();
     t.event('09:00', '10:00');
