@@ -37,6 +37,11 @@ import { type StopStack } from '../../shared/platform/local/StopStack';
 import { Logger } from '../../shared/core/logging/Logger';
 import { consoleLogSink } from '../../shared/core/logging/logSinks';
 import { describeRun } from './describeRun';
+import { openApiRoute } from '../../shared/admin/openApiDocument';
+import { openApiHandler } from '../../shared/admin/openApiHandler';
+import { ConsoleGate } from '../../shared/console/consoleGate';
+import { consoleHandler, consoleRoutes } from '../../shared/console/consoleRoutes';
+import { localConsoleSettings } from '../../shared/console/consoleSettings';
 
 export interface LocalConnectorOptions {
   /** The checkout's `.local` folder (Azurite data and record, the secrets file); default ./.local. */
@@ -111,6 +116,7 @@ async function startSequence(
 
   queue.start((job) => processJob(services, job, logger.with({ feature: 'syncWorker' })));
   const publicHost = settings.PUBLIC_BASE_URL ? new URL(settings.PUBLIC_BASE_URL).host : undefined;
+  const consoleGate = new ConsoleGate(localConsoleSettings(adminKey.off ? 'off' : adminKey.key, env));
   const host = new LocalHttpHost(
     [
       ...adminRoutes.map((route) => ({
@@ -125,7 +131,18 @@ async function startSequence(
       })),
       // The PBX's own routes check its tenant key in code (anonymous to the host, as in Azure).
       ...pbxRoutes.map((route) => ({ ...route, authLevel: 'anonymous' as const, handler: pbxHandler(route, async () => services) })),
+      { ...openApiRoute, authLevel: 'anonymous' as const, handler: openApiHandler },
       { name: 'health', route: 'health', methods: ['GET', 'HEAD'], authLevel: 'anonymous' as const, handler: healthHandler },
+      // The console signs in with the same admin key in code (a browser must not carry the key on every request).
+      ...consoleRoutes.map((route) => ({
+        ...route,
+        authLevel: 'anonymous' as const,
+        handler: consoleHandler(
+          route,
+          async () => services,
+          () => consoleGate,
+        ),
+      })),
     ],
     { adminKey: adminKey.off ? 'off' : adminKey.key, publicHosts: publicHost ? [publicHost] : [] },
   );
@@ -135,6 +152,7 @@ async function startSequence(
     `http      admin API on http://127.0.0.1:${ports.PORT}/api (GET ` +
       `/tenants, POST /tenants/{id}/sync[?dryRun=true], GET /tenants/{id}/runs)`,
   );
+  log(`console   http://127.0.0.1:${ports.PORT}/api/console (sign in with the admin key)`);
   log(
     adminKey.off
       ? 'key       off (LOCAL_ADMIN_KEY=off): any program on this machine can call the admin API'

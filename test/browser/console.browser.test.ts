@@ -1,0 +1,151 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalConnector } from '../../scripts/local/startLocalConnector';
+import { Logger } from '../../shared/core/logging/Logger';
+import { StopStack } from '../../shared/platform/local/StopStack';
+import { freePort } from '../../shared/platform/local/startAzurite';
+
+// The console in real headless Chromium against `npm start`'s stack (Azurite, both sandboxes, the demo tenant),
+// started in-process on free ports with its own .local folder. CI installs Debian's chromium; without it this
+// test fails (a skipped browser test would pass unnoticed).
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = resolve('test-artifacts/console');
+
+let browser: Browser;
+let page: Page;
+let base: string;
+let adminKey: string;
+const stops = new StopStack();
+let localDir: string;
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium is not installed at ${CHROMIUM}: the console's browser test needs it (apt-get install chromium)`);
+  mkdirSync(SHOTS, { recursive: true });
+  localDir = mkdtempSync(join(tmpdir(), 'console-browser-'));
+  const distinct = new Set<number>();
+  while (distinct.size < 4) distinct.add(await freePort());
+  const [PORT, SANDBOX_GRAPH_PORT, SANDBOX_PBX_PORT, AZURITE_TABLE_PORT] = [...distinct].map(String) as [string, string, string, string];
+  const [started] = await Promise.all([
+    startLocalConnector({ PORT, SANDBOX_GRAPH_PORT, SANDBOX_PBX_PORT, AZURITE_TABLE_PORT }, stops, {
+      localDir,
+      log: () => undefined,
+      logger: Logger.silent(),
+    }),
+    chromium
+      .launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      })
+      .then((b) => (browser = b)),
+  ]);
+  base = `http://127.0.0.1:${started.ports.PORT}`;
+  adminKey = readFileSync(join(localDir, 'admin-key'), 'utf8').trim();
+  page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stops.stopAll();
+  if (localDir) rmSync(localDir, { recursive: true, force: true });
+});
+
+describe('the console in headless Chromium', () => {
+  it('signs in with the admin key, shows the demo tenant, dry-runs, syncs, and searches the run’s changes', async () => {
+    // Signed out: the sign-in form, under a CSP with a nonce and the other security headers.
+    const first = await page.goto(`${base}/api/console`);
+    expect(first?.status()).toBe(200);
+    const headers = first!.headers();
+    expect(headers['content-security-policy']).toMatch(/script-src 'nonce-[^']+'/);
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+    await expect(page.getByLabel('Admin key').isVisible()).resolves.toBe(true);
+    await shot('01-sign-in');
+
+    // A wrong key: the form again, 401, the error announced.
+    await page.getByLabel('Admin key').fill('not-the-key-at-all');
+    const [wrong] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/console/session')),
+      page.getByRole('button', { name: 'Sign in' }).click(),
+    ]);
+    expect(wrong.status()).toBe(401);
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('not the admin key');
+    await shot('02-wrong-key');
+
+    // The right key: a session cookie (HttpOnly, Strict, console path only), then the tenants.
+    await page.getByLabel('Admin key').fill(adminKey);
+    await Promise.all([page.waitForURL(`${base}/api/console`), page.getByRole('button', { name: 'Sign in' }).click()]);
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'console_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/console' });
+    expect(page.url()).not.toContain(adminKey);
+    await page.getByRole('link', { name: 'demo' }).waitFor();
+    await shot('03-tenants');
+
+    // The demo tenant: connection, one card per feature, Sync now and Dry run.
+    await Promise.all([page.waitForURL('**/api/console/tenants/demo'), page.getByRole('link', { name: 'demo' }).click()]);
+    await page.getByRole('heading', { name: /^users/ }).waitFor();
+    expect(await page.locator('article.card').count()).toBeGreaterThanOrEqual(5);
+    await shot('04-tenant');
+    // A phone's width: one column of cards, nothing cut off sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => (globalThis as unknown as { innerWidth: number }).innerWidth)).toBe(390);
+    await shot('04-tenant-phone');
+    await page.setViewportSize({ width: 1100, height: 900 });
+
+    // Dry run: the plan, and that nothing was written.
+    await Promise.all([page.waitForURL('**/dry-run'), page.getByRole('button', { name: 'Dry run' }).click()]);
+    await expect(page.locator('main').textContent()).resolves.toContain('Nothing was written');
+    await page.getByRole('heading', { name: 'users', exact: true }).waitFor();
+    await shot('05-dry-run');
+
+    // Keyboard only: Tab from the top of the tenant page to Sync now, Enter; the run page reloads until it is done.
+    await page.goto(`${base}/api/console/tenants/demo`);
+    let focused = '';
+    for (let tab = 0; tab < 15 && focused !== 'Sync now'; tab++) {
+      await page.keyboard.press('Tab');
+      focused = ((await page.locator(':focus').first().textContent()) ?? '').trim();
+    }
+    expect(focused).toBe('Sync now');
+    await Promise.all([page.waitForURL(/\/api\/console\/tenants\/demo\/runs\/\d{13}-[0-9a-f]{8}$/), page.keyboard.press('Enter')]);
+    await page.locator('#run-status', { hasText: 'succeeded' }).waitFor({ timeout: 30_000 });
+    await shot('06-run-succeeded');
+
+    // The run's change list: every user of the demo, searchable and filterable by outcome.
+    const rows = page.locator('section[aria-labelledby="changes"] tbody tr');
+    expect(await rows.count()).toBeGreaterThan(5);
+    const label = (await rows.first().locator('td').first().textContent())!.trim();
+    const needle = label.slice(0, Math.min(label.length, 8));
+    await page.getByLabel('Search (name, id or extension)').fill(needle);
+    await Promise.all([page.waitForURL(/q=/), page.getByRole('button', { name: 'Search' }).click()]);
+    const found = await rows.locator('td:first-child').allTextContents();
+    expect(found.length).toBeGreaterThan(0);
+    for (const text of found) expect(text.toLowerCase()).toContain(needle.toLowerCase());
+    await shot('07-changes-search');
+    await page.getByLabel('Outcome').selectOption('failed');
+    await Promise.all([page.waitForURL(/outcome=failed/), page.getByRole('button', { name: 'Search' }).click()]);
+    await expect(page.locator('main').textContent()).resolves.toContain('No changes match');
+    await shot('08-changes-failed-only');
+  });
+
+  it('refuses a post without the CSRF token (403) and signs out', async () => {
+    const refused = await page.request.post(`${base}/api/console/tenants/demo/sync`, { form: { csrf: 'forged' } });
+    expect(refused.status()).toBe(403);
+    await page.goto(`${base}/api/console`);
+    await Promise.all([page.waitForURL(`${base}/api/console`), page.getByRole('button', { name: 'Sign out' }).click()]);
+    await page.getByLabel('Admin key').waitFor();
+    await shot('09-signed-out');
+  });
+});

@@ -1,0 +1,30 @@
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type * as AzureFunctions from '@azure/functions';
+
+const registered: { name: string; options: Record<string, unknown> }[] = [];
+
+vi.mock('@azure/functions', async (importOriginal) => {
+  const actual = await importOriginal<typeof AzureFunctions>();
+  return { ...actual, app: { http: (name: string, options: Record<string, unknown>) => void registered.push({ name, options }) } };
+});
+
+beforeAll(async () => {
+  // As functionRegistrations.test.ts: the entry point loaded the way the Functions host loads it.
+  const entry = 'console';
+  await import(`../../functions/${entry}`);
+});
+
+describe('the console’s function registrations', () => {
+  it('registers every page anonymously (the console signs in in code), on explicit routes under console', () => {
+    expect(registered.map((r) => [r.options.route, r.options.methods, r.options.authLevel])).toEqual([
+      ['console', ['GET'], 'anonymous'],
+      ['console/session', ['POST'], 'anonymous'],
+      ['console/session/delete', ['POST'], 'anonymous'],
+      ['console/tenants/{id}', ['GET'], 'anonymous'],
+      ['console/tenants/{id}/sync', ['POST'], 'anonymous'],
+      ['console/tenants/{id}/dry-run', ['POST'], 'anonymous'],
+      ['console/tenants/{id}/runs', ['GET'], 'anonymous'],
+      ['console/tenants/{id}/runs/{runId}', ['GET'], 'anonymous'],
+    ]);
+  });
+});
