@@ -191,6 +191,30 @@ export interface Feature<Options = unknown> {
    * (`key`) and acts, or drops it. Runs in the feature's lane under its writer lease.
    */
   onTimer?(context: FeatureContext<Options>, timer: FeatureTimer): Promise<void>;
+  /**
+   * The feature is paused or the tenant disconnected: what the feature made on the PBX (and in Teams) is deleted
+   * or handed over (`retain`: left on the PBX, forgotten by the connector), and its own state goes. With dryRun
+   * only the counts (the confirmation shows them). Absent: the engine forgets the feature's state and retains.
+   */
+  teardown?(context: FeatureContext<Options>, request: FeatureTeardownRequest): Promise<FeatureTeardownResult>;
   /** One run (or, with dryRun, its preview: nothing written anywhere). */
   sync(context: FeatureContext<Options>, request: { mode: 'full' | 'delta'; dryRun: boolean }): Promise<FeatureRunResult>;
+}
+
+/** What to do with a feature's PBX records when it is paused or the tenant is disconnected. */
+export interface FeatureTeardownRequest {
+  pbxRecords: 'delete' | 'retain';
+  dryRun: boolean;
+}
+
+/** What a teardown did (or, with dryRun, would do). */
+export interface FeatureTeardownResult {
+  /** PBX records deleted (extensions, groups, contacts, pictures). */
+  deleted: number;
+  /** PBX records left to the PBX's admin, no longer managed. */
+  handedOver: number;
+  /** Statuses or Teams sessions the connector set, put back or cleared. */
+  restored: number;
+  failed: number;
+  notes: string[];
 }
