@@ -4,5 +4,15 @@
  */
 export const portSipConnectionPorts = {
   plain: ['companyContacts', 'eventTarget', 'groups', 'presence', 'profile', 'users'],
-  withPortalPasswords: ['avatars', 'companyContacts', 'eventTarget', 'groups', 'personalContacts', 'portalAccess', 'presence', 'profile', 'users'],
+  withPortalPasswords: [
+    'avatars',
+    'companyContacts',
+    'eventTarget',
+    'groups',
+    'personalContacts',
+    'portalAccess',
+    'presence',
+    'profile',
+    'users',
+  ],
 } as const;
