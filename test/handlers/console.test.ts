@@ -4,9 +4,9 @@ import { type Services } from '../../shared/app/Services';
 import { ConsoleGate, foreignPostReason } from '../../shared/console/consoleGate';
 import { consoleHandler, consoleRoutes } from '../../shared/console/consoleRoutes';
 import { type ConsoleSettings, localConsoleSettings } from '../../shared/console/consoleSettings';
-import { emptyCounts, type SyncRun } from '../../shared/engine/RunStore';
 import { tenantConfig } from '../integration/platform/tables/storeTestTables';
 import { createTestServices } from '../support/testServices';
+import { syncRunRecord } from '../support/syncRunRecord';
 
 const ADMIN_KEY = 'k'.repeat(43);
 const GROUP = '7a1c2b3d-0000-4000-8000-00000000abcd';
@@ -72,29 +72,7 @@ async function signedIn(call: ReturnType<typeof consoleCaller>) {
   return { cookie, csrf: csrfOf(tenantPage.body)!, setCookie: answer.headers['set-cookie']! };
 }
 
-const run = (runId: string, overrides: Partial<SyncRun> = {}): SyncRun => ({
-  tenantId: 'contoso',
-  runId,
-  feature: 'users',
-  status: 'succeeded',
-  trigger: 'scheduled',
-  mode: 'full',
-  dryRun: false,
-  queuedAt: '2026-03-01T08:00:00.000Z',
-  startedAt: '2026-03-01T08:00:01.000Z',
-  finishedAt: '2026-03-01T08:00:31.000Z',
-  durationMs: 30_000,
-  counts: { ...emptyCounts(), created: 3, updated: 2 },
-  skippedByReason: {},
-  outOfScopeByReason: {},
-  itemsRead: 5,
-  issues: [],
-  graphRequests: 1,
-  pbxRequests: 5,
-  pages: 1,
-  notes: [],
-  ...overrides,
-});
+const run = syncRunRecord;
 
 beforeAll(async () => {
   services = await createTestServices({}, { publicBaseUrl: 'https://fn.example' });

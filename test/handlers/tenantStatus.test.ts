@@ -1,35 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Services } from '../../shared/app/Services';
-import { emptyCounts, type SyncRun } from '../../shared/engine/RunStore';
 import { createTestServices } from '../support/testServices';
 import { tenantConfig } from '../integration/platform/tables/storeTestTables';
 import { adminCaller } from '../support/adminCall';
+import { syncRunRecord } from '../support/syncRunRecord';
 
 let services: Services;
 
-const run = (runId: string, overrides: Partial<SyncRun>): SyncRun => ({
-  tenantId: 'contoso',
-  runId,
-  feature: 'users',
-  status: 'succeeded',
-  trigger: 'scheduled',
-  mode: 'full',
-  dryRun: false,
-  queuedAt: '2026-03-01T08:00:00.000Z',
-  startedAt: '2026-03-01T08:00:01.000Z',
-  finishedAt: '2026-03-01T08:00:31.000Z',
-  durationMs: 30_000,
-  counts: { ...emptyCounts(), created: 3, updated: 2 },
-  skippedByReason: {},
-  outOfScopeByReason: {},
-  itemsRead: 5,
-  issues: [],
-  graphRequests: 1,
-  pbxRequests: 5,
-  pages: 1,
-  notes: [],
-  ...overrides,
-});
+const run = syncRunRecord;
 
 beforeAll(async () => {
   services = await createTestServices({}, { publicBaseUrl: 'https://fn.example' });
