@@ -7,6 +7,8 @@ import { type Services } from '../app/Services';
 import { featureContext } from '../app/featureContext';
 import { type RequestTenantSyncDeps, requestTenantSync } from '../app/requestTenantSync';
 import { allowOnlyQuery, booleanQuery, tenantIdParam } from './pathParams';
+import { type TenantRecord } from '../app/TenantStore';
+import { type Feature } from '../features/Feature';
 
 function modeQuery(request: HttpRequest): 'full' | 'delta' {
   const mode = request.query.get('mode') ?? 'full';
@@ -81,20 +83,7 @@ export async function syncNow(
     throw new AppError('CONFLICT', `tenant ${id} (or ${only ? `its ${only} feature` : 'every feature'}) is disabled`);
 
   if (dryRun) {
-    const connectors = await deps.connectorsFor(tenant);
-    const results = [];
-    for (const { feature, options } of enabled) {
-      const context = featureContext(
-        deps,
-        tenant,
-        connectors,
-        options,
-        feature.manifest.name,
-        log.with({ feature: feature.manifest.name }),
-      );
-      const { plannedActions, ...preview } = await feature.sync(context, { mode, dryRun: true });
-      results.push({ feature: feature.manifest.name, ...preview, ...(caller.planDetail ? { plannedActions } : {}) });
-    }
+    const results = await dryRunTenant(deps, tenant, enabled, mode, log, caller.planDetail);
     return json(200, results.length === 1 ? { dryRun: true, ...results[0] } : { dryRun: true, results });
   }
   const runs = (await requestTenantSync(deps, tenant, { mode, trigger: caller.trigger, feature: only })).map((run) => ({
@@ -103,4 +92,26 @@ export async function syncNow(
   }));
   const first = runs[0]!;
   return json(202, { runId: first.runId, status: 'queued', mode, location: first.location, runs }, { location: first.location });
+}
+
+/**
+ * The dry run of `features` for `tenant` as given, writing nothing: the stored record ("Sync now" above), or a
+ * candidate configuration not saved yet (the console's settings preview passes a TenantRecord built from it).
+ */
+export async function dryRunTenant(
+  deps: Pick<Services, 'connectorsFor'> & Parameters<typeof featureContext>[0],
+  tenant: TenantRecord,
+  features: { feature: Feature; options: unknown }[],
+  mode: 'full' | 'delta',
+  log: Logger,
+  planDetail: boolean,
+) {
+  const connectors = await deps.connectorsFor(tenant);
+  const results = [];
+  for (const { feature, options } of features) {
+    const context = featureContext(deps, tenant, connectors, options, feature.manifest.name, log.with({ feature: feature.manifest.name }));
+    const { plannedActions, ...preview } = await feature.sync(context, { mode, dryRun: true });
+    results.push({ feature: feature.manifest.name, ...preview, ...(planDetail ? { plannedActions } : {}) });
+  }
+  return results;
 }

@@ -7,24 +7,23 @@ import { httpStatusFor } from '../core/errors/httpStatusFor';
 import { type Logger } from '../core/logging/Logger';
 import { loggerFor } from '../core/logging/loggerFor';
 import { CONSOLE_PATH, type ConsoleGate, type ConsoleVisitor, foreignPostReason } from './consoleGate';
-import {
-  dryRunFromConsole,
-  showHome,
-  showRun,
-  showRuns,
-  showTenant,
-  signIn,
-  signInAnswer,
-  signOut,
-  syncNowFromConsole,
-} from './consoleHandlers';
+import { dryRunFromConsole, showRun, showRuns, signIn, signInAnswer, signOut, syncNowFromConsole } from './consoleHandlers';
 import { messageBody, page } from './consolePages';
 import { type SafeHtml } from './html';
+import {
+  postNewTenant,
+  postSettings,
+  showHomeWithNewTenant,
+  showNewTenant,
+  showSettings,
+  showTenantWithSettings,
+} from './settingsHandlers';
 
 /** What a console handler answers: a page, or a redirect (after a POST: 303, so a reload does not post again). */
 export interface ConsoleAnswer {
   status?: number;
-  page?: { title: string; body: SafeHtml; refreshSeconds?: number | undefined };
+  /** The body, or a function of the answer's CSP nonce for a page with its own script or style (the settings form). */
+  page?: { title: string; body: SafeHtml | ((nonce: string) => SafeHtml); refreshSeconds?: number | undefined };
   redirect?: string;
   setCookie?: string;
 }
@@ -45,32 +44,53 @@ export interface ConsoleRoute {
   methods: HttpMethod[];
   /** `anyone`: reached before signing in (the sign-in itself). Default: operators only. */
   access?: 'anyone';
+  /** The largest form body this route takes (default MAX_FORM_BYTES): the settings form carries whole user lists. */
+  maxFormBytes?: number;
   handle(services: Services, request: HttpRequest, call: ConsoleCall): Promise<ConsoleAnswer>;
 }
+
+/** A form body: URL-encoded, at most this many bytes (a key and a token). */
+const MAX_FORM_BYTES = 16 * 1024;
+/** The settings form: a tenant's whole configuration, up to PUT tenant's own JSON body limit (user and group lists). */
+const MAX_SETTINGS_FORM_BYTES = 256 * 1024;
 
 /**
  * The operator's console: HTML pages under /api/console. Anonymous to the host (Azure, the local host): a
  * browser must never carry a function key, so the console signs operators in itself (consoleGate.ts).
  */
 export const consoleRoutes: ConsoleRoute[] = [
-  { name: 'consoleHome', route: 'console', methods: ['GET'], handle: showHome },
+  { name: 'consoleHome', route: 'console', methods: ['GET'], handle: showHomeWithNewTenant },
   { name: 'consoleSignIn', route: 'console/session', methods: ['POST'], access: 'anyone', handle: signIn },
   { name: 'consoleSignOut', route: 'console/session/delete', methods: ['POST'], handle: signOut },
-  { name: 'consoleTenant', route: 'console/tenants/{id}', methods: ['GET'], handle: showTenant },
+  // Before console/tenants/{id}: the local host takes the first route that matches (Azure prefers the literal segment anyway).
+  { name: 'consoleNewTenant', route: 'console/tenants/new', methods: ['GET'], handle: showNewTenant },
+  {
+    name: 'consoleNewTenantPost',
+    route: 'console/tenants/new',
+    methods: ['POST'],
+    maxFormBytes: MAX_SETTINGS_FORM_BYTES,
+    handle: postNewTenant,
+  },
+  { name: 'consoleTenant', route: 'console/tenants/{id}', methods: ['GET'], handle: showTenantWithSettings },
+  { name: 'consoleSettings', route: 'console/tenants/{id}/settings', methods: ['GET'], handle: showSettings },
+  {
+    name: 'consoleSettingsPost',
+    route: 'console/tenants/{id}/settings',
+    methods: ['POST'],
+    maxFormBytes: MAX_SETTINGS_FORM_BYTES,
+    handle: postSettings,
+  },
   { name: 'consoleSyncNow', route: 'console/tenants/{id}/sync', methods: ['POST'], handle: syncNowFromConsole },
   { name: 'consoleDryRun', route: 'console/tenants/{id}/dry-run', methods: ['POST'], handle: dryRunFromConsole },
   { name: 'consoleRuns', route: 'console/tenants/{id}/runs', methods: ['GET'], handle: showRuns },
   { name: 'consoleRun', route: 'console/tenants/{id}/runs/{runId}', methods: ['GET'], handle: showRun },
 ];
 
-/** A form body: URL-encoded, at most this many bytes (a key and a token). */
-const MAX_FORM_BYTES = 16 * 1024;
-
-async function readForm(request: HttpRequest): Promise<URLSearchParams> {
+async function readForm(request: HttpRequest, maxBytes: number): Promise<URLSearchParams> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'the console takes HTML form posts only');
   const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_FORM_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', 'the form is too large');
+  if (Buffer.byteLength(text) > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', 'the form is too large');
   return new URLSearchParams(text);
 }
 
@@ -103,7 +123,8 @@ function toResponse(answer: ConsoleAnswer, nonce: string, visitor: ConsoleVisito
   if (answer.setCookie) headers['set-cookie'] = answer.setCookie;
   if (answer.redirect) return { status: answer.status ?? 303, headers: { ...headers, location: answer.redirect } };
   const operator = visitor?.kind === 'operator' ? visitor : undefined;
-  const body = page({ ...answer.page!, nonce, operator }, answer.page!.body);
+  const content = answer.page!.body;
+  const body = page({ ...answer.page!, nonce, operator }, typeof content === 'function' ? content(nonce) : content);
   return { status: answer.status ?? 200, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' }, body };
 }
 
@@ -126,7 +147,7 @@ async function admit(route: ConsoleRoute, request: HttpRequest, call: ConsoleCal
   if (request.method === 'POST') {
     const foreign = foreignPostReason(request);
     if (foreign) return refusal(403, 'Refused', `The console does not take ${foreign}.`);
-    call.form = await readForm(request);
+    call.form = await readForm(request, route.maxFormBytes ?? MAX_FORM_BYTES);
   }
   if (route.access === 'anyone') return undefined;
   if (visitor.kind === 'stranger') {

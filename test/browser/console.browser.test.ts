@@ -1,66 +1,22 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalConnector } from '../../scripts/local/startLocalConnector';
-import { Logger } from '../../shared/core/logging/Logger';
-import { StopStack } from '../../shared/platform/local/StopStack';
-import { freePort } from '../../shared/platform/local/startAzurite';
+import { type ConsoleInstance, startConsoleInstance } from './consoleInstance';
 
-// The console in real headless Chromium against `npm start`'s stack (Azurite, both sandboxes, the demo tenant),
-// started in-process on free ports with its own .local folder. CI installs Debian's chromium; without it this
-// test fails (a skipped browser test would pass unnoticed).
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = resolve('test-artifacts/console');
-
-let browser: Browser;
+// The console in real headless Chromium against `npm start`'s stack (consoleInstance.ts).
+let instance: ConsoleInstance | undefined;
 let page: Page;
 let base: string;
 let adminKey: string;
-const stops = new StopStack();
-let localDir: string;
 
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (name: string) => instance!.shot(name);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: the console's browser test needs it (apt-get install chromium)`);
-  mkdirSync(SHOTS, { recursive: true });
-  localDir = mkdtempSync(join(tmpdir(), 'console-browser-'));
-  const distinct = new Set<number>();
-  while (distinct.size < 4) distinct.add(await freePort());
-  const [PORT, SANDBOX_GRAPH_PORT, SANDBOX_PBX_PORT, AZURITE_TABLE_PORT] = [...distinct].map(String) as [string, string, string, string];
-  const [started] = await Promise.all([
-    startLocalConnector({ PORT, SANDBOX_GRAPH_PORT, SANDBOX_PBX_PORT, AZURITE_TABLE_PORT }, stops, {
-      localDir,
-      log: () => undefined,
-      logger: Logger.silent(),
-    }),
-    chromium
-      .launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      })
-      .then((b) => (browser = b)),
-  ]);
-  base = `http://127.0.0.1:${started.ports.PORT}`;
-  adminKey = readFileSync(join(localDir, 'admin-key'), 'utf8').trim();
-  page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  instance = await startConsoleInstance();
+  ({ page, base, adminKey } = instance);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stops.stopAll();
-  if (localDir) rmSync(localDir, { recursive: true, force: true });
+  await instance?.stop();
 });
 
 describe('the console in headless Chromium', () => {
