@@ -7,7 +7,7 @@ import { type TenantStatusDeps, buildTenantStatus } from '../admin/tenantStatus'
 import { parseRunChangeQuery } from '../engine/parseRunChangeQuery';
 import { encodeRunChangeToken } from '../engine/runChangeToken';
 import { CONSOLE_PATH, type ConsoleGate } from './consoleGate';
-import { dryRunBody, runBody, runsBody, signInBody, tenantBody, tenantsBody, type TenantRow } from './consolePages';
+import { TENANT_NOTICES, dryRunBody, runBody, runsBody, signInBody, tenantBody, tenantsBody, type TenantRow } from './consolePages';
 import { type ConsoleAnswer, type ConsoleCall } from './consoleRoutes';
 
 const tenantPath = (id: string) => `${CONSOLE_PATH}/tenants/${encodeURIComponent(id)}`;
@@ -78,7 +78,8 @@ export async function showTenant(services: TenantStatusDeps, request: HttpReques
   const id = tenantIdParam(request);
   const status = await buildTenantStatus(services, id, call.now);
   if (!status) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
-  return { page: { title: status.tenant.displayName, body: tenantBody(status, operator.csrfToken) } };
+  const notice = TENANT_NOTICES[request.query.get('notice') ?? ''];
+  return { page: { title: status.tenant.displayName, body: tenantBody(status, operator.csrfToken, notice) } };
 }
 
 /** POST /console/tenants/{id}/sync — "Sync now" (full, every feature in the reconcile), then to the first run's page. */

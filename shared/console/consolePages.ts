@@ -160,7 +160,8 @@ export interface TenantRow {
 
 export function tenantsBody(rows: TenantRow[], invalid: string[]): SafeHtml {
   return html`<h1>Tenants</h1>
-    ${rows.length === 0 ? html`<p>No tenants yet: create one with PUT /api/tenants/{id}.</p>` : ''}
+    <p><a href="${CONSOLE_PATH}/tenants/new">New tenant</a></p>
+    ${rows.length === 0 ? html`<p>No tenants yet: create one with the link above or PUT /api/tenants/{id}.</p>` : ''}
     <div class="table-wrap">
       <table>
         <caption class="skip">
@@ -225,10 +226,18 @@ function postButton(action: string, csrfToken: string, label: string, options: {
   </form>`;
 }
 
-export function tenantBody(status: TenantStatus, csrfToken: string): SafeHtml {
+/** What a redirect to the tenant page may say (`?notice=`): fixed texts only, never the query's own words. */
+export const TENANT_NOTICES: Record<string, string> = {
+  saved: 'Settings saved. Subscriptions and polling follow the new settings; the next sync uses them.',
+  created: 'Tenant created. Write its credentials (PUT /api/tenants/{id}/secrets/…) before the first sync.',
+};
+
+export function tenantBody(status: TenantStatus, csrfToken: string, notice?: string): SafeHtml {
   const id = status.tenant.id;
   const { connection, credentials, subscriptions } = status;
   return html`<h1>${status.tenant.displayName} <small>(${id})</small></h1>
+    ${notice ? html`<p class="note" role="status">${notice}</p>` : ''}
+    <p><a href="${tenantPath(id)}/settings">Settings</a></p>
     <p>
       PBX: ${status.tenant.pbx.kind} at ${status.tenant.pbx.baseUrl}.
       ${status.tenant.enabled ? '' : 'This tenant is disabled: nothing runs.'}

@@ -7,17 +7,20 @@ import { httpStatusFor } from '../core/errors/httpStatusFor';
 import { type Logger } from '../core/logging/Logger';
 import { loggerFor } from '../core/logging/loggerFor';
 import { CONSOLE_PATH, type ConsoleGate, type ConsoleVisitor, foreignPostReason } from './consoleGate';
-import { dryRunFromConsole, showRun, showRuns, signIn, signInAnswer, signOut, syncNowFromConsole } from './consoleHandlers';
+import {
+  dryRunFromConsole,
+  showHome,
+  showRun,
+  showRuns,
+  showTenant,
+  signIn,
+  signInAnswer,
+  signOut,
+  syncNowFromConsole,
+} from './consoleHandlers';
 import { messageBody, page } from './consolePages';
 import { type SafeHtml } from './html';
-import {
-  postNewTenant,
-  postSettings,
-  showHomeWithNewTenant,
-  showNewTenant,
-  showSettings,
-  showTenantWithSettings,
-} from './settingsHandlers';
+import { postNewTenant, postSettings, showNewTenant, showSettings } from './settingsHandlers';
 
 /** What a console handler answers: a page, or a redirect (after a POST: 303, so a reload does not post again). */
 export interface ConsoleAnswer {
@@ -59,7 +62,7 @@ const MAX_SETTINGS_FORM_BYTES = 256 * 1024;
  * browser must never carry a function key, so the console signs operators in itself (consoleGate.ts).
  */
 export const consoleRoutes: ConsoleRoute[] = [
-  { name: 'consoleHome', route: 'console', methods: ['GET'], handle: showHomeWithNewTenant },
+  { name: 'consoleHome', route: 'console', methods: ['GET'], handle: showHome },
   { name: 'consoleSignIn', route: 'console/session', methods: ['POST'], access: 'anyone', handle: signIn },
   { name: 'consoleSignOut', route: 'console/session/delete', methods: ['POST'], handle: signOut },
   // Before console/tenants/{id}: the local host takes the first route that matches (Azure prefers the literal segment anyway).
@@ -71,7 +74,7 @@ export const consoleRoutes: ConsoleRoute[] = [
     maxFormBytes: MAX_SETTINGS_FORM_BYTES,
     handle: postNewTenant,
   },
-  { name: 'consoleTenant', route: 'console/tenants/{id}', methods: ['GET'], handle: showTenantWithSettings },
+  { name: 'consoleTenant', route: 'console/tenants/{id}', methods: ['GET'], handle: showTenant },
   { name: 'consoleSettings', route: 'console/tenants/{id}/settings', methods: ['GET'], handle: showSettings },
   {
     name: 'consoleSettingsPost',

@@ -12,13 +12,10 @@ import { tenantIdParam } from '../admin/pathParams';
 import { redactSecrets, restoreRedactedSecrets } from '../admin/redactSecrets';
 import { type SyncTenantDeps, dryRunTenant } from '../admin/syncHandlers';
 import { putTenant } from '../admin/tenantHandlers';
-import { type TenantStatusDeps } from '../admin/tenantStatus';
 import { CONSOLE_PATH } from './consoleGate';
-import { showHome, showTenant } from './consoleHandlers';
 import { type ConsoleAnswer, type ConsoleCall } from './consoleRoutes';
-import { html } from './html';
 import { defaultSettings, parseSettingsForm, settingsFormValues } from './settingsForm';
-import { type SettingsPreview, type SettingsView, afterHeading, settingsBody } from './settingsPages';
+import { type SettingsPreview, type SettingsView, settingsBody } from './settingsPages';
 
 /** What the settings pages use: PUT tenant's dependencies (validation, store, subscription upkeep, polling) and the dry run's. */
 export type SettingsDeps = Parameters<typeof putTenant>[0] & SyncTenantDeps;
@@ -29,10 +26,6 @@ const PREVIEWED_FEATURES = new Set(['users', 'groups']);
 /** The console's own page: a tenant with this id would be shadowed by the new-tenant form, so the console does not create one. */
 const RESERVED_TENANT_ID = 'new';
 /** What the tenant page says after a save, by the redirect's `notice` (fixed texts: nothing from the URL is shown). */
-const NOTICES: Record<string, string> = {
-  saved: 'Settings saved. Subscriptions and polling follow the new settings; the next sync uses them.',
-  created: 'Tenant created. Write its credentials (PUT /api/tenants/{id}/secrets/…) before the first sync.',
-};
 
 function operatorOf(call: ConsoleCall) {
   if (call.visitor.kind !== 'operator') throw new AppError('UNAUTHORIZED', 'sign in first');
@@ -208,29 +201,4 @@ async function previewOf(services: SettingsDeps, record: TenantRecord, call: Con
     const why = err instanceof AppError && status < 500 ? err.message : 'something went wrong on the server; the log has the details';
     return { kind: 'none', message: `Could not preview these settings: ${why}.` };
   }
-}
-
-/** GET /console/tenants/{id} with a link to the settings, and the notice a save redirects with. */
-export async function showTenantWithSettings(services: TenantStatusDeps, request: HttpRequest, call: ConsoleCall): Promise<ConsoleAnswer> {
-  const answer = await showTenant(services, request, call);
-  const id = tenantIdParam(request);
-  const notice = NOTICES[request.query.get('notice') ?? ''];
-  const page = answer.page!;
-  const body = typeof page.body === 'function' ? undefined : page.body;
-  if (!body) return answer;
-  const extra = html`${notice ? html`<p class="note" role="status">${notice}</p>` : ''}
-    <p><a href="${tenantPath(id)}/settings">Settings</a></p>`;
-  return { ...answer, page: { ...page, body: afterHeading(body, extra) } };
-}
-
-/** GET /console with a link to the new-tenant form. */
-export async function showHomeWithNewTenant(
-  services: Pick<Services, 'tenants' | 'runs'>,
-  request: HttpRequest,
-  call: ConsoleCall,
-): Promise<ConsoleAnswer> {
-  const answer = await showHome(services, request, call);
-  const page = answer.page!;
-  if (typeof page.body === 'function') return answer;
-  return { ...answer, page: { ...page, body: afterHeading(page.body, html`<p><a href="${CONSOLE_PATH}/tenants/new">New tenant</a></p>`) } };
 }

@@ -203,12 +203,3 @@ export function settingsBody(view: SettingsView, nonce: string): SafeHtml {
       ${trustedHtml(SETTINGS_SCRIPT)};
     </script>`;
 }
-
-/** Puts `extra` right after the page's heading (the tenant page's settings link and notice, the home page's new-tenant link). */
-export function afterHeading(body: SafeHtml, extra: SafeHtml): SafeHtml {
-  const end = body.text.indexOf('</h1>');
-  if (end < 0) return html`${extra}${body}`;
-  const at = end + '</h1>'.length;
-  // Both halves are markup `html` made (the body) and `extra` is too: joining them keeps everything escaped.
-  return trustedHtml(body.text.slice(0, at) + extra.text + body.text.slice(at));
-}
