@@ -1,5 +1,16 @@
-import { type z } from 'zod';
+import { z } from 'zod';
 import {
+  AuditListSchema,
+  AuditQuerySchema,
+  DisableResultSchema,
+  DisconnectPreviewSchema,
+  DisconnectResultSchema,
+  EnableResultSchema,
+  LifecycleQuerySchema,
+  PausePreviewSchema,
+  PauseResultSchema,
+  ResumeResultSchema,
+  TeardownBodySchema,
   CallStateStatusSchema,
   CertificateQuerySchema,
   CertificateRollQuerySchema,
@@ -81,6 +92,7 @@ const ERROR_MEANINGS: Record<number, string> = {
   413: 'the body is too large',
   415: 'the body is not JSON (Content-Type: application/json, UTF-8)',
   422: 'the body is invalid: details list every bad field',
+  503: 'another run holds the writer lease of the lane: try again shortly (nothing was torn down)',
   429: 'one sync and one dry run a minute per key: try again after Retry-After; nothing was queued',
 };
 
@@ -154,6 +166,65 @@ export const adminApiDocs: Record<string, DocumentedOperation> = {
     tags: TENANT,
     requestHeaders: IF_MATCH,
     responses: { 204: { description: 'deleted' }, ...errors(400, 404, 412) },
+  },
+  pauseFeature: {
+    summary: 'Pause a feature: turn it off and let go of what it made (delete or retain)',
+    description:
+      'Without `confirm` (or with dryRun=true): the counts it would delete, hand over and restore; nothing is written. With `confirm: true`: the feature is turned off (ETag-safe), its teardown runs under the writer lease of its lane, and the audit trail records it. users: `delete` deletes the extensions the connector created and hands over adopted ones, `retain` hands over all; groups: `delete` deletes its PBX groups, `retain` hands them over; presence, calendar: statuses the connector set are put back where the PBX still shows them; callState: Teams sessions end. Contacts, phonebook, photos have no teardown yet: their state is forgotten and their PBX records stay. See docs/LIFECYCLE.md.',
+    tags: FEATURES,
+    query: LifecycleQuerySchema,
+    body: TeardownBodySchema,
+    responses: {
+      200: {
+        description: 'the preview (dryRun: true) or what was done',
+        schema: z.union([PausePreviewSchema, PauseResultSchema]),
+        headers: { ETag: "the tenant's new version (when done)" },
+      },
+      ...errors(400, 404, 412, 413, 415, 422, 503),
+    },
+  },
+  resumeFeature: {
+    summary: 'Resume a feature: turn it on again',
+    description:
+      'Turns the feature on (ETag-safe), queues its subscription upkeep and polling and, for a feature in the reconcile, a full run. users links again by adoption only with users.adoptByEmail: without it the run creates new extensions beside the ones handed over. Groups creates its PBX groups anew.',
+    tags: FEATURES,
+    responses: { 200: { description: 'on again', schema: ResumeResultSchema }, ...errors(400, 404, 412) },
+  },
+  disableTenant: {
+    summary: 'Disable a tenant: nothing syncs, links and state are kept',
+    description:
+      'Sets `enabled: false`; the Graph subscriptions are deleted and the PBX stops sending call events here. Scheduled runs, polling, timers and "Sync now" (409) skip it until it is enabled.',
+    tags: TENANT,
+    responses: { 200: { description: 'disabled', schema: DisableResultSchema }, ...errors(400, 404, 412) },
+  },
+  enableTenant: {
+    summary: 'Enable a tenant again',
+    description: 'Sets `enabled: true`, queues the subscription upkeep (subscriptions made anew) and starts polling.',
+    tags: TENANT,
+    responses: { 200: { description: 'enabled', schema: EnableResultSchema }, ...errors(400, 404, 412) },
+  },
+  disconnectTenant: {
+    summary: 'Disconnect a tenant: tear every feature down (delete or retain), then delete the tenant',
+    description:
+      'Without `confirm` (or with dryRun=true): the counts per feature. With `confirm: true`: the tenant is disabled, every feature that is on is torn down as pause does, then everything DELETE /tenants/{id} does happens. The audit trail is kept (it records who disconnected); GET /tenants/{id}/audit still answers.',
+    tags: TENANT,
+    query: LifecycleQuerySchema,
+    body: TeardownBodySchema,
+    requestHeaders: IF_MATCH,
+    responses: {
+      200: {
+        description: 'the preview (dryRun: true) or what was done',
+        schema: z.union([DisconnectPreviewSchema, DisconnectResultSchema]),
+      },
+      ...errors(400, 404, 412, 413, 415, 422, 503),
+    },
+  },
+  listAudit: {
+    summary: "The tenant's audit trail, newest first",
+    description: 'Who changed the configuration, paused, disabled, disconnected or synced, and with what choice. Kept after a disconnect.',
+    tags: TENANT,
+    query: AuditQuerySchema,
+    responses: { 200: { description: 'the newest entries', schema: AuditListSchema }, ...errors(400) },
   },
   getTenantStatus: {
     summary: "The tenant's status: connection, runs, features, subscriptions, credentials, latest errors",

@@ -32,6 +32,7 @@ export const PathParamSchemas: Record<string, z.ZodType<string>> = {
   keyId: z.string().regex(PBX_KEY_ID_PATTERN).describe('a PBX API key id: 16 lowercase hex characters'),
   number: z.string().regex(QUARANTINE_NUMBER_PATTERN).describe('an extension number: 1-64 digits'),
   userId: guid.describe('the Entra object id of a synced user'),
+  feature: FeatureNameSchema.describe('a feature name, e.g. users, groups, presence (an unknown one is 404)'),
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -44,6 +45,15 @@ export const SyncQuerySchema = z.object({
   mode: z.enum(['full', 'delta']).optional().describe('default full'),
   dryRun: booleanFlag.optional().describe('true: read Graph and the PBX, answer the plan, write nothing'),
   feature: FeatureNameSchema.optional().describe('one feature only (e.g. users, groups); default every feature in the reconcile'),
+});
+
+/** Pause and disconnect take it too: ?dryRun=true is the preview even with confirm. */
+export const LifecycleQuerySchema = z.object({
+  dryRun: booleanFlag.optional().describe('true: only the counts (as without confirm); nothing is written'),
+});
+
+export const AuditQuerySchema = z.object({
+  limit: z.number().int().min(1).max(500).optional().describe('newest N entries (default 50)'),
 });
 
 export const RunsQuerySchema = z.object({
@@ -448,3 +458,83 @@ export const TenantStatusSchema = z.looseObject({
 
 /** GET /health: liveness only (no version, no tenant, no dependency state). */
 export const HealthSchema = z.object({ status: z.literal('ok') });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lifecycle: pause / resume a feature, disable / enable / disconnect a tenant, the audit trail (lifecycleHandlers.ts).
+
+export { TeardownBodySchema } from './lifecycleHandlers';
+
+/** What a feature's teardown did (or, in a preview, would do). */
+const TeardownCountsSchema = z.looseObject({
+  deleted: z.number().int().describe('PBX records deleted (extensions, groups)'),
+  handedOver: z.number().int().describe('PBX records left on the PBX, no longer managed'),
+  restored: z.number().int().describe('PBX statuses put back and Teams sessions cleared'),
+  failed: z.number().int(),
+  notes: z.array(z.string()),
+});
+
+export const PausePreviewSchema = TeardownCountsSchema.extend({
+  dryRun: z.literal(true),
+  feature: z.string(),
+  pbxRecords: z.enum(['delete', 'retain']),
+  enabled: z.boolean().describe('whether the feature is on now'),
+});
+
+export const PauseResultSchema = TeardownCountsSchema.extend({
+  feature: z.string(),
+  pbxRecords: z.enum(['delete', 'retain']),
+  enabled: z.literal(false),
+  auditRecorded: z.boolean(),
+});
+
+export const ResumeResultSchema = z.looseObject({
+  feature: z.string(),
+  enabled: z.literal(true),
+  wasEnabled: z.boolean(),
+  tenantEnabled: z.boolean().describe('false: the tenant is disabled, so nothing runs until it is enabled'),
+  runs: z.array(z.looseObject({ feature: z.string(), runId: z.string() })).describe('the full run queued (features in the reconcile)'),
+  auditRecorded: z.boolean(),
+});
+
+export const DisableResultSchema = z.looseObject({
+  enabled: z.literal(false),
+  wasEnabled: z.boolean(),
+  subscriptionsRemoved: z.number().int(),
+  notes: z.array(z.string()),
+  auditRecorded: z.boolean(),
+});
+
+export const EnableResultSchema = z.looseObject({
+  enabled: z.literal(true),
+  wasEnabled: z.boolean(),
+  maintenanceJobId: z.string(),
+  pollingStarted: z.array(z.string()),
+  auditRecorded: z.boolean(),
+});
+
+const FeatureTeardownSchema = TeardownCountsSchema.extend({ feature: z.string() });
+
+export const DisconnectPreviewSchema = z.looseObject({
+  dryRun: z.literal(true),
+  pbxRecords: z.enum(['delete', 'retain']),
+  results: z.array(FeatureTeardownSchema),
+});
+
+export const DisconnectResultSchema = z.looseObject({
+  disconnected: z.literal(true),
+  pbxRecords: z.enum(['delete', 'retain']),
+  results: z.array(FeatureTeardownSchema),
+  auditRecorded: z.boolean(),
+});
+
+export const AuditListSchema = z.looseObject({
+  value: z.array(
+    z.looseObject({
+      tenantId: z.string(),
+      at: z.string(),
+      actor: z.looseObject({ kind: z.enum(['console', 'appService', 'adminKey', 'pbx', 'connector']), name: z.string() }),
+      action: z.string(),
+      detail: z.record(z.string(), z.unknown()),
+    }),
+  ),
+});

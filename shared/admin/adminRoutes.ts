@@ -24,7 +24,18 @@ import { consentCallback, getConsent } from './consentHandlers';
 import { listUserAccess } from './userAccessHandlers';
 import { getPresenceStatus, getUserPresence } from './presenceHandlers';
 import { getCallStateStatus } from './callStateHandlers';
+import { tenantIdParam } from './pathParams';
 import { getTenantStatus } from './statusHandlers';
+import {
+  auditActorOf,
+  disableTenant,
+  disconnectTenant,
+  enableTenant,
+  listAudit,
+  pauseFeature,
+  recordAudit,
+  resumeFeature,
+} from './lifecycleHandlers';
 
 export interface AdminRoute {
   name: string;
@@ -43,9 +54,26 @@ export interface AdminRoute {
 export const adminRoutes: AdminRoute[] = [
   { name: 'listTenants', route: 'tenants', methods: ['GET'], handle: (s) => listTenants(s) },
   { name: 'getTenant', route: 'tenants/{id}', methods: ['GET'], handle: getTenant },
-  { name: 'putTenant', route: 'tenants/{id}', methods: ['PUT'], handle: putTenant },
-  { name: 'deleteTenant', route: 'tenants/{id}', methods: ['DELETE'], handle: deleteTenant },
-  { name: 'syncTenant', route: 'tenants/{id}/sync', methods: ['POST'], handle: syncTenant },
+  { name: 'putTenant', route: 'tenants/{id}', methods: ['PUT'], handle: audited(putTenant, putTenantAudit) },
+  {
+    name: 'deleteTenant',
+    route: 'tenants/{id}',
+    methods: ['DELETE'],
+    // A deleted tenant's trail goes with it (unlike a disconnect's, which is the record of who disconnected).
+    handle: async (services, request, log) => {
+      const answer = await deleteTenant(services, request, log);
+      await services.audit.deleteAllForTenant(tenantIdParam(request));
+      return answer;
+    },
+  },
+  { name: 'syncTenant', route: 'tenants/{id}/sync', methods: ['POST'], handle: audited(syncTenant, syncAudit) },
+  // Pause / resume a feature, disable / enable and disconnect a tenant (docs/LIFECYCLE.md), and who did what.
+  { name: 'pauseFeature', route: 'tenants/{id}/features/{feature}/pause', methods: ['POST'], handle: pauseFeature },
+  { name: 'resumeFeature', route: 'tenants/{id}/features/{feature}/resume', methods: ['POST'], handle: resumeFeature },
+  { name: 'disableTenant', route: 'tenants/{id}/disable', methods: ['POST'], handle: disableTenant },
+  { name: 'enableTenant', route: 'tenants/{id}/enable', methods: ['POST'], handle: enableTenant },
+  { name: 'disconnectTenant', route: 'tenants/{id}/disconnect', methods: ['POST'], handle: disconnectTenant },
+  { name: 'listAudit', route: 'tenants/{id}/audit', methods: ['GET'], handle: (s, request) => listAudit(s, request) },
   { name: 'listRuns', route: 'tenants/{id}/runs', methods: ['GET'], handle: listRuns },
   { name: 'getRun', route: 'tenants/{id}/runs/{runId}', methods: ['GET'], handle: getRun },
   { name: 'listRunChanges', route: 'tenants/{id}/runs/{runId}/changes', methods: ['GET'], handle: listRunChanges },
@@ -82,6 +110,33 @@ export const adminRoutes: AdminRoute[] = [
   { name: 'getConsent', route: 'tenants/{id}/consent', methods: ['GET'], handle: getConsent },
   { name: 'consentCallback', route: 'consent/callback', methods: ['GET'], authLevel: 'anonymous', handle: consentCallback },
 ];
+
+/** The audit entry of a successful answer, or undefined for none (an error answer records nothing). */
+type AuditOf = (request: HttpRequest, answer: HttpResponseInit) => { action: string; detail: Record<string, unknown> } | undefined;
+
+/** A handler whose successful answers are recorded in the tenant's audit trail, with who asked. */
+function audited(handle: (services: Services, request: HttpRequest, log: Logger) => Promise<HttpResponseInit>, auditOf: AuditOf) {
+  return async (services: Services, request: HttpRequest, log: Logger): Promise<HttpResponseInit> => {
+    const answer = await handle(services, request, log);
+    const entry = auditOf(request, answer);
+    if (entry) await recordAudit(services, { tenantId: tenantIdParam(request), actor: auditActorOf(request), ...entry }, log);
+    return answer;
+  };
+}
+
+function putTenantAudit(_request: HttpRequest, answer: HttpResponseInit): ReturnType<AuditOf> {
+  return {
+    action: answer.status === 201 ? 'tenant.create' : 'tenant.update',
+    detail: { etag: (answer.headers as Record<string, string> | undefined)?.etag },
+  };
+}
+
+function syncAudit(request: HttpRequest, answer: HttpResponseInit): ReturnType<AuditOf> {
+  return {
+    action: answer.status === 200 ? 'sync.dryRun' : 'sync.now',
+    detail: { mode: request.query.get('mode') ?? 'full', feature: request.query.get('feature') ?? 'every feature in the reconcile' },
+  };
+}
 
 /** Wraps a route handler: errors become JSON answers with the right status (errorResponse). */
 export function adminHandler(route: AdminRoute, services: () => Promise<Services>) {

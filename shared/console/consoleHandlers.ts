@@ -9,6 +9,7 @@ import { encodeRunChangeToken } from '../engine/runChangeToken';
 import { CONSOLE_PATH, type ConsoleGate } from './consoleGate';
 import { TENANT_NOTICES, dryRunBody, runBody, runsBody, signInBody, tenantBody, tenantsBody, type TenantRow } from './consolePages';
 import { type ConsoleAnswer, type ConsoleCall } from './consoleRoutes';
+import { recordAudit } from '../admin/lifecycleHandlers';
 
 const tenantPath = (id: string) => `${CONSOLE_PATH}/tenants/${encodeURIComponent(id)}`;
 /** Runs read to find each tenant's last finished one for the list. */
@@ -21,6 +22,25 @@ const RUN_REFRESH_SECONDS = 2;
 function operatorOf(call: ConsoleCall) {
   if (call.visitor.kind !== 'operator') throw new AppError('UNAUTHORIZED', 'sign in first');
   return call.visitor;
+}
+
+/**
+ * Records what a signed-in person did from the console in the tenant's audit trail (who: the App Service
+ * principal, or the admin key's holder locally).
+ */
+export async function auditFromConsole(
+  services: Pick<Services, 'audit'>,
+  call: ConsoleCall,
+  tenantId: string,
+  action: string,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  const operator = operatorOf(call);
+  const actor =
+    operator.signOut === 'appService'
+      ? ({ kind: 'appService', name: operator.user } as const)
+      : ({ kind: 'console', name: operator.user } as const);
+  await recordAudit(services, { tenantId, actor, action, detail: { ...detail, via: 'console' } }, call.log);
 }
 
 /** The sign-in form (with its pre-session cookie when the browser has none yet). */
@@ -83,7 +103,11 @@ export async function showTenant(services: TenantStatusDeps, request: HttpReques
 }
 
 /** POST /console/tenants/{id}/sync — "Sync now" (full, every feature in the reconcile), then to the first run's page. */
-export async function syncNowFromConsole(services: SyncTenantDeps, request: HttpRequest, call: ConsoleCall): Promise<ConsoleAnswer> {
+export async function syncNowFromConsole(
+  services: SyncTenantDeps & Pick<Services, 'audit'>,
+  request: HttpRequest,
+  call: ConsoleCall,
+): Promise<ConsoleAnswer> {
   operatorOf(call);
   const id = tenantIdParam(request);
   const answer = await syncNow(
@@ -93,12 +117,17 @@ export async function syncNowFromConsole(services: SyncTenantDeps, request: Http
     call.log,
     (runId) => `${tenantPath(id)}/runs/${runId}`,
   );
-  const location = (answer.jsonBody as { location: string }).location;
+  const { location, runs } = answer.jsonBody as { location: string; runs?: unknown };
+  await auditFromConsole(services, call, id, 'sync.now', { mode: 'full', runs });
   return { redirect: location };
 }
 
 /** POST /console/tenants/{id}/dry-run — the plan of a full sync of every feature in the reconcile; nothing written. */
-export async function dryRunFromConsole(services: SyncTenantDeps, request: HttpRequest, call: ConsoleCall): Promise<ConsoleAnswer> {
+export async function dryRunFromConsole(
+  services: SyncTenantDeps & Pick<Services, 'audit'>,
+  request: HttpRequest,
+  call: ConsoleCall,
+): Promise<ConsoleAnswer> {
   operatorOf(call);
   const id = tenantIdParam(request);
   const answer = await syncNow(
@@ -108,6 +137,7 @@ export async function dryRunFromConsole(services: SyncTenantDeps, request: HttpR
     call.log,
     (runId) => `${tenantPath(id)}/runs/${runId}`,
   );
+  await auditFromConsole(services, call, id, 'sync.dryRun', { mode: 'full' });
   return { page: { title: `Dry run of ${id}`, body: dryRunBody(id, answer.jsonBody as Parameters<typeof dryRunBody>[1]) } };
 }
 

@@ -16,9 +16,10 @@ import { CONSOLE_PATH } from './consoleGate';
 import { type ConsoleAnswer, type ConsoleCall } from './consoleRoutes';
 import { defaultSettings, parseSettingsForm, settingsFormValues } from './settingsForm';
 import { type SettingsPreview, type SettingsView, settingsBody } from './settingsPages';
+import { auditFromConsole } from './consoleHandlers';
 
 /** What the settings pages use: PUT tenant's dependencies (validation, store, subscription upkeep, polling) and the dry run's. */
-export type SettingsDeps = Parameters<typeof putTenant>[0] & SyncTenantDeps;
+export type SettingsDeps = Parameters<typeof putTenant>[0] & SyncTenantDeps & Pick<Services, 'audit'>;
 
 const tenantPath = (id: string) => `${CONSOLE_PATH}/tenants/${encodeURIComponent(id)}`;
 /** The features a settings preview dry-runs: the directory ones whose plan reads as created / updated / disabled / deleted. */
@@ -175,6 +176,7 @@ async function settingsPost(
     return settingsAnswer(422, title, view);
   }
   call.log.info('tenant settings saved from the console', { tenant: target.id, user: operator.user, created: isNew });
+  await auditFromConsole(services, call, target.id, isNew ? 'tenant.create' : 'tenant.update', {});
   return { redirect: `${tenantPath(target.id)}?notice=${isNew ? 'created' : 'saved'}` };
 }
 

@@ -207,6 +207,9 @@ describe('console pages and forms', () => {
       headers: { cookie, origin: 'http://localhost:7071' },
     });
     expect(answer.status).toBe(303);
+    // Who pressed it is in the tenant's audit trail.
+    const [entry] = await services.audit.list('contoso', 1);
+    expect(entry).toMatchObject({ action: 'sync.now', actor: { kind: 'console' }, detail: { via: 'console', mode: 'full' } });
     const runId = /\/api\/console\/tenants\/contoso\/runs\/(\d{13}-[0-9a-f]{8})$/.exec(answer.headers.location!)![1]!;
     const page = await call('consoleRun', { params: { id: 'contoso', runId }, headers: { cookie } });
     expect(page.status).toBe(200);

@@ -8,6 +8,7 @@ import { planCalendarBatches } from './planCalendarBatches';
 import { pollCalendarBatch } from './pollCalendarBatch';
 import { calendarRefreshTimer } from './calendarRefresh';
 import { usersInScope } from '../featureUserScope';
+import { teardownPresenceSource } from '../../engine/teardownConnectorPresence';
 
 /**
  * Calendar "show as" → PBX status, as a feature of the engine. Every synced user's calendar is read on a period
@@ -36,6 +37,8 @@ export const calendarFeature: Feature<CalendarOptions> = {
     pollBatch: pollCalendarBatch,
   },
   onTimer: onCalendarTimer,
+  // Every PBX status a meeting set goes back to what it was (unless changed by hand since).
+  teardown: (context, request) => teardownPresenceSource(context, 'calendar', request),
   sync: (context, request) => runCalendarSync(context, request),
 };
 

@@ -7,6 +7,7 @@ import { callStateManifest } from './callStateManifest';
 import { type CallStateOptions } from './callStateOptions';
 import { decideReassert } from './decideCallPresence';
 import { applyCallDecision, onCallTimer } from './onCallTimer';
+import { teardownCallSessions } from '../../engine/teardownConnectorPresence';
 
 /**
  * PBX calls → Teams presence, as a feature of the engine. The PBX's extension events reach the engine's webhook
@@ -21,6 +22,8 @@ export const callStateFeature: Feature<CallStateOptions> = {
   subscriptions: () => [],
   pbxCallEvents: (events, _options, arrivedAt) => events.flatMap((event) => callEventTimer(event, arrivedAt) ?? []),
   onTimer: onCallTimer,
+  // Every Teams "in a call" session the connector holds ends, so Teams shows the user's own presence again.
+  teardown: teardownCallSessions,
   sync: (context, request) => reconcileCalls(context, request),
 };
 

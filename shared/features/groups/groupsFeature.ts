@@ -2,6 +2,7 @@ import { type Feature } from '../Feature';
 import { groupsManifest } from './groupsManifest';
 import { type GroupSyncOptions } from './groupsOptions';
 import { runGroupSync } from './runGroupSync';
+import { teardownGroups } from './teardownGroups';
 
 /** Groups → PBX extension groups, as a feature of the engine. */
 export const groupsFeature: Feature<GroupSyncOptions> = {
@@ -16,5 +17,6 @@ export const groupsFeature: Feature<GroupSyncOptions> = {
    * a full run instead).
    */
   onLinkEvents: (batch) => (batch.feature === 'users' ? { mode: 'delta', keepEvents: true } : undefined),
+  teardown: teardownGroups,
   sync: (context, request) => runGroupSync(context, request),
 };

@@ -4,6 +4,7 @@ import { type PresenceOptions } from './presenceOptions';
 import { runPresenceSync } from './runPresenceSync';
 import { planPresenceBatches } from './planPresenceBatches';
 import { pollPresenceBatch } from './pollPresenceBatch';
+import { teardownPresenceSource } from '../../engine/teardownConnectorPresence';
 
 /**
  * Teams presence → PBX status, as a feature of the engine. Graph offers app-only presence only by polling, so
@@ -21,5 +22,7 @@ export const presenceFeature: Feature<PresenceOptions> = {
     planCycle: planPresenceBatches,
     pollBatch: pollPresenceBatch,
   },
+  // Every PBX status Teams presence set goes back to what it was (unless changed by hand since).
+  teardown: (context, request) => teardownPresenceSource(context, 'teams', request),
   sync: (context, request) => runPresenceSync(context, request),
 };

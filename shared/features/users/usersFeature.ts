@@ -1,6 +1,7 @@
 import { type Feature } from '../Feature';
 import { runUserSync } from './runUserSync';
 import { usersManifest } from './usersManifest';
+import { teardownUsers } from './teardownUsers';
 import { type UserSyncOptions } from './usersOptions';
 
 /** Users → extensions, as a feature of the engine. */
@@ -14,5 +15,6 @@ export const usersFeature: Feature<UserSyncOptions> = {
     { graphResource: 'users', changeType: 'updated,deleted', maxLifetimeMinutes: 41_760 },
     ...(options.scope.mode === 'GROUPS' ? [{ graphResource: 'groups', changeType: 'updated,deleted', maxLifetimeMinutes: 41_760 }] : []),
   ],
+  teardown: teardownUsers,
   sync: (context, request) => runUserSync(context, request),
 };

@@ -39,6 +39,7 @@ const TABLE_NAMES = {
   presenceStates: 'presencestates',
   presenceHistory: 'presencehistory',
   pollCycles: 'pollcycles',
+  audit: 'audit',
 } as const;
 
 export type TableClients = Record<keyof typeof TABLE_NAMES, TableClient>;

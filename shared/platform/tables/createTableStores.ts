@@ -49,6 +49,8 @@ import { TablePollCycleStore } from './TablePollCycleStore';
 import { type PresenceStateStore } from '../../engine/PresenceStateStore';
 import { type PresenceHistory } from '../../engine/PresenceHistory';
 import { type PollCycleStore } from '../../engine/PollCycleStore';
+import { type AuditTrail } from '../../engine/AuditTrail';
+import { TableAuditTrail } from './TableAuditTrail';
 
 export interface TableStores {
   tenants: TenantStore;
@@ -89,6 +91,8 @@ export interface TableStores {
   presenceHistory: PresenceHistory;
   /** Each tenant's polling per polling feature (presence): the chain's last slot and the last cycle's result. */
   pollCycles: PollCycleStore;
+  /** Who did what to each tenant, newest first; kept when the tenant is disconnected (the record of who did it). */
+  audit: AuditTrail;
   /** Portal passwords of the users the connector created (envelope encryption); only with a key wrapper. */
   portalPasswords?: PortalPasswordStore | undefined;
 }
@@ -128,6 +132,7 @@ export async function createTableStores(options: TableStorageOptions, keys?: Por
     presenceStates: new TablePresenceStateStore(tables.presenceStates),
     presenceHistory: new TablePresenceHistory(tables.presenceHistory),
     pollCycles: new TablePollCycleStore(tables.pollCycles),
+    audit: new TableAuditTrail(tables.audit),
     ...(keys
       ? {
           portalPasswords: new TablePortalPasswordStore(

@@ -13,6 +13,7 @@ describe('createTableStores', () => {
     expect(await second.scheduleState.getLastFire('acme')).toBe('2026-01-01T00:00:00.000Z');
     const names = (await tableNamesWithPrefix(prefix)).map((name) => name.slice(prefix.length));
     expect(names.sort()).toEqual([
+      'audit',
       'contactlinks',
       'contactsources',
       'credentialstate',
@@ -44,6 +45,7 @@ describe('createTableStores', () => {
     const prefix = freshTablePrefix();
     const clients = await createTableClients(testTableStorage(prefix));
     expect(Object.keys(clients).sort()).toEqual([
+      'audit',
       'contactLinks',
       'contactSources',
       'credentialStates',
@@ -102,7 +104,7 @@ describe('the tables of a test', () => {
 
   it('are created under a prefix of their own', async () => {
     prefixOfFinishedTest = (await freshStores()).prefix;
-    expect(await tableNamesWithPrefix(prefixOfFinishedTest)).toHaveLength(24);
+    expect(await tableNamesWithPrefix(prefixOfFinishedTest)).toHaveLength(25);
   });
 
   it('are deleted once that test finishes', async () => {
