@@ -102,24 +102,35 @@ export async function showTenant(services: TenantStatusDeps, request: HttpReques
   return { page: { title: status.tenant.displayName, body: tenantBody(status, operator.csrfToken, notice) } };
 }
 
+/** A full sync of every feature in the tenant's reconcile, or its plan (dry run), recorded as the signed-in person's. */
+async function syncFromConsole(
+  services: SyncTenantDeps & Pick<Services, 'audit'>,
+  request: HttpRequest,
+  call: ConsoleCall,
+  dryRun: boolean,
+) {
+  operatorOf(call);
+  const id = tenantIdParam(request);
+  const answer = await syncNow(
+    services,
+    id,
+    { mode: 'full', dryRun, feature: undefined },
+    call.log,
+    (runId) => `${tenantPath(id)}/runs/${runId}`,
+  );
+  const body = answer.jsonBody as { location?: string; runs?: unknown };
+  await auditFromConsole(services, call, id, dryRun ? 'sync.dryRun' : 'sync.now', { mode: 'full', ...(dryRun ? {} : { runs: body.runs }) });
+  return { id, body: answer.jsonBody as unknown };
+}
+
 /** POST /console/tenants/{id}/sync — "Sync now" (full, every feature in the reconcile), then to the first run's page. */
 export async function syncNowFromConsole(
   services: SyncTenantDeps & Pick<Services, 'audit'>,
   request: HttpRequest,
   call: ConsoleCall,
 ): Promise<ConsoleAnswer> {
-  operatorOf(call);
-  const id = tenantIdParam(request);
-  const answer = await syncNow(
-    services,
-    id,
-    { mode: 'full', dryRun: false, feature: undefined },
-    call.log,
-    (runId) => `${tenantPath(id)}/runs/${runId}`,
-  );
-  const { location, runs } = answer.jsonBody as { location: string; runs?: unknown };
-  await auditFromConsole(services, call, id, 'sync.now', { mode: 'full', runs });
-  return { redirect: location };
+  const { body } = await syncFromConsole(services, request, call, false);
+  return { redirect: (body as { location: string }).location };
 }
 
 /** POST /console/tenants/{id}/dry-run — the plan of a full sync of every feature in the reconcile; nothing written. */
@@ -128,17 +139,8 @@ export async function dryRunFromConsole(
   request: HttpRequest,
   call: ConsoleCall,
 ): Promise<ConsoleAnswer> {
-  operatorOf(call);
-  const id = tenantIdParam(request);
-  const answer = await syncNow(
-    services,
-    id,
-    { mode: 'full', dryRun: true, feature: undefined },
-    call.log,
-    (runId) => `${tenantPath(id)}/runs/${runId}`,
-  );
-  await auditFromConsole(services, call, id, 'sync.dryRun', { mode: 'full' });
-  return { page: { title: `Dry run of ${id}`, body: dryRunBody(id, answer.jsonBody as Parameters<typeof dryRunBody>[1]) } };
+  const { id, body } = await syncFromConsole(services, request, call, true);
+  return { page: { title: `Dry run of ${id}`, body: dryRunBody(id, body as Parameters<typeof dryRunBody>[1]) } };
 }
 
 /** GET /console/tenants/{id}/runs — the newest runs. */

@@ -1,63 +1,25 @@
-import { HttpRequest, InvocationContext } from '@azure/functions';
+import { HttpRequest } from '@azure/functions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Services } from '../../shared/app/Services';
 import { ConsoleGate, foreignPostReason } from '../../shared/console/consoleGate';
-import { consoleHandler, consoleRoutes } from '../../shared/console/consoleRoutes';
 import { type ConsoleSettings, localConsoleSettings } from '../../shared/console/consoleSettings';
 import { tenantConfig } from '../integration/platform/tables/storeTestTables';
 import { createTestServices } from '../support/testServices';
 import { syncRunRecord } from '../support/syncRunRecord';
+import { consoleCaller as callConsole } from '../support/consoleCall';
 
 const ADMIN_KEY = 'k'.repeat(43);
 const GROUP = '7a1c2b3d-0000-4000-8000-00000000abcd';
 let services: Services;
 
-interface ConsoleCallInit {
-  method?: string;
-  params?: Record<string, string>;
-  query?: string;
-  form?: Record<string, string>;
-  headers?: Record<string, string>;
-  origin?: string;
-}
-
-interface ConsolePage {
-  status: number;
-  body: string;
-  headers: Record<string, string>;
-}
-
-/** Calls a console route by name through consoleHandler with a real HttpRequest, as the host would. */
-function consoleCaller(settings: ConsoleSettings) {
+/** Calls console routes through a gate with these settings. */
+const consoleCaller = (settings: ConsoleSettings) => {
   const gate = new ConsoleGate(settings);
-  return async (name: string, init: ConsoleCallInit = {}): Promise<ConsolePage> => {
-    const route = consoleRoutes.find((r) => r.name === name)!;
-    const method = init.method ?? route.methods[0]!;
-    const path = route.route.replace(/\{(\w+)\}/g, (_, key: string) => init.params?.[key] ?? '');
-    const body = init.form ? new URLSearchParams(init.form).toString() : undefined;
-    const request = new HttpRequest({
-      method,
-      url: `${init.origin ?? 'http://localhost:7071'}/api/${path}${init.query ? `?${init.query}` : ''}`,
-      params: init.params ?? {},
-      headers: { ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...init.headers },
-      ...(body !== undefined ? { body: { string: body } } : {}),
-    });
-    const context = new InvocationContext({ functionName: name, invocationId: 'test', logHandler: () => undefined });
-    const response = await consoleHandler(
-      route,
-      async () => services,
-      () => gate,
-    )(request, context);
-    return {
-      status: response.status ?? 200,
-      body: typeof response.body === 'string' ? collapseSpace(response.body) : '',
-      headers: (response.headers ?? {}) as Record<string, string>,
-    };
-  };
-}
-
-/** The page with runs of white space as one space and none next to tags: assertions about markup, not layout. */
-const collapseSpace = (text: string) => text.replace(/\s+/g, ' ').replace(/> /g, '>').replace(/ </g, '<');
+  return callConsole(
+    () => services,
+    () => gate,
+  );
+};
 const csrfOf = (body: string) => /name="csrf" value="([^"]+)"/.exec(body)?.[1];
 const cookieOf = (setCookie: string | undefined) => setCookie?.split(';')[0] ?? '';
 

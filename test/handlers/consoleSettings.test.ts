@@ -1,60 +1,22 @@
-import { HttpRequest, InvocationContext } from '@azure/functions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateUsers } from '../../sandbox/graph/generateUsers';
 import { ConsoleGate } from '../../shared/console/consoleGate';
-import { consoleHandler, consoleRoutes } from '../../shared/console/consoleRoutes';
 import { localConsoleSettings } from '../../shared/console/consoleSettings';
 import { createSandboxTenant } from '../support/sandboxTenant';
 import { useSandboxes } from '../support/useSandboxes';
+import { collapseSpace, consoleCaller } from '../support/consoleCall';
 
 const ADMIN_KEY = 'k'.repeat(43);
 const sandboxes = useSandboxes();
 let services: Awaited<ReturnType<typeof createSandboxTenant>>['services'];
 const gate = new ConsoleGate(localConsoleSettings(ADMIN_KEY));
 
-interface Page {
-  status: number;
-  body: string;
-  headers: Record<string, string>;
-}
-
-/** Calls a console route by name through consoleHandler with a real HttpRequest, as the host would. */
-async function call(
-  name: string,
-  init: { params?: Record<string, string>; form?: URLSearchParams; cookie?: string; query?: string } = {},
-): Promise<Page> {
-  const route = consoleRoutes.find((r) => r.name === name)!;
-  const path = route.route.replace(/\{(\w+)\}/g, (_, key: string) => init.params?.[key] ?? '');
-  const body = init.form?.toString();
-  const request = new HttpRequest({
-    method: route.methods[0]!,
-    url: `http://localhost:7071/api/${path}${init.query ? `?${init.query}` : ''}`,
-    params: init.params ?? {},
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost:7071' } : {}),
-      ...(init.cookie ? { cookie: init.cookie } : {}),
-    },
-    ...(body !== undefined ? { body: { string: body } } : {}),
-  });
-  const context = new InvocationContext({ functionName: name, invocationId: 'test', logHandler: () => undefined });
-  const response = await consoleHandler(
-    route,
-    async () => services,
-    () => gate,
-  )(request, context);
-  return {
-    status: response.status ?? 200,
-    body:
-      typeof response.body === 'string'
-        ? response.body
-            .replace(/\s+/g, ' ')
-            .replace(/> /g, '>')
-            .replace(/ </g, '<')
-            .replace(/ (\/?)>/g, '$1>')
-        : '',
-    headers: (response.headers ?? {}) as Record<string, string>,
-  };
-}
+/** Forms are posted from the console's own origin, as the browser does. */
+const call = consoleCaller(
+  () => services,
+  () => gate,
+  { formOrigin: 'http://localhost:7071', normalize: (text) => collapseSpace(text).replace(/ (\/?)>/g, '$1>') },
+);
 
 const cookieOf = (setCookie: string | undefined) => setCookie?.split(';')[0] ?? '';
 const hidden = (body: string, name: string) =>
