@@ -38,7 +38,8 @@ export function subscriptionHealth(subscriptions: readonly SubscriptionRecord[],
   return { notificationsEnabled, health, value } as const;
 }
 
-export type TenantStatusDeps = Pick<Services, 'tenants' | 'runs' | 'subscriptions' | 'notifications' | 'features'> & GraphCredentialDeps;
+export type TenantStatusDeps = Pick<Services, 'tenants' | 'runs' | 'subscriptions' | 'notifications' | 'features' | 'pollCycles'> &
+  GraphCredentialDeps;
 
 /** Runs read for the status: enough to find each feature's last one in a busy tenant. */
 const RUNS_READ = 50;
@@ -63,20 +64,29 @@ export async function buildTenantStatus(deps: TenantStatusDeps, tenantId: string
   const runs = (await deps.runs.list(tenantId, RUNS_READ)).filter((r) => !r.dryRun).sort((a, b) => b.queuedAt.localeCompare(a.queuedAt));
   const finished = runs.filter((r) => r.status !== 'queued' && r.status !== 'running');
   const enabled = new Set(deps.features.enabledFor(config).map(({ feature }) => feature.manifest.name));
-  const features = deps.features.features.map((feature) => {
-    const name = feature.manifest.name;
-    const last = finished.find((r) => (r.feature ?? 'users') === name);
-    const on = enabled.has(name);
-    const health = !on ? 'off' : last && (last.status === 'failed' || last.status === 'partial') ? 'attention' : 'ok';
-    return {
-      name,
-      lane: feature.manifest.lane,
-      enabled: on,
-      health,
-      options: (config as unknown as Record<string, unknown>)[name] ?? null,
-      lastRun: last ? runSummary(last) : null,
-    };
-  });
+  const features = await Promise.all(
+    deps.features.features.map(async (feature) => {
+      const name = feature.manifest.name;
+      const last = finished.find((r) => (r.feature ?? 'users') === name);
+      const on = enabled.has(name);
+      // A polling feature's work is its cycles (runs are only "Sync now"): its card shows the last one.
+      const cycle = feature.polling && on ? await deps.pollCycles.get(tenantId, name) : undefined;
+      const lastCycle = cycle
+        ? { startedAt: cycle.startedAt, finishedAt: cycle.finishedAt ?? null, ...cycle.stats, lastError: cycle.lastError ?? null }
+        : null;
+      const troubled =
+        (last && (last.status === 'failed' || last.status === 'partial')) || (lastCycle && (lastCycle.lastError || lastCycle.failed > 0));
+      return {
+        name,
+        lane: feature.manifest.lane,
+        enabled: on,
+        health: !on ? 'off' : troubled ? 'attention' : 'ok',
+        options: (config as unknown as Record<string, unknown>)[name] ?? null,
+        lastRun: last ? runSummary(last) : null,
+        lastCycle,
+      };
+    }),
+  );
 
   const problems: StatusProblem[] = [];
   let credential: { kind: string; health: string; daysLeft: number | null; message: string; action: string | null };

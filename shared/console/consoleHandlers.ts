@@ -7,7 +7,17 @@ import { type TenantStatusDeps, buildTenantStatus } from '../admin/tenantStatus'
 import { parseRunChangeQuery } from '../engine/parseRunChangeQuery';
 import { encodeRunChangeToken } from '../engine/runChangeToken';
 import { CONSOLE_PATH, type ConsoleGate } from './consoleGate';
-import { TENANT_NOTICES, dryRunBody, runBody, runsBody, signInBody, tenantBody, tenantsBody, type TenantRow } from './consolePages';
+import {
+  TENANT_NOTICES,
+  auditBody,
+  dryRunBody,
+  runBody,
+  runsBody,
+  signInBody,
+  tenantBody,
+  tenantsBody,
+  type TenantRow,
+} from './consolePages';
 import { type ConsoleAnswer, type ConsoleCall } from './consoleRoutes';
 import { recordAudit } from '../admin/lifecycleHandlers';
 
@@ -141,6 +151,21 @@ export async function dryRunFromConsole(
 ): Promise<ConsoleAnswer> {
   const { id, body } = await syncFromConsole(services, request, call, true);
   return { page: { title: `Dry run of ${id}`, body: dryRunBody(id, body as Parameters<typeof dryRunBody>[1]) } };
+}
+
+/** How many audit entries the console's audit page shows. */
+const AUDIT_ENTRIES_SHOWN = 100;
+
+/** GET /console/tenants/{id}/audit — who did what to the tenant, newest first. */
+export async function showAudit(
+  services: Pick<Services, 'tenants' | 'audit'>,
+  request: HttpRequest,
+  call: ConsoleCall,
+): Promise<ConsoleAnswer> {
+  operatorOf(call);
+  const id = tenantIdParam(request);
+  if (!(await services.tenants.get(id))) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
+  return { page: { title: `Audit trail of ${id}`, body: auditBody(id, await services.audit.list(id, AUDIT_ENTRIES_SHOWN)) } };
 }
 
 /** GET /console/tenants/{id}/runs — the newest runs. */

@@ -1,4 +1,5 @@
 import { type SyncRun } from '../engine/RunStore';
+import { type AuditEntry } from '../engine/AuditTrail';
 import { RUN_CHANGE_OUTCOMES, type RunChange } from '../engine/RunChange';
 import { redactSecrets } from '../admin/redactSecrets';
 import { type TenantStatus } from '../admin/tenantStatus';
@@ -246,6 +247,7 @@ export function tenantBody(status: TenantStatus, csrfToken: string, notice?: str
       ${postButton(`${tenantPath(id)}/sync`, csrfToken, 'Sync now', { busy: 'Queuing the sync…' })}
       ${postButton(`${tenantPath(id)}/dry-run`, csrfToken, 'Dry run', { secondary: true, busy: 'Working out the plan (nothing is written)…' })}
       <a href="${tenantPath(id)}/runs">All recent runs</a>
+      <a href="${tenantPath(id)}/audit">Audit trail</a>
     </div>
     <section aria-labelledby="connection">
       <h2 id="connection">Connection ${badge(connection.state)}</h2>
@@ -285,6 +287,15 @@ export function tenantBody(status: TenantStatus, csrfToken: string, notice?: str
               <h3 id="feature-${f.name}">${f.name} ${badge(f.enabled ? f.health : 'off')}</h3>
               <p>${f.enabled ? 'On' : 'Off'} · lane ${f.lane}</p>
               <p>Last result: ${f.lastRun ? runLine(id, f.lastRun) : 'no run yet'}</p>
+              ${
+                f.lastCycle
+                  ? html`<p>
+                      Last cycle: ${when(f.lastCycle.startedAt)}, ${f.lastCycle.users} users, ${f.lastCycle.graphCalls} Graph calls,
+                      ${f.lastCycle.pbxWrites} PBX writes, ${f.lastCycle.failed}
+                      failed${f.lastCycle.lastError ? html` — ${f.lastCycle.lastError}` : ''}
+                    </p>`
+                  : ''
+              }
               ${'note' in f && typeof f.note === 'string' ? html`<p>${f.note}</p>` : ''}
               ${
                 f.enabled
@@ -408,6 +419,38 @@ export function dryRunBody(tenantId: string, answer: { results?: DryRunResult[] 
       </section>`;
     })}
     <p><a href="${tenantPath(tenantId)}">Back to ${tenantId}</a></p>`;
+}
+
+/** Who did what to the tenant, newest first (the audit trail). */
+export function auditBody(tenantId: string, entries: AuditEntry[]): SafeHtml {
+  return html`<h1>Audit trail of <a href="${tenantPath(tenantId)}">${tenantId}</a></h1>
+    ${
+      entries.length === 0
+        ? html`<p>Nothing recorded yet.</p>`
+        : html`<div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Who</th>
+                  <th scope="col">What</th>
+                  <th scope="col">Detail</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${entries.map(
+                  (e) =>
+                    html`<tr>
+                      <td>${when(e.at)}</td>
+                      <td>${e.actor.name} <small>(${e.actor.kind})</small></td>
+                      <td>${e.action}</td>
+                      <td><code>${JSON.stringify(redactSecrets(e.detail))}</code></td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>`
+    }`;
 }
 
 export function runsBody(tenantId: string, runs: SyncRun[]): SafeHtml {

@@ -9,6 +9,7 @@ import { loggerFor } from '../core/logging/loggerFor';
 import { CONSOLE_PATH, type ConsoleGate, type ConsoleVisitor, foreignPostReason } from './consoleGate';
 import {
   dryRunFromConsole,
+  showAudit,
   showHome,
   showRun,
   showRuns,
@@ -86,6 +87,7 @@ export const consoleRoutes: ConsoleRoute[] = [
   { name: 'consoleSyncNow', route: 'console/tenants/{id}/sync', methods: ['POST'], handle: syncNowFromConsole },
   { name: 'consoleDryRun', route: 'console/tenants/{id}/dry-run', methods: ['POST'], handle: dryRunFromConsole },
   { name: 'consoleRuns', route: 'console/tenants/{id}/runs', methods: ['GET'], handle: showRuns },
+  { name: 'consoleAudit', route: 'console/tenants/{id}/audit', methods: ['GET'], handle: showAudit },
   { name: 'consoleRun', route: 'console/tenants/{id}/runs/{runId}', methods: ['GET'], handle: showRun },
 ];
 

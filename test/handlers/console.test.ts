@@ -172,6 +172,9 @@ describe('console pages and forms', () => {
     // Who pressed it is in the tenant's audit trail.
     const [entry] = await services.audit.list('contoso', 1);
     expect(entry).toMatchObject({ action: 'sync.now', actor: { kind: 'console' }, detail: { via: 'console', mode: 'full' } });
+    const audit = await call('consoleAudit', { params: { id: 'contoso' }, headers: { cookie } });
+    expect(audit.status).toBe(200);
+    expect(audit.body).toContain('<td>sync.now</td>');
     const runId = /\/api\/console\/tenants\/contoso\/runs\/(\d{13}-[0-9a-f]{8})$/.exec(answer.headers.location!)![1]!;
     const page = await call('consoleRun', { params: { id: 'contoso', runId }, headers: { cookie } });
     expect(page.status).toBe(200);

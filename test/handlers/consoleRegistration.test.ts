@@ -28,6 +28,7 @@ describe('the console’s function registrations', () => {
       ['console/tenants/{id}/sync', ['POST'], 'anonymous'],
       ['console/tenants/{id}/dry-run', ['POST'], 'anonymous'],
       ['console/tenants/{id}/runs', ['GET'], 'anonymous'],
+      ['console/tenants/{id}/audit', ['GET'], 'anonymous'],
       ['console/tenants/{id}/runs/{runId}', ['GET'], 'anonymous'],
     ]);
   });

@@ -11,7 +11,16 @@ const run = syncRunRecord;
 
 beforeAll(async () => {
   services = await createTestServices({}, { publicBaseUrl: 'https://fn.example' });
-  await services.tenants.create('contoso', tenantConfig());
+  await services.tenants.create('contoso', tenantConfig({ presence: { enabled: true } }));
+  await services.pollCycles.put({
+    tenantId: 'contoso',
+    feature: 'presence',
+    slot: 1,
+    startedAt: '2026-03-01T10:00:00.000Z',
+    finishedAt: '2026-03-01T10:00:19.000Z',
+    stats: { users: 650, batches: 1, batchesDone: 1, graphCalls: 1, changed: 3, pbxWrites: 3, limited: 0, failed: 1, durationMs: 19_000 },
+    lastError: 'the PBX refused one write',
+  });
   await services.runs.create(run('a-older', {}));
   await services.runs.create(
     run('b-failed', {
@@ -40,6 +49,12 @@ describe('GET /tenants/{id}/status', () => {
     const users = body.features.find((f: { name: string }) => f.name === 'users');
     expect(users).toMatchObject({ enabled: true, health: 'attention', lane: 'directory', lastRun: { runId: 'b-failed' } });
     expect(body.features.find((f: { name: string }) => f.name === 'callState')).toMatchObject({ enabled: false, health: 'off' });
+    // A polling feature's card carries its last cycle; a failure in it needs attention.
+    expect(body.features.find((f: { name: string }) => f.name === 'presence')).toMatchObject({
+      enabled: true,
+      health: 'attention',
+      lastCycle: { users: 650, graphCalls: 1, pbxWrites: 3, failed: 1, lastError: 'the PBX refused one write' },
+    });
     expect(body.errors[0]).toMatchObject({ feature: 'users', runId: 'b-failed', message: 'the PBX refused the admin sign-in' });
     expect(body.subscriptions).toMatchObject({ notificationsEnabled: true, health: 'none', count: 0 });
     expect(body.credentials.pbxWritten).toBe(false);
