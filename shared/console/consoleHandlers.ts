@@ -153,6 +153,14 @@ export async function dryRunFromConsole(
   return { page: { title: `Dry run of ${id}`, body: dryRunBody(id, body as Parameters<typeof dryRunBody>[1]) } };
 }
 
+/** The route's tenant id, for a signed-in operator, once the tenant is known to exist (404 otherwise). */
+async function existingTenantOf(services: Pick<Services, 'tenants'>, request: HttpRequest, call: ConsoleCall): Promise<string> {
+  operatorOf(call);
+  const id = tenantIdParam(request);
+  if (!(await services.tenants.get(id))) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
+  return id;
+}
+
 /** How many audit entries the console's audit page shows. */
 const AUDIT_ENTRIES_SHOWN = 100;
 
@@ -162,9 +170,7 @@ export async function showAudit(
   request: HttpRequest,
   call: ConsoleCall,
 ): Promise<ConsoleAnswer> {
-  operatorOf(call);
-  const id = tenantIdParam(request);
-  if (!(await services.tenants.get(id))) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
+  const id = await existingTenantOf(services, request, call);
   return { page: { title: `Audit trail of ${id}`, body: auditBody(id, await services.audit.list(id, AUDIT_ENTRIES_SHOWN)) } };
 }
 
@@ -174,9 +180,7 @@ export async function showRuns(
   request: HttpRequest,
   call: ConsoleCall,
 ): Promise<ConsoleAnswer> {
-  operatorOf(call);
-  const id = tenantIdParam(request);
-  if (!(await services.tenants.get(id))) throw new AppError('NOT_FOUND', `tenant ${id} does not exist`);
+  const id = await existingTenantOf(services, request, call);
   return { page: { title: `Runs of ${id}`, body: runsBody(id, await services.runs.list(id, RUNS_LISTED)) } };
 }
 
