@@ -170,7 +170,7 @@ export const adminApiDocs: Record<string, DocumentedOperation> = {
   pauseFeature: {
     summary: 'Pause a feature: turn it off and let go of what it made (delete or retain)',
     description:
-      'Without `confirm` (or with dryRun=true): the counts it would delete, hand over and restore; nothing is written. With `confirm: true`: the feature is turned off (ETag-safe), its teardown runs under the writer lease of its lane, and the audit trail records it. users: `delete` deletes the extensions the connector created and hands over adopted ones, `retain` hands over all; groups: `delete` deletes its PBX groups, `retain` hands them over; presence, calendar: statuses the connector set are put back where the PBX still shows them; callState: Teams sessions end. Contacts, phonebook, photos have no teardown yet: their state is forgotten and their PBX records stay. See docs/LIFECYCLE.md.',
+      'Without `confirm` (or with dryRun=true): the counts it would delete, hand over and restore; nothing is written. With `confirm: true`: the feature is turned off (ETag-safe), its teardown runs under the writer lease of its lane, and the audit trail records it. users: `delete` deletes the extensions the connector created and hands over adopted ones, `retain` hands over all; groups: `delete` deletes its PBX groups, `retain` hands them over; presence, calendar: statuses the connector set are put back where the PBX still shows them; callState: Teams sessions end; personalContacts, phonebook: `delete` deletes the contacts it wrote, `retain` hands them over; photos: `delete` removes the pictures it set. See docs/LIFECYCLE.md.',
     tags: FEATURES,
     query: LifecycleQuerySchema,
     body: TeardownBodySchema,
@@ -186,9 +186,9 @@ export const adminApiDocs: Record<string, DocumentedOperation> = {
   resumeFeature: {
     summary: 'Resume a feature: turn it on again',
     description:
-      'Turns the feature on (ETag-safe), queues its subscription upkeep and polling and, for a feature in the reconcile, a full run. users links again by adoption only with users.adoptByEmail: without it the run creates new extensions beside the ones handed over. Groups creates its PBX groups anew.',
+      'Turns the feature on (ETag-safe), queues its subscription upkeep and polling and, for a feature in the reconcile, a full run. users links again by adoption only with users.adoptByEmail: without it the run creates new extensions beside the ones handed over (`warnings` says so, from the last pause in the audit trail). Groups creates its PBX groups anew; the contact features copy their contacts again.',
     tags: FEATURES,
-    responses: { 200: { description: 'on again', schema: ResumeResultSchema }, ...errors(400, 404, 412) },
+    responses: { 200: { description: 'on again', schema: ResumeResultSchema }, ...errors(400, 404, 412, 422) },
   },
   disableTenant: {
     summary: 'Disable a tenant: nothing syncs, links and state are kept',
@@ -228,7 +228,8 @@ export const adminApiDocs: Record<string, DocumentedOperation> = {
   },
   getTenantStatus: {
     summary: "The tenant's status: connection, runs, features, subscriptions, credentials, latest errors",
-    description: 'From stored state and the Graph credential; no PBX or Graph call. For the PBX admins and monitoring.',
+    description:
+      'From stored state and the Graph credential; no PBX or Graph call. For the PBX admins and monitoring. Each running run shows its progress: items done, for a full run the estimated total, percent, rate and time left.',
     tags: TENANT,
     responses: { 200: { description: 'the status', schema: TenantStatusSchema }, ...errors(400, 404) },
   },
@@ -252,6 +253,8 @@ export const adminApiDocs: Record<string, DocumentedOperation> = {
   },
   getRun: {
     summary: 'One run',
+    description:
+      'While the run runs, `progress` holds the items done and, for a full run, the estimated total (saved at most every 2 seconds); the final record keeps the last one.',
     tags: RUNS,
     responses: { 200: { description: 'the run', schema: RunSchema }, ...errors(400, 404) },
   },

@@ -493,6 +493,9 @@ export const ResumeResultSchema = z.looseObject({
   wasEnabled: z.boolean(),
   tenantEnabled: z.boolean().describe('false: the tenant is disabled, so nothing runs until it is enabled'),
   runs: z.array(z.looseObject({ feature: z.string(), runId: z.string() })).describe('the full run queued (features in the reconcile)'),
+  warnings: z
+    .array(z.string())
+    .describe('what to know: e.g. users resumed after a pause that handed extensions over, with adoptByEmail off, get a second extension'),
   auditRecorded: z.boolean(),
 });
 

@@ -26,16 +26,8 @@ import { getPresenceStatus, getUserPresence } from './presenceHandlers';
 import { getCallStateStatus } from './callStateHandlers';
 import { tenantIdParam } from './pathParams';
 import { getTenantStatus } from './statusHandlers';
-import {
-  auditActorOf,
-  disableTenant,
-  disconnectTenant,
-  enableTenant,
-  listAudit,
-  pauseFeature,
-  recordAudit,
-  resumeFeature,
-} from './lifecycleHandlers';
+import { auditActorOf, disableTenant, disconnectTenant, enableTenant, listAudit, pauseFeature, resumeFeature } from './lifecycleHandlers';
+import { recordAudit } from './tenantLifecycle';
 
 export interface AdminRoute {
   name: string;

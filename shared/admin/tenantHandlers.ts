@@ -122,7 +122,7 @@ export async function putTenant(
  * feature and the product), not left to fail at every run: e.g. groups on 3CX, whose departments carry routing
  * and licences, so mapping Entra groups onto them is a product decision still to make.
  */
-function assertPbxSupportsFeatures(deps: Pick<Services, 'features'>, config: TenantConfig): void {
+export function assertPbxSupportsFeatures(deps: Pick<Services, 'features'>, config: TenantConfig): void {
   const supports = pbxSupportsOf(config.pbx.kind);
   const refused = deps.features
     .enabledFor({ ...config, enabled: true })

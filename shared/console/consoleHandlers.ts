@@ -19,7 +19,8 @@ import {
   type TenantRow,
 } from './consolePages';
 import { type ConsoleAnswer, type ConsoleCall } from './consoleRoutes';
-import { recordAudit } from '../admin/lifecycleHandlers';
+import { type LifecycleRequester, recordAudit } from '../admin/tenantLifecycle';
+import { type AuditActor } from '../engine/AuditTrail';
 
 const tenantPath = (id: string) => `${CONSOLE_PATH}/tenants/${encodeURIComponent(id)}`;
 /** Runs read to find each tenant's last finished one for the list. */
@@ -35,9 +36,17 @@ function operatorOf(call: ConsoleCall) {
 }
 
 /**
- * Records what a signed-in person did from the console in the tenant's audit trail (who: the App Service
- * principal, or the admin key's holder locally).
+ * Who acts from the console, for the audit trail (the App Service principal, or the admin key's holder locally),
+ * with the operator's form token for the pages that follow.
  */
+export function consoleRequester(call: ConsoleCall): LifecycleRequester & { csrfToken: string } {
+  const operator = operatorOf(call);
+  const actor: AuditActor =
+    operator.signOut === 'appService' ? { kind: 'appService', name: operator.user } : { kind: 'console', name: operator.user };
+  return { actor, via: 'console', csrfToken: operator.csrfToken };
+}
+
+/** Records what a signed-in person did from the console in the tenant's audit trail. */
 export async function auditFromConsole(
   services: Pick<Services, 'audit'>,
   call: ConsoleCall,
@@ -45,11 +54,7 @@ export async function auditFromConsole(
   action: string,
   detail: Record<string, unknown>,
 ): Promise<void> {
-  const operator = operatorOf(call);
-  const actor =
-    operator.signOut === 'appService'
-      ? ({ kind: 'appService', name: operator.user } as const)
-      : ({ kind: 'console', name: operator.user } as const);
+  const { actor } = consoleRequester(call);
   await recordAudit(services, { tenantId, actor, action, detail: { ...detail, via: 'console' } }, call.log);
 }
 

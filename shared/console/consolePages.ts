@@ -231,7 +231,23 @@ function postButton(action: string, csrfToken: string, label: string, options: {
 export const TENANT_NOTICES: Record<string, string> = {
   saved: 'Settings saved. Subscriptions and polling follow the new settings; the next sync uses them.',
   created: 'Tenant created. Write its credentials (PUT /api/tenants/{id}/secrets/…) before the first sync.',
+  disabled: 'Tenant disabled: nothing syncs, its Graph subscriptions are removed; links and settings are kept. Enable resumes.',
+  enabled: 'Tenant enabled: subscriptions are being made again and polling starts; the next scheduled sync runs as usual.',
 };
+
+/**
+ * A feature card's own switch: Pause… (the choice and its counts come next) while its section is on, Resume while
+ * it is off. The card's `enabled` is false for every feature of a disabled tenant; the section's switch is not.
+ */
+function featureSwitch(tenantId: string, card: TenantStatus['features'][number], csrfToken: string): SafeHtml {
+  const featurePath = `${tenantPath(tenantId)}/features/${encodeURIComponent(card.name)}`;
+  const switchedOn = card.options?.enabled === true;
+  if (switchedOn) return html`<a href="${featurePath}/pause" aria-label="Pause ${card.name}">Pause…</a>`;
+  return html`<form method="post" action="${featurePath}/resume" data-busy="Turning ${card.name} on…">
+    <input type="hidden" name="csrf" value="${csrfToken}" />
+    <button type="submit" class="secondary" aria-label="Resume ${card.name}">Resume</button>
+  </form>`;
+}
 
 export function tenantBody(status: TenantStatus, csrfToken: string, notice?: string): SafeHtml {
   const id = status.tenant.id;
@@ -297,6 +313,7 @@ export function tenantBody(status: TenantStatus, csrfToken: string, notice?: str
                   : ''
               }
               ${'note' in f && typeof f.note === 'string' ? html`<p>${f.note}</p>` : ''}
+              <div class="actions">${featureSwitch(id, f, csrfToken)}</div>
               ${
                 f.enabled
                   ? html`<details>
@@ -371,6 +388,24 @@ export function tenantBody(status: TenantStatus, csrfToken: string, notice?: str
               )}
             </ul>`
       }
+    </section>
+    <section aria-labelledby="integration">
+      <h2 id="integration">Integration</h2>
+      <p>
+        ${
+          status.tenant.enabled
+            ? 'Disable stops everything (links and settings are kept). Disconnect removes the tenant from the connector.'
+            : 'Disabled: nothing syncs. Enable starts it again where it stopped.'
+        }
+      </p>
+      <div class="actions">
+        ${
+          status.tenant.enabled
+            ? postButton(`${tenantPath(id)}/disable`, csrfToken, 'Disable tenant', { secondary: true, busy: 'Disabling…' })
+            : postButton(`${tenantPath(id)}/enable`, csrfToken, 'Enable tenant', { busy: 'Enabling…' })
+        }
+        <a href="${tenantPath(id)}/disconnect">Disconnect…</a>
+      </div>
     </section>`;
 }
 

@@ -22,6 +22,7 @@ import {
 import { messageBody, page } from './consolePages';
 import { type SafeHtml } from './html';
 import { postNewTenant, postSettings, showNewTenant, showSettings } from './settingsHandlers';
+import { postDisable, postDisconnect, postEnable, postPause, postResume, showDisconnect, showPause } from './lifecycleConsoleHandlers';
 
 /** What a console handler answers: a page, or a redirect (after a POST: 303, so a reload does not post again). */
 export interface ConsoleAnswer {
@@ -86,6 +87,13 @@ export const consoleRoutes: ConsoleRoute[] = [
   },
   { name: 'consoleSyncNow', route: 'console/tenants/{id}/sync', methods: ['POST'], handle: syncNowFromConsole },
   { name: 'consoleDryRun', route: 'console/tenants/{id}/dry-run', methods: ['POST'], handle: dryRunFromConsole },
+  { name: 'consolePause', route: 'console/tenants/{id}/features/{feature}/pause', methods: ['GET'], handle: showPause },
+  { name: 'consolePausePost', route: 'console/tenants/{id}/features/{feature}/pause', methods: ['POST'], handle: postPause },
+  { name: 'consoleResume', route: 'console/tenants/{id}/features/{feature}/resume', methods: ['POST'], handle: postResume },
+  { name: 'consoleDisable', route: 'console/tenants/{id}/disable', methods: ['POST'], handle: postDisable },
+  { name: 'consoleEnable', route: 'console/tenants/{id}/enable', methods: ['POST'], handle: postEnable },
+  { name: 'consoleDisconnect', route: 'console/tenants/{id}/disconnect', methods: ['GET'], handle: showDisconnect },
+  { name: 'consoleDisconnectPost', route: 'console/tenants/{id}/disconnect', methods: ['POST'], handle: postDisconnect },
   { name: 'consoleRuns', route: 'console/tenants/{id}/runs', methods: ['GET'], handle: showRuns },
   { name: 'consoleAudit', route: 'console/tenants/{id}/audit', methods: ['GET'], handle: showAudit },
   { name: 'consoleRun', route: 'console/tenants/{id}/runs/{runId}', methods: ['GET'], handle: showRun },

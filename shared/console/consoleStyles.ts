@@ -27,6 +27,9 @@ th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #d0d4da;vertical-a
 .ok{color:#11632b}.attention{color:#8a3b00}.off,.disabled{color:#444}.failed{color:#a4141b}
 button,.button{font:inherit;padding:8px 16px;border-radius:4px;border:2px solid #0b4fa8;background:#0b4fa8;color:#fff;cursor:pointer}
 button.secondary{background:#fff;color:#0b4fa8}
+button.danger{background:#a4141b;border-color:#a4141b}
+fieldset{border:1px solid #d0d4da;border-radius:6px;margin:0 0 12px;padding:8px 12px}
+fieldset label{font-weight:400;display:flex;gap:8px;align-items:flex-start}
 header button{background:transparent;border-color:#fff;color:#fff;padding:2px 10px}
 .actions{display:flex;gap:12px;flex-wrap:wrap;margin:12px 0}
 .actions form{margin:0}

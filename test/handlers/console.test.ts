@@ -142,7 +142,14 @@ describe('console pages and forms', () => {
     expect(page.body).toContain('no PBX credential is written');
     expect(page.body).toMatch(/<button type="submit"\s*>Sync now<\/button>/);
     expect(page.body).toContain('action="/api/console/tenants/contoso/dry-run"');
-    expect(page.body.match(new RegExp(`name="csrf" value="${csrf}"`, 'g'))?.length).toBe(3);
+    // Every form that posts carries the token: Sync now, Dry run, sign out, Disable, Resume on each feature that is off.
+    const posts = page.body.match(/<form method="post"/g)?.length ?? 0;
+    expect(posts).toBeGreaterThanOrEqual(5);
+    expect(page.body.match(new RegExp(`name="csrf" value="${csrf}"`, 'g'))?.length).toBe(posts);
+    expect(page.body).toContain('href="/api/console/tenants/contoso/features/users/pause"');
+    expect(page.body).toContain('action="/api/console/tenants/contoso/features/presence/resume"');
+    expect(page.body).toContain('action="/api/console/tenants/contoso/disable"');
+    expect(page.body).toContain('href="/api/console/tenants/contoso/disconnect"');
     expect((await call('consoleTenant', { params: { id: 'nobody' }, headers: { cookie } })).status).toBe(404);
   });
 

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { userTeardownStep } from '../../../shared/features/users/teardownUsers';
 import { presenceRestoreOf, withoutSource } from '../../../shared/engine/teardownConnectorPresence';
-import { auditActorOf, withFeatureSwitch } from '../../../shared/admin/lifecycleHandlers';
+import { auditActorOf } from '../../../shared/admin/lifecycleHandlers';
+import { resumeWarnings, withFeatureSwitch } from '../../../shared/admin/tenantLifecycle';
+import { type AuditEntry } from '../../../shared/engine/AuditTrail';
+import { type TenantRecord } from '../../../shared/app/TenantStore';
 import { type AppliedPresence, type PresenceRecord } from '../../../shared/engine/PresenceRecord';
 import { usersFeature } from '../../../shared/features/users/usersFeature';
 import { tenantConfig } from '../../integration/platform/tables/storeTestTables';
@@ -110,5 +113,34 @@ describe('withFeatureSwitch', () => {
     expect(off.users.enabled).toBe(false);
     expect({ ...off, users: config.users }).toEqual(config);
     expect(config.users.enabled).toBe(true);
+  });
+});
+
+describe('resumeWarnings', () => {
+  const trail = (...entries: Pick<AuditEntry, 'action' | 'detail'>[]) => ({
+    list: async () =>
+      entries.map((e, i) => ({ tenantId: 't', at: `2026-12-0${9 - i}T00:00:00Z`, actor: { kind: 'console', name: 'x' }, ...e })),
+  });
+  const tenant = (adoptByEmail: boolean): TenantRecord => {
+    const config = tenantConfig();
+    return { id: 't', etag: 'e', config: { ...config, users: { ...config.users, adoptByEmail } } } as TenantRecord;
+  };
+  const pause = (feature: string, handedOver: number): Pick<AuditEntry, 'action' | 'detail'> => ({
+    action: 'feature.pause',
+    detail: { feature, pbxRecords: 'retain', handedOver },
+  });
+
+  it('warns before users are resumed after a pause that handed extensions over, with adoptByEmail off', async () => {
+    const [warning] = await resumeWarnings({ audit: trail(pause('users', 3)) as never }, tenant(false), usersFeature);
+    expect(warning).toMatch(/handed 3 extension\(s\) over.*second extension.*adoptByEmail/);
+  });
+
+  it('says nothing with adoptByEmail on, after nothing handed over, after a later resume, or for another feature', async () => {
+    expect(await resumeWarnings({ audit: trail(pause('users', 3)) as never }, tenant(true), usersFeature)).toEqual([]);
+    expect(await resumeWarnings({ audit: trail(pause('users', 0)) as never }, tenant(false), usersFeature)).toEqual([]);
+    expect(await resumeWarnings({ audit: trail(pause('groups', 2)) as never }, tenant(false), usersFeature)).toEqual([]);
+    const resumed = { action: 'feature.resume', detail: { feature: 'users' } };
+    expect(await resumeWarnings({ audit: trail(resumed, pause('users', 3)) as never }, tenant(false), usersFeature)).toEqual([]);
+    expect(await resumeWarnings({ audit: trail() as never }, tenant(false), usersFeature)).toEqual([]);
   });
 });
