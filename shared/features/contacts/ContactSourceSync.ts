@@ -8,7 +8,7 @@ import { ContactFolderRun, type ContactFolderRunDeps } from './ContactFolderRun'
 import { syncContactFolder } from './syncContactFolder';
 
 /** PBX writes in flight per folder: Outlook reads are the slow part, and many folders run side by side. */
-const WRITES_PER_FOLDER = 4;
+export const WRITES_PER_FOLDER = 4;
 
 /**
  * What a contact feature's run does with its source folders: remembers each new one before reading it (so a

@@ -2,6 +2,7 @@ import { type Feature } from '../Feature';
 import { personalContactsManifest } from './personalContactsManifest';
 import { type PersonalContactsOptions } from './personalContactsOptions';
 import { runPersonalContactsSync } from './runPersonalContactsSync';
+import { teardownPersonalContacts } from './teardownPersonalContacts';
 
 /**
  * Outlook personal contacts → each synced user's PBX contacts, as a feature of the engine. It has no change
@@ -16,5 +17,6 @@ export const personalContactsFeature: Feature<PersonalContactsOptions> = {
   subscriptions: () => [],
   // A newly linked user's contacts follow at once, not with the next schedule.
   onLinkEvents: (batch) => (batch.feature === 'users' && batch.counts.linked > 0 ? { mode: 'delta' } : undefined),
+  teardown: teardownPersonalContacts,
   sync: (context, request) => runPersonalContactsSync(context, request),
 };

@@ -2,6 +2,7 @@ import { type Feature } from '../Feature';
 import { phonebookManifest } from './phonebookManifest';
 import { type PhonebookOptions } from './phonebookOptions';
 import { runPhonebookSync } from './runPhonebookSync';
+import { teardownPhonebook } from './teardownPhonebook';
 
 /** Outlook contacts of shared mailboxes → the PBX's company phonebook, as a feature of the engine. */
 export const phonebookFeature: Feature<PhonebookOptions> = {
@@ -16,5 +17,6 @@ export const phonebookFeature: Feature<PhonebookOptions> = {
       changeType: 'created,updated,deleted',
       maxLifetimeMinutes: 10_080,
     })),
+  teardown: teardownPhonebook,
   sync: (context, request) => runPhonebookSync(context, request),
 };

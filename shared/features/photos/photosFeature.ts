@@ -2,6 +2,7 @@ import { type Feature } from '../Feature';
 import { photosManifest } from './photosManifest';
 import { type PhotoSyncOptions } from './photosOptions';
 import { runPhotoSync } from './runPhotoSync';
+import { teardownPhotos } from './teardownPhotos';
 
 /**
  * Entra photos → PBX pictures, as a feature of the engine. Graph's users delta does not report photo
@@ -14,5 +15,6 @@ export const photosFeature: Feature<PhotoSyncOptions> = {
   reconcileOnSchedule: true,
   subscriptions: () => [],
   onLinkEvents: (batch) => (batch.feature === 'users' && batch.counts.linked > 0 ? { mode: 'delta' } : undefined),
+  teardown: teardownPhotos,
   sync: (context, request) => runPhotoSync(context, request),
 };
