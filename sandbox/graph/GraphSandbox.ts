@@ -772,6 +772,7 @@ export class GraphSandbox {
     if (await handleCalendarRoute(this.calendarRouteDeps(), req, url, path, res)) return;
 
     if (path === '/users/delta' || path === '/users/microsoft.graph.delta') return this.deltaRoute('users', url, res);
+    if (path === '/users/$count' || path === '/users/%24count') return this.userCount(req, res);
     if (path === '/groups/delta' || path === '/groups/microsoft.graph.delta') return this.deltaRoute('groups', url, res);
     const userMatch = /^\/users\/([^/]+)$/.exec(path);
     if (userMatch) return this.userById(decodeURIComponent(userMatch[1]!), url, res);
@@ -823,6 +824,17 @@ export class GraphSandbox {
     if (page.skipToken) body['@odata.nextLink'] = link(`$skiptoken=${page.skipToken}`);
     else body['@odata.deltaLink'] = link(`$deltatoken=${page.deltaToken}`);
     sendJson(res, 200, body);
+  }
+
+  /**
+   * `/users/$count`: the live users, as text/plain. A count is an advanced query: Graph answers 400 without
+   * `ConsistencyLevel: eventual`, whatever enforceAdvancedQueries says (that option models the casts' laxer past).
+   */
+  private userCount(req: IncomingMessage, res: ServerResponse): void {
+    const eventual = String(req.headers.consistencylevel ?? '').toLowerCase() === 'eventual';
+    if (!eventual) return sendGraphError(res, 400, 'Request_BadRequest', '$count is not currently supported.');
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(String(this.tracker.liveUsers().length));
   }
 
   private userById(idOrUpn: string, url: URL, res: ServerResponse): void {

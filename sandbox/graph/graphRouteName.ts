@@ -2,6 +2,7 @@
 export function graphRouteName(method: string, pathname: string): string {
   const path = pathname.replace(/^\/v1\.0/, '').replace(/\/microsoft\.graph\.delta$/, '/delta');
   if (path === '/users/delta' || path === '/groups/delta') return `${method} ${path}`;
+  if (path === '/users/$count' || path === '/users/%24count') return `${method} /users/$count`;
   if (/^\/users\/[^/]+$/.test(path)) return `${method} /users/{id}`;
   if (/^\/users\/[^/]+\/presence$/.test(path)) return `${method} /users/{id}/presence`;
   if (/^\/users\/[^/]+\/calendarView$/.test(path)) return `${method} /users/{id}/calendarView`;

@@ -182,6 +182,20 @@ const RunCountsSchema = z.looseObject({
 const RunStatusSchema = z.enum(['queued', 'running', 'succeeded', 'partial', 'failed']);
 const ModeSchema = z.enum(['full', 'delta']);
 
+const RunTotalBasisSchema = z
+  .enum(['graphCount', 'previousRun'])
+  .describe("where the expected total came from: Graph's count of the users, or what the feature's last full run read");
+
+/** A running run's saved progress (RunStore's SyncRunProgress). */
+const RunProgressSchema = z
+  .looseObject({
+    done: z.number().describe('items of the pages settled so far'),
+    total: z.number().optional().describe('expected items in all (full runs only; an estimate)'),
+    totalBasis: RunTotalBasisSchema.optional(),
+    updatedAt: z.string(),
+  })
+  .describe('saved at most every 2 seconds while the run runs, and once more with the final record');
+
 /** A run record (RunStore's SyncRun). */
 export const RunSchema = z.looseObject({
   tenantId: z.string(),
@@ -205,6 +219,7 @@ export const RunSchema = z.looseObject({
   pages: z.number(),
   error: z.string().optional(),
   notes: z.array(z.string()),
+  progress: RunProgressSchema.optional(),
 });
 
 export const RunListSchema = z.looseObject({ value: z.array(RunSchema) });
@@ -399,6 +414,20 @@ export const RunSummarySchema = z.looseObject({
   issueCount: z.number(),
 });
 
+/** describeRunProgress: a running run's progress with its rate and time left. */
+const RunProgressViewSchema = z.looseObject({
+  done: z.number(),
+  total: z.number().optional(),
+  totalBasis: RunTotalBasisSchema.optional(),
+  percent: z.number().optional().describe('done of total in whole percent, at most 100'),
+  ratePerSecond: z.number().optional().describe('items per second since the run started'),
+  etaSeconds: z.number().optional().describe('seconds left at that rate; absent without a total or once done reached it'),
+  updatedAt: z.string(),
+});
+
+/** A queued or running run in the tenant's status: its progress is null until it settled a page. */
+const RunningRunSchema = RunSummarySchema.extend({ progress: RunProgressViewSchema.nullable() });
+
 export const PbxStatusSchema = z.looseObject({
   tenantId: z.string(),
   time: z.string(),
@@ -433,7 +462,7 @@ export const TenantStatusSchema = z.looseObject({
     problems: z.array(z.looseObject({ what: z.string(), advice: z.string() })),
   }),
   lastRun: RunSummarySchema.nullable(),
-  running: z.array(RunSummarySchema),
+  running: z.array(RunningRunSchema),
   nextScheduledRunAt: z.string().nullable(),
   features: z.array(
     z.looseObject({

@@ -3,6 +3,7 @@ import { type Services } from '../app/Services';
 import { type GraphCredentialDeps, describeGraphCredential } from '../app/graphCredentials';
 import { ensureError } from '../core/errors/ensureError';
 import { type SyncRun } from '../engine/RunStore';
+import { describeRunProgress } from '../engine/describeRunProgress';
 import { tenantSecretNames } from '../platform/secrets/tenantSecretNames';
 import { type SubscriptionRecord } from '../subscriptions/SubscriptionStore';
 
@@ -151,7 +152,10 @@ export async function buildTenantStatus(deps: TenantStatusDeps, tenantId: string
     time: now.toISOString(),
     connection: { state: !config.enabled ? 'disabled' : problems.length > 0 ? 'attention' : 'ok', problems },
     lastRun: finished[0] ? runSummary(finished[0]) : null,
-    running: runs.filter((r) => r.status === 'queued' || r.status === 'running').map(runSummary),
+    // A queued run, or one that has not settled a page yet, has no progress (null).
+    running: runs
+      .filter((r) => r.status === 'queued' || r.status === 'running')
+      .map((r) => ({ ...runSummary(r), progress: describeRunProgress(r, now) ?? null })),
     nextScheduledRunAt: config.enabled ? nextFire(config.schedule.cron, config.schedule.timeZone, now) : null,
     features,
     subscriptions: { ...subscriptions, count: subscriptions.value.length, value: subscriptions.value.slice(0, SUBSCRIPTIONS_LISTED) },

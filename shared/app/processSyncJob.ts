@@ -2,7 +2,9 @@ import { AppError, isAppError } from '../core/errors/AppError';
 import { ensureError } from '../core/errors/ensureError';
 import { isRetryable } from '../core/errors/isRetryable';
 import { type FeatureSyncJob } from './jobs/SyncJob';
-import { type SyncRun } from '../engine/RunStore';
+import { type RunStore, type SyncRun } from '../engine/RunStore';
+import { withRunProgress } from '../engine/RunProgress';
+import { RunProgressTracker } from '../engine/RunProgressTracker';
 import { queuedRun } from '../engine/queuedRun';
 import { newRunId } from '../engine/newRunId';
 import { type Services, type TenantConnectors } from './Services';
@@ -79,8 +81,11 @@ async function runSyncJob(services: ProcessSyncJobDeps, job: FeatureSyncJob, job
   const leaseKey = { tenantId: tenant.id, lane: feature.manifest.lane };
   const linkEvents = new LinkEventLog(tenant.id, job.feature);
   const outcome = await withWriterLease(services.leases, leaseKey, run.runId, logger, async () => {
-    Object.assign(run, { status: 'running', startedAt: startedAt.toISOString(), error: undefined });
+    // A redelivered job starts over: what its failed attempt had done is not this attempt's progress.
+    Object.assign(run, { status: 'running', startedAt: startedAt.toISOString(), error: undefined, progress: undefined });
     await save(services, run, !existing);
+    const running: SyncRun = { ...run };
+    const progress = new RunProgressTracker({ save: (now) => services.runs.save({ ...running, progress: now }), log: logger });
 
     let connectors: TenantConnectors | undefined;
     let counters = { graph: 0, pbx: 0 };
@@ -90,10 +95,16 @@ async function runSyncJob(services: ProcessSyncJobDeps, job: FeatureSyncJob, job
       counters = { graph: connectors.directoryReader.requestCount(), pbx: connectors.pbx.requestCount() };
       const context = featureContext(services, tenant, connectors, options, job.feature, logger, changes, linkEvents);
       context.timers = featureTimers(services, tenant.id, feature.manifest);
-      const result = await feature.sync(context, {
-        mode: job.mode,
-        dryRun: false,
-      });
+      context.progress = progress;
+      if (job.mode === 'full') await expectPreviousRunTotal(services.runs, run, progress, logger);
+      const result = await withRunProgress(progress, () =>
+        feature.sync(context, {
+          mode: job.mode,
+          dryRun: false,
+        }),
+      );
+      // No progress save may land after the final one: it would turn the finished run back into a running one.
+      await progress.stop();
       const finishedAt = new Date();
       const done: SyncRun = {
         ...run,
@@ -110,6 +121,7 @@ async function runSyncJob(services: ProcessSyncJobDeps, job: FeatureSyncJob, job
         pages: result.pages,
         graphRequests: result.graphRequests,
         pbxRequests: result.pbxRequests,
+        progress: progress.snapshot(),
       };
       await services.runs.save(done);
       logger.info(`run ${done.status}`, { ...done.counts, durationMs: done.durationMs, pbxRequests: done.pbxRequests });
@@ -117,6 +129,7 @@ async function runSyncJob(services: ProcessSyncJobDeps, job: FeatureSyncJob, job
     } catch (caught) {
       const err = ensureError(caught);
       const retry = isRetryable(caught) && !isAppError(caught, 'INVALID');
+      await progress.stop();
       const finishedAt = new Date();
       await services.runs.save({
         ...run,
@@ -131,6 +144,7 @@ async function runSyncJob(services: ProcessSyncJobDeps, job: FeatureSyncJob, job
             }
           : {}),
         error: retry ? `${err.message} (the job will be retried)` : err.message,
+        progress: progress.snapshot(),
       });
       logger.error('run failed', { error: err.message, willRetry: retry });
       // A retried failure is recorded as it leaves the span; a final one is not rethrown, so record it here.
@@ -143,6 +157,31 @@ async function runSyncJob(services: ProcessSyncJobDeps, job: FeatureSyncJob, job
     if (!linkEvents.isEmpty) await dispatchLinkEvents(services, tenant.config, linkEvents.snapshot(), logger);
   });
   return outcome;
+}
+
+/** Runs read to find the feature's last full run (enough in a busy tenant; an older one is a poor estimate anyway). */
+const PREVIOUS_RUNS_READ = 50;
+
+/**
+ * A full run's first estimate of its total: what the feature's last finished full run read. A feature that
+ * can count its source (users: Graph's count) replaces it. Progress must never fail a run: a failed read is logged.
+ */
+async function expectPreviousRunTotal(runs: RunStore, run: SyncRun, progress: RunProgressTracker, logger: Logger): Promise<void> {
+  const feature = run.feature ?? 'users';
+  try {
+    const previous = (await runs.list(run.tenantId, PREVIOUS_RUNS_READ)).find(
+      (r) =>
+        r.runId !== run.runId &&
+        (r.feature ?? 'users') === feature &&
+        r.mode === 'full' &&
+        !r.dryRun &&
+        (r.status === 'succeeded' || r.status === 'partial') &&
+        r.itemsRead > 0,
+    );
+    if (previous) progress.expectTotal(previous.itemsRead, 'previousRun');
+  } catch (err) {
+    logger.warn('reading the previous run for the progress estimate failed; the run goes on', { error: ensureError(err).message });
+  }
 }
 
 async function save(services: Pick<Services, 'runs'>, run: SyncRun, isNew: boolean): Promise<void> {

@@ -30,6 +30,20 @@ export interface RunIssue {
   message: string;
 }
 
+/** Where a run's expected total came from: Graph's count of the collection, or what the last full run read. */
+export type RunProgressTotalBasis = 'graphCount' | 'previousRun';
+
+/** How far a running run has got, saved while it runs (throttled) and once more with the final record. */
+export interface SyncRunProgress {
+  /** Items (users, contacts, ...) of the pages settled so far. */
+  done: number;
+  /** An estimate of the items the run will read (full runs only); `done` may end above or below it. */
+  total?: number | undefined;
+  totalBasis?: RunProgressTotalBasis | undefined;
+  /** When `done` was counted. */
+  updatedAt: string;
+}
+
 export interface SyncRun {
   tenantId: string;
   runId: string;
@@ -57,6 +71,8 @@ export interface SyncRun {
   error?: string | undefined;
   /** Free-form notes (e.g. "full-round sweep skipped: round was resumed"). */
   notes: string[];
+  /** Absent until the run has settled a page (and on runs recorded before progress existed). */
+  progress?: SyncRunProgress | undefined;
 }
 
 export const MAX_RUN_ISSUES = 200;

@@ -4,6 +4,7 @@ import { type DeltaRoundState } from './DeltaRoundState';
 import { type RoundMode } from './DeltaStateStore';
 import { type PagePipeline, runPagePipeline } from './runPagePipeline';
 import { type RoundStart } from './chooseRoundStart';
+import { currentRunProgress } from './RunProgress';
 
 /** The links every Graph delta page ends with: exactly one of them. */
 export interface DeltaPageLinks {
@@ -19,6 +20,8 @@ export interface DeltaRound<Page extends DeltaPageLinks, Plan, Outcome> extends 
   startedAt: string;
   /** Graph refused the stored link (expired or reset token): the round restarts as a clean full one. */
   onRestart(): void;
+  /** The items a settled page counts for the run's progress; absent: its itemIds. */
+  itemCount?(page: Page): number;
 }
 
 /** How the round that completed started (it may have been restarted), and the link the next run starts from. */
@@ -29,7 +32,8 @@ export interface DeltaRoundEnd {
 }
 
 /**
- * Reads one delta round through the page pipeline and checkpoints after each settled page. A refused
+ * Reads one delta round through the page pipeline and checkpoints after each settled page, then reports the
+ * page's items to the run's progress (when the run reports: see RunProgress). A refused
  * link restarts the round once, from scratch; the restart deletes nothing by itself, because a sweep runs
  * only after a whole round has been read. Any other failure ends the run at the last checkpoint.
  */
@@ -38,6 +42,7 @@ export async function runDeltaRound<Page extends DeltaPageLinks, Plan, Outcome>(
 ): Promise<DeltaRoundEnd> {
   let { start, mode, resumed } = round.start;
   let deltaLink: string | undefined;
+  const progress = currentRunProgress();
   for (let attempt = 0; ; attempt += 1) {
     try {
       await runPagePipeline({
@@ -49,6 +54,7 @@ export async function runDeltaRound<Page extends DeltaPageLinks, Plan, Outcome>(
           await round.settle(page, plan, outcome);
           if (page.nextLink) await round.state.checkpoint(page.nextLink, { mode, startedAt: round.startedAt, resumed });
           else deltaLink = page.deltaLink;
+          progress?.settled(round.itemCount ? round.itemCount(page) : countOf(round.itemIds(page)));
         },
       });
       // Retried like any unknown failure was before it had a code: a later run resumes at the checkpoint.
@@ -63,4 +69,10 @@ export async function runDeltaRound<Page extends DeltaPageLinks, Plan, Outcome>(
       await round.state.forgetRound();
     }
   }
+}
+
+function countOf(items: Iterable<string>): number {
+  let count = 0;
+  for (const _ of items) count += 1;
+  return count;
 }

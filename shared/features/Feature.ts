@@ -31,6 +31,7 @@ import { type PbxCallEvent } from '../pbx/ports/PbxCallEvent';
 import { type TeamsPresenceWriter } from '../graph/TeamsPresenceWriter';
 import { type PresenceStateStore } from '../engine/PresenceStateStore';
 import { type PresenceHistory } from '../engine/PresenceHistory';
+import { type RunProgress } from '../engine/RunProgress';
 
 /** A Graph change-notification subscription a feature needs while it is on. */
 export interface FeatureSubscription {
@@ -128,6 +129,11 @@ export interface FeatureContext<Options> {
   timers?: FeatureTimers | undefined;
   /** The run's per-item change list; absent for dry runs. */
   changes?: RunChangeRecorder | undefined;
+  /**
+   * The run's progress for the operator (items done, expected total); absent for dry runs, timer and poll jobs.
+   * Delta rounds report their settled pages themselves (runDeltaRound); a feature adds what only it knows.
+   */
+  progress?: RunProgress | undefined;
 }
 
 /** A moment a feature wants to be woken at, about `subject`, under the plan `key` (see Feature.onTimer). */

@@ -40,6 +40,11 @@ export interface DirectoryReader {
   listDeletedUserIds(): Promise<Set<string>>;
   /** Whether one user is in the deleted items (restorable); false when it is not there (purged or never deleted). */
   isDeletedUser(id: string): Promise<boolean>;
+  /**
+   * How many users the directory holds (`/users/$count`, from Graph's index, so it may lag a recent change):
+   * an estimate of a full users round's size for the run's progress. Optional: readers that cannot count omit it.
+   */
+  countUsers?(): Promise<number>;
   /** Requests sent so far (for run statistics and benchmarks). */
   requestCount: () => number;
 }

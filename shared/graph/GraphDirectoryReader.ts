@@ -32,6 +32,19 @@ const DeletedUsersPageSchema = z.object({
 const DeletedItemSchema = z.object({ id: z.string().min(1) }).passthrough();
 
 /**
+ * `GET /users/$count` answers text/plain: the number alone (the client hands it over as text). A UTF-8 byte
+ * order mark or a line break around it is tolerated.
+ */
+const UserCountSchema = z.union([
+  z.number().int().nonnegative(),
+  z
+    .string()
+    .transform((text) => text.replace(/^\uFEFF/, '').trim())
+    .pipe(z.string().regex(/^\d{1,12}$/, 'is not a count'))
+    .transform(Number),
+]);
+
+/**
  * The DirectoryReader adapter over Microsoft Graph for one tenant. Retries of 429/503/504 happen in the
  * client's middleware (createGraphClient); what reaches here is final for the call.
  */
@@ -132,6 +145,14 @@ export class GraphDirectoryReader implements DirectoryReader {
       path = next ? this.links.followedPath(next, 'nextLink') : undefined;
     }
     return ids;
+  }
+
+  /** A count is an advanced query: Graph answers 400 without `ConsistencyLevel: eventual`. */
+  async countUsers(): Promise<number> {
+    const parsed = UserCountSchema.safeParse(await this.get('/users/$count', 'counting the users', 'eventual'));
+    if (!parsed.success)
+      throw new AppError('INTERNAL', `unexpected user count from Graph: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    return parsed.data;
   }
 
   async listDeletedUserIds(): Promise<Set<string>> {

@@ -4,6 +4,7 @@ import { type LinkStore } from '../../engine/LinkStore';
 import { type NumberQuarantineStore } from '../../engine/NumberQuarantineStore';
 import { type PendingUserStore } from '../../engine/PendingUserStore';
 import { type RunChangeRecorder } from '../../engine/RunChangeRecorder';
+import { type RunProgress } from '../../engine/RunProgress';
 import { type DirectoryReader } from '../../graph/DirectoryReader';
 import { type PbxClient } from '../../pbx/ports/PbxClient';
 import { type PbxProfile } from '../../pbx/ports/PbxProfile';
@@ -30,6 +31,8 @@ export interface UserSyncDeps {
   now?: () => Date;
   /** The run's per-item change list (absent for dry runs and callers that keep none). */
   changes?: RunChangeRecorder | undefined;
+  /** The run's progress, told a full round's expected size (absent for dry runs and callers that report none). */
+  progress?: RunProgress | undefined;
 }
 
 export interface UserSyncRequest {

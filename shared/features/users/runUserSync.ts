@@ -1,3 +1,4 @@
+import { ensureError } from '../../core/errors/ensureError';
 import { Logger } from '../../core/logging/Logger';
 import { DeltaRoundState } from '../../engine/DeltaRoundState';
 import { chooseRoundStart } from '../../engine/chooseRoundStart';
@@ -31,6 +32,7 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
   const start = chooseRoundStart(state.current, hash, request.mode);
   if (start.note) result.notes.push(start.note);
   result.mode = start.mode;
+  if (start.mode === 'full' && !request.dryRun) await expectUserCount(deps, log);
 
   const round = await runDeltaRound({
     state,
@@ -57,6 +59,20 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
   // After the users round: a crash in between reads the same membership changes again, which changes nothing.
   await run.scope?.completeRound();
   return run.finish(requestsBefore);
+}
+
+/**
+ * A full round reads every user once: Graph's count of /users is its expected size. The count is only an
+ * estimate for the operator, so a failure is logged and the run goes on (with the previous run's estimate).
+ */
+async function expectUserCount(deps: UserSyncDeps, log: Logger): Promise<void> {
+  const { progress, directoryReader } = deps;
+  if (!progress || !directoryReader.countUsers) return;
+  try {
+    progress.expectTotal(await directoryReader.countUsers(), 'graphCount');
+  } catch (err) {
+    log.warn('counting the users for the run progress failed; the run goes on', { error: ensureError(err).message });
+  }
 }
 
 /**

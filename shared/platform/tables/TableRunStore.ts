@@ -1,6 +1,6 @@
 import { type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { RUN_TRIGGERS, type RunCounts, type RunIssue, type RunStore, type SyncRun } from '../../engine/RunStore';
+import { RUN_TRIGGERS, type RunCounts, type RunIssue, type RunStore, type SyncRun, type SyncRunProgress } from '../../engine/RunStore';
 import { MAX_TABLE_STRING, checkedTableString } from './checkedTableString';
 import { findEntity } from './findEntity';
 import { jsonColumn } from './jsonColumn';
@@ -29,6 +29,12 @@ const IssueSchema = z.object({
   code: z.string(),
   message: z.string(),
 }) satisfies z.ZodType<RunIssue>;
+const ProgressSchema = z.object({
+  done: count,
+  total: count.optional(),
+  totalBasis: z.enum(['graphCount', 'previousRun']).optional(),
+  updatedAt: z.string(),
+}) satisfies z.ZodType<SyncRunProgress>;
 
 const RowSchema = z.object({
   rowKey: z.string(),
@@ -51,6 +57,8 @@ const RowSchema = z.object({
   pages: count,
   error: z.string().optional(),
   notes: jsonColumn(z.array(z.string())),
+  // Runs recorded before progress existed, and runs that never settled a page, have none.
+  progress: jsonColumn(ProgressSchema).optional(),
 });
 
 const COLUMNS = Object.keys(RowSchema.shape).filter((name) => name !== 'rowKey');
@@ -104,7 +112,7 @@ export class TableRunStore implements RunStore {
 }
 
 function toEntity(run: SyncRun): { partitionKey: string; rowKey: string } & Record<string, string | number | boolean> {
-  const { tenantId, runId, counts, skippedByReason, outOfScopeByReason, issues, notes, error, ...rest } = run;
+  const { tenantId, runId, counts, skippedByReason, outOfScopeByReason, issues, notes, error, progress, ...rest } = run;
   const what = `run ${tenantId}/${runId}`;
   const entity: { partitionKey: string; rowKey: string } & Record<string, string | number | boolean> = {
     partitionKey: tenantId,
@@ -117,6 +125,8 @@ function toEntity(run: SyncRun): { partitionKey: string; rowKey: string } & Reco
   };
   for (const [key, value] of Object.entries(rest)) if (value !== undefined) entity[key] = value;
   if (error !== undefined) entity.error = error.slice(0, MAX_ERROR);
+  // A few numbers and a timestamp: far below the property limit, so only the JSON is needed.
+  if (progress !== undefined) entity.progress = JSON.stringify(progress);
   return entity;
 }
 

@@ -167,7 +167,7 @@ describe('soft delete is not hard delete (sandbox Graph + sandbox PortSIP + Azur
               'listUserGroupIds',
             ] as const
           ).map((name) => [name, reader[name].bind(reader)]),
-        ) as Omit<typeof reader, 'usersDelta'>),
+        ) as Omit<typeof reader, 'usersDelta' | 'countUsers'>),
         async *usersDelta(start: Parameters<typeof reader.usersDelta>[0]) {
           for await (const page of reader.usersDelta(start)) yield { ...page, removed: [] };
         },
