@@ -6,6 +6,7 @@ import { type SyncTenantDeps, syncNow } from '../admin/syncHandlers';
 import { type TenantStatusDeps, buildTenantStatus } from '../admin/tenantStatus';
 import { parseRunChangeQuery } from '../engine/parseRunChangeQuery';
 import { encodeRunChangeToken } from '../engine/runChangeToken';
+import { describeRunProgress } from '../engine/describeRunProgress';
 import { CONSOLE_PATH, type ConsoleGate } from './consoleGate';
 import {
   TENANT_NOTICES,
@@ -216,13 +217,18 @@ export async function showRun(
     page: {
       title: `${run.feature ?? 'users'} run of ${id}`,
       refreshSeconds: running ? RUN_REFRESH_SECONDS : undefined,
-      body: runBody(id, run, {
-        q,
-        outcome,
-        items: changes.items,
-        next: changes.next === undefined ? undefined : encodeRunChangeToken(changes.next),
-        paged: query.after !== undefined,
-      }),
+      body: runBody(
+        id,
+        run,
+        {
+          q,
+          outcome,
+          items: changes.items,
+          next: changes.next === undefined ? undefined : encodeRunChangeToken(changes.next),
+          paged: query.after !== undefined,
+        },
+        running ? { progress: describeRunProgress(run, call.now) } : undefined,
+      ),
     },
   };
 }

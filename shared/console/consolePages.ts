@@ -1,4 +1,5 @@
 import { type SyncRun } from '../engine/RunStore';
+import { type RunProgressView } from '../engine/describeRunProgress';
 import { type AuditEntry } from '../engine/AuditTrail';
 import { RUN_CHANGE_OUTCOMES, type RunChange } from '../engine/RunChange';
 import { redactSecrets } from '../admin/redactSecrets';
@@ -152,6 +153,28 @@ function runLine(tenantId: string, run: RunLike): SafeHtml {
     ${when(run.queuedAt)}, took ${duration(run.durationMs)}; ${countsText(run.counts)}`;
 }
 
+const TOTAL_BASIS: Record<string, string> = {
+  graphCount: "Microsoft 365's count of users",
+  previousRun: 'what the last full run read',
+};
+
+/**
+ * A running run's progress for a person: a progress bar (with its numbers as text, for screen readers and phones),
+ * items done of the estimated total, the rate and the time left. Undefined progress: not started a page yet.
+ */
+export function progressLine(progress: RunProgressView | null | undefined, id = 'run-progress'): SafeHtml {
+  if (!progress) return html`<span id="${id}">Starting: no page finished yet.</span>`;
+  const { done, total, percent, ratePerSecond, etaSeconds, totalBasis } = progress;
+  const ofTotal = total === undefined ? '' : ` of about ${total}${percent === undefined ? '' : ` (${percent} %)`}`;
+  const rate = ratePerSecond === undefined ? '' : `, ${ratePerSecond} a second`;
+  const left = etaSeconds === undefined ? '' : etaSeconds === 0 ? ', almost done' : `, about ${duration(etaSeconds * 1000)} left`;
+  return html`<span id="${id}"
+    >${total === undefined ? '' : html`<progress max="${total}" value="${Math.min(done, total)}" aria-label="Progress">${percent} %</progress> `}${done}
+    items
+    done${ofTotal}${rate}${left}.${totalBasis ? html` <small>(The total is ${TOTAL_BASIS[totalBasis] ?? totalBasis}.)</small>` : ''}</span
+  >`;
+}
+
 export interface TenantRow {
   id: string;
   displayName: string;
@@ -241,7 +264,8 @@ export const TENANT_NOTICES: Record<string, string> = {
  */
 function featureSwitch(tenantId: string, card: TenantStatus['features'][number], csrfToken: string): SafeHtml {
   const featurePath = `${tenantPath(tenantId)}/features/${encodeURIComponent(card.name)}`;
-  const switchedOn = card.options?.enabled === true;
+  const section: object | null = card.options;
+  const switchedOn = section !== null && 'enabled' in section && section.enabled === true;
   if (switchedOn) return html`<a href="${featurePath}/pause" aria-label="Pause ${card.name}">Pause…</a>`;
   return html`<form method="post" action="${featurePath}/resume" data-busy="Turning ${card.name} on…">
     <input type="hidden" name="csrf" value="${csrfToken}" />
@@ -286,7 +310,7 @@ export function tenantBody(status: TenantStatus, csrfToken: string, notice?: str
             status.running.length === 0
               ? 'none'
               : html`<ul class="plain">
-                  ${status.running.map((r) => html`<li>${runLine(id, r)}</li>`)}
+                  ${status.running.map((r) => html`<li>${runLine(id, r)}<br />${progressLine(r.progress, `progress-${r.runId}`)}</li>`)}
                 </ul>`
           }
         </dd>
@@ -552,7 +576,16 @@ function changeDetail(change: RunChange): string {
   }
 }
 
-export function runBody(tenantId: string, run: SyncRun, view: ChangeListView): SafeHtml {
+/**
+ * The run's page. `running`: set while the run is queued or running, with its progress (describeRunProgress) —
+ * the page reloads itself then, so the numbers move.
+ */
+export function runBody(
+  tenantId: string,
+  run: SyncRun,
+  view: ChangeListView,
+  running?: { progress: RunProgressView | undefined },
+): SafeHtml {
   const base = runPath(tenantId, run.runId);
   const filters = new URLSearchParams();
   if (view.q) filters.set('q', view.q);
@@ -574,6 +607,12 @@ export function runBody(tenantId: string, run: SyncRun, view: ChangeListView): S
       <dd>${when(run.finishedAt)}</dd>
       <dt>Duration</dt>
       <dd>${duration(run.durationMs)}</dd>
+      ${
+        running
+          ? html`<dt>Progress</dt>
+              <dd>${progressLine(running.progress)}</dd>`
+          : ''
+      }
       <dt>Items read</dt>
       <dd>${run.itemsRead}</dd>
       <dt>Counts</dt>

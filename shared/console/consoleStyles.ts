@@ -29,7 +29,8 @@ button,.button{font:inherit;padding:8px 16px;border-radius:4px;border:2px solid 
 button.secondary{background:#fff;color:#0b4fa8}
 button.danger{background:#a4141b;border-color:#a4141b}
 fieldset{border:1px solid #d0d4da;border-radius:6px;margin:0 0 12px;padding:8px 12px}
-fieldset label{font-weight:400;display:flex;gap:8px;align-items:flex-start}
+fieldset .choice{display:flex;gap:8px;align-items:baseline;margin:4px 0}
+fieldset .choice label{font-weight:400;margin:0}
 header button{background:transparent;border-color:#fff;color:#fff;padding:2px 10px}
 .actions{display:flex;gap:12px;flex-wrap:wrap;margin:12px 0}
 .actions form{margin:0}
@@ -42,6 +43,7 @@ input,select{font:inherit;padding:6px 8px;border:1px solid #5a6270;border-radius
 dl{margin:0;display:grid;grid-template-columns:max-content 1fr;gap:2px 12px}
 dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
 dl dl{grid-template-columns:max-content 1fr}
+progress{width:12rem;max-width:100%;vertical-align:middle}
 ul.plain{padding-left:1.2rem;margin:.25rem 0}
 @media (max-width:600px){dl{grid-template-columns:1fr}th,td{padding:4px}}
 `;

@@ -34,16 +34,16 @@ function choiceFieldset(legend: string, error: string | undefined): SafeHtml {
   return html`<fieldset ${error ? trustedHtml('aria-describedby="choice-error"') : ''}>
     <legend>${legend}</legend>
     ${error ? html`<p class="error" id="choice-error" role="alert">${error}</p>` : ''}
-    <label
-      ><input type="radio" name="pbxRecords" value="retain" required />
-      <span
-        ><strong>Retain</strong>: leave them on the PBX, handed over to the PBX's admin; the connector no longer changes them</span
-      ></label
-    >
-    <label
-      ><input type="radio" name="pbxRecords" value="delete" required />
-      <span><strong>Delete</strong>: the connector deletes what it created (what it adopted is handed over)</span></label
-    >
+    <div class="choice">
+      <input type="radio" id="choice-retain" name="pbxRecords" value="retain" required />
+      <label for="choice-retain"
+        ><strong>Retain</strong>: leave them on the PBX, handed over to the PBX's admin; the connector no longer changes them</label
+      >
+    </div>
+    <div class="choice">
+      <input type="radio" id="choice-delete" name="pbxRecords" value="delete" required />
+      <label for="choice-delete"><strong>Delete</strong>: the connector deletes what it created (what it adopted is handed over)</label>
+    </div>
   </fieldset>`;
 }
 

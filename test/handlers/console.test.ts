@@ -191,6 +191,35 @@ describe('console pages and forms', () => {
     expect(finished.body).not.toContain('location.reload()');
   });
 
+  it('shows a running run’s progress — done of the estimated total, rate, time left — on its page and the tenant page', async () => {
+    const { cookie } = await signedIn(call);
+    const startedAt = new Date(Date.now() - 20_000);
+    const updatedAt = new Date(startedAt.getTime() + 10_000);
+    const runId = `${startedAt.getTime()}-0000beef`;
+    await services.runs.create(
+      run(runId, {
+        status: 'running',
+        queuedAt: startedAt.toISOString(),
+        startedAt: startedAt.toISOString(),
+        finishedAt: undefined,
+        durationMs: undefined,
+        progress: { done: 120, total: 240, totalBasis: 'graphCount', updatedAt: updatedAt.toISOString() },
+      }),
+    );
+    const page = await call('consoleRun', { params: { id: 'contoso', runId }, headers: { cookie } });
+    // 120 in 10 s: 12 a second; 120 left is 10 s from the save, which was 10 s ago, so almost done.
+    expect(page.body).toContain('<progress max="240" value="120" aria-label="Progress">50 %</progress>');
+    expect(page.body).toMatch(/120 items done of about 240 \(50 %\), 12 a second, almost done\./);
+    expect(page.body).toContain('The total is Microsoft 365&#39;s count of users.');
+    expect(page.body).toContain('location.reload()');
+
+    const tenantPage = await call('consoleTenant', { params: { id: 'contoso' }, headers: { cookie } });
+    expect(tenantPage.body).toContain(`id="progress-${runId}"`);
+    expect(tenantPage.body).toMatch(/120 items done of about 240 \(50 %\)/);
+    // A running run that has not finished a page yet says so.
+    expect(tenantPage.body).toContain('Starting: no page finished yet.');
+  });
+
   it('lists recent runs, and a run’s change list keeps the search text escaped', async () => {
     const { cookie } = await signedIn(call);
     const runs = await call('consoleRuns', { params: { id: 'contoso' }, headers: { cookie } });
