@@ -1,3 +1,4 @@
+import { sandboxLatencyAnswer } from './sandboxLatencyRoute';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
@@ -495,6 +496,8 @@ export class PortSipSandbox {
     if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) {
       const events = extensionEventControlAnswer(this.tenant, this.extensionEvents, method, url.pathname, body);
       if (events) return sendAnswer(res, events.status, events.body, events.headers);
+      const latency = sandboxLatencyAnswer(method, url.pathname, body, (ms) => this.faults.setLatency(ms));
+      if (latency) return sendAnswer(res, latency.status, latency.body, latency.headers);
       const control = sandboxPresenceAnswer(this.tenant, method, url.pathname, body);
       if (control) return sendAnswer(res, control.status, control.body, control.headers);
       const view = sandboxViewAnswer(this.tenant, method, url);

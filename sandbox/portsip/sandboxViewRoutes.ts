@@ -2,6 +2,7 @@ import { NUMBER_HOLDER_LISTS } from './numberHolderLists';
 import { notFound, PbxError } from './PbxError';
 import { type PbxTenant } from './PbxTenant';
 import { PRESENCE_CONTROL_ROUTES } from './sandboxPresenceRoutes';
+import { LATENCY_CONTROL_ROUTE } from './sandboxLatencyRoute';
 import { sandboxUserView } from './sandboxUserView';
 
 export interface ViewAnswer {
@@ -90,7 +91,7 @@ function route(tenant: PbxTenant, method: string, path: string): ViewAnswer {
       },
       routes: VIEW_ROUTES,
       // Kept apart from the read-only views: these change what the sandbox holds.
-      controls: PRESENCE_CONTROL_ROUTES,
+      controls: [...PRESENCE_CONTROL_ROUTES, LATENCY_CONTROL_ROUTE],
       api: 'the PortSIP REST API is under /api (sign in with the tenant admin)',
       note: 'read-only; passwords and picture bytes are not shown here',
     },

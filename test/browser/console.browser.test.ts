@@ -96,6 +96,66 @@ describe('the console in headless Chromium', () => {
     await shot('08-changes-failed-only');
   });
 
+  it('shows a long sync’s progress while it runs: a bar, done of about the total, the rate, the time left', async () => {
+    // 500 more people in Microsoft 365 whose change notifications are lost (so no delta run takes them first), and a
+    // slow PBX (150 ms an answer): the operator's Sync now has a while to go.
+    const post = async (url: string, body: unknown) => {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status, await res.text()).toBeLessThan(300);
+    };
+    await post(`${instance!.graphSandbox}/_sandbox/notifications/faults`, { dropNext: 10_000 });
+    for (let batch = 0; batch < 10; batch++)
+      await Promise.all(
+        Array.from({ length: 50 }, (_, k) => {
+          const n = batch * 50 + k + 1;
+          return post(`${instance!.graphSandbox}/_sandbox/users`, {
+            displayName: `Progress Person ${n}`,
+            givenName: 'Progress',
+            surname: `Person ${n}`,
+            mail: `progress.${n}@contoso.example`,
+            userPrincipalName: `progress.${n}@contoso.example`,
+          });
+        }),
+      );
+    await post(`${instance!.pbxSandbox}/_sandbox/latency`, { ms: 150 });
+    try {
+      await page.goto(`${base}/api/console/tenants/demo`);
+      await Promise.all([page.waitForURL(/\/runs\/\d{13}-[0-9a-f]{8}$/), page.getByRole('button', { name: 'Sync now' }).click()]);
+      // The page reloads itself every 2 seconds; once a page of users is done the progress shows, with a bar.
+      // Read it between reloads (a read during one is retried), until it shows a total or the run ends.
+      let text = '';
+      let barMax: string | null = null;
+      for (const until = Date.now() + 90_000; Date.now() < until && !/items done of about \d+/.test(text);) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const read = await page
+          .locator('#run-progress')
+          .evaluate((el) => [el.textContent ?? '', el.querySelector('progress')?.getAttribute('max') ?? null] as const, undefined, {
+            timeout: 1000,
+          })
+          .catch(() => ['', null] as const);
+        text = read[0].replace(/\s+/g, ' ');
+        barMax = read[1];
+      }
+      await shot('06b-run-progress');
+      const [, done, total] = /(\d+) items done of about (\d+)/.exec(text) ?? [];
+      expect(text, 'the progress while the run runs').toMatch(/items done of about/);
+      expect(Number(total)).toBeGreaterThanOrEqual(500);
+      expect(Number(done)).toBeGreaterThan(0);
+      expect(Number(done)).toBeLessThan(Number(total));
+      expect(text).toMatch(/a second/);
+      expect(text).toMatch(/left|almost done/);
+      expect(text).toContain("The total is Microsoft 365's count of users.");
+      expect(barMax).toBe(total);
+      await post(`${instance!.pbxSandbox}/_sandbox/latency`, { ms: 0 });
+      await page.locator('#run-status', { hasText: 'succeeded' }).waitFor({ timeout: 120_000 });
+      // Finished: no progress line any more, the counts instead.
+      expect(await page.locator('#run-progress').count()).toBe(0);
+      await expect(page.locator('dl.panel').textContent()).resolves.toMatch(/created \d{3}/);
+    } finally {
+      await post(`${instance!.pbxSandbox}/_sandbox/latency`, { ms: 0 });
+    }
+  }, 240_000);
+
   it('refuses a post without the CSRF token (403) and signs out', async () => {
     const refused = await page.request.post(`${base}/api/console/tenants/demo/sync`, { form: { csrf: 'forged' } });
     expect(refused.status()).toBe(403);

@@ -20,6 +20,9 @@ export interface ConsoleInstance {
   /** http://127.0.0.1:<port> */
   base: string;
   adminKey: string;
+  /** The sandboxes' bases (http://127.0.0.1:<port>), for their /_sandbox controls. */
+  graphSandbox: string;
+  pbxSandbox: string;
   /** A full-page screenshot into test-artifacts/console/<name>.png. */
   shot(name: string): Promise<Buffer>;
   stop(): Promise<void>;
@@ -69,6 +72,8 @@ export async function startConsoleInstance(): Promise<ConsoleInstance> {
       page,
       base: `http://127.0.0.1:${started.ports.PORT}`,
       adminKey: readFileSync(join(localDir, 'admin-key'), 'utf8').trim(),
+      graphSandbox: `http://127.0.0.1:${started.ports.SANDBOX_GRAPH_PORT}`,
+      pbxSandbox: `http://127.0.0.1:${started.ports.SANDBOX_PBX_PORT}`,
       shot: (name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }),
       stop,
     };

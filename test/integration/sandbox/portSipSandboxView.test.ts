@@ -158,3 +158,22 @@ describe('the sandbox PBX view (/_sandbox)', () => {
     expect(pbx.stats.requests).toBe(0);
   });
 });
+
+describe('the latency control', () => {
+  it('delays PortSIP API answers from then on, off with 0; refuses a bad body or method; listed in the index', async () => {
+    const timed = async () => {
+      const started = performance.now();
+      await call('POST', '/api/auth/sign_in', { body: { username: 'nobody', password: 'x', domain: 'd' } });
+      return performance.now() - started;
+    };
+    expect(await call('POST', '/_sandbox/latency', { body: { ms: 300 } })).toMatchObject({ status: 200, body: { latencyMs: 300 } });
+    expect(await timed()).toBeGreaterThanOrEqual(290);
+    expect((await call('POST', '/_sandbox/latency', { body: { ms: 0 } })).status).toBe(200);
+    expect(await timed()).toBeLessThan(250);
+    expect((await call('POST', '/_sandbox/latency', { body: { ms: -1 } })).status).toBe(400);
+    expect((await call('POST', '/_sandbox/latency', { body: { ms: 5, extra: 1 } })).status).toBe(400);
+    expect((await call('GET', '/_sandbox/latency')).status).toBe(405);
+    const index = await call('GET', '/_sandbox');
+    expect(index.body.controls).toContainEqual(expect.objectContaining({ method: 'POST', path: '/_sandbox/latency' }));
+  });
+});
