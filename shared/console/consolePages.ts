@@ -163,7 +163,7 @@ const TOTAL_BASIS: Record<string, string> = {
  * items done of the estimated total, the rate and the time left. Undefined progress: not started a page yet.
  */
 export function progressLine(progress: RunProgressView | null | undefined, id = 'run-progress'): SafeHtml {
-  if (!progress) return html`<span id="${id}">Starting: no page finished yet.</span>`;
+  if (!progress) return html`<span id="${id}">No progress reported yet (no page of items finished so far).</span>`;
   const { done, total, percent, ratePerSecond, etaSeconds, totalBasis } = progress;
   const ofTotal = total === undefined ? '' : ` of about ${total}${percent === undefined ? '' : ` (${percent} %)`}`;
   const rate = ratePerSecond === undefined ? '' : `, ${ratePerSecond} a second`;

@@ -217,7 +217,7 @@ describe('console pages and forms', () => {
     expect(tenantPage.body).toContain(`id="progress-${runId}"`);
     expect(tenantPage.body).toMatch(/120 items done of about 240 \(50 %\)/);
     // A running run that has not finished a page yet says so.
-    expect(tenantPage.body).toContain('Starting: no page finished yet.');
+    expect(tenantPage.body).toContain('No progress reported yet (no page of items finished so far).');
   });
 
   it('lists recent runs, and a run’s change list keeps the search text escaped', async () => {
