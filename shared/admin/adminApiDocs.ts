@@ -333,7 +333,7 @@ export const adminApiDocs: Record<string, DocumentedOperation> = {
   putPbxSecret: {
     summary: 'Write the PBX credential',
     description:
-      "PortSIP: `{username, password}`; 3CX: `{clientSecret}`. Bound to the origin of the tenant's current pbx.baseUrl. Write-only.",
+      "PortSIP: `{username, password}`; 3CX: `{clientSecret}`. Bound to the origin of the tenant's current pbx.baseUrl. Write-only; recorded in the audit trail as `secret.write` (never the value).",
     tags: SECRETS,
     body: PbxSecretBodySchema,
     responses: { 204: { description: 'stored' }, ...errors(400, 404, 409, 413, 415, 422) },
@@ -341,7 +341,7 @@ export const adminApiDocs: Record<string, DocumentedOperation> = {
   putGraphSecret: {
     summary: 'Write the Graph secret of the tenant’s auth kind',
     description:
-      'Exactly the field of the auth kind: clientSecret (and expiresOn), certificatePem, or token (sandbox). The kinds the connector makes itself answer 409. Write-only.',
+      'Exactly the field of the auth kind: clientSecret (and expiresOn), certificatePem, or token (sandbox). The kinds the connector makes itself answer 409. Write-only; recorded in the audit trail as `secret.write`.',
     tags: SECRETS,
     body: GraphSecretBodySchema,
     responses: { 204: { description: 'stored' }, ...errors(400, 404, 409, 413, 415, 422) },

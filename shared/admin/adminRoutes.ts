@@ -88,8 +88,8 @@ export const adminRoutes: AdminRoute[] = [
   { name: 'getCallStateStatus', route: 'tenants/{id}/callstate', methods: ['GET'], handle: getCallStateStatus },
   // The tenant's own secrets, write-only (values are never returned; names derive from the tenant id).
   { name: 'listSecrets', route: 'tenants/{id}/secrets', methods: ['GET'], handle: listSecrets },
-  { name: 'putPbxSecret', route: 'tenants/{id}/secrets/pbx', methods: ['PUT'], handle: putPbxSecret },
-  { name: 'putGraphSecret', route: 'tenants/{id}/secrets/graph', methods: ['PUT'], handle: putGraphSecret },
+  { name: 'putPbxSecret', route: 'tenants/{id}/secrets/pbx', methods: ['PUT'], handle: audited(putPbxSecret, secretAudit('pbx')) },
+  { name: 'putGraphSecret', route: 'tenants/{id}/secrets/graph', methods: ['PUT'], handle: audited(putGraphSecret, secretAudit('graph')) },
   // The Graph credential's health, and the certificate the connector makes and rolls (auth kind managedCertificate).
   { name: 'getGraphCredential', route: 'tenants/{id}/graph-credential', methods: ['GET'], handle: getGraphCredential },
   { name: 'getTenantCertificate', route: 'tenants/{id}/certificate', methods: ['GET'], handle: getTenantCertificate },
@@ -121,6 +121,11 @@ function putTenantAudit(_request: HttpRequest, answer: HttpResponseInit): Return
     action: answer.status === 201 ? 'tenant.create' : 'tenant.update',
     detail: { etag: (answer.headers as Record<string, string> | undefined)?.etag },
   };
+}
+
+/** A secret written: which one, never its value. */
+function secretAudit(secret: 'pbx' | 'graph'): AuditOf {
+  return () => ({ action: 'secret.write', detail: { secret } });
 }
 
 function syncAudit(request: HttpRequest, answer: HttpResponseInit): ReturnType<AuditOf> {

@@ -6,6 +6,7 @@ import { type TenantRecord } from '../app/TenantStore';
 import { AppError, isAppError } from '../core/errors/AppError';
 import { json } from '../core/http/jsonResponses';
 import { readJsonBody } from '../core/http/readJsonBody';
+import { zodIssues } from '../config/formatZodIssues';
 import { describeTenantSecrets, graphSecretFieldByKind, writeGraphSecret, writePbxCredential } from '../platform/secrets/tenantSecrets';
 import { allowOnlyQuery, tenantIdParam } from './pathParams';
 
@@ -62,33 +63,48 @@ export async function existingTenant(deps: Pick<Services, 'tenants'>, id: string
 /** `PUT /api/tenants/{id}/secrets/pbx` for a 3CX PBX: the API client's secret (the client id is in the configuration). */
 export const ThreeCxSecretBodySchema = z.object({ clientSecret: secretText(1024) }).strict();
 
+/** A parsed body's fields, or 422 listing every bad field (as readJsonBody answers). */
+export function parseSecretFields<T extends z.ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = zodIssues(parsed.error);
+  throw new AppError('UNPROCESSABLE', `the body is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, {
+    details: issues,
+  });
+}
+
 /**
- * PUT …/secrets/pbx: stores the PBX credential bound to the origin of the tenant's current `pbx.baseUrl` (the
- * adapter sends it nowhere else; a later URL change needs it written again). PortSIP: a tenant admin's
- * `{username, password}`; 3CX: the API client's `{clientSecret}`, kept with the configured client id so a
- * changed client id needs the secret written again. 204.
+ * Stores the tenant's PBX credential bound to the origin of its current `pbx.baseUrl` (the adapter sends it
+ * nowhere else; a later URL change needs it written again). PortSIP: a tenant admin's `{username, password}`;
+ * 3CX: the API client's `{clientSecret}`, kept with the configured client id so a changed client id needs the
+ * secret written again. 422 for fields the tenant's PBX does not take. The admin API and the console use it.
  */
+export async function storePbxSecret(deps: Pick<Services, 'secrets'>, tenant: TenantRecord, fields: unknown): Promise<void> {
+  const pbx = tenant.config.pbx;
+  if (pbx.kind === '3cx') {
+    const body = parseSecretFields(ThreeCxSecretBodySchema, fields);
+    await writePbxCredential(deps.secrets, tenant.id, pbx.baseUrl, { username: pbx.clientId, password: body.clientSecret });
+  } else await writePbxCredential(deps.secrets, tenant.id, pbx.baseUrl, parseSecretFields(PortSipSecretBodySchema, fields));
+}
+
+/** PUT …/secrets/pbx: storePbxSecret with the JSON body. 204. */
 export async function putPbxSecret(deps: SecretHandlerDeps, request: HttpRequest): Promise<HttpResponseInit> {
   const id = tenantIdParam(request);
   allowOnlyQuery(request, []);
   const tenant = await existingTenant(deps, id);
-  const pbx = tenant.config.pbx;
-  if (pbx.kind === '3cx') {
-    const body = await readJsonBody(request, ThreeCxSecretBodySchema);
-    await writePbxCredential(deps.secrets, id, pbx.baseUrl, { username: pbx.clientId, password: body.clientSecret });
-  } else {
-    const body = await readJsonBody(request, PortSipSecretBodySchema);
-    await writePbxCredential(deps.secrets, id, pbx.baseUrl, body);
-  }
+  await storePbxSecret(deps, tenant, await readJsonBody(request, z.unknown()));
   return { status: 204 };
 }
 
-/** PUT …/secrets/graph: stores the Graph secret of the tenant's auth kind (client secret, certificate PEM, sandbox token). 204. */
-export async function putGraphSecret(deps: SecretHandlerDeps, request: HttpRequest): Promise<HttpResponseInit> {
-  const id = tenantIdParam(request);
-  allowOnlyQuery(request, []);
-  const body = await readJsonBody(request, GraphSecretBodySchema);
-  const tenant = await existingTenant(deps, id);
+export type GraphSecretBody = z.infer<typeof GraphSecretBodySchema>;
+
+/**
+ * Stores the Graph secret of the tenant's auth kind (client secret with its expiry, certificate PEM, sandbox
+ * token): 409 for a kind whose certificate the connector makes itself, 422 for a field the kind does not take or
+ * a certificate it cannot sign in with. The admin API and the console use it.
+ */
+export async function storeGraphSecret(deps: Pick<Services, 'secrets'>, tenant: TenantRecord, body: GraphSecretBody): Promise<void> {
+  const id = tenant.id;
   const kind = tenant.config.microsoft365.auth.kind;
   if (kind === 'managedCertificate' || kind === 'sharedApp') {
     const create = kind === 'managedCertificate' ? `POST /api/tenants/${id}/certificate` : 'POST /api/shared-app/certificate';
@@ -99,7 +115,7 @@ export async function putGraphSecret(deps: SecretHandlerDeps, request: HttpReque
   }
   const field = graphSecretFieldByKind[kind];
   const allowed: string[] = kind === 'clientSecret' ? [field, 'expiresOn'] : [field];
-  const others = Object.keys(body).filter((key) => !allowed.includes(key));
+  const others = Object.keys(body).filter((key) => !allowed.includes(key) && body[key as keyof GraphSecretBody] !== undefined);
   const value = body[field];
   if (value === undefined || others.length > 0) {
     const extra = kind === 'clientSecret' ? ', "expiresOn": "…"' : '';
@@ -110,6 +126,14 @@ export async function putGraphSecret(deps: SecretHandlerDeps, request: HttpReque
   }
   if (kind === 'certificate') assertPemCertificateWithKey(value);
   await writeGraphSecret(deps.secrets, id, kind, value, body.expiresOn ? { expiresOn: new Date(body.expiresOn) } : {});
+}
+
+/** PUT …/secrets/graph: storeGraphSecret with the JSON body. 204. */
+export async function putGraphSecret(deps: SecretHandlerDeps, request: HttpRequest): Promise<HttpResponseInit> {
+  const id = tenantIdParam(request);
+  allowOnlyQuery(request, []);
+  const body = await readJsonBody(request, GraphSecretBodySchema);
+  await storeGraphSecret(deps, await existingTenant(deps, id), body);
   return { status: 204 };
 }
 

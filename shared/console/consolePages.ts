@@ -253,7 +253,7 @@ function postButton(action: string, csrfToken: string, label: string, options: {
 /** What a redirect to the tenant page may say (`?notice=`): fixed texts only, never the query's own words. */
 export const TENANT_NOTICES: Record<string, string> = {
   saved: 'Settings saved. Subscriptions and polling follow the new settings; the next sync uses them.',
-  created: 'Tenant created. Write its credentials (PUT /api/tenants/{id}/secrets/…) before the first sync.',
+  created: 'Tenant created. Write its credentials (the Credentials page) before the first sync.',
   disabled: 'Tenant disabled: nothing syncs, its Graph subscriptions are removed; links and settings are kept. Enable resumes.',
   enabled: 'Tenant enabled: subscriptions are being made again and polling starts; the next scheduled sync runs as usual.',
 };
@@ -278,7 +278,7 @@ export function tenantBody(status: TenantStatus, csrfToken: string, notice?: str
   const { connection, credentials, subscriptions } = status;
   return html`<h1>${status.tenant.displayName} <small>(${id})</small></h1>
     ${notice ? html`<p class="note" role="status">${notice}</p>` : ''}
-    <p><a href="${tenantPath(id)}/settings">Settings</a></p>
+    <p class="actions"><a href="${tenantPath(id)}/settings">Settings</a> <a href="${tenantPath(id)}/credentials">Credentials</a></p>
     <p>
       PBX: ${status.tenant.pbx.kind} at ${status.tenant.pbx.baseUrl}.
       ${status.tenant.enabled ? '' : 'This tenant is disabled: nothing runs.'}
@@ -394,7 +394,7 @@ export function tenantBody(status: TenantStatus, csrfToken: string, notice?: str
           ${credentials.graph.message}${credentials.graph.daysLeft === null ? '' : ` (${credentials.graph.daysLeft} days left)`}
         </dd>
         <dt>PBX credential</dt>
-        <dd>${credentials.pbxWritten ? 'written' : `not written: write it with PUT /api/tenants/${id}/secrets/pbx`}</dd>
+        <dd>${credentials.pbxWritten ? 'written' : html`not written: <a href="${tenantPath(id)}/credentials#form-pbx">write it</a>`}</dd>
       </dl>
     </section>
     <section aria-labelledby="errors">

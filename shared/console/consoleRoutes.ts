@@ -22,6 +22,7 @@ import {
 import { messageBody, page } from './consolePages';
 import { type SafeHtml } from './html';
 import { postNewTenant, postSettings, showNewTenant, showSettings } from './settingsHandlers';
+import { postGraphSecret, postPbxCredential, showCredentials } from './credentialConsoleHandlers';
 import { postDisable, postDisconnect, postEnable, postPause, postResume, showDisconnect, showPause } from './lifecycleConsoleHandlers';
 
 /** What a console handler answers: a page, or a redirect (after a POST: 303, so a reload does not post again). */
@@ -58,6 +59,8 @@ export interface ConsoleRoute {
 const MAX_FORM_BYTES = 16 * 1024;
 /** The settings form: a tenant's whole configuration, up to PUT tenant's own JSON body limit (user and group lists). */
 const MAX_SETTINGS_FORM_BYTES = 256 * 1024;
+/** The Microsoft 365 secret form: a certificate PEM of up to 64 KB, URL-encoded (which can triple it). */
+const MAX_SECRET_FORM_BYTES = 200 * 1024;
 
 /**
  * The operator's console: HTML pages under /api/console. Anonymous to the host (Azure, the local host): a
@@ -87,6 +90,16 @@ export const consoleRoutes: ConsoleRoute[] = [
   },
   { name: 'consoleSyncNow', route: 'console/tenants/{id}/sync', methods: ['POST'], handle: syncNowFromConsole },
   { name: 'consoleDryRun', route: 'console/tenants/{id}/dry-run', methods: ['POST'], handle: dryRunFromConsole },
+  { name: 'consoleCredentials', route: 'console/tenants/{id}/credentials', methods: ['GET'], handle: showCredentials },
+  { name: 'consolePbxCredential', route: 'console/tenants/{id}/credentials/pbx', methods: ['POST'], handle: postPbxCredential },
+  {
+    name: 'consoleGraphSecret',
+    route: 'console/tenants/{id}/credentials/graph',
+    methods: ['POST'],
+    // A certificate's PEM (private key and chain) runs to a few kilobytes; the API takes up to 64 KB of it.
+    maxFormBytes: MAX_SECRET_FORM_BYTES,
+    handle: postGraphSecret,
+  },
   { name: 'consolePause', route: 'console/tenants/{id}/features/{feature}/pause', methods: ['GET'], handle: showPause },
   { name: 'consolePausePost', route: 'console/tenants/{id}/features/{feature}/pause', methods: ['POST'], handle: postPause },
   { name: 'consoleResume', route: 'console/tenants/{id}/features/{feature}/resume', methods: ['POST'], handle: postResume },
