@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startLocalConnector } from '../../scripts/local/startLocalConnector';
 import { Logger } from '../../shared/core/logging/Logger';
 import { StopStack } from '../../shared/platform/local/StopStack';
@@ -81,4 +82,44 @@ export async function startConsoleInstance(): Promise<ConsoleInstance> {
     await stop();
     throw err;
   }
+}
+
+/**
+ * One stack and browser page for the test file that calls this at its top: started before its tests, stopped
+ * after them. Its members are read inside tests (before the stack starts they throw).
+ */
+export function useConsoleInstance(): ConsoleInstance {
+  let instance: ConsoleInstance | undefined;
+  beforeAll(async () => {
+    instance = await startConsoleInstance();
+  }, 60_000);
+  afterAll(async () => {
+    await instance?.stop();
+  });
+  const current = (): ConsoleInstance => {
+    if (!instance) throw new Error('the console instance is not started: read it inside a test');
+    return instance;
+  };
+  return {
+    get browser() {
+      return current().browser;
+    },
+    get page() {
+      return current().page;
+    },
+    get base() {
+      return current().base;
+    },
+    get adminKey() {
+      return current().adminKey;
+    },
+    get graphSandbox() {
+      return current().graphSandbox;
+    },
+    get pbxSandbox() {
+      return current().pbxSandbox;
+    },
+    shot: (name) => current().shot(name),
+    stop: () => current().stop(),
+  };
 }

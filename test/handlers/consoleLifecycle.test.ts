@@ -154,30 +154,20 @@ describe('disable, enable and disconnect from the console', () => {
     expect(choice.status).toBe(200);
     expect(choice.body).toContain('name="pbxRecords" value="delete"');
 
-    const preview = await call('consoleDisconnectPost', {
-      params: { id: 'acme' },
-      form: { csrf, pbxRecords: 'retain' },
-      headers: { cookie },
-    });
+    const disconnect = (form: Record<string, string>) =>
+      call('consoleDisconnectPost', { params: { id: 'acme' }, form: { csrf, pbxRecords: 'retain', ...form }, headers: { cookie } });
+    const preview = await disconnect({});
     expect(preview.status).toBe(200);
     expect(preview.body).toContain('<table id="disconnect-counts">');
     expect(preview.body).toMatch(/<th scope="row">photos<\/th><td>0 extension pictures<\/td><td>2<\/td>/);
     expect(preview.body).toContain('Type the tenant id, acme, to confirm');
 
-    const mistyped = await call('consoleDisconnectPost', {
-      params: { id: 'acme' },
-      form: { csrf, pbxRecords: 'retain', confirm: 'yes', confirmTenantId: 'acne' },
-      headers: { cookie },
-    });
+    const mistyped = await disconnect({ confirm: 'yes', confirmTenantId: 'acne' });
     expect(mistyped.status).toBe(422);
     expect(mistyped.body).toContain('That is not acme');
     expect(await services.tenants.get('acme')).not.toBeNull();
 
-    const done = await call('consoleDisconnectPost', {
-      params: { id: 'acme' },
-      form: { csrf, pbxRecords: 'retain', confirm: 'yes', confirmTenantId: 'acme' },
-      headers: { cookie },
-    });
+    const done = await disconnect({ confirm: 'yes', confirmTenantId: 'acme' });
     expect(done.status).toBe(200);
     expect(done.body).toContain('acme is disconnected');
     expect(await services.tenants.get('acme')).toBeNull();

@@ -1,26 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { newRunId } from '../../../../shared/engine/newRunId';
 import { type SyncRun, emptyCounts } from '../../../../shared/engine/RunStore';
+import { queuedRun } from '../../../../shared/engine/queuedRun';
 import { freshStores, rejection } from './storeTestTables';
 
+/** A running users run of tenant acme, with whatever a test changes. */
 const run = (runId: string, extra: Partial<SyncRun> = {}): SyncRun => ({
-  tenantId: 'acme',
-  runId,
+  ...queuedRun({ tenantId: 'acme', runId, feature: 'users', trigger: 'manual', mode: 'full', queuedAt: '2026-01-01T00:00:00.000Z' }),
   status: 'running',
-  trigger: 'manual',
-  mode: 'full',
-  dryRun: false,
-  queuedAt: '2026-01-01T00:00:00.000Z',
   startedAt: '2026-01-01T00:00:01.000Z',
-  counts: emptyCounts(),
-  skippedByReason: {},
-  outOfScopeByReason: {},
-  itemsRead: 0,
-  issues: [],
-  graphRequests: 0,
-  pbxRequests: 0,
-  pages: 0,
-  notes: [],
   ...extra,
 });
 
