@@ -20,7 +20,8 @@ import {
   type TenantRow,
 } from './consolePages';
 import { type ConsoleAnswer, type ConsoleCall } from './consoleRoutes';
-import { type LifecycleRequester, recordAudit } from '../admin/tenantLifecycle';
+import { type LifecycleRequester, namedFeature, recordAudit } from '../admin/tenantLifecycle';
+import { z } from 'zod';
 import { type AuditActor } from '../engine/AuditTrail';
 
 const tenantPath = (id: string) => `${CONSOLE_PATH}/tenants/${encodeURIComponent(id)}`;
@@ -118,7 +119,19 @@ export async function showTenant(services: TenantStatusDeps, request: HttpReques
   return { page: { title: status.tenant.displayName, body: tenantBody(status, operator.csrfToken, notice) } };
 }
 
-/** A full sync of every feature in the tenant's reconcile, or its plan (dry run), recorded as the signed-in person's. */
+/** What Sync now and Dry run take from the tenant page's form: one feature or every one in the reconcile, full or delta. */
+const SyncFormSchema = z.object({
+  feature: z
+    .string()
+    .max(64)
+    .transform((name) => name || undefined),
+  mode: z.enum(['full', 'delta'], { error: 'must be full or delta' }),
+});
+
+/**
+ * A sync of every feature in the tenant's reconcile (or the one chosen), full or delta, or its plan (dry run),
+ * recorded as the signed-in person's. A form without the fields (an older page) means every feature, full.
+ */
 async function syncFromConsole(
   services: SyncTenantDeps & Pick<Services, 'audit'>,
   request: HttpRequest,
@@ -127,19 +140,25 @@ async function syncFromConsole(
 ) {
   operatorOf(call);
   const id = tenantIdParam(request);
-  const answer = await syncNow(
-    services,
-    id,
-    { mode: 'full', dryRun, feature: undefined },
-    call.log,
-    (runId) => `${tenantPath(id)}/runs/${runId}`,
-  );
+  const parsed = SyncFormSchema.safeParse({ feature: call.form.get('feature') ?? '', mode: call.form.get('mode') || 'full' });
+  if (!parsed.success)
+    throw new AppError(
+      'INVALID',
+      `the sync form is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+    );
+  const feature = parsed.data.feature === undefined ? undefined : namedFeature(services, parsed.data.feature).manifest.name;
+  const { mode } = parsed.data;
+  const answer = await syncNow(services, id, { mode, dryRun, feature }, call.log, (runId) => `${tenantPath(id)}/runs/${runId}`);
   const body = answer.jsonBody as { location?: string; runs?: unknown };
-  await auditFromConsole(services, call, id, dryRun ? 'sync.dryRun' : 'sync.now', { mode: 'full', ...(dryRun ? {} : { runs: body.runs }) });
+  await auditFromConsole(services, call, id, dryRun ? 'sync.dryRun' : 'sync.now', {
+    mode,
+    feature: feature ?? 'every feature in the reconcile',
+    ...(dryRun ? {} : { runs: body.runs }),
+  });
   return { id, body: answer.jsonBody as unknown };
 }
 
-/** POST /console/tenants/{id}/sync — "Sync now" (full, every feature in the reconcile), then to the first run's page. */
+/** POST /console/tenants/{id}/sync — "Sync now" (as chosen: every feature in the reconcile or one, full or delta), then to the first run's page. */
 export async function syncNowFromConsole(
   services: SyncTenantDeps & Pick<Services, 'audit'>,
   request: HttpRequest,
@@ -149,7 +168,7 @@ export async function syncNowFromConsole(
   return { redirect: (body as { location: string }).location };
 }
 
-/** POST /console/tenants/{id}/dry-run — the plan of a full sync of every feature in the reconcile; nothing written. */
+/** POST /console/tenants/{id}/dry-run — the plan of that sync; nothing written. */
 export async function dryRunFromConsole(
   services: SyncTenantDeps & Pick<Services, 'audit'>,
   request: HttpRequest,

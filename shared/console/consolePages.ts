@@ -283,9 +283,26 @@ export function tenantBody(status: TenantStatus, csrfToken: string, notice?: str
       PBX: ${status.tenant.pbx.kind} at ${status.tenant.pbx.baseUrl}.
       ${status.tenant.enabled ? '' : 'This tenant is disabled: nothing runs.'}
     </p>
+    <form method="post" action="${tenantPath(id)}/sync" class="inline-fields" data-busy="Working (a dry run writes nothing)…">
+      <input type="hidden" name="csrf" value="${csrfToken}" />
+      <div>
+        <label for="sync-feature">What</label
+        ><select id="sync-feature" name="feature">
+          <option value="">every feature in the reconcile</option>
+          ${status.features.filter((f) => f.enabled).map((f) => html`<option value="${f.name}">${f.name} only</option>`)}
+        </select>
+      </div>
+      <div>
+        <label for="sync-mode">How</label
+        ><select id="sync-mode" name="mode">
+          <option value="full">full: read everything again</option>
+          <option value="delta">delta: the changes since the last run</option>
+        </select>
+      </div>
+      <button type="submit">Sync now</button>
+      <button type="submit" class="secondary" formaction="${tenantPath(id)}/dry-run">Dry run</button>
+    </form>
     <div class="actions">
-      ${postButton(`${tenantPath(id)}/sync`, csrfToken, 'Sync now', { busy: 'Queuing the sync…' })}
-      ${postButton(`${tenantPath(id)}/dry-run`, csrfToken, 'Dry run', { secondary: true, busy: 'Working out the plan (nothing is written)…' })}
       <a href="${tenantPath(id)}/runs">All recent runs</a>
       <a href="${tenantPath(id)}/audit">Audit trail</a>
     </div>

@@ -141,7 +141,9 @@ describe('console pages and forms', () => {
       expect(page.body).toContain(`<h3 id="feature-${feature}">${feature}<span class="badge`);
     expect(page.body).toContain('no PBX credential is written');
     expect(page.body).toMatch(/<button type="submit"\s*>Sync now<\/button>/);
-    expect(page.body).toContain('action="/api/console/tenants/contoso/dry-run"');
+    expect(page.body).toContain('formaction="/api/console/tenants/contoso/dry-run"');
+    expect(page.body).toContain('<option value="users">users only</option>');
+    expect(page.body).toContain('<option value="delta">delta: the changes since the last run</option>');
     // Every form that posts carries the token: Sync now, Dry run, sign out, Disable, Resume on each feature that is off.
     const posts = page.body.match(/<form method="post"/g)?.length ?? 0;
     expect(posts).toBeGreaterThanOrEqual(5);
@@ -218,6 +220,23 @@ describe('console pages and forms', () => {
     expect(tenantPage.body).toMatch(/120 items done of about 240 \(50 %\)/);
     // A running run that has not finished a page yet says so.
     expect(tenantPage.body).toContain('No progress reported yet (no page of items finished so far).');
+  });
+
+  it('syncs one feature or every one, full or delta, as chosen; refuses a mode or feature it does not know', async () => {
+    const { cookie, csrf } = await signedIn(call);
+    const params = { id: 'contoso' };
+    const answer = await call('consoleSyncNow', { params, form: { csrf, feature: 'users', mode: 'delta' }, headers: { cookie } });
+    expect(answer.status).toBe(303);
+    const [entry] = await services.audit.list('contoso', 1);
+    expect(entry).toMatchObject({ action: 'sync.now', detail: { mode: 'delta', feature: 'users', via: 'console' } });
+    const runId = /\/runs\/(\d{13}-[0-9a-f]{8})$/.exec(answer.headers.location!)![1]!;
+    expect(await services.runs.get('contoso', runId)).toMatchObject({ feature: 'users', mode: 'delta', trigger: 'manual' });
+
+    expect((await call('consoleSyncNow', { params, form: { csrf, mode: 'sideways' }, headers: { cookie } })).status).toBe(400);
+    expect((await call('consoleSyncNow', { params, form: { csrf, feature: 'fax', mode: 'full' }, headers: { cookie } })).status).toBe(404);
+    expect((await call('consoleDryRun', { params, form: { csrf, feature: 'Bad Name!', mode: 'full' }, headers: { cookie } })).status).toBe(
+      400,
+    );
   });
 
   it('lists recent runs, and a run’s change list keeps the search text escaped', async () => {
