@@ -154,7 +154,7 @@ function runLine(tenantId: string, run: RunLike): SafeHtml {
 }
 
 const TOTAL_BASIS: Record<string, string> = {
-  graphCount: "Microsoft 365's count of users",
+  graphCount: "Microsoft 365's own count",
   previousRun: 'what the last full run read',
 };
 

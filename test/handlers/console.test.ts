@@ -212,7 +212,7 @@ describe('console pages and forms', () => {
     // 120 in 10 s: 12 a second; 120 left is 10 s from the save, which was 10 s ago, so almost done.
     expect(page.body).toContain('<progress max="240" value="120" aria-label="Progress">50 %</progress>');
     expect(page.body).toMatch(/120 items done of about 240 \(50 %\), 12 a second, almost done\./);
-    expect(page.body).toContain('The total is Microsoft 365&#39;s count of users.');
+    expect(page.body).toContain('The total is Microsoft 365&#39;s own count.');
     expect(page.body).toContain('location.reload()');
 
     const tenantPage = await call('consoleTenant', { params: { id: 'contoso' }, headers: { cookie } });

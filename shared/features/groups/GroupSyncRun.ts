@@ -65,16 +65,21 @@ export class GroupSyncRun {
   /** Applies a whole round: removed groups, changed groups, then (full) the sweep or (TRANSITIVE delta) the ancestors. */
   async applyRound(round: CollectedRound, mode: 'full' | 'delta'): Promise<void> {
     const { options } = this.context;
+    // The whole round is read before anything is applied, so its size is the exact total (a dry run reports nothing).
+    const progress = this.dryRun ? undefined : this.context.progress;
+    progress?.expectTotal(round.removed.size + round.groups.size, 'graphCount');
     for (const [groupId] of round.removed) {
       const link = this.groupLinksById.get(groupId);
       if (link) await this.guarded(groupId, link.displayName, () => this.release(link, options.onDeleted, 'deleted'));
+      progress?.settled(1);
     }
     const dirty = new Set<string>();
     // A few groups at a time, so one group's storage writes overlap another's PBX writes (the PBX client paces
     // them all within the tenant's rate limit).
-    await runEachOrThrow([...round.groups.values()], GROUP_CONCURRENCY, (group) =>
-      this.guarded(group.id, group.properties?.displayName ?? undefined, () => this.applyGroup(group, round, mode, dirty)),
-    );
+    await runEachOrThrow([...round.groups.values()], GROUP_CONCURRENCY, async (group) => {
+      await this.guarded(group.id, group.properties?.displayName ?? undefined, () => this.applyGroup(group, round, mode, dirty));
+      progress?.settled(1);
+    });
     if (mode === 'full') {
       for (const link of [...this.groupLinksById.values()]) {
         if (!round.groups.has(link.groupId) && !round.removed.has(link.groupId))

@@ -76,6 +76,8 @@ describe('groups → PBX extension groups', () => {
     const first = await t.run('groups', 'full');
     expect(first.status).toBe('succeeded');
     expect(first.counts).toMatchObject({ created: 2, failed: 0 });
+    // The round is read whole before it is applied: its size is the exact total, every group settled.
+    expect(first.progress).toMatchObject({ done: 2, total: 2, totalBasis: 'graphCount' });
 
     const salesGroup = await t.pbxGroupOf(1);
     expect(salesGroup).toMatchObject({ name: sales, members: await t.extensions(1, 2) });
