@@ -125,7 +125,7 @@ function putTenantAudit(_request: HttpRequest, answer: HttpResponseInit): Return
 
 /** A secret written: which one, never its value. */
 function secretAudit(secret: 'pbx' | 'graph'): AuditOf {
-  return () => ({ action: 'secret.write', detail: { secret } });
+  return () => ({ action: 'secret.write', detail: { credential: secret } });
 }
 
 function syncAudit(request: HttpRequest, answer: HttpResponseInit): ReturnType<AuditOf> {

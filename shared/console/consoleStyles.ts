@@ -23,6 +23,7 @@ th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #d0d4da;vertical-a
 .table-wrap{overflow-x:auto}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:12px}
 .card,.panel{background:#fff;border:1px solid #d0d4da;border-radius:6px;padding:12px 16px}
+.panel{margin:12px 0}
 .badge{display:inline-block;padding:0 8px;border-radius:10px;font-size:.85rem;font-weight:600;border:1px solid currentColor}
 .ok{color:#11632b}.attention{color:#8a3b00}.off,.disabled{color:#444}.failed{color:#a4141b}
 button,.button{font:inherit;padding:8px 16px;border-radius:4px;border:2px solid #0b4fa8;background:#0b4fa8;color:#fff;cursor:pointer}

@@ -76,7 +76,7 @@ async function writeFromForm(
       page: { title: `Credentials of ${tenant.id}`, body: credentialsBody(await viewOf(services, tenant), csrfToken, { error }) },
     };
   }
-  await auditFromConsole(services, call, tenant.id, 'secret.write', { secret: form });
+  await auditFromConsole(services, call, tenant.id, 'secret.write', { credential: form });
   return { redirect: `${tenantPath(tenant.id)}/credentials?notice=${form}` };
 }
 

@@ -9,7 +9,7 @@ const shot = (name: string) => stack.shot(name);
 /** A demo user (sandbox/graph/demoCompany.ts) the startup sync has linked. */
 const DEMO_USER = 'sofia.marino@contoso-demo.com';
 
-describe('the console’s settings stack.page in headless Chromium', () => {
+describe('the console’s settings page in headless Chromium', () => {
   it('shows a bad value’s error next to its field, previews the fixed settings, and saves them', async () => {
     await stack.page.goto(`${stack.base}/api/console`);
     await stack.page.getByLabel('Admin key').fill(stack.adminKey);
@@ -74,5 +74,31 @@ describe('the console’s settings stack.page in headless Chromium', () => {
     await stack.page.goto(`${stack.base}/api/console/tenants/demo/settings`);
     expect(await stack.page.locator('#f-users-numbering-start--fromStart').inputValue()).toBe('2000');
     expect(await stack.page.locator('#f-users-scope-mode').inputValue()).toBe('EXCLUDE');
+  });
+
+  it('shows which credentials are written and writes one, never showing it back', async () => {
+    const { page } = stack;
+    await page.goto(`${stack.base}/api/console/tenants/demo`);
+    await Promise.all([page.waitForURL('**/demo/credentials'), page.getByRole('link', { name: 'Credentials' }).click()]);
+    const pbxRow = page.getByRole('row', { name: /PBX credential/ });
+    await expect(pbxRow.textContent()).resolves.toMatch(/written \d{4}-\d\d-\d\d/);
+    await shot('14-credentials');
+
+    // The password field is required: the browser does not post without it.
+    await page.getByLabel('PortSIP tenant admin user name').fill('second.admin');
+    await page.getByRole('button', { name: 'Save PBX credential' }).click();
+    expect(page.url()).toMatch(/\/demo\/credentials$/);
+    const secret = 'Typed#Secret-4711';
+    await page.getByLabel('Password', { exact: true }).fill(secret);
+    await Promise.all([
+      page.waitForURL('**/demo/credentials?notice=pbx'),
+      page.getByRole('button', { name: 'Save PBX credential' }).click(),
+    ]);
+    await expect(page.getByRole('status').filter({ hasText: 'PBX credential saved' }).isVisible()).resolves.toBe(true);
+    expect(await page.content()).not.toContain(secret);
+    expect(await page.getByLabel('Password', { exact: true }).inputValue()).toBe('');
+    await shot('15-credentials-saved');
+    await page.goto(`${stack.base}/api/console/tenants/demo/audit`);
+    await expect(page.locator('tbody tr').first().textContent()).resolves.toMatch(/secret\.write[\s\S]*"credential":"pbx"/);
   });
 });

@@ -108,7 +108,7 @@ describe('the console’s credentials page', () => {
     expect(page.body).toMatch(/<th scope="row">PBX credential<\/th><td>written \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC<\/td>/);
     expect(page.body).toMatch(/Microsoft 365 secret \(client secret or sandbox token\)<\/th><td>written/);
     for (const secret of [PASSWORD, CLIENT_SECRET]) expect(page.body).not.toContain(secret);
-    const actions = (await services.audit.list('acme', 5)).map((e) => [e.action, e.detail.secret, e.detail.via, e.actor.kind]);
+    const actions = (await services.audit.list('acme', 5)).map((e) => [e.action, e.detail.credential, e.detail.via, e.actor.kind]);
     expect(actions).toEqual([
       ['secret.write', 'graph', 'console', 'console'],
       ['secret.write', 'pbx', 'console', 'console'],
@@ -162,7 +162,7 @@ describe('the console’s credentials page', () => {
     });
     expect(put.status).toBe(204);
     const [entry] = await services.audit.list('acme', 1);
-    expect(entry).toMatchObject({ action: 'secret.write', detail: { secret: 'pbx' }, actor: { kind: 'adminKey' } });
+    expect(entry).toMatchObject({ action: 'secret.write', detail: { credential: 'pbx' }, actor: { kind: 'adminKey' } });
     expect(JSON.stringify(entry)).not.toContain(PASSWORD);
   });
 });
