@@ -3,7 +3,6 @@ import { ensureError } from '../core/errors/ensureError';
 import { isRetryable } from '../core/errors/isRetryable';
 import { type FeatureSyncJob } from './jobs/SyncJob';
 import { type RunStore, type SyncRun } from '../engine/RunStore';
-import { withRunProgress } from '../engine/RunProgress';
 import { RunProgressTracker } from '../engine/RunProgressTracker';
 import { queuedRun } from '../engine/queuedRun';
 import { newRunId } from '../engine/newRunId';
@@ -97,12 +96,7 @@ async function runSyncJob(services: ProcessSyncJobDeps, job: FeatureSyncJob, job
       context.timers = featureTimers(services, tenant.id, feature.manifest);
       context.progress = progress;
       if (job.mode === 'full') await expectPreviousRunTotal(services.runs, run, progress, logger);
-      const result = await withRunProgress(progress, () =>
-        feature.sync(context, {
-          mode: job.mode,
-          dryRun: false,
-        }),
-      );
+      const result = await feature.sync(context, { mode: job.mode, dryRun: false });
       // No progress save may land after the final one: it would turn the finished run back into a running one.
       await progress.stop();
       const finishedAt = new Date();

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { type RunProgressTotalBasis } from './RunStore';
 
 /**
@@ -10,21 +9,4 @@ export interface RunProgress {
   settled(items: number): void;
   /** How many items the run expects to read in all, and where the estimate came from; a later estimate replaces it. */
   expectTotal(total: number, basis: RunProgressTotalBasis): void;
-}
-
-/**
- * The progress of the sync run the current async flow belongs to. Delta rounds report through it
- * (runDeltaRound), so every feature built on them reports without passing the port down to its round, and
- * two runs in one process never report to each other's record.
- */
-const runProgressScope = new AsyncLocalStorage<RunProgress>();
-
-/** Runs `work` with `progress` as the current run's progress (processSyncJob: real runs only). */
-export function withRunProgress<T>(progress: RunProgress, work: () => Promise<T>): Promise<T> {
-  return runProgressScope.run(progress, work);
-}
-
-/** The current run's progress; undefined outside a run that reports (dry runs, timer and poll jobs). */
-export function currentRunProgress(): RunProgress | undefined {
-  return runProgressScope.getStore();
 }

@@ -4,7 +4,7 @@ import { type DeltaRoundState } from './DeltaRoundState';
 import { type RoundMode } from './DeltaStateStore';
 import { type PagePipeline, runPagePipeline } from './runPagePipeline';
 import { type RoundStart } from './chooseRoundStart';
-import { currentRunProgress } from './RunProgress';
+import { type RunProgress } from './RunProgress';
 
 /** The links every Graph delta page ends with: exactly one of them. */
 export interface DeltaPageLinks {
@@ -20,6 +20,11 @@ export interface DeltaRound<Page extends DeltaPageLinks, Plan, Outcome> extends 
   startedAt: string;
   /** Graph refused the stored link (expired or reset token): the round restarts as a clean full one. */
   onRestart(): void;
+  /**
+   * The run's progress, told each settled page's items (absent: dry runs, callers that report none). Passed in,
+   * not found in an async-local scope: that would put a hook on every promise of the run.
+   */
+  progress?: RunProgress | undefined;
   /** The items a settled page counts for the run's progress; absent: its itemIds. */
   itemCount?(page: Page): number;
 }
@@ -33,7 +38,7 @@ export interface DeltaRoundEnd {
 
 /**
  * Reads one delta round through the page pipeline and checkpoints after each settled page, then reports the
- * page's items to the run's progress (when the run reports: see RunProgress). A refused
+ * page's items to the run's progress (when the run reports). A refused
  * link restarts the round once, from scratch; the restart deletes nothing by itself, because a sweep runs
  * only after a whole round has been read. Any other failure ends the run at the last checkpoint.
  */
@@ -42,7 +47,7 @@ export async function runDeltaRound<Page extends DeltaPageLinks, Plan, Outcome>(
 ): Promise<DeltaRoundEnd> {
   let { start, mode, resumed } = round.start;
   let deltaLink: string | undefined;
-  const progress = currentRunProgress();
+  const { progress } = round;
   for (let attempt = 0; ; attempt += 1) {
     try {
       await runPagePipeline({

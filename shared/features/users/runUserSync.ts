@@ -37,6 +37,7 @@ export async function runUserSync(deps: UserSyncDeps, request: UserSyncRequest):
   const round = await runDeltaRound({
     state,
     start,
+    progress: request.dryRun ? undefined : deps.progress,
     startedAt: start.startedAt ?? now().toISOString(),
     read: (from) => deps.directoryReader.usersDelta(from),
     itemIds: (page) => [...page.users.map((u) => u.id), ...page.removed.map((r) => r.id)],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type DeltaRoundState } from '../../../shared/engine/DeltaRoundState';
-import { type RunProgress, withRunProgress } from '../../../shared/engine/RunProgress';
+import { type RunProgress } from '../../../shared/engine/RunProgress';
 import { type DeltaPageLinks, runDeltaRound } from '../../../shared/engine/runDeltaRound';
 
 interface Page extends DeltaPageLinks {
@@ -42,19 +42,19 @@ function recordingProgress(): RunProgress & { settledPages: number[] } {
 }
 
 describe('runDeltaRound reports progress', () => {
-  it("each settled page's items go to the current run's progress, in page order", async () => {
+  it("each settled page's items go to the run's progress, in page order", async () => {
     const progress = recordingProgress();
-    await withRunProgress(progress, () => runDeltaRound(round()));
+    await runDeltaRound({ ...round(), progress });
     expect(progress.settledPages).toEqual([3, 1, 2]);
   });
 
   it('a count the round supplies replaces the item ids', async () => {
     const progress = recordingProgress();
-    await withRunProgress(progress, () => runDeltaRound(round({ itemCount: (page) => page.ids.length * 10 })));
+    await runDeltaRound({ ...round({ itemCount: (page) => page.ids.length * 10 }), progress });
     expect(progress.settledPages).toEqual([30, 10, 20]);
   });
 
-  it('outside a reporting run (dry runs, timers) nothing is reported and the round still completes', async () => {
+  it('without a progress (dry runs, timers) nothing is reported and the round still completes', async () => {
     const progress = recordingProgress();
     const end = await runDeltaRound(round());
     expect(end.deltaLink).toBe('https://graph.test/delta');
