@@ -62,6 +62,11 @@ const MAX_SETTINGS_FORM_BYTES = 256 * 1024;
 /** The Microsoft 365 secret form: a certificate PEM of up to 64 KB, URL-encoded (which can triple it). */
 const MAX_SECRET_FORM_BYTES = 200 * 1024;
 
+/** A POST route whose form may be larger than a key and a token. */
+function largeFormPost(name: string, route: string, maxFormBytes: number, handle: ConsoleRoute['handle']): ConsoleRoute {
+  return { name, route, methods: ['POST'], maxFormBytes, handle };
+}
+
 /**
  * The operator's console: HTML pages under /api/console. Anonymous to the host (Azure, the local host): a
  * browser must never carry a function key, so the console signs operators in itself (consoleGate.ts).
@@ -72,34 +77,16 @@ export const consoleRoutes: ConsoleRoute[] = [
   { name: 'consoleSignOut', route: 'console/session/delete', methods: ['POST'], handle: signOut },
   // Before console/tenants/{id}: the local host takes the first route that matches (Azure prefers the literal segment anyway).
   { name: 'consoleNewTenant', route: 'console/tenants/new', methods: ['GET'], handle: showNewTenant },
-  {
-    name: 'consoleNewTenantPost',
-    route: 'console/tenants/new',
-    methods: ['POST'],
-    maxFormBytes: MAX_SETTINGS_FORM_BYTES,
-    handle: postNewTenant,
-  },
+  largeFormPost('consoleNewTenantPost', 'console/tenants/new', MAX_SETTINGS_FORM_BYTES, postNewTenant),
   { name: 'consoleTenant', route: 'console/tenants/{id}', methods: ['GET'], handle: showTenant },
   { name: 'consoleSettings', route: 'console/tenants/{id}/settings', methods: ['GET'], handle: showSettings },
-  {
-    name: 'consoleSettingsPost',
-    route: 'console/tenants/{id}/settings',
-    methods: ['POST'],
-    maxFormBytes: MAX_SETTINGS_FORM_BYTES,
-    handle: postSettings,
-  },
+  largeFormPost('consoleSettingsPost', 'console/tenants/{id}/settings', MAX_SETTINGS_FORM_BYTES, postSettings),
   { name: 'consoleSyncNow', route: 'console/tenants/{id}/sync', methods: ['POST'], handle: syncNowFromConsole },
   { name: 'consoleDryRun', route: 'console/tenants/{id}/dry-run', methods: ['POST'], handle: dryRunFromConsole },
   { name: 'consoleCredentials', route: 'console/tenants/{id}/credentials', methods: ['GET'], handle: showCredentials },
   { name: 'consolePbxCredential', route: 'console/tenants/{id}/credentials/pbx', methods: ['POST'], handle: postPbxCredential },
-  {
-    name: 'consoleGraphSecret',
-    route: 'console/tenants/{id}/credentials/graph',
-    methods: ['POST'],
-    // A certificate's PEM (private key and chain) runs to a few kilobytes; the API takes up to 64 KB of it.
-    maxFormBytes: MAX_SECRET_FORM_BYTES,
-    handle: postGraphSecret,
-  },
+  // A certificate's PEM (private key and chain) runs to a few kilobytes; the API takes up to 64 KB of it.
+  largeFormPost('consoleGraphSecret', 'console/tenants/{id}/credentials/graph', MAX_SECRET_FORM_BYTES, postGraphSecret),
   { name: 'consolePause', route: 'console/tenants/{id}/features/{feature}/pause', methods: ['GET'], handle: showPause },
   { name: 'consolePausePost', route: 'console/tenants/{id}/features/{feature}/pause', methods: ['POST'], handle: postPause },
   { name: 'consoleResume', route: 'console/tenants/{id}/features/{feature}/resume', methods: ['POST'], handle: postResume },

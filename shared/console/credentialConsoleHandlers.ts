@@ -80,25 +80,31 @@ async function writeFromForm(
   return { redirect: `${tenantPath(tenant.id)}/credentials?notice=${form}` };
 }
 
-/** POST /console/tenants/{id}/credentials/pbx — PortSIP: username, password; 3CX: clientSecret. */
-export async function postPbxCredential(services: CredentialDeps, request: HttpRequest, call: ConsoleCall): Promise<ConsoleAnswer> {
-  const { form } = call;
-  return writeFromForm(
-    services,
-    request,
-    call,
-    'pbx',
-    (tenant) =>
-      storePbxSecret(
-        services,
-        tenant,
-        tenant.config.pbx.kind === '3cx'
-          ? { clientSecret: formText(form, 'clientSecret') }
-          : { username: formText(form, 'username'), password: formText(form, 'password') },
-      ),
-    { username: formText(form, 'username').slice(0, 256) },
-  );
+type CredentialHandler = (services: CredentialDeps, request: HttpRequest, call: ConsoleCall) => Promise<ConsoleAnswer>;
+
+/** A POST of one credential form: `write` stores what the form holds; `kept` the text fields shown again on a refusal. */
+function credentialPost(
+  form: 'pbx' | 'graph',
+  write: (services: CredentialDeps, tenant: TenantRecord, fields: URLSearchParams) => Promise<void>,
+  kept: (fields: URLSearchParams) => Record<string, string>,
+): CredentialHandler {
+  return (services, request, call) =>
+    writeFromForm(services, request, call, form, (tenant) => write(services, tenant, call.form), kept(call.form));
 }
+
+/** POST /console/tenants/{id}/credentials/pbx — PortSIP: username, password; 3CX: clientSecret. */
+export const postPbxCredential = credentialPost(
+  'pbx',
+  (services, tenant, fields) =>
+    storePbxSecret(
+      services,
+      tenant,
+      tenant.config.pbx.kind === '3cx'
+        ? { clientSecret: formText(fields, 'clientSecret') }
+        : { username: formText(fields, 'username'), password: formText(fields, 'password') },
+    ),
+  (fields) => ({ username: formText(fields, 'username').slice(0, 256) }),
+);
 
 /** A date input's `YYYY-MM-DD` as the ISO time the API takes (the start of that day, UTC); other text as typed. */
 function expiryOf(value: string): string | undefined {
@@ -106,27 +112,27 @@ function expiryOf(value: string): string | undefined {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
 }
 
-/** POST /console/tenants/{id}/credentials/graph — the field of the tenant's auth kind (and a client secret's expiry). */
-export async function postGraphSecret(services: CredentialDeps, request: HttpRequest, call: ConsoleCall): Promise<ConsoleAnswer> {
-  const { form } = call;
-  return writeFromForm(
-    services,
-    request,
-    call,
-    'graph',
-    async (tenant) => {
-      const kind = tenant.config.microsoft365.auth.kind;
-      const fields: Record<string, string | undefined> =
-        kind === 'clientSecret'
-          ? { clientSecret: formText(form, 'clientSecret'), expiresOn: expiryOf(formText(form, 'expiresOn')) }
-          : kind === 'certificate'
-            ? { certificatePem: formText(form, 'certificatePem') }
-            : kind === 'sandbox'
-              ? { token: formText(form, 'token') }
-              : {};
-      const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-      await storeGraphSecret(services, tenant, parseSecretFields(GraphSecretBodySchema, defined));
-    },
-    { expiresOn: formText(form, 'expiresOn').slice(0, 32) },
-  );
+/** The Graph secret fields of the tenant's auth kind, from the form (an empty expiry is none). */
+function graphFieldsOf(kind: string, fields: URLSearchParams): Record<string, string> {
+  const values: Record<string, string | undefined> =
+    kind === 'clientSecret'
+      ? { clientSecret: formText(fields, 'clientSecret'), expiresOn: expiryOf(formText(fields, 'expiresOn')) }
+      : kind === 'certificate'
+        ? { certificatePem: formText(fields, 'certificatePem') }
+        : kind === 'sandbox'
+          ? { token: formText(fields, 'token') }
+          : {};
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
+
+/** POST /console/tenants/{id}/credentials/graph — the field of the tenant's auth kind (and a client secret's expiry). */
+export const postGraphSecret = credentialPost(
+  'graph',
+  (services, tenant, fields) =>
+    storeGraphSecret(
+      services,
+      tenant,
+      parseSecretFields(GraphSecretBodySchema, graphFieldsOf(tenant.config.microsoft365.auth.kind, fields)),
+    ),
+  (fields) => ({ expiresOn: formText(fields, 'expiresOn').slice(0, 32) }),
+);

@@ -1,11 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type Services } from '../../shared/app/Services';
-import { ConsoleGate } from '../../shared/console/consoleGate';
-import { localConsoleSettings } from '../../shared/console/consoleSettings';
 import { tenantSecretNames } from '../../shared/platform/secrets/tenantSecretNames';
 import { tenantConfig } from '../integration/platform/tables/storeTestTables';
 import { adminCaller } from '../support/adminCall';
-import { consoleCaller } from '../support/consoleCall';
+import { localConsole } from '../support/consoleCall';
 import { createTestServices } from '../support/testServices';
 
 /*
@@ -13,30 +11,15 @@ import { createTestServices } from '../support/testServices';
  * the forms, refusals next to their fields, and that no value typed ever comes back in a page.
  */
 
-const ADMIN_KEY = 'k'.repeat(43);
 const PASSWORD = 'Pbx#Admin-7731-secret';
 const CLIENT_SECRET = 'cs~Very.Secret-Value_0123456789';
 let services: Services;
-const gate = new ConsoleGate(localConsoleSettings(ADMIN_KEY));
-const call = consoleCaller(
-  () => services,
-  () => gate,
-);
+const { call, signIn } = localConsole(() => services);
 const csrfOf = (body: string) => /name="csrf" value="([^"]+)"/.exec(body)?.[1];
-const cookieOf = (setCookie: string | undefined) => setCookie?.split(';')[0] ?? '';
-
-async function signedIn() {
-  const form = await call('consoleHome');
-  const answer = await call('consoleSignIn', {
-    form: { key: ADMIN_KEY, csrf: csrfOf(form.body)! },
-    headers: { cookie: cookieOf(form.headers['set-cookie']) },
-  });
-  return { cookie: cookieOf(answer.headers['set-cookie']), csrf: csrfOf(form.body)! };
-}
 
 /** Signed in, with the form token of a page of the session. */
 async function session() {
-  const { cookie } = await signedIn();
+  const { cookie } = await signIn();
   const page = await call('consoleCredentials', { params: { id: 'acme' }, headers: { cookie } });
   return { cookie, csrf: csrfOf(page.body)!, page };
 }

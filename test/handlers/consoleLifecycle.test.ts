@@ -1,10 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type Services, type TenantConnectors } from '../../shared/app/Services';
 import { type TenantConfig } from '../../shared/config/TenantConfig';
-import { ConsoleGate } from '../../shared/console/consoleGate';
-import { localConsoleSettings } from '../../shared/console/consoleSettings';
 import { tenantConfig } from '../integration/platform/tables/storeTestTables';
-import { consoleCaller } from '../support/consoleCall';
+import { localConsole } from '../support/consoleCall';
 import { createTestServices } from '../support/testServices';
 
 /*
@@ -13,31 +11,13 @@ import { createTestServices } from '../support/testServices';
  * the PBX (the teardowns against the sandboxes: test/integration/admin/, and the browser test).
  */
 
-const ADMIN_KEY = 'k'.repeat(43);
 let services: Services;
-const gate = new ConsoleGate(localConsoleSettings(ADMIN_KEY));
-const call = consoleCaller(
-  () => services,
-  () => gate,
-);
-const csrfOf = (body: string) => /name="csrf" value="([^"]+)"/.exec(body)?.[1];
-const cookieOf = (setCookie: string | undefined) => setCookie?.split(';')[0] ?? '';
+const { call, signIn } = localConsole(() => services);
 
 const photosOn = (): TenantConfig => {
   const config = tenantConfig();
   return { ...config, photos: { ...config.photos, enabled: true } };
 };
-
-async function signedIn() {
-  const form = await call('consoleHome');
-  const answer = await call('consoleSignIn', {
-    form: { key: ADMIN_KEY, csrf: csrfOf(form.body)! },
-    headers: { cookie: cookieOf(form.headers['set-cookie']) },
-  });
-  const cookie = cookieOf(answer.headers['set-cookie']);
-  const page = await call('consoleTenant', { params: { id: 'acme' }, headers: { cookie } });
-  return { cookie, csrf: csrfOf(page.body)! };
-}
 
 beforeEach(async () => {
   services = { ...(await createTestServices()), connectorsFor: async () => ({}) as TenantConnectors };
@@ -48,7 +28,7 @@ beforeEach(async () => {
 
 describe('pause and resume from the console', () => {
   it('asks delete or retain, previews the counts, pauses on confirmation and records who did it', async () => {
-    const { cookie, csrf } = await signedIn();
+    const { cookie, csrf } = await signIn();
     const params = { id: 'acme', feature: 'photos' };
     const choice = await call('consolePause', { params, headers: { cookie } });
     expect(choice.status).toBe(200);
@@ -91,7 +71,7 @@ describe('pause and resume from the console', () => {
   });
 
   it('refuses a pause without the form token (403) and changes nothing; 404 for an unknown feature or tenant', async () => {
-    const { cookie, csrf } = await signedIn();
+    const { cookie, csrf } = await signIn();
     const refused = await call('consolePausePost', {
       params: { id: 'acme', feature: 'photos' },
       form: { pbxRecords: 'delete', confirm: 'yes' },
@@ -108,7 +88,7 @@ describe('pause and resume from the console', () => {
   });
 
   it('asks before resuming users after a pause that handed extensions over, with adoptByEmail off', async () => {
-    const { cookie, csrf } = await signedIn();
+    const { cookie, csrf } = await signIn();
     const tenant = (await services.tenants.get('acme'))!;
     await services.tenants.replace('acme', { ...tenant.config, users: { ...tenant.config.users, enabled: false } }, tenant.etag);
     await services.audit.record({
@@ -133,7 +113,7 @@ describe('pause and resume from the console', () => {
 
 describe('disable, enable and disconnect from the console', () => {
   it('disables and enables, back on the tenant page with a notice, each recorded', async () => {
-    const { cookie, csrf } = await signedIn();
+    const { cookie, csrf } = await signIn();
     const disabled = await call('consoleDisable', { params: { id: 'acme' }, form: { csrf }, headers: { cookie } });
     expect(disabled.status).toBe(303);
     expect(disabled.headers.location).toBe('/api/console/tenants/acme?notice=disabled');
@@ -149,7 +129,7 @@ describe('disable, enable and disconnect from the console', () => {
   });
 
   it('disconnects only once the tenant id is typed, after the counts per feature', async () => {
-    const { cookie, csrf } = await signedIn();
+    const { cookie, csrf } = await signIn();
     const choice = await call('consoleDisconnect', { params: { id: 'acme' }, headers: { cookie } });
     expect(choice.status).toBe(200);
     expect(choice.body).toContain('name="pbxRecords" value="delete"');

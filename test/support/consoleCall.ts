@@ -1,6 +1,7 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { type Services } from '../../shared/app/Services';
-import { type ConsoleGate } from '../../shared/console/consoleGate';
+import { ConsoleGate } from '../../shared/console/consoleGate';
+import { localConsoleSettings } from '../../shared/console/consoleSettings';
 import { consoleHandler, consoleRoutes } from '../../shared/console/consoleRoutes';
 
 export interface ConsoleCallInit {
@@ -57,4 +58,29 @@ export function consoleCaller(
       headers: (response.headers ?? {}) as Record<string, string>,
     };
   };
+}
+
+/** The admin key of the local console the handler tests sign in with. */
+export const TEST_ADMIN_KEY = 'k'.repeat(43);
+
+/**
+ * A console signed in with the admin key, as a browser does (the sign-in form's pre-session cookie and token,
+ * then the post): its caller, and a session's cookie and form token (any page of the session carries it).
+ */
+export function localConsole(services: () => Services) {
+  const gate = new ConsoleGate(localConsoleSettings(TEST_ADMIN_KEY));
+  const call = consoleCaller(services, () => gate);
+  const csrfOf = (body: string) => /name="csrf" value="([^"]+)"/.exec(body)?.[1];
+  const cookieOf = (setCookie: string | undefined) => setCookie?.split(';')[0] ?? '';
+  const signIn = async (): Promise<{ cookie: string; csrf: string }> => {
+    const form = await call('consoleHome');
+    const answer = await call('consoleSignIn', {
+      form: { key: TEST_ADMIN_KEY, csrf: csrfOf(form.body)! },
+      headers: { cookie: cookieOf(form.headers['set-cookie']) },
+    });
+    const cookie = cookieOf(answer.headers['set-cookie']);
+    const home = await call('consoleHome', { headers: { cookie } });
+    return { cookie, csrf: csrfOf(home.body)! };
+  };
+  return { call, signIn };
 }
