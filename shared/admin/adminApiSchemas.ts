@@ -184,7 +184,9 @@ const ModeSchema = z.enum(['full', 'delta']);
 
 const RunTotalBasisSchema = z
   .enum(['graphCount', 'previousRun'])
-  .describe("where the expected total came from: Microsoft 365's own count (users: GET /users/$count; groups: the round, read whole before it is applied), or what the feature's last full run read");
+  .describe(
+    "where the expected total came from: Microsoft 365's own count (users: GET /users/$count; groups: the round, read whole before it is applied), or what the feature's last full run read",
+  );
 
 /** A running run's saved progress (RunStore's SyncRunProgress). */
 const RunProgressSchema = z
